@@ -1,0 +1,18 @@
+/* err.c -- formats the error sentence of the libedge error convention (err.h). */
+#include "err.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+
+int
+edge_err(char *err, const char *fmt, ...)
+{
+    va_list ap;
+
+    if (err == NULL)
+        return -1;
+    va_start(ap, fmt);
+    vsnprintf(err, EDGE_ERR_LEN, fmt, ap);
+    va_end(ap);
+    return -1;
+}
