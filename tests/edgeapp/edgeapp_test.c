@@ -1,0 +1,112 @@
+/* edgeapp_test.c -- runs the rows of cases.txt through the EDGEAPP field tables:
+ * each row names a type, the expected outcome and a JSON body. Also checks
+ * service-area matching and EndPoint helpers. */
+#include "edgeapp.h"
+#include "err.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const struct {
+    const char *name;
+    const struct js_field *table;
+} types[] = {
+    {"ees_registration", edgeapp_ees_registration},
+    {"ees_registration_patch", edgeapp_ees_registration_patch},
+    {"servprov_req", edgeapp_servprov_req},
+    {"servprov_resp", edgeapp_servprov_resp},
+    {"eec_registration", edgeapp_eec_registration},
+    {"eas_discovery_req", edgeapp_eas_discovery_req},
+    {"acr_init_req", edgeapp_acr_init_req},
+    {"eec_context_push", edgeapp_eec_context_push},
+};
+
+static int failures;
+
+static void
+run_row(int lineno, char *line)
+{
+    char *type = strtok(line, "\t"), *expect = strtok(NULL, "\t"), *body = strtok(NULL, "\n");
+    const struct js_field *table = NULL;
+    char err[EDGE_ERR_LEN] = "";
+    json_t *v = NULL;
+
+    if (type == NULL || expect == NULL || body == NULL) {
+        fprintf(stderr, "cases.txt:%d: malformed row\n", lineno);
+        failures++;
+        return;
+    }
+    for (size_t i = 0; i < sizeof(types) / sizeof(types[0]); i++)
+        if (strcmp(types[i].name, type) == 0)
+            table = types[i].table;
+    if (table == NULL) {
+        fprintf(stderr, "cases.txt:%d: unknown type %s\n", lineno, type);
+        failures++;
+        return;
+    }
+    int rc = js_loads(body, strlen(body), &v, err);
+    if (rc == 0)
+        rc = js_decode(v, "", table, NULL, NULL, err);
+    int ok = strcmp(expect, "ok") == 0 ? rc == 0 : (rc < 0 && strstr(err, expect) != NULL);
+    printf("%s line %d: %s: expected %s, got %s\n", ok ? "ok  " : "FAIL", lineno, type, expect,
+           rc == 0 ? "ok" : err);
+    failures += !ok;
+    json_decref(v);
+}
+
+static void
+check_area(void)
+{
+    json_t *area = json_loads("{\"topServAr\":{\"ncgis\":[{\"plmnId\":{\"mcc\":\"001\",\"mnc\":"
+                              "\"01\"},\"nrCellId\":\"00000000a\"}]}}",
+                              0, NULL);
+    json_t *in = json_loads("{\"ncgi\":{\"plmnId\":{\"mcc\":\"001\",\"mnc\":\"01\"},\"nrCellId\":"
+                            "\"00000000A\"}}",
+                            0, NULL);
+    json_t *out = json_loads("{\"ncgi\":{\"plmnId\":{\"mcc\":\"001\",\"mnc\":\"02\"},\"nrCellId\":"
+                             "\"00000000A\"}}",
+                             0, NULL);
+    char host[256];
+
+    if (!edgeapp_area_covers(area, in) || edgeapp_area_covers(area, out) ||
+        !edgeapp_area_covers(NULL, out) || !edgeapp_area_covers(area, NULL)) {
+        fprintf(stderr, "FAIL service area matching\n");
+        failures++;
+    }
+    json_t *ep = edgeapp_endpoint_uri("ees1.edge.test", 8443);
+    if (strcmp(json_string_value(json_object_get(ep, "uri")), "https://ees1.edge.test:8443") ||
+        edgeapp_endpoint_host(ep, host, sizeof(host)) == NULL ||
+        strcmp(host, "ees1.edge.test") != 0) {
+        fprintf(stderr, "FAIL endpoint helpers\n");
+        failures++;
+    }
+    json_decref(ep);
+    json_decref(area);
+    json_decref(in);
+    json_decref(out);
+}
+
+int
+main(int argc, char **argv)
+{
+    char line[8192];
+    int lineno = 0, rows = 0;
+    FILE *f = fopen(argc > 1 ? argv[1] : "cases.txt", "r");
+
+    if (f == NULL) {
+        perror("cases.txt");
+        return 1;
+    }
+    while (fgets(line, sizeof(line), f) != NULL) {
+        lineno++;
+        if (line[0] == '#' || line[0] == '\n')
+            continue;
+        run_row(lineno, line);
+        rows++;
+    }
+    fclose(f);
+    check_area();
+    printf("%d rows, %d failures\n", rows, failures);
+    return failures || rows == 0 ? 1 : 0;
+}
