@@ -1,0 +1,419 @@
+/* tls.c -- builds the TLS 1.3-only server and client contexts of a node and their connections.
+ *
+ * Profile: TLS 1.3 only (TS 33.558 6.1 refers to the TS 33.210 6.2 profile; edgesim keeps only
+ * 1.3 so that the PSK mode is RFC 8446 external PSK), mutual X.509 against one scenario CA,
+ * RFC 6125 name check of the server on the client side, ALPN "http/1.1" (so that Wireshark
+ * dissects HTTP on any port), no session tickets: every connection is a full authentication,
+ * which is what a capture of a scenario should show. */
+#include "tls_int.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/err.h>
+#include <openssl/x509v3.h>
+
+#include "err.h"
+
+/* The PSK is bound to SHA-256 (its session uses TLS_AES_128_GCM_SHA256), and OpenSSL only uses
+ * a PSK whose hash is that of the suite it picked; so that suite goes first on both sides. */
+#define TLS_SUITES "TLS_AES_128_GCM_SHA256:TLS_AES_256_GCM_SHA384:TLS_CHACHA20_POLY1305_SHA256"
+
+static const unsigned char tls_alpn[] = {8, 'h', 't', 't', 'p', '/', '1', '.', '1'};
+
+static int tls_conn_idx = -1;
+static CRYPTO_ONCE tls_once = CRYPTO_ONCE_STATIC_INIT;
+
+static void
+tls_conn_free(void *parent, void *ptr, CRYPTO_EX_DATA *ad, int idx, long argl, void *argp)
+{
+    (void)parent, (void)ad, (void)idx, (void)argl, (void)argp;
+    if (ptr != NULL)
+        OPENSSL_clear_free(ptr, sizeof(struct tls_conn));
+}
+
+static void
+tls_init_once(void)
+{
+    tls_conn_idx = SSL_get_ex_new_index(0, NULL, NULL, NULL, tls_conn_free);
+}
+
+struct tls_conn *
+tls_conn_get(const SSL *ssl)
+{
+    if (tls_conn_idx < 0)
+        return NULL;
+    return SSL_get_ex_data(ssl, tls_conn_idx);
+}
+
+const char *
+tls_ossl_reason(char *buf, size_t len)
+{
+    const char *data = NULL, *reason;
+    unsigned long e;
+    int flags = 0;
+
+    e = ERR_get_error_all(NULL, NULL, NULL, &data, &flags);
+    if (e == 0) {
+        snprintf(buf, len, "no OpenSSL error reported");
+        return buf;
+    }
+    reason = ERR_reason_error_string(e);
+    if (reason == NULL)
+        reason = "unknown error";
+    if (data != NULL && (flags & ERR_TXT_STRING) && *data != '\0')
+        snprintf(buf, len, "%s (%s)", reason, data);
+    else
+        snprintf(buf, len, "%s", reason);
+    ERR_clear_error();
+    return buf;
+}
+
+static void
+tls_notify(SSL *ssl, struct tls_conn *c, enum tls_event ev)
+{
+    if (c->obs != NULL)
+        c->obs(ssl, ev, ev == TLS_HANDSHAKE_DONE ? NULL : c->failure, c->obs_arg);
+}
+
+/* Record the first fatal alert: it ends the handshake and says why (RFC 8446 6.2). */
+static void
+tls_note_alert(const SSL *ssl, struct tls_conn *c, int where, int ret)
+{
+    char why[96];
+    unsigned long e;
+    long vr;
+
+    if ((ret >> 8) != SSL3_AL_FATAL || c->hs_failed || c->hs_done)
+        return;
+    c->hs_failed = 1;
+    if (where & SSL_CB_READ) {
+        snprintf(c->failure, sizeof(c->failure), "peer sent alert %s",
+                 SSL_alert_desc_string_long(ret));
+        return;
+    }
+    vr = SSL_get_verify_result(ssl);
+    if (vr != X509_V_OK) {
+        snprintf(c->failure, sizeof(c->failure), "certificate verify failed: %s",
+                 X509_verify_cert_error_string(vr));
+        return;
+    }
+    e = ERR_peek_last_error();
+    snprintf(why, sizeof(why), "%s",
+             e != 0 && ERR_reason_error_string(e) != NULL ? ERR_reason_error_string(e)
+                                                          : SSL_alert_desc_string_long(ret));
+    if (c->psk_unknown[0] != '\0')
+        snprintf(c->failure, sizeof(c->failure), "%s (PSK identity \"%.60s\" unknown)", why,
+                 c->psk_unknown);
+    else
+        snprintf(c->failure, sizeof(c->failure), "%s", why);
+}
+
+static void
+tls_info_cb(const SSL *cssl, int where, int ret)
+{
+    SSL *ssl = (SSL *)cssl; /* OpenSSL hands a const SSL to a callback that observes it */
+    struct tls_conn *c = tls_conn_get(ssl);
+    int saved = errno;
+
+    if (c == NULL)
+        return;
+    if (where & SSL_CB_HANDSHAKE_START)
+        c->hs_started = 1;
+    if ((where & SSL_CB_EXIT) && ret < 0 && saved != 0 && saved != EAGAIN && saved != EWOULDBLOCK &&
+        saved != EINPROGRESS && !c->hs_done)
+        c->sys_errno = saved;
+    if (where & SSL_CB_ALERT) {
+        int was_failed = c->hs_failed;
+
+        tls_note_alert(ssl, c, where, ret);
+        if (!was_failed && c->hs_failed)
+            tls_notify(ssl, c, TLS_HANDSHAKE_FAILED);
+    }
+    if ((where & SSL_CB_HANDSHAKE_DONE) && !c->hs_done && !c->hs_failed) {
+        c->hs_done = 1;
+        tls_notify(ssl, c, TLS_HANDSHAKE_DONE);
+    }
+    errno = saved;
+}
+
+static int
+tls_alpn_select(SSL *ssl, const unsigned char **out, unsigned char *outlen, const unsigned char *in,
+                unsigned int inlen, void *arg)
+{
+    (void)ssl, (void)arg;
+    if (SSL_select_next_proto((unsigned char **)out, outlen, tls_alpn, sizeof(tls_alpn), in,
+                              inlen) != OPENSSL_NPN_NEGOTIATED)
+        return SSL_TLSEXT_ERR_NOACK; /* a client without ALPN still gets HTTP/1.1 */
+    return SSL_TLSEXT_ERR_OK;
+}
+
+/* Name the file that could not be opened, with errno, before OpenSSL's less direct wording. */
+static int
+tls_check_readable(const char *what, const char *path, char *err)
+{
+    FILE *f = fopen(path, "r");
+
+    if (f == NULL)
+        return edge_err(err, "cannot read %s %s: %s", what, path, strerror(errno));
+    fclose(f);
+    return 0;
+}
+
+static int
+tls_load_files(struct tls_ctx *ctx, const struct tls_config *cfg, char *err)
+{
+    char why[160];
+
+    if (cfg->ca_file != NULL) {
+        if (tls_check_readable("CA file", cfg->ca_file, err) < 0)
+            return -1;
+        if (SSL_CTX_load_verify_locations(ctx->ssl_ctx, cfg->ca_file, NULL) != 1)
+            return edge_err(err, "cannot load CA file %s: %s", cfg->ca_file,
+                            tls_ossl_reason(why, sizeof(why)));
+    }
+    if ((cfg->cert_file == NULL) != (cfg->key_file == NULL))
+        return edge_err(err,
+                        "a certificate needs its key and a key its certificate (cert %s, "
+                        "key %s)",
+                        cfg->cert_file ? cfg->cert_file : "none",
+                        cfg->key_file ? cfg->key_file : "none");
+    if (cfg->cert_file == NULL)
+        return 0;
+    if (tls_check_readable("certificate file", cfg->cert_file, err) < 0 ||
+        tls_check_readable("key file", cfg->key_file, err) < 0)
+        return -1;
+    if (SSL_CTX_use_certificate_chain_file(ctx->ssl_ctx, cfg->cert_file) != 1)
+        return edge_err(err, "cannot load certificate file %s: %s", cfg->cert_file,
+                        tls_ossl_reason(why, sizeof(why)));
+    if (SSL_CTX_use_PrivateKey_file(ctx->ssl_ctx, cfg->key_file, SSL_FILETYPE_PEM) != 1)
+        return edge_err(err, "cannot load key file %s: %s", cfg->key_file,
+                        tls_ossl_reason(why, sizeof(why)));
+    if (SSL_CTX_check_private_key(ctx->ssl_ctx) != 1)
+        return edge_err(err, "key file %s does not match certificate file %s: %s", cfg->key_file,
+                        cfg->cert_file, tls_ossl_reason(why, sizeof(why)));
+    return 0;
+}
+
+static struct tls_ctx *
+tls_ctx_new(const struct tls_config *cfg, int server, char *err)
+{
+    struct tls_ctx *ctx = NULL;
+    char why[160];
+    int mode;
+
+    if (!CRYPTO_THREAD_run_once(&tls_once, tls_init_once) || tls_conn_idx < 0) {
+        edge_err(err, "cannot initialise OpenSSL connection data");
+        goto fail;
+    }
+    if ((ctx = calloc(1, sizeof(*ctx))) == NULL) {
+        edge_err(err, "out of memory");
+        goto fail;
+    }
+    ctx->server = server;
+    ctx->ssl_ctx = SSL_CTX_new(server ? TLS_server_method() : TLS_client_method());
+    if (ctx->ssl_ctx == NULL) {
+        edge_err(err, "cannot create TLS context: %s", tls_ossl_reason(why, sizeof(why)));
+        goto fail;
+    }
+    SSL_CTX_set_app_data(ctx->ssl_ctx, ctx);
+    if (!SSL_CTX_set_min_proto_version(ctx->ssl_ctx, TLS1_3_VERSION) ||
+        !SSL_CTX_set_max_proto_version(ctx->ssl_ctx, TLS1_3_VERSION) ||
+        !SSL_CTX_set_ciphersuites(ctx->ssl_ctx, TLS_SUITES)) {
+        edge_err(err, "cannot restrict TLS context to TLS 1.3: %s",
+                 tls_ossl_reason(why, sizeof(why)));
+        goto fail;
+    }
+    SSL_CTX_set_verify_depth(ctx->ssl_ctx, cfg->verify_depth > 0 ? cfg->verify_depth : 4);
+    SSL_CTX_set_info_callback(ctx->ssl_ctx, tls_info_cb);
+    SSL_CTX_set_session_cache_mode(ctx->ssl_ctx, SSL_SESS_CACHE_OFF);
+    if (tls_load_files(ctx, cfg, err) < 0)
+        goto fail;
+    if (server) {
+        if (cfg->cert_file == NULL) {
+            edge_err(err, "a TLS server needs a certificate and key");
+            goto fail;
+        }
+        SSL_CTX_set_num_tickets(ctx->ssl_ctx, 0);
+        SSL_CTX_set_options(ctx->ssl_ctx, SSL_OP_NO_TICKET | SSL_OP_CIPHER_SERVER_PREFERENCE);
+        SSL_CTX_set_alpn_select_cb(ctx->ssl_ctx, tls_alpn_select, NULL);
+        /* TS 33.558 6.2: the server authenticates the EEC by its certificate (or PSK). */
+        mode = SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT;
+    } else {
+        if (SSL_CTX_set_alpn_protos(ctx->ssl_ctx, tls_alpn, sizeof(tls_alpn)) != 0) {
+            edge_err(err, "cannot set ALPN: %s", tls_ossl_reason(why, sizeof(why)));
+            goto fail;
+        }
+        if (cfg->peer_fqdn != NULL && (ctx->peer_fqdn = strdup(cfg->peer_fqdn)) == NULL) {
+            edge_err(err, "out of memory");
+            goto fail;
+        }
+        mode = SSL_VERIFY_PEER;
+    }
+    SSL_CTX_set_verify(ctx->ssl_ctx, mode, NULL);
+    if (tls_psk_setup(ctx, cfg, err) < 0)
+        goto fail;
+    if (!server && cfg->cert_file == NULL && ctx->psk_key_len == 0 && ctx->psk_client == NULL) {
+        edge_err(err, "a TLS client needs a certificate or a PSK");
+        goto fail;
+    }
+    if (tls_keylog_open(ctx, cfg->keylog_path, err) < 0)
+        goto fail;
+    return ctx;
+fail:
+    tls_ctx_free(ctx);
+    return NULL;
+}
+
+struct tls_ctx *
+tls_server_new(const struct tls_config *cfg, char *err)
+{
+    return tls_ctx_new(cfg, 1, err);
+}
+
+struct tls_ctx *
+tls_client_new(const struct tls_config *cfg, char *err)
+{
+    return tls_ctx_new(cfg, 0, err);
+}
+
+void
+tls_ctx_free(struct tls_ctx *ctx)
+{
+    if (ctx == NULL)
+        return;
+    SSL_CTX_free(ctx->ssl_ctx);
+    tls_keylog_close(ctx);
+    free(ctx->peer_fqdn);
+    OPENSSL_cleanse(ctx->psk_key, sizeof(ctx->psk_key));
+    free(ctx);
+}
+
+int
+tls_ctx_is_server(const struct tls_ctx *ctx)
+{
+    return ctx->server;
+}
+
+SSL *
+tls_ssl_new(struct tls_ctx *ctx, const char *peer_fqdn, char *err)
+{
+    struct tls_conn *c = NULL;
+    SSL *ssl = NULL;
+    char why[160];
+
+    if ((ssl = SSL_new(ctx->ssl_ctx)) == NULL) {
+        edge_err(err, "cannot create TLS connection: %s", tls_ossl_reason(why, sizeof(why)));
+        goto fail;
+    }
+    if ((c = OPENSSL_zalloc(sizeof(*c))) == NULL) {
+        edge_err(err, "out of memory");
+        goto fail;
+    }
+    c->ctx = ctx;
+    c->conn = -1;
+    if (!SSL_set_ex_data(ssl, tls_conn_idx, c)) {
+        OPENSSL_free(c);
+        edge_err(err, "cannot attach TLS connection data");
+        goto fail;
+    }
+    if (ctx->server)
+        return ssl;
+    if (peer_fqdn == NULL)
+        peer_fqdn = ctx->peer_fqdn;
+    if (peer_fqdn == NULL || *peer_fqdn == '\0') {
+        edge_err(err, "TLS client connection without an expected server FQDN");
+        goto fail;
+    }
+    if (strlen(peer_fqdn) >= sizeof(c->peer_fqdn)) {
+        edge_err(err, "server FQDN too long: %.64s...", peer_fqdn);
+        goto fail;
+    }
+    strcpy(c->peer_fqdn, peer_fqdn);
+    /* RFC 6125 6.4: the reference identity is the FQDN we meant to reach; SNI carries it too
+     * (RFC 6066 3). Wildcards stay whole-label only. */
+    SSL_set_hostflags(ssl, X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS);
+    if (!SSL_set1_host(ssl, peer_fqdn) || !SSL_set_tlsext_host_name(ssl, peer_fqdn)) {
+        edge_err(err, "cannot set expected server name %s: %s", peer_fqdn,
+                 tls_ossl_reason(why, sizeof(why)));
+        goto fail;
+    }
+    return ssl;
+fail:
+    SSL_free(ssl);
+    return NULL;
+}
+
+void
+tls_ssl_observe(SSL *ssl, tls_observer_fn fn, void *arg)
+{
+    struct tls_conn *c = tls_conn_get(ssl);
+
+    if (c == NULL)
+        return;
+    c->obs = fn;
+    c->obs_arg = arg;
+}
+
+void
+tls_ssl_set_conn(SSL *ssl, long conn)
+{
+    struct tls_conn *c = tls_conn_get(ssl);
+
+    if (c != NULL)
+        c->conn = conn;
+}
+
+long
+tls_ssl_conn(SSL *ssl)
+{
+    struct tls_conn *c = tls_conn_get(ssl);
+
+    return c != NULL ? c->conn : -1;
+}
+
+int
+tls_ssl_handshake_started(SSL *ssl)
+{
+    struct tls_conn *c = tls_conn_get(ssl);
+
+    return c != NULL && c->hs_started;
+}
+
+int
+tls_ssl_handshake_done(SSL *ssl)
+{
+    struct tls_conn *c = tls_conn_get(ssl);
+
+    return c != NULL && c->hs_done;
+}
+
+int
+tls_ssl_sys_errno(SSL *ssl)
+{
+    struct tls_conn *c = tls_conn_get(ssl);
+
+    return c != NULL ? c->sys_errno : 0;
+}
+
+const char *
+tls_ssl_failure(SSL *ssl, unsigned long ossl_err, char *buf, size_t len)
+{
+    struct tls_conn *c = tls_conn_get(ssl);
+    const char *reason;
+    long vr = SSL_get_verify_result(ssl);
+
+    if (c != NULL && c->failure[0] != '\0')
+        snprintf(buf, len, "%s", c->failure);
+    else if (vr != X509_V_OK)
+        snprintf(buf, len, "certificate verify failed: %s", X509_verify_cert_error_string(vr));
+    /* bufferevent_openssl queues SSL_get_error() codes (small numbers) among ERR codes. */
+    else if (ossl_err > 0xff && (reason = ERR_reason_error_string(ossl_err)) != NULL)
+        snprintf(buf, len, "%s", reason);
+    else if (c != NULL && c->sys_errno != 0)
+        snprintf(buf, len, "%s", strerror(c->sys_errno));
+    else
+        snprintf(buf, len, "connection closed during the handshake");
+    return buf;
+}
