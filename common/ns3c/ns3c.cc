@@ -1,0 +1,920 @@
+/* ns3c.cc -- the C++ side of ns3c.h: ns-3 links, TAP bridges and routers behind a C API.
+ *
+ * Everything ns-3 is touched from one thread, the one that built the
+ * simulation and runs it; other threads reach it only through
+ * Simulator::ScheduleWithContext(), which RealtimeSimulatorImpl makes
+ * thread-safe, and wait on a condition variable for the answer. Counters are
+ * atomics so that reading them never needs the simulator thread. */
+#include "ns3c.h"
+
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <linux/if.h>
+#include <linux/if_tun.h>
+#include <sys/ioctl.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cerrno>
+#include <chrono>
+#include <cmath>
+#include <condition_variable>
+#include <cstdarg>
+#include <cstdio>
+#include <cstring>
+#include <exception>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <ns3/boolean.h>
+#include <ns3/bridge-helper.h>
+#include <ns3/data-rate.h>
+#include <ns3/error-model.h>
+#include <ns3/fd-net-device-helper.h>
+#include <ns3/fd-net-device.h>
+#include <ns3/global-value.h>
+#include <ns3/internet-stack-helper.h>
+#include <ns3/ipv4-global-routing-helper.h>
+#include <ns3/ipv4.h>
+#include <ns3/mac48-address.h>
+#include <ns3/node.h>
+#include <ns3/packet.h>
+#include <ns3/queue-size.h>
+#include <ns3/random-variable-stream.h>
+#include <ns3/rng-seed-manager.h>
+#include <ns3/simple-channel.h>
+#include <ns3/simple-net-device-helper.h>
+#include <ns3/simple-net-device.h>
+#include <ns3/simulator.h>
+#include <ns3/string.h>
+
+using namespace ns3;
+
+namespace
+{
+
+/* How long a caller waits for the simulator thread before giving up. */
+const auto CALL_TIMEOUT = std::chrono::seconds(5);
+/* How often the simulator looks at the stop flag: the bound on how long a
+ * stop request waits, at a cost of 100 empty events a second. */
+const Time STOP_POLL = MilliSeconds(10);
+/* Frames a device may queue before the link drops them (DropTail). */
+const char *const TX_QUEUE = "1000p";
+
+std::atomic<bool> g_sim_exists{false};
+
+enum class State { BUILD, RUNNING, DONE };
+
+int seterr(char *err, int code, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+int
+seterr(char *err, int code, const char *fmt, ...)
+{
+    if (err != nullptr) {
+        va_list ap;
+        va_start(ap, fmt);
+        vsnprintf(err, NS3C_ERR_LEN, fmt, ap);
+        va_end(ap);
+    }
+    return code;
+}
+
+bool
+name_ok(const char *s)
+{
+    size_t n = s != nullptr ? strlen(s) : 0;
+
+    if (n == 0 || n > NS3C_NAME_MAX)
+        return false;
+    for (size_t i = 0; i < n; i++) {
+        char c = s[i];
+        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+              c == '_' || c == '.' || c == '-'))
+            return false;
+    }
+    return true;
+}
+
+/* Delay and jitter are bounded so that Time arithmetic never overflows and a
+ * typo (40000 for 40) is refused rather than silently stalling a run. */
+const double MAX_DELAY_MS = 60000.0;
+
+int
+check_params(const ns3c_link_params *p, unsigned mask, char *err)
+{
+    if ((mask & NS3C_SET_DELAY) &&
+        !(std::isfinite(p->delay_ms) && p->delay_ms >= 0 && p->delay_ms <= MAX_DELAY_MS))
+        return seterr(err, NS3C_EINVAL, "delay %g ms is not in [0, %g]", p->delay_ms, MAX_DELAY_MS);
+    if ((mask & NS3C_SET_JITTER) &&
+        !(std::isfinite(p->jitter_ms) && p->jitter_ms >= 0 && p->jitter_ms <= MAX_DELAY_MS))
+        return seterr(err, NS3C_EINVAL, "jitter %g ms is not in [0, %g]", p->jitter_ms,
+                      MAX_DELAY_MS);
+    if ((mask & NS3C_SET_LOSS) && !(std::isfinite(p->loss) && p->loss >= 0 && p->loss <= 1))
+        return seterr(err, NS3C_EINVAL, "loss %g is not a probability in [0, 1]", p->loss);
+    return NS3C_OK;
+}
+
+/* "198.18.1.1/24" -> address and prefix length, host byte order. */
+int
+parse_cidr(const char *s, uint32_t *addr, int *plen, char *err)
+{
+    char buf[32];
+    const char *slash = s != nullptr ? strchr(s, '/') : nullptr;
+    struct in_addr in;
+    char *end;
+    long n;
+
+    if (slash == nullptr || (size_t)(slash - s) >= sizeof buf)
+        return seterr(err, NS3C_EINVAL, "address \"%s\" is not of the form A.B.C.D/N",
+                      s != nullptr ? s : "(null)");
+    memcpy(buf, s, slash - s);
+    buf[slash - s] = '\0';
+    if (inet_pton(AF_INET, buf, &in) != 1)
+        return seterr(err, NS3C_EINVAL, "\"%s\" is not an IPv4 address", buf);
+    errno = 0;
+    n = strtol(slash + 1, &end, 10);
+    if (errno != 0 || end == slash + 1 || *end != '\0' || n < 1 || n > 30)
+        return seterr(err, NS3C_EINVAL, "prefix length in \"%s\" is not in 1..30", s);
+    *addr = ntohl(in.s_addr);
+    *plen = (int)n;
+    return NS3C_OK;
+}
+
+/* A drop rule, addresses in network byte order (0: any). */
+struct DropRule {
+    uint32_t left;
+    uint32_t src, dst;
+    bool both_ways;
+    uint8_t proto;
+    uint16_t port;
+};
+
+class EdgeLinkChannel;
+
+} // namespace
+
+struct ns3c_link {
+    ns3c_sim *sim = nullptr;
+    std::string name;
+    Ptr<EdgeLinkChannel> chan;
+    uint16_t mtu = 1500;
+    /* Written and read in the simulator thread only (or before it runs). */
+    ns3c_link_params p{};
+    Ptr<RateErrorModel> loss;
+    Ptr<UniformRandomVariable> jitter;
+    std::vector<DropRule> rules;
+    std::vector<Ptr<SimpleNetDevice>> devices;
+    std::map<const SimpleNetDevice *, Time> last_arrival; /* per sender: keeps frames in order */
+    FILE *pcap = nullptr;
+    std::atomic<uint64_t> tx_frames{0}, tx_bytes{0}, rx_frames{0}, lost{0}, ruled{0};
+
+    void on_send(Ptr<Packet> p, uint16_t protocol, Mac48Address to, Mac48Address from,
+                 Ptr<SimpleNetDevice> sender);
+    bool rule_takes(Ptr<const Packet> p, uint16_t protocol);
+    void write_pcap(Ptr<const Packet> p, uint16_t protocol, Mac48Address to, Mac48Address from);
+};
+
+struct ns3c_router {
+    ns3c_sim *sim = nullptr;
+    std::string name;
+    Ptr<Node> node;
+    std::vector<ns3c_link *> links;
+};
+
+struct ns3c_sim {
+    std::vector<std::unique_ptr<ns3c_link>> links;
+    std::vector<std::unique_ptr<ns3c_router>> routers;
+    std::vector<std::string> tap_names;
+    std::thread::id owner;
+    std::mutex mu;
+    std::condition_variable cv;
+    State state = State::BUILD; /* guarded by mu */
+    std::atomic<bool> stop_req{false};
+    int64_t next_stream = 0;
+    void (*ready)(void *) = nullptr;
+    void *ready_arg = nullptr;
+};
+
+namespace
+{
+
+/* The link's medium: SimpleChannel hands each frame to every other device
+ * after a delay; this subclass puts the link's loss, drop rules, jitter,
+ * counters and capture on that one path, so each frame is judged once for
+ * all its receivers. */
+class EdgeLinkChannel : public SimpleChannel
+{
+  public:
+    ns3c_link *link = nullptr;
+
+    void Send(Ptr<Packet> p, uint16_t protocol, Mac48Address to, Mac48Address from,
+              Ptr<SimpleNetDevice> sender) override
+    {
+        link->on_send(p, protocol, to, from, sender);
+    }
+
+  protected:
+    void DoDispose() override
+    {
+        link = nullptr;
+        SimpleChannel::DoDispose();
+    }
+};
+
+/* The pcap format (libpcap 2.4, microsecond timestamps, LINKTYPE_ETHERNET),
+ * written by hand so that each frame can be flushed: a crashed netsim still
+ * leaves a readable capture. */
+struct PcapFileHeader {
+    uint32_t magic, version, thiszone, sigfigs, snaplen, network;
+};
+
+struct PcapRecordHeader {
+    uint32_t sec, usec, incl_len, orig_len;
+};
+
+const uint32_t PCAP_SNAPLEN = 65535;
+
+/* Run fn in the simulator thread and wait for its code and message. */
+int
+sim_call(ns3c_sim *s, const std::function<int(char *)> &fn, char *err)
+{
+    struct Call {
+        std::function<int(char *)> fn;
+        bool done = false;
+        int rc = NS3C_OK;
+        char msg[NS3C_ERR_LEN] = "";
+    };
+
+    {
+        std::unique_lock<std::mutex> lk(s->mu);
+        /* The owner thread is either still building or inside an event of
+         * Run(): in both cases ns-3 is its to touch. */
+        if (std::this_thread::get_id() == s->owner) {
+            lk.unlock();
+            return fn(err);
+        }
+        if (s->state != State::RUNNING)
+            return seterr(err, NS3C_ESTATE, "the simulation is not running");
+    }
+    auto call = std::make_shared<Call>();
+    call->fn = fn;
+    Simulator::ScheduleWithContext(Simulator::NO_CONTEXT, Seconds(0), [call, s]() {
+        int rc = call->fn(call->msg);
+        std::lock_guard<std::mutex> lk(s->mu);
+        call->rc = rc;
+        call->done = true;
+        s->cv.notify_all();
+    });
+    std::unique_lock<std::mutex> lk(s->mu);
+    if (!s->cv.wait_for(lk, CALL_TIMEOUT, [&] { return call->done || s->state != State::RUNNING; }))
+        return seterr(err, NS3C_ETIMEOUT, "the simulator thread did not answer in time");
+    if (!call->done)
+        return seterr(err, NS3C_ESTATE, "the simulation stopped before the change was made");
+    if (call->rc != NS3C_OK && err != nullptr)
+        snprintf(err, NS3C_ERR_LEN, "%s", call->msg);
+    return call->rc;
+}
+
+void
+stop_poll(ns3c_sim *s)
+{
+    if (s->stop_req.load())
+        Simulator::Stop();
+    else
+        Simulator::Schedule(STOP_POLL, &stop_poll, s);
+}
+
+void
+on_start(ns3c_sim *s)
+{
+    {
+        std::lock_guard<std::mutex> lk(s->mu);
+        s->state = State::RUNNING;
+    }
+    if (s->ready != nullptr)
+        s->ready(s->ready_arg);
+}
+
+void
+deliver(ns3c_link *l, Ptr<SimpleNetDevice> dev, Ptr<Packet> p, uint16_t protocol, Mac48Address to,
+        Mac48Address from)
+{
+    l->rx_frames++;
+    dev->Receive(p, protocol, to, from);
+}
+
+bool
+ipv4_field(const char *s, uint32_t *out, char *err)
+{
+    struct in_addr in;
+
+    if (s == nullptr || *s == '\0') {
+        *out = 0;
+        return true;
+    }
+    if (inet_pton(AF_INET, s, &in) != 1) {
+        seterr(err, NS3C_EINVAL, "\"%s\" is not an IPv4 address", s);
+        return false;
+    }
+    *out = in.s_addr;
+    return true;
+}
+
+} // namespace
+
+/* ---- the link's frame path (simulator thread) ---- */
+
+void
+ns3c_link::write_pcap(Ptr<const Packet> p, uint16_t protocol, Mac48Address to, Mac48Address from)
+{
+    struct timespec ts;
+    PcapRecordHeader rh;
+    uint8_t eth[14];
+    uint32_t len = p->GetSize();
+    std::vector<uint8_t> body(len);
+
+    clock_gettime(CLOCK_REALTIME, &ts);
+    to.CopyTo(eth);
+    from.CopyTo(eth + 6);
+    eth[12] = (uint8_t)(protocol >> 8);
+    eth[13] = (uint8_t)protocol;
+    p->CopyData(body.data(), len);
+    rh.sec = (uint32_t)ts.tv_sec;
+    rh.usec = (uint32_t)(ts.tv_nsec / 1000);
+    rh.orig_len = len + sizeof eth;
+    rh.incl_len = rh.orig_len < PCAP_SNAPLEN ? rh.orig_len : PCAP_SNAPLEN;
+    if (fwrite(&rh, sizeof rh, 1, pcap) != 1 || fwrite(eth, sizeof eth, 1, pcap) != 1 ||
+        fwrite(body.data(), 1, rh.incl_len - sizeof eth, pcap) != rh.incl_len - sizeof eth ||
+        fflush(pcap) != 0) {
+        /* A full disk must not stop the network: the capture ends here. */
+        fclose(pcap);
+        pcap = nullptr;
+    }
+}
+
+bool
+ns3c_link::rule_takes(Ptr<const Packet> p, uint16_t protocol)
+{
+    uint8_t h[64];
+    uint32_t n, src, dst;
+    unsigned ihl;
+    uint16_t sport = 0, dport = 0;
+
+    if (rules.empty() || protocol != 0x0800)
+        return false;
+    n = p->CopyData(h, sizeof h);
+    if (n < 20 || (h[0] >> 4) != 4)
+        return false;
+    ihl = (h[0] & 0x0fu) * 4;
+    memcpy(&src, h + 12, 4);
+    memcpy(&dst, h + 16, 4);
+    /* Ports only in a first fragment: later fragments carry none. */
+    bool first_frag = ((h[6] & 0x1fu) | h[7]) == 0;
+    bool has_ports = (h[9] == 6 || h[9] == 17) && first_frag && n >= ihl + 4;
+    if (has_ports) {
+        sport = (uint16_t)(h[ihl] << 8 | h[ihl + 1]);
+        dport = (uint16_t)(h[ihl + 2] << 8 | h[ihl + 3]);
+    }
+    for (auto it = rules.begin(); it != rules.end(); ++it) {
+        DropRule &r = *it;
+        bool fwd = (r.src == 0 || r.src == src) && (r.dst == 0 || r.dst == dst);
+        bool rev = r.both_ways && (r.src == 0 || r.src == dst) && (r.dst == 0 || r.dst == src);
+        if (!(fwd || rev))
+            continue;
+        if (r.proto != 0 && r.proto != h[9])
+            continue;
+        if (r.port != 0 && !(has_ports && (sport == r.port || dport == r.port)))
+            continue;
+        if (--r.left == 0)
+            rules.erase(it);
+        return true;
+    }
+    return false;
+}
+
+void
+ns3c_link::on_send(Ptr<Packet> pkt, uint16_t protocol, Mac48Address to, Mac48Address from,
+                   Ptr<SimpleNetDevice> sender)
+{
+    tx_frames++;
+    tx_bytes += pkt->GetSize() + 14;
+    if (pcap != nullptr)
+        write_pcap(pkt, protocol, to, from);
+    if (rule_takes(pkt, protocol)) {
+        ruled++;
+        return;
+    }
+    if (p.loss > 0 && loss->IsCorrupt(pkt)) {
+        lost++;
+        return;
+    }
+    double ms = p.delay_ms;
+    if (p.jitter_ms > 0)
+        ms = std::max(0.0, ms + jitter->GetValue(-p.jitter_ms, p.jitter_ms));
+    Time now = Simulator::Now();
+    Time at = now + NanoSeconds((int64_t)std::llround(ms * 1e6));
+    /* A link is a FIFO: jitter may stretch gaps but never overtake. */
+    Time &last = last_arrival[PeekPointer(sender)];
+    if (at < last)
+        at = last;
+    last = at;
+    for (auto &dev : devices) {
+        if (dev == sender)
+            continue;
+        Simulator::ScheduleWithContext(dev->GetNode()->GetId(), at - now, &deliver, this, dev,
+                                       pkt->Copy(), protocol, to, from);
+    }
+}
+
+/* ---- the C API ---- */
+
+#define NS3C_CATCH(err)                                                                            \
+    catch (const std::exception &e)                                                                \
+    {                                                                                              \
+        return seterr(err, NS3C_ENS3, "ns-3 failed: %s", e.what());                                \
+    }                                                                                              \
+    catch (...)                                                                                    \
+    {                                                                                              \
+        return seterr(err, NS3C_ENS3, "ns-3 failed with an unknown exception");                    \
+    }
+
+extern "C" const char *
+ns3c_strerror(int code)
+{
+    switch (code) {
+    case NS3C_OK:
+        return "success";
+    case NS3C_EINVAL:
+        return "invalid argument";
+    case NS3C_EEXIST:
+        return "name already in use";
+    case NS3C_ESTATE:
+        return "not allowed in the simulation's current state";
+    case NS3C_EIO:
+        return "input/output error";
+    case NS3C_ETIMEOUT:
+        return "simulator thread did not answer";
+    case NS3C_ENS3:
+        return "ns-3 raised an exception";
+    }
+    return "unknown ns3c error";
+}
+
+extern "C" int
+ns3c_parse_rate(const char *s, uint64_t *bps, char *err)
+{
+    static const struct {
+        const char *unit;
+        double mult;
+    } units[] = {{"bps", 1}, {"kbps", 1e3}, {"Mbps", 1e6}, {"Gbps", 1e9}};
+    char *end;
+    double v;
+
+    if (s == nullptr || *s == '\0')
+        return seterr(err, NS3C_EINVAL, "empty data rate");
+    if (strcmp(s, "unlimited") == 0 || strcmp(s, "0") == 0) {
+        *bps = 0;
+        return NS3C_OK;
+    }
+    errno = 0;
+    v = strtod(s, &end);
+    if (errno != 0 || end == s || !std::isfinite(v) || v <= 0 || (*s < '0' || *s > '9'))
+        return seterr(err, NS3C_EINVAL, "data rate \"%s\" does not start with a positive number",
+                      s);
+    for (const auto &u : units) {
+        if (strcmp(end, u.unit) != 0)
+            continue;
+        double r = v * u.mult;
+        if (r < 1 || r > 1e12)
+            return seterr(err, NS3C_EINVAL, "data rate \"%s\" is not in 1bps..1000Gbps", s);
+        *bps = (uint64_t)std::llround(r);
+        return NS3C_OK;
+    }
+    return seterr(err, NS3C_EINVAL, "data rate \"%s\": unit must be bps, kbps, Mbps or Gbps", s);
+}
+
+extern "C" int
+ns3c_sim_new(ns3c_sim **out, uint32_t seed, uint32_t run, char *err)
+{
+    *out = nullptr;
+    if (seed == 0)
+        return seterr(err, NS3C_EINVAL, "the random seed must not be 0");
+    if (run == 0)
+        return seterr(err, NS3C_EINVAL, "the random run number must not be 0");
+    bool expected = false;
+    if (!g_sim_exists.compare_exchange_strong(expected, true))
+        return seterr(err, NS3C_ESTATE, "a simulation already exists in this process");
+    try {
+        GlobalValue::Bind("SimulatorImplementationType", StringValue("ns3::RealtimeSimulatorImpl"));
+        /* Linux drops frames whose IPv4/TCP/UDP checksums are wrong, and
+         * ns-3 leaves them zero unless told. */
+        GlobalValue::Bind("ChecksumEnabled", BooleanValue(true));
+        RngSeedManager::SetSeed(seed);
+        RngSeedManager::SetRun(run);
+        auto s = std::make_unique<ns3c_sim>();
+        s->owner = std::this_thread::get_id();
+        /* The first Simulator call makes the implementation and binds it
+         * to this thread, which must be the one that runs it. */
+        (void)Simulator::Now();
+        *out = s.release();
+        return NS3C_OK;
+    } catch (const std::exception &e) {
+        g_sim_exists = false;
+        return seterr(err, NS3C_ENS3, "ns-3 failed: %s", e.what());
+    } catch (...) {
+        g_sim_exists = false;
+        return seterr(err, NS3C_ENS3, "ns-3 failed with an unknown exception");
+    }
+}
+
+extern "C" void
+ns3c_sim_free(ns3c_sim *sim)
+{
+    if (sim == nullptr)
+        return;
+    try {
+        /* Disposes nodes and devices: FdNetDevices stop their readers and
+         * close their TAP fds. */
+        Simulator::Destroy();
+    } catch (...) {
+    }
+    for (auto &l : sim->links) {
+        if (l->pcap != nullptr)
+            fclose(l->pcap);
+        l->pcap = nullptr;
+    }
+    delete sim;
+    g_sim_exists = false;
+}
+
+extern "C" int
+ns3c_link_new(ns3c_sim *sim, const char *name, const ns3c_link_params *p, uint16_t mtu,
+              ns3c_link **out, char *err)
+{
+    int rc;
+
+    *out = nullptr;
+    if (!name_ok(name))
+        return seterr(err, NS3C_EINVAL,
+                      "link name \"%s\" must be 1..%d characters of A-Z a-z 0-9 _ . -",
+                      name != nullptr ? name : "(null)", NS3C_NAME_MAX);
+    if (ns3c_link_find(sim, name) != nullptr)
+        return seterr(err, NS3C_EEXIST, "link \"%s\" already exists", name);
+    if (mtu != 0 && (mtu < 68 || mtu > 9000))
+        return seterr(err, NS3C_EINVAL, "link \"%s\": MTU %u is not in 68..9000", name, mtu);
+    if ((rc = check_params(p, NS3C_SET_DELAY | NS3C_SET_JITTER | NS3C_SET_LOSS, err)) != NS3C_OK)
+        return rc;
+    {
+        std::lock_guard<std::mutex> lk(sim->mu);
+        if (sim->state != State::BUILD)
+            return seterr(err, NS3C_ESTATE, "links are made before the simulation runs");
+    }
+    try {
+        auto l = std::make_unique<ns3c_link>();
+        l->sim = sim;
+        l->name = name;
+        l->mtu = mtu != 0 ? mtu : 1500;
+        l->p = *p;
+        l->chan = CreateObject<EdgeLinkChannel>();
+        l->chan->link = l.get();
+        l->loss = CreateObject<RateErrorModel>();
+        l->loss->SetUnit(RateErrorModel::ERROR_UNIT_PACKET);
+        l->loss->SetRate(p->loss);
+        sim->next_stream += l->loss->AssignStreams(sim->next_stream);
+        l->jitter = CreateObject<UniformRandomVariable>();
+        l->jitter->SetStream(sim->next_stream++);
+        *out = l.get();
+        sim->links.push_back(std::move(l));
+        return NS3C_OK;
+    }
+    NS3C_CATCH(err)
+}
+
+extern "C" ns3c_link *
+ns3c_link_find(ns3c_sim *sim, const char *name)
+{
+    if (name == nullptr)
+        return nullptr;
+    for (auto &l : sim->links)
+        if (l->name == name)
+            return l.get();
+    return nullptr;
+}
+
+extern "C" const char *
+ns3c_link_name(const ns3c_link *l)
+{
+    return l->name.c_str();
+}
+
+extern "C" int
+ns3c_link_pcap(ns3c_link *l, const char *path, char *err)
+{
+    PcapFileHeader fh = {0xa1b2c3d4u, 0, 0, 0, PCAP_SNAPLEN, 1};
+    FILE *f;
+
+    {
+        std::lock_guard<std::mutex> lk(l->sim->mu);
+        if (l->sim->state != State::BUILD)
+            return seterr(err, NS3C_ESTATE, "link \"%s\": pcap is set before the simulation runs",
+                          l->name.c_str());
+    }
+    if (l->pcap != nullptr)
+        return seterr(err, NS3C_EEXIST, "link \"%s\" already has a pcap file", l->name.c_str());
+    if (path == nullptr || *path == '\0')
+        return seterr(err, NS3C_EINVAL, "link \"%s\": empty pcap path", l->name.c_str());
+    if ((f = fopen(path, "wbe")) == nullptr)
+        return seterr(err, NS3C_EIO, "link \"%s\": cannot create %s: %s", l->name.c_str(), path,
+                      strerror(errno));
+    /* The version field is two 16-bit halves: major 2, minor 4. */
+    uint16_t ver[2] = {2, 4};
+    memcpy(&fh.version, ver, sizeof ver);
+    if (fwrite(&fh, sizeof fh, 1, f) != 1 || fflush(f) != 0) {
+        int e = errno;
+        fclose(f);
+        return seterr(err, NS3C_EIO, "link \"%s\": cannot write %s: %s", l->name.c_str(), path,
+                      strerror(e));
+    }
+    l->pcap = f;
+    return NS3C_OK;
+}
+
+extern "C" int
+ns3c_link_attach_tap(ns3c_link *l, const char *name, int fd, char *err)
+{
+    ns3c_sim *sim = l->sim;
+    struct ifreq ifr;
+    int rc = NS3C_OK;
+
+    memset(&ifr, 0, sizeof ifr);
+    if (!name_ok(name)) {
+        rc = seterr(err, NS3C_EINVAL,
+                    "tap name \"%s\" must be 1..%d characters of A-Z a-z 0-9 _ . -",
+                    name != nullptr ? name : "(null)", NS3C_NAME_MAX);
+        goto fail;
+    }
+    for (auto &t : sim->tap_names) {
+        if (t == name) {
+            rc = seterr(err, NS3C_EEXIST, "tap \"%s\" already exists", name);
+            goto fail;
+        }
+    }
+    {
+        std::lock_guard<std::mutex> lk(sim->mu);
+        if (sim->state != State::BUILD) {
+            rc = seterr(err, NS3C_ESTATE, "tap \"%s\": taps are attached before the run", name);
+            goto fail;
+        }
+    }
+    /* Check the fd here: FdNetDevice would only find out in its reader thread. */
+    if (fd < 0 || fcntl(fd, F_GETFD) < 0) {
+        rc = seterr(err, NS3C_EINVAL, "tap \"%s\": fd %d is not open", name, fd);
+        goto fail;
+    }
+    if (ioctl(fd, TUNGETIFF, &ifr) < 0) {
+        rc = seterr(err, NS3C_EINVAL, "tap \"%s\": fd %d is not a /dev/net/tun device: %s", name,
+                    fd, strerror(errno));
+        goto fail;
+    }
+    if ((ifr.ifr_flags & IFF_TAP) == 0 || (ifr.ifr_flags & IFF_NO_PI) == 0) {
+        rc = seterr(err, NS3C_EINVAL, "tap \"%s\": %s is not opened with IFF_TAP|IFF_NO_PI", name,
+                    ifr.ifr_name);
+        goto fail;
+    }
+    try {
+        Ptr<Node> node = CreateObject<Node>();
+        FdNetDeviceHelper fdh;
+        Ptr<FdNetDevice> fdd = DynamicCast<FdNetDevice>(fdh.Install(node).Get(0));
+        fdd->SetFileDescriptor(fd);
+        fd = -1;
+        fdd->SetMtu(l->mtu);
+
+        SimpleNetDeviceHelper sh;
+        sh.SetDeviceAttribute("DataRate", DataRateValue(DataRate(l->p.rate_bps)));
+        sh.SetQueue("ns3::DropTailQueue<Packet>", "MaxSize", QueueSizeValue(QueueSize(TX_QUEUE)));
+        Ptr<SimpleNetDevice> sd = DynamicCast<SimpleNetDevice>(sh.Install(node, l->chan).Get(0));
+        sd->SetMtu(l->mtu);
+
+        NetDeviceContainer ports;
+        ports.Add(fdd);
+        ports.Add(sd);
+        BridgeHelper bh;
+        bh.Install(node, ports);
+        l->devices.push_back(sd);
+        sim->tap_names.push_back(name);
+        return NS3C_OK;
+    } catch (const std::exception &e) {
+        rc = seterr(err, NS3C_ENS3, "tap \"%s\": ns-3 failed: %s", name, e.what());
+    } catch (...) {
+        rc = seterr(err, NS3C_ENS3, "tap \"%s\": ns-3 failed with an unknown exception", name);
+    }
+fail:
+    if (fd >= 0)
+        close(fd);
+    return rc;
+}
+
+extern "C" int
+ns3c_link_set(ns3c_link *l, const ns3c_link_params *p, unsigned mask, char *err)
+{
+    int rc;
+
+    if (mask == 0 || (mask & ~(NS3C_SET_RATE | NS3C_SET_DELAY | NS3C_SET_JITTER | NS3C_SET_LOSS)))
+        return seterr(err, NS3C_EINVAL, "link \"%s\": nothing (or an unknown field) to change",
+                      l->name.c_str());
+    if ((rc = check_params(p, mask, err)) != NS3C_OK)
+        return rc;
+    ns3c_link_params np = *p;
+    try {
+        return sim_call(
+            l->sim,
+            [l, np, mask](char *) {
+                if (mask & NS3C_SET_RATE) {
+                    l->p.rate_bps = np.rate_bps;
+                    for (auto &d : l->devices)
+                        d->SetAttribute("DataRate", DataRateValue(DataRate(np.rate_bps)));
+                }
+                if (mask & NS3C_SET_DELAY)
+                    l->p.delay_ms = np.delay_ms;
+                if (mask & NS3C_SET_JITTER)
+                    l->p.jitter_ms = np.jitter_ms;
+                if (mask & NS3C_SET_LOSS) {
+                    l->p.loss = np.loss;
+                    l->loss->SetRate(np.loss);
+                }
+                return NS3C_OK;
+            },
+            err);
+    }
+    NS3C_CATCH(err)
+}
+
+extern "C" int
+ns3c_link_get(ns3c_link *l, ns3c_link_params *p, char *err)
+{
+    try {
+        return sim_call(
+            l->sim,
+            [l, p](char *) {
+                *p = l->p;
+                return NS3C_OK;
+            },
+            err);
+    }
+    NS3C_CATCH(err)
+}
+
+extern "C" int
+ns3c_link_drop(ns3c_link *l, const ns3c_drop *d, char *err)
+{
+    DropRule r{};
+
+    if (d->count == 0)
+        return seterr(err, NS3C_EINVAL, "link \"%s\": drop count must be at least 1",
+                      l->name.c_str());
+    if (!ipv4_field(d->src, &r.src, err) || !ipv4_field(d->dst, &r.dst, err))
+        return NS3C_EINVAL;
+    r.left = d->count;
+    r.both_ways = d->both_ways != 0;
+    r.proto = d->proto;
+    r.port = d->port;
+    try {
+        return sim_call(
+            l->sim,
+            [l, r](char *) {
+                l->rules.push_back(r);
+                return NS3C_OK;
+            },
+            err);
+    }
+    NS3C_CATCH(err)
+}
+
+extern "C" int
+ns3c_link_counters(ns3c_link *l, ns3c_counters *c, char *)
+{
+    c->tx_frames = l->tx_frames.load();
+    c->tx_bytes = l->tx_bytes.load();
+    c->rx_frames = l->rx_frames.load();
+    c->lost_frames = l->lost.load();
+    c->ruled_frames = l->ruled.load();
+    return NS3C_OK;
+}
+
+extern "C" int
+ns3c_router_new(ns3c_sim *sim, const char *name, ns3c_router **out, char *err)
+{
+    *out = nullptr;
+    if (!name_ok(name))
+        return seterr(err, NS3C_EINVAL,
+                      "router name \"%s\" must be 1..%d characters of A-Z a-z 0-9 _ . -",
+                      name != nullptr ? name : "(null)", NS3C_NAME_MAX);
+    for (auto &r : sim->routers)
+        if (r->name == name)
+            return seterr(err, NS3C_EEXIST, "router \"%s\" already exists", name);
+    {
+        std::lock_guard<std::mutex> lk(sim->mu);
+        if (sim->state != State::BUILD)
+            return seterr(err, NS3C_ESTATE, "routers are made before the simulation runs");
+    }
+    try {
+        auto r = std::make_unique<ns3c_router>();
+        r->sim = sim;
+        r->name = name;
+        r->node = CreateObject<Node>();
+        InternetStackHelper ish;
+        /* IPv4 only: the scenarios use 198.18.0.0/15, and an IPv6 stack
+         * would fill the captures with its own chatter. */
+        ish.SetIpv6StackInstall(false);
+        ish.Install(r->node);
+        *out = r.get();
+        sim->routers.push_back(std::move(r));
+        return NS3C_OK;
+    }
+    NS3C_CATCH(err)
+}
+
+extern "C" int
+ns3c_router_add_link(ns3c_router *r, ns3c_link *l, const char *cidr, char *err)
+{
+    uint32_t addr = 0;
+    int plen = 0, rc;
+
+    if ((rc = parse_cidr(cidr, &addr, &plen, err)) != NS3C_OK)
+        return rc;
+    uint32_t mask = plen == 32 ? 0xffffffffu : ~(0xffffffffu >> plen);
+    if ((addr & ~mask) == 0 || (addr & ~mask) == ~mask)
+        return seterr(err, NS3C_EINVAL, "router \"%s\": %s is a network or broadcast address",
+                      r->name.c_str(), cidr);
+    for (auto *x : r->links)
+        if (x == l)
+            return seterr(err, NS3C_EEXIST, "router \"%s\" is already on link \"%s\"",
+                          r->name.c_str(), l->name.c_str());
+    {
+        std::lock_guard<std::mutex> lk(r->sim->mu);
+        if (r->sim->state != State::BUILD)
+            return seterr(err, NS3C_ESTATE, "router links are added before the simulation runs");
+    }
+    try {
+        SimpleNetDeviceHelper sh;
+        sh.SetDeviceAttribute("DataRate", DataRateValue(DataRate(l->p.rate_bps)));
+        sh.SetQueue("ns3::DropTailQueue<Packet>", "MaxSize", QueueSizeValue(QueueSize(TX_QUEUE)));
+        Ptr<SimpleNetDevice> sd = DynamicCast<SimpleNetDevice>(sh.Install(r->node, l->chan).Get(0));
+        sd->SetMtu(l->mtu);
+        Ptr<Ipv4> ip = r->node->GetObject<Ipv4>();
+        int32_t ifi = ip->AddInterface(sd);
+        ip->AddAddress(ifi, Ipv4InterfaceAddress(Ipv4Address(addr), Ipv4Mask(mask)));
+        ip->SetUp(ifi);
+        l->devices.push_back(sd);
+        r->links.push_back(l);
+        return NS3C_OK;
+    }
+    NS3C_CATCH(err)
+}
+
+extern "C" int
+ns3c_run(ns3c_sim *sim, void (*ready)(void *), void *arg, char *err)
+{
+    if (std::this_thread::get_id() != sim->owner)
+        return seterr(err, NS3C_ESTATE,
+                      "ns3c_run must be called by the thread that made the "
+                      "simulation");
+    {
+        std::lock_guard<std::mutex> lk(sim->mu);
+        if (sim->state != State::BUILD)
+            return seterr(err, NS3C_ESTATE, "the simulation has already run");
+    }
+    try {
+        sim->ready = ready;
+        sim->ready_arg = arg;
+        if (!sim->routers.empty())
+            Ipv4GlobalRoutingHelper::PopulateRoutingTables();
+        Simulator::Schedule(Seconds(0), &on_start, sim);
+        Simulator::Schedule(Seconds(0), &stop_poll, sim);
+        Simulator::Run();
+    } catch (const std::exception &e) {
+        seterr(err, NS3C_ENS3, "ns-3 failed: %s", e.what());
+        std::lock_guard<std::mutex> lk(sim->mu);
+        sim->state = State::DONE;
+        sim->cv.notify_all();
+        return NS3C_ENS3;
+    }
+    std::lock_guard<std::mutex> lk(sim->mu);
+    sim->state = State::DONE;
+    sim->cv.notify_all();
+    return NS3C_OK;
+}
+
+extern "C" void
+ns3c_stop(ns3c_sim *sim)
+{
+    /* std::atomic<bool> is lock-free here, so this is async-signal-safe. */
+    static_assert(std::atomic<bool>::is_always_lock_free, "atomic bool must be lock-free");
+    sim->stop_req.store(true);
+}
