@@ -390,6 +390,14 @@ tls_ssl_handshake_done(SSL *ssl)
 }
 
 int
+tls_ssl_failed(SSL *ssl)
+{
+    struct tls_conn *c = tls_conn_get(ssl);
+
+    return (c != NULL && c->hs_failed) || SSL_get_verify_result(ssl) != X509_V_OK;
+}
+
+int
 tls_ssl_sys_errno(SSL *ssl)
 {
     struct tls_conn *c = tls_conn_get(ssl);

@@ -80,6 +80,8 @@ void tls_ssl_set_conn(SSL *ssl, long conn);
 long tls_ssl_conn(SSL *ssl);
 int tls_ssl_handshake_started(SSL *ssl);
 int tls_ssl_handshake_done(SSL *ssl);
+/* Did TLS itself refuse (a fatal alert either way, or a certificate that did not verify)? */
+int tls_ssl_failed(SSL *ssl);
 /* Why the handshake of ssl failed, as one phrase ("certificate verify failed: ...", "peer sent
  * alert decrypt error", ...). ossl_err: an error code the caller popped (e.g. from
  * bufferevent_get_openssl_error), or 0. Returns buf. */

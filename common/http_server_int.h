@@ -1,0 +1,52 @@
+/* http_server_int.h -- the server and request structs shared by http_server.c and http_req.c. */
+#ifndef EDGE_HTTP_SERVER_INT_H
+#define EDGE_HTTP_SERVER_INT_H
+
+#include <event2/http.h>
+#include <event2/keyvalq_struct.h>
+
+#include "err.h"
+#include "http_route.h"
+#include "http_server.h"
+
+struct http_route_target;
+
+struct http_server {
+    struct event_base *base;
+    struct evhttp *http;
+    struct tls_ctx *tls;
+    struct evlog *log;
+    struct http_router *router;
+    struct http_route_target **targets;
+    size_t ntargets;
+    size_t max_body;
+    unsigned short port;
+    long nconn;
+    struct http_req *held; /* requests a handler will answer later */
+};
+
+struct http_req {
+    struct http_server *srv;
+    struct evhttp_request *ereq; /* NULL once replied */
+    char method[16];
+    char *path;
+    struct evkeyvalq query;
+    char *body;
+    size_t body_len;
+    struct edge_peer peer;
+    long conn;
+    struct http_route_match match;
+    struct http_form *form;
+    int early_status; /* a reply decided before routing (413, bad query, no TLS) */
+    const char *early_cause;
+    char early_detail[EDGE_ERR_LEN];
+    int in_dispatch;
+    int replied;
+    int held;
+    struct http_req *next, *prev; /* in srv->held */
+};
+
+struct http_req *http_req_new(struct http_server *srv, struct evhttp_request *ereq);
+void http_req_free(struct http_req *req);
+
+#endif
