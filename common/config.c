@@ -95,7 +95,7 @@ config_load(const char *path, char *err)
     char why[EDGE_ERR_LEN];
     struct config *cf;
     char *text = NULL;
-    size_t len;
+    size_t len = 0;
 
     if ((cf = calloc(1, sizeof(*cf))) == NULL) {
         edge_err(err, "%s: out of memory", path);
