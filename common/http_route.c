@@ -1,6 +1,7 @@
 /* http_route.c -- matches a request's method and path against the server's route patterns. */
 #include "http_route.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
