@@ -1,0 +1,277 @@
+/* conf.c -- plans a run's addresses and names and writes each node's config (nodes/README.md). */
+#include "conf.h"
+
+#include "err.h"
+
+#include <stdio.h>
+#include <string.h>
+
+void
+conf_router_addr(int li, int k, char *buf, size_t len)
+{
+    snprintf(buf, len, "198.18.%d.%d", li + 1, k + 1);
+}
+
+/* Routers on link li, in topology order; the first is the default gateway. */
+static int
+conf_gateway(struct run *r, int li, char *buf, size_t len)
+{
+    struct scn *s = r->scn;
+    int k = 0;
+
+    if (s->nrouters == 0) {
+        /* No routers named: one router joins every link (net.c makes it). */
+        conf_router_addr(li, 0, buf, len);
+        return 0;
+    }
+    for (size_t i = 0; i < s->nrouters; i++) {
+        size_t j;
+        json_t *l;
+        json_array_foreach(s->routers[i].links, j, l)
+        {
+            if (strcmp(json_string_value(l), s->links[li].name) == 0) {
+                conf_router_addr(li, k, buf, len);
+                return 0;
+            }
+        }
+        k++;
+    }
+    buf[0] = '\0';
+    return -1;
+}
+
+int
+conf_plan(struct run *r, char *err)
+{
+    struct scn *s = r->scn;
+    int per_link[256] = {0};
+    unsigned id = 0;
+
+    for (const char *p = r->id; *p; p++)
+        id = id * 31 + (unsigned char)*p;
+    for (size_t i = 0; i < r->nnodes; i++) {
+        struct run_node *n = &r->nodes[i];
+        struct scn_link *l = scn_link(s, n->sn->link);
+        const char *name = n->sn->kind == SCN_EEC ? n->sn->name : n->sn->id;
+
+        n->pidfd = -1;
+        n->pid = -1;
+        if (r->net == RUN_NET_TAP) {
+            int host = 10 + per_link[l->index]++;
+            if (host > 250)
+                return edge_err(err, "link %s: more than 240 nodes", l->name);
+            snprintf(n->addr, sizeof(n->addr), "198.18.%d.%d", l->index + 1, host);
+            run_pathf(n->cidr, sizeof(n->cidr), "%s/24", n->addr);
+            if (conf_gateway(r, l->index, n->gw, sizeof(n->gw)) == -1 && s->nlinks > 1)
+                return edge_err(err, "link %s: no router joins it, so %s cannot reach the others",
+                                l->name, n->sn->name);
+            n->port = 443;
+            snprintf(n->ns, sizeof(n->ns), "edgesim-%s-%s", r->id, n->sn->name);
+            run_pathf(n->ifname, sizeof(n->ifname), "es%s%zu", r->id, i);
+        } else {
+            /* 127.a.b.c: a.b from the run id keep two runs apart. */
+            snprintf(n->addr, sizeof(n->addr), "127.%u.%u.%zu", 1 + (id % 250), (id / 250) % 250,
+                     10 + i);
+            n->port = 20000 + (int)((id % 400) * 100) + (int)i;
+        }
+        run_pathf(n->conf, sizeof(n->conf), "%s/%s.json", r->rundir, name);
+        run_pathf(n->evlog, sizeof(n->evlog), "%s/%s.events.jsonl", r->rundir, name);
+        run_pathf(n->log, sizeof(n->log), "%s/logs/%s.log", r->out, name);
+        run_pathf(n->ctl, sizeof(n->ctl), "%s/%s.sock", r->rundir, n->sn->name);
+        if (strlen(n->ctl) >= 100) /* sun_path holds 108 bytes */
+            run_pathf(n->ctl, sizeof(n->ctl), "/tmp/edgesim-%s-%s.sock", r->id, n->sn->name);
+    }
+    return 0;
+}
+
+static json_t *
+conf_names(struct run *r, json_t *list)
+{
+    json_t *out = json_array(), *v;
+    size_t i;
+
+    json_array_foreach(list, i, v)
+    {
+        struct run_node *n = run_node(r, json_string_value(v));
+        json_array_append_new(out, json_string(n ? n->sn->id : json_string_value(v)));
+    }
+    return out;
+}
+
+/* Local authorization policy with node names turned into EEC IDs. */
+static json_t *
+conf_policy(struct run *r, json_t *pol)
+{
+    json_t *out = json_object();
+
+    if (json_object_get(pol, "allowEecs") != NULL)
+        json_object_set_new(out, "allowEecs", conf_names(r, json_object_get(pol, "allowEecs")));
+    if (json_object_get(pol, "allowGpsis") != NULL)
+        json_object_set(out, "allowGpsis", json_object_get(pol, "allowGpsis"));
+    return out;
+}
+
+static const char *
+conf_bound_gpsi(struct run_node *n)
+{
+    json_t *b = json_object_get(n->sn->conf, "boundGpsi");
+    if (b != NULL)
+        return json_string_value(b); /* NULL when null: none bound */
+    return scn_conf_str(n->sn, "gpsi", NULL);
+}
+
+/* The AAnF stand-in: every PSK EEC of the scenario. */
+static json_t *
+conf_subscribers(struct run *r)
+{
+    json_t *subs = json_array();
+
+    for (size_t i = 0; i < r->nnodes; i++) {
+        struct run_node *n = &r->nodes[i];
+        if (n->sn->kind != SCN_EEC || strcmp(scn_conf_str(n->sn, "credentials", "cert"), "psk"))
+            continue;
+        json_t *e =
+            json_pack("{s:s, s:s, s:s}", "akid", n->akid, "kakma", n->kakma, "eecId", n->sn->id);
+        if (conf_bound_gpsi(n) != NULL)
+            json_object_set_new(e, "gpsi", json_string(conf_bound_gpsi(n)));
+        json_array_append_new(subs, e);
+    }
+    return subs;
+}
+
+static json_t *
+conf_common(struct run *r, struct run_node *n)
+{
+    json_t *c = json_object(), *hosts = json_object(), *tls;
+    char buf[RUN_PATH_MAX + 64];
+
+    json_object_set_new(c, "node", json_string(n->sn->id));
+    if (n->sn->kind != SCN_EEC)
+        json_object_set_new(c, "listen", json_pack("{s:s, s:i}", "addr", n->addr, "port", n->port));
+    for (size_t i = 0; i < r->nnodes; i++) {
+        struct run_node *p = &r->nodes[i];
+        if (p->sn->kind == SCN_EEC || p == n)
+            continue;
+        snprintf(buf, sizeof(buf), "%s:%d", p->addr, p->port);
+        json_object_set_new(hosts, p->sn->id, json_string(buf));
+    }
+    json_object_set_new(c, "hosts", hosts);
+    snprintf(buf, sizeof(buf), "%s/ca.crt", r->pkidir);
+    tls = json_pack("{s:s}", "ca", buf);
+    if (n->sn->kind != SCN_EEC) {
+        snprintf(buf, sizeof(buf), "%s/%s.crt", r->pkidir, n->sn->id);
+        json_object_set_new(tls, "cert", json_string(buf));
+        snprintf(buf, sizeof(buf), "%s/%s.key", r->pkidir, n->sn->id);
+        json_object_set_new(tls, "key", json_string(buf));
+    } else if (strcmp(scn_conf_str(n->sn, "credentials", "cert"), "cert") == 0) {
+        snprintf(buf, sizeof(buf), "%s/eec-%s.crt", r->pkidir, n->sn->id);
+        json_object_set_new(tls, "cert", json_string(buf));
+        snprintf(buf, sizeof(buf), "%s/eec-%s.key", r->pkidir, n->sn->id);
+        json_object_set_new(tls, "key", json_string(buf));
+    }
+    json_object_set_new(c, "tls", tls);
+    json_object_set_new(c, "keylog", json_string(r->keylog));
+    json_object_set_new(c, "evlog", json_string(n->evlog));
+    if (n->sn->kind != SCN_EEC)
+        json_object_set_new(c, "subscribers", conf_subscribers(r));
+    return c;
+}
+
+/* The authorization method an ECS is configured with for an EES (TS 33.558 6.2). */
+static const char *
+conf_ees_auth(struct run *r, struct run_node *ecs, struct run_node *ees)
+{
+    const char *m = json_string_value(
+        json_object_get(json_object_get(ecs->sn->conf, "eesAuth"), ees->sn->name));
+    (void)r;
+    return m != NULL ? m : scn_conf_str(ees->sn, "authorization", "token");
+}
+
+static void
+conf_ecs(struct run *r, struct run_node *n, json_t *c)
+{
+    json_t *kids = json_object_get(n->sn->conf, "kids"), *ees = json_object();
+
+    json_object_set_new(c, "signing",
+                        json_pack("{s:s, s:o}", "dir", r->pkidir, "kids",
+                                  kids ? json_incref(kids) : json_pack("[s]", "k1")));
+    json_object_set_new(c, "tokenLifetime",
+                        json_integer(scn_conf_int(n->sn, "tokenLifetime", 300)));
+    json_object_set_new(c, "peers", conf_names(r, json_object_get(n->sn->conf, "peers")));
+    json_object_set_new(c, "maxForwardHops",
+                        json_integer(scn_conf_int(n->sn, "maxForwardHops", 2)));
+    if (json_object_get(n->sn->conf, "registrationLifetime") != NULL)
+        json_object_set_new(c, "registrationLifetime",
+                            json_integer(scn_conf_int(n->sn, "registrationLifetime", 0)));
+    for (size_t i = 0; i < r->nnodes; i++) {
+        struct run_node *e = &r->nodes[i];
+        if (e->sn->kind == SCN_EES)
+            json_object_set_new(ees, e->sn->id,
+                                json_pack("{s:s}", "authorization", conf_ees_auth(r, n, e)));
+    }
+    json_object_set_new(c, "ees", ees);
+    if (json_object_get(n->sn->conf, "policy") != NULL)
+        json_object_set_new(c, "policy", conf_policy(r, json_object_get(n->sn->conf, "policy")));
+}
+
+static void
+conf_ees(struct run *r, struct run_node *n, json_t *c)
+{
+    struct run_node *ecs = run_node(r, scn_conf_str(n->sn, "ecs", NULL));
+
+    json_object_set_new(c, "ecs", json_string(ecs->sn->id));
+    /* The public keys of its own ECS: it trusts tokens of that issuer only. */
+    json_object_set_new(c, "trust",
+                        json_pack("{s:s, s:s}", "issuer", ecs->sn->id, "dir", r->pkidir));
+    json_object_set_new(c, "authorization",
+                        json_string(scn_conf_str(n->sn, "authorization", "token")));
+    if (json_object_get(n->sn->conf, "policy") != NULL)
+        json_object_set_new(c, "policy", conf_policy(r, json_object_get(n->sn->conf, "policy")));
+    json_object_set(c, "easIds", json_object_get(n->sn->conf, "easIds"));
+    if (json_object_get(n->sn->conf, "svcArea") != NULL)
+        json_object_set(c, "svcArea", json_object_get(n->sn->conf, "svcArea"));
+    json_object_set_new(c, "registrationExpiry",
+                        json_integer(scn_conf_int(n->sn, "registrationExpiry", 3600)));
+    json_object_set_new(c, "refresh",
+                        json_boolean(!json_is_false(json_object_get(n->sn->conf, "refresh"))));
+}
+
+static void
+conf_eec(struct run *r, struct run_node *n, json_t *c)
+{
+    struct run_node *ecs = run_node(r, scn_conf_str(n->sn, "ecs", NULL));
+    const char *gpsi = scn_conf_str(n->sn, "gpsi", NULL);
+
+    json_object_set_new(c, "ecs", json_string(ecs->sn->id));
+    json_object_set_new(c, "eecId", json_string(n->sn->id));
+    if (gpsi != NULL)
+        json_object_set_new(c, "gpsi", json_string(gpsi));
+    if (strcmp(scn_conf_str(n->sn, "credentials", "cert"), "psk") == 0)
+        json_object_set_new(c, "psk", json_pack("{s:s, s:s}", "akid", n->akid, "kakma", n->kakma));
+    if (json_object_get(n->sn->conf, "acProfs") != NULL)
+        json_object_set(c, "acProfs", json_object_get(n->sn->conf, "acProfs"));
+    if (json_object_get(n->sn->conf, "locInf") != NULL)
+        json_object_set(c, "locInf", json_object_get(n->sn->conf, "locInf"));
+}
+
+int
+conf_write(struct run *r, char *err)
+{
+    for (size_t i = 0; i < r->nnodes; i++) {
+        struct run_node *n = &r->nodes[i];
+        json_t *c = conf_common(r, n);
+        int rc;
+
+        if (n->sn->kind == SCN_ECS)
+            conf_ecs(r, n, c);
+        else if (n->sn->kind == SCN_EES)
+            conf_ees(r, n, c);
+        else
+            conf_eec(r, n, c);
+        rc = run_write_json(n->conf, c, err);
+        json_decref(c);
+        if (rc == -1)
+            return -1;
+    }
+    return 0;
+}

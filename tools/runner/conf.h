@@ -1,0 +1,19 @@
+/* conf.h -- the run's plan: names, addresses and files of each node, and its generated config.
+ *
+ * Addresses: TAP mode gives link i the subnet 198.18.<i+1>.0/24 (routers .1,
+ * .2, ..., nodes from .10) and every server port 443; loopback mode gives each
+ * node its own 127.x.y.z address (x.y from the run id) and its own port.
+ * Configs follow nodes/README.md (common keys, then the node's own). */
+#ifndef RUN_CONF_H
+#define RUN_CONF_H
+
+#include "run.h"
+
+/* Fill every run_node's names, addresses and paths. */
+int conf_plan(struct run *r, char *err);
+/* Write every node's config file (credentials must exist). */
+int conf_write(struct run *r, char *err);
+/* The address of router number k (0-based) on link index li (TAP mode). */
+void conf_router_addr(int li, int k, char *buf, size_t len);
+
+#endif

@@ -1,0 +1,319 @@
+/* expect.c -- checks a step's outcome against its "expect": status, cause, claims, issuer, hops.
+ *
+ * Each key is one check and yields at most one sentence naming what was
+ * expected and what came, so the step line and summary.json say exactly why
+ * a step failed. The issuer check is the runner's own: it verifies the
+ * token's signature with the named ECS's public key, not only its iss. */
+#include "expect.h"
+
+#include "err.h"
+#include "step.h"
+#include "tok.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void
+exp_fail(json_t *fails, const char *fmt, ...)
+{
+    char buf[1024];
+    va_list ap;
+
+    va_start(ap, fmt);
+    vsnprintf(buf, sizeof(buf), fmt, ap);
+    va_end(ap);
+    json_array_append_new(fails, json_string(buf));
+}
+
+/* Compact JSON of v, cut to fit a line. */
+static const char *
+exp_show(json_t *v, char *buf, size_t len)
+{
+    char *t;
+
+    if (v == NULL) {
+        snprintf(buf, len, "(absent)");
+        return buf;
+    }
+    t = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
+    snprintf(buf, len, "%s", t ? t : "?");
+    if (t != NULL && strlen(t) >= len && len > 4)
+        strcpy(buf + len - 4, "...");
+    free(t);
+    return buf;
+}
+
+static const char *
+exp_cause(json_t *result)
+{
+    json_t *p = json_object_get(result, "problem");
+    const char *c = json_string_value(json_object_get(p, "cause"));
+    return c != NULL ? c : json_string_value(json_object_get(p, "error"));
+}
+
+const char *
+exp_got(json_t *result, char *buf, size_t len)
+{
+    json_int_t st = json_integer_value(json_object_get(result, "status"));
+    const char *cause = exp_cause(result);
+    const char *error = json_string_value(json_object_get(result, "error"));
+
+    if (st == 0 && error != NULL)
+        snprintf(buf, len, "no HTTP answer: %s", error);
+    else if (st == 0)
+        snprintf(buf, len, "done");
+    else if (cause != NULL)
+        snprintf(buf, len, "%lld %s", (long long)st, cause);
+    else
+        snprintf(buf, len, "%lld", (long long)st);
+    return buf;
+}
+
+/* Claims: equal after ${node} substitution; "*" means present with any value;
+ * an aud array of one element equals that element. */
+static void
+exp_claims(struct run *r, json_t *fails, const char *what, json_t *claims, json_t *want,
+           json_t *absent)
+{
+    const char *k;
+    json_t *v, *w;
+    size_t i;
+    char a[256], b[256];
+
+    json_t *sw = step_subst(r, want);
+    json_object_foreach(sw, k, w)
+    {
+        v = json_object_get(claims, k);
+        if (json_is_string(w) && strcmp(json_string_value(w), "*") == 0) {
+            if (v == NULL)
+                exp_fail(fails, "%sclaim %s: expected present, got absent", what, k);
+            continue;
+        }
+        if (v != NULL && json_is_array(v) && json_array_size(v) == 1 && !json_is_array(w))
+            v = json_array_get(v, 0);
+        if (v == NULL || !json_equal(v, w))
+            exp_fail(fails, "%sclaim %s: expected %s, got %s", what, k, exp_show(w, a, sizeof(a)),
+                     exp_show(json_object_get(claims, k), b, sizeof(b)));
+    }
+    json_decref(sw);
+    json_array_foreach(absent, i, w)
+    {
+        if ((v = json_object_get(claims, json_string_value(w))) != NULL)
+            exp_fail(fails, "%sclaim %s: expected absent, got %s", what, json_string_value(w),
+                     exp_show(v, a, sizeof(a)));
+    }
+}
+
+/* The claims of a token and the issuer check. */
+static void
+exp_token(struct run *r, json_t *fails, const char *what, const char *jwt, json_t *want)
+{
+    json_t *h = NULL, *c = NULL;
+    char err[EDGE_ERR_LEN];
+    const char *iss = json_string_value(json_object_get(want, "issuer"));
+
+    if (json_object_get(want, "claims") == NULL && json_object_get(want, "absentClaims") == NULL &&
+        iss == NULL)
+        return;
+    if (jwt == NULL) {
+        exp_fail(fails, "%stoken: expected one, got none", what);
+        return;
+    }
+    if (tok_decode(jwt, &h, &c, err) == -1) {
+        exp_fail(fails, "%stoken: cannot decode: %s", what, err);
+        return;
+    }
+    exp_claims(r, fails, what, c, json_object_get(want, "claims"),
+               json_object_get(want, "absentClaims"));
+    if (iss != NULL) {
+        struct run_node *ecs = run_node(r, iss);
+        const char *got = json_string_value(json_object_get(c, "iss"));
+        if (got == NULL || strcmp(got, ecs->sn->id) != 0)
+            exp_fail(fails, "%sissuer: expected %s, got iss %s", what, ecs->sn->id,
+                     got ? got : "(absent)");
+        else if (tok_signed_by(jwt, r->pkidir, ecs->sn->id, err) != 1)
+            exp_fail(fails, "%sissuer: iss is %s but its keys do not verify the signature", what,
+                     ecs->sn->id);
+    }
+    json_decref(h);
+    json_decref(c);
+}
+
+/* Compare a list of names (node names, mapped to ids) with a result list, as sets or in order. */
+static void
+exp_list(struct run *r, json_t *fails, const char *key, json_t *want, json_t *got, int ordered,
+         int map_names)
+{
+    json_t *w = json_array(), *e;
+    size_t i, j;
+    int ok = json_is_array(got) && json_array_size(got) == json_array_size(want);
+    char a[512], b[512];
+
+    json_array_foreach(want, i, e)
+    {
+        struct run_node *n = map_names ? run_node(r, json_string_value(e)) : NULL;
+        json_array_append_new(w, json_string(n ? n->sn->id : json_string_value(e)));
+    }
+    if (ok) {
+        json_array_foreach(w, i, e)
+        {
+            int found = 0;
+            if (ordered) {
+                found = json_equal(e, json_array_get(got, i));
+            } else {
+                json_t *g;
+                json_array_foreach(got, j, g) if (json_equal(e, g)) found = 1;
+            }
+            if (!found)
+                ok = 0;
+        }
+    }
+    if (!ok)
+        exp_fail(fails, "%s: expected %s, got %s", key, exp_show(w, a, sizeof(a)),
+                 exp_show(got, b, sizeof(b)));
+    json_decref(w);
+}
+
+/* Every member of want is in got with an equal value (objects recursively). */
+static int
+exp_subset(json_t *want, json_t *got)
+{
+    const char *k;
+    json_t *v;
+
+    if (json_is_object(want)) {
+        if (!json_is_object(got))
+            return 0;
+        json_object_foreach(want, k, v) if (!exp_subset(v, json_object_get(got, k))) return 0;
+        return 1;
+    }
+    return got != NULL && json_equal(want, got);
+}
+
+static const char *
+exp_step_token(struct run *r, const char *step)
+{
+    return json_string_value(json_object_get(json_object_get(r->results, step), "token"));
+}
+
+/* The list a counting step returns. */
+static json_t *
+exp_counted(json_t *result)
+{
+    static const char *keys[] = {"registrations", "contexts", "eess", "easIds", NULL};
+    for (int i = 0; keys[i] != NULL; i++)
+        if (json_is_array(json_object_get(result, keys[i])))
+            return json_object_get(result, keys[i]);
+    return NULL;
+}
+
+json_t *
+exp_check(struct run *r, json_t *step, json_t *result)
+{
+    json_t *fails = json_array(), *ex = json_object_get(step, "expect"), *w, *v;
+    json_int_t st = json_integer_value(json_object_get(result, "status"));
+    const char *jwt = json_string_value(json_object_get(result, "token"));
+    const char *k;
+    size_t i;
+    char a[512], b[512];
+
+    if (ex == NULL) {
+        /* A runner act without expect must still have been done. */
+        if (json_string_value(json_object_get(result, "error")) != NULL)
+            exp_fail(fails, "%s", json_string_value(json_object_get(result, "error")));
+        return fails;
+    }
+    if ((w = json_object_get(ex, "status")) != NULL) {
+        int ok = 0;
+        if (json_is_integer(w))
+            ok = json_integer_value(w) == st;
+        json_array_foreach(w, i, v) if (json_integer_value(v) == st) ok = 1;
+        if (!ok)
+            exp_fail(fails, "status: expected %s, got %s", exp_show(w, a, sizeof(a)),
+                     exp_got(result, b, sizeof(b)));
+    }
+    if ((w = json_object_get(ex, "cause")) != NULL) {
+        const char *c = exp_cause(result);
+        if (c == NULL || strcmp(c, json_string_value(w)) != 0)
+            exp_fail(fails, "cause: expected %s, got %s", json_string_value(w), c ? c : "(none)");
+    }
+    if ((w = json_object_get(ex, "detail")) != NULL) {
+        json_t *p = json_object_get(result, "problem");
+        const char *d = json_string_value(json_object_get(p, "detail"));
+        if (d == NULL)
+            d = json_string_value(json_object_get(p, "error_description"));
+        if (d == NULL || strstr(d, json_string_value(w)) == NULL)
+            exp_fail(fails, "detail: expected it to contain \"%s\", got %s", json_string_value(w),
+                     d ? d : "(none)");
+    }
+    if ((w = json_object_get(ex, "error")) != NULL) {
+        const char *e = json_string_value(json_object_get(result, "error"));
+        if (st != 0 || e == NULL || strstr(e, json_string_value(w)) == NULL)
+            exp_fail(fails, "error: expected no HTTP answer with \"%s\", got %s",
+                     json_string_value(w), exp_got(result, b, sizeof(b)));
+    }
+    exp_token(r, fails, "", jwt, ex);
+    if ((w = json_object_get(ex, "via")) != NULL)
+        exp_list(r, fails, "via", w, json_object_get(result, "via"), 1, 1);
+    if ((w = json_object_get(ex, "eess")) != NULL)
+        exp_list(r, fails, "eess", w, json_object_get(result, "eess"), 0, 1);
+    if ((w = json_object_get(ex, "easIds")) != NULL)
+        exp_list(r, fails, "easIds", w, json_object_get(result, "easIds"), 0, 0);
+    json_object_foreach(json_object_get(ex, "tokens"), k, w)
+    {
+        struct run_node *e = run_node(r, k);
+        const char *t =
+            json_string_value(json_object_get(json_object_get(result, "tokens"), e->sn->id));
+        char what[128];
+        snprintf(what, sizeof(what), "tokens.%s: ", k);
+        if (json_is_false(w) && t != NULL)
+            exp_fail(fails, "%sexpected no token, got one", what);
+        else if (!json_is_false(w) && t == NULL)
+            exp_fail(fails, "%sexpected a token, got none", what);
+        else if (json_is_object(w))
+            exp_token(r, fails, what, t, w);
+    }
+    if ((w = json_object_get(ex, "sameTokenAs")) != NULL) {
+        const char *o = exp_step_token(r, json_string_value(w));
+        if (jwt == NULL || o == NULL || strcmp(jwt, o) != 0)
+            exp_fail(fails, "sameTokenAs: expected the token of step %s again, got %s",
+                     json_string_value(w), jwt == NULL ? "no token" : "another token");
+    }
+    if ((w = json_object_get(ex, "newTokenAfter")) != NULL) {
+        const char *o = exp_step_token(r, json_string_value(w));
+        if (jwt == NULL || (o != NULL && strcmp(jwt, o) == 0))
+            exp_fail(fails, "newTokenAfter: expected a token other than step %s's, got %s",
+                     json_string_value(w), jwt == NULL ? "no token" : "the same one");
+    }
+    if ((w = json_object_get(ex, "count")) != NULL) {
+        json_t *l = exp_counted(result);
+        if (l == NULL || (json_int_t)json_array_size(l) != json_integer_value(w))
+            exp_fail(fails, "count: expected %lld, got %s", (long long)json_integer_value(w),
+                     l == NULL ? "no list"
+                               : exp_show(json_integer(json_array_size(l)), a, sizeof(a)));
+    }
+    if ((w = json_object_get(ex, "registered")) != NULL) {
+        json_t *ids = json_array(), *reg;
+        json_array_foreach(json_object_get(result, "registrations"), i, reg)
+            json_array_append(ids, json_object_get(reg, "eesId"));
+        exp_list(r, fails, "registered", w, ids, 0, 1);
+        json_decref(ids);
+    }
+    if ((w = json_object_get(ex, "implReg")) != NULL) {
+        json_t *ir = json_object_get(result, "implReg");
+        int has = ir != NULL && !json_is_null(ir);
+        if (has != json_is_true(w))
+            exp_fail(fails, "implReg: expected %s, got %s", json_is_true(w) ? "present" : "absent",
+                     exp_show(ir, a, sizeof(a)));
+    }
+    if ((w = json_object_get(ex, "body")) != NULL) {
+        json_t *sw = step_subst(r, w);
+        if (!exp_subset(sw, json_object_get(result, "body")))
+            exp_fail(fails, "body: expected to contain %s, got %s", exp_show(sw, a, sizeof(a)),
+                     exp_show(json_object_get(result, "body"), b, sizeof(b)));
+        json_decref(sw);
+    }
+    return fails;
+}

@@ -1,0 +1,443 @@
+/* main.c -- edge-run: runs an edgesim scenario end to end and grades it (0 pass, 1 fail, 127 skip).
+ *
+ *   edge-run run FILE [--net tap|loopback] [--out DIR] [--seed N] [--keep] [--step]
+ *   edge-run check FILE...        validate scenario files only
+ *   edge-run list [DIR]           scenarios with their titles and references
+ *   edge-run report DIR [OUT]     rewrite DIR/report.html from summary.json + events.jsonl
+ *   edge-run clean                remove namespaces, TAPs and processes of dead runs
+ *
+ * A run: credentials, node configs, network, nodes started in order (ECSes,
+ * EESes, EECs; each waited for on its "ready" event), the steps one by one
+ * with a PASS/FAIL line each, then teardown on every path (also on a crashed
+ * node, SIGINT or SIGTERM), and the results folder. */
+#include "conf.h"
+#include "creds.h"
+#include "err.h"
+#include "expect.h"
+#include "json_strict.h"
+#include "net.h"
+#include "proc.h"
+#include "report.h"
+#include "results.h"
+#include "run.h"
+#include "scenario.h"
+#include "step.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <jansson.h>
+#include <libgen.h>
+#include <openssl/opensslv.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#define RUN_EXIT_PASS 0
+#define RUN_EXIT_FAIL 1
+#define RUN_EXIT_SKIP 127
+#define RUN_STEP_TIMEOUT_MS 15000
+
+static int
+usage(FILE *f)
+{
+    fputs("usage: edge-run run FILE [--net tap|loopback] [--out DIR] [--seed N] [--keep] [--step]\n"
+          "       edge-run check FILE...\n"
+          "       edge-run list [DIR]\n"
+          "       edge-run report DIR [OUT]\n"
+          "       edge-run clean\n"
+          "  run     run a scenario; results in results/<name>/ (or --out DIR)\n"
+          "          --net    tap: namespaces + TAP + ns-3 (root); loopback: 127.0.0.0/8\n"
+          "                   (default: tap when it can be had here, else loopback)\n"
+          "          --seed   seed of K_AKMA and of the link loss model (default 1)\n"
+          "          --keep   leave the nodes running after the last step until Enter\n"
+          "          --step   say what each step does and wait for Enter before it\n"
+          "  exit status: 0 every expectation held, 1 one did not, 127 cannot run here\n",
+          f);
+    return f == stderr ? 2 : 0;
+}
+
+/* The folder of this executable: edge-* binaries are its siblings. */
+static void
+main_bindir(char *buf, size_t len)
+{
+    char exe[RUN_PATH_MAX];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+
+    if (n <= 0) {
+        snprintf(buf, len, ".");
+        return;
+    }
+    exe[n] = '\0';
+    snprintf(buf, len, "%s", dirname(exe));
+}
+
+static const char *
+main_expect_str(json_t *ex, char *buf, size_t len)
+{
+    char *t;
+
+    if (ex == NULL) {
+        snprintf(buf, len, "done");
+        return buf;
+    }
+    t = json_dumps(ex, JSON_COMPACT | JSON_PRESERVE_ORDER);
+    snprintf(buf, len, "%s", t);
+    if (strlen(t) >= len && len > 4)
+        strcpy(buf + len - 4, "...");
+    free(t);
+    return buf;
+}
+
+static void
+main_wait_enter(const char *what)
+{
+    char line[16];
+
+    printf("--step: %s\n        press Enter to go on ", what);
+    fflush(stdout);
+    if (fgets(line, sizeof(line), stdin) == NULL)
+        printf("\n");
+}
+
+/* Start every node, ECSes first: an EES is ready only once registered at its ECS. */
+static int
+main_start_nodes(struct run *r, char *err)
+{
+    static const enum scn_kind order[] = {SCN_ECS, SCN_EES, SCN_EEC};
+
+    for (int k = 0; k < 3; k++)
+        for (size_t i = 0; i < r->nnodes; i++) {
+            if (r->nodes[i].sn->kind != order[k])
+                continue;
+            if (proc_interrupted)
+                return edge_err(err, "interrupted");
+            if (proc_node_start(r, &r->nodes[i], err) == -1)
+                return -1;
+        }
+    return 0;
+}
+
+/* Run every step; returns the number that failed. */
+static int
+main_steps(struct run *r, json_t *out_steps, char *fatal, size_t fatal_len)
+{
+    json_t *step;
+    size_t i, total = json_array_size(r->scn->steps);
+    int failed = 0;
+
+    json_array_foreach(r->scn->steps, i, step)
+    {
+        const char *name = json_string_value(json_object_get(step, "name"));
+        const char *action = json_string_value(json_object_get(step, "action"));
+        const char *node = json_string_value(json_object_get(step, "node"));
+        json_t *result = NULL, *fails, *rec;
+        char err[EDGE_ERR_LEN], got[512], exp[160], about[512];
+        double t0;
+        const char *verdict;
+
+        if (proc_interrupted)
+            break;
+        snprintf(about, sizeof(about), "step %zu/%zu %s: %s %s%s%s", i + 1, total, name,
+                 node ? node : "", action, json_object_get(step, "about") ? " -- " : "",
+                 json_object_get(step, "about") ? json_string_value(json_object_get(step, "about"))
+                                                : "");
+        if (r->step_mode)
+            main_wait_enter(about);
+        t0 = run_now_mono();
+        if (step_exec(r, step, &result, err) == -1) {
+            result = json_pack("{s:i, s:s}", "status", 0, "error", err);
+            fails = json_pack("[s]", err);
+        } else {
+            fails = exp_check(r, step, result);
+        }
+        step_collect_events(r);
+        /* A node that died unasked fails the run, whatever the step saw. */
+        if (proc_check(r, err) == -1) {
+            json_array_append_new(fails, json_string(err));
+            snprintf(fatal, fatal_len, "%s", err);
+        }
+        json_object_set(r->results, name, result);
+        verdict = json_array_size(fails) == 0 ? "PASS" : "FAIL";
+        if (json_object_get(result, "skipped") != NULL)
+            verdict = "SKIP";
+        if (strcmp(verdict, "FAIL") == 0)
+            failed++;
+        rec = json_pack("{s:s, s:s?, s:s, s:s?, s:s, s:O?, s:s, s:o, s:f, s:f, s:f, s:O?, s:O}",
+                        "name", name, "node", node, "action", action, "about",
+                        json_string_value(json_object_get(step, "about")), "verdict", verdict,
+                        "expect", json_object_get(step, "expect"), "got",
+                        exp_got(result, got, sizeof(got)), "failures", fails, "elapsed_ms",
+                        (run_now_mono() - t0) * 1000.0, "t_start", t0, "t_end", run_now_mono(),
+                        "sent", json_object_get(step, "sent"), "result", result);
+        json_array_append_new(out_steps, rec);
+        printf("%s %2zu/%zu %-22s %-6s %-18s expected %s, got %s (%.0f ms)\n", verdict, i + 1,
+               total, name, node ? node : "-", action,
+               main_expect_str(json_object_get(step, "expect"), exp, sizeof(exp)),
+               json_object_get(result, "skipped")
+                   ? json_string_value(json_object_get(result, "skipped"))
+                   : got,
+               (run_now_mono() - t0) * 1000.0);
+        for (size_t j = 0; j < json_array_size(fails); j++)
+            printf("       - %s\n", json_string_value(json_array_get(fails, j)));
+        fflush(stdout);
+        json_decref(result);
+        if (fatal[0] != '\0')
+            break;
+    }
+    return failed;
+}
+
+static json_t *
+main_versions(void)
+{
+    return json_pack("{s:s, s:s, s:s}", "edgesim", EDGESIM_VERSION, "openssl", OPENSSL_VERSION_TEXT,
+                     "jansson", JANSSON_VERSION);
+}
+
+static int
+main_run(int argc, char **argv)
+{
+    struct run r;
+    const char *file = NULL, *want = NULL, *out = NULL;
+    char err[EDGE_ERR_LEN * 2], fatal[EDGE_ERR_LEN * 2] = "", path[RUN_PATH_MAX + 32];
+    json_t *steps = json_array(), *summary = NULL, *events = NULL;
+    int failed = 0, rc = RUN_EXIT_FAIL, started = 0;
+    time_t wall0 = time(NULL);
+    char started_s[32];
+
+    memset(&r, 0, sizeof(r));
+    r.seed = 1;
+    for (int i = 0; i < argc; i++) {
+        if (strcmp(argv[i], "--net") == 0 && i + 1 < argc)
+            want = argv[++i];
+        else if (strcmp(argv[i], "--out") == 0 && i + 1 < argc)
+            out = argv[++i];
+        else if (strcmp(argv[i], "--seed") == 0 && i + 1 < argc) {
+            char *end;
+            unsigned long v = strtoul(argv[++i], &end, 10);
+            if (*end != '\0' || v > 0xffffffffUL)
+                return usage(stderr);
+            r.seed = (uint32_t)v;
+        } else if (strcmp(argv[i], "--keep") == 0)
+            r.keep = 1;
+        else if (strcmp(argv[i], "--step") == 0)
+            r.step_mode = 1;
+        else if (argv[i][0] != '-' && file == NULL)
+            file = argv[i];
+        else
+            return usage(stderr);
+    }
+    if (file == NULL || (want != NULL && strcmp(want, "tap") && strcmp(want, "loopback")))
+        return usage(stderr);
+    if ((r.scn = scn_load(file, err, sizeof(err))) == NULL) {
+        fprintf(stderr, "%s\n", err);
+        json_decref(steps);
+        return RUN_EXIT_FAIL;
+    }
+    main_bindir(r.bindir, sizeof(r.bindir));
+    static const char *exes[] = {"edge-ecs", "edge-ees", "edge-eec", NULL};
+    for (int i = 0; exes[i] != NULL; i++) {
+        snprintf(path, sizeof(path), "%s/%s", r.bindir, exes[i]);
+        if (access(path, X_OK) != 0) {
+            printf("edge-run: %s: cannot run here: %s is not built\n", r.scn->name, path);
+            rc = RUN_EXIT_SKIP;
+            goto early;
+        }
+    }
+    if (net_choose(&r, want, err) == -1) {
+        printf("edge-run: %s: %s\n", r.scn->name, err);
+        rc = RUN_EXIT_SKIP;
+        goto early;
+    }
+    net_run_id(&r);
+    r.timeout_ms = (int)json_integer_value(json_object_get(r.scn->root, "timeoutMs"));
+    if (r.timeout_ms == 0)
+        r.timeout_ms = RUN_STEP_TIMEOUT_MS;
+    if (out != NULL)
+        run_pathf(r.out, sizeof(r.out), "%s", out);
+    else
+        run_pathf(r.out, sizeof(r.out), "results/%s", r.scn->name);
+    if (r.out[0] != '/') {
+        char cwd[RUN_PATH_MAX / 2], rel[RUN_PATH_MAX / 2];
+        run_pathf(rel, sizeof(rel), "%s", r.out);
+        if (getcwd(cwd, sizeof(cwd)) != NULL)
+            run_pathf(r.out, sizeof(r.out), "%s/%s", cwd, rel);
+    }
+    if (strlen(r.out) > RUN_PATH_MAX - 200) {
+        printf("edge-run: --out %s: path too long\n", r.out);
+        goto early;
+    }
+    run_pathf(r.rundir, sizeof(r.rundir), "%s/run", r.out);
+    run_pathf(r.pkidir, sizeof(r.pkidir), "%s/pki", r.out);
+    run_pathf(r.keylog, sizeof(r.keylog), "%s/keylog.txt", r.out);
+    r.nnodes = r.scn->nnodes;
+    r.nodes = calloc(r.nnodes, sizeof(*r.nodes));
+    for (size_t i = 0; i < r.nnodes; i++)
+        r.nodes[i].sn = &r.scn->nodes[i];
+    r.results = json_object();
+    r.tokens = json_array();
+    r.t0_mono = run_now_mono();
+
+    printf("edge-run: %s: net %s (%s); run id %s, seed %u, results in %s\n", r.scn->name,
+           r.net == RUN_NET_TAP ? "tap" : "loopback", r.net_why, r.id, r.seed, r.out);
+    printf("edge-run: %s -- %s\n", r.scn->title, r.scn->reference);
+    fflush(stdout);
+    proc_signals_install();
+    started = 1;
+    if (res_prepare(&r, err) == -1 || conf_plan(&r, err) == -1 || creds_make(&r, err) == -1 ||
+        conf_write(&r, err) == -1 || net_setup(&r, err) == -1 || main_start_nodes(&r, err) == -1) {
+        snprintf(fatal, sizeof(fatal), "%s", err);
+        printf("FAIL setup: %s\n", err);
+    } else {
+        printf("edge-run: %zu nodes ready (%.0f ms)\n", r.nnodes,
+               (run_now_mono() - r.t0_mono) * 1000.0);
+        failed = main_steps(&r, steps, fatal, sizeof(fatal));
+        if (r.keep && !proc_interrupted)
+            main_wait_enter("the nodes keep running (edge-ctl their sockets; ip netns exec to "
+                            "look around); Enter ends the run");
+    }
+    if (proc_interrupted && fatal[0] == '\0')
+        snprintf(fatal, sizeof(fatal), "interrupted by signal %d", (int)proc_interrupted);
+    step_collect_events(&r);
+    proc_stop_all(&r);
+    net_teardown(&r);
+
+    /* The results folder, also for a failed or interrupted run. */
+    events = res_events(&r);
+    res_tokens(&r, events);
+    js_time_format(wall0, started_s, sizeof(started_s));
+    int all_steps = (int)json_array_size(r.scn->steps), done = (int)json_array_size(steps);
+    const char *verdict = failed == 0 && fatal[0] == '\0' && done == all_steps ? "PASS" : "FAIL";
+    summary = json_pack(
+        "{s:{s:s, s:s, s:s, s:s, s:s}, s:s, s:s, s:s, s:s, s:i, s:s, s:f, s:o, "
+        "s:o, s:o, s:O, s:o, s:s, s:i, s:i}",
+        "scenario", "name", r.scn->name, "title", r.scn->title, "reference", r.scn->reference,
+        "description", r.scn->description, "file", r.scn->path, "verdict", verdict, "run_id", r.id,
+        "net", r.net == RUN_NET_TAP ? "tap" : "loopback", "net_why", r.net_why, "seed", (int)r.seed,
+        "started", started_s, "elapsed_ms", (run_now_mono() - r.t0_mono) * 1000.0, "versions",
+        main_versions(), "nodes", net_summary(&r), "steps", steps, "tokens", r.tokens, "pcaps",
+        res_pcaps(&r), "keylog", r.keylog, "steps_total", all_steps, "steps_failed", failed);
+    steps = NULL;
+    if (fatal[0] != '\0')
+        json_object_set_new(summary, "error", json_string(fatal));
+    snprintf(path, sizeof(path), "%s/summary.json", r.out);
+    run_write_json(path, summary, NULL);
+    snprintf(path, sizeof(path), "%s/report.html", r.out);
+    if (rep_write(summary, events, path, err) == -1)
+        fprintf(stderr, "edge-run: %s\n", err);
+    if (fatal[0] != '\0')
+        printf("edge-run: %s\n", fatal);
+    printf("%s %s: %d of %d steps failed%s (%.1f s); report: %s\n", verdict, r.scn->name, failed,
+           all_steps, done < all_steps ? ", not all steps ran" : "", run_now_mono() - r.t0_mono,
+           path);
+    rc = strcmp(verdict, "PASS") == 0 ? RUN_EXIT_PASS : RUN_EXIT_FAIL;
+    if (proc_interrupted)
+        rc = 128 + (int)proc_interrupted;
+early:
+    (void)started;
+    json_decref(summary);
+    json_decref(events);
+    json_decref(steps);
+    json_decref(r.results);
+    free(r.nodes);
+    net_free(&r);
+    scn_free(r.scn);
+    return rc;
+}
+
+static int
+main_check(int argc, char **argv)
+{
+    char err[EDGE_ERR_LEN * 2];
+    int rc = 0;
+
+    if (argc == 0)
+        return usage(stderr);
+    for (int i = 0; i < argc; i++) {
+        struct scn *s = scn_load(argv[i], err, sizeof(err));
+        if (s == NULL) {
+            printf("%s\n", err);
+            rc = 1;
+        } else {
+            printf("%s: ok (%s, %zu nodes, %zu steps)\n", argv[i], s->name, s->nnodes,
+                   json_array_size(s->steps));
+        }
+        scn_free(s);
+    }
+    return rc;
+}
+
+static int
+main_cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static int
+main_list(const char *dir)
+{
+    DIR *d = opendir(dir);
+    struct dirent *e;
+    char *names[512], path[RUN_PATH_MAX + 300], err[EDGE_ERR_LEN * 2];
+    size_t n = 0;
+
+    if (d == NULL) {
+        fprintf(stderr, "edge-run: %s: %s\n", dir, strerror(errno));
+        return 1;
+    }
+    while ((e = readdir(d)) != NULL && n < 512) {
+        size_t l = strlen(e->d_name);
+        if (l > 5 && strcmp(e->d_name + l - 5, ".json") == 0)
+            names[n++] = strdup(e->d_name);
+    }
+    closedir(d);
+    qsort(names, n, sizeof(*names), main_cmp_str);
+    for (size_t i = 0; i < n; i++) {
+        snprintf(path, sizeof(path), "%s/%s", dir, names[i]);
+        struct scn *s = scn_load(path, err, sizeof(err));
+        if (s != NULL)
+            printf("%-22s %-58s %s\n", s->name, s->title, s->reference);
+        else
+            printf("%-22s (invalid: %s)\n", names[i], err);
+        scn_free(s);
+        free(names[i]);
+    }
+    return 0;
+}
+
+int
+main(int argc, char **argv)
+{
+    char err[EDGE_ERR_LEN];
+
+    setvbuf(stdout, NULL, _IOLBF, 0);
+    if (argc < 2)
+        return usage(stderr);
+    if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
+        strcmp(argv[1], "help") == 0)
+        return usage(stdout);
+    if (strcmp(argv[1], "run") == 0)
+        return main_run(argc - 2, argv + 2);
+    if (strcmp(argv[1], "check") == 0)
+        return main_check(argc - 2, argv + 2);
+    if (strcmp(argv[1], "list") == 0)
+        return main_list(argc > 2 ? argv[2] : "scenarios");
+    if (strcmp(argv[1], "report") == 0 && argc >= 3) {
+        if (rep_from_dir(argv[2], argc > 3 ? argv[3] : NULL, err) == -1) {
+            fprintf(stderr, "edge-run: %s\n", err);
+            return 1;
+        }
+        return 0;
+    }
+    if (strcmp(argv[1], "clean") == 0) {
+        if (net_clean(err) == -1) {
+            fprintf(stderr, "edge-run clean: %s\n", err);
+            return 1;
+        }
+        return 0;
+    }
+    return usage(stderr);
+}

@@ -1,0 +1,340 @@
+/* proc.c -- starts, watches and stops the runner's children (node daemons, edge-netsim, tools). */
+#include "proc.h"
+
+#include "ctl_client.h"
+#include "err.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#define PROC_WATCH_MAX 128
+#define PROC_READY_MS 20000
+
+volatile sig_atomic_t proc_interrupted;
+static volatile int proc_watched[PROC_WATCH_MAX];
+static volatile sig_atomic_t proc_nwatched;
+
+static void
+proc_on_signal(int sig)
+{
+    int saved = errno;
+
+    proc_interrupted = sig;
+    /* shutdown() is async-signal-safe: a ctl_client blocked in poll() sees
+     * EOF and returns, and the runner goes to its teardown. */
+    for (int i = 0; i < proc_nwatched; i++)
+        if (proc_watched[i] >= 0)
+            shutdown(proc_watched[i], SHUT_RDWR);
+    errno = saved;
+}
+
+void
+proc_signals_install(void)
+{
+    struct sigaction sa;
+
+    memset(&sa, 0, sizeof(sa));
+    sa.sa_handler = proc_on_signal;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGHUP, &sa, NULL);
+    signal(SIGPIPE, SIG_IGN);
+}
+
+void
+proc_watch_fd(int fd)
+{
+    for (int i = 0; i < proc_nwatched; i++)
+        if (proc_watched[i] == -1) {
+            proc_watched[i] = fd;
+            return;
+        }
+    if (proc_nwatched < PROC_WATCH_MAX) {
+        proc_watched[proc_nwatched] = fd;
+        proc_nwatched++;
+    }
+}
+
+void
+proc_unwatch_fd(int fd)
+{
+    for (int i = 0; i < proc_nwatched; i++)
+        if (proc_watched[i] == fd)
+            proc_watched[i] = -1;
+}
+
+const char *
+proc_status_str(int status, char *buf, size_t len)
+{
+    if (WIFEXITED(status))
+        snprintf(buf, len, "exited with status %d", WEXITSTATUS(status));
+    else if (WIFSIGNALED(status))
+        snprintf(buf, len, "killed by signal %d (%s)", WTERMSIG(status),
+                 strsignal(WTERMSIG(status)));
+    else
+        snprintf(buf, len, "ended with wait status 0x%x", status);
+    return buf;
+}
+
+/* In the child, before exec: output, namespace, group, parent-death signal. */
+static void
+proc_child(const char *const argv[], const char *log, const char *ns, const int *keep, size_t nkeep)
+{
+    int fd;
+
+    setpgid(0, 0);
+    prctl(PR_SET_PDEATHSIG, SIGTERM);
+    signal(SIGPIPE, SIG_DFL);
+    signal(SIGINT, SIG_DFL);
+    signal(SIGTERM, SIG_DFL);
+    signal(SIGHUP, SIG_DFL);
+    if ((fd = open("/dev/null", O_RDONLY)) >= 0) {
+        dup2(fd, 0);
+        close(fd);
+    }
+    if (log != NULL && (fd = open(log, O_WRONLY | O_CREAT | O_APPEND, 0644)) >= 0) {
+        dup2(fd, 1);
+        dup2(fd, 2);
+        close(fd);
+    }
+    if (ns != NULL) {
+        char path[256];
+        snprintf(path, sizeof(path), "/run/netns/%s", ns);
+        if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0 || setns(fd, CLONE_NEWNET) < 0) {
+            fprintf(stderr, "edge-run: cannot enter network namespace %s: %s\n", ns,
+                    strerror(errno));
+            _exit(126);
+        }
+        close(fd);
+    }
+    for (size_t i = 0; i < nkeep; i++)
+        fcntl(keep[i], F_SETFD, 0);
+    execv(argv[0], (char *const *)argv);
+    fprintf(stderr, "edge-run: cannot run %s: %s\n", argv[0], strerror(errno));
+    _exit(127);
+}
+
+int
+proc_spawn(const char *const argv[], const char *log, const char *ns, const int *keep, size_t nkeep,
+           pid_t *pid, int *pidfd, char *err)
+{
+    pid_t p;
+
+    if (access(argv[0], X_OK) != 0)
+        return edge_err(err, "%s: %s (is it built?)", argv[0], strerror(errno));
+    fflush(NULL);
+    if ((p = fork()) < 0)
+        return edge_err(err, "fork: %s", strerror(errno));
+    if (p == 0)
+        proc_child(argv, log, ns, keep, nkeep);
+    setpgid(p, p); /* also here: no race with a signal sent right after fork */
+    *pid = p;
+    if (pidfd != NULL)
+        *pidfd = (int)syscall(SYS_pidfd_open, p, 0);
+    return 0;
+}
+
+static long
+proc_now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
+}
+
+int
+proc_wait_exit(pid_t pid, int pidfd, int timeout_ms, int *status)
+{
+    long deadline = proc_now_ms() + timeout_ms;
+
+    for (;;) {
+        pid_t w = waitpid(pid, status, WNOHANG);
+        if (w == pid)
+            return 1;
+        if (w < 0 && errno == ECHILD) {
+            *status = 0;
+            return 1;
+        }
+        long left = deadline - proc_now_ms();
+        if (left <= 0)
+            return 0;
+        if (pidfd >= 0) {
+            struct pollfd p = {.fd = pidfd, .events = POLLIN};
+            poll(&p, 1, (int)left);
+        } else {
+            /* No pidfd (old kernel): block in waitpid, bounded by an alarm-free
+             * loop of short polls would be a sleep; wait without a bound. */
+            if (waitpid(pid, status, 0) == pid)
+                return 1;
+        }
+    }
+}
+
+int
+proc_run(const char *const argv[], const char *log, char *err)
+{
+    pid_t pid;
+    int status, pidfd = -1;
+    char why[128];
+
+    if (proc_spawn(argv, log, NULL, NULL, 0, &pid, &pidfd, err) == -1)
+        return -1;
+    while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+        ;
+    if (pidfd >= 0)
+        close(pidfd);
+    if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
+        return 0;
+    return edge_err(err, "%s %s %s (see %s)", argv[0], argv[1] ? argv[1] : "",
+                    proc_status_str(status, why, sizeof(why)), log);
+}
+
+static const char *
+proc_node_exe(enum scn_kind k)
+{
+    return k == SCN_ECS ? "edge-ecs" : k == SCN_EES ? "edge-ees" : "edge-eec";
+}
+
+int
+proc_node_start(struct run *r, struct run_node *n, char *err)
+{
+    char exe[RUN_PATH_MAX + 16], fdarg[16], why[EDGE_ERR_LEN], st[128];
+    int sv[2];
+    json_t *ev;
+
+    snprintf(exe, sizeof(exe), "%s/%s", r->bindir, proc_node_exe(n->sn->kind));
+    if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0)
+        return edge_err(err, "socketpair: %s", strerror(errno));
+    snprintf(fdarg, sizeof(fdarg), "%d", sv[1]);
+    const char *argv[] = {exe, "--config", n->conf, "--ctl", n->ctl, "--ctl-fd", fdarg, NULL};
+    n->exited = 0;
+    n->stopping = 0;
+    if (proc_spawn(argv, n->log, r->net == RUN_NET_TAP ? n->ns : NULL, &sv[1], 1, &n->pid,
+                   &n->pidfd, err) == -1) {
+        close(sv[0]);
+        close(sv[1]);
+        return -1;
+    }
+    close(sv[1]);
+    n->starts++;
+    if ((n->cc = ctl_client_open(NULL, sv[0], err)) == NULL) {
+        close(sv[0]);
+        return -1;
+    }
+    proc_watch_fd(sv[0]);
+    ev = ctl_client_wait_event(n->cc, "ready", PROC_READY_MS, why);
+    if (ev == NULL) {
+        int status;
+        if (proc_interrupted)
+            return edge_err(err, "%s: interrupted while waiting for it to be ready", n->sn->name);
+        if (proc_wait_exit(n->pid, n->pidfd, 2000, &status) == 1) {
+            n->exited = 1;
+            n->exit_status = status;
+            return edge_err(err, "%s (%s) %s before it was ready (see %s)", n->sn->name,
+                            proc_node_exe(n->sn->kind), proc_status_str(status, st, sizeof(st)),
+                            n->log);
+        }
+        return edge_err(err, "%s (%s) not ready within %d ms: %s (see %s)", n->sn->name,
+                        proc_node_exe(n->sn->kind), PROC_READY_MS, why, n->log);
+    }
+    json_decref(ev);
+    return 0;
+}
+
+static void
+proc_node_release(struct run_node *n)
+{
+    if (n->cc != NULL) {
+        proc_unwatch_fd(ctl_client_fd(n->cc));
+        ctl_client_close(n->cc);
+        n->cc = NULL;
+    }
+    if (n->pidfd >= 0) {
+        close(n->pidfd);
+        n->pidfd = -1;
+    }
+}
+
+int
+proc_node_stop(struct run *r, struct run_node *n, int sig, int timeout_ms, char *err)
+{
+    int status = 0;
+    char st[128];
+    (void)r;
+
+    if (n->pid <= 0 || n->exited) {
+        proc_node_release(n);
+        return 0;
+    }
+    n->stopping = 1;
+    kill(n->pid, sig);
+    if (proc_wait_exit(n->pid, n->pidfd, timeout_ms, &status) == 0) {
+        kill(n->pid, SIGKILL);
+        proc_wait_exit(n->pid, n->pidfd, 5000, &status);
+        n->exited = 1;
+        n->exit_status = status;
+        proc_node_release(n);
+        return edge_err(err, "%s did not exit within %d ms of signal %d: killed", n->sn->name,
+                        timeout_ms, sig);
+    }
+    n->exited = 1;
+    n->exit_status = status;
+    proc_node_release(n);
+    if (sig == SIGTERM && !(WIFEXITED(status) && WEXITSTATUS(status) == 0))
+        return edge_err(err, "%s %s on SIGTERM (a graceful stop exits 0; see %s)", n->sn->name,
+                        proc_status_str(status, st, sizeof(st)), n->log);
+    return 0;
+}
+
+int
+proc_check(struct run *r, char *err)
+{
+    char st[128];
+    int rc = 0;
+
+    for (size_t i = 0; i < r->nnodes; i++) {
+        struct run_node *n = &r->nodes[i];
+        int status;
+        if (n->pid <= 0 || n->exited)
+            continue;
+        if (waitpid(n->pid, &status, WNOHANG) != n->pid)
+            continue;
+        n->exited = 1;
+        n->exit_status = status;
+        proc_node_release(n);
+        if (!n->stopping && rc == 0) {
+            edge_err(err, "node %s (pid %d) %s unasked (see %s)", n->sn->name, (int)n->pid,
+                     proc_status_str(status, st, sizeof(st)), n->log);
+            rc = -1;
+        }
+    }
+    return rc;
+}
+
+void
+proc_stop_all(struct run *r)
+{
+    static const enum scn_kind order[] = {SCN_EEC, SCN_EES, SCN_ECS};
+    char err[EDGE_ERR_LEN];
+
+    for (size_t k = 0; k < 3; k++)
+        for (size_t i = 0; i < r->nnodes; i++) {
+            struct run_node *n = &r->nodes[i];
+            if (n->sn->kind != order[k] || n->pid <= 0 || n->exited)
+                continue;
+            if (proc_node_stop(r, n, SIGTERM, 5000, err) == -1)
+                fprintf(stderr, "edge-run: %s\n", err);
+        }
+}

@@ -1,0 +1,47 @@
+/* proc.h -- the runner's child processes: node daemons, edge-netsim and one-shot tools.
+ *
+ * A node is started with a socketpair end as --ctl-fd (the runner keeps the
+ * other end as a ctl_client) and a --ctl PATH for people; the runner then
+ * waits for its "ready" event, never a fixed time. Every child gets its own
+ * process group (a terminal's Ctrl-C reaches only the runner, which tears
+ * down in order) and PR_SET_PDEATHSIG (a runner killed with SIGKILL still
+ * takes its children along). Exits are watched through pidfds. */
+#ifndef RUN_PROC_H
+#define RUN_PROC_H
+
+#include <signal.h>
+#include <sys/types.h>
+
+#include "run.h"
+
+extern volatile sig_atomic_t proc_interrupted;
+
+/* SIGINT/SIGTERM/SIGHUP set proc_interrupted and cut the control sockets
+ * short, so a blocking wait returns at once; SIGPIPE is ignored. */
+void proc_signals_install(void);
+/* Control sockets to cut on a signal (at most 128). */
+void proc_watch_fd(int fd);
+void proc_unwatch_fd(int fd);
+
+/* Run argv to completion with stdout+stderr appended to log. */
+int proc_run(const char *const argv[], const char *log, char *err);
+/* Start argv in the background: output to log, inside network namespace ns
+ * (NULL: this one), keeping the listed fds open in the child. */
+int proc_spawn(const char *const argv[], const char *log, const char *ns, const int *keep,
+               size_t nkeep, pid_t *pid, int *pidfd, char *err);
+/* Wait up to timeout_ms for pid to exit; 1 exited (status filled), 0 still running. */
+int proc_wait_exit(pid_t pid, int pidfd, int timeout_ms, int *status);
+/* "exited with status 1" / "killed by signal 11 (Segmentation fault)". */
+const char *proc_status_str(int status, char *buf, size_t len);
+
+/* Start node n and wait for its ready event. */
+int proc_node_start(struct run *r, struct run_node *n, char *err);
+/* Stop node n: SIGTERM (or sig) and wait; SIGKILL after timeout_ms. */
+int proc_node_stop(struct run *r, struct run_node *n, int sig, int timeout_ms, char *err);
+/* Reap children that exited on their own: -1 with a sentence when a node
+ * that was not being stopped is gone. */
+int proc_check(struct run *r, char *err);
+/* Stop every running node (EECs, then EESes, then ECSes). */
+void proc_stop_all(struct run *r);
+
+#endif

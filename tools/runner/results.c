@@ -1,0 +1,188 @@
+/* results.c -- writes the results folder of a run: merged events, tokens/, pcapng with secrets. */
+#include "results.h"
+
+#include "err.h"
+#include "net.h"
+#include "proc.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* What a run writes into its folder; nothing else there is touched. */
+static const char *res_entries[] = {
+    "summary.json", "events.jsonl", "keylog.txt", "report.html", "logs",
+    "run",          "pki",          "tokens",     "pcap",        NULL};
+
+static int
+res_rm_tree(const char *path)
+{
+    struct stat st;
+    DIR *d;
+    struct dirent *e;
+    char sub[RUN_PATH_MAX * 2];
+
+    if (lstat(path, &st) != 0)
+        return errno == ENOENT ? 0 : -1;
+    if (!S_ISDIR(st.st_mode))
+        return unlink(path);
+    if ((d = opendir(path)) == NULL)
+        return -1;
+    while ((e = readdir(d)) != NULL) {
+        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+            continue;
+        snprintf(sub, sizeof(sub), "%s/%s", path, e->d_name);
+        res_rm_tree(sub);
+    }
+    closedir(d);
+    return rmdir(path);
+}
+
+int
+res_prepare(struct run *r, char *err)
+{
+    char path[RUN_PATH_MAX * 2];
+
+    if (run_mkdirs(r->out, err) == -1)
+        return -1;
+    for (int i = 0; res_entries[i] != NULL; i++) {
+        snprintf(path, sizeof(path), "%s/%s", r->out, res_entries[i]);
+        if (res_rm_tree(path) == -1)
+            return edge_err(err, "cannot remove %s of an earlier run: %s", path, strerror(errno));
+    }
+    static const char *dirs[] = {"logs", "run", "pki", "tokens", NULL};
+    for (int i = 0; dirs[i] != NULL; i++) {
+        snprintf(path, sizeof(path), "%s/%s", r->out, dirs[i]);
+        if (run_mkdirs(path, err) == -1)
+            return -1;
+    }
+    return 0;
+}
+
+static int
+res_cmp_t(const void *a, const void *b)
+{
+    double x = json_number_value(json_object_get(*(json_t *const *)a, "t_mono"));
+    double y = json_number_value(json_object_get(*(json_t *const *)b, "t_mono"));
+    return x < y ? -1 : x > y ? 1 : 0;
+}
+
+json_t *
+res_events(struct run *r)
+{
+    json_t **all = NULL, *out = json_array();
+    size_t n = 0, cap = 0;
+    char line[65536], path[RUN_PATH_MAX + 32];
+    FILE *f, *o;
+
+    for (size_t i = 0; i < r->nnodes; i++) {
+        if ((f = fopen(r->nodes[i].evlog, "r")) == NULL)
+            continue;
+        while (fgets(line, sizeof(line), f) != NULL) {
+            json_t *ev = json_loads(line, 0, NULL);
+            if (!json_is_object(ev)) {
+                json_decref(ev);
+                continue;
+            }
+            if (n == cap) {
+                cap = cap ? cap * 2 : 256;
+                all = realloc(all, cap * sizeof(*all));
+            }
+            all[n++] = ev;
+        }
+        fclose(f);
+    }
+    /* Every node stamps CLOCK_MONOTONIC of one machine: one order for all. */
+    qsort(all, n, sizeof(*all), res_cmp_t);
+    snprintf(path, sizeof(path), "%s/events.jsonl", r->out);
+    o = fopen(path, "w");
+    for (size_t i = 0; i < n; i++) {
+        if (o != NULL) {
+            char *t = json_dumps(all[i], JSON_COMPACT | JSON_PRESERVE_ORDER);
+            fprintf(o, "%s\n", t);
+            free(t);
+        }
+        json_array_append_new(out, all[i]);
+    }
+    if (o != NULL)
+        fclose(o);
+    free(all);
+    return out;
+}
+
+/* Verdicts from the event log: "token" events whose data names the jti. */
+static void
+res_token_events(json_t *t, json_t *events)
+{
+    const char *jti = json_string_value(json_object_get(json_object_get(t, "claims"), "jti"));
+    json_t *ev, *v = json_object_get(t, "verdicts");
+    size_t i;
+
+    if (jti == NULL)
+        return;
+    json_array_foreach(events, i, ev)
+    {
+        json_t *d = json_object_get(ev, "data");
+        const char *k = json_string_value(json_object_get(ev, "kind"));
+        if (k == NULL || strcmp(k, "token") != 0 ||
+            !json_equal(json_object_get(d, "jti"),
+                        json_object_get(json_object_get(t, "claims"), "jti")))
+            continue;
+        json_array_append_new(v, json_pack("{s:O, s:O, s:O, s:O, s:O}", "node",
+                                           json_object_get(ev, "node"), "summary",
+                                           json_object_get(ev, "summary"), "cause",
+                                           json_object_get(ev, "cause"), "data", d, "t_mono",
+                                           json_object_get(ev, "t_mono")));
+    }
+}
+
+void
+res_tokens(struct run *r, json_t *events)
+{
+    json_t *t;
+    size_t i;
+    char path[RUN_PATH_MAX + 128];
+
+    json_array_foreach(r->tokens, i, t)
+    {
+        const char *step = json_string_value(json_array_get(json_object_get(t, "steps"), 0));
+        char base[RUN_PATH_MAX + 96];
+        res_token_events(t, events);
+        snprintf(base, sizeof(base), "%s/tokens/%02zu-%s", r->out, i + 1, step ? step : "event");
+        json_object_set_new(t, "file", json_string(strrchr(base, '/') + 1));
+        snprintf(path, sizeof(path), "%s.jwt", base);
+        const char *jwt = json_string_value(json_object_get(t, "jwt"));
+        run_write_file(path, jwt, strlen(jwt), NULL);
+        snprintf(path, sizeof(path), "%s.json", base);
+        run_write_json(path, t, NULL);
+    }
+}
+
+json_t *
+res_pcaps(struct run *r)
+{
+    json_t *pcaps = net_pcaps(r), *p;
+    size_t i;
+    char log[RUN_PATH_MAX + 32], err[EDGE_ERR_LEN];
+
+    snprintf(log, sizeof(log), "%s/logs/editcap.log", r->out);
+    json_array_foreach(pcaps, i, p)
+    {
+        const char *in = json_string_value(json_object_get(p, "path"));
+        char out[RUN_PATH_MAX + 64], secrets[RUN_PATH_MAX + 32];
+        snprintf(out, sizeof(out), "%.*sng", (int)strlen(in), in);
+        snprintf(secrets, sizeof(secrets), "tls,%s", r->keylog);
+        const char *argv[] = {"/usr/bin/editcap", "--inject-secrets", secrets, in, out, NULL};
+        if (access(r->keylog, R_OK) != 0 || access(argv[0], X_OK) != 0)
+            continue;
+        if (proc_run(argv, log, err) == 0)
+            json_object_set_new(p, "pcapng", json_string(out));
+        else
+            fprintf(stderr, "edge-run: %s\n", err);
+    }
+    return pcaps;
+}
