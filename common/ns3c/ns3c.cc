@@ -23,6 +23,7 @@
 #include <cstdarg>
 #include <cstdio>
 #include <cstring>
+#include <deque>
 #include <exception>
 #include <functional>
 #include <map>
@@ -40,7 +41,8 @@
 #include <ns3/fd-net-device.h>
 #include <ns3/global-value.h>
 #include <ns3/internet-stack-helper.h>
-#include <ns3/ipv4-global-routing-helper.h>
+#include <ns3/ipv4-static-routing-helper.h>
+#include <ns3/ipv4-static-routing.h>
 #include <ns3/ipv4.h>
 #include <ns3/mac48-address.h>
 #include <ns3/node.h>
@@ -181,10 +183,23 @@ struct ns3c_link {
 };
 
 struct ns3c_router {
+    struct Iface {
+        ns3c_link *link;
+        uint32_t addr, mask; /* host byte order */
+        int32_t index;       /* Ipv4 interface index */
+    };
     ns3c_sim *sim = nullptr;
     std::string name;
     Ptr<Node> node;
-    std::vector<ns3c_link *> links;
+    std::vector<Iface> ifs;
+
+    bool on(const ns3c_link *l) const
+    {
+        for (auto &i : ifs)
+            if (i.link == l)
+                return true;
+        return false;
+    }
 };
 
 struct ns3c_sim {
@@ -327,6 +342,69 @@ ipv4_field(const char *s, uint32_t *out, char *err)
 }
 
 } // namespace
+
+/* Static routes between the routers: for every link a router is not on, a
+ * route to the link's subnet via the first router of a shortest path (in
+ * router hops; ties go to the router made first). Why not ns-3's global
+ * routing: in 3.37 GlobalRouter::FindDesignatedRouterForLink() follows a
+ * bridged device on a link with two routers into the bridge's other port, an
+ * FdNetDevice that has no channel, and crashes. */
+static void
+add_routes(ns3c_sim *s)
+{
+    auto &rs = s->routers;
+    size_t n = rs.size();
+    Ipv4StaticRoutingHelper helper;
+
+    for (size_t src = 0; src < n; src++) {
+        std::vector<int> dist(n, -1);
+        std::vector<std::pair<uint32_t, int32_t>> first(n); /* next hop, out interface */
+        std::deque<size_t> q;
+
+        dist[src] = 0;
+        q.push_back(src);
+        while (!q.empty()) {
+            size_t u = q.front();
+            q.pop_front();
+            for (auto &iu : rs[u]->ifs) {
+                for (size_t v = 0; v < n; v++) {
+                    if (dist[v] >= 0)
+                        continue;
+                    for (auto &iv : rs[v]->ifs) {
+                        if (iv.link != iu.link)
+                            continue;
+                        dist[v] = dist[u] + 1;
+                        first[v] = u == src ? std::make_pair(iv.addr, iu.index) : first[u];
+                        q.push_back(v);
+                        break;
+                    }
+                }
+            }
+        }
+        Ptr<Ipv4StaticRouting> sr = helper.GetStaticRouting(rs[src]->node->GetObject<Ipv4>());
+        for (auto &l : s->links) {
+            const ns3c_router::Iface *dst = nullptr;
+            size_t best = n;
+            if (rs[src]->on(l.get()))
+                continue;
+            for (size_t v = 0; v < n; v++) {
+                if (dist[v] <= 0 || (best < n && dist[v] >= dist[best]))
+                    continue;
+                for (auto &iv : rs[v]->ifs) {
+                    if (iv.link == l.get()) {
+                        best = v;
+                        dst = &iv;
+                        break;
+                    }
+                }
+            }
+            if (dst == nullptr)
+                continue;
+            sr->AddNetworkRouteTo(Ipv4Address(dst->addr & dst->mask), Ipv4Mask(dst->mask),
+                                  Ipv4Address(first[best].first), (uint32_t)first[best].second);
+        }
+    }
+}
 
 /* ---- the link's frame path (simulator thread) ---- */
 
@@ -852,10 +930,9 @@ ns3c_router_add_link(ns3c_router *r, ns3c_link *l, const char *cidr, char *err)
     if ((addr & ~mask) == 0 || (addr & ~mask) == ~mask)
         return seterr(err, NS3C_EINVAL, "router \"%s\": %s is a network or broadcast address",
                       r->name.c_str(), cidr);
-    for (auto *x : r->links)
-        if (x == l)
-            return seterr(err, NS3C_EEXIST, "router \"%s\" is already on link \"%s\"",
-                          r->name.c_str(), l->name.c_str());
+    if (r->on(l))
+        return seterr(err, NS3C_EEXIST, "router \"%s\" is already on link \"%s\"", r->name.c_str(),
+                      l->name.c_str());
     {
         std::lock_guard<std::mutex> lk(r->sim->mu);
         if (r->sim->state != State::BUILD)
@@ -872,7 +949,7 @@ ns3c_router_add_link(ns3c_router *r, ns3c_link *l, const char *cidr, char *err)
         ip->AddAddress(ifi, Ipv4InterfaceAddress(Ipv4Address(addr), Ipv4Mask(mask)));
         ip->SetUp(ifi);
         l->devices.push_back(sd);
-        r->links.push_back(l);
+        r->ifs.push_back({l, addr, mask, ifi});
         return NS3C_OK;
     }
     NS3C_CATCH(err)
@@ -893,8 +970,7 @@ ns3c_run(ns3c_sim *sim, void (*ready)(void *), void *arg, char *err)
     try {
         sim->ready = ready;
         sim->ready_arg = arg;
-        if (!sim->routers.empty())
-            Ipv4GlobalRoutingHelper::PopulateRoutingTables();
+        add_routes(sim);
         Simulator::Schedule(Seconds(0), &on_start, sim);
         Simulator::Schedule(Seconds(0), &stop_poll, sim);
         Simulator::Run();

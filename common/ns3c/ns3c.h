@@ -9,11 +9,12 @@
  * unless the link's loss model or a drop rule takes it; each device sends at
  * the link's data rate. A TAP device joins a link through an FdNetDevice
  * bridged (BridgeNetDevice) to the link's device; a router is an ns-3 node
- * with an IPv4 stack and an address on each link it joins, routed by ns-3's
- * global routing. Why not CsmaChannel: ns-3's CSMA bus stays busy for the
- * whole propagation delay of every frame (csma-channel.h, state PROPAGATING),
- * so a 40 ms CSMA link carries one frame per 40 ms in both directions
- * together; a link here is full duplex and pipelined like a real one.
+ * with an IPv4 stack and an address on each link it joins; ns3c_run() gives
+ * the routers static routes along shortest paths (in router hops) to every
+ * link's subnet (ns3c.cc says why not ns-3's global routing). Why not CsmaChannel: ns-3's CSMA bus
+ * stays busy for the whole propagation delay of every frame (csma-channel.h, state PROPAGATING), so
+ * a 40 ms CSMA link carries one frame per 40 ms in both directions together; a link here is full
+ * duplex and pipelined like a real one.
  *
  * Errors: every call returns an ns3c_code (NS3C_OK is 0) and, when err is
  * not NULL, a sentence in err (NS3C_ERR_LEN bytes). Arguments are checked

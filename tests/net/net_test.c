@@ -1,14 +1,17 @@
 /* net_test.c -- TAP networks simulated by ns-3: RTT, loss, run-time changes, pcap, routing, leaks.
  *
- * Usage: net_test EDGE_NETSIM two_ns|routed|leak
+ * Usage: net_test EDGE_NETSIM two_ns|routed|leak|topology
  *   two_ns  two namespaces on one 10 ms link: UDP echo RTT in [20, 30] ms; loss 1.0
  *           lets nothing through; a drop rule takes exactly its frames; delay 30 ms
  *           at run time gives ~60 ms; SIGTERM leaves a pcap that libpcap reads back.
- *   routed  host A on link 1 (5 ms), host B on link 2 (15 ms), an ns-3 router between:
- *           ping(8) from A's namespace shows ~40 ms and TTL 63; UDP echo agrees.
+ *   routed  a on l1 (5 ms), b on l2 (15 ms), c on l3 (10 ms); router r1 joins l1-l2, r2
+ *           joins l2-l3: ping(8) from a's namespace shows ~40 ms / TTL 63 to b and
+ *           ~60 ms / TTL 62 to c (global routing); UDP echo agrees.
  *   leak    a run ended normally, a runner stopped by SIGINT, a netsim crashed by
  *           SIGSEGV and one killed by SIGKILL, a runner killed by SIGKILL (then
  *           hostnet_clean_stale): nothing of any of them remains.
+ *   topology  bad topology files: edge-netsim exits 1 naming the file and field
+ *           (needs no root).
  * Exit 0 pass, 1 fail, 127 cannot run here (not root, no /dev/net/tun, no netsim).
  * Nothing sleeps to synchronise: readiness comes from netsim's control socket,
  * ends from waitpid/pidfds, answers from poll() with deadlines. */
@@ -42,6 +45,7 @@
 
 static const char *netsim_path;
 static int failures;
+static struct hostnet_run *current_run; /* removed by die(): a failed test leaves nothing */
 
 #define CHECK(cond, ...)                                                                           \
     do {                                                                                           \
@@ -63,6 +67,8 @@ die(const char *fmt, ...)
     vfprintf(stderr, fmt, ap);
     fputc('\n', stderr);
     va_end(ap);
+    if (current_run != NULL)
+        hostnet_run_end(current_run, 1000, NULL);
     exit(1);
 }
 
@@ -117,6 +123,7 @@ world_start(struct world *w, struct host *hosts, size_t nhosts, const struct lin
         die("mkdtemp: %s", strerror(errno));
     if ((w->run = hostnet_run_new(NULL, err)) == NULL)
         die("%s", err);
+    current_run = w->run;
     for (i = 0; i < nhosts; i++) {
         struct hostnet_tap t = {hosts[i].node, hosts[i].cidr, hosts[i].gateway, 0};
         snprintf(hosts[i].addr, sizeof hosts[i].addr, "%.*s", (int)strcspn(hosts[i].cidr, "/"),
@@ -201,6 +208,18 @@ counter(struct world *w, const char *link, const char *name)
     return v;
 }
 
+/* Send a command that must be refused; returns its "ok" (0 when refused). */
+static int
+refused_ok(struct world *w, const char *cmd, json_t *args)
+{
+    json_t *r = ctl_client_call(w->cc, cmd, args, 5000, NULL);
+    int ok = r == NULL || !json_is_false(json_object_get(r, "ok"));
+
+    json_decref(r);
+    json_decref(args);
+    return ok;
+}
+
 /* Stop netsim with SIGTERM; returns its exit status (-1 if it did not end). */
 static int
 world_stop_netsim(struct world *w)
@@ -227,6 +246,7 @@ world_end(struct world *w)
 
     snprintf(id, sizeof id, "%s", hostnet_run_id(w->run));
     ctl_client_close(w->cc);
+    current_run = NULL;
     if (hostnet_run_end(w->run, 3000, err) < 0)
         CHECK(0, "run end: %s", err);
     CHECK(hostnet_leftovers(id, left, sizeof left) == 0, "run %s left: %s", id, left);
@@ -434,14 +454,15 @@ test_two_ns(void)
     CHECK(rtt >= 60 && rtt <= 70, "RTT %.2f ms not in [60, 70] after delay 30 ms", rtt);
 
     /* Bad input is refused with a reason, and netsim goes on. */
-    json_t *bad;
-    bad = ctl_client_call(w.cc, "link", NULL, 5000, NULL);
-    CHECK(bad != NULL && json_is_false(json_object_get(bad, "ok")), "empty link command accepted");
-    json_decref(bad);
-    bad = ctl_client_call(w.cc, "link", json_pack("{s:s, s:f}", "link", "lan", "loss", 1.5), 5000,
-                          NULL);
-    CHECK(bad != NULL && json_is_false(json_object_get(bad, "ok")), "loss 1.5 was accepted");
-    json_decref(bad);
+    CHECK(!refused_ok(&w, "link", json_pack("{s:s}", "link", "lan")), "empty change accepted");
+    CHECK(!refused_ok(&w, "link", json_pack("{s:s, s:f}", "link", "lan", "loss", 1.5)),
+          "loss 1.5 accepted");
+    CHECK(!refused_ok(&w, "link", json_pack("{s:s, s:f}", "link", "nope", "loss", 0.5)),
+          "unknown link accepted");
+    CHECK(!refused_ok(&w, "drop",
+                      json_pack("{s:s, s:i, s:s}", "link", "lan", "count", 1, "src", "not-an-ip")),
+          "bad drop source accepted");
+    CHECK(echo_once(&e, 400, 2000) > 0, "no echo after the refused commands");
 
     echo_close(&e);
     CHECK(world_stop_netsim(&w) == 0, "edge-netsim did not exit 0 on SIGTERM");
@@ -501,33 +522,47 @@ ping_median(struct world *w, const char *node, const char *dst, int *ttl, int *r
 static int
 test_routed(void)
 {
+    /* a -- l1 (5 ms) -- r1 -- l2 (15 ms) -- r2 -- l3 (10 ms) -- c, and b on l2. */
     struct host hosts[] = {{"a", "198.18.1.10/24", "198.18.1.1", "l1", ""},
-                           {"b", "198.18.2.10/24", "198.18.2.1", "l2", ""}};
-    struct link_spec links[] = {{"l1", 5}, {"l2", 15}};
+                           {"b", "198.18.2.10/24", "198.18.2.1", "l2", ""},
+                           {"c", "198.18.3.10/24", "198.18.3.1", "l3", ""}};
+    struct link_spec links[] = {{"l1", 5}, {"l2", 15}, {"l3", 10}};
     const char *routers = "[{\"name\": \"r1\", \"interfaces\": ["
                           "{\"link\": \"l1\", \"address\": \"198.18.1.1/24\"},"
-                          "{\"link\": \"l2\", \"address\": \"198.18.2.1/24\"}]}]";
+                          "{\"link\": \"l2\", \"address\": \"198.18.2.1/24\"}]},"
+                          "{\"name\": \"r2\", \"interfaces\": ["
+                          "{\"link\": \"l2\", \"address\": \"198.18.2.2/24\"},"
+                          "{\"link\": \"l3\", \"address\": \"198.18.3.1/24\"}]}]";
     struct world w;
     struct echo e;
     double rtt;
     int ttl, replies, lost;
 
-    world_start(&w, hosts, 2, links, 2, routers);
+    world_start(&w, hosts, 3, links, 3, routers);
     rtt = ping_median(&w, "a", hosts[1].addr, &ttl, &replies);
-    printf("routed: ping a -> b over 5 ms + 15 ms: %d replies, median %.2f ms, ttl %d\n", replies,
-           rtt, ttl);
-    CHECK(replies == 6, "ping got %d of 6 replies", replies);
-    CHECK(rtt >= 40 && rtt <= 50, "routed RTT %.2f ms not in [40, 50]", rtt);
-    CHECK(ttl == 63, "TTL %d: the reply did not cross exactly one router", ttl);
+    printf("routed: ping a -> b over 5 + 15 ms, one router: %d replies, median %.2f ms, ttl %d\n",
+           replies, rtt, ttl);
+    CHECK(replies == 6, "ping a -> b got %d of 6 replies", replies);
+    CHECK(rtt >= 40 && rtt <= 50, "a -> b RTT %.2f ms not in [40, 50]", rtt);
+    CHECK(ttl == 63, "a -> b TTL %d: the reply did not cross exactly one router", ttl);
+
+    /* r1 knows l3 only through ns-3's global routing (via r2). */
+    rtt = ping_median(&w, "a", hosts[2].addr, &ttl, &replies);
+    printf("routed: ping a -> c over 5 + 15 + 10 ms, two routers: %d replies, median %.2f ms, "
+           "ttl %d\n",
+           replies, rtt, ttl);
+    CHECK(replies == 6, "ping a -> c got %d of 6 replies", replies);
+    CHECK(rtt >= 60 && rtt <= 70, "a -> c RTT %.2f ms not in [60, 70]", rtt);
+    CHECK(ttl == 62, "a -> c TTL %d: the reply did not cross exactly two routers", ttl);
 
     echo_open(&w, &e, &hosts[0], &hosts[1]);
     CHECK(echo_once(&e, 0, 2000) > 0, "no UDP echo across the router");
     rtt = echo_median(&e, 6, &lost);
-    printf("routed: UDP echo median %.2f ms, %d lost\n", rtt, lost);
+    printf("routed: UDP echo a -> b median %.2f ms, %d lost\n", rtt, lost);
     CHECK(rtt >= 40 && rtt <= 50 && lost == 0, "routed UDP RTT %.2f ms, %d lost", rtt, lost);
     echo_close(&e);
-    CHECK(counter(&w, "l1", "tx_frames") > 0 && counter(&w, "l2", "tx_frames") > 0,
-          "both links should have carried frames");
+    CHECK(counter(&w, "l1", "tx_frames") > 0 && counter(&w, "l3", "tx_frames") > 0,
+          "l1 and l3 should have carried frames");
     CHECK(world_stop_netsim(&w) == 0, "edge-netsim did not exit 0 on SIGTERM");
     world_end(&w);
     return failures;
@@ -616,6 +651,7 @@ runner_child(int fd, enum runner_end how)
     }
     ctl_client_close(w.cc);
     w.cc = NULL;
+    current_run = NULL;
     if (hostnet_run_end(w.run, 2000, err) < 0)
         _exit(4);
     rmdir(w.dir);
@@ -667,6 +703,8 @@ leak_case(enum runner_end how, const char *label)
         kill(pid, SIGINT);
         break;
     case END_NETSIM_SEGV:
+        printf("leak: crashing edge-netsim %d with SIGSEGV (a sanitizer build reports it)\n",
+               netsim);
         kill(netsim, SIGSEGV);
         break;
     case END_NETSIM_KILL:
@@ -709,6 +747,82 @@ test_leak(void)
     return failures;
 }
 
+/* ---- topology errors (no root needed) ---- */
+
+/* Bad topologies, each with the words its error must contain. */
+static const struct {
+    const char *json, *want;
+} bad_topologies[] = {
+    {"{\"links\": [", "topology.json:1:"},
+    {"{\"links\": []}", "links: expected a non-empty array"},
+    {"{\"links\": [{\"name\": \"l\", \"bogus\": 1}]}", "links[0]: unknown field \"bogus\""},
+    {"{\"links\": [{\"name\": \"l\", \"delay_ms\": -1}]}", "links[0]: delay_ms: -1 is not in"},
+    {"{\"links\": [{\"name\": \"l\", \"loss\": 2}]}", "links[0]: loss: 2 is not in"},
+    {"{\"links\": [{\"name\": \"l\", \"rate\": \"fast\"}]}", "links[0]: rate: data rate"},
+    {"{\"links\": [{\"name\": \"l\", \"rate\": \"10MBps\"}]}", "unit must be"},
+    {"{\"links\": [{\"name\": \"bad name\"}]}", "links[0]: link name"},
+    {"{\"links\": [{\"name\": \"l\"}, {\"name\": \"l\"}]}", "links[1]: link \"l\" already exists"},
+    {"{\"links\": [{\"name\": \"l\"}], \"routers\": [{\"name\": \"r\", \"interfaces\": "
+     "[{\"link\": \"l\", \"address\": \"10.0.0.1/24\"}]}]}",
+     "routers[0].interfaces[0]: address: expected A.B.C.D/N inside 198.18.0.0/15"},
+    {"{\"links\": [{\"name\": \"l\"}], \"routers\": [{\"name\": \"r\", \"interfaces\": "
+     "[{\"link\": \"x\", \"address\": \"198.18.0.1/24\"}]}]}",
+     "routers[0].interfaces[0]: link: missing or not a link"},
+    {"{\"links\": [{\"name\": \"l\"}], \"taps\": [{\"name\": \"t\", \"link\": \"l\", "
+     "\"fd\": 0}]}",
+     "taps[0]: fd: expected an inherited fd number"},
+    {"{\"links\": [{\"name\": \"l\"}], \"taps\": [{\"name\": \"t\", \"link\": \"l\", "
+     "\"fd\": 999}]}",
+     "taps[0]: tap \"t\": fd 999 is not open"},
+    {"{\"links\": [{\"name\": \"l\"}], \"taps\": [{\"name\": \"t\", \"link\": \"l\", "
+     "\"fd\": 2}]}",
+     "taps[0]: fd: expected"},
+};
+
+static int
+test_topology(void)
+{
+    char dir[] = "/tmp/edgesim-topo-XXXXXX", path[128], sock[128], out[2048];
+    size_t i;
+
+    if (mkdtemp(dir) == NULL)
+        die("mkdtemp: %s", strerror(errno));
+    snprintf(path, sizeof path, "%s/topology.json", dir);
+    snprintf(sock, sizeof sock, "%s/ctl.sock", dir);
+    for (i = 0; i < sizeof bad_topologies / sizeof bad_topologies[0]; i++) {
+        int p[2], status;
+        size_t ol = 0;
+        ssize_t r;
+        pid_t pid;
+        FILE *f = fopen(path, "w");
+
+        if (f == NULL || fputs(bad_topologies[i].json, f) < 0 || fclose(f) != 0)
+            die("cannot write %s", path);
+        if (pipe2(p, O_CLOEXEC) < 0 || (pid = fork()) < 0)
+            die("pipe/fork: %s", strerror(errno));
+        if (pid == 0) {
+            dup2(p[1], 2);
+            execl(netsim_path, netsim_path, "--topology", path, "--ctl", sock, (char *)NULL);
+            _exit(126);
+        }
+        close(p[1]);
+        while ((r = read(p[0], out + ol, sizeof out - 1 - ol)) > 0)
+            ol += (size_t)r;
+        out[ol] = '\0';
+        close(p[0]);
+        waitpid(pid, &status, 0);
+        CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 1, "case %zu: exit status %#x, want 1", i,
+              status);
+        CHECK(strstr(out, bad_topologies[i].want) != NULL, "case %zu: expected \"%s\" in: %s", i,
+              bad_topologies[i].want, out);
+    }
+    printf("topology: %zu bad topologies refused with their field named\n", i);
+    unlink(path);
+    unlink(sock);
+    rmdir(dir);
+    return failures;
+}
+
 static int
 can_run(void)
 {
@@ -741,14 +855,29 @@ main(int argc, char **argv)
     int rc;
 
     if (argc != 3) {
-        fprintf(stderr, "usage: net_test EDGE_NETSIM two_ns|routed|leak\n");
+        fprintf(stderr, "usage: net_test EDGE_NETSIM two_ns|routed|leak|topology\n");
         return 2;
     }
     netsim_path = argv[1];
     setvbuf(stdout, NULL, _IOLBF, 0);
-    if (!can_run())
+    if (strcmp(argv[2], "clean") == 0) {
+        /* By hand, after an interrupted test: remove runs whose owner is gone. */
+        char err[EDGE_ERR_LEN];
+        int removed;
+        if (hostnet_clean_stale(&removed, err) < 0)
+            die("%s", err);
+        printf("clean: %d dead runs removed\n", removed);
+        return 0;
+    }
+    if (strcmp(argv[2], "topology") == 0) {
+        if (strcmp(netsim_path, "-") == 0) {
+            printf("SKIP: edge-netsim not built (EDGESIM_NS3=OFF)\n");
+            return SKIP;
+        }
+        rc = test_topology();
+    } else if (!can_run())
         return SKIP;
-    if (strcmp(argv[2], "two_ns") == 0)
+    else if (strcmp(argv[2], "two_ns") == 0)
         rc = test_two_ns();
     else if (strcmp(argv[2], "routed") == 0)
         rc = test_routed();
