@@ -453,6 +453,26 @@ test_two_ns(void)
     printf("two_ns: delay changed to 30 ms at run time: median RTT %.2f ms\n", rtt);
     CHECK(rtt >= 60 && rtt <= 70, "RTT %.2f ms not in [60, 70] after delay 30 ms", rtt);
 
+    /* Jitter of 5 ms each way spreads the RTTs (uniform draws, seeded). */
+    ctl(&w, "link", json_pack("{s:s, s:f, s:f}", "link", "lan", "delay_ms", 10.0, "jitter_ms", 5.0),
+        &reply);
+    json_decref(reply);
+    double lo = 1e9, hi = 0;
+    for (i = 0, lost = 0; i < 16; i++) {
+        double r = echo_once(&e, 500 + i, 1000);
+        if (r < 0) {
+            lost++;
+            continue;
+        }
+        lo = r < lo ? r : lo;
+        hi = r > hi ? r : hi;
+    }
+    printf("two_ns: delay 10 ms, jitter 5 ms: RTT %.2f .. %.2f ms, %d lost\n", lo, hi, lost);
+    CHECK(lost == 0 && lo >= 10 && hi <= 40 && hi - lo >= 2,
+          "jitter: RTTs %.2f .. %.2f ms (%d lost), want a spread inside [10, 40]", lo, hi, lost);
+    ctl(&w, "link", json_pack("{s:s, s:f}", "link", "lan", "jitter_ms", 0.0), &reply);
+    json_decref(reply);
+
     /* Bad input is refused with a reason, and netsim goes on. */
     CHECK(!refused_ok(&w, "link", json_pack("{s:s}", "link", "lan")), "empty change accepted");
     CHECK(!refused_ok(&w, "link", json_pack("{s:s, s:f}", "link", "lan", "loss", 1.5)),
