@@ -3,6 +3,7 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <string.h>
 
 static const struct {
     int status;
@@ -83,6 +84,28 @@ problem_add_invalid_param(json_t *pd, const char *param, const char *reason)
     if (item == NULL)
         return -1;
     return json_array_append_new(list, item);
+}
+
+json_t *
+problem_from_decode(const char *err)
+{
+    const char *sep = strstr(err, ": ");
+    const char *reason = sep != NULL ? sep + 2 : err;
+    const char *cause = PROBLEM_MANDATORY_IE_INCORRECT;
+    char param[256];
+    json_t *pd;
+
+    if (strcmp(reason, "missing required field") == 0)
+        cause = PROBLEM_MANDATORY_IE_MISSING;
+    else if (strcmp(reason, "unknown field") == 0 || strncmp(reason, "expected object", 15) == 0)
+        cause = PROBLEM_INVALID_MSG_FORMAT;
+    if ((pd = problem_new(400, cause, "%s", err)) == NULL)
+        return NULL;
+    if (sep != NULL) {
+        snprintf(param, sizeof(param), "%.*s", (int)(sep - err), err);
+        problem_add_invalid_param(pd, param, reason);
+    }
+    return pd;
 }
 
 int

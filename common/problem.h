@@ -33,6 +33,12 @@ int problem_add_invalid_param(json_t *pd, const char *param, const char *reason)
 /* The RFC 9110 reason phrase of status ("Unknown Status" if none); also the HTTP reason. */
 const char *problem_title(int status);
 
+/* A 400 ProblemDetails for a js_decode() error "path: reason" (json_strict.h): cause
+ * MANDATORY_IE_MISSING for a missing required field, INVALID_MSG_FORMAT for an unknown field or
+ * a body that is not an object, MANDATORY_IE_INCORRECT otherwise; invalidParams names the field.
+ * Every server decodes bodies this way, so a bad body gets one answer everywhere. */
+json_t *problem_from_decode(const char *err);
+
 /* Read side, for a client that received a ProblemDetails (NULL/0 when absent or mistyped). */
 int problem_status(const json_t *pd);
 const char *problem_cause(const json_t *pd);
