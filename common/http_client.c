@@ -304,6 +304,12 @@ http_call_failure(struct http_call *call, int timed_out, char *buf, size_t len)
     unsigned long e = http_conn_ossl_error(conn);
     char why[192];
 
+    if (tls_ssl_handshake_done(conn->ssl) && tls_ssl_failed(conn->ssl)) {
+        /* TLS 1.3: the server refuses a client certificate after the client's Finished. */
+        snprintf(buf, len, "TLS handshake with %s (%s:%u) failed: %s", call->fqdn, call->addr,
+                 call->port, tls_ssl_failure(conn->ssl, e, why, sizeof(why)));
+        return HTTP_CLIENT_TLS_FAILED;
+    }
     if (tls_ssl_handshake_done(conn->ssl)) {
         if (timed_out) {
             snprintf(buf, len, "no response from %s (%s:%u) within %d ms", call->fqdn, call->addr,
@@ -714,4 +720,10 @@ http_client_result_free(struct http_client_result *out)
     evhttp_clear_headers(&out->headers);
     free(out->body);
     out->body = NULL;
+}
+
+const char *
+http_client_result_header(const struct http_client_result *out, const char *name)
+{
+    return evhttp_find_header(&out->headers, name);
 }

@@ -96,5 +96,6 @@ struct http_client_result {
 int http_client_fetch(struct http_client *cl, const struct http_client_req *r,
                       struct http_client_result *out, char *err);
 void http_client_result_free(struct http_client_result *out);
+const char *http_client_result_header(const struct http_client_result *out, const char *name);
 
 #endif

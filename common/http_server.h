@@ -61,10 +61,10 @@ long http_req_conn(const struct http_req *req);
 int http_req_has_type(const struct http_req *req, const char *media_type);
 /* 0 if it does; else reply 415 ProblemDetails and return -1. */
 int http_req_require_type(struct http_req *req, const char *media_type);
-/* The body as JSON (new reference). Content-Type must be application/json or */ *+json, else 415;
-*malformed JSON gets 400 naming
-    jansson's line, column and text. On NULL the reply is sent. */ json_t *
-    http_req_json(struct http_req *req);
+/* The body as JSON (new reference). Content-Type must be application/json or a
+ * "+json" type, else 415; malformed JSON gets 400 naming jansson's line, column
+ * and text. On NULL the reply is sent. */
+json_t *http_req_json(struct http_req *req);
 /* The body as a form, owned by req; NULL if malformed or not a form: then *status is 415 or 400
  * and err says why, and nothing is sent (the OAuth token endpoint answers in RFC 6749 terms). */
 const struct http_form *http_req_form(struct http_req *req, int *status, char *err);

@@ -8,8 +8,11 @@
 #include "tls_int.h"
 
 #include <errno.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 
 #include <openssl/err.h>
 #include <openssl/x509v3.h>
@@ -77,7 +80,10 @@ tls_notify(SSL *ssl, struct tls_conn *c, enum tls_event ev)
         c->obs(ssl, ev, ev == TLS_HANDSHAKE_DONE ? NULL : c->failure, c->obs_arg);
 }
 
-/* Record the first fatal alert: it ends the handshake and says why (RFC 8446 6.2). */
+/* Record the first fatal alert (RFC 8446 6.2) and why. In TLS 1.3 a client has finished its
+ * handshake before the server has checked the client's certificate, so the server's refusal
+ * reaches the client after "done": it is recorded all the same and ends the connection's
+ * authentication (tls_peer_get refuses it). */
 static void
 tls_note_alert(const SSL *ssl, struct tls_conn *c, int where, int ret)
 {
@@ -85,7 +91,7 @@ tls_note_alert(const SSL *ssl, struct tls_conn *c, int where, int ret)
     unsigned long e;
     long vr;
 
-    if ((ret >> 8) != SSL3_AL_FATAL || c->hs_failed || c->hs_done)
+    if ((ret >> 8) != SSL3_AL_FATAL || c->hs_failed)
         return;
     c->hs_failed = 1;
     if (where & SSL_CB_READ) {
@@ -110,6 +116,17 @@ tls_note_alert(const SSL *ssl, struct tls_conn *c, int where, int ret)
         snprintf(c->failure, sizeof(c->failure), "%s", why);
 }
 
+/* HTTP messages leave in pieces (header, then body): with Nagle's algorithm and delayed ACKs
+ * each exchange would wait some 40 ms, which would distort every latency a scenario measures. */
+static void
+tls_nodelay(SSL *ssl)
+{
+    int fd = SSL_get_fd(ssl), one = 1;
+
+    if (fd >= 0)
+        setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+}
+
 static void
 tls_info_cb(const SSL *cssl, int where, int ret)
 {
@@ -119,8 +136,10 @@ tls_info_cb(const SSL *cssl, int where, int ret)
 
     if (c == NULL)
         return;
-    if (where & SSL_CB_HANDSHAKE_START)
+    if ((where & SSL_CB_HANDSHAKE_START) && !c->hs_started) {
         c->hs_started = 1;
+        tls_nodelay(ssl);
+    }
     if ((where & SSL_CB_EXIT) && ret < 0 && saved != 0 && saved != EAGAIN && saved != EWOULDBLOCK &&
         saved != EINPROGRESS && !c->hs_done)
         c->sys_errno = saved;
@@ -187,9 +206,15 @@ tls_load_files(struct tls_ctx *ctx, const struct tls_config *cfg, char *err)
     if (SSL_CTX_use_certificate_chain_file(ctx->ssl_ctx, cfg->cert_file) != 1)
         return edge_err(err, "cannot load certificate file %s: %s", cfg->cert_file,
                         tls_ossl_reason(why, sizeof(why)));
-    if (SSL_CTX_use_PrivateKey_file(ctx->ssl_ctx, cfg->key_file, SSL_FILETYPE_PEM) != 1)
+    if (SSL_CTX_use_PrivateKey_file(ctx->ssl_ctx, cfg->key_file, SSL_FILETYPE_PEM) != 1) {
+        if (ERR_GET_REASON(ERR_peek_last_error()) == X509_R_KEY_VALUES_MISMATCH) {
+            ERR_clear_error();
+            return edge_err(err, "key file %s does not match certificate file %s", cfg->key_file,
+                            cfg->cert_file);
+        }
         return edge_err(err, "cannot load key file %s: %s", cfg->key_file,
                         tls_ossl_reason(why, sizeof(why)));
+    }
     if (SSL_CTX_check_private_key(ctx->ssl_ctx) != 1)
         return edge_err(err, "key file %s does not match certificate file %s: %s", cfg->key_file,
                         cfg->cert_file, tls_ossl_reason(why, sizeof(why)));
@@ -236,6 +261,9 @@ tls_ctx_new(const struct tls_config *cfg, int server, char *err)
             goto fail;
         }
         SSL_CTX_set_num_tickets(ctx->ssl_ctx, 0);
+        /* OpenSSL treats an external PSK as a resumed session, and refuses to resume under
+         * SSL_VERIFY_PEER without a session id context. */
+        SSL_CTX_set_session_id_context(ctx->ssl_ctx, (const unsigned char *)"edgesim", 7);
         SSL_CTX_set_options(ctx->ssl_ctx, SSL_OP_NO_TICKET | SSL_OP_CIPHER_SERVER_PREFERENCE);
         SSL_CTX_set_alpn_select_cb(ctx->ssl_ctx, tls_alpn_select, NULL);
         /* TS 33.558 6.2: the server authenticates the EEC by its certificate (or PSK). */

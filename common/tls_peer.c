@@ -79,6 +79,8 @@ tls_peer_get(SSL *ssl, struct edge_peer *peer, char *err)
     memset(peer, 0, sizeof(*peer));
     if (c == NULL || !c->hs_done)
         return edge_err(err, "TLS handshake not completed");
+    if (c->hs_failed)
+        return edge_err(err, "TLS failed after the handshake: %s", c->failure);
     /* A PSK handshake is a "resumption" to OpenSSL; it proves possession of the key. */
     if (SSL_session_reused(ssl) && (c->psk_found || c->psk_offered)) {
         peer->mode = EDGE_PEER_PSK;

@@ -1,0 +1,42 @@
+/* fixture.h -- what the foundation tests share: checks that count failures, temp dirs, processes.
+ */
+#ifndef EDGE_TEST_FIXTURE_H
+#define EDGE_TEST_FIXTURE_H
+
+#include <stdio.h>
+#include <sys/types.h>
+
+#define FIXTURE_SKIP 127
+
+extern int fixture_failures;
+
+/* One line per failed expectation, "expected X, got Y" style, and the run goes on. */
+#define CHECK(cond, ...)                                                                           \
+    do {                                                                                           \
+        if (!(cond)) {                                                                             \
+            fixture_failures++;                                                                    \
+            fprintf(stderr, "FAIL %s:%d: ", __FILE__, __LINE__);                                   \
+            fprintf(stderr, __VA_ARGS__);                                                          \
+            fputc('\n', stderr);                                                                   \
+        }                                                                                          \
+    } while (0)
+
+/* Exit status of a test: 0 if every check held, else 1. */
+int fixture_result(const char *name);
+
+/* mkdtemp under $TMPDIR or /tmp; dir must hold 4096 bytes. */
+int fixture_tmpdir(char *dir);
+void fixture_rmtree(const char *dir);
+/* Run argv (argv[0] searched in PATH); stdout and stderr to out_path unless NULL. Returns the
+ * exit status, or -1 if it could not run or died of a signal. */
+int fixture_run(char *const argv[], const char *out_path);
+/* Start argv in the background with stdout and stderr to out_path; returns the pid or -1. */
+pid_t fixture_spawn(char *const argv[], const char *out_path);
+/* Is prog an executable in PATH? */
+int fixture_have(const char *prog);
+/* Whole file as a NUL-terminated string (free it), or NULL. */
+char *fixture_slurp(const char *path);
+/* Make the test credentials in dir with the script gen-creds.sh. */
+int fixture_creds(const char *script, const char *dir);
+
+#endif
