@@ -120,7 +120,8 @@ conf_bound_gpsi(struct run_node *n)
     return scn_conf_str(n->sn, "gpsi", NULL);
 }
 
-/* The AAnF stand-in: every PSK EEC of the scenario. */
+/* The AAnF stand-in: every EEC that is a subscriber. A psk EEC's entry binds
+ * its A-KID to boundGpsi; a cert EEC's entry says the operator knows its GPSI. */
 static json_t *
 conf_subscribers(struct run *r)
 {
@@ -128,12 +129,17 @@ conf_subscribers(struct run *r)
 
     for (size_t i = 0; i < r->nnodes; i++) {
         struct run_node *n = &r->nodes[i];
-        if (n->sn->kind != SCN_EEC || strcmp(scn_conf_str(n->sn, "credentials", "cert"), "psk"))
+        const char *gpsi;
+        if (n->sn->kind != SCN_EEC || json_is_false(json_object_get(n->sn->conf, "subscriber")))
             continue;
-        json_t *e =
-            json_pack("{s:s, s:s, s:s}", "akid", n->akid, "kakma", n->kakma, "eecId", n->sn->id);
-        if (conf_bound_gpsi(n) != NULL)
-            json_object_set_new(e, "gpsi", json_string(conf_bound_gpsi(n)));
+        if (strcmp(scn_conf_str(n->sn, "credentials", "cert"), "psk") == 0)
+            gpsi = conf_bound_gpsi(n);
+        else
+            gpsi = scn_conf_str(n->sn, "gpsi", NULL);
+        json_t *e = json_pack("{s:s, s:s, s:s}", "akid", n->akid, "kakma", n->kakma, "eecId",
+                              n->sn->id);
+        if (gpsi != NULL)
+            json_object_set_new(e, "gpsi", json_string(gpsi));
         json_array_append_new(subs, e);
     }
     return subs;

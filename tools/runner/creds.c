@@ -68,13 +68,14 @@ creds_make(struct run *r, char *err)
             json_t *b = json_object_get(sn->conf, "boundGpsi");
             const char *bound = b != NULL ? json_string_value(b) : scn_conf_str(sn, "gpsi", NULL);
             eecs++;
-            if (strcmp(scn_conf_str(sn, "credentials", "cert"), "psk") == 0) {
-                snprintf(n->akid, sizeof(n->akid), "%s", scn_conf_str(sn, "akid", ""));
-                if (n->akid[0] == '\0')
-                    snprintf(n->akid, sizeof(n->akid), "atid-%04d@rid1.akma.edge.test", eecs);
-                creds_kakma(r, n);
+            /* Every EEC is a subscriber with an A-KID and K_AKMA (the AAnF
+             * knows its GPSI); only a psk one uses them for TLS. */
+            snprintf(n->akid, sizeof(n->akid), "%s", scn_conf_str(sn, "akid", ""));
+            if (n->akid[0] == '\0')
+                snprintf(n->akid, sizeof(n->akid), "atid-%04d@rid1.akma.edge.test", eecs);
+            creds_kakma(r, n);
+            if (strcmp(scn_conf_str(sn, "credentials", "cert"), "psk") == 0)
                 continue;
-            }
             if (pki_make_eec(r->pkidir, sn->id, bound, 0, 1, err) == -1)
                 return -1;
         }

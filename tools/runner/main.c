@@ -140,6 +140,7 @@ main_steps(struct run *r, json_t *out_steps, char *fatal, size_t fatal_len)
 
         if (proc_interrupted)
             break;
+        r->step_index = (int)i;
         snprintf(about, sizeof(about), "step %zu/%zu %s: %s %s%s%s", i + 1, total, name,
                  node ? node : "", action, json_object_get(step, "about") ? " -- " : "",
                  json_object_get(step, "about") ? json_string_value(json_object_get(step, "about"))
@@ -279,6 +280,8 @@ main_run(int argc, char **argv)
         r.nodes[i].sn = &r.scn->nodes[i];
     r.results = json_object();
     r.tokens = json_array();
+    r.seen = json_array();
+    r.step_index = -1;
     r.t0_mono = run_now_mono();
 
     printf("edge-run: %s: net %s (%s); run id %s, seed %u, results in %s\n", r.scn->name,
@@ -294,6 +297,7 @@ main_run(int argc, char **argv)
     } else {
         printf("edge-run: %zu nodes ready (%.0f ms)\n", r.nnodes,
                (run_now_mono() - r.t0_mono) * 1000.0);
+        step_collect_events(&r); /* what came before ready belongs to start-up */
         failed = main_steps(&r, steps, fatal, sizeof(fatal));
         if (r.keep && !proc_interrupted)
             main_wait_enter("the nodes keep running (edge-ctl their sockets; ip netns exec to "
@@ -342,6 +346,8 @@ early:
     json_decref(events);
     json_decref(steps);
     json_decref(r.results);
+    json_decref(r.seen);
+    json_decref(r.tokens);
     free(r.nodes);
     net_free(&r);
     scn_free(r.scn);

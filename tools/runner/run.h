@@ -64,6 +64,8 @@ struct run {
     size_t nnodes;
     json_t *results; /* step name -> the node's result object (plus runner fields) */
     json_t *tokens;  /* array of token records (tokens/ and the report) */
+    json_t *seen;    /* unsolicited events received: {node, step, event, used} */
+    int step_index;  /* the step being run (0-based), -1 during start-up */
     void *net_state; /* net.c */
     double t0_mono;  /* CLOCK_MONOTONIC at start, seconds */
 };

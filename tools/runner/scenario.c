@@ -202,6 +202,18 @@ chk_eec_ref(json_t *v, const struct js_field *f, void *ctx, char *why)
     return chk_node_kind(v, ctx, SCN_EEC, why);
 }
 
+/* An EES of the topology, or an FQDN no node has (a T-EES registered nowhere). */
+static int
+chk_ees_or_fqdn(json_t *v, const struct js_field *f, void *ctx, char *why)
+{
+    struct scn_ctx *c = ctx;
+    const char *s = json_string_value(v);
+
+    if (strchr(s, '.') != NULL && scn_node(c->s, s) == NULL)
+        return js_check_fqdn(v, f, ctx, why);
+    return chk_node_kind(v, ctx, SCN_EES, why);
+}
+
 static int
 chk_link_ref(json_t *v, const struct js_field *f, void *ctx, char *why)
 {
@@ -345,6 +357,7 @@ static const struct js_field eec_fields[] = {
     {.name = "gpsi", .type = JS_STRING, .check = js_check_gpsi},
     {.name = "boundGpsi", .type = JS_STRING, .flags = JS_NULLABLE, .check = js_check_gpsi},
     {.name = "akid", .type = JS_STRING, .check = chk_akid},
+    {.name = "subscriber", .type = JS_BOOL},
     {.name = "acProfs", .type = JS_ARRAY, .items = JS_OBJECT},
     {.name = "locInf", .type = JS_OBJECT},
     {.name = NULL},
@@ -514,7 +527,7 @@ static const struct js_field args_relocate[] = {
     {.name = NULL},
 };
 static const struct js_field args_request_token[] = {
-    {.name = "target", .type = JS_STRING, .flags = JS_REQUIRED, .check = chk_ees_ref},
+    {.name = "target", .type = JS_STRING, .flags = JS_REQUIRED, .check = chk_ees_or_fqdn},
     {.name = "scope", .type = JS_STRING},
     {.name = "eec", .type = JS_STRING, .check = chk_eec_ref},
     {.name = NULL},
@@ -909,8 +922,8 @@ scn_topology(struct scn *s, char *err)
             return -1;
         n->name = k;
         n->index = (int)s->nnodes;
-        k = json_string_value(json_object_get(v, "kind"));
-        n->kind = strcmp(k, "ecs") == 0 ? SCN_ECS : strcmp(k, "ees") == 0 ? SCN_EES : SCN_EEC;
+        const char *kind = json_string_value(json_object_get(v, "kind"));
+        n->kind = strcmp(kind, "ecs") == 0 ? SCN_ECS : strcmp(kind, "ees") == 0 ? SCN_EES : SCN_EEC;
         n->id = json_string_value(json_object_get(v, "fqdn"));
         n->link = json_string_value(json_object_get(v, "link"));
         if (n->kind != SCN_EEC && n->id == NULL)

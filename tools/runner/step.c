@@ -13,6 +13,7 @@
 #include "net.h"
 #include "proc.h"
 #include "tok.h"
+#include "token_validate.h"
 
 #include <errno.h>
 #include <signal.h>
@@ -21,7 +22,9 @@
 #include <string.h>
 #include <time.h>
 
-#define STEP_SKEW_MS 1500 /* past exp: a validator's allowed clock skew, plus margin */
+/* Past exp a validator still accepts a token for TOKEN_SKEW seconds
+ * (common/token_validate.h); the wait ends one second after that. */
+#define STEP_SKEW_MS ((TOKEN_SKEW + 1) * 1000LL)
 
 /* ---- names ---- */
 
@@ -146,6 +149,27 @@ step_record_token(struct run *r, const char *jwt, const char *step, const char *
     json_array_append_new(r->tokens, t);
 }
 
+/* Event lines a node sends unasked (nodes/README.md "Events"). */
+static const char *step_event_names[] = {"token", "registered", "ready", NULL};
+
+static void
+step_token_event(struct run *r, struct run_node *n, json_t *ev)
+{
+    const char *jwt = json_string_value(json_object_get(ev, "jwt"));
+    json_t *t;
+
+    if (jwt == NULL)
+        return;
+    step_record_token(r, jwt, NULL, "event");
+    if ((t = step_token_rec(r, jwt)) != NULL) {
+        json_t *v = json_deep_copy(ev);
+        json_object_del(v, "jwt");
+        json_object_del(v, "event");
+        json_object_set_new(v, "node", json_string(n->sn->name));
+        json_array_append_new(json_object_get(t, "verdicts"), v);
+    }
+}
+
 void
 step_collect_events(struct run *r)
 {
@@ -156,22 +180,38 @@ step_collect_events(struct run *r)
         json_t *ev;
         if (n->cc == NULL)
             continue;
-        while ((ev = ctl_client_wait_event(n->cc, "token", 1, err)) != NULL) {
-            const char *jwt = json_string_value(json_object_get(ev, "jwt"));
-            if (jwt != NULL) {
-                json_t *t;
-                step_record_token(r, jwt, NULL, "event");
-                if ((t = step_token_rec(r, jwt)) != NULL) {
-                    json_t *v = json_deep_copy(ev);
-                    json_object_del(v, "jwt");
-                    json_object_del(v, "event");
-                    json_object_set_new(v, "node", json_string(n->sn->name));
-                    json_array_append_new(json_object_get(t, "verdicts"), v);
-                }
+        for (int k = 0; step_event_names[k] != NULL; k++) {
+            /* 1 ms: what is already there, never a wait for more. */
+            while ((ev = ctl_client_wait_event(n->cc, step_event_names[k], 1, err)) != NULL) {
+                if (k == 0)
+                    step_token_event(r, n, ev);
+                json_array_append_new(r->seen, json_pack("{s:s, s:i, s:o, s:b}", "node",
+                                                         n->sn->name, "step", r->step_index,
+                                                         "event", ev, "used", 0));
             }
-            json_decref(ev);
         }
     }
+}
+
+/* An event of node n named name that came while the previous step or this
+ * one ran (earlier ones, e.g. the registration before "ready", do not count). */
+static json_t *
+step_seen_event(struct run *r, struct run_node *n, const char *name)
+{
+    json_t *e;
+    size_t i;
+
+    json_array_foreach(r->seen, i, e)
+    {
+        const char *ev = json_string_value(json_object_get(json_object_get(e, "event"), "event"));
+        if (json_is_true(json_object_get(e, "used")) || ev == NULL || strcmp(ev, name) != 0 ||
+            strcmp(json_string_value(json_object_get(e, "node")), n->sn->name) != 0 ||
+            json_integer_value(json_object_get(e, "step")) < r->step_index - 1)
+            continue;
+        json_object_set_new(e, "used", json_true());
+        return json_incref(json_object_get(e, "event"));
+    }
+    return NULL;
 }
 
 /* The JWT a token argument names: a keyword passes through; {"from": ...}
@@ -442,7 +482,9 @@ step_exec(struct run *r, json_t *step, json_t **result, char *err)
         json_t *e;
         if (n->cc == NULL)
             return edge_err(err, "%s is not running", n->sn->name);
-        if ((e = ctl_client_wait_event(n->cc, ev, to, why)) == NULL) {
+        step_collect_events(r);
+        if ((e = step_seen_event(r, n, ev)) == NULL &&
+            (e = ctl_client_wait_event(n->cc, ev, to, why)) == NULL) {
             *result = step_local_result(0, why);
         } else {
             *result = step_local_result(1, NULL);
