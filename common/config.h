@@ -40,10 +40,9 @@ int config_decode_at(struct config *cf, json_t *v, const char *path, const struc
 int config_resolve(const struct config *cf, const char *name, char *out, size_t len, char *err);
 
 /* Validators for config tables (ctx must be the struct config *). The string
- * value is replaced by its absolute path. */
-int config_check_file(json_t *v, const struct js_field *f, void *ctx,
-                      char *why); /* readable regular file */
-int config_check_outfile(json_t *v, const struct js_field *f, void *ctx,
-                         char *why); /* its directory is writable */
+ * value is replaced by its absolute path. config_check_file: a readable
+ * regular file; config_check_outfile: a file whose directory is writable. */
+int config_check_file(json_t *v, const struct js_field *f, void *ctx, char *why);
+int config_check_outfile(json_t *v, const struct js_field *f, void *ctx, char *why);
 
 #endif
