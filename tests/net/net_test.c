@@ -45,7 +45,8 @@
 
 static const char *netsim_path;
 static int failures;
-static struct hostnet_run *current_run; /* removed by die(): a failed test leaves nothing */
+static struct world *current_world; /* removed by die(): a failed test leaves nothing */
+static void world_rm_files(struct world *w);
 
 #define CHECK(cond, ...)                                                                           \
     do {                                                                                           \
@@ -56,32 +57,6 @@ static struct hostnet_run *current_run; /* removed by die(): a failed test leave
             failures++;                                                                            \
         }                                                                                          \
     } while (0)
-
-static void
-die(const char *fmt, ...)
-{
-    va_list ap;
-
-    va_start(ap, fmt);
-    fprintf(stderr, "FAIL: ");
-    vfprintf(stderr, fmt, ap);
-    fputc('\n', stderr);
-    va_end(ap);
-    if (current_run != NULL)
-        hostnet_run_end(current_run, 1000, NULL);
-    exit(1);
-}
-
-static double
-now_ms(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
-}
-
-/* ---- a world: a run with its namespaces, TAPs and edge-netsim ---- */
 
 struct host {
     const char *node, *cidr, *gateway, *link;
@@ -103,6 +78,36 @@ struct world {
     size_t nhosts;
 };
 
+static void
+die(const char *fmt, ...)
+{
+    va_list ap;
+
+    va_start(ap, fmt);
+    fprintf(stderr, "FAIL: ");
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+    va_end(ap);
+    if (current_world != NULL) {
+        struct world *w = current_world;
+        current_world = NULL;
+        hostnet_run_end(w->run, 1000, NULL);
+        world_rm_files(w);
+    }
+    exit(1);
+}
+
+static double
+now_ms(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+/* ---- a world: a run with its namespaces, TAPs and edge-netsim ---- */
+
 /* Start a world: namespaces, TAPs, a topology file and edge-netsim with the
  * TAP fds and one end of a control socketpair inherited; returns once netsim
  * says it is ready. router_json: the "routers" array, or NULL. */
@@ -123,7 +128,7 @@ world_start(struct world *w, struct host *hosts, size_t nhosts, const struct lin
         die("mkdtemp: %s", strerror(errno));
     if ((w->run = hostnet_run_new(NULL, err)) == NULL)
         die("%s", err);
-    current_run = w->run;
+    current_world = w;
     for (i = 0; i < nhosts; i++) {
         struct hostnet_tap t = {hosts[i].node, hosts[i].cidr, hosts[i].gateway, 0};
         snprintf(hosts[i].addr, sizeof hosts[i].addr, "%.*s", (int)strcspn(hosts[i].cidr, "/"),
@@ -238,24 +243,33 @@ world_stop_netsim(struct world *w)
     return status;
 }
 
+/* Remove the world's topology file, pcaps and directory. */
 static void
-world_end(struct world *w)
+world_rm_files(struct world *w)
 {
-    char err[EDGE_ERR_LEN], left[512], id[HOSTNET_RUNID_LEN + 1], path[200];
+    char path[200];
     size_t i;
 
-    snprintf(id, sizeof id, "%s", hostnet_run_id(w->run));
-    ctl_client_close(w->cc);
-    current_run = NULL;
-    if (hostnet_run_end(w->run, 3000, err) < 0)
-        CHECK(0, "run end: %s", err);
-    CHECK(hostnet_leftovers(id, left, sizeof left) == 0, "run %s left: %s", id, left);
     for (i = 0; i < MAX_TAPS; i++)
         if (w->pcap[i][0] != '\0')
             unlink(w->pcap[i]);
     snprintf(path, sizeof path, "%s/topology.json", w->dir);
     unlink(path);
     rmdir(w->dir);
+}
+
+static void
+world_end(struct world *w)
+{
+    char err[EDGE_ERR_LEN], left[512], id[HOSTNET_RUNID_LEN + 1];
+
+    snprintf(id, sizeof id, "%s", hostnet_run_id(w->run));
+    ctl_client_close(w->cc);
+    current_world = NULL;
+    if (hostnet_run_end(w->run, 3000, err) < 0)
+        CHECK(0, "run end: %s", err);
+    CHECK(hostnet_leftovers(id, left, sizeof left) == 0, "run %s left: %s", id, left);
+    world_rm_files(w);
 }
 
 /* ---- measuring ---- */
@@ -635,7 +649,7 @@ runner_child(int fd, enum runner_end how)
     struct host hosts[] = {{"a", "198.18.4.1/24", NULL, "lan", ""},
                            {"b", "198.18.4.2/24", NULL, "lan", ""}};
     struct link_spec links[] = {{"lan", 1}};
-    char line[64], err[EDGE_ERR_LEN];
+    char line[128], err[EDGE_ERR_LEN];
     struct world w;
     struct echo e;
     sigset_t sigs;
@@ -649,7 +663,7 @@ runner_child(int fd, enum runner_end how)
     if (echo_once(&e, 0, 2000) < 0)
         _exit(3);
     echo_close(&e);
-    snprintf(line, sizeof line, "%s %d\n", hostnet_run_id(w.run), (int)w.netsim);
+    snprintf(line, sizeof line, "%s %d %s\n", hostnet_run_id(w.run), (int)w.netsim, w.dir);
     if (write(fd, line, strlen(line)) < 0)
         _exit(3);
     switch (how) {
@@ -671,10 +685,10 @@ runner_child(int fd, enum runner_end how)
     }
     ctl_client_close(w.cc);
     w.cc = NULL;
-    current_run = NULL;
+    current_world = NULL;
     if (hostnet_run_end(w.run, 2000, err) < 0)
         _exit(4);
-    rmdir(w.dir);
+    world_rm_files(&w);
     _exit(failures ? 1 : 0);
 }
 
@@ -694,7 +708,8 @@ wait_child(pid_t pid, int timeout_ms, int *status)
 static void
 leak_case(enum runner_end how, const char *label)
 {
-    char line[64] = "", runid[HOSTNET_RUNID_LEN + 1] = "", err[EDGE_ERR_LEN], left[512];
+    char line[128] = "", runid[HOSTNET_RUNID_LEN + 1] = "", err[EDGE_ERR_LEN], left[512];
+    char dir[64] = "", path[128];
     int p[2], status, netsim = 0, removed;
     ssize_t n;
     pid_t pid;
@@ -711,7 +726,7 @@ leak_case(enum runner_end how, const char *label)
     close(p[1]);
     n = read(p[0], line, sizeof line - 1);
     close(p[0]);
-    if (n <= 0 || sscanf(line, "%6s %d", runid, &netsim) != 2) {
+    if (n <= 0 || sscanf(line, "%6s %d %63s", runid, &netsim, dir) != 3) {
         wait_child(pid, 10000, &status);
         CHECK(0, "%s: the runner did not start its world", label);
         return;
@@ -751,6 +766,12 @@ leak_case(enum runner_end how, const char *label)
         CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0, "%s: runner status %#x", label,
               status);
     }
+    /* A runner killed by SIGKILL could not remove its files. */
+    snprintf(path, sizeof path, "%s/lan.pcap", dir);
+    unlink(path);
+    snprintf(path, sizeof path, "%s/topology.json", dir);
+    unlink(path);
+    rmdir(dir);
     int k = hostnet_leftovers(runid, left, sizeof left), t = traces_of(runid, netsim);
     printf("leak: %s: run %s, %d leftovers by hostnet, %d by ip/proc\n", label, runid, k, t);
     CHECK(k == 0 && t == 0, "%s: run %s left %d/%d things: %s", label, runid, k, t, left);
