@@ -1,0 +1,111 @@
+/* ecs.h -- edge-ecs, the Edge Configuration Server (TS 23.558 8.4, TS 29.558, TS 24.558, TS 33.558
+ * 6.2, TR 33.739 6.27): the state its modules share and the functions they offer each other.
+ *
+ * One struct ecs per process (it lives in main()); every module gets it as the argument of its
+ * HTTP routes and control commands. Per-request state is in each module's own struct. */
+#ifndef EDGE_ECS_H
+#define EDGE_ECS_H
+
+#include <jansson.h>
+
+#include "ecs_registry.h"
+#include "keyring.h"
+#include "node.h"
+#include "token_issue.h"
+
+#define ECS_PEERS_MAX 16
+#define ECS_HOPS_MAX 8
+#define ECS_VIA_MAX (ECS_HOPS_MAX + 2) /* ECSes a request may name in Via */
+
+/* The node-specific config keys (nodes/README.md "edge-ecs keys"), as decoded. Strings and JSON
+ * values are borrowed from the config, which lives as long as the node. */
+struct ecs_config {
+    const char *sign_dir;     /* signing.dir: edge-pki's DIR/<fqdn>.sig-<kid>.key/.pub */
+    json_t *sign_kids;        /* signing.kids: which kids to load (NULL: all in dir) */
+    const char *sign_active;  /* signing.active (NULL: keyring's choice) */
+    long long token_lifetime; /* EEC -> EES tokens, seconds */
+    long long edge9_lifetime; /* S-EES -> T-EES tokens, seconds */
+    long long reg_default;    /* registration.defaultExpiry, seconds */
+    long long reg_max;        /* registration.maxExpiry, seconds */
+    json_t *ees_auth;         /* eesAuth: {"<ees fqdn>"|"default": "token"|"local"} */
+    json_t *ees_scopes;       /* eesScopes: {"<ees fqdn>"|"default": "scope names"} */
+    json_t *eec_allow;        /* eecPolicy.allow: EEC IDs or "*" */
+    json_t *edge9_scopes;     /* edge9Policy.allowedScopes */
+    json_t *edge9_rules;      /* edge9Policy.rules: [{client, target, scopes}] */
+    json_t *peers;            /* peers: peer ECS FQDNs */
+    long long max_hops;       /* maxForwardHops */
+};
+
+struct ecs {
+    struct node node;
+    struct ecs_config cfg;
+    struct keyring *keys;
+    struct ecs_registry *reg;
+    int stopping; /* set on stop: late callbacks only free their own state */
+};
+
+/* A ProblemDetails cause of edge-ecs's own (beside problem.h and gpsi_auth.h). */
+#define ECS_EES_ID_MISMATCH "EES_ID_MISMATCH"             /* 403: eesId is not the cert's FQDN */
+#define ECS_EES_ENDPOINT_MISMATCH "EES_ENDPOINT_MISMATCH" /* 403: endPt host is not it either */
+#define ECS_NOT_OWNER "REGISTRATION_NOT_OWNED"            /* 403: another EES's registration */
+#define ECS_NOT_PEER_ECS "NOT_A_PEER_ECS"                 /* 403: lookup from a non-peer */
+#define ECS_EEC_NOT_AUTHORIZED "EEC_NOT_AUTHORIZED"       /* 403: local EEC policy says no */
+#define ECS_EES_NOT_REGISTERED "EES_NOT_REGISTERED"       /* 403: S-EES unknown here */
+#define ECS_TARGET_NOT_FOUND "TARGET_EES_NOT_FOUND"       /* 404: no T-EES candidate */
+#define ECS_PEER_UNREACHABLE "TARGET_NF_NOT_REACHABLE"    /* 504: TS 29.500 Table 5.2.7.2-1 */
+
+/* ecs_config.c */
+extern const struct js_field ecs_config_fields[];
+void ecs_config_defaults(struct ecs_config *c);
+/* Checks that need the whole config (peers in hosts). */
+int ecs_config_check(struct ecs *e, char *err);
+int ecs_is_peer(const struct ecs *e, const char *fqdn);
+/* TS 33.558 6.2: the authorization method the ECS is configured with for an EES. */
+int ecs_ees_uses_token(const struct ecs *e, const char *ees_fqdn);
+const char *ecs_ees_scope(const struct ecs *e, const char *ees_fqdn);
+int ecs_eec_allowed(const struct ecs *e, const char *eec_id);
+
+/* ecs_keys.c: the signing keys, the JWKS route and the "rotate" command. */
+int ecs_keys_setup(struct ecs *e, char *err);
+void ecs_keys_free(struct ecs *e);
+/* Report a token decision: an event-log line and the ctl "token" event. */
+void ecs_token_report(struct ecs *e, const char *peer, const char *verdict, const char *rule,
+                      const char *aud, const struct token_issued *t, const char *fmt, ...)
+    __attribute__((format(printf, 7, 8)));
+
+/* ecs_eesreg.c: EDGE-6 Eecs_EESRegistration and the "registrations" command. */
+int ecs_eesreg_setup(struct ecs *e, char *err);
+/* The authenticated EES behind a request: its registration, or NULL. */
+struct ecs_reg *ecs_eesreg_of_peer(struct ecs *e, const struct edge_peer *peer);
+
+/* ecs_provisioning.c: EDGE-4 Eecs_ServiceProvisioning. */
+int ecs_provisioning_setup(struct ecs *e, char *err);
+
+/* ecs_targetdisc.c: Eecs_TargetEESDiscovery. */
+int ecs_targetdisc_setup(struct ecs *e, char *err);
+
+/* ecs_ecsdisc.c: the ECS-to-ECS lookup (edgesim extension after Rel-18 Eecs_ECSDiscovery). */
+int ecs_ecsdisc_setup(struct ecs *e, char *err);
+
+/* ecs_token.c: POST /oauth2/token with forwarding (TR 33.739 6.27). */
+int ecs_token_setup(struct ecs *e, char *err);
+
+/* ecs_via.c: the list of ECSes a request or answer passed (Via header). */
+struct ecs_via {
+    size_t n;
+    char names[ECS_VIA_MAX][EDGE_FQDN_MAX];
+};
+/* Parse a Via value ("ecs1.edge.test, ecs2.edge.test"; a "1.1 " protocol prefix is skipped, as
+ * RFC 9110 7.6.3 writes it). NULL value: an empty list. -1 with err when malformed. */
+int ecs_via_parse(const char *value, struct ecs_via *via, char *err);
+int ecs_via_has(const struct ecs_via *via, const char *fqdn);
+/* Append fqdn; -1 when full. */
+int ecs_via_add(struct ecs_via *via, const char *fqdn);
+/* "a, b, c" into buf. */
+void ecs_via_format(const struct ecs_via *via, char *buf, size_t len);
+#define ECS_VIA_HEADER "Via"
+#define ECS_HOPS_HEADER "3gpp-Sbi-Max-Forward-Hops" /* TS 29.500 5.2.3.2 */
+/* The hops-left header: its value, or -1 when absent; -2 when malformed. */
+int ecs_hops_parse(const char *value);
+
+#endif

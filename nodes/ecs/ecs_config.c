@@ -1,0 +1,327 @@
+/* ecs_config.c -- edge-ecs's own config keys (nodes/README.md "edge-ecs keys"): signing keys,
+ * token lifetimes, registration expiry, the per-EES authorization method of TS 33.558 6.2, the
+ * EEC and EDGE-9 policies, and the peer ECSes of TR 33.739 6.27. */
+#include "ecs.h"
+#include "err.h"
+#include "token_validate.h"
+
+#include <stddef.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+
+#define ECS_DEFAULT_SCOPE "eees-eecregistration eees-easdiscovery eees-appctxtreloc"
+
+/* A directory, made absolute against the config file's directory. */
+static int
+ecs_check_dir(json_t *v, const struct js_field *f, void *ctx, char *why)
+{
+    char path[4096];
+    struct stat st;
+
+    (void)f;
+    if (config_resolve(ctx, json_string_value(v), path, sizeof(path), why) < 0)
+        return -1;
+    if (stat(path, &st) < 0 || !S_ISDIR(st.st_mode))
+        return edge_err(why, "not a directory: %s", path);
+    return json_string_set(v, path) < 0 ? edge_err(why, "out of memory") : 0;
+}
+
+static int
+ecs_check_kid(json_t *v, const struct js_field *f, void *ctx, char *why)
+{
+    (void)f;
+    (void)ctx;
+    if (!keyring_kid_ok(json_string_value(v)))
+        return edge_err(why, "a kid is 1..%d of [A-Za-z0-9._-]", KEYRING_KID_MAX);
+    return 0;
+}
+
+static int
+ecs_check_scope(json_t *v, const struct js_field *f, void *ctx, char *why)
+{
+    (void)f;
+    (void)ctx;
+    if (!json_is_string(v) || !token_scope_ok(json_string_value(v)))
+        return edge_err(why, "expected service names separated by single spaces");
+    return 0;
+}
+
+/* {"<fqdn>"|"default": value}, each value checked by vcheck. */
+static int
+ecs_check_per_ees(json_t *v, int (*vcheck)(json_t *, char *), char *why)
+{
+    const char *k;
+    json_t *e;
+    char sub[EDGE_ERR_LEN];
+
+    json_object_foreach(v, k, e)
+    {
+        if (strcmp(k, "default") != 0 && js_valid_fqdn(k, sub) < 0)
+            return edge_err(why, "%s: key must be an EES FQDN or \"default\": %s", k, sub);
+        if (vcheck(e, sub) < 0)
+            return edge_err(why, "%s: %s", k, sub);
+    }
+    return 0;
+}
+
+static int
+ecs_auth_value(json_t *v, char *why)
+{
+    const char *s = json_string_value(v);
+
+    if (s == NULL || (strcmp(s, "token") != 0 && strcmp(s, "local") != 0))
+        return edge_err(why, "expected \"token\" or \"local\"");
+    return 0;
+}
+
+static int
+ecs_scope_value(json_t *v, char *why)
+{
+    return ecs_check_scope(v, NULL, NULL, why);
+}
+
+static int
+ecs_check_ees_auth(json_t *v, const struct js_field *f, void *ctx, char *why)
+{
+    (void)f;
+    (void)ctx;
+    return ecs_check_per_ees(v, ecs_auth_value, why);
+}
+
+static int
+ecs_check_ees_scopes(json_t *v, const struct js_field *f, void *ctx, char *why)
+{
+    (void)f;
+    (void)ctx;
+    return ecs_check_per_ees(v, ecs_scope_value, why);
+}
+
+/* "*" or a host name / ID. */
+static int
+ecs_check_pattern(json_t *v, const struct js_field *f, void *ctx, char *why)
+{
+    if (strcmp(json_string_value(v), "*") == 0)
+        return 0;
+    return js_check_id(v, f, ctx, why);
+}
+
+static const struct js_field signing_fields[] = {
+    {.name = "dir",
+     .type = JS_STRING,
+     .flags = JS_REQUIRED | JS_STORE,
+     .store = offsetof(struct ecs_config, sign_dir),
+     .check = ecs_check_dir},
+    {.name = "kids",
+     .type = JS_ARRAY,
+     .flags = JS_NONEMPTY | JS_STORE,
+     .store = offsetof(struct ecs_config, sign_kids),
+     .max_len = 16,
+     .items = JS_STRING,
+     .item_check = ecs_check_kid},
+    {.name = "active",
+     .type = JS_STRING,
+     .flags = JS_STORE,
+     .store = offsetof(struct ecs_config, sign_active),
+     .check = ecs_check_kid},
+    {0},
+};
+
+static const struct js_field registration_fields[] = {
+    {.name = "defaultExpiry",
+     .type = JS_INT,
+     .flags = JS_STORE,
+     .store = offsetof(struct ecs_config, reg_default),
+     .check = js_check_range,
+     .min = 1,
+     .max = 31 * 86400},
+    {.name = "maxExpiry",
+     .type = JS_INT,
+     .flags = JS_STORE,
+     .store = offsetof(struct ecs_config, reg_max),
+     .check = js_check_range,
+     .min = 1,
+     .max = 31 * 86400},
+    {0},
+};
+
+static const struct js_field eec_policy_fields[] = {
+    {.name = "allow",
+     .type = JS_ARRAY,
+     .flags = JS_REQUIRED | JS_STORE,
+     .store = offsetof(struct ecs_config, eec_allow),
+     .max_len = 4096,
+     .items = JS_STRING,
+     .item_check = ecs_check_pattern},
+    {0},
+};
+
+static const struct js_field edge9_rule_fields[] = {
+    {.name = "client", .type = JS_STRING, .flags = JS_REQUIRED, .check = ecs_check_pattern},
+    {.name = "target", .type = JS_STRING, .flags = JS_REQUIRED, .check = ecs_check_pattern},
+    {.name = "scope", .type = JS_STRING, .flags = JS_REQUIRED, .check = ecs_check_scope},
+    {0},
+};
+
+static const struct js_field edge9_policy_fields[] = {
+    {.name = "allowedScopes",
+     .type = JS_ARRAY,
+     .flags = JS_STORE,
+     .store = offsetof(struct ecs_config, edge9_scopes),
+     .max_len = 64,
+     .items = JS_STRING,
+     .item_check = ecs_check_scope},
+    {.name = "rules",
+     .type = JS_ARRAY,
+     .flags = JS_STORE,
+     .store = offsetof(struct ecs_config, edge9_rules),
+     .max_len = 1024,
+     .items = JS_OBJECT,
+     .sub = edge9_rule_fields},
+    {0},
+};
+
+const struct js_field ecs_config_fields[] = {
+    {.name = "signing", .type = JS_OBJECT, .flags = JS_REQUIRED, .sub = signing_fields},
+    {.name = "tokenLifetime",
+     .type = JS_INT,
+     .flags = JS_STORE,
+     .store = offsetof(struct ecs_config, token_lifetime),
+     .check = js_check_range,
+     .min = 1,
+     .max = TOKEN_LIFETIME_MAX},
+    {.name = "edge9TokenLifetime",
+     .type = JS_INT,
+     .flags = JS_STORE,
+     .store = offsetof(struct ecs_config, edge9_lifetime),
+     .check = js_check_range,
+     .min = 1,
+     .max = TOKEN_LIFETIME_MAX},
+    {.name = "registration", .type = JS_OBJECT, .sub = registration_fields},
+    {.name = "eesAuth",
+     .type = JS_OBJECT,
+     .flags = JS_STORE,
+     .store = offsetof(struct ecs_config, ees_auth),
+     .check = ecs_check_ees_auth},
+    {.name = "eesScopes",
+     .type = JS_OBJECT,
+     .flags = JS_STORE,
+     .store = offsetof(struct ecs_config, ees_scopes),
+     .check = ecs_check_ees_scopes},
+    {.name = "eecPolicy", .type = JS_OBJECT, .sub = eec_policy_fields},
+    {.name = "edge9Policy", .type = JS_OBJECT, .sub = edge9_policy_fields},
+    {.name = "peers",
+     .type = JS_ARRAY,
+     .flags = JS_STORE,
+     .store = offsetof(struct ecs_config, peers),
+     .max_len = ECS_PEERS_MAX,
+     .items = JS_STRING,
+     .item_check = js_check_fqdn},
+    {.name = "maxForwardHops",
+     .type = JS_INT,
+     .flags = JS_STORE,
+     .store = offsetof(struct ecs_config, max_hops),
+     .check = js_check_range,
+     .min = 0,
+     .max = ECS_HOPS_MAX},
+    {0},
+};
+
+void
+ecs_config_defaults(struct ecs_config *c)
+{
+    memset(c, 0, sizeof(*c));
+    c->token_lifetime = 300;
+    c->edge9_lifetime = 300;
+    c->reg_default = 3600;
+    c->reg_max = 86400;
+    c->max_hops = 2;
+}
+
+int
+ecs_config_check(struct ecs *e, char *err)
+{
+    const char *path = config_path(e->node.cf);
+    size_t i;
+    json_t *v;
+
+    if (e->cfg.reg_default > e->cfg.reg_max)
+        return edge_err(err, "%s: registration.defaultExpiry: %lld exceeds maxExpiry %lld", path,
+                        e->cfg.reg_default, e->cfg.reg_max);
+    json_array_foreach(e->cfg.peers, i, v)
+    {
+        char addr[64], why[EDGE_ERR_LEN];
+        unsigned short port;
+        const char *p = json_string_value(v);
+
+        if (strcasecmp(p, e->node.name) == 0)
+            return edge_err(err, "%s: peers[%zu]: %s is this ECS", path, i, p);
+        if (node_resolve(&e->node, p, addr, sizeof(addr), &port, why) < 0)
+            return edge_err(err, "%s: peers[%zu]: %s", path, i, why);
+    }
+    return 0;
+}
+
+int
+ecs_is_peer(const struct ecs *e, const char *fqdn)
+{
+    size_t i;
+    json_t *v;
+
+    json_array_foreach(e->cfg.peers, i, v)
+    {
+        if (strcasecmp(json_string_value(v), fqdn) == 0)
+            return 1;
+    }
+    return 0;
+}
+
+/* The value for an EES in a per-EES map: its own entry, else "default", else NULL. */
+static const char *
+ecs_per_ees(const json_t *map, const char *ees_fqdn)
+{
+    const char *k;
+    json_t *v;
+
+    json_object_foreach((json_t *)map, k, v)
+    {
+        if (strcasecmp(k, ees_fqdn) == 0)
+            return json_string_value(v);
+    }
+    return json_string_value(json_object_get(map, "default"));
+}
+
+int
+ecs_ees_uses_token(const struct ecs *e, const char *ees_fqdn)
+{
+    const char *m = ecs_per_ees(e->cfg.ees_auth, ees_fqdn);
+
+    /* Token-based unless configured otherwise: a token binds the EEC to one EES. */
+    return m == NULL || strcmp(m, "token") == 0;
+}
+
+const char *
+ecs_ees_scope(const struct ecs *e, const char *ees_fqdn)
+{
+    const char *s = ecs_per_ees(e->cfg.ees_scopes, ees_fqdn);
+
+    return s != NULL ? s : ECS_DEFAULT_SCOPE;
+}
+
+int
+ecs_eec_allowed(const struct ecs *e, const char *eec_id)
+{
+    size_t i;
+    json_t *v;
+
+    if (e->cfg.eec_allow == NULL)
+        return 1; /* no policy configured: any authenticated EEC */
+    json_array_foreach(e->cfg.eec_allow, i, v)
+    {
+        const char *s = json_string_value(v);
+        if (strcmp(s, "*") == 0 || strcmp(s, eec_id) == 0)
+            return 1;
+    }
+    return 0;
+}
