@@ -1,0 +1,131 @@
+/* eec_call.c -- one control command of edge-eec that waits on one HTTPS exchange with its ECS
+ * (EDGE-4) or an EES (EDGE-1), presenting the bearer token of TS 33.558 6.2 (RFC 6750 2.1), and
+ * answers the runner with the result shape of nodes/README.md. */
+#include "eec.h"
+
+#include <openssl/crypto.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define EEC_BEARER_PREFIX "Bearer "
+
+static void
+eec_call_free(struct eec_call *c)
+{
+    if (c->token != NULL) {
+        OPENSSL_cleanse(c->token, strlen(c->token));
+        free(c->token);
+    }
+    json_decref(c->ctx);
+    free(c);
+}
+
+struct eec_call *
+eec_call_new(struct eec *e, struct ctl_req *req, const char *ees_id, const char *token,
+             eec_call_done_fn done)
+{
+    struct eec_call *c = calloc(1, sizeof(*c));
+
+    if (c == NULL || (token != NULL && (c->token = strdup(token)) == NULL)) {
+        free(c);
+        ctl_reply_error(req, EEC_CTL_INTERNAL, "%s: out of memory", ctl_req_cmd(req));
+        return NULL;
+    }
+    c->e = e;
+    c->req = req;
+    c->done = done;
+    snprintf(c->ees_id, sizeof(c->ees_id), "%s", ees_id != NULL ? ees_id : "");
+    return c;
+}
+
+/* The one completion path: build the result, let the command add to it, reply, free. */
+static void
+eec_call_finish(const struct http_client_resp *r, void *arg)
+{
+    struct eec_call *c = arg;
+    json_t *result = node_result(r);
+
+    json_object_set_new(result, "token", c->token != NULL ? json_string(c->token) : json_null());
+    /* While the node is being freed its pending requests are cancelled: the state and the
+     * control socket are no longer the command's to touch. */
+    if (!c->e->closing && c->done != NULL)
+        c->done(c, r, result);
+    ctl_reply(c->req, result);
+    eec_call_free(c);
+}
+
+void
+eec_call_send(struct eec_call *c, const char *method, const char *fqdn, const char *path,
+              const json_t *body)
+{
+    char err[EDGE_ERR_LEN], *auth = NULL;
+    const char *headers[3] = {NULL, NULL, NULL};
+
+    snprintf(c->peer, sizeof(c->peer), "%s", fqdn);
+    if (c->token != NULL) {
+        size_t len = strlen(EEC_BEARER_PREFIX) + strlen(c->token) + 1;
+        if ((auth = malloc(len)) == NULL) {
+            edge_err(err, "out of memory");
+            goto failed;
+        }
+        snprintf(auth, len, "%s%s", EEC_BEARER_PREFIX, c->token);
+        headers[0] = "Authorization";
+        headers[1] = auth;
+        if (c->ees_id[0] != '\0')
+            eec_token_event(c->e, c->token, NULL, c->ees_id, "presented");
+    }
+    if (node_send_json(&c->e->n, method, fqdn, path, body, headers, eec_call_finish, c, err) < 0)
+        goto failed;
+    OPENSSL_cleanse(auth, auth != NULL ? strlen(auth) : 0);
+    free(auth);
+    return;
+failed:
+    if (auth != NULL) {
+        OPENSSL_cleanse(auth, strlen(auth));
+        free(auth);
+    }
+    /* Nothing was sent: the runner gets status 0 with the reason, as for a refused connect. */
+    struct http_client_resp none = {.status = 0, .error = err, .body = ""};
+    eec_call_finish(&none, c);
+}
+
+int
+eec_call_body(const struct http_client_resp *r, const struct js_field *table, json_t *result,
+              json_t **out)
+{
+    char err[EDGE_ERR_LEN], msg[EDGE_ERR_LEN + 64];
+
+    *out = NULL;
+    if (js_loads(r->body, r->body_len, out, err) < 0 || !json_is_object(*out) ||
+        js_decode(*out, "", table, NULL, NULL, err) < 0) {
+        if (*out != NULL && !json_is_object(*out))
+            snprintf(err, sizeof(err), "not a JSON object");
+        snprintf(msg, sizeof(msg), "%d answer with a malformed body: %s", r->status, err);
+        json_object_set_new(result, "error", json_string(msg));
+        json_decref(*out);
+        *out = NULL;
+        return -1;
+    }
+    return 0;
+}
+
+void
+eec_token_event(struct eec *e, const char *jwt, const char *issuer, const char *aud,
+                const char *verdict)
+{
+    json_t *data = json_pack("{s:s, s:s?, s:s?, s:s}", "jwt", jwt, "issuer", issuer, "aud", aud,
+                             "verdict", verdict);
+
+    int received = strcmp(verdict, "received") == 0;
+
+    node_log(&e->n, "token", received ? issuer : aud, NULL, data, "token %s %s %s (for %s)",
+             verdict, received ? "from" : "to", received ? issuer : aud, aud);
+    if (!e->closing) {
+        json_object_set_new(data, "event", json_string("token"));
+        json_object_set_new(data, "rule", json_null());
+        ctl_event(e->n.ctl, data);
+    } else {
+        json_decref(data);
+    }
+}

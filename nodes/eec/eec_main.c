@@ -1,0 +1,101 @@
+/* eec_main.c -- edge-eec's start-up: its config keys, its control commands, then the event loop
+ * (nodes/README.md; the EEC of TS 23.558 acts only when the runner asks). */
+#include "eec.h"
+
+#include <stddef.h>
+#include <stdio.h>
+#include <string.h>
+
+static const struct js_field eec_fields[] = {
+    {.name = "ecs",
+     .type = JS_STRING,
+     .flags = JS_REQUIRED | JS_STORE,
+     .store = offsetof(struct eec_config, ecs),
+     .check = js_check_fqdn},
+    {.name = "eecId",
+     .type = JS_STRING,
+     .flags = JS_STORE,
+     .store = offsetof(struct eec_config, eec_id),
+     .check = js_check_id},
+    {.name = "gpsi",
+     .type = JS_STRING,
+     .flags = JS_STORE,
+     .store = offsetof(struct eec_config, gpsi),
+     .check = js_check_gpsi},
+    {.name = "acProfs",
+     .type = JS_ARRAY,
+     .flags = JS_STORE,
+     .store = offsetof(struct eec_config, ac_profs),
+     .max_len = 64,
+     .items = JS_OBJECT,
+     .sub = edgeapp_ac_profile},
+    {.name = "locInf",
+     .type = JS_OBJECT,
+     .flags = JS_STORE,
+     .store = offsetof(struct eec_config, loc_inf),
+     .sub = edgeapp_location_info},
+    {0},
+};
+
+static const struct {
+    const char *name;
+    ctl_handler h;
+} eec_commands[] = {
+    {"provision", eec_provision_cmd},
+    {"register", eec_register_cmd},
+    {"update", eec_update_cmd},
+    {"deregister", eec_deregister_cmd},
+    {"discover", eec_discover_cmd},
+    {"relocate", eec_relocate_cmd},
+    {"registrations", eec_registrations_cmd},
+};
+
+/* What node_init cannot check alone: the names must agree and the ECS must be reachable. */
+static int
+eec_check_config(struct eec *e, char *err)
+{
+    char addr[64];
+    unsigned short port;
+    const char *path = config_path(e->n.cf);
+
+    if (e->cf.eec_id != NULL && strcmp(e->cf.eec_id, e->n.name) != 0)
+        return edge_err(err,
+                        "%s: eecId: \"%s\" differs from node \"%s\" (an EEC's node is its EEC ID)",
+                        path, e->cf.eec_id, e->n.name);
+    if (node_resolve(&e->n, e->cf.ecs, addr, sizeof(addr), &port, err) < 0)
+        return edge_err(err, "%s: ecs: no address for %s in hosts", path, e->cf.ecs);
+    return 0;
+}
+
+static int
+eec_add_commands(struct eec *e, char *err)
+{
+    for (size_t i = 0; i < sizeof(eec_commands) / sizeof(eec_commands[0]); i++)
+        if (ctl_command(e->n.ctl, eec_commands[i].name, eec_commands[i].h, e, err) < 0)
+            return -1;
+    return 0;
+}
+
+int
+main(int argc, char **argv)
+{
+    static struct eec e; /* large (node state and EES table): not on the stack */
+    struct node_opts o = {.kind = "eec", .server = 0, .fields = eec_fields, .dst = &e.cf};
+    char err[EDGE_ERR_LEN];
+    int rc = 1;
+
+    if (node_init(&e.n, argc, argv, &o, err) < 0 || eec_check_config(&e, err) < 0 ||
+        eec_add_commands(&e, err) < 0) {
+        fprintf(stderr, "edge-eec: %s\n", err);
+    } else {
+        node_ready(&e.n, json_pack("{s:s, s:s?, s:b}", "ecs", e.cf.ecs, "gpsi", e.cf.gpsi, "psk",
+                                   e.n.psk_on));
+        rc = node_run(&e.n);
+    }
+    /* node_free cancels requests still in flight; their callbacks must not reach the control
+     * socket, which is freed first. */
+    e.closing = 1;
+    node_free(&e.n);
+    eec_ees_free_all(&e);
+    return rc;
+}
