@@ -357,9 +357,9 @@ static int http_call_start(struct http_call *call, char *err);
 
 /* A connect that failed before any request byte left may be tried again on a new connection. */
 static int
-http_call_retry(struct http_call *call, const char *cause)
+http_call_retry(struct http_call *call, const char *cause, const char *why)
 {
-    char err[EDGE_ERR_LEN];
+    char err[EDGE_ERR_LEN], line[EDGE_ERR_LEN + 32];
 
     if (call->tries > call->cl->retries)
         return 0;
@@ -367,6 +367,8 @@ http_call_retry(struct http_call *call, const char *cause)
         strcmp(cause, HTTP_CLIENT_CONNECT_FAILED) != 0 &&
         strcmp(cause, HTTP_CLIENT_CONNECT_TIMEOUT) != 0)
         return 0;
+    snprintf(line, sizeof(line), "%s; retry %d of %d", why, call->tries, call->cl->retries);
+    http_call_log(call, "local", 0, cause, line);
     http_conn_release(call->conn);
     call->conn = NULL;
     return http_call_start(call, err) == 0;
@@ -381,7 +383,7 @@ http_call_fail(struct http_call *call, int timed_out)
     http_conn_kill(call->conn);
     resp.error_cause = http_call_failure(call, timed_out, buf, sizeof(buf));
     resp.error = buf;
-    if (http_call_retry(call, resp.error_cause))
+    if (http_call_retry(call, resp.error_cause, resp.error))
         return;
     http_call_finish(call, &resp);
 }

@@ -504,7 +504,7 @@ test_client_failures(void)
     struct http_client_result res;
     unsigned short p;
     char want[128];
-    int fd;
+    int fd, filler[3], i;
 
     /* Nobody listens: refused. */
     fd = socket(AF_INET, SOCK_STREAM, 0);
@@ -537,6 +537,76 @@ test_client_failures(void)
           "handshake timeout: expected about 300 ms, took %.1f", res.elapsed_ms);
     http_client_result_free(&res);
     close(fd);
+
+    /* A listener whose accept queue is full: Linux drops further SYNs, the connect times out. */
+    sa.sin_port = 0;
+    fd = socket(AF_INET, SOCK_STREAM, 0);
+    bind(fd, (struct sockaddr *)&sa, sizeof(sa));
+    listen(fd, 0);
+    salen = sizeof(sa);
+    getsockname(fd, (struct sockaddr *)&sa, &salen);
+    p = ntohs(sa.sin_port);
+    for (i = 0; i < 3; i++) {
+        filler[i] = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+        connect(filler[i], (struct sockaddr *)&sa, sizeof(sa));
+    }
+    fetch(t, NULL, ECS, p, 300, "GET", "/x", NULL, NULL, &res);
+    snprintf(want, sizeof(want), "connect to %s (127.0.0.1:%u) timed out after 300 ms", ECS, p);
+    CHECK(res.status == 0 && strcmp(res.error, want) == 0, "expected \"%s\", got \"%s\"", want,
+          res.error);
+    CHECK(res.error_cause && strcmp(res.error_cause, HTTP_CLIENT_CONNECT_TIMEOUT) == 0,
+          "full backlog: expected cause %s", HTTP_CLIENT_CONNECT_TIMEOUT);
+    http_client_result_free(&res);
+    for (i = 0; i < 3; i++)
+        close(filler[i]);
+    close(fd);
+    tls_ctx_free(t);
+}
+
+static int evlog_has(const char *path, const char *const *kv);
+
+/* Retries (off by default) redo only a connect that failed, on a fresh connection. */
+static void
+test_retry(void)
+{
+    struct tls_ctx *t = client_tls(at("eec.crt"), at("eec.key"), NULL, NULL, 0, NULL);
+    struct evlog *log = evlog_open(at("retry.jsonl"), EEC_ID, NULL);
+    struct http_client_config cc = {.tls = t, .log = log, .retries = 2, .timeout_ms = 2000};
+    struct http_client_req r = {.method = "GET", .fqdn = ECS, .addr = "127.0.0.1", .path = "/x"};
+    struct sockaddr_in sa = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+    socklen_t salen = sizeof(sa);
+    struct http_client_result res;
+    char err[EDGE_ERR_LEN];
+    struct http_client *cl;
+    int fd;
+
+    if (t == NULL)
+        return;
+    fd = socket(AF_INET, SOCK_STREAM, 0);
+    bind(fd, (struct sockaddr *)&sa, sizeof(sa));
+    getsockname(fd, (struct sockaddr *)&sa, &salen);
+    r.port = ntohs(sa.sin_port);
+    close(fd);
+    cl = http_client_new(base, &cc, err);
+    CHECK(http_client_fetch(cl, &r, &res, err) < 0 && res.error_cause &&
+              strcmp(res.error_cause, HTTP_CLIENT_CONNECT_REFUSED) == 0,
+          "refused with retries: expected %s, got \"%s\"", HTTP_CLIENT_CONNECT_REFUSED, res.error);
+    http_client_result_free(&res);
+    CHECK(evlog_has(at("retry.jsonl"),
+                    (const char *[]){"dir", "local", "summary", "retry 2 of 2", NULL}),
+          "retries: expected two logged retries");
+    /* The server works: a retried client still gets answers. */
+    r.port = port;
+    r.method = "POST";
+    r.path = "/echo";
+    r.content_type = HTTP_MEDIA_JSON;
+    r.body = "{}";
+    r.body_len = 2;
+    CHECK(http_client_fetch(cl, &r, &res, err) == 0 && res.status == 200,
+          "after retries: expected 200, got %d (%s)", res.status, res.error);
+    http_client_result_free(&res);
+    http_client_free(cl);
+    evlog_close(log);
     tls_ctx_free(t);
 }
 
@@ -683,6 +753,7 @@ main(int argc, char **argv)
     test_errors();
     test_refusals();
     test_client_failures();
+    test_retry();
     test_keylog_env();
     test_evlog();
 done:
