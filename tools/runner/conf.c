@@ -193,31 +193,62 @@ conf_ees_auth(struct run *r, struct run_node *ecs, struct run_node *ees)
     return m != NULL ? m : scn_conf_str(ees->sn, "authorization", "token");
 }
 
+static json_t *
+conf_edge9_policy(struct run *r, json_t *pol)
+{
+    json_t *out = json_object(), *rules = json_array(), *rule;
+    size_t i;
+
+    if (json_object_get(pol, "allowedScopes") != NULL)
+        json_object_set(out, "allowedScopes", json_object_get(pol, "allowedScopes"));
+    json_array_foreach(json_object_get(pol, "rules"), i, rule)
+    {
+        struct run_node *c = run_node(r, json_string_value(json_object_get(rule, "client")));
+        struct run_node *t = run_node(r, json_string_value(json_object_get(rule, "target")));
+        json_array_append_new(rules, json_pack("{s:s, s:s, s:O}", "client", c ? c->sn->id : "*",
+                                               "target", t ? t->sn->id : "*", "scope",
+                                               json_object_get(rule, "scope")));
+    }
+    if (json_object_get(pol, "rules") != NULL)
+        json_object_set(out, "rules", rules);
+    json_decref(rules);
+    return out;
+}
+
 static void
 conf_ecs(struct run *r, struct run_node *n, json_t *c)
 {
-    json_t *kids = json_object_get(n->sn->conf, "kids"), *ees = json_object();
+    json_t *kids = json_object_get(n->sn->conf, "kids"), *auth = json_object(), *pol;
+    long long life = scn_conf_int(n->sn, "tokenLifetime", 300);
 
     json_object_set_new(c, "signing",
                         json_pack("{s:s, s:o}", "dir", r->pkidir, "kids",
                                   kids ? json_incref(kids) : json_pack("[s]", "k1")));
-    json_object_set_new(c, "tokenLifetime",
-                        json_integer(scn_conf_int(n->sn, "tokenLifetime", 300)));
+    json_object_set_new(c, "tokenLifetime", json_integer(life));
+    json_object_set_new(c, "edge9TokenLifetime",
+                        json_integer(scn_conf_int(n->sn, "edge9TokenLifetime", life)));
     json_object_set_new(c, "peers", conf_names(r, json_object_get(n->sn->conf, "peers")));
     json_object_set_new(c, "maxForwardHops",
                         json_integer(scn_conf_int(n->sn, "maxForwardHops", 2)));
-    if (json_object_get(n->sn->conf, "registrationLifetime") != NULL)
-        json_object_set_new(c, "registrationLifetime",
-                            json_integer(scn_conf_int(n->sn, "registrationLifetime", 0)));
+    if (json_object_get(n->sn->conf, "registrationLifetime") != NULL) {
+        long long max = scn_conf_int(n->sn, "registrationLifetime", 3600);
+        json_object_set_new(c, "registration",
+                            json_pack("{s:I, s:I}", "defaultExpiry", max < 3600 ? max : 3600,
+                                      "maxExpiry", max));
+    }
+    /* TS 33.558 6.2: the ECS is configured with each EES's authorization method. */
     for (size_t i = 0; i < r->nnodes; i++) {
         struct run_node *e = &r->nodes[i];
         if (e->sn->kind == SCN_EES)
-            json_object_set_new(ees, e->sn->id,
-                                json_pack("{s:s}", "authorization", conf_ees_auth(r, n, e)));
+            json_object_set_new(auth, e->sn->id, json_string(conf_ees_auth(r, n, e)));
     }
-    json_object_set_new(c, "ees", ees);
-    if (json_object_get(n->sn->conf, "policy") != NULL)
-        json_object_set_new(c, "policy", conf_policy(r, json_object_get(n->sn->conf, "policy")));
+    json_object_set_new(c, "eesAuth", auth);
+    if ((pol = json_object_get(n->sn->conf, "policy")) != NULL)
+        json_object_set_new(c, "eecPolicy",
+                            json_pack("{s:o}", "allow",
+                                      conf_names(r, json_object_get(pol, "allowEecs"))));
+    if ((pol = json_object_get(n->sn->conf, "edge9Policy")) != NULL)
+        json_object_set_new(c, "edge9Policy", conf_edge9_policy(r, pol));
 }
 
 static void

@@ -316,17 +316,52 @@ static const struct js_field policy_fields[] = {
     {.name = NULL},
 };
 
+/* The ECS's local policy names the EECs it provisions (TS 33.558 6.2). */
+static const struct js_field ecs_policy_fields[] = {
+    {.name = "allowEecs", .type = JS_ARRAY, .items = JS_STRING, .item_check = chk_eec_ref},
+    {.name = NULL},
+};
+
+/* EDGE-9 policy: which S-EES may get a token for which T-EES, with which scope. */
+static int
+chk_ees_or_star(json_t *v, const struct js_field *f, void *ctx, char *why)
+{
+    (void)f;
+    if (json_is_string(v) && strcmp(json_string_value(v), "*") == 0)
+        return 0;
+    return chk_node_kind(v, ctx, SCN_EES, why);
+}
+
+static const struct js_field edge9_rule_fields[] = {
+    {.name = "client", .type = JS_STRING, .flags = JS_REQUIRED, .check = chk_ees_or_star},
+    {.name = "target", .type = JS_STRING, .flags = JS_REQUIRED, .check = chk_ees_or_star},
+    {.name = "scope", .type = JS_STRING, .flags = JS_REQUIRED | JS_NONEMPTY},
+    {.name = NULL},
+};
+
+static const struct js_field edge9_policy_fields[] = {
+    {.name = "allowedScopes", .type = JS_ARRAY, .items = JS_STRING},
+    {.name = "rules", .type = JS_ARRAY, .items = JS_OBJECT, .sub = edge9_rule_fields},
+    {.name = NULL},
+};
+
 static const struct js_field ecs_fields[] = {
     {.name = "peers", .type = JS_ARRAY, .items = JS_STRING, .item_check = chk_ecs_ref},
     {.name = "eesAuth", .type = JS_OBJECT},
     {.name = "tokenLifetime", .type = JS_INT, .check = js_check_range, .min = 1, .max = 86400},
+    {.name = "edge9TokenLifetime",
+     .type = JS_INT,
+     .check = js_check_range,
+     .min = 1,
+     .max = 86400},
+    {.name = "edge9Policy", .type = JS_OBJECT, .sub = edge9_policy_fields},
     {.name = "maxForwardHops", .type = JS_INT, .check = js_check_range, .min = 0, .max = 16},
     {.name = "registrationLifetime",
      .type = JS_INT,
      .check = js_check_range,
      .min = 1,
      .max = 86400},
-    {.name = "policy", .type = JS_OBJECT, .sub = policy_fields},
+    {.name = "policy", .type = JS_OBJECT, .sub = ecs_policy_fields},
     {.name = "kids",
      .type = JS_ARRAY,
      .flags = JS_NONEMPTY,
