@@ -76,7 +76,7 @@ conf_plan(struct run *r, char *err)
         }
         run_pathf(n->conf, sizeof(n->conf), "%s/%s.json", r->rundir, name);
         run_pathf(n->evlog, sizeof(n->evlog), "%s/%s.events.jsonl", r->rundir, name);
-        run_pathf(n->log, sizeof(n->log), "%s/logs/%s.log", r->out, name);
+        run_pathf(n->log, sizeof(n->log), "%s/logs/%s.log", r->out, n->sn->name);
         run_pathf(n->ctl, sizeof(n->ctl), "%s/%s.sock", r->rundir, n->sn->name);
         if (strlen(n->ctl) >= 100) /* sun_path holds 108 bytes */
             run_pathf(n->ctl, sizeof(n->ctl), "/tmp/edgesim-%s-%s.sock", r->id, n->sn->name);

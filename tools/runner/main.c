@@ -241,6 +241,11 @@ main_run(int argc, char **argv)
     main_bindir(r.bindir, sizeof(r.bindir));
     static const char *exes[] = {"edge-ecs", "edge-ees", "edge-eec", NULL};
     for (int i = 0; exes[i] != NULL; i++) {
+        int used = 0;
+        for (size_t j = 0; j < r.scn->nnodes; j++)
+            used |= (int)r.scn->nodes[j].kind == i;
+        if (!used)
+            continue;
         snprintf(path, sizeof(path), "%s/%s", r.bindir, exes[i]);
         if (access(path, X_OK) != 0) {
             printf("edge-run: %s: cannot run here: %s is not built\n", r.scn->name, path);
