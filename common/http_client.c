@@ -1,11 +1,9 @@
 /* http_client.c -- sends HTTPS requests on pooled TLS connections and says precisely what failed.
  *
- * evhttp cannot restart a TLS connection (its reconnect reuses the finished SSL object), so a
- * connection that closed is never reused: it is marked dead and freed from the event loop, and
- * the next request opens a fresh one. Each request owns a deadline timer; when it fires, the
- * handshake state of the connection tells whether the connect, the TLS handshake or the answer
- * was late. */
-#include "http_client.h"
+ * Each request owns a deadline timer; when it fires, or evhttp reports a failure, the handshake
+ * state of the connection tells whether the connect, the TLS handshake or the answer failed and
+ * why. The connection pool is in http_client_pool.c. */
+#include "http_client_int.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -23,50 +21,6 @@
 
 #include "err.h"
 
-struct http_conn {
-    struct http_client *cl;
-    struct evhttp_connection *evcon;
-    struct bufferevent *bev; /* owned by evcon */
-    SSL *ssl;                /* owned by bev */
-    char *fqdn, *addr;
-    unsigned short port;
-    long id;
-    int busy, dead;
-    struct http_conn *next;
-};
-
-struct http_call {
-    struct http_client *cl;
-    struct http_conn *conn;
-    struct evhttp_request *ereq; /* until evhttp answers or we cancel */
-    struct event *timer;
-    http_client_cb cb;
-    void *arg;
-    enum evhttp_cmd_type cmd;
-    char method[16];
-    char *fqdn, *addr, *path, *content_type;
-    unsigned short port;
-    char *body;
-    size_t body_len;
-    struct evkeyvalq headers; /* extra request headers */
-    struct timespec t0;
-    int tries;
-    int error, have_error; /* from evhttp's error callback */
-    int cancelling;
-    struct http_call *next, *prev;
-};
-
-struct http_client {
-    struct event_base *base;
-    struct tls_ctx *tls;
-    struct evlog *log;
-    int timeout_ms, retries, max_idle;
-    long nconn;
-    struct http_conn *conns;
-    struct http_call *calls;
-    struct event *reaper;
-};
-
 static const struct {
     const char *name;
     enum evhttp_cmd_type cmd;
@@ -83,134 +37,6 @@ http_ms_since(const struct timespec *t0)
 
     clock_gettime(CLOCK_MONOTONIC, &t);
     return (double)(t.tv_sec - t0->tv_sec) * 1e3 + (double)(t.tv_nsec - t0->tv_nsec) / 1e6;
-}
-
-static void
-http_conn_free(struct http_conn *conn)
-{
-    if (conn->evcon != NULL)
-        evhttp_connection_free(conn->evcon); /* frees bev and, through it, ssl */
-    free(conn->fqdn);
-    free(conn->addr);
-    free(conn);
-}
-
-/* Free dead connections from the event loop, never from inside one of their callbacks. */
-static void
-http_client_reap(evutil_socket_t fd, short what, void *arg)
-{
-    struct http_client *cl = arg;
-    struct http_conn **pp = &cl->conns, *conn;
-
-    (void)fd, (void)what;
-    while ((conn = *pp) != NULL) {
-        if (conn->dead && !conn->busy) {
-            *pp = conn->next;
-            http_conn_free(conn);
-        } else {
-            pp = &conn->next;
-        }
-    }
-}
-
-static void
-http_conn_kill(struct http_conn *conn)
-{
-    conn->dead = 1;
-    event_active(conn->cl->reaper, EV_TIMEOUT, 1);
-}
-
-/* An idle connection is reusable while its socket is open: evhttp resets (fd -1) one the server
- * closed. */
-static int
-http_conn_reusable(struct http_conn *conn, const struct http_call *call)
-{
-    if (conn->dead || conn->busy)
-        return 0;
-    if (strcasecmp(conn->fqdn, call->fqdn) != 0 || strcmp(conn->addr, call->addr) != 0 ||
-        conn->port != call->port)
-        return 0;
-    if (bufferevent_getfd(conn->bev) < 0) {
-        http_conn_kill(conn);
-        return 0;
-    }
-    return 1;
-}
-
-static struct http_conn *
-http_conn_open(struct http_client *cl, const struct http_call *call, char *err)
-{
-    struct http_conn *conn;
-    struct timeval tv;
-    SSL *ssl;
-
-    if ((conn = calloc(1, sizeof(*conn))) == NULL || (conn->fqdn = strdup(call->fqdn)) == NULL ||
-        (conn->addr = strdup(call->addr)) == NULL) {
-        edge_err(err, "out of memory");
-        goto fail;
-    }
-    conn->cl = cl;
-    conn->port = call->port;
-    conn->id = ++cl->nconn;
-    if ((ssl = tls_ssl_new(cl->tls, call->fqdn, err)) == NULL)
-        goto fail;
-    tls_ssl_set_conn(ssl, conn->id);
-    conn->bev = bufferevent_openssl_socket_new(cl->base, -1, ssl, BUFFEREVENT_SSL_CONNECTING,
-                                               BEV_OPT_CLOSE_ON_FREE | BEV_OPT_DEFER_CALLBACKS);
-    if (conn->bev == NULL) {
-        SSL_free(ssl);
-        edge_err(err, "cannot create TLS connection to %s", call->fqdn);
-        goto fail;
-    }
-    conn->ssl = ssl;
-    /* A server closing without close_notify after its answer is an end, not an attack on it:
-     * HTTP framing (Content-Length) already delimits the message. */
-    bufferevent_openssl_set_allow_dirty_shutdown(conn->bev, 1);
-    conn->evcon =
-        evhttp_connection_base_bufferevent_new(cl->base, NULL, conn->bev, call->addr, call->port);
-    if (conn->evcon == NULL) {
-        bufferevent_free(conn->bev);
-        edge_err(err, "cannot create HTTP connection to %s", call->fqdn);
-        goto fail;
-    }
-    /* evhttp's own retry would reuse the spent SSL object: retries are done here instead. */
-    evhttp_connection_set_retries(conn->evcon, 0);
-    tv.tv_sec = cl->timeout_ms / 1000 + 1; /* backstop only: the call's timer is the deadline */
-    tv.tv_usec = (cl->timeout_ms % 1000) * 1000;
-    evhttp_connection_set_timeout_tv(conn->evcon, &tv);
-    evhttp_connection_set_max_body_size(conn->evcon, HTTP_CLIENT_MAX_BODY);
-    conn->next = cl->conns;
-    cl->conns = conn;
-    return conn;
-fail:
-    if (conn != NULL) {
-        conn->evcon = NULL;
-        free(conn->fqdn);
-        free(conn->addr);
-        free(conn);
-    }
-    return NULL;
-}
-
-/* Give the connection back after a call: idle for reuse, or dead. */
-static void
-http_conn_release(struct http_conn *conn)
-{
-    struct http_conn *c;
-    int idle = 0;
-
-    conn->busy = 0;
-    if (conn->dead)
-        return;
-    if (bufferevent_getfd(conn->bev) < 0) {
-        http_conn_kill(conn);
-        return;
-    }
-    for (c = conn->cl->conns; c != NULL; c = c->next)
-        idle += c != conn && !c->dead && !c->busy && strcasecmp(c->fqdn, conn->fqdn) == 0 &&
-                strcmp(c->addr, conn->addr) == 0 && c->port == conn->port;
-    if (idle >= conn->cl->max_idle)
-        http_conn_kill(conn);
 }
 
 static void
@@ -282,17 +108,6 @@ http_call_finish(struct http_call *call, struct http_client_resp *resp)
         call->next->prev = call->prev;
     call->cb(resp, call->arg);
     http_call_free(call);
-}
-
-static unsigned long
-http_conn_ossl_error(struct http_conn *conn)
-{
-    unsigned long e, first = 0;
-
-    while ((e = bufferevent_get_openssl_error(conn->bev)) != 0)
-        if (first == 0 && e > 0xff) /* small values are SSL_get_error() codes */
-            first = e;
-    return first;
 }
 
 /* Which phase failed and why, from the connection's TLS state. */
@@ -480,10 +295,7 @@ http_call_start(struct http_call *call, char *err)
 
     call->tries++;
     call->have_error = 0;
-    for (conn = cl->conns; conn != NULL; conn = conn->next)
-        if (http_conn_reusable(conn, call))
-            break;
-    if (conn == NULL && (conn = http_conn_open(cl, call, err)) == NULL)
+    if ((conn = http_conn_get(cl, call, err)) == NULL)
         return -1;
     if ((ereq = evhttp_request_new(http_call_done, call)) == NULL)
         return edge_err(err, "out of memory");
@@ -659,73 +471,8 @@ http_client_resp_header(const struct http_client_resp *resp, const char *name)
     return evhttp_find_header((struct evkeyvalq *)resp->headers, name);
 }
 
-struct http_fetch {
-    struct http_client_result *out;
-    int done;
-};
-
-static void
-http_fetch_cb(const struct http_client_resp *resp, void *arg)
+struct event_base *
+http_client_base(const struct http_client *cl)
 {
-    struct http_fetch *f = arg;
-    struct http_client_result *out = f->out;
-    struct evkeyval *h;
-
-    f->done = 1;
-    out->status = resp->status;
-    out->error_cause = resp->error_cause;
-    out->elapsed_ms = resp->elapsed_ms;
-    if (resp->error != NULL)
-        snprintf(out->error, sizeof(out->error), "%s", resp->error);
-    if (resp->peer != NULL)
-        out->peer = *resp->peer;
-    if (resp->headers != NULL) {
-        TAILQ_FOREACH(h, resp->headers, next)
-        {
-            evhttp_add_header(&out->headers, h->key, h->value);
-        }
-    }
-    if ((out->body = malloc(resp->body_len + 1)) != NULL) {
-        memcpy(out->body, resp->body, resp->body_len + 1);
-        out->body_len = resp->body_len;
-    }
-}
-
-int
-http_client_fetch(struct http_client *cl, const struct http_client_req *r,
-                  struct http_client_result *out, char *err)
-{
-    struct http_fetch f = {.out = out};
-
-    memset(out, 0, sizeof(*out));
-    TAILQ_INIT(&out->headers);
-    if (http_client_send(cl, r, http_fetch_cb, &f, err) < 0) {
-        snprintf(out->error, sizeof(out->error), "%s", err);
-        return -1;
-    }
-    /* The call's deadline timer is pending, so every turn of the loop makes progress. */
-    while (!f.done)
-        if (event_base_loop(cl->base, EVLOOP_ONCE) < 0)
-            break;
-    if (!f.done) {
-        snprintf(out->error, sizeof(out->error), "event loop failed");
-        return edge_err(err, "event loop failed while waiting for %s", r->fqdn);
-    }
-    if (out->status == 0)
-        return edge_err(err, "%s", out->error);
-    return 0;
-}
-
-void
-http_client_result_free(struct http_client_result *out)
-{
-    evhttp_clear_headers(&out->headers);
-    free(out->body);
-    out->body = NULL;
-}
-
-const char *
-http_client_result_header(const struct http_client_result *out, const char *name)
-{
-    return evhttp_find_header(&out->headers, name);
+    return cl->base;
 }

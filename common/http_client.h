@@ -78,6 +78,7 @@ void http_client_free(struct http_client *cl);
 int http_client_send(struct http_client *cl, const struct http_client_req *r, http_client_cb cb,
                      void *arg, char *err);
 const char *http_client_resp_header(const struct http_client_resp *resp, const char *name);
+struct event_base *http_client_base(const struct http_client *cl);
 
 /* Blocking convenience for tools and tests: runs the client's event base until the answer. */
 struct http_client_result {

@@ -8,11 +8,8 @@
 #include "tls_int.h"
 
 #include <errno.h>
-#include <netinet/in.h>
-#include <netinet/tcp.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
 
 #include <openssl/err.h>
 #include <openssl/x509v3.h>
@@ -24,31 +21,6 @@
 #define TLS_SUITES "TLS_AES_128_GCM_SHA256:TLS_AES_256_GCM_SHA384:TLS_CHACHA20_POLY1305_SHA256"
 
 static const unsigned char tls_alpn[] = {8, 'h', 't', 't', 'p', '/', '1', '.', '1'};
-
-static int tls_conn_idx = -1;
-static CRYPTO_ONCE tls_once = CRYPTO_ONCE_STATIC_INIT;
-
-static void
-tls_conn_free(void *parent, void *ptr, CRYPTO_EX_DATA *ad, int idx, long argl, void *argp)
-{
-    (void)parent, (void)ad, (void)idx, (void)argl, (void)argp;
-    if (ptr != NULL)
-        OPENSSL_clear_free(ptr, sizeof(struct tls_conn));
-}
-
-static void
-tls_init_once(void)
-{
-    tls_conn_idx = SSL_get_ex_new_index(0, NULL, NULL, NULL, tls_conn_free);
-}
-
-struct tls_conn *
-tls_conn_get(const SSL *ssl)
-{
-    if (tls_conn_idx < 0)
-        return NULL;
-    return SSL_get_ex_data(ssl, tls_conn_idx);
-}
 
 const char *
 tls_ossl_reason(char *buf, size_t len)
@@ -71,90 +43,6 @@ tls_ossl_reason(char *buf, size_t len)
         snprintf(buf, len, "%s", reason);
     ERR_clear_error();
     return buf;
-}
-
-static void
-tls_notify(SSL *ssl, struct tls_conn *c, enum tls_event ev)
-{
-    if (c->obs != NULL)
-        c->obs(ssl, ev, ev == TLS_HANDSHAKE_DONE ? NULL : c->failure, c->obs_arg);
-}
-
-/* Record the first fatal alert (RFC 8446 6.2) and why. In TLS 1.3 a client has finished its
- * handshake before the server has checked the client's certificate, so the server's refusal
- * reaches the client after "done": it is recorded all the same and ends the connection's
- * authentication (tls_peer_get refuses it). */
-static void
-tls_note_alert(const SSL *ssl, struct tls_conn *c, int where, int ret)
-{
-    char why[96];
-    unsigned long e;
-    long vr;
-
-    if ((ret >> 8) != SSL3_AL_FATAL || c->hs_failed)
-        return;
-    c->hs_failed = 1;
-    if (where & SSL_CB_READ) {
-        snprintf(c->failure, sizeof(c->failure), "peer sent alert %s",
-                 SSL_alert_desc_string_long(ret));
-        return;
-    }
-    vr = SSL_get_verify_result(ssl);
-    if (vr != X509_V_OK) {
-        snprintf(c->failure, sizeof(c->failure), "certificate verify failed: %s",
-                 X509_verify_cert_error_string(vr));
-        return;
-    }
-    e = ERR_peek_last_error();
-    snprintf(why, sizeof(why), "%s",
-             e != 0 && ERR_reason_error_string(e) != NULL ? ERR_reason_error_string(e)
-                                                          : SSL_alert_desc_string_long(ret));
-    if (c->psk_unknown[0] != '\0')
-        snprintf(c->failure, sizeof(c->failure), "%s (PSK identity \"%.60s\" unknown)", why,
-                 c->psk_unknown);
-    else
-        snprintf(c->failure, sizeof(c->failure), "%s", why);
-}
-
-/* HTTP messages leave in pieces (header, then body): with Nagle's algorithm and delayed ACKs
- * each exchange would wait some 40 ms, which would distort every latency a scenario measures. */
-static void
-tls_nodelay(SSL *ssl)
-{
-    int fd = SSL_get_fd(ssl), one = 1;
-
-    if (fd >= 0)
-        setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
-}
-
-static void
-tls_info_cb(const SSL *cssl, int where, int ret)
-{
-    SSL *ssl = (SSL *)cssl; /* OpenSSL hands a const SSL to a callback that observes it */
-    struct tls_conn *c = tls_conn_get(ssl);
-    int saved = errno;
-
-    if (c == NULL)
-        return;
-    if ((where & SSL_CB_HANDSHAKE_START) && !c->hs_started) {
-        c->hs_started = 1;
-        tls_nodelay(ssl);
-    }
-    if ((where & SSL_CB_EXIT) && ret < 0 && saved != 0 && saved != EAGAIN && saved != EWOULDBLOCK &&
-        saved != EINPROGRESS && !c->hs_done)
-        c->sys_errno = saved;
-    if (where & SSL_CB_ALERT) {
-        int was_failed = c->hs_failed;
-
-        tls_note_alert(ssl, c, where, ret);
-        if (!was_failed && c->hs_failed)
-            tls_notify(ssl, c, TLS_HANDSHAKE_FAILED);
-    }
-    if ((where & SSL_CB_HANDSHAKE_DONE) && !c->hs_done && !c->hs_failed) {
-        c->hs_done = 1;
-        tls_notify(ssl, c, TLS_HANDSHAKE_DONE);
-    }
-    errno = saved;
 }
 
 static int
@@ -228,10 +116,6 @@ tls_ctx_new(const struct tls_config *cfg, int server, char *err)
     char why[160];
     int mode;
 
-    if (!CRYPTO_THREAD_run_once(&tls_once, tls_init_once) || tls_conn_idx < 0) {
-        edge_err(err, "cannot initialise OpenSSL connection data");
-        goto fail;
-    }
     if ((ctx = calloc(1, sizeof(*ctx))) == NULL) {
         edge_err(err, "out of memory");
         goto fail;
@@ -243,6 +127,10 @@ tls_ctx_new(const struct tls_config *cfg, int server, char *err)
         goto fail;
     }
     SSL_CTX_set_app_data(ctx->ssl_ctx, ctx);
+    if (tls_conn_init(ctx->ssl_ctx) < 0) {
+        edge_err(err, "cannot initialise OpenSSL connection data");
+        goto fail;
+    }
     if (!SSL_CTX_set_min_proto_version(ctx->ssl_ctx, TLS1_3_VERSION) ||
         !SSL_CTX_set_max_proto_version(ctx->ssl_ctx, TLS1_3_VERSION) ||
         !SSL_CTX_set_ciphersuites(ctx->ssl_ctx, TLS_SUITES)) {
@@ -251,7 +139,6 @@ tls_ctx_new(const struct tls_config *cfg, int server, char *err)
         goto fail;
     }
     SSL_CTX_set_verify_depth(ctx->ssl_ctx, cfg->verify_depth > 0 ? cfg->verify_depth : 4);
-    SSL_CTX_set_info_callback(ctx->ssl_ctx, tls_info_cb);
     SSL_CTX_set_session_cache_mode(ctx->ssl_ctx, SSL_SESS_CACHE_OFF);
     if (tls_load_files(ctx, cfg, err) < 0)
         goto fail;
@@ -335,14 +222,7 @@ tls_ssl_new(struct tls_ctx *ctx, const char *peer_fqdn, char *err)
         edge_err(err, "cannot create TLS connection: %s", tls_ossl_reason(why, sizeof(why)));
         goto fail;
     }
-    if ((c = OPENSSL_zalloc(sizeof(*c))) == NULL) {
-        edge_err(err, "out of memory");
-        goto fail;
-    }
-    c->ctx = ctx;
-    c->conn = -1;
-    if (!SSL_set_ex_data(ssl, tls_conn_idx, c)) {
-        OPENSSL_free(c);
+    if ((c = tls_conn_attach(ssl, ctx)) == NULL) {
         edge_err(err, "cannot attach TLS connection data");
         goto fail;
     }
@@ -371,85 +251,4 @@ tls_ssl_new(struct tls_ctx *ctx, const char *peer_fqdn, char *err)
 fail:
     SSL_free(ssl);
     return NULL;
-}
-
-void
-tls_ssl_observe(SSL *ssl, tls_observer_fn fn, void *arg)
-{
-    struct tls_conn *c = tls_conn_get(ssl);
-
-    if (c == NULL)
-        return;
-    c->obs = fn;
-    c->obs_arg = arg;
-}
-
-void
-tls_ssl_set_conn(SSL *ssl, long conn)
-{
-    struct tls_conn *c = tls_conn_get(ssl);
-
-    if (c != NULL)
-        c->conn = conn;
-}
-
-long
-tls_ssl_conn(SSL *ssl)
-{
-    struct tls_conn *c = tls_conn_get(ssl);
-
-    return c != NULL ? c->conn : -1;
-}
-
-int
-tls_ssl_handshake_started(SSL *ssl)
-{
-    struct tls_conn *c = tls_conn_get(ssl);
-
-    return c != NULL && c->hs_started;
-}
-
-int
-tls_ssl_handshake_done(SSL *ssl)
-{
-    struct tls_conn *c = tls_conn_get(ssl);
-
-    return c != NULL && c->hs_done;
-}
-
-int
-tls_ssl_failed(SSL *ssl)
-{
-    struct tls_conn *c = tls_conn_get(ssl);
-
-    return (c != NULL && c->hs_failed) || SSL_get_verify_result(ssl) != X509_V_OK;
-}
-
-int
-tls_ssl_sys_errno(SSL *ssl)
-{
-    struct tls_conn *c = tls_conn_get(ssl);
-
-    return c != NULL ? c->sys_errno : 0;
-}
-
-const char *
-tls_ssl_failure(SSL *ssl, unsigned long ossl_err, char *buf, size_t len)
-{
-    struct tls_conn *c = tls_conn_get(ssl);
-    const char *reason;
-    long vr = SSL_get_verify_result(ssl);
-
-    if (c != NULL && c->failure[0] != '\0')
-        snprintf(buf, len, "%s", c->failure);
-    else if (vr != X509_V_OK)
-        snprintf(buf, len, "certificate verify failed: %s", X509_verify_cert_error_string(vr));
-    /* bufferevent_openssl queues SSL_get_error() codes (small numbers) among ERR codes. */
-    else if (ossl_err > 0xff && (reason = ERR_reason_error_string(ossl_err)) != NULL)
-        snprintf(buf, len, "%s", reason);
-    else if (c != NULL && c->sys_errno != 0)
-        snprintf(buf, len, "%s", strerror(c->sys_errno));
-    else
-        snprintf(buf, len, "connection closed during the handshake");
-    return buf;
 }

@@ -41,6 +41,10 @@ struct tls_conn {
     void *obs_arg;
 };
 
+/* Register the ex_data slot (once) and the info callback of ssl_ctx. */
+int tls_conn_init(SSL_CTX *ssl_ctx);
+/* Give ssl its state (freed with it); NULL when out of memory. */
+struct tls_conn *tls_conn_attach(SSL *ssl, struct tls_ctx *ctx);
 struct tls_conn *tls_conn_get(const SSL *ssl);
 /* Drain OpenSSL's error queue into one phrase (the first error, the deepest cause). */
 const char *tls_ossl_reason(char *buf, size_t len);
