@@ -60,7 +60,7 @@ struct http_client_resp {
     const struct evkeyvalq *headers; /* response headers, or NULL */
     const char *body;                /* NUL-terminated ("" if none) */
     size_t body_len;
-    const struct edge_peer *peer; /* the server as authenticated; mode NONE if not */
+    const struct edge_peer *peer; /* the server as authenticated; NULL when no answer came */
     double elapsed_ms;
 };
 
@@ -79,6 +79,8 @@ int http_client_send(struct http_client *cl, const struct http_client_req *r, ht
                      void *arg, char *err);
 const char *http_client_resp_header(const struct http_client_resp *resp, const char *name);
 struct event_base *http_client_base(const struct http_client *cl);
+/* Connections currently open (busy or idle); for statistics and tests. */
+size_t http_client_open_conns(const struct http_client *cl);
 
 /* Blocking convenience for tools and tests: runs the client's event base until the answer. */
 struct http_client_result {

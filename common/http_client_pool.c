@@ -163,3 +163,14 @@ http_conn_get(struct http_client *cl, const struct http_call *call, char *err)
             return conn;
     return http_conn_open(cl, call, err);
 }
+
+size_t
+http_client_open_conns(const struct http_client *cl)
+{
+    const struct http_conn *conn;
+    size_t n = 0;
+
+    for (conn = cl->conns; conn != NULL; conn = conn->next)
+        n += !conn->dead && bufferevent_getfd(conn->bev) >= 0;
+    return n;
+}

@@ -610,6 +610,62 @@ test_retry(void)
     tls_ctx_free(t);
 }
 
+/* A kept-alive connection the server closed while idle is not reused: the next request gets a
+ * fresh connection instead of a failure. */
+static void
+test_idle_close(struct tls_ctx *stls)
+{
+    struct tls_ctx *t = client_tls(at("eec.crt"), at("eec.key"), NULL, NULL, 0, NULL);
+    struct http_server_config hc = {.addr = "127.0.0.1", .tls = stls, .timeout_sec = 1};
+    struct http_client_config cc = {.tls = t};
+    struct http_client_req r = {.method = "POST",
+                                .fqdn = ECS,
+                                .addr = "127.0.0.1",
+                                .path = "/echo",
+                                .content_type = HTTP_MEDIA_JSON,
+                                .body = "{}",
+                                .body_len = 2};
+    struct timeval slice = {0, 50000};
+    struct http_client_result res;
+    char err[EDGE_ERR_LEN];
+    struct http_server *srv;
+    struct http_client *cl;
+    long conn[2] = {-1, -1};
+    int i, k;
+
+    if (t == NULL || (srv = http_server_new(base, &hc, err)) == NULL) {
+        CHECK(0, "idle-close server: %s", err);
+        tls_ctx_free(t);
+        return;
+    }
+    http_server_route(srv, "POST", "/echo", h_echo, NULL, err);
+    r.port = http_server_port(srv);
+    cl = http_client_new(base, &cc, err);
+    for (i = 0; i < 2; i++) {
+        json_t *j;
+
+        CHECK(http_client_fetch(cl, &r, &res, err) == 0 && res.status == 200,
+              "request %d around an idle close: expected 200, got %d (%s)", i + 1, res.status,
+              res.error);
+        j = body_json(&res);
+        conn[i] = (long)json_integer_value(json_object_get(j, "conn"));
+        json_decref(j);
+        http_client_result_free(&res);
+        /* Run the loop until the server's 1 s idle timeout has closed the connection. */
+        for (k = 0; i == 0 && k < 100 && http_client_open_conns(cl) > 0; k++) {
+            event_base_loopexit(base, &slice);
+            event_base_dispatch(base);
+        }
+        CHECK(i > 0 || http_client_open_conns(cl) == 0,
+              "the server's idle timeout did not close the connection within 5 s");
+    }
+    CHECK(conn[0] > 0 && conn[1] > 0 && conn[0] != conn[1],
+          "expected a new connection after the idle close, got %ld then %ld", conn[0], conn[1]);
+    http_client_free(cl);
+    http_server_free(srv);
+    tls_ctx_free(t);
+}
+
 static void
 test_keylog_env(void)
 {
@@ -754,6 +810,7 @@ main(int argc, char **argv)
     test_refusals();
     test_client_failures();
     test_retry();
+    test_idle_close(stls);
     test_keylog_env();
     test_evlog();
 done:
