@@ -2,6 +2,7 @@
  * 5.2, RFC 8705 2.1, TS 29.510 AccessTokenReq, TR 33.739 6.27, TS 33.501 13.4.1.1.3). */
 #include "token_endpoint.h"
 
+#include <openssl/crypto.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -314,6 +315,11 @@ token_endpoint_handle(const struct token_endpoint *ep, const struct token_endpoi
 void
 token_endpoint_result_clear(struct token_endpoint_result *res)
 {
+    /* The body holds a copy of the bearer token: wipe it before jansson frees it. */
+    const char *at = json_string_value(json_object_get(res->body, "access_token"));
+
+    if (at != NULL)
+        OPENSSL_cleanse((char *)at, strlen(at));
     json_decref(res->body);
     free(res->forward_form);
     token_issued_clear(&res->issued);

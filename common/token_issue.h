@@ -15,8 +15,7 @@
 
 #include <stdint.h>
 
-#define TOKEN_JTI_LEN 22         /* 128 random bits in base64url */
-#define TOKEN_LIFETIME_MAX 86400 /* seconds; bearer tokens cannot be revoked */
+#define TOKEN_JTI_LEN 22 /* 128 random bits in base64url */
 
 struct token_issued {
     char *token; /* compact JWS; wiped by token_issued_clear */

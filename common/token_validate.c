@@ -37,6 +37,7 @@ static const struct {
     [TOKEN_EXPIRED] = {"token.expired", 401, "invalid_token"},
     [TOKEN_NOT_YET_VALID] = {"token.not_yet_valid", 401, "invalid_token"},
     [TOKEN_IAT_IN_FUTURE] = {"token.iat_in_future", 401, "invalid_token"},
+    [TOKEN_LIFETIME_TOO_LONG] = {"token.lifetime_too_long", 401, "invalid_token"},
     [TOKEN_CLIENT_MISMATCH] = {"token.client_mismatch", 401, "invalid_token"},
     [TOKEN_SUB_MISMATCH] = {"token.sub_mismatch", 401, "invalid_token"},
     [TOKEN_SCOPE_INSUFFICIENT] = {"token.scope_insufficient", 403, "insufficient_scope"},
@@ -464,7 +465,7 @@ static enum token_rule
 token_check_times(struct token_verdict *v, int64_t now, int64_t *exp_out)
 {
     int64_t exp = 0, nbf = 0, iat = 0;
-    int has_exp, has_nbf, has_iat;
+    int has_exp, has_nbf, has_iat; /* exp and iat are required: has_* only for nbf */
     char a[32], b[32];
     enum token_rule r;
 
@@ -483,6 +484,11 @@ token_check_times(struct token_verdict *v, int64_t now, int64_t *exp_out)
     if (iat > now + TOKEN_SKEW)
         return token_refuse(v, TOKEN_IAT_IN_FUTURE, "token issued in the future, at %s (now %s)",
                             token_time(iat, a), token_time(now, b));
+    /* No ECS issues a longer token; the bound also keeps every replay
+     * cache entry finite. iat <= now + skew here, so the sum cannot overflow. */
+    if (exp > iat + TOKEN_LIFETIME_MAX)
+        return token_refuse(v, TOKEN_LIFETIME_TOO_LONG, "token lives from %s to %s, more than %d s",
+                            token_time(iat, a), token_time(exp, b), TOKEN_LIFETIME_MAX);
     *exp_out = exp;
     return TOKEN_OK;
 }

@@ -24,6 +24,7 @@
 #define TOKEN_SKEW 30      /* seconds of clock skew allowed on exp, nbf and iat */
 #define TOKEN_SCOPE_MAX 1024
 #define TOKEN_JTI_MAX 128
+#define TOKEN_LIFETIME_MAX 86400 /* seconds from iat to exp: bearer tokens cannot be revoked */
 
 /* Which token a call expects: who the client is decides what client_id is
  * compared with. */
@@ -52,6 +53,7 @@ enum token_rule {
     TOKEN_EXPIRED,            /* exp passed (beyond the skew) */
     TOKEN_NOT_YET_VALID,      /* nbf in the future (beyond the skew) */
     TOKEN_IAT_IN_FUTURE,      /* iat in the future (beyond the skew) */
+    TOKEN_LIFETIME_TOO_LONG,  /* exp more than TOKEN_LIFETIME_MAX after iat */
     TOKEN_CLIENT_MISMATCH,    /* client_id is not the authenticated TLS peer */
     TOKEN_SUB_MISMATCH,       /* sub is not the GPSI sent / the peer's identity */
     TOKEN_SCOPE_INSUFFICIENT, /* scope does not cover the request (403) */
