@@ -54,6 +54,24 @@ struct ecs {
 #define ECS_TARGET_NOT_FOUND "TARGET_EES_NOT_FOUND"       /* 404: no T-EES candidate */
 #define ECS_PEER_UNREACHABLE "TARGET_NF_NOT_REACHABLE"    /* 504: TS 29.500 Table 5.2.7.2-1 */
 
+/* ecs_via.c: the list of ECSes a request or answer passed (Via header). */
+struct ecs_via {
+    size_t n;
+    char names[ECS_VIA_MAX][EDGE_FQDN_MAX];
+};
+/* Parse a Via value ("ecs1.edge.test, ecs2.edge.test"; a "1.1 " protocol prefix is skipped, as
+ * RFC 9110 7.6.3 writes it). NULL value: an empty list. -1 with err when malformed. */
+int ecs_via_parse(const char *value, struct ecs_via *via, char *err);
+int ecs_via_has(const struct ecs_via *via, const char *fqdn);
+/* Append fqdn; -1 when full. */
+int ecs_via_add(struct ecs_via *via, const char *fqdn);
+/* "a, b, c" into buf. */
+void ecs_via_format(const struct ecs_via *via, char *buf, size_t len);
+#define ECS_VIA_HEADER "Via"
+#define ECS_HOPS_HEADER "3gpp-Sbi-Max-Forward-Hops" /* TS 29.500 5.2.3.2 */
+/* The hops-left header: its value, or -1 when absent; -2 when malformed. */
+int ecs_hops_parse(const char *value);
+
 /* ecs_config.c */
 extern const struct js_field ecs_config_fields[];
 void ecs_config_defaults(struct ecs_config *c);
@@ -87,25 +105,18 @@ int ecs_targetdisc_setup(struct ecs *e, char *err);
 /* ecs_ecsdisc.c: the ECS-to-ECS lookup (edgesim extension after Rel-18 Eecs_ECSDiscovery). */
 int ecs_ecsdisc_setup(struct ecs *e, char *err);
 
+/* The answer of a lookup at the peer ECSes. found: [{"eesProf", "ecsId" (the ECS holding it),
+ * "peer" (the peer that answered: where to forward), "hops" (ECS hops from here)}]; errors:
+ * [{"peer", "status", "cause", "error"}] for peers that refused or did not answer. Both borrowed
+ * for the call. Called exactly once, from the event loop; when e->stopping, only free state. */
+typedef void (*ecs_lookup_fn)(struct ecs *e, json_t *found, json_t *errors, void *arg);
+/* Ask every peer ECS not in via (and not this one) for ees_id and/or eas_id; hops_left: how many
+ * further ECS hops each peer may ask in turn. */
+int ecs_lookup_start(struct ecs *e, const char *ees_id, const char *eas_id,
+                     const struct ecs_via *via, unsigned hops_left, ecs_lookup_fn cb, void *arg,
+                     char *err);
+
 /* ecs_token.c: POST /oauth2/token with forwarding (TR 33.739 6.27). */
 int ecs_token_setup(struct ecs *e, char *err);
-
-/* ecs_via.c: the list of ECSes a request or answer passed (Via header). */
-struct ecs_via {
-    size_t n;
-    char names[ECS_VIA_MAX][EDGE_FQDN_MAX];
-};
-/* Parse a Via value ("ecs1.edge.test, ecs2.edge.test"; a "1.1 " protocol prefix is skipped, as
- * RFC 9110 7.6.3 writes it). NULL value: an empty list. -1 with err when malformed. */
-int ecs_via_parse(const char *value, struct ecs_via *via, char *err);
-int ecs_via_has(const struct ecs_via *via, const char *fqdn);
-/* Append fqdn; -1 when full. */
-int ecs_via_add(struct ecs_via *via, const char *fqdn);
-/* "a, b, c" into buf. */
-void ecs_via_format(const struct ecs_via *via, char *buf, size_t len);
-#define ECS_VIA_HEADER "Via"
-#define ECS_HOPS_HEADER "3gpp-Sbi-Max-Forward-Hops" /* TS 29.500 5.2.3.2 */
-/* The hops-left header: its value, or -1 when absent; -2 when malformed. */
-int ecs_hops_parse(const char *value);
 
 #endif

@@ -9,7 +9,9 @@
 static int
 ecs_setup(struct ecs *e, char *err)
 {
-    if (ecs_config_check(e, err) < 0 || ecs_keys_setup(e, err) < 0 || ecs_eesreg_setup(e, err) < 0)
+    if (ecs_config_check(e, err) < 0 || ecs_keys_setup(e, err) < 0 ||
+        ecs_eesreg_setup(e, err) < 0 || ecs_ecsdisc_setup(e, err) < 0 ||
+        ecs_token_setup(e, err) < 0)
         return -1;
     return 0;
 }
