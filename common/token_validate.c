@@ -235,6 +235,10 @@ token_scope_covers(const char *granted, const char *required)
 {
     const char *p = required;
 
+    if (required == NULL)
+        return 1;
+    if (granted == NULL)
+        return required[0] == '\0';
     while (*p != '\0') {
         size_t l = strcspn(p, " ");
         if (l > 0 && !token_scope_has(granted, p, l))

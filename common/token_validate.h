@@ -110,7 +110,8 @@ int token_www_authenticate(const struct token_verdict *v, const char *required_s
 
 /* Scope strings (TS 29.510 AccessTokenReq: ^([a-zA-Z0-9_:-]+)( [a-zA-Z0-9_:-]+)*$). */
 int token_scope_ok(const char *scope);
-/* 1 when every name of required is among the names of granted. */
+/* 1 when every name of required is among the names of granted (NULL granted:
+ * nothing granted; NULL required: nothing required). */
 int token_scope_covers(const char *granted, const char *required);
 
 #endif

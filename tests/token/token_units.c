@@ -404,10 +404,28 @@ test_replay_cache(void)
     keyring_free(kr);
 }
 
+static void
+test_scopes(void)
+{
+    static const char *const good[] = {"a", "eees-eecreg", "a b", "x:y_z-1 q"};
+    static const char *const bad[] = {"", " a", "a ", "a  b", "a,b", "a\tb", "a/b", "\xc3\xa9"};
+
+    for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++)
+        CHECK(token_scope_ok(good[i]), "scope '%s' refused", good[i]);
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+        CHECK(!token_scope_ok(bad[i]), "scope '%s' accepted", bad[i]);
+    CHECK(token_scope_covers("a b c", "c a"), "subset in another order");
+    CHECK(!token_scope_covers("ab c", "a"), "a name's prefix is not the name");
+    CHECK(!token_scope_covers("a", "a b"), "superset");
+    CHECK(token_scope_covers("a", NULL) && token_scope_covers(NULL, ""), "nothing required");
+    CHECK(!token_scope_covers(NULL, "a"), "nothing granted");
+}
+
 int
 main(void)
 {
     test_b64url();
+    test_scopes();
     test_jwks();
     test_keyring();
     test_http_mapping();
