@@ -92,11 +92,11 @@ main_expect_str(json_t *ex, char *buf, size_t len)
 }
 
 static void
-main_wait_enter(const char *what)
+main_wait_enter(const char *who, const char *what)
 {
     char line[16];
 
-    printf("--step: %s\n        press Enter to go on ", what);
+    printf("%s: %s\n        press Enter to go on ", who, what);
     fflush(stdout);
     if (fgets(line, sizeof(line), stdin) == NULL)
         printf("\n");
@@ -146,7 +146,7 @@ main_steps(struct run *r, json_t *out_steps, char *fatal, size_t fatal_len)
                  json_object_get(step, "about") ? json_string_value(json_object_get(step, "about"))
                                                 : "");
         if (r->step_mode)
-            main_wait_enter(about);
+            main_wait_enter("--step", about);
         t0 = run_now_mono();
         if (step_exec(r, step, &result, err) == -1) {
             result = json_pack("{s:i, s:s}", "status", 0, "error", err);
@@ -305,7 +305,7 @@ main_run(int argc, char **argv)
         step_collect_events(&r); /* what came before ready belongs to start-up */
         failed = main_steps(&r, steps, fatal, sizeof(fatal));
         if (r.keep && !proc_interrupted)
-            main_wait_enter("the nodes keep running (edge-ctl their sockets; ip netns exec to "
+            main_wait_enter("--keep", "the nodes keep running (edge-ctl their sockets; ip netns exec to "
                             "look around); Enter ends the run");
     }
     if (proc_interrupted && fatal[0] == '\0')
