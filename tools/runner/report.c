@@ -113,14 +113,51 @@ rep_line_of(struct rep_line *l, size_t n, const char *id)
 }
 
 static int
-rep_has_token(json_t *ev)
+rep_is(json_t *ev, const char *key, const char *val)
 {
-    json_t *d = json_object_get(ev, "data");
+    const char *v = json_string_value(json_object_get(ev, key));
+    return v != NULL && val != NULL && strcmp(v, val) == 0;
+}
+
+/* Does message i carry a token? HTTP lines do not log headers, so this is
+ * read from the nodes' token decisions around it: the sender issued a token
+ * for the receiver since their last message (a response that hands one out),
+ * or the receiver judged a token from the sender before it answered (a
+ * request that presented one). Token requests answered 200 carry one too. */
+static int
+rep_has_token(json_t *events, size_t i, const char *from_kind, const char *to_kind)
+{
+    json_t *ev = json_array_get(events, i), *e;
+    const char *from = json_string_value(json_object_get(ev, "node"));
+    const char *to = json_string_value(json_object_get(ev, "peer"));
     const char *path = json_string_value(json_object_get(ev, "path"));
-    return json_object_get(d, "jti") != NULL || json_object_get(d, "token") != NULL ||
-           json_object_get(d, "bearer") != NULL || json_object_get(d, "tokens") != NULL ||
-           (path != NULL && strcmp(path, "/oauth2/token") == 0 &&
-            json_integer_value(json_object_get(ev, "status")) == 200);
+    json_t *d = json_object_get(ev, "data");
+
+    if (json_object_get(d, "jti") != NULL || json_object_get(d, "token") != NULL)
+        return 1;
+    if (path != NULL && strcmp(path, "/oauth2/token") == 0 &&
+        json_integer_value(json_object_get(ev, "status")) == 200)
+        return 1;
+    /* Issued by the ECS that answers ... */
+    for (size_t j = i; from_kind != NULL && strcmp(from_kind, "ecs") == 0 && j-- > 0;) {
+        e = json_array_get(events, j);
+        if (rep_is(e, "kind", "http") && rep_is(e, "node", from) && rep_is(e, "peer", to) &&
+            rep_is(e, "dir", "in"))
+            break;
+        if (rep_is(e, "kind", "token") && rep_is(e, "node", from) && rep_is(e, "peer", to))
+            return 1;
+    }
+    /* ... or judged by the EES that receives it. */
+    for (size_t j = i + 1;
+         to_kind != NULL && strcmp(to_kind, "ees") == 0 && j < json_array_size(events); j++) {
+        e = json_array_get(events, j);
+        if (rep_is(e, "kind", "http") && rep_is(e, "node", to) && rep_is(e, "peer", from) &&
+            rep_is(e, "dir", "out"))
+            break;
+        if (rep_is(e, "kind", "token") && rep_is(e, "node", to) && rep_is(e, "peer", from))
+            return 1;
+    }
+    return 0;
 }
 
 /* Which events become rows: messages as their sender logged them, and local decisions. */
@@ -233,7 +270,8 @@ rep_diagram(FILE *f, json_t *summary, json_t *events)
         path = json_string_value(json_object_get(ev, "path"));
         summ = json_string_value(json_object_get(ev, "summary"));
         bad = st >= 400 || cause != NULL;
-        tok = rep_has_token(ev);
+        tok = rep_has_token(events, i, from >= 0 ? lines[from].kind : NULL,
+                            to >= 0 ? lines[to].kind : NULL);
         fprintf(f, "<text x=\"4\" y=\"%d\" fill=\"#666\">+%.1f ms</text>", y + 14,
                 (t - t0) * 1000.0);
         if (rk == 1 && from >= 0 && to >= 0 && from != to) {
