@@ -52,7 +52,9 @@ struct ecs {
 #define ECS_EEC_NOT_AUTHORIZED "EEC_NOT_AUTHORIZED"       /* 403: local EEC policy says no */
 #define ECS_EES_NOT_REGISTERED "EES_NOT_REGISTERED"       /* 403: S-EES unknown here */
 #define ECS_TARGET_NOT_FOUND "TARGET_EES_NOT_FOUND"       /* 404: no T-EES candidate */
-#define ECS_PEER_UNREACHABLE "TARGET_NF_NOT_REACHABLE"    /* 504: TS 29.500 Table 5.2.7.2-1 */
+#define ECS_QUERY_PARAM_MISSING "MANDATORY_QUERY_PARAM_MISSING"     /* 400: TS 29.500 */
+#define ECS_QUERY_PARAM_INCORRECT "MANDATORY_QUERY_PARAM_INCORRECT" /* 400: TS 29.500 */
+#define ECS_PEER_UNREACHABLE "TARGET_NF_NOT_REACHABLE" /* 504: TS 29.500 Table 5.2.7.2-1 */
 
 /* ecs_via.c: the list of ECSes a request or answer passed (Via header). */
 struct ecs_via {

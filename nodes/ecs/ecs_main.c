@@ -11,7 +11,8 @@ ecs_setup(struct ecs *e, char *err)
 {
     if (ecs_config_check(e, err) < 0 || ecs_keys_setup(e, err) < 0 ||
         ecs_eesreg_setup(e, err) < 0 || ecs_ecsdisc_setup(e, err) < 0 ||
-        ecs_token_setup(e, err) < 0)
+        ecs_token_setup(e, err) < 0 || ecs_provisioning_setup(e, err) < 0 ||
+        ecs_targetdisc_setup(e, err) < 0)
         return -1;
     return 0;
 }

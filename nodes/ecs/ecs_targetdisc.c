@@ -1,0 +1,219 @@
+/* ecs_targetdisc.c -- Eecs_TargetEESDiscovery at the ECS, GET /ees-profiles (TS 29.558, TS 23.558
+ * 8.8.3.3): an S-EES registered here asks for the T-EESes that offer an EAS, at this ECS and at
+ * its peer ECSes (found with the ECS-to-ECS lookup of ecs_ecsdisc.c). */
+#include "ecs.h"
+#include "edgeapp.h"
+#include "err.h"
+#include "problem.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#define TARGETDISC_PATH "/eecs-targeteesdiscovery/v1/ees-profiles"
+#define TARGETDISC_MAX 64 /* EESInfo entries in one answer (the EDGEAPP array cap) */
+
+/* TS 29.122 LocationArea5G, the type of the ue-location query parameter (JSON, TS 29.500
+ * 6.1.3: complex query values are JSON); only the cells are matched. */
+static const struct js_field nw_area_info[] = {
+    {.name = "ecgis", .type = JS_ARRAY, .max_len = 64, .items = JS_OBJECT},
+    {.name = "ncgis", .type = JS_ARRAY, .max_len = 64, .items = JS_OBJECT},
+    {.name = "gRanNodeIds", .type = JS_ARRAY, .max_len = 64},
+    {.name = "tais", .type = JS_ARRAY, .max_len = 64},
+    {0},
+};
+
+static const struct js_field location_area_5g[] = {
+    {.name = "geographicAreas", .type = JS_ARRAY, .max_len = 64},
+    {.name = "civicAddresses", .type = JS_ARRAY, .max_len = 64},
+    {.name = "nwAreaInfo", .type = JS_OBJECT, .sub = nw_area_info},
+    {0},
+};
+
+struct targetdisc_req {
+    struct ecs *e;
+    struct http_req *req;
+    char sees[EDGE_FQDN_MAX];
+    json_t *ue_loc; /* LocationArea5G, or NULL */
+    json_t *eess;   /* EESInfo entries so far */
+};
+
+/* Does svc_area cover one of the UE location's cells (or is there nothing to compare)? */
+static int
+targetdisc_covers(const json_t *svc_area, const json_t *ue_loc)
+{
+    const json_t *nw = json_object_get(ue_loc, "nwAreaInfo"), *cell;
+    int any = 0;
+    size_t i;
+
+    json_array_foreach(json_object_get(nw, "ncgis"), i, cell)
+    {
+        json_t *loc = json_pack("{s:O}", "ncgi", cell);
+        int ok = edgeapp_area_covers(svc_area, loc);
+        json_decref(loc);
+        if (ok)
+            return 1;
+        any = 1;
+    }
+    json_array_foreach(json_object_get(nw, "ecgis"), i, cell)
+    {
+        json_t *loc = json_pack("{s:O}", "ecgi", cell);
+        int ok = edgeapp_area_covers(svc_area, loc);
+        json_decref(loc);
+        if (ok)
+            return 1;
+        any = 1;
+    }
+    return !any;
+}
+
+/* Add prof as an EESInfo unless it is the S-EES, already listed, or out of the UE's area. */
+static void
+targetdisc_add(struct targetdisc_req *d, const json_t *prof)
+{
+    const char *id = json_string_value(json_object_get(prof, "eesId"));
+    json_t *info, *have;
+    size_t i;
+
+    if (id == NULL || strcasecmp(id, d->sees) == 0 ||
+        !targetdisc_covers(json_object_get(prof, "svcArea"), d->ue_loc) ||
+        json_array_size(d->eess) >= TARGETDISC_MAX)
+        return;
+    json_array_foreach(d->eess, i, have)
+    {
+        if (strcmp(json_string_value(json_object_get(have, "eesId")), id) == 0)
+            return;
+    }
+    info = json_pack("{s:s, s:O, s:O, s:O}", "eesId", id, "endPt", json_object_get(prof, "endPt"),
+                     "easIds", json_object_get(prof, "easIds"), "eecRegConf",
+                     json_object_get(prof, "eecRegConf"));
+    if (info != NULL && json_object_get(prof, "svcArea") != NULL)
+        json_object_set(info, "svcArea", json_object_get(prof, "svcArea"));
+    if (info != NULL)
+        json_array_append_new(d->eess, info);
+}
+
+static void
+targetdisc_free(struct targetdisc_req *d)
+{
+    json_decref(d->ue_loc);
+    json_decref(d->eess);
+    free(d);
+}
+
+static void
+targetdisc_answer(struct targetdisc_req *d, json_t *found, json_t *errors)
+{
+    json_t *ent, *data;
+    size_t i;
+
+    json_array_foreach(found, i, ent)
+    {
+        targetdisc_add(d, json_object_get(ent, "eesProf"));
+    }
+    data = json_pack("{s:s, s:O, s:O*}", "sEes", d->sees, "eess", d->eess, "peerErrors",
+                     json_array_size(errors) > 0 ? errors : NULL);
+    node_log(&d->e->node, "targetdisc", d->sees, NULL, data,
+             "target EES discovery for %s: %zu candidate(s)", d->sees, json_array_size(d->eess));
+    json_decref(data);
+    if (json_array_size(d->eess) == 0)
+        /* ECSServProvResp needs at least one EESInfo (minItems 1): nothing found is a 404. */
+        http_reply_problem(d->req, 404, ECS_TARGET_NOT_FOUND, "no T-EES offers %s for %s%s",
+                           http_req_query(d->req, "eas-id"), d->sees,
+                           json_array_size(errors) > 0 ? " (a peer ECS could not be asked)" : "");
+    else
+        http_reply_json(
+            d->req, 200,
+            json_pack("{s:[{s:{}, s:O}]}", "ednCnfgInfo", "ednConInfo", "eess", d->eess));
+}
+
+static void
+targetdisc_done(struct ecs *e, json_t *found, json_t *errors, void *arg)
+{
+    struct targetdisc_req *d = arg;
+
+    if (!e->stopping)
+        targetdisc_answer(d, found, errors);
+    targetdisc_free(d);
+}
+
+/* The query (TS 29.558: ees-id and eas-id required); on failure the reply is sent. */
+static int
+targetdisc_query(struct targetdisc_req *d, const char **ees_id, const char **eas_id)
+{
+    const char *loc = http_req_query(d->req, "ue-location");
+    char why[EDGE_ERR_LEN];
+
+    *ees_id = http_req_query(d->req, "ees-id");
+    *eas_id = http_req_query(d->req, "eas-id");
+    if (*ees_id == NULL || *eas_id == NULL) {
+        http_reply_problem(d->req, 400, ECS_QUERY_PARAM_MISSING, "%s is required",
+                           *ees_id == NULL ? "ees-id" : "eas-id");
+        return -1;
+    }
+    if (js_valid_id(*ees_id, why) < 0 || js_valid_id(*eas_id, why) < 0) {
+        http_reply_problem(d->req, 400, ECS_QUERY_PARAM_INCORRECT, "ees-id/eas-id: %s", why);
+        return -1;
+    }
+    if (loc != NULL &&
+        (js_loads(loc, strlen(loc), &d->ue_loc, why) < 0 ||
+         js_decode(d->ue_loc, "ue-location", location_area_5g, NULL, NULL, why) < 0)) {
+        http_reply_problem(d->req, 400, PROBLEM_INVALID_QUERY_PARAM,
+                           "ue-location must be a LocationArea5G in JSON: %s", why);
+        return -1;
+    }
+    return 0;
+}
+
+/* GET /eecs-targeteesdiscovery/v1/ees-profiles */
+static void
+targetdisc_get(struct http_req *req, void *arg)
+{
+    struct ecs *e = arg;
+    const struct edge_peer *p = http_req_peer(req);
+    struct targetdisc_req *d = calloc(1, sizeof(*d));
+    struct ecs_reg *self = ecs_eesreg_of_peer(e, p);
+    const char *ees_id, *eas_id;
+    struct ecs_via via = {0};
+    char err[EDGE_ERR_LEN];
+
+    if (d == NULL || (d->eess = json_array()) == NULL) {
+        http_reply_problem(req, 500, PROBLEM_SYSTEM_FAILURE, "out of memory");
+        goto done;
+    }
+    d->e = e;
+    d->req = req;
+    if (targetdisc_query(d, &ees_id, &eas_id) < 0)
+        goto done;
+    /* The S-EES is a client of this ECS: registered here, under its TLS identity. */
+    if (self == NULL || strcmp(json_string_value(json_object_get(self->prof, "eesId")), ees_id)) {
+        http_reply_problem(req, 403, ECS_EES_NOT_REGISTERED,
+                           "ees-id %s is not the EES registered here as %s", ees_id,
+                           p->fqdn[0] ? p->fqdn : "the TLS client");
+        goto done;
+    }
+    snprintf(d->sees, sizeof(d->sees), "%s", ees_id);
+    for (struct ecs_reg *r = ecs_registry_first(e->reg); r != NULL; r = r->next)
+        if (ecs_reg_offers(r, eas_id))
+            targetdisc_add(d, r->prof);
+    /* A T-EES at a peer is only useful if a token for it can be forwarded there. */
+    if (json_array_size(e->cfg.peers) > 0 && e->cfg.max_hops > 0) {
+        http_req_hold(req);
+        if (ecs_lookup_start(e, NULL, eas_id, &via, (unsigned)e->cfg.max_hops - 1, targetdisc_done,
+                             d, err) == 0)
+            return;
+        http_reply_problem(req, 500, PROBLEM_SYSTEM_FAILURE, "cannot ask the peer ECSes: %s", err);
+        goto done;
+    }
+    targetdisc_answer(d, NULL, NULL);
+done:
+    if (d != NULL)
+        targetdisc_free(d);
+}
+
+int
+ecs_targetdisc_setup(struct ecs *e, char *err)
+{
+    return http_server_route(e->node.http, "GET", TARGETDISC_PATH, targetdisc_get, e, err);
+}
