@@ -136,8 +136,8 @@ conf_subscribers(struct run *r)
             gpsi = conf_bound_gpsi(n);
         else
             gpsi = scn_conf_str(n->sn, "gpsi", NULL);
-        json_t *e = json_pack("{s:s, s:s, s:s}", "akid", n->akid, "kakma", n->kakma, "eecId",
-                              n->sn->id);
+        json_t *e =
+            json_pack("{s:s, s:s, s:s}", "akid", n->akid, "kakma", n->kakma, "eecId", n->sn->id);
         if (gpsi != NULL)
             json_object_set_new(e, "gpsi", json_string(gpsi));
         json_array_append_new(subs, e);
@@ -232,9 +232,9 @@ conf_ecs(struct run *r, struct run_node *n, json_t *c)
                         json_integer(scn_conf_int(n->sn, "maxForwardHops", 2)));
     if (json_object_get(n->sn->conf, "registrationLifetime") != NULL) {
         long long max = scn_conf_int(n->sn, "registrationLifetime", 3600);
-        json_object_set_new(c, "registration",
-                            json_pack("{s:I, s:I}", "defaultExpiry", max < 3600 ? max : 3600,
-                                      "maxExpiry", max));
+        json_object_set_new(
+            c, "registration",
+            json_pack("{s:I, s:I}", "defaultExpiry", max < 3600 ? max : 3600, "maxExpiry", max));
     }
     /* TS 33.558 6.2: the ECS is configured with each EES's authorization method. */
     for (size_t i = 0; i < r->nnodes; i++) {
@@ -243,10 +243,16 @@ conf_ecs(struct run *r, struct run_node *n, json_t *c)
             json_object_set_new(auth, e->sn->id, json_string(conf_ees_auth(r, n, e)));
     }
     json_object_set_new(c, "eesAuth", auth);
+    if ((pol = json_object_get(n->sn->conf, "eesScopes")) != NULL) {
+        json_t *scopes = json_object(), *v;
+        const char *k;
+        json_object_foreach(pol, k, v) json_object_set(scopes, run_node(r, k)->sn->id, v);
+        json_object_set_new(c, "eesScopes", scopes);
+    }
     if ((pol = json_object_get(n->sn->conf, "policy")) != NULL)
-        json_object_set_new(c, "eecPolicy",
-                            json_pack("{s:o}", "allow",
-                                      conf_names(r, json_object_get(pol, "allowEecs"))));
+        json_object_set_new(
+            c, "eecPolicy",
+            json_pack("{s:o}", "allow", conf_names(r, json_object_get(pol, "allowEecs"))));
     if ((pol = json_object_get(n->sn->conf, "edge9Policy")) != NULL)
         json_object_set_new(c, "edge9Policy", conf_edge9_policy(r, pol));
 }

@@ -305,7 +305,8 @@ main_run(int argc, char **argv)
         step_collect_events(&r); /* what came before ready belongs to start-up */
         failed = main_steps(&r, steps, fatal, sizeof(fatal));
         if (r.keep && !proc_interrupted)
-            main_wait_enter("--keep", "the nodes keep running (edge-ctl their sockets; ip netns exec to "
+            main_wait_enter("--keep",
+                            "the nodes keep running (edge-ctl their sockets; ip netns exec to "
                             "look around); Enter ends the run");
     }
     if (proc_interrupted && fatal[0] == '\0')

@@ -207,9 +207,11 @@ rep_diagram(FILE *f, json_t *summary, json_t *events)
     fprintf(f,
             "<div class=\"diagram\"><svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" "
             "height=\"%d\" font-family=\"monospace\" font-size=\"11\">\n"
-            "<defs><marker id=\"ah\" markerUnits=\"userSpaceOnUse\" markerWidth=\"8\" markerHeight=\"8\" refX=\"7\" refY=\"4\" "
+            "<defs><marker id=\"ah\" markerUnits=\"userSpaceOnUse\" markerWidth=\"8\" "
+            "markerHeight=\"8\" refX=\"7\" refY=\"4\" "
             "orient=\"auto\"><path d=\"M0,0 L8,4 L0,8 z\" fill=\"#333\"/></marker>"
-            "<marker id=\"ahr\" markerUnits=\"userSpaceOnUse\" markerWidth=\"8\" markerHeight=\"8\" refX=\"7\" refY=\"4\" "
+            "<marker id=\"ahr\" markerUnits=\"userSpaceOnUse\" markerWidth=\"8\" "
+            "markerHeight=\"8\" refX=\"7\" refY=\"4\" "
             "orient=\"auto\"><path d=\"M0,0 L8,4 L0,8 z\" fill=\"#b91c1c\"/></marker></defs>\n",
             width, height);
     for (size_t l = 0; l < nl; l++) {

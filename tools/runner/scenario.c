@@ -349,13 +349,10 @@ static const struct js_field ecs_fields[] = {
     {.name = "peers", .type = JS_ARRAY, .items = JS_STRING, .item_check = chk_ecs_ref},
     {.name = "eesAuth", .type = JS_OBJECT},
     {.name = "tokenLifetime", .type = JS_INT, .check = js_check_range, .min = 1, .max = 86400},
-    {.name = "edge9TokenLifetime",
-     .type = JS_INT,
-     .check = js_check_range,
-     .min = 1,
-     .max = 86400},
+    {.name = "edge9TokenLifetime", .type = JS_INT, .check = js_check_range, .min = 1, .max = 86400},
     {.name = "edge9Policy", .type = JS_OBJECT, .sub = edge9_policy_fields},
-    {.name = "maxForwardHops", .type = JS_INT, .check = js_check_range, .min = 0, .max = 16},
+    {.name = "maxForwardHops", .type = JS_INT, .check = js_check_range, .min = 0, .max = 8},
+    {.name = "eesScopes", .type = JS_OBJECT},
     {.name = "registrationLifetime",
      .type = JS_INT,
      .check = js_check_range,
@@ -1038,6 +1035,14 @@ scn_node_conf(struct scn *s, char *err)
         if (n->kind == SCN_ECS) {
             const char *e;
             json_t *m;
+            json_object_foreach(json_object_get(n->conf, "eesScopes"), e, m)
+            {
+                struct scn_node *t = scn_node(s, e);
+                if (t == NULL || t->kind != SCN_EES)
+                    return edge_err(err, "%s.eesScopes.%s: not an EES of the topology", path, e);
+                if (!json_is_string(m) || json_string_length(m) == 0)
+                    return edge_err(err, "%s.eesScopes.%s: expected a non-empty string", path, e);
+            }
             json_object_foreach(json_object_get(n->conf, "eesAuth"), e, m)
             {
                 struct scn_node *t = scn_node(s, e);

@@ -185,9 +185,9 @@ step_collect_events(struct run *r)
             while ((ev = ctl_client_wait_event(n->cc, step_event_names[k], 1, err)) != NULL) {
                 if (k == 0)
                     step_token_event(r, n, ev);
-                json_array_append_new(r->seen, json_pack("{s:s, s:i, s:o, s:b}", "node",
-                                                         n->sn->name, "step", r->step_index,
-                                                         "event", ev, "used", 0));
+                json_array_append_new(r->seen,
+                                      json_pack("{s:s, s:i, s:o, s:b}", "node", n->sn->name, "step",
+                                                r->step_index, "event", ev, "used", 0));
             }
         }
     }
