@@ -62,6 +62,17 @@ exp_got(json_t *result, char *buf, size_t len)
 
     if (st == 0 && error != NULL)
         snprintf(buf, len, "no HTTP answer: %s", error);
+    else if (st == 0 && json_is_array(json_object_get(result, "registrations"))) {
+        json_t *l = json_object_get(result, "registrations"), *e;
+        size_t i, o = (size_t)snprintf(buf, len, "%zu registered", json_array_size(l));
+        json_array_foreach(l, i, e)
+        {
+            if (o < len)
+                o += (size_t)snprintf(buf + o, len - o, "%s%s", i ? ", " : ": ",
+                                      json_string_value(json_object_get(e, "eesId")));
+        }
+    } else if (st == 0 && json_is_array(json_object_get(result, "contexts")))
+        snprintf(buf, len, "%zu contexts", json_array_size(json_object_get(result, "contexts")));
     else if (st == 0)
         snprintf(buf, len, "done");
     else if (cause != NULL)
