@@ -107,9 +107,10 @@ struct eec_call *eec_call_new(struct eec *e, struct ctl_req *req, const char *ee
 void eec_call_send(struct eec_call *c, const char *method, const char *fqdn, const char *path,
                    const json_t *body);
 /* Decode the answer's JSON body strictly against table into *out (new reference); on failure
- * set result "error" to the reason and return -1. */
-int eec_call_body(const struct http_client_resp *r, const struct js_field *table, json_t *result,
-                  json_t **out);
+ * set result "error" to the reason and return -1. ext: an edgesim extension member (an object)
+ * the table does not name, or NULL: it is moved from the body into result. */
+int eec_call_body(const struct http_client_resp *r, const struct js_field *table, const char *ext,
+                  json_t *result, json_t **out);
 /* Report a token on the event log and to the runner ({"event":"token",...}). */
 void eec_token_event(struct eec *e, const char *jwt, const char *issuer, const char *aud,
                      const char *verdict);

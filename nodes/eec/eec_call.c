@@ -91,23 +91,37 @@ failed:
 }
 
 int
-eec_call_body(const struct http_client_resp *r, const struct js_field *table, json_t *result,
-              json_t **out)
+eec_call_body(const struct http_client_resp *r, const struct js_field *table, const char *ext,
+              json_t *result, json_t **out)
 {
     char err[EDGE_ERR_LEN], msg[EDGE_ERR_LEN + 64];
+    json_t *x;
 
     *out = NULL;
-    if (js_loads(r->body, r->body_len, out, err) < 0 || !json_is_object(*out) ||
-        js_decode(*out, "", table, NULL, NULL, err) < 0) {
-        if (*out != NULL && !json_is_object(*out))
-            snprintf(err, sizeof(err), "not a JSON object");
-        snprintf(msg, sizeof(msg), "%d answer with a malformed body: %s", r->status, err);
-        json_object_set_new(result, "error", json_string(msg));
-        json_decref(*out);
-        *out = NULL;
-        return -1;
+    if (js_loads(r->body, r->body_len, out, err) < 0)
+        goto bad;
+    if (!json_is_object(*out)) {
+        snprintf(err, sizeof(err), "not a JSON object");
+        goto bad;
     }
+    /* An edgesim extension member the 3GPP table does not name: checked, reported, removed. */
+    if (ext != NULL && (x = json_object_get(*out, ext)) != NULL) {
+        if (!json_is_object(x)) {
+            snprintf(err, sizeof(err), "%s: expected object, got %s", ext, js_type_name(x));
+            goto bad;
+        }
+        json_object_set(result, ext, x);
+        json_object_del(*out, ext);
+    }
+    if (js_decode(*out, "", table, NULL, NULL, err) < 0)
+        goto bad;
     return 0;
+bad:
+    snprintf(msg, sizeof(msg), "%d answer with a malformed body: %s", r->status, err);
+    json_object_set_new(result, "error", json_string(msg));
+    json_decref(*out);
+    *out = NULL;
+    return -1;
 }
 
 void

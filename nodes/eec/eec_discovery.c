@@ -96,7 +96,8 @@ eec_discover_done(struct eec_call *c, const struct http_client_resp *r, json_t *
     size_t i;
 
     json_object_set_new(result, "easIds", ids);
-    if (r->status != 200 || x == NULL || eec_call_body(r, eec_discovery_resp, result, &resp) < 0)
+    if (r->status != 200 || x == NULL ||
+        eec_call_body(r, eec_discovery_resp, NULL, result, &resp) < 0)
         return;
     profiles = json_array();
     json_array_foreach(json_object_get(resp, "discoveredEas"), i, d)

@@ -84,7 +84,7 @@ eec_provision_done(struct eec_call *c, const struct http_client_resp *r, json_t 
         node_log(&e->n, "provisioning", e->cf.ecs, NULL, NULL, "provisioned: no EES matches (204)");
         return;
     }
-    if (r->status != 200 || eec_call_body(r, edgeapp_servprov_resp, result, &resp) < 0)
+    if (r->status != 200 || eec_call_body(r, edgeapp_servprov_resp, NULL, result, &resp) < 0)
         return;
     eec_provision_forget(e);
     json_array_foreach(json_object_get(resp, "ednCnfgInfo"), i, cfg)

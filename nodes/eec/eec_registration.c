@@ -97,14 +97,15 @@ eec_reg_body(struct eec *e, const struct eec_reg_args *a)
                      "srcEesId", a->src_ees);
 }
 
-/* An EECRegistration answer body (201, or 200 to a PUT); none is also fine. */
+/* An EECRegistration answer body (201, or 200 to a PUT); none is also fine. The EES says how a
+ * context pull went in "cntxPull" (edge-ees's extension), passed on to the runner. */
 static int
 eec_reg_answer(const struct http_client_resp *r, json_t *result, json_t **body)
 {
     *body = NULL;
     if (r->body_len == 0)
         return 0;
-    return eec_call_body(r, edgeapp_eec_registration, result, body);
+    return eec_call_body(r, edgeapp_eec_registration, "cntxPull", result, body);
 }
 
 static void

@@ -87,8 +87,8 @@ static const struct js_field eec_acr_complete[] = {
 
 static const struct js_field eec_acr_info_notification[] = {
     {.name = "subId", .type = JS_STRING, .flags = JS_REQUIRED, .max_len = EDGEAPP_ID_MAX},
-    {.name = "easId", .type = JS_STRING, .flags = JS_REQUIRED, .check = js_check_id},
-    {.name = "acId", .type = JS_STRING, .check = js_check_id},
+    {.name = "easId", .type = JS_STRING, .flags = JS_REQUIRED, .max_len = EDGEAPP_ID_MAX},
+    {.name = "acId", .type = JS_STRING, .max_len = EDGEAPP_ID_MAX},
     {.name = "eventId", .type = JS_STRING, .flags = JS_REQUIRED, .max_len = 64},
     {.name = "trgtInfo", .type = JS_OBJECT},
     {.name = "acrStatus", .type = JS_OBJECT, .sub = eec_acr_complete},
@@ -118,6 +118,30 @@ eec_relocate_t_eas(struct eec *e, const char *t_ees, const char **eas_id)
     return NULL;
 }
 
+/* acId and easId when the runner names neither: the AC profile (config) that lists the EAS, or
+ * the first one with an EAS (TS 23.558 8.8.3: the ACR is for one AC and its EAS). */
+static void
+eec_relocate_ids(const struct eec *e, const char **ac_id, const char **eas_id)
+{
+    json_t *ac, *eas;
+    size_t i, j;
+
+    json_array_foreach(e->cf.ac_profs, i, ac)
+    {
+        json_array_foreach(json_object_get(ac, "eass"), j, eas)
+        {
+            const char *id = json_string_value(json_object_get(eas, "easId"));
+            if (*eas_id != NULL && strcmp(id, *eas_id) != 0)
+                continue;
+            if (*ac_id == NULL)
+                *ac_id = json_string_value(json_object_get(ac, "acId"));
+            if (*eas_id == NULL)
+                *eas_id = id;
+            return;
+        }
+    }
+}
+
 static void
 eec_relocate_done(struct eec_call *c, const struct http_client_resp *r, json_t *result)
 {
@@ -126,7 +150,7 @@ eec_relocate_done(struct eec_call *c, const struct http_client_resp *r, json_t *
     char err[EDGE_ERR_LEN];
 
     json_object_set_new(result, "implReg", json_null());
-    if (r->status != 200 || eec_call_body(r, eec_acr_info_notification, result, &resp) < 0)
+    if (r->status != 200 || eec_call_body(r, eec_acr_info_notification, NULL, result, &resp) < 0)
         return;
     impl = json_object_get(json_object_get(resp, "eecCtxtReloc"), "implReg");
     if (impl != NULL) {
@@ -168,6 +192,7 @@ eec_relocate_cmd(struct ctl_req *req, json_t *args, void *arg)
                         a.eas_id != NULL ? a.eas_id : "(any)", a.t_ees);
         return;
     }
+    eec_relocate_ids(e, &a.ac_id, &a.eas_id);
     json_t *body =
         json_pack("{s:s, s:s*, s:s*, s:s*, s:O, s:b, s:{s:s, s:s, s:s}}", "requestorId", e->n.name,
                   "ueId", eec_args_ueid(e, a.ue_id), "acId", a.ac_id, "easId", a.eas_id,

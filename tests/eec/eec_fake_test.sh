@@ -191,6 +191,9 @@ check "registrations: explicit and implicit" \
 # ees1 was both S-EES and T-EES in the last call: its registration is now the implicit one.
 ctl eec register '{"ees": "ees1.edge.test"}'
 ctl eec relocate '{"ees": "ees1.edge.test", "tEes": "ees2.edge.test", "tEasEndpoint": {"fqdn": "eas2.edge.test"}}'
+records ees1.edge.test
+check "AcrInitReq: acId and easId from the configured AC profile" \
+    '[r[-1]["body"]["acId"], r[-1]["body"]["easId"]]' '["ac1", "eas1"]'
 ctl eec registrations
 check "registrations: S-EES and T-EES" \
     '[(x["eesId"], x["regId"], x["implicit"]) for x in r["result"]["registrations"]]' \
