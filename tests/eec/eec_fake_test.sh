@@ -236,4 +236,5 @@ evlog: token presented to ees1 :: any(e["data"]["aud"] == "ees1.edge.test" for e
 evlog: registration line :: any(e["kind"] == "registration" and e["data"] and e["data"].get("regId") == "reg-1" for e in r) :: True
 evlog: implicit registration line :: any(e["kind"] == "registration" and "implicitly" in e["summary"] for e in r) :: True
 EOF
+eec_stop eec
 eec_done

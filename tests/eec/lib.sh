@@ -6,6 +6,7 @@ set -uo pipefail
 
 EEC_FAILS=0
 EEC_PIDS=()
+declare -A EEC_PID
 EEC_TMP=
 
 eec_cleanup() {
@@ -45,6 +46,7 @@ eec_start() {
     "$cmd" --config "$conf" --ctl "$sock" >"$EEC_TMP/$name.log" 2>&1 &
     pid=$!
     EEC_PIDS+=("$pid")
+    EEC_PID[$name]=$pid
     for i in $(seq 1 500); do
         [ -S "$sock" ] && break
         kill -0 "$pid" 2>/dev/null || break
@@ -54,6 +56,22 @@ eec_start() {
         echo "FAIL: $name did not become ready:"
         cat "$EEC_TMP/$name.log"
         exit 1
+    fi
+}
+
+# eec_stop NAME: the "stop" command; the node must exit 0 with no sanitizer report in its output
+# (under ASan, a leak makes the exit status non-zero).
+eec_stop() {
+    local name=$1 rc
+    "$BIN/edge-ctl" "$EEC_TMP/$name.sock" stop >/dev/null 2>&1
+    wait "${EEC_PID[$name]}"
+    rc=$?
+    if [ $rc -eq 0 ] && ! grep -q "Sanitizer\|runtime error" "$EEC_TMP/$name.log"; then
+        echo "ok   $name stopped cleanly"
+    else
+        echo "FAIL $name: exit $rc after stop; its output:"
+        cat "$EEC_TMP/$name.log"
+        EEC_FAILS=$((EEC_FAILS + 1))
     fi
 }
 
