@@ -1,0 +1,241 @@
+/* ees.h -- edge-ees, the Edge Enabler Server (TS 23.558 8.4-8.9, TS 24.558, TS 29.558, TS 33.558
+ * 6.3, TR 33.739 6.27): the state its modules share and the functions they offer each other.
+ *
+ * One struct ees per process (it lives in main()); every module gets it as the argument of its
+ * HTTP routes and control commands. Per-request state is in each module's own struct. An
+ * asynchronous step (ees_oauth_get, ees_edge9_push, ...) calls its callback exactly once: from
+ * inside the call when it can decide at once (cached token, no address), else from the event
+ * loop; so a caller starts it as its last statement. Once e->closing is set (node shutting down)
+ * a callback only frees its own state: the held HTTP request and the control request are gone. */
+#ifndef EDGE_EES_H
+#define EDGE_EES_H
+
+#include <jansson.h>
+
+#include "edgeapp.h"
+#include "keyring.h"
+#include "node.h"
+#include "token_validate.h"
+
+/* Service names (TS 24.558 / TS 29.558 apiName), which are also the token scopes. */
+#define EES_SCOPE_EECREG "eees-eecregistration"
+#define EES_SCOPE_EASDISC "eees-easdiscovery"
+#define EES_SCOPE_ACR "eees-appctxtreloc"
+#define EES_SCOPE_EDGE9 "eees-eeccontextreloc"
+
+#define EES_EECREG_PATH "/eees-eecregistration/v1/registrations"
+#define EES_EASDISC_PATH "/eees-easdiscovery/v1/eas-profiles/request-discovery"
+#define EES_CNTX_PATH "/eees-eeccontextreloc/v1/eec-contexts"
+#define EES_ACR_PATH "/eees-appctxtreloc/v1/initiate"
+#define EES_ECSREG_PATH "/eecs-eesregistration/v1/registrations"
+#define EES_TARGETDISC_PATH "/eecs-targeteesdiscovery/v1/ees-profiles"
+#define EES_TOKEN_PATH "/oauth2/token"
+#define EES_JWKS_PATH "/oauth2/jwks"
+
+#define EES_CTX_MAX 4096 /* EEC contexts (each with its registration) held at once */
+#define EES_VIA_MAX 10   /* ECSes a token answer may name in Via */
+#define EES_ID_LEN 48    /* regId / cntxId / subId as generated here */
+
+/* ProblemDetails causes of edge-ees's own (beside problem.h, gpsi_auth.h and token rule names). */
+#define EES_EEC_NOT_AUTHORIZED "EEC_NOT_AUTHORIZED" /* 403: local policy says no */
+#define EES_EEC_NOT_REGISTERED "EEC_NOT_REGISTERED" /* 403: discovery/ACR before registering */
+#define EES_NOT_OWNER "REGISTRATION_NOT_OWNED"      /* 403: another EEC's registration/context */
+#define EES_EES_ID_MISMATCH "EES_ID_MISMATCH"       /* 403: eesId/ees-id is not the TLS peer */
+#define EES_NOT_AN_EES "PEER_NOT_AN_EES"            /* 403: EDGE-9 caller without an FQDN */
+#define EES_REQUESTOR "REQUESTOR_NOT_SUPPORTED"     /* 403: an EAS requestor (no EDGE-3 here) */
+#define EES_CTX_FULL "INSUFFICIENT_RESOURCES"       /* 503: EES_CTX_MAX contexts held */
+#define EES_EEC_ID_MISMATCH "EEC_ID_MISMATCH"       /* 403: token eec_id vs the context's EEC */
+#define EES_ACR_TARGET_NOT_FOUND "ACR_TARGET_NOT_FOUND"
+#define EES_ACR_TARGET_DISCOVERY_FAILED "ACR_TARGET_DISCOVERY_FAILED"
+#define EES_ACR_TOKEN_REFUSED "ACR_TOKEN_REFUSED"
+#define EES_ACR_PUSH_REFUSED "ACR_PUSH_REFUSED"
+#define EES_ACR_PEER_UNREACHABLE "ACR_PEER_UNREACHABLE"
+
+/* Control error codes (ctl_reply_error). */
+#define EES_CTL_BAD_ARGS "ees.bad_args"
+#define EES_CTL_NO_CONTEXT "ees.no_context"
+#define EES_CTL_INTERNAL "ees.internal"
+
+/* The node-specific config keys (nodes/README.md "edge-ees keys"), as decoded. Strings and JSON
+ * values are borrowed from the config, which lives as long as the node. */
+struct ees_config {
+    const char *ecs;           /* FQDN of its own ECS: EDGE-6, token endpoint, JWKS, issuer */
+    const char *authorization; /* "token" | "local" (TS 33.558 6.3) */
+    json_t *policy;            /* local policy {allowEecs, allowGpsis}, or NULL */
+    json_t *eas_ids;           /* EESProfile.easIds, or NULL (then from "eas") */
+    json_t *svc_area;          /* EESProfile.svcArea, or NULL */
+    int eec_reg_conf;          /* EESProfile.eecRegConf */
+    long long reg_expiry;      /* proposed EDGE-6 lifetime, seconds; 0: none proposed */
+    int refresh;               /* keep the EDGE-6 registration alive */
+    long long keep_alive;      /* seconds between EDGE-6 refreshes at most */
+    json_t *trust;             /* {issuer, dir}: edge-pki public keys loaded at start */
+    const char *token_replay;  /* "reusable" | "single-use" */
+    json_t *eas;               /* EASProfile array served by EAS discovery, or NULL */
+    long long eec_reg_expiry;  /* EDGE-1 registration lifetime granted at most, seconds */
+    long long jwks_interval;   /* seconds between kid-triggered JWKS reloads at least */
+    long long retry_max_ms;    /* cap of the EDGE-6 retry backoff */
+};
+
+struct ees_store;
+struct ees_oauth;
+struct ees_ecsreg;
+struct ees_keys;
+
+struct ees {
+    struct node n;
+    struct ees_config cfg;
+    json_t *eas;                 /* the EASProfiles served (config "eas", or built from easIds) */
+    struct ees_keys *keys;       /* own ECS's verification keys (ees_keys.c) */
+    struct token_replay *replay; /* single-use policy, or NULL */
+    struct ees_store *store;     /* EEC contexts and registrations (ees_store.c) */
+    struct ees_oauth *oauth;     /* token cache (ees_oauth.c) */
+    struct ees_ecsreg *ecsreg;   /* EDGE-6 registration (ees_ecsreg.c) */
+    int stopping;                /* stop requested: no new EDGE-6 work */
+    int closing;                 /* node_free running: callbacks only free their own state */
+};
+
+/* What an exchange with another node came to, for a callback (every pointer borrowed). */
+struct ees_up {
+    const char *step;  /* "token", "push", "pull", "target_discovery", "jwks", ... */
+    const char *peer;  /* the node called */
+    int status;        /* HTTP status; 0: no answer (then error says why) */
+    const char *cause; /* ProblemDetails cause, OAuth error, or the client's failure word */
+    const char *error; /* a sentence when status is 0 or the step failed locally */
+    json_t *result;    /* the control result (node_result shape) */
+};
+
+/* ees_config.c */
+extern const struct js_field ees_config_fields[];
+void ees_config_defaults(struct ees_config *c);
+/* Checks that need the whole config; builds e->eas. */
+int ees_config_check(struct ees *e, char *err);
+/* TS 33.558 6.3: local authorization of an EEC (policy allowEecs / allowGpsis). */
+int ees_policy_allows(const struct ees *e, const char *eec_id, const char *gpsi);
+int ees_uses_token(const struct ees *e);
+
+/* ees_util.c */
+/* A new random identifier "<prefix>-<16 hex>". */
+void ees_new_id(const char *prefix, char *out, size_t len);
+/* The request's JSON body checked against table: new reference, or NULL with the answer sent. */
+json_t *ees_req_body(struct http_req *req, const struct js_field *table);
+/* A control result for a failure without an HTTP answer. */
+json_t *ees_result_error(const char *cause, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+/* Fill up from an HTTP answer (up->result becomes a new reference the caller drops). */
+void ees_up_from_resp(struct ees_up *up, const char *step, const char *peer,
+                      const struct http_client_resp *r);
+/* RFC 3339 string of t, into buf (JS_TIME_LEN). */
+const char *ees_time(long long t, char *buf);
+/* Seconds since the epoch of an RFC 3339 string; -1 when malformed. */
+long long ees_time_parse(const char *s);
+/* Append name=value (percent-encoded; nothing when value is NULL or "") to a query or
+ * x-www-form-urlencoded string in buf. */
+void ees_query_add(char *buf, size_t len, const char *name, const char *value);
+/* The Authorization header's bearer token (RFC 6750 2.1), NULL when absent or not "Bearer". */
+const char *ees_bearer_of(struct http_req *req);
+
+/* ees_keys.c: the verification keys of its own ECS (JWKS), reloaded on an unknown kid. */
+int ees_keys_new(struct ees *e, char *err);
+void ees_keys_free(struct ees *e);
+const struct keyring *ees_keys_ring(const struct ees *e);
+/* Fetch the JWKS now; cb(e, ok, arg) once. */
+typedef void (*ees_keys_cb)(struct ees *e, int ok, void *arg);
+void ees_keys_fetch(struct ees *e, ees_keys_cb cb, void *arg);
+/* A reload because a token named an unknown kid: 0 when started (cb follows), -1 when the rate
+ * limit refuses it (no callback). */
+int ees_keys_reload(struct ees *e, const char *kid, ees_keys_cb cb, void *arg);
+
+/* ees_bearer.c: the resource server's token check (token_validate) and its report. */
+struct ees_bearer_want {
+    enum token_profile profile; /* EEC (EDGE-1) or EES (EDGE-9) */
+    const char *scope;          /* the service called */
+    const char *gpsi;           /* ueId sent with the request, or NULL */
+};
+/* ok: 1 with the token's claims (borrowed for the call); 0 when refused (the 401/403 answer is
+ * sent, req must not be used). */
+typedef void (*ees_bearer_cb)(struct ees *e, struct http_req *req, int ok, const json_t *claims,
+                              void *arg);
+void ees_bearer_check(struct ees *e, struct http_req *req, const struct ees_bearer_want *w,
+                      ees_bearer_cb cb, void *arg);
+/* A token decision, in the event log (with the JWT) and as the control event "token". */
+void ees_token_report(struct ees *e, const char *peer, const char *verdict, const char *rule,
+                      const char *jwt, const json_t *claims, const char *summary);
+
+/* ees_access.c: an EEC on EDGE-1 -- GPSI/EEC ID authentication (TS 33.558 6.3, gpsi_auth.h) and
+ * authorization by token or local policy. cb(ok=0) means the refusal is sent. */
+void ees_access_eec(struct ees *e, struct http_req *req, const char *eec_id, const char *ue_id,
+                    const char *scope, ees_bearer_cb cb, void *arg);
+
+/* ees_store.c: EEC contexts, each with the EEC's registration here. */
+struct ees_ctx {
+    char cntx_id[EDGEAPP_ID_MAX];
+    char reg_id[EES_ID_LEN];
+    char eec_id[EDGE_ID_MAX];
+    char ue_id[EDGE_GPSI_MAX];
+    char src_ees[EDGE_FQDN_MAX]; /* the EES it came from ("" created here) */
+    const char *origin;          /* "registration", "pull", "push" */
+    json_t *cntx;                /* EECContext (TS 29.558) */
+    json_t *reg;                 /* EECRegistration as granted; NULL for an implicit one */
+    long long exp;               /* registration expiry (seconds since the epoch) */
+    struct ees_ctx *next;
+};
+int ees_store_new(struct ees *e, char *err);
+void ees_store_free(struct ees *e);
+/* A new context for eec_id, keeping cntx_id when given and free (else a new one), with a new
+ * registration ID; NULL when full. The caller fills cntx and reg. */
+struct ees_ctx *ees_store_add(struct ees *e, const char *eec_id, const char *cntx_id);
+struct ees_ctx *ees_store_by_reg(struct ees *e, const char *reg_id);
+struct ees_ctx *ees_store_by_cntx(struct ees *e, const char *cntx_id);
+int ees_store_has_eec(struct ees *e, const char *eec_id);
+void ees_store_remove(struct ees *e, struct ees_ctx *c, const char *why);
+/* An event-log line about c (kind "registry"). */
+void ees_store_log(struct ees *e, const struct ees_ctx *c, const char *cause, const char *what);
+/* The EEC's registration lifetime: min(requested expTime, now + eecRegistrationExpiry). */
+long long ees_store_grant(const struct ees *e, const char *requested);
+
+/* ees_ecsreg.c: EDGE-6 registration at its ECS (TS 23.558 8.4.4), kept alive; "registration". */
+int ees_ecsreg_setup(struct ees *e, char *err);
+void ees_ecsreg_start(struct ees *e);
+/* Deregister (stop): 1 when a DELETE is under way (the loop should run until it answers). */
+int ees_ecsreg_stop(struct ees *e);
+void ees_ecsreg_free(struct ees *e);
+
+/* ees_oauth.c: the OAuth 2.0 client (TR 33.739 6.27), token cache; "request_token". */
+struct ees_token {
+    const char *jwt;  /* the access token, or NULL when none */
+    int cached;       /* from the cache, no request sent */
+    json_t *via;      /* ECSes the request passed (array of FQDN), borrowed */
+    struct ees_up up; /* the token request's exchange (status 0 and no result when cached) */
+};
+typedef void (*ees_token_cb)(struct ees *e, const struct ees_token *t, void *arg);
+int ees_oauth_setup(struct ees *e, char *err);
+void ees_oauth_free(struct ees *e);
+/* A token for target with scope (eec_id may be NULL); fresh: skip the cache. */
+void ees_oauth_get(struct ees *e, const char *target, const char *scope, const char *eec_id,
+                   int fresh, ees_token_cb cb, void *arg);
+
+/* ees_targetdisc.c: Eecs_TargetEESDiscovery at its ECS; "discover_target". */
+typedef void (*ees_targetdisc_cb)(struct ees *e, const struct ees_up *up, json_t *eess, void *arg);
+int ees_targetdisc_setup(struct ees *e, char *err);
+/* eess: array of EESInfo other than this EES (borrowed), empty when none. */
+void ees_targetdisc(struct ees *e, const char *eas_id, const char *ue_id, ees_targetdisc_cb cb,
+                    void *arg);
+
+/* ees_edge9.c: this EES as EDGE-9 client (push, pull); "push", "pull". */
+typedef void (*ees_edge9_cb)(struct ees *e, const struct ees_up *up, const char *token, void *arg);
+int ees_edge9_setup(struct ees *e, char *err);
+/* token: "fetch" (cached or requested from its ECS), "none", or a literal JWT. eec_id goes into
+ * the token request. On a token failure up->step is "token". */
+void ees_edge9_push(struct ees *e, const char *target, const json_t *push, const char *token,
+                    const char *eec_id, ees_edge9_cb cb, void *arg);
+void ees_edge9_pull(struct ees *e, const char *source, const char *cntx_id, const char *token,
+                    const char *eec_id, ees_edge9_cb cb, void *arg);
+
+/* The HTTP APIs: ees_eecreg.c (EDGE-1 registration), ees_easdisc.c (EAS discovery),
+ * ees_cntxreloc.c (EDGE-9 server), ees_acr.c (ACR initiate), ees_contexts "contexts". */
+int ees_eecreg_setup(struct ees *e, char *err);
+int ees_easdisc_setup(struct ees *e, char *err);
+int ees_cntxreloc_setup(struct ees *e, char *err);
+int ees_acr_setup(struct ees *e, char *err);
+
+#endif

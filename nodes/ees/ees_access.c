@@ -1,0 +1,48 @@
+/* ees_access.c -- who may use this EES on EDGE-1 (TS 33.558 6.3): the EEC is authenticated by
+ * the TLS handshake, its eecId and GPSI must be the ones the credential binds (gpsi_auth.h), and
+ * it is authorized either with the access token its ECS issued for this EES (token-based) or by
+ * the EES's local authorization policy, as this EES is configured. */
+#include "ees.h"
+#include "gpsi_auth.h"
+#include "problem.h"
+
+void
+ees_access_eec(struct ees *e, struct http_req *req, const char *eec_id, const char *ue_id,
+               const char *scope, ees_bearer_cb cb, void *arg)
+{
+    const struct edge_peer *peer = http_req_peer(req);
+    /* The operator knows the GPSIs of its subscriber table (as the ECS judges them). */
+    enum gpsi_verdict gv = gpsi_authenticate(peer, eec_id, ue_id, e->n.subs);
+    struct ees_bearer_want w = {.profile = TOKEN_PROFILE_EEC, .scope = scope, .gpsi = ue_id};
+    json_t *data;
+
+    if (gv != GPSI_OK) {
+        data = json_pack("{s:s?, s:s?, s:s?}", "eecId", eec_id, "ueId", ue_id, "tlsEecId",
+                         peer->eec_id[0] != '\0' ? peer->eec_id : NULL);
+        node_log(&e->n, "access", tls_peer_name(peer), gpsi_verdict_cause(gv), data,
+                 "EEC refused: %s", gpsi_verdict_text(gv));
+        json_decref(data);
+        http_reply_problem(req, 403, gpsi_verdict_cause(gv), "%s", gpsi_verdict_text(gv));
+        cb(e, NULL, 0, NULL, arg);
+        return;
+    }
+    if (ees_uses_token(e)) {
+        ees_bearer_check(e, req, &w, cb, arg);
+        return;
+    }
+    data = json_pack("{s:s, s:s?, s:s}", "eecId", eec_id, "ueId", ue_id, "authorization", "local");
+    if (!ees_policy_allows(e, eec_id, ue_id)) {
+        node_log(&e->n, "access", eec_id, EES_EEC_NOT_AUTHORIZED, data,
+                 "EEC %s refused by the local authorization policy", eec_id);
+        json_decref(data);
+        http_reply_problem(req, 403, EES_EEC_NOT_AUTHORIZED,
+                           "EEC %s is not allowed by this EES's local authorization policy",
+                           eec_id);
+        cb(e, NULL, 0, NULL, arg);
+        return;
+    }
+    node_log(&e->n, "access", eec_id, NULL, data, "EEC %s authorized by local policy for %s",
+             eec_id, scope);
+    json_decref(data);
+    cb(e, req, 1, NULL, arg);
+}

@@ -1,0 +1,272 @@
+/* ees_acr.c -- ACR initiated by the EEC at this EES, the S-EES (TS 24.558
+ * Eees_AppContextRelocation POST /initiate, TS 23.558 8.8.2.2 / 8.9.1.1): find the T-EES
+ * (eecCtxtReloc.tEesId, else target EES discovery at its ECS), get an EDGE-9 token for it from its
+ * ECS (TR 33.739 6.27), push the EEC context there, and tell the EEC the outcome. 3GPP answers 204
+ * and sends an ACRInfoNotification to the EEC's notification endpoint; the edgesim EEC has none,
+ * so the notification is the body of a 200 answer (an edgesim extension). A failure is a
+ * ProblemDetails whose cause names the failed step, with the upstream answer in "upstream". */
+#include "ees.h"
+#include "err.h"
+#include "problem.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+struct acr_op {
+    struct ees *e;
+    struct http_req *req;
+    json_t *body;
+    json_t *tees_info; /* EESInfo of the T-EES (from discovery, or built) */
+    char tees[EDGE_FQDN_MAX];
+    char cntx_id[EDGEAPP_ID_MAX];
+    char eec_id[EDGE_ID_MAX];
+};
+
+static void
+acr_free(struct acr_op *op)
+{
+    json_decref(op->body);
+    json_decref(op->tees_info);
+    free(op);
+}
+
+/* The answer to a failed step: 404 when there is no T-EES, 504 when a peer did not answer, 502
+ * when it refused; "upstream" carries what the peer said. */
+static void
+acr_fail(struct acr_op *op, const struct ees_up *up, const char *cause, int status,
+         const char *what)
+{
+    struct ees *e = op->e;
+    json_t *pd, *upstream;
+
+    pd = problem_new(status, cause, "ACR of context %s: %s (%s %s: %d %s)", op->cntx_id, what,
+                     up->step, up->peer != NULL ? up->peer : "", up->status,
+                     up->cause != NULL   ? up->cause
+                     : up->error != NULL ? up->error
+                                         : "");
+    upstream = json_pack("{s:s, s:s?, s:i, s:s?, s:s?}", "step", up->step, "peer", up->peer,
+                         "status", up->status, "cause", up->cause, "error", up->error);
+    if (pd != NULL && upstream != NULL)
+        json_object_set(pd, "upstream", upstream);
+    node_log(&e->n, "acr", op->eec_id, cause, upstream, "ACR of context %s failed: %s", op->cntx_id,
+             what);
+    json_decref(upstream);
+    if (pd == NULL)
+        http_reply_problem(op->req, 500, PROBLEM_SYSTEM_FAILURE, "out of memory");
+    else
+        http_reply_problem_json(op->req, pd);
+}
+
+/* ACRInfoNotification (TS 24.558 Eees_ACREvents) with eecCtxtReloc.implReg of the T-EES. */
+static void
+acr_complete(struct acr_op *op, const json_t *push_res)
+{
+    struct ees *e = op->e;
+    const char *eas_id = json_string_value(json_object_get(op->body, "easId"));
+    json_t *impl = json_object_get(push_res, "implReg"), *note, *data;
+    char sub_id[EES_ID_LEN];
+
+    ees_new_id("acr", sub_id, sizeof(sub_id));
+    note = json_pack("{s:s, s:s, s:{s:b, s:O}, s:{s:{s:{}, s:[O]}}}", "subId", sub_id, "eventId",
+                     "ACR_COMPLETE", "acrStatus", "acrRes", 1, "tEasEndpoint",
+                     json_object_get(op->body, "tEasEndpoint"), "trgtInfo", "trgetEESInfo",
+                     "ednConInfo", "eess", op->tees_info);
+    if (note == NULL) {
+        http_reply_problem(op->req, 500, PROBLEM_SYSTEM_FAILURE, "out of memory");
+        return;
+    }
+    json_object_set_new(note, "easId", json_string(eas_id != NULL ? eas_id : ""));
+    if (json_object_get(op->body, "acId") != NULL)
+        json_object_set(note, "acId", json_object_get(op->body, "acId"));
+    if (impl != NULL)
+        json_object_set_new(note, "eecCtxtReloc", json_pack("{s:O}", "implReg", impl));
+    data =
+        json_pack("{s:s, s:s, s:O?}", "tEes", op->tees, "eecCntxId", op->cntx_id, "implReg", impl);
+    node_log(&e->n, "acr", op->eec_id, NULL, data, "ACR of context %s to %s complete", op->cntx_id,
+             op->tees);
+    json_decref(data);
+    http_reply_json(op->req, 200, note);
+}
+
+static void
+acr_pushed(struct ees *e, const struct ees_up *up, const char *token, void *arg)
+{
+    struct acr_op *op = arg;
+    json_t *res = json_object_get(up->result, "body");
+    static const struct js_field impl_reg[] = {
+        {.name = "regId", .type = JS_STRING, .flags = JS_REQUIRED, .max_len = EDGEAPP_ID_MAX},
+        {.name = "expTime", .type = JS_STRING, .check = js_check_datetime},
+        {0},
+    };
+    static const struct js_field push_res[] = {
+        {.name = "implReg", .type = JS_OBJECT, .sub = impl_reg},
+        {.name = "selAcrScenariosList", .type = JS_ARRAY, .max_len = 16},
+        {0},
+    };
+    char err[EDGE_ERR_LEN];
+
+    (void)token;
+    if (e->closing)
+        goto done;
+    if (strcmp(up->step, "token") == 0) {
+        acr_fail(op, up, up->status == 0 ? EES_ACR_PEER_UNREACHABLE : EES_ACR_TOKEN_REFUSED,
+                 up->status == 0 ? 504 : 502, "no EDGE-9 token for the T-EES from the ECS");
+    } else if (up->status == 0) {
+        acr_fail(op, up, EES_ACR_PEER_UNREACHABLE, 504, "the T-EES did not answer the push");
+    } else if (up->status == 204) {
+        acr_complete(op, NULL);
+    } else if (up->status != 200) {
+        acr_fail(op, up, EES_ACR_PUSH_REFUSED, 502, "the T-EES refused the context push");
+    } else if (js_decode(res, NULL, push_res, NULL, NULL, err) < 0) {
+        struct ees_up bad = *up;
+        bad.cause = PROBLEM_INVALID_MSG_FORMAT;
+        bad.error = err;
+        acr_fail(op, &bad, EES_ACR_PUSH_REFUSED, 502, "the T-EES answered an unusable push result");
+    } else {
+        acr_complete(op, res);
+    }
+done:
+    acr_free(op);
+}
+
+static void
+acr_push(struct acr_op *op)
+{
+    struct ees *e = op->e;
+    struct ees_ctx *c = ees_store_by_cntx(e, op->cntx_id);
+    json_t *push;
+    struct ees_up up = {.step = "push", .peer = op->tees, .cause = PROBLEM_CONTEXT_NOT_FOUND};
+
+    if (c == NULL) { /* deregistered or expired while the T-EES was looked for */
+        acr_fail(op, &up, PROBLEM_CONTEXT_NOT_FOUND, 404, "the EEC context is gone");
+        acr_free(op);
+        return;
+    }
+    push = json_pack("{s:s, s:O, s:O}", "eesId", e->n.name, "eecCntx", c->cntx, "tgtEas",
+                     json_object_get(op->body, "tEasEndpoint"));
+    ees_edge9_push(e, op->tees, push, "fetch", op->eec_id, acr_pushed, op);
+    json_decref(push);
+}
+
+static void
+acr_target_found(struct ees *e, const struct ees_up *up, json_t *eess, void *arg)
+{
+    struct acr_op *op = arg;
+    const char *id;
+
+    if (e->closing) {
+        acr_free(op);
+        return;
+    }
+    if (up->status == 0 || (up->status != 200 && up->status != 204 && up->status != 404) ||
+        (up->status == 200 && up->error != NULL)) {
+        acr_fail(op, up, EES_ACR_TARGET_DISCOVERY_FAILED, up->status == 0 ? 504 : 502,
+                 "target EES discovery at the ECS failed");
+    } else if (json_array_size(eess) == 0 ||
+               (id = json_string_value(json_object_get(json_array_get(eess, 0), "eesId"))) ==
+                   NULL) {
+        acr_fail(op, up, EES_ACR_TARGET_NOT_FOUND, 404, "no T-EES serves the EAS");
+    } else {
+        snprintf(op->tees, sizeof(op->tees), "%s", id);
+        op->tees_info = json_incref(json_array_get(eess, 0));
+        acr_push(op);
+        return;
+    }
+    acr_free(op);
+}
+
+static void
+acr_authorized(struct ees *e, struct http_req *req, int ok, const json_t *claims, void *arg)
+{
+    struct acr_op *op = arg;
+    json_t *reloc = json_object_get(op->body, "eecCtxtReloc");
+    const char *tees = json_string_value(json_object_get(reloc, "tEesId"));
+    const char *eas_id = json_string_value(json_object_get(op->body, "easId"));
+    struct ees_ctx *c;
+
+    (void)claims;
+    if (!ok || e->closing)
+        goto fail;
+    op->req = req;
+    if ((c = ees_store_by_cntx(e, op->cntx_id)) == NULL) {
+        http_reply_problem(req, 404, PROBLEM_CONTEXT_NOT_FOUND, "no EEC context %s here",
+                           op->cntx_id);
+        goto fail;
+    }
+    if (strcmp(c->eec_id, op->eec_id) != 0) {
+        http_reply_problem(req, 403, EES_NOT_OWNER, "EEC context %s belongs to another EEC",
+                           op->cntx_id);
+        goto fail;
+    }
+    http_req_hold(req);
+    if (tees != NULL) {
+        char why[EDGE_ERR_LEN];
+        if (js_valid_fqdn(tees, why) < 0 || strcasecmp(tees, e->n.name) == 0) {
+            json_t *pd = problem_new(400, PROBLEM_MANDATORY_IE_INCORRECT,
+                                     "eecCtxtReloc.tEesId must name another EES by its FQDN");
+            problem_add_invalid_param(pd, "eecCtxtReloc.tEesId", "not another EES's FQDN");
+            http_reply_problem_json(req, pd);
+            goto fail;
+        }
+        snprintf(op->tees, sizeof(op->tees), "%s", tees);
+        op->tees_info =
+            json_pack("{s:s, s:{s:s}, s:b}", "eesId", tees, "endPt", "fqdn", tees, "eecRegConf", 1);
+        acr_push(op);
+        return;
+    }
+    if (eas_id == NULL) {
+        json_t *pd = problem_new(400, PROBLEM_MANDATORY_IE_MISSING,
+                                 "eecCtxtReloc.tEesId or easId is needed to find the T-EES");
+        problem_add_invalid_param(pd, "easId", "missing required field");
+        http_reply_problem_json(req, pd);
+        goto fail;
+    }
+    ees_targetdisc(e, eas_id, json_string_value(json_object_get(op->body, "ueId")),
+                   acr_target_found, op);
+    return;
+fail:
+    acr_free(op);
+}
+
+/* POST /initiate (AcrInitReq). */
+static void
+acr_initiate(struct http_req *req, void *arg)
+{
+    struct ees *e = arg;
+    json_t *body = ees_req_body(req, edgeapp_acr_init_req), *reloc;
+    const char *eec_id, *cntx_id;
+    struct acr_op *op;
+
+    if (body == NULL)
+        return;
+    reloc = json_object_get(body, "eecCtxtReloc");
+    eec_id = json_string_value(json_object_get(body, "requestorId"));
+    cntx_id = json_string_value(json_object_get(reloc, "eecCtxtId"));
+    if (reloc == NULL) {
+        json_t *pd = problem_new(400, PROBLEM_MANDATORY_IE_MISSING,
+                                 "eecCtxtReloc: missing (it names the EEC context to relocate)");
+        problem_add_invalid_param(pd, "eecCtxtReloc", "missing required field");
+        http_reply_problem_json(req, pd);
+        json_decref(body);
+        return;
+    }
+    if ((op = calloc(1, sizeof(*op))) == NULL) {
+        http_reply_problem(req, 500, PROBLEM_SYSTEM_FAILURE, "out of memory");
+        json_decref(body);
+        return;
+    }
+    op->e = e;
+    op->req = req;
+    op->body = body;
+    snprintf(op->eec_id, sizeof(op->eec_id), "%s", eec_id);
+    snprintf(op->cntx_id, sizeof(op->cntx_id), "%s", cntx_id);
+    ees_access_eec(e, req, eec_id, json_string_value(json_object_get(body, "ueId")), EES_SCOPE_ACR,
+                   acr_authorized, op);
+}
+
+int
+ees_acr_setup(struct ees *e, char *err)
+{
+    return http_server_route(e->n.http, "POST", EES_ACR_PATH, acr_initiate, e, err);
+}

@@ -1,0 +1,163 @@
+/* ees_cntxreloc.c -- EDGE-9 Eees_EECContextRelocation at this EES (TS 29.558, TS 23.558 8.9.1.1):
+ * an S-EES pushes an EEC context here (stored, the EEC implicitly registered, 200
+ * EECContextPushRes.implReg), a T-EES pulls one from here (200 EECContext). Both only with a
+ * bearer token issued by this EES's own ECS for this EES to the calling EES (TR 33.739 6.27:
+ * aud = this EES, client_id = sub = the TLS peer), and only for the EES the peer is. */
+#include "ees.h"
+#include "err.h"
+#include "problem.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+/* The calling EES: a peer whose credential names an FQDN, or a 403 reply and NULL. */
+static const char *
+cr_peer(struct http_req *req)
+{
+    const struct edge_peer *p = http_req_peer(req);
+
+    if (p->mode != EDGE_PEER_CERT || p->fqdn[0] == '\0') {
+        http_reply_problem(req, 403, EES_NOT_AN_EES,
+                           "EDGE-9 needs an EES authenticated by a certificate naming its FQDN");
+        return NULL;
+    }
+    return p->fqdn;
+}
+
+/* TR 33.739 6.27: a token may be bound to one EEC (eec_id claim); then only that EEC's context. */
+static int
+cr_eec_bound(struct http_req *req, const json_t *claims, const char *eec_id)
+{
+    const char *bound = json_string_value(json_object_get(claims, "eec_id"));
+
+    if (bound == NULL || strcmp(bound, eec_id) == 0)
+        return 0;
+    http_reply_problem(req, 403, EES_EEC_ID_MISMATCH,
+                       "the token is for the context of EEC %.64s, not of EEC %.64s", bound,
+                       eec_id);
+    return -1;
+}
+
+/* ---- push: POST /eec-contexts ---- */
+
+static void
+push_authorized(struct ees *e, struct http_req *req, int ok, const json_t *claims, void *arg)
+{
+    const char *peer, *ees_id, *eec_id, *cntx_id, *ue_id;
+    json_t *body = NULL, *cntx;
+    struct ees_ctx *c, *old;
+    char when[JS_TIME_LEN];
+
+    (void)arg;
+    if (!ok || e->closing)
+        return;
+    peer = http_req_peer(req)->fqdn;
+    if ((body = ees_req_body(req, edgeapp_eec_context_push)) == NULL)
+        return;
+    cntx = json_object_get(body, "eecCntx");
+    ees_id = json_string_value(json_object_get(body, "eesId"));
+    eec_id = json_string_value(json_object_get(cntx, "eecId"));
+    cntx_id = json_string_value(json_object_get(cntx, "cntxId"));
+    ue_id = json_string_value(json_object_get(cntx, "ueId"));
+    if (strcasecmp(ees_id, peer) != 0) {
+        http_reply_problem(req, 403, EES_EES_ID_MISMATCH,
+                           "eesId %.64s is not %s, the EES of the TLS certificate", ees_id, peer);
+        goto done;
+    }
+    if (cr_eec_bound(req, claims, eec_id) < 0)
+        goto done;
+    /* The same context back here (relocation to a former EES) replaces the stale copy. */
+    if ((old = ees_store_by_cntx(e, cntx_id)) != NULL && strcmp(old->eec_id, eec_id) == 0)
+        ees_store_remove(e, old, "context replaced by a pushed copy");
+    if ((c = ees_store_add(e, eec_id, cntx_id)) == NULL) {
+        http_reply_problem(req, 503, EES_CTX_FULL, "this EES holds %d EEC contexts already",
+                           EES_CTX_MAX);
+        goto done;
+    }
+    c->cntx = json_deep_copy(cntx);
+    json_object_set_new(c->cntx, "cntxId", json_string(c->cntx_id));
+    snprintf(c->ue_id, sizeof(c->ue_id), "%s", ue_id != NULL ? ue_id : "");
+    snprintf(c->src_ees, sizeof(c->src_ees), "%s", peer);
+    c->origin = "push";
+    c->exp = node_now() + e->cfg.eec_reg_expiry;
+    /* TS 23.558 8.9.1.1 step 4: the T-EES may register the EEC implicitly; the EEC learns regId
+     * from ACRInfoNotification.eecCtxtReloc.implReg. */
+    ees_store_log(e, c, NULL, "context pushed by the S-EES: implicitly registered");
+    http_reply_json(req, 200,
+                    json_pack("{s:{s:s, s:s}}", "implReg", "regId", c->reg_id, "expTime",
+                              ees_time(c->exp, when)));
+done:
+    json_decref(body);
+}
+
+static void
+cr_push(struct http_req *req, void *arg)
+{
+    struct ees *e = arg;
+    struct ees_bearer_want w = {.profile = TOKEN_PROFILE_EES, .scope = EES_SCOPE_EDGE9};
+
+    if (cr_peer(req) == NULL)
+        return;
+    ees_bearer_check(e, req, &w, push_authorized, NULL);
+}
+
+/* ---- pull: GET /eec-contexts?ees-id=..&eec-cntx-id=.. ---- */
+
+static void
+pull_authorized(struct ees *e, struct http_req *req, int ok, const json_t *claims, void *arg)
+{
+    const char *peer, *ees_id, *cntx_id;
+    struct ees_ctx *c;
+    char why[EDGE_ERR_LEN];
+    json_t *data;
+
+    (void)arg;
+    if (!ok || e->closing)
+        return;
+    peer = http_req_peer(req)->fqdn;
+    ees_id = http_req_query(req, "ees-id");
+    cntx_id = http_req_query(req, "eec-cntx-id");
+    if (ees_id == NULL || cntx_id == NULL || js_valid_fqdn(ees_id, why) < 0 ||
+        js_valid_id(cntx_id, why) < 0) {
+        http_reply_problem(req, 400, PROBLEM_INVALID_QUERY_PARAM,
+                           "ees-id (an EES FQDN) and eec-cntx-id (a context ID) are required");
+        return;
+    }
+    if (strcasecmp(ees_id, peer) != 0) {
+        http_reply_problem(req, 403, EES_EES_ID_MISMATCH,
+                           "ees-id %.64s is not %s, the EES of the TLS certificate", ees_id, peer);
+        return;
+    }
+    if ((c = ees_store_by_cntx(e, cntx_id)) == NULL) {
+        http_reply_problem(req, 404, PROBLEM_CONTEXT_NOT_FOUND, "no EEC context %s here", cntx_id);
+        return;
+    }
+    if (cr_eec_bound(req, claims, c->eec_id) < 0)
+        return;
+    data = json_pack("{s:s, s:s, s:s}", "eecCntxId", c->cntx_id, "eecId", c->eec_id, "tEes", peer);
+    node_log(&e->n, "registry", peer, NULL, data, "EEC context %s pulled by the T-EES %s",
+             c->cntx_id, peer);
+    json_decref(data);
+    http_reply_json(req, 200, json_incref(c->cntx));
+}
+
+static void
+cr_pull(struct http_req *req, void *arg)
+{
+    struct ees *e = arg;
+    struct ees_bearer_want w = {.profile = TOKEN_PROFILE_EES, .scope = EES_SCOPE_EDGE9};
+
+    if (cr_peer(req) == NULL)
+        return;
+    ees_bearer_check(e, req, &w, pull_authorized, NULL);
+}
+
+int
+ees_cntxreloc_setup(struct ees *e, char *err)
+{
+    if (http_server_route(e->n.http, "POST", EES_CNTX_PATH, cr_push, e, err) < 0 ||
+        http_server_route(e->n.http, "GET", EES_CNTX_PATH, cr_pull, e, err) < 0)
+        return -1;
+    return 0;
+}

@@ -1,0 +1,251 @@
+/* ees_config.c -- edge-ees's own config keys (nodes/README.md "edge-ees keys"): its ECS, the EES
+ * profile it registers (TS 29.558 EESProfile), the EEC authorization method and local policy
+ * (TS 33.558 6.3), the token replay policy and the EAS profiles it serves. */
+#include "ees.h"
+#include "err.h"
+
+#include <stddef.h>
+#include <stdio.h>
+#include <string.h>
+
+static int
+check_authorization(json_t *v, const struct js_field *f, void *ctx, char *why)
+{
+    const char *s = json_string_value(v);
+
+    (void)f;
+    (void)ctx;
+    if (strcmp(s, "token") != 0 && strcmp(s, "local") != 0)
+        return edge_err(why, "expected \"token\" or \"local\", got \"%.64s\"", s);
+    return 0;
+}
+
+static int
+check_replay(json_t *v, const struct js_field *f, void *ctx, char *why)
+{
+    const char *s = json_string_value(v);
+
+    (void)f;
+    (void)ctx;
+    if (strcmp(s, "reusable") != 0 && strcmp(s, "single-use") != 0)
+        return edge_err(why, "expected \"reusable\" or \"single-use\", got \"%.64s\"", s);
+    return 0;
+}
+
+/* An EEC ID, or "*" for every EEC. */
+static int
+check_eec_or_star(json_t *v, const struct js_field *f, void *ctx, char *why)
+{
+    if (strcmp(json_string_value(v), "*") == 0)
+        return 0;
+    return js_check_id(v, f, ctx, why);
+}
+
+static const struct js_field policy_fields[] = {
+    {.name = "allowEecs",
+     .type = JS_ARRAY,
+     .max_len = 4096,
+     .items = JS_STRING,
+     .item_check = check_eec_or_star},
+    {.name = "allowGpsis",
+     .type = JS_ARRAY,
+     .max_len = 4096,
+     .items = JS_STRING,
+     .item_check = js_check_gpsi},
+    {0},
+};
+
+static const struct js_field trust_fields[] = {
+    {.name = "issuer", .type = JS_STRING, .flags = JS_REQUIRED, .check = js_check_fqdn},
+    {.name = "dir", .type = JS_STRING, .flags = JS_REQUIRED | JS_NONEMPTY, .max_len = 4096},
+    {0},
+};
+
+#define S(m) offsetof(struct ees_config, m)
+
+const struct js_field ees_config_fields[] = {
+    {.name = "ecs",
+     .type = JS_STRING,
+     .flags = JS_REQUIRED | JS_STORE,
+     .store = S(ecs),
+     .check = js_check_fqdn},
+    {.name = "authorization",
+     .type = JS_STRING,
+     .flags = JS_STORE,
+     .store = S(authorization),
+     .check = check_authorization},
+    {.name = "policy",
+     .type = JS_OBJECT,
+     .flags = JS_STORE,
+     .store = S(policy),
+     .sub = policy_fields},
+    {.name = "easIds",
+     .type = JS_ARRAY,
+     .flags = JS_STORE | JS_NONEMPTY,
+     .store = S(eas_ids),
+     .max_len = 64,
+     .items = JS_STRING,
+     .item_check = js_check_id},
+    {.name = "svcArea",
+     .type = JS_OBJECT,
+     .flags = JS_STORE,
+     .store = S(svc_area),
+     .sub = edgeapp_service_area},
+    {.name = "eecRegConf", .type = JS_BOOL, .flags = JS_STORE, .store = S(eec_reg_conf)},
+    {.name = "registrationExpiry",
+     .type = JS_INT,
+     .flags = JS_STORE,
+     .store = S(reg_expiry),
+     .check = js_check_range,
+     .min = 0,
+     .max = 30 * 86400},
+    {.name = "refresh", .type = JS_BOOL, .flags = JS_STORE, .store = S(refresh)},
+    {.name = "keepAlive",
+     .type = JS_INT,
+     .flags = JS_STORE,
+     .store = S(keep_alive),
+     .check = js_check_range,
+     .min = 0,
+     .max = 86400},
+    {.name = "trust", .type = JS_OBJECT, .flags = JS_STORE, .store = S(trust), .sub = trust_fields},
+    {.name = "tokenReplay",
+     .type = JS_STRING,
+     .flags = JS_STORE,
+     .store = S(token_replay),
+     .check = check_replay},
+    {.name = "eas",
+     .type = JS_ARRAY,
+     .flags = JS_STORE,
+     .store = S(eas),
+     .max_len = 64,
+     .items = JS_OBJECT,
+     .sub = edgeapp_eas_profile},
+    {.name = "eecRegistrationExpiry",
+     .type = JS_INT,
+     .flags = JS_STORE,
+     .store = S(eec_reg_expiry),
+     .check = js_check_range,
+     .min = 1,
+     .max = 86400},
+    {.name = "jwksReloadInterval",
+     .type = JS_INT,
+     .flags = JS_STORE,
+     .store = S(jwks_interval),
+     .check = js_check_range,
+     .min = 0,
+     .max = 3600},
+    {.name = "registrationRetryMax",
+     .type = JS_INT,
+     .flags = JS_STORE,
+     .store = S(retry_max_ms),
+     .check = js_check_range,
+     .min = 100,
+     .max = 600000},
+    {0},
+};
+
+void
+ees_config_defaults(struct ees_config *c)
+{
+    memset(c, 0, sizeof(*c));
+    c->authorization = "token";
+    c->eec_reg_conf = 1;
+    c->reg_expiry = 3600;
+    c->refresh = 1;
+    c->keep_alive = 5;
+    c->token_replay = "reusable";
+    c->eec_reg_expiry = 3600;
+    c->jwks_interval = 10;
+    c->retry_max_ms = 2000;
+}
+
+/* Without "eas", each easId is served by an EAS profile whose endpoint is a path of this EES
+ * (EASes are data in edgesim, not processes). */
+static json_t *
+eas_from_ids(struct ees *e)
+{
+    json_t *out = json_array(), *id;
+    char uri[EDGEAPP_URI_MAX];
+    size_t i;
+
+    json_array_foreach(e->cfg.eas_ids, i, id)
+    {
+        if (e->n.port == 443)
+            snprintf(uri, sizeof(uri), "https://%s/eas/%s", e->n.name, json_string_value(id));
+        else
+            snprintf(uri, sizeof(uri), "https://%s:%u/eas/%s", e->n.name, e->n.port,
+                     json_string_value(id));
+        json_array_append_new(out, json_pack("{s:O, s:{s:s}}", "easId", id, "endPt", "uri", uri));
+    }
+    return out;
+}
+
+int
+ees_config_check(struct ees *e, char *err)
+{
+    const char *path = config_path(e->n.cf);
+    json_t *v;
+    size_t i;
+
+    if (strcmp(e->cfg.ecs, e->n.name) == 0)
+        return edge_err(err, "%s: ecs: names this node itself", path);
+    if (e->cfg.eas_ids == NULL && e->cfg.eas == NULL)
+        return edge_err(err,
+                        "%s: easIds: missing (EESProfile.easIds needs at least one, or give "
+                        "\"eas\")",
+                        path);
+    if (e->cfg.trust != NULL &&
+        strcmp(json_string_value(json_object_get(e->cfg.trust, "issuer")), e->cfg.ecs) != 0)
+        return edge_err(err, "%s: trust.issuer: an EES trusts its own ECS (%s) only", path,
+                        e->cfg.ecs);
+    if (e->cfg.eas != NULL) {
+        e->eas = json_incref(e->cfg.eas);
+        if (e->cfg.eas_ids == NULL) {
+            /* EESProfile.easIds then lists the EASes served. */
+            json_t *ids = json_array();
+            json_array_foreach(e->eas, i, v) json_array_append(ids, json_object_get(v, "easId"));
+            json_object_set_new(config_root(e->n.cf), "easIds", ids);
+            e->cfg.eas_ids = ids;
+            if (json_array_size(ids) == 0)
+                return edge_err(err, "%s: eas: at least one EAS profile needed", path);
+        }
+    } else {
+        e->eas = eas_from_ids(e);
+    }
+    return 0;
+}
+
+int
+ees_uses_token(const struct ees *e)
+{
+    return strcmp(e->cfg.authorization, "token") == 0;
+}
+
+static int
+listed(const json_t *list, const char *s)
+{
+    json_t *v;
+    size_t i;
+
+    json_array_foreach(list, i, v)
+    {
+        if (strcmp(json_string_value(v), "*") == 0 || strcmp(json_string_value(v), s) == 0)
+            return 1;
+    }
+    return 0;
+}
+
+int
+ees_policy_allows(const struct ees *e, const char *eec_id, const char *gpsi)
+{
+    json_t *eecs = json_object_get(e->cfg.policy, "allowEecs");
+    json_t *gpsis = json_object_get(e->cfg.policy, "allowGpsis");
+
+    /* No policy configured: every EEC the TLS handshake authenticated may use this EES.
+     * Otherwise an EEC is allowed by its EEC ID or by its (authenticated) GPSI. */
+    if (eecs == NULL && gpsis == NULL)
+        return 1;
+    if (eecs != NULL && listed(eecs, eec_id))
+        return 1;
+    return gpsis != NULL && gpsi != NULL && listed(gpsis, gpsi);
+}

@@ -1,0 +1,138 @@
+/* ees_easdisc.c -- Eees_EASDiscovery at this EES (TS 24.558, TS 23.558 8.5.2.2): POST
+ * /eas-profiles/request-discovery answers with the EAS profiles of its config that match the
+ * filter (AC profiles' EAS IDs, EAS characteristics' easId, the UE location against each EAS's
+ * service area). The requestor is a registered EEC (authenticated and authorized as on every
+ * EDGE-1 call, TS 33.558 6.3) or an EES over EDGE-9 (bearer token of its ECS, TR 33.739 6.27). */
+#include "ees.h"
+#include "err.h"
+#include "problem.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+/* The easIds the filter asks for; empty: every EAS. */
+static json_t *
+disc_wanted(const json_t *filter)
+{
+    json_t *ids = json_array(), *ac, *eas;
+    size_t i, j;
+
+    json_array_foreach(json_object_get(filter, "acChars"), i, ac)
+    {
+        json_array_foreach(json_object_get(json_object_get(ac, "acProf"), "eass"), j, eas)
+            json_array_append(ids, json_object_get(eas, "easId"));
+    }
+    json_array_foreach(json_object_get(filter, "easChars"), i, eas)
+    {
+        if (json_is_string(json_object_get(eas, "easId")))
+            json_array_append(ids, json_object_get(eas, "easId"));
+    }
+    return ids;
+}
+
+static int
+disc_listed(const json_t *ids, const json_t *id)
+{
+    json_t *v;
+    size_t i;
+
+    json_array_foreach(ids, i, v)
+    {
+        if (json_equal(v, id))
+            return 1;
+    }
+    return 0;
+}
+
+static void
+disc_answer(struct ees *e, struct http_req *req, const json_t *body)
+{
+    json_t *wanted = disc_wanted(json_object_get(body, "easDiscoveryFilter"));
+    json_t *loc = json_object_get(body, "locInf"), *found = json_array(), *eas, *data;
+    size_t i;
+
+    json_array_foreach(e->eas, i, eas)
+    {
+        if (json_array_size(wanted) > 0 && !disc_listed(wanted, json_object_get(eas, "easId")))
+            continue;
+        if (!edgeapp_area_covers(json_object_get(eas, "svcArea"), loc))
+            continue;
+        json_array_append_new(found, json_pack("{s:O}", "eas", eas));
+    }
+    data = json_pack("{s:O, s:I}", "wanted", wanted, "found", (json_int_t)json_array_size(found));
+    node_log(&e->n, "discovery", tls_peer_name(http_req_peer(req)), NULL, data,
+             "EAS discovery: %zu EAS profile(s) match", json_array_size(found));
+    json_decref(data);
+    json_decref(wanted);
+    /* TS 24.558 EasDiscoveryResp: discoveredEas may be empty when nothing matches. */
+    http_reply_json(req, 200, json_pack("{s:o}", "discoveredEas", found));
+}
+
+static void
+disc_eec_authorized(struct ees *e, struct http_req *req, int ok, const json_t *claims, void *arg)
+{
+    json_t *body = arg;
+    const char *eec_id =
+        json_string_value(json_object_get(json_object_get(body, "requestorId"), "eecId"));
+
+    (void)claims;
+    if (ok && !e->closing) {
+        /* TS 23.558 8.5.2.2: the EES checks that the EEC is authorized, i.e. registered here. */
+        if (!ees_store_has_eec(e, eec_id))
+            http_reply_problem(req, 403, EES_EEC_NOT_REGISTERED,
+                               "EEC %s is not registered at this EES", eec_id);
+        else
+            disc_answer(e, req, body);
+    }
+    json_decref(body);
+}
+
+static void
+disc_ees_authorized(struct ees *e, struct http_req *req, int ok, const json_t *claims, void *arg)
+{
+    json_t *body = arg;
+
+    (void)claims;
+    if (ok && !e->closing)
+        disc_answer(e, req, body);
+    json_decref(body);
+}
+
+static void
+disc_request(struct http_req *req, void *arg)
+{
+    struct ees *e = arg;
+    const struct edge_peer *p = http_req_peer(req);
+    json_t *body = ees_req_body(req, edgeapp_eas_discovery_req), *rid;
+    const char *eec_id, *ees_id;
+    struct ees_bearer_want w = {.profile = TOKEN_PROFILE_EES, .scope = EES_SCOPE_EASDISC};
+
+    if (body == NULL)
+        return;
+    rid = json_object_get(body, "requestorId");
+    eec_id = json_string_value(json_object_get(rid, "eecId"));
+    ees_id = json_string_value(json_object_get(rid, "eesId"));
+    if (eec_id != NULL) {
+        ees_access_eec(e, req, eec_id, json_string_value(json_object_get(body, "ueId")),
+                       EES_SCOPE_EASDISC, disc_eec_authorized, body);
+        return;
+    }
+    if (ees_id == NULL) {
+        http_reply_problem(req, 403, EES_REQUESTOR,
+                           "an EAS requestor is not served here (edgesim has no EDGE-3)");
+    } else if (p->mode != EDGE_PEER_CERT || strcasecmp(p->fqdn, ees_id) != 0) {
+        http_reply_problem(req, 403, EES_EES_ID_MISMATCH,
+                           "requestorId.eesId %.64s is not the EES of the TLS certificate", ees_id);
+    } else {
+        ees_bearer_check(e, req, &w, disc_ees_authorized, body);
+        return;
+    }
+    json_decref(body);
+}
+
+int
+ees_easdisc_setup(struct ees *e, char *err)
+{
+    return http_server_route(e->n.http, "POST", EES_EASDISC_PATH, disc_request, e, err);
+}

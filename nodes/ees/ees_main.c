@@ -1,0 +1,102 @@
+/* ees_main.c -- edge-ees: the Edge Enabler Server daemon (TS 23.558, nodes/README.md): start-up
+ * (config, routes, control commands, EDGE-6 registration at its ECS), the event loop, and a stop
+ * that deregisters before it exits. */
+#include "ees.h"
+#include "err.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define EES_DRAIN_MS 2000 /* how long a stop waits for the ECS to answer the deregistration */
+
+static void
+ees_on_stop(struct node *n, void *arg)
+{
+    struct ees *e = arg;
+
+    (void)n;
+    e->stopping = 1;
+}
+
+static int
+ees_setup(struct ees *e, char *err)
+{
+    if (ees_config_check(e, err) < 0 || ees_keys_new(e, err) < 0 || ees_store_new(e, err) < 0 ||
+        ees_oauth_setup(e, err) < 0 || ees_ecsreg_setup(e, err) < 0 ||
+        ees_targetdisc_setup(e, err) < 0 || ees_edge9_setup(e, err) < 0 ||
+        ees_eecreg_setup(e, err) < 0 || ees_easdisc_setup(e, err) < 0 ||
+        ees_cntxreloc_setup(e, err) < 0 || ees_acr_setup(e, err) < 0)
+        return -1;
+    if (strcmp(e->cfg.token_replay, "single-use") == 0 &&
+        (e->replay = token_replay_new(65536)) == NULL)
+        return edge_err(err, "out of memory");
+    e->n.on_stop = ees_on_stop;
+    e->n.on_stop_arg = e;
+    return 0;
+}
+
+static void
+drain_timeout(evutil_socket_t fd, short what, void *arg)
+{
+    struct ees *e = arg;
+
+    (void)fd;
+    (void)what;
+    node_log(&e->n, "registry", e->cfg.ecs, "NO_RESPONSE", NULL,
+             "no answer to the EDGE-6 deregistration within %d ms", EES_DRAIN_MS);
+    event_base_loopbreak(e->n.base);
+}
+
+/* After the loop stopped: deregister from the ECS (TS 23.558 8.4.4.4) and wait for the answer. */
+static void
+ees_drain(struct ees *e)
+{
+    struct timeval tv = {EES_DRAIN_MS / 1000, (EES_DRAIN_MS % 1000) * 1000};
+    struct event *t;
+
+    if (!ees_ecsreg_stop(e))
+        return;
+    if ((t = evtimer_new(e->n.base, drain_timeout, e)) == NULL)
+        return;
+    evtimer_add(t, &tv);
+    event_base_dispatch(e->n.base);
+    event_free(t);
+}
+
+static void
+ees_free(struct ees *e)
+{
+    /* Timers belong to the event base node_free() frees; pending HTTP exchanges call back from
+     * inside node_free(), and with closing set they only free their own state. */
+    ees_ecsreg_free(e);
+    ees_store_free(e);
+    e->closing = 1;
+    node_free(&e->n);
+    ees_oauth_free(e);
+    ees_keys_free(e);
+    token_replay_free(e->replay);
+    json_decref(e->eas);
+}
+
+int
+main(int argc, char **argv)
+{
+    static struct ees e;
+    struct node_opts o = {.kind = "ees", .server = 1, .fields = ees_config_fields, .dst = &e.cfg};
+    char err[EDGE_ERR_LEN];
+    int rc;
+
+    ees_config_defaults(&e.cfg);
+    if (node_init(&e.n, argc, argv, &o, err) < 0 || ees_setup(&e, err) < 0) {
+        fprintf(stderr, "edge-ees: %s\n", err);
+        e.closing = 1;
+        ees_free(&e);
+        return 1;
+    }
+    ees_ecsreg_start(&e);
+    rc = node_run(&e.n);
+    ees_drain(&e);
+    ees_free(&e);
+    return rc;
+}

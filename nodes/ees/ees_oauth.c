@@ -1,0 +1,371 @@
+/* ees_oauth.c -- this EES as OAuth 2.0 client of its own ECS (TR 33.739 6.27, TS 33.501
+ * 13.4.1.1.3: the S-EES asks the ECS it is registered at): client credentials grant (RFC 6749
+ * 4.4, parameters of TS 29.510 AccessTokenReq, client authenticated by its TLS certificate per
+ * RFC 8705), tokens cached per (target, scope, EEC) until shortly before they expire, the ECSes
+ * the request passed read from the answer's Via header; the "request_token" command. */
+#include "ees.h"
+#include "b64url.h"
+#include "err.h"
+#include "problem.h"
+
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#define OAUTH_CACHE_MAX 256
+#define OAUTH_MARGIN_MIN 5 /* seconds before exp a cached token is no longer handed out */
+
+struct oauth_entry {
+    char target[EDGE_FQDN_MAX];
+    char scope[TOKEN_SCOPE_MAX + 1];
+    char eec_id[EDGE_ID_MAX];
+    char *jwt;
+    long long exp, margin;
+    json_t *via;
+    struct oauth_entry *next;
+};
+
+struct ees_oauth {
+    struct oauth_entry *head;
+    size_t n;
+};
+
+struct oauth_op {
+    struct ees *e;
+    char target[EDGE_FQDN_MAX];
+    char scope[TOKEN_SCOPE_MAX + 1];
+    char eec_id[EDGE_ID_MAX];
+    ees_token_cb cb;
+    void *arg;
+};
+
+/* TS 29.510 AccessTokenRsp (RFC 6749 5.1); other members are ignored as RFC 6749 5.1 says. */
+static const struct js_field oauth_rsp[] = {
+    {.name = "access_token",
+     .type = JS_STRING,
+     .flags = JS_REQUIRED | JS_NONEMPTY,
+     .max_len = TOKEN_MAX_LEN},
+    {.name = "token_type", .type = JS_STRING, .flags = JS_REQUIRED, .max_len = 32},
+    {.name = "expires_in",
+     .type = JS_INT,
+     .check = js_check_range,
+     .min = 0,
+     .max = TOKEN_LIFETIME_MAX},
+    {.name = "scope", .type = JS_STRING, .max_len = TOKEN_SCOPE_MAX},
+    {.name = JS_OTHER},
+    {0},
+};
+
+static void
+entry_free(struct oauth_entry *en)
+{
+    if (en->jwt != NULL) {
+        memset(en->jwt, 0, strlen(en->jwt)); /* bearer tokens are secrets (STYLE 12) */
+        free(en->jwt);
+    }
+    json_decref(en->via);
+    free(en);
+}
+
+static int
+entry_is(const struct oauth_entry *en, const char *target, const char *scope, const char *eec_id)
+{
+    return strcasecmp(en->target, target) == 0 && strcmp(en->scope, scope) == 0 &&
+           strcmp(en->eec_id, eec_id != NULL ? eec_id : "") == 0;
+}
+
+/* Drop the entry for the key, expired entries, and when full the oldest. */
+static void
+cache_prune(struct ees *e, const char *target, const char *scope, const char *eec_id)
+{
+    struct oauth_entry **pp = &e->oauth->head, *en;
+    long long now = node_now();
+
+    while ((en = *pp) != NULL) {
+        if (entry_is(en, target, scope, eec_id) || en->exp <= now ||
+            (e->oauth->n >= OAUTH_CACHE_MAX && en->next == NULL)) {
+            *pp = en->next;
+            e->oauth->n--;
+            entry_free(en);
+        } else {
+            pp = &en->next;
+        }
+    }
+}
+
+static struct oauth_entry *
+cache_find(struct ees *e, const char *target, const char *scope, const char *eec_id)
+{
+    long long now = node_now();
+
+    for (struct oauth_entry *en = e->oauth->head; en != NULL; en = en->next)
+        if (entry_is(en, target, scope, eec_id) && en->exp - en->margin > now)
+            return en;
+    return NULL;
+}
+
+static void
+cache_put(struct ees *e, const struct oauth_op *op, const char *jwt, long long exp, json_t *via)
+{
+    struct oauth_entry *en;
+    long long life = exp - node_now();
+
+    cache_prune(e, op->target, op->scope, op->eec_id);
+    if (life <= OAUTH_MARGIN_MIN || (en = calloc(1, sizeof(*en))) == NULL)
+        return;
+    if ((en->jwt = strdup(jwt)) == NULL) {
+        free(en);
+        return;
+    }
+    snprintf(en->target, sizeof(en->target), "%s", op->target);
+    snprintf(en->scope, sizeof(en->scope), "%s", op->scope);
+    snprintf(en->eec_id, sizeof(en->eec_id), "%s", op->eec_id);
+    en->exp = exp;
+    en->margin = life / 10 > OAUTH_MARGIN_MIN ? life / 10 : OAUTH_MARGIN_MIN;
+    en->via = json_incref(via);
+    en->next = e->oauth->head;
+    e->oauth->head = en;
+    e->oauth->n++;
+}
+
+/* The ECSes named by Via (RFC 9110 7.6.3: "1.1 ecs1.edge.test, 1.1 ecs2.edge.test"; the
+ * received-by part is the last word of each element). Elements that are no FQDN are skipped. */
+static json_t *
+via_list(const char *value)
+{
+    json_t *out = json_array();
+    char item[EDGE_FQDN_MAX + 32], why[EDGE_ERR_LEN];
+
+    while (value != NULL && *value != '\0' && json_array_size(out) < EES_VIA_MAX) {
+        size_t len = strcspn(value, ",");
+        char *s = item, *sp;
+
+        if (len < sizeof(item)) {
+            memcpy(item, value, len);
+            item[len] = '\0';
+            item[strcspn(item, "(")] = '\0'; /* a trailing comment */
+            for (size_t k = strlen(s); k > 0 && isspace((unsigned char)s[k - 1]); k--)
+                s[k - 1] = '\0';
+            s += strspn(s, " \t");
+            if ((sp = strrchr(s, ' ')) != NULL)
+                s = sp + 1;
+            if (js_valid_fqdn(s, why) == 0)
+                json_array_append_new(out, json_string(s));
+        }
+        value += len + (value[len] == ',');
+    }
+    return out;
+}
+
+/* The claims of a token, read without verifying (the T-EES verifies): for the log and expiry. */
+static json_t *
+jwt_claims(const char *jwt)
+{
+    const char *d1 = strchr(jwt, '.'), *d2 = d1 != NULL ? strchr(d1 + 1, '.') : NULL;
+    size_t len, out_len;
+    uint8_t *buf;
+    json_t *claims = NULL;
+
+    if (d2 == NULL)
+        return NULL;
+    len = (size_t)(d2 - d1 - 1);
+    if ((buf = malloc(b64url_decoded_max(len) + 1)) == NULL)
+        return NULL;
+    if (b64url_decode(d1 + 1, len, buf, &out_len) == 0)
+        claims = json_loadb((const char *)buf, out_len, JSON_REJECT_DUPLICATES, NULL);
+    free(buf);
+    if (claims != NULL && !json_is_object(claims)) {
+        json_decref(claims);
+        claims = NULL;
+    }
+    return claims;
+}
+
+static void
+oauth_fail(struct ees *e, const char *target, const char *scope, struct ees_up *up, ees_token_cb cb,
+           void *arg)
+{
+    struct ees_token t = {.up = *up};
+    char summary[EDGE_ERR_LEN + 128];
+
+    snprintf(summary, sizeof(summary), "token for %.64s (%.64s) not obtained from %s: %d %s",
+             target, scope, e->cfg.ecs, up->status,
+             up->error != NULL   ? up->error
+             : up->cause != NULL ? up->cause
+                                 : "");
+    ees_token_report(e, e->cfg.ecs, "refused", up->cause, NULL, NULL, summary);
+    cb(e, &t, arg);
+}
+
+static void
+oauth_resp(const struct http_client_resp *r, void *arg)
+{
+    struct oauth_op *op = arg;
+    struct ees *e = op->e;
+    struct ees_token t = {0};
+    json_t *body = NULL, *claims = NULL;
+    const char *jwt, *type;
+    char err[EDGE_ERR_LEN] = "", summary[EDGE_ERR_LEN + 128], *via_text;
+    long long exp;
+
+    ees_up_from_resp(&t.up, "token", e->cfg.ecs, r);
+    if (e->closing) {
+        op->cb(e, &t, op->arg);
+        goto done;
+    }
+    if (r->status != 200) {
+        oauth_fail(e, op->target, op->scope, &t.up, op->cb, op->arg);
+        goto done;
+    }
+    if (js_loads(r->body, r->body_len, &body, err) < 0 ||
+        js_decode(body, NULL, oauth_rsp, NULL, NULL, err) < 0 ||
+        strcasecmp(type = json_string_value(json_object_get(body, "token_type")), "Bearer") != 0) {
+        if (err[0] == '\0')
+            snprintf(err, sizeof(err), "token_type is not Bearer");
+        t.up.error = err;
+        t.up.cause = "BAD_TOKEN_RESPONSE";
+        oauth_fail(e, op->target, op->scope, &t.up, op->cb, op->arg);
+        goto done;
+    }
+    jwt = json_string_value(json_object_get(body, "access_token"));
+    claims = jwt_claims(jwt);
+    t.via = via_list(http_client_resp_header(r, "Via"));
+    exp = json_is_integer(json_object_get(body, "expires_in"))
+              ? node_now() + json_integer_value(json_object_get(body, "expires_in"))
+              : json_integer_value(json_object_get(claims, "exp"));
+    cache_put(e, op, jwt, exp, t.via);
+    t.jwt = jwt;
+    via_text = json_dumps(t.via, JSON_COMPACT);
+    snprintf(summary, sizeof(summary), "token for %.64s (%.64s) received from %s, via %.200s",
+             op->target, op->scope, e->cfg.ecs, via_text != NULL ? via_text : "[]");
+    free(via_text);
+    ees_token_report(e, e->cfg.ecs, "received", NULL, jwt, claims, summary);
+    op->cb(e, &t, op->arg);
+done:
+    json_decref(t.via);
+    json_decref(t.up.result);
+    json_decref(claims);
+    json_decref(body);
+    free(op);
+}
+
+void
+ees_oauth_get(struct ees *e, const char *target, const char *scope, const char *eec_id, int fresh,
+              ees_token_cb cb, void *arg)
+{
+    struct oauth_op *op = NULL;
+    struct oauth_entry *en;
+    struct ees_token t = {.up = {.step = "token", .peer = e->cfg.ecs}};
+    char why[EDGE_ERR_LEN], form[8192] = "";
+
+    if (js_valid_fqdn(target, why) < 0 || !token_scope_ok(scope) ||
+        (eec_id != NULL && js_valid_id(eec_id, why) < 0)) {
+        t.up.error = "target must be an FQDN, scope service names, eecId an EEC ID";
+        t.up.cause = EES_CTL_BAD_ARGS;
+        t.up.result = ees_result_error(t.up.cause, "%s", t.up.error);
+        goto fail;
+    }
+    if (!fresh && (en = cache_find(e, target, scope, eec_id)) != NULL) {
+        t.jwt = en->jwt;
+        t.cached = 1;
+        t.via = en->via;
+        cb(e, &t, arg);
+        return;
+    }
+    if ((op = calloc(1, sizeof(*op))) == NULL) {
+        t.up.error = "out of memory";
+        goto fail;
+    }
+    op->e = e;
+    snprintf(op->target, sizeof(op->target), "%s", target);
+    snprintf(op->scope, sizeof(op->scope), "%s", scope);
+    snprintf(op->eec_id, sizeof(op->eec_id), "%s", eec_id != NULL ? eec_id : "");
+    op->cb = cb;
+    op->arg = arg;
+    /* token_endpoint.h: the S-EES names itself and the T-EES by FQDN (EES IDs are FQDNs here). */
+    ees_query_add(form, sizeof(form), "grant_type", "client_credentials");
+    ees_query_add(form, sizeof(form), "scope", scope);
+    ees_query_add(form, sizeof(form), "targetEesFqdn", target);
+    ees_query_add(form, sizeof(form), "requesterFqdn", e->n.name);
+    ees_query_add(form, sizeof(form), "eec_id", eec_id);
+    if (node_send_form(&e->n, e->cfg.ecs, EES_TOKEN_PATH, form, NULL, oauth_resp, op, why) < 0) {
+        t.up.error = why;
+        t.up.cause = HTTP_CLIENT_CONNECT_FAILED;
+        t.up.result = ees_result_error(t.up.cause, "%s", why);
+        free(op);
+        op = NULL;
+        goto fail;
+    }
+    return;
+fail:
+    if (t.up.result == NULL)
+        t.up.result = ees_result_error(t.up.cause, "%s", t.up.error);
+    oauth_fail(e, target != NULL ? target : "", scope != NULL ? scope : "", &t.up, cb, arg);
+    json_decref(t.up.result);
+}
+
+/* ---- request_token ---- */
+
+static void
+rt_done(struct ees *e, const struct ees_token *t, void *arg)
+{
+    struct ctl_req *cr = arg;
+    json_t *res;
+
+    if (e->closing)
+        return;
+    res = t->cached ? json_pack("{s:i, s:n, s:n, s:n, s:n, s:f}", "status", 200, "location", "body",
+                                "problem", "error", "elapsed_ms", 0.0)
+                    : json_deep_copy(t->up.result);
+    if (res == NULL) {
+        ctl_reply_error(cr, EES_CTL_INTERNAL, "out of memory");
+        return;
+    }
+    json_object_set_new(res, "token", t->jwt != NULL ? json_string(t->jwt) : json_null());
+    json_object_set_new(res, "via", t->via != NULL ? json_incref(t->via) : json_array());
+    json_object_set_new(res, "cached", json_boolean(t->cached));
+    json_object_set_new(res, "step", json_string("token"));
+    ctl_reply(cr, res);
+}
+
+static void
+rt_cmd(struct ctl_req *cr, json_t *args, void *arg)
+{
+    struct ees *e = arg;
+    const char *target = json_string_value(json_object_get(args, "target"));
+    const char *scope = json_string_value(json_object_get(args, "scope"));
+    const char *eec_id = json_string_value(json_object_get(args, "eecId"));
+
+    if (target == NULL) {
+        ctl_reply_error(cr, EES_CTL_BAD_ARGS, "request_token needs target (T-EES FQDN)");
+        return;
+    }
+    /* The command asks the ECS each time (a runner wants to see the request), unless told
+     * "cached": true. */
+    ees_oauth_get(e, target, scope != NULL ? scope : EES_SCOPE_EDGE9, eec_id,
+                  !json_is_true(json_object_get(args, "cached")), rt_done, cr);
+}
+
+int
+ees_oauth_setup(struct ees *e, char *err)
+{
+    if ((e->oauth = calloc(1, sizeof(*e->oauth))) == NULL)
+        return edge_err(err, "out of memory");
+    return ctl_command(e->n.ctl, "request_token", rt_cmd, e, err);
+}
+
+void
+ees_oauth_free(struct ees *e)
+{
+    struct oauth_entry *en, *next;
+
+    if (e->oauth == NULL)
+        return;
+    for (en = e->oauth->head; en != NULL; en = next) {
+        next = en->next;
+        entry_free(en);
+    }
+    free(e->oauth);
+    e->oauth = NULL;
+}

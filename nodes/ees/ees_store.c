@@ -1,0 +1,181 @@
+/* ees_store.c -- the EEC contexts this EES holds (TS 23.558 8.9.1.1: created at the EEC's first
+ * registration, pulled from a source EES, or pushed by one with an implicit registration), each
+ * with the EEC's registration here and its expiry (TS 24.558 EECRegistration.expTime); expired
+ * registrations are removed, each with an event-log line; the "contexts" control command. */
+#include "ees.h"
+#include "err.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+struct ees_store {
+    struct ees_ctx *head;
+    size_t n;
+    struct event *sweep; /* once a second: expired registrations go */
+};
+
+static void
+ctx_free(struct ees_ctx *c)
+{
+    json_decref(c->cntx);
+    json_decref(c->reg);
+    free(c);
+}
+
+void
+ees_store_log(struct ees *e, const struct ees_ctx *c, const char *cause, const char *what)
+{
+    json_t *data =
+        json_pack("{s:s, s:s, s:s, s:s?, s:s, s:I}", "regId", c->reg_id, "eecCntxId", c->cntx_id,
+                  "eecId", c->eec_id, "srcEesId", c->src_ees[0] != '\0' ? c->src_ees : NULL,
+                  "origin", c->origin, "exp", (json_int_t)c->exp);
+
+    node_log(&e->n, "registry", c->eec_id, cause, data, "EEC %s %s (registration %s, context %s)",
+             c->eec_id, what, c->reg_id, c->cntx_id);
+    json_decref(data);
+}
+
+void
+ees_store_remove(struct ees *e, struct ees_ctx *c, const char *why)
+{
+    struct ees_ctx **pp;
+
+    for (pp = &e->store->head; *pp != NULL; pp = &(*pp)->next) {
+        if (*pp == c) {
+            *pp = c->next;
+            e->store->n--;
+            ees_store_log(e, c, NULL, why);
+            ctx_free(c);
+            return;
+        }
+    }
+}
+
+static void
+store_sweep(evutil_socket_t fd, short what, void *arg)
+{
+    struct ees *e = arg;
+    long long now = node_now();
+    struct ees_ctx *c = e->store->head, *next;
+
+    (void)fd;
+    (void)what;
+    for (; c != NULL; c = next) {
+        next = c->next;
+        if (c->exp != 0 && c->exp <= now)
+            ees_store_remove(e, c, "registration expired: context removed");
+    }
+}
+
+/* contexts: what this EES holds (nodes/README.md). */
+static void
+store_list(struct ctl_req *cr, json_t *args, void *arg)
+{
+    struct ees *e = arg;
+    json_t *list = json_array();
+    char when[JS_TIME_LEN];
+
+    (void)args;
+    for (struct ees_ctx *c = e->store->head; list != NULL && c != NULL; c = c->next)
+        json_array_append_new(
+            list,
+            json_pack("{s:s, s:s, s:s, s:s?, s:s, s:s?, s:s, s:b, s:O}", "eecCntxId", c->cntx_id,
+                      "regId", c->reg_id, "eecId", c->eec_id, "ueId",
+                      c->ue_id[0] != '\0' ? c->ue_id : NULL, "origin", c->origin, "srcEesId",
+                      c->src_ees[0] != '\0' ? c->src_ees : NULL, "expTime", ees_time(c->exp, when),
+                      "implicit", c->reg == NULL, "context", c->cntx));
+    ctl_reply(cr, json_pack("{s:o}", "contexts", list != NULL ? list : json_array()));
+}
+
+int
+ees_store_new(struct ees *e, char *err)
+{
+    struct timeval sec = {1, 0};
+
+    if ((e->store = calloc(1, sizeof(*e->store))) == NULL)
+        return edge_err(err, "out of memory");
+    e->store->sweep = event_new(e->n.base, -1, EV_PERSIST, store_sweep, e);
+    if (e->store->sweep == NULL || event_add(e->store->sweep, &sec) < 0)
+        return edge_err(err, "cannot arm the expiry timer");
+    return ctl_command(e->n.ctl, "contexts", store_list, e, err);
+}
+
+void
+ees_store_free(struct ees *e)
+{
+    struct ees_ctx *c, *next;
+
+    if (e->store == NULL)
+        return;
+    if (e->store->sweep != NULL)
+        event_free(e->store->sweep);
+    for (c = e->store->head; c != NULL; c = next) {
+        next = c->next;
+        ctx_free(c);
+    }
+    free(e->store);
+    e->store = NULL;
+}
+
+struct ees_ctx *
+ees_store_by_reg(struct ees *e, const char *reg_id)
+{
+    for (struct ees_ctx *c = e->store->head; c != NULL; c = c->next)
+        if (strcmp(c->reg_id, reg_id) == 0)
+            return c;
+    return NULL;
+}
+
+struct ees_ctx *
+ees_store_by_cntx(struct ees *e, const char *cntx_id)
+{
+    for (struct ees_ctx *c = e->store->head; c != NULL; c = c->next)
+        if (strcmp(c->cntx_id, cntx_id) == 0)
+            return c;
+    return NULL;
+}
+
+int
+ees_store_has_eec(struct ees *e, const char *eec_id)
+{
+    for (struct ees_ctx *c = e->store->head; c != NULL; c = c->next)
+        if (strcmp(c->eec_id, eec_id) == 0)
+            return 1;
+    return 0;
+}
+
+struct ees_ctx *
+ees_store_add(struct ees *e, const char *eec_id, const char *cntx_id)
+{
+    struct ees_ctx *c;
+
+    if (e->store->n >= EES_CTX_MAX || (c = calloc(1, sizeof(*c))) == NULL)
+        return NULL;
+    snprintf(c->eec_id, sizeof(c->eec_id), "%s", eec_id);
+    /* TS 23.558 8.9.1.1: a relocated context may keep its ID; a clash gets a new one. */
+    if (cntx_id != NULL && strlen(cntx_id) < sizeof(c->cntx_id) &&
+        ees_store_by_cntx(e, cntx_id) == NULL)
+        snprintf(c->cntx_id, sizeof(c->cntx_id), "%s", cntx_id);
+    else
+        do
+            ees_new_id("cntx", c->cntx_id, sizeof(c->cntx_id));
+        while (ees_store_by_cntx(e, c->cntx_id) != NULL);
+    do
+        ees_new_id("reg", c->reg_id, sizeof(c->reg_id));
+    while (ees_store_by_reg(e, c->reg_id) != NULL);
+    c->origin = "registration";
+    c->next = e->store->head;
+    e->store->head = c;
+    e->store->n++;
+    return c;
+}
+
+long long
+ees_store_grant(const struct ees *e, const char *requested)
+{
+    long long now = node_now(), max = now + e->cfg.eec_reg_expiry;
+    long long want = ees_time_parse(requested);
+
+    /* TS 23.558 8.4.2.3: the EES may shorten the expiration time the EEC proposes. */
+    return want > now && want < max ? want : max;
+}

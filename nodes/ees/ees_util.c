@@ -1,0 +1,128 @@
+/* ees_util.c -- small helpers the edge-ees modules share: identifiers, strict body decoding
+ * (TS 29.500 5.2.7 causes), control results, RFC 3339 times and the RFC 6750 bearer header. */
+#include "ees.h"
+#include "err.h"
+#include "problem.h"
+
+#include <ctype.h>
+#include <openssl/rand.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+void
+ees_new_id(const char *prefix, char *out, size_t len)
+{
+    unsigned char b[8];
+    char hex[sizeof(b) * 2 + 1];
+
+    /* Identifiers name resources a peer may only guess at: 64 random bits each. */
+    if (RAND_bytes(b, sizeof(b)) != 1)
+        memset(b, 0, sizeof(b)); /* cannot happen with OpenSSL 3's default DRBG */
+    for (size_t i = 0; i < sizeof(b); i++)
+        snprintf(hex + 2 * i, 3, "%02x", b[i]);
+    snprintf(out, len, "%s-%s", prefix, hex);
+}
+
+json_t *
+ees_req_body(struct http_req *req, const struct js_field *table)
+{
+    char err[EDGE_ERR_LEN];
+    json_t *v = http_req_json(req);
+
+    if (v == NULL)
+        return NULL;
+    if (js_decode(v, NULL, table, NULL, NULL, err) < 0) {
+        json_decref(v);
+        http_reply_problem_json(req, problem_from_decode(err));
+        return NULL;
+    }
+    return v;
+}
+
+json_t *
+ees_result_error(const char *cause, const char *fmt, ...)
+{
+    char msg[EDGE_ERR_LEN];
+    va_list ap;
+
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof(msg), fmt, ap);
+    va_end(ap);
+    return json_pack("{s:i, s:n, s:n, s:n, s:s, s:s?, s:f}", "status", 0, "location", "body",
+                     "problem", "error", msg, "error_cause", cause, "elapsed_ms", 0.0);
+}
+
+void
+ees_up_from_resp(struct ees_up *up, const char *step, const char *peer,
+                 const struct http_client_resp *r)
+{
+    json_t *problem;
+
+    memset(up, 0, sizeof(*up));
+    up->step = step;
+    up->peer = peer;
+    up->status = r->status;
+    up->result = node_result(r);
+    up->error = r->error;
+    if (r->status == 0) {
+        up->cause = r->error_cause;
+        return;
+    }
+    problem = json_object_get(up->result, "problem");
+    up->cause = json_string_value(json_object_get(problem, "cause"));
+    if (up->cause == NULL) /* an RFC 6749 5.2 error from a token endpoint */
+        up->cause = json_string_value(json_object_get(problem, "error"));
+}
+
+const char *
+ees_time(long long t, char *buf)
+{
+    if (js_time_format((time_t)t, buf, JS_TIME_LEN) < 0)
+        snprintf(buf, JS_TIME_LEN, "1970-01-01T00:00:00Z");
+    return buf;
+}
+
+long long
+ees_time_parse(const char *s)
+{
+    struct timespec ts;
+    char why[EDGE_ERR_LEN];
+
+    if (s == NULL || js_time_parse(s, &ts, why) < 0)
+        return -1;
+    return (long long)ts.tv_sec;
+}
+
+const char *
+ees_bearer_of(struct http_req *req)
+{
+    const char *h = http_req_header(req, "Authorization");
+
+    /* RFC 6750 2.1: credentials = "Bearer" 1*SP b64token; the scheme is case-insensitive. */
+    if (h == NULL || strncasecmp(h, "Bearer ", 7) != 0)
+        return NULL;
+    h += 7;
+    while (*h == ' ')
+        h++;
+    return *h != '\0' ? h : NULL;
+}
+
+void
+ees_query_add(char *buf, size_t len, const char *name, const char *value)
+{
+    size_t n = strlen(buf);
+
+    if (value == NULL || value[0] == '\0' || n + 1 >= len)
+        return;
+    n += (size_t)snprintf(buf + n, len - n, "%s%s=", n > 0 ? "&" : "", name);
+    /* RFC 3986 unreserved characters as they are, every other byte %XX. */
+    for (const unsigned char *p = (const unsigned char *)value; *p != '\0' && n + 4 < len; p++) {
+        if (isalnum(*p) || strchr("-._~", *p) != NULL)
+            buf[n++] = (char)*p;
+        else
+            n += (size_t)snprintf(buf + n, len - n, "%%%02X", *p);
+    }
+    buf[n < len ? n : len - 1] = '\0';
+}
