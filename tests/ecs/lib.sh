@@ -96,7 +96,7 @@ start_ecs() {
 
 ctl() { "$BIN/edge-ctl" "$T/$1.sock" "$2" "${3:-{\}}" --timeout 10000; }
 
-# req AS METHOD HOST:PORT PATH [CONTENT-TYPE BODY] [extra curl args...]: one HTTPS request with
+# req AS METHOD HOST:PORT PATH [CONTENT-TYPE BODY] [extra curl args, starting with -...]: one HTTPS request with
 # AS's certificate (a file stem in $PKI). Sets STATUS, BODY and HDRS (the header text).
 req() {
     local as=$1 method=$2 hp=$3 path=$4 host port
@@ -105,7 +105,7 @@ req() {
     port=${hp##*:}
     local args=(-s -X "$method" --cacert "$PKI/ca.crt" --cert "$PKI/$as.crt" --key "$PKI/$as.key"
         --resolve "$host:$port:127.0.0.1" -o "$T/body" -D "$T/hdrs" -w '%{http_code}')
-    if [ $# -ge 2 ]; then
+    if [ $# -ge 2 ] && [ "${1#-}" = "$1" ]; then
         args+=(-H "Content-Type: $1" --data-binary "$2")
         shift 2
     fi
@@ -134,4 +134,49 @@ EOF
 # ees_reg NAME EASIDS_JSON [EXTRA_PROFILE_MEMBERS]: an EESRegistration body for EES NAME.
 ees_reg() {
     echo "{\"eesProf\":{\"eesId\":\"$1\",\"endPt\":{\"uri\":\"https://$1:8443\"},\"easIds\":$2,\"eecRegConf\":true${3:+,$3}}}"
+}
+
+# listen NAME: collect the unsolicited events of node NAME's control socket into $T/NAME.ctl
+# (one JSON line each), from now on; returns once connected.
+listen() {
+    python3 - "$T/$1.sock" "$T/$1.ctl" <<'PY' &
+import socket, sys
+s = socket.socket(socket.AF_UNIX); s.connect(sys.argv[1])
+out = open(sys.argv[2], "w", buffering=1)
+out.write('{"listening":true}\n')
+buf = b""
+while True:
+    data = s.recv(65536)
+    if not data:
+        break
+    buf += data
+    while b"\n" in buf:
+        line, buf = buf.split(b"\n", 1)
+        out.write(line.decode() + "\n")
+PY
+    PIDS+=($!)
+    local i
+    for i in $(seq 1 100); do
+        grep -q listening "$T/$1.ctl" 2>/dev/null && return 0
+        sleep 0.05
+    done
+    echo "cannot listen on $1's control socket"
+    exit 1
+}
+# ctl_events NAME KIND: the events of that kind received so far, as a JSON array.
+ctl_events() {
+    python3 -c '
+import json, sys
+print(json.dumps([e for e in map(json.loads, open(sys.argv[1])) if e.get("event") == sys.argv[2]]))' \
+        "$T/$1.ctl" "$2"
+}
+# ctl_wait NAME KIND N: wait (at most 5 s) until N events of that kind came; print them.
+ctl_wait() {
+    local i ev
+    for i in $(seq 1 100); do
+        ev=$(ctl_events "$1" "$2")
+        [ "$(jget "$ev" 'len(d)')" -ge "$3" ] && break
+        sleep 0.05
+    done
+    echo "$ev"
 }
