@@ -110,6 +110,15 @@ sys.exit(min(fails, 100))' "$OUT")
     EEC_FAILS=$((EEC_FAILS + n))
 }
 
+# jget EXPR: print the Python expression EXPR over r (the last reply, parsed).
+jget() {
+    python3 -S -c '
+import json, sys
+r = json.loads(sys.argv[2])
+v = eval(sys.argv[1])
+print(json.dumps(v) if isinstance(v, (dict, list)) else v)' "$1" "$OUT"
+}
+
 # check WHAT EXPR WANT: one check.
 check() {
     checks <<<"$1 :: $2 :: $3"
@@ -127,12 +136,14 @@ expect_true() {
     fi
 }
 
-# The JWT's claims, decoded without verification (python3: base64url of the middle segment).
-jwt_claims() {
-    python3 -c '
-import base64, json, sys
-p = sys.argv[1].split(".")[1]
-print(json.dumps(json.loads(base64.urlsafe_b64decode(p + "=" * (-len(p) % 4)))))' "$1"
+# jwt_decode TOKEN: OUT = {"header": ..., "claims": ...} from "edge-jwt decode" (which prints
+# the two JSON objects under "header:" and "claims:" lines).
+jwt_decode() {
+    OUT=$("$BIN/edge-jwt" decode "$1" | python3 -S -c '
+import json, re, sys
+text = sys.stdin.read()
+m = re.search(r"^header:\n(.*?)^claims:\n(.*?)^[a-z]", text, re.S | re.M)
+print(json.dumps({"header": json.loads(m.group(1)), "claims": json.loads(m.group(2))}) if m else "{}")')
 }
 
 eec_done() {
