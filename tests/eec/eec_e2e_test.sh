@@ -145,6 +145,46 @@ provision with a GPSI not bound: cause :: r["result"]["problem"]["cause"] :: GPS
 provision with a GPSI not bound: no token :: r["result"]["tokens"] :: {}
 EOF
 
+# ---- the same EDGE-4/EDGE-1 calls by hand with curl and the EEC's certificate (README commands)
+if [ "$MODE" = cert ]; then
+    cd "$EEC_TMP" || exit 1
+    CURL=(curl -sS --cacert pki/ca.crt --cert pki/eec-eec-0001.crt --key pki/eec-eec-0001.key
+        --resolve "ecs1.edge.test:$P0:127.0.0.1" --resolve "ees1.edge.test:$P1:127.0.0.1"
+        -H 'Content-Type: application/json' -o body.json -D headers.txt -w '%{http_code}')
+    curl_check() { # what, expected status, curl args...
+        local what=$1 want=$2 got
+        shift 2
+        got=$("${CURL[@]}" "$@")
+        expect_true "curl $what: $want" [ "$got" = "$want" ]
+    }
+    curl_check "provision" 200 -d '{"eecId": "eec-0001", "ueId": "'$GPSI'",
+        "acProfs": [{"acId": "ac1", "eass": [{"easId": "eas1"}]}]}' \
+        "https://ecs1.edge.test:$P0/eecs-serviceprovisioning/v1/request"
+    TOKEN=$(python3 -S -c 'import json; print([e for e in json.load(open("body.json"))["ednCnfgInfo"][0]["eess"] if e["eesId"] == "ees1.edge.test"][0]["accessToken"])')
+    curl_check "register" 201 -H "Authorization: Bearer $TOKEN" \
+        -d '{"eecId": "eec-0001", "ueId": "'$GPSI'"}' \
+        "https://ees1.edge.test:$P1/eees-eecregistration/v1/registrations"
+    REGID=$(sed -n 's|^Location: .*/registrations/\([^[:space:]]*\).*|\1|ip' headers.txt)
+    CNTX=$(python3 -S -c 'import json; print(json.load(open("body.json"))["eecCntxId"])')
+    curl_check "discover" 200 -H "Authorization: Bearer $TOKEN" \
+        -d '{"requestorId": {"eecId": "eec-0001"}}' \
+        "https://ees1.edge.test:$P1/eees-easdiscovery/v1/eas-profiles/request-discovery"
+    curl_check "update" 200 -X PUT -H "Authorization: Bearer $TOKEN" \
+        -d '{"eecId": "eec-0001", "ueId": "'$GPSI'"}' \
+        "https://ees1.edge.test:$P1/eees-eecregistration/v1/registrations/$REGID"
+    curl_check "relocate" 200 -H "Authorization: Bearer $TOKEN" \
+        -d '{"requestorId": "eec-0001", "easId": "eas1", "easNotifInd": false,
+             "tEasEndpoint": {"uri": "https://ees2.edge.test/eas/eas1"},
+             "eecCtxtReloc": {"eecCtxtId": "'$CNTX'", "sEesId": "ees1.edge.test",
+                              "tEesId": "ees2.edge.test"}}' \
+        "https://ees1.edge.test:$P1/eees-appctxtreloc/v1/initiate"
+    curl_check "deregister" 204 -X DELETE -H "Authorization: Bearer $TOKEN" \
+        "https://ees1.edge.test:$P1/eees-eecregistration/v1/registrations/$REGID"
+    curl_check "register without token" 401 -d '{"eecId": "eec-0001"}' \
+        "https://ees1.edge.test:$P1/eees-eecregistration/v1/registrations"
+    cd - >/dev/null || exit 1
+fi
+
 # ---- the mode really was the one asked for (the ECS's view of the EEC, in its event log)
 OUT=$(python3 -S -c 'import json,sys; print(json.dumps([json.loads(l) for l in open(sys.argv[1])]))' \
     "$EEC_TMP/events.jsonl")
