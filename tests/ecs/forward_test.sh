@@ -52,7 +52,7 @@ eq "forwarded once: iss = ECS-2, aud = T-EES, sub = client_id = S-EES" \
     "ecs2.edge.test ees2.edge.test ees1.edge.test ees1.edge.test eec-0001" \
     "$(jget "$c" '" ".join([d["iss"], d["aud"], d["sub"], d["client_id"], d["eec_id"]])')"
 eq "forwarded once: signed with ECS-2's key" ecs2-key \
-    "$(python3 -c 'import base64,json,sys; h=sys.argv[1].split(".")[0]; print(json.loads(base64.urlsafe_b64decode(h+"="*(-len(h)%4)))["kid"])' "$jwt")"
+    "$(python -c 'import base64,json,sys; h=sys.argv[1].split(".")[0]; print(json.loads(base64.urlsafe_b64decode(h+"="*(-len(h)%4)))["kid"])' "$jwt")"
 out=$("$BIN/edge-jwt" verify "$jwt" --jwks "$T/jwks2.json" --iss ecs2.edge.test --aud ees2.edge.test \
     --scope eees-eeccontextreloc --client ees1.edge.test --profile ees 2>&1)
 eq "verify with ECS-2's JWKS: ok" 0 "$?"

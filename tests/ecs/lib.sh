@@ -14,6 +14,10 @@ for b in edge-ecs edge-pki edge-ctl edge-jwt; do
     [ -x "$BIN/$b" ] || { echo "skip: $BIN/$b not built"; exit 127; }
 done
 
+# The interpreter itself, without site packages: a version-manager shim costs 100 ms a call.
+PY=$(python -c 'import sys; print(sys.executable)')
+python() { "$PY" -S "$@"; }
+
 T=$(mktemp -d /tmp/ecs-test.XXXXXX)
 PIDS=()
 FAILS=0
@@ -42,7 +46,7 @@ finish() {
 # free_ports N: N loopback TCP ports nobody listens on now (the kernel's choice, so parallel
 # tests do not collide).
 free_ports() {
-    python3 - "$1" <<'EOF'
+    python - "$1" <<'EOF'
 import socket, sys
 socks = []
 for _ in range(int(sys.argv[1])):
@@ -57,7 +61,7 @@ pki ca
 
 # jget JSON PYEXPR: evaluate PYEXPR on the parsed JSON d ("" when it fails: missing key...).
 jget() {
-    python3 -c '
+    python -c '
 import json, sys
 try:
     d = json.loads(sys.argv[1])
@@ -69,7 +73,7 @@ print(v if isinstance(v, str) else json.dumps(v, sort_keys=True))' "$1" "$2"
 
 # claims JWT: the token's claims as compact JSON with sorted keys, from edge-jwt decode.
 claims() {
-    "$BIN/edge-jwt" decode "$1" | python3 -c '
+    "$BIN/edge-jwt" decode "$1" | python -c '
 import json, sys
 text = sys.stdin.read()
 i = text.find("claims:")
@@ -139,7 +143,7 @@ ees_reg() {
 # listen NAME: collect the unsolicited events of node NAME's control socket into $T/NAME.ctl
 # (one JSON line each), from now on; returns once connected.
 listen() {
-    python3 - "$T/$1.sock" "$T/$1.ctl" <<'PY' &
+    python - "$T/$1.sock" "$T/$1.ctl" <<'PY' &
 import socket, sys
 s = socket.socket(socket.AF_UNIX); s.connect(sys.argv[1])
 out = open(sys.argv[2], "w", buffering=1)
@@ -165,7 +169,7 @@ PY
 }
 # ctl_events NAME KIND: the events of that kind received so far, as a JSON array.
 ctl_events() {
-    python3 -c '
+    python -c '
 import json, sys
 print(json.dumps([e for e in map(json.loads, open(sys.argv[1])) if e.get("event") == sys.argv[2]]))' \
         "$T/$1.ctl" "$2"

@@ -52,7 +52,7 @@ eq "token-based ees1: accessToken present" yes "$(info ees1.edge.test '["accessT
 eq "local ees2: no accessToken" no "$(info ees2.edge.test '.get("accessToken") and "yes" or "no"')"
 eq "eesAuthMethods: certificate" '["TLS_CLIENT_SERVER_CERTIFICATE"]' "$(info ees1.edge.test '["eesAuthMethods"]')"
 eq "EESInfo: endPt, easIds, eecRegConf" '[{"uri": "https://ees1.edge.test:8443"}, ["eas-1"], true]' \
-    "$(info ees1.edge.test '' | python3 -c 'import json,sys; e=json.load(sys.stdin); print(json.dumps([e["endPt"], e["easIds"], e["eecRegConf"]]))')"
+    "$(info ees1.edge.test '' | python -c 'import json,sys; e=json.load(sys.stdin); print(json.dumps([e["endPt"], e["easIds"], e["eecRegConf"]]))')"
 has "lifeTime present" T "$(jget "$BODY" 'd["ednCnfgInfo"][0]["lifeTime"]')"
 jwt=$(info ees1.edge.test '["accessToken"]')
 c=$(claims "$jwt")
@@ -99,7 +99,7 @@ prov eec-0009 "{\"eecId\":\"eec-0009\",$(ac eas-1)}"
 eq "EEC outside the local policy: 403" "403 EEC_NOT_AUTHORIZED" "$(cause)"
 req ees1.edge.test POST "$ECS" $SP application/json "{\"eecId\":\"eec-0001\",$(ac eas-1)}"
 eq "an EES certificate: 403" "403 EEC_ID_MISMATCH" "$(cause)"
-ev=$(ctl_events ecs1.edge.test token)
+ev=$(ctl_wait ecs1.edge.test token 5)
 eq "refusals issued no token (5 before them)" 5 "$(jget "$ev" 'len(d)')"
 
 # --- bad bodies ---

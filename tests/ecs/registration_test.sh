@@ -27,7 +27,7 @@ loc=$(hdr Location)
 id1=${loc##*/}
 has "create: Location is the resource URI" "https://ecs1.edge.test:$P1$R/" "$loc"
 eq "create: registration ID is 32 hex" 32 "${#id1}"
-exp=$(python3 -c 'import sys,datetime; print(int(datetime.datetime.fromisoformat(sys.argv[1].replace("Z","+00:00")).timestamp()))' "$(jget "$BODY" 'd["expTime"]')")
+exp=$(python -c 'import sys,datetime; print(int(datetime.datetime.fromisoformat(sys.argv[1].replace("Z","+00:00")).timestamp()))' "$(jget "$BODY" 'd["expTime"]')")
 d=$((exp - now))
 [ "$d" -ge 29 ] && [ "$d" -le 31 ] && pass "create: no expTime -> defaultExpiry (30 s)" ||
     fail "create: no expTime: granted $d s, expected 30"
@@ -58,7 +58,7 @@ eq "patch: 200" 200 "$STATUS"
 eq "patch: requested expTime granted" "$want" "$(jget "$BODY" 'd["expTime"]')"
 eq "patch: profile kept" '["eas-1", "eas-2"]' "$(jget "$BODY" 'd["eesProf"]["easIds"]')"
 req ees1.edge.test PATCH "$ECS" "$R/$id1" application/merge-patch+json '{"expTime":"2100-01-01T00:00:00Z"}'
-exp=$(python3 -c 'import sys,datetime; print(int(datetime.datetime.fromisoformat(sys.argv[1].replace("Z","+00:00")).timestamp()))' "$(jget "$BODY" 'd["expTime"]')")
+exp=$(python -c 'import sys,datetime; print(int(datetime.datetime.fromisoformat(sys.argv[1].replace("Z","+00:00")).timestamp()))' "$(jget "$BODY" 'd["expTime"]')")
 d=$((exp - $(date +%s)))
 [ "$d" -ge 58 ] && [ "$d" -le 61 ] && pass "patch: far expTime capped at maxExpiry (60 s)" ||
     fail "patch: far expTime granted $d s, expected 60"
