@@ -38,6 +38,18 @@ eq() { if [ "$2" = "$3" ]; then pass "$1"; else fail "$1: expected [$2], got [$3
 # has NAME NEEDLE HAYSTACK
 has() { case "$3" in *"$2"*) pass "$1" ;; *) fail "$1: expected to contain [$2], got [$3]" ;; esac; }
 finish() {
+    local p f
+    # Stop every node (SIGTERM: a graceful stop) and read what it said on the way out: under
+    # ASan/UBSan a report there is a failure even if every check held.
+    for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; done
+    for p in "${PIDS[@]}"; do wait "$p" 2>/dev/null; done
+    PIDS=()
+    for f in "$T"/*.out; do
+        [ -e "$f" ] || continue
+        if grep -q 'Sanitizer\|runtime error' "$f"; then
+            fail "sanitizer report in $(basename "$f"): $(grep -m1 'Sanitizer\|runtime error' "$f")"
+        fi
+    done
     echo "$CHECKS checks, $FAILS failed"
     [ "$FAILS" -eq 0 ]
     exit $?
