@@ -96,26 +96,29 @@ static const struct js_field eec_acr_info_notification[] = {
     {0},
 };
 
-/* The T-EAS endpoint when the runner gives none: the EAS discovered at the T-EES (TS 23.558
- * 8.8.3: the EEC discovers the T-EAS before it initiates ACR). easId may be NULL: the first. */
+/* The T-EAS endpoint when the runner gives none (new reference). First the EAS discovered at the
+ * T-EES (TS 23.558 8.8.2.2: the EEC discovers the T-EAS before it initiates ACR); easId may be
+ * NULL: the first one. Else, edgesim's convention: EASes are data served at their EES, so the
+ * T-EAS is addressed by the T-EES's FQDN -- all the EEC knows when it cannot discover there
+ * (no token of the T-EES's ECS, as across ECSes). NULL when t_ees is no FQDN. */
 static json_t *
-eec_relocate_t_eas(struct eec *e, const char *t_ees, const char **eas_id)
+eec_relocate_t_eas(struct eec *e, const char *t_ees, const char **eas_id, char *err)
 {
     struct eec_ees *t = eec_ees_find(e, t_ees);
     json_t *p;
     size_t i;
 
-    if (t == NULL || t->eas == NULL)
-        return NULL;
-    json_array_foreach(t->eas, i, p)
+    json_array_foreach(t != NULL ? t->eas : NULL, i, p)
     {
         const char *id = json_string_value(json_object_get(p, "easId"));
         if (*eas_id == NULL || strcmp(id, *eas_id) == 0) {
             *eas_id = id;
-            return json_object_get(p, "endPt");
+            return json_incref(json_object_get(p, "endPt"));
         }
     }
-    return NULL;
+    if (js_valid_fqdn(t != NULL ? t->host : t_ees, err) < 0)
+        return NULL;
+    return json_pack("{s:s}", "fqdn", t != NULL ? t->host : t_ees);
 }
 
 /* acId and easId when the runner names neither: the AC profile (config) that lists the EAS, or
@@ -176,6 +179,8 @@ eec_relocate_cmd(struct ctl_req *req, json_t *args, void *arg)
     struct eec_relocate_args a = {0};
     struct eec_ees *s;
     struct eec_call *c;
+    json_t *t_eas;
+    char err[EDGE_ERR_LEN];
 
     if (eec_args_decode(req, args, eec_relocate_fields, &a) < 0 ||
         (s = eec_args_ees(e, req, a.ees)) == NULL)
@@ -185,22 +190,23 @@ eec_relocate_cmd(struct ctl_req *req, json_t *args, void *arg)
                         "relocate: no EEC context at %s (register there first)", s->id);
         return;
     }
-    if (a.t_eas_endpoint == NULL &&
-        (a.t_eas_endpoint = eec_relocate_t_eas(e, a.t_ees, &a.eas_id)) == NULL) {
+    t_eas = a.t_eas_endpoint != NULL ? json_incref(a.t_eas_endpoint)
+                                     : eec_relocate_t_eas(e, a.t_ees, &a.eas_id, err);
+    if (t_eas == NULL) {
         ctl_reply_error(req, EEC_CTL_BAD_ARGS,
-                        "relocate: tEasEndpoint: none given, and no EAS %s discovered at %s",
-                        a.eas_id != NULL ? a.eas_id : "(any)", a.t_ees);
+                        "relocate: tEasEndpoint: none given, none discovered at %s, and %s",
+                        a.t_ees, err);
         return;
     }
     eec_relocate_ids(e, &a.ac_id, &a.eas_id);
-    json_t *body =
-        json_pack("{s:s, s:s*, s:s*, s:s*, s:O, s:b, s:{s:s, s:s, s:s}}", "requestorId", e->n.name,
-                  "ueId", eec_args_ueid(e, a.ue_id), "acId", a.ac_id, "easId", a.eas_id,
-                  "tEasEndpoint", a.t_eas_endpoint, "easNotifInd", 0, "eecCtxtReloc", "eecCtxtId",
-                  s->cntx_id, "sEesId", s->id, "tEesId", a.t_ees);
+    json_t *body = json_pack("{s:s, s:s*, s:s*, s:s*, s:O, s:b, s:{s:s, s:s, s:s}}", "requestorId",
+                             e->n.name, "ueId", eec_args_ueid(e, a.ue_id), "acId", a.ac_id, "easId",
+                             a.eas_id, "tEasEndpoint", t_eas, "easNotifInd", 0, "eecCtxtReloc",
+                             "eecCtxtId", s->cntx_id, "sEesId", s->id, "tEesId", a.t_ees);
     if ((c = eec_call_new(e, req, s->id, eec_args_token(s, a.token), eec_relocate_done)) != NULL) {
         c->ctx = json_pack("{s:s}", "tEesId", a.t_ees);
         eec_call_send(c, "POST", s->host, EEC_ACR_PATH, body);
     }
     json_decref(body);
+    json_decref(t_eas);
 }

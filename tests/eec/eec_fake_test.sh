@@ -161,8 +161,12 @@ update: bearer of the registration :: r[-1]["authorization"] :: Bearer $TOK1
 EOF
 
 # ---- ACR: AcrInitReq at the S-EES, implicit registration at the T-EES
+ctl eec relocate '{"ees": "ees1.edge.test", "tEes": "ees_2"}'
+check "relocate: no T-EAS known and the T-EES no FQDN" 'r["error"]["code"]' eec.bad_args
 ctl eec relocate '{"ees": "ees1.edge.test", "tEes": "ees2.edge.test"}'
-check "relocate: no T-EAS known" 'r["error"]["code"]' eec.bad_args
+records ees1.edge.test
+check "AcrInitReq: nothing discovered at the T-EES: the T-EAS by the T-EES's FQDN" \
+    'r[-1]["body"]["tEasEndpoint"]' '{"fqdn": "ees2.edge.test"}'
 ctl eec relocate '{"ees": "ees1.edge.test", "tEes": "ees2.edge.test", "acId": "ac1", "easId": "eas1",
                    "tEasEndpoint": {"uri": "https://eas2.edge.test"}}'
 checks <<'EOF'
