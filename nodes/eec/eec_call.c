@@ -61,13 +61,14 @@ eec_call_send(struct eec_call *c, const char *method, const char *fqdn, const ch
 {
     char err[EDGE_ERR_LEN], *auth = NULL;
     const char *headers[3] = {NULL, NULL, NULL};
+    int rc = -1;
 
     snprintf(c->peer, sizeof(c->peer), "%s", fqdn);
     if (c->token != NULL) {
         size_t len = strlen(EEC_BEARER_PREFIX) + strlen(c->token) + 1;
         if ((auth = malloc(len)) == NULL) {
             edge_err(err, "out of memory");
-            goto failed;
+            goto done;
         }
         snprintf(auth, len, "%s%s", EEC_BEARER_PREFIX, c->token);
         headers[0] = "Authorization";
@@ -75,19 +76,17 @@ eec_call_send(struct eec_call *c, const char *method, const char *fqdn, const ch
         if (c->ees_id[0] != '\0')
             eec_token_event(c->e, c->token, NULL, c->ees_id, "presented");
     }
-    if (node_send_json(&c->e->n, method, fqdn, path, body, headers, eec_call_finish, c, err) < 0)
-        goto failed;
-    OPENSSL_cleanse(auth, auth != NULL ? strlen(auth) : 0);
-    free(auth);
-    return;
-failed:
-    if (auth != NULL) {
+    rc = node_send_json(&c->e->n, method, fqdn, path, body, headers, eec_call_finish, c, err);
+done:
+    if (auth != NULL) { /* the client copied the header */
         OPENSSL_cleanse(auth, strlen(auth));
         free(auth);
     }
-    /* Nothing was sent: the runner gets status 0 with the reason, as for a refused connect. */
-    struct http_client_resp none = {.status = 0, .error = err, .body = ""};
-    eec_call_finish(&none, c);
+    if (rc < 0) {
+        /* Nothing was sent: the runner gets status 0 with the reason, as for a refused connect. */
+        struct http_client_resp none = {.status = 0, .error = err, .body = ""};
+        eec_call_finish(&none, c);
+    }
 }
 
 int

@@ -1,5 +1,5 @@
 /* eec_relocation.c -- EEC-initiated ACR with the EEC context moved by the S-EES (TS 23.558
- * 8.8.3 and 8.9.1.1; TS 24.558 Eees_AppContextRelocation POST /initiate with AcrInitReq and
+ * 8.8.2.2 and 8.9.1.1; TS 24.558 Eees_AppContextRelocation POST /initiate with AcrInitReq and
  * eecCtxtReloc): the S-EES pushes the context to the T-EES, which registers the EEC implicitly,
  * and the EEC learns that registration from ACRInfoNotification.eecCtxtReloc.implReg. The EEC
  * has no notification endpoint, so the S-EES answers it in the 200 body (edgesim extension). */
@@ -122,7 +122,7 @@ eec_relocate_t_eas(struct eec *e, const char *t_ees, const char **eas_id, char *
 }
 
 /* acId and easId when the runner names neither: the AC profile (config) that lists the EAS, or
- * the first one with an EAS (TS 23.558 8.8.3: the ACR is for one AC and its EAS). */
+ * the first one with an EAS (TS 23.558 8.8.2.2: the ACR is for one AC and its EAS). */
 static void
 eec_relocate_ids(const struct eec *e, const char **ac_id, const char **eas_id)
 {
