@@ -22,6 +22,7 @@ ees_cfg=$(ees_config $EES $P_EES1 $ECS '"keepAlive": 1, "registrationExpiry": 60
 "$BIN/edge-ees" --config "$ees_cfg" --ctl "$T/$EES.sock" >"$T/$EES.out" 2>&1 &
 PID_ees1_edge_test=$!
 PIDS+=($PID_ees1_edge_test)
+NODES+=("$EES")
 for i in $(seq 1 200); do [ -S "$T/$EES.sock" ] && break; sleep 0.025; done
 r=$(ctl $EES status)
 eq "not ready while the ECS is down" false "$(jget "$r" 'd["result"]["ready"]')"

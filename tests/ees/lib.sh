@@ -17,6 +17,7 @@ done
 
 T=$(mktemp -d /tmp/ees-test.XXXXXX)
 PIDS=()
+NODES=()
 FAILS=0
 CHECKS=0
 
@@ -34,7 +35,20 @@ fail() { CHECKS=$((CHECKS + 1)); FAILS=$((FAILS + 1)); echo "FAIL $1"; }
 eq() { if [ "$2" = "$3" ]; then pass "$1"; else fail "$1: expected [$2], got [$3]"; fi; }
 # has NAME NEEDLE HAYSTACK
 has() { case "$3" in *"$2"*) pass "$1" ;; *) fail "$1: expected to contain [$2], got [$3]" ;; esac; }
+# finish: stop every node still running (SIGTERM: each must exit 0), look for sanitizer reports in
+# their output, print the summary and exit.
 finish() {
+    local i n v
+    for ((i = ${#NODES[@]} - 1; i >= 0; i--)); do # the EESes before their ECS
+        n=${NODES[i]}
+        v="PID_$(echo "$n" | tr -c 'a-zA-Z0-9\n' _)"
+        kill -0 "${!v}" 2>/dev/null || continue
+        stop "$n"
+        eq "$n exits 0 on SIGTERM" 0 "$STOPPED"
+    done
+    if grep -l -E "AddressSanitizer|LeakSanitizer|runtime error" "$T"/*.out >/dev/null 2>&1; then
+        fail "sanitizer report in $(grep -l -E "AddressSanitizer|LeakSanitizer|runtime error" "$T"/*.out | tr '\n' ' ')"
+    fi
     echo "$CHECKS checks, $FAILS failed"
     [ "$FAILS" -eq 0 ]
     exit $?
@@ -75,13 +89,16 @@ print(" ".join(str(s.getsockname()[1]) for s in socks))
 EOF
 }
 
-# Credentials: one CA; ecs1 with signing key k1; ees1, ees2; EECs eec-1 (GPSI bound), eec-2
+# Credentials: one CA; ecs1 and ecs2, each with signing key k1; ees1..ees3; EECs eec-1 (GPSI bound), eec-2
 # (another GPSI), eec-3 (no GPSI).
 PKI=$T/pki
 pki() { "$BIN/edge-pki" "$@" --dir "$PKI" >/dev/null || { echo "edge-pki $* failed"; exit 1; }; }
 pki ca
-for n in ecs1.edge.test ees1.edge.test ees2.edge.test ees3.edge.test; do pki node --fqdn $n; done
+for n in ecs1.edge.test ecs2.edge.test ees1.edge.test ees2.edge.test ees3.edge.test; do
+    pki node --fqdn $n
+done
 pki signkey --ecs ecs1.edge.test --kid k1
+pki signkey --ecs ecs2.edge.test --kid k1
 pki eec --eec-id eec-1 --gpsi msisdn-491700000001
 pki eec --eec-id eec-2 --gpsi msisdn-491700000002
 pki eec --eec-id eec-3
@@ -95,8 +112,9 @@ SUBS='"subscribers": [
   {"akid": "atid-2@rid1.akma.edge.test", "kakma": "0f0e0d0c0b0a09080706050403020100f0e0d0c0b0a090807060504030201000",
    "gpsi": "msisdn-491700000002", "eecId": "eec-2"}]'
 
-read -r P_ECS1 P_EES1 P_EES2 P_EES3 <<<"$(free_ports 4)"
-HOSTS="{\"ecs1.edge.test\": \"127.0.0.1:$P_ECS1\", \"ees1.edge.test\": \"127.0.0.1:$P_EES1\",
+read -r P_ECS1 P_ECS2 P_EES1 P_EES2 P_EES3 <<<"$(free_ports 5)"
+HOSTS="{\"ecs1.edge.test\": \"127.0.0.1:$P_ECS1\", \"ecs2.edge.test\": \"127.0.0.1:$P_ECS2\",
+  \"ees1.edge.test\": \"127.0.0.1:$P_EES1\",
   \"ees2.edge.test\": \"127.0.0.1:$P_EES2\", \"ees3.edge.test\": \"127.0.0.1:$P_EES3\"}"
 
 # ecs_config NAME PORT [EXTRA_MEMBERS]: config file of edge-ecs NAME (path on stdout).
@@ -136,6 +154,7 @@ start() {
     "$BIN/edge-$kind" --config "$3" --ctl "$sock" >>"$T/$name.out" 2>&1 &
     pid=$!
     PIDS+=($pid)
+    NODES+=("$name")
     eval "PID_$(echo "$name" | tr -c 'a-zA-Z0-9\n' _)=$pid"
     # The socket file appears once the node has bound it; the ready event is then awaited.
     for i in $(seq 1 200); do
@@ -178,12 +197,13 @@ req() {
 hdr() { printf '%s\n' "$HDRS" | sed -n "s/^$1: //Ip" | head -1; }
 cause() { jget "$BODY" 'd["cause"]'; }
 
-# provision EEC [UEID]: EDGE-4 at ecs1 with curl as the EEC; sets TOK_<ees with _> for each EES
-# the answer carries a token for.
+# provision EEC [UEID]: EDGE-4 at ecs1 (or at $PROV_ECS: ecs1 or ecs2) with curl as the EEC;
+# sets TOK_<ees with _> for each EES the answer carries a token for.
 provision() {
-    local ue=""
+    local ue="" ecs=${PROV_ECS:-ecs1.edge.test} port=$P_ECS1
+    [ "$ecs" = ecs2.edge.test ] && port=$P_ECS2
     [ -n "${2:-}" ] && ue=",\"ueId\":\"$2\""
-    req "eec-$1" POST "ecs1.edge.test:$P_ECS1" /eecs-serviceprovisioning/v1/request \
+    req "eec-$1" POST "$ecs:$port" /eecs-serviceprovisioning/v1/request \
         application/json "{\"eecId\":\"$1\"$ue,\"acProfs\":[{\"acId\":\"ac-1\",\"eass\":[{\"easId\":\"eas-video\"}]}]}"
     local line
     while read -r line; do
