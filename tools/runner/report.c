@@ -16,10 +16,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define REP_COL 190 /* px between lifelines */
-#define REP_LEFT 90 /* px for the time column */
-#define REP_ROW 30  /* px per message */
-#define REP_HEAD 60 /* px for the node boxes */
+#define REP_COL_MAX 190 /* px between lifelines ... */
+#define REP_COL_MIN 130 /* ... narrower when there are many */
+#define REP_WIDTH 1300  /* what a page shows without scrolling */
+#define REP_LEFT 90     /* px for the time column */
+#define REP_ROW 30      /* px per message */
+#define REP_HEAD 60     /* px for the node boxes */
 #define REP_MAX_ROWS 4000
 
 static void
@@ -57,7 +59,7 @@ rep_esc_json(FILE *f, json_t *v)
 
 static const char rep_css[] =
     "body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:2em auto;"
-    "max-width:1200px;color:#222;padding:0 1em}"
+    "max-width:1340px;color:#222;padding:0 1em}"
     "h1{margin-bottom:.2em}.ref{color:#555;font-size:1.1em}"
     ".desc{background:#f6f8fa;border-left:4px solid #3b82f6;padding:.8em 1em;line-height:1.5}"
     ".verdict{display:inline-block;padding:.2em .8em;border-radius:4px;color:#fff;font-weight:bold}"
@@ -202,8 +204,13 @@ rep_diagram(FILE *f, json_t *summary, json_t *events)
     }
     if (rows > REP_MAX_ROWS)
         rows = REP_MAX_ROWS;
-    width = REP_LEFT + (int)nl * REP_COL + 40;
-    height = REP_HEAD + (int)(rows + json_array_size(steps)) * REP_ROW + 40;
+    int col = (REP_WIDTH - REP_LEFT - 40) / (int)nl;
+    if (col > REP_COL_MAX)
+        col = REP_COL_MAX;
+    if (col < REP_COL_MIN)
+        col = REP_COL_MIN;
+    width = REP_LEFT + (int)nl * col + 40;
+    height = REP_HEAD + (int)(rows + json_array_size(steps) + 1) * REP_ROW + 40;
     fprintf(f,
             "<div class=\"diagram\"><svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" "
             "height=\"%d\" font-family=\"monospace\" font-size=\"11\">\n"
@@ -215,7 +222,7 @@ rep_diagram(FILE *f, json_t *summary, json_t *events)
             "orient=\"auto\"><path d=\"M0,0 L8,4 L0,8 z\" fill=\"#b91c1c\"/></marker></defs>\n",
             width, height);
     for (size_t l = 0; l < nl; l++) {
-        int x = REP_LEFT + (int)l * REP_COL + REP_COL / 2;
+        int x = REP_LEFT + (int)l * col + col / 2;
         const char *fill = strcmp(lines[l].kind, "ecs") == 0   ? "#dbeafe"
                            : strcmp(lines[l].kind, "ees") == 0 ? "#dcfce7"
                                                                : "#fef9c3";
@@ -223,7 +230,7 @@ rep_diagram(FILE *f, json_t *summary, json_t *events)
                 "<rect x=\"%d\" y=\"8\" width=\"%d\" height=\"36\" rx=\"5\" fill=\"%s\" "
                 "stroke=\"#555\"/><text x=\"%d\" y=\"23\" text-anchor=\"middle\" "
                 "font-weight=\"bold\">",
-                x - REP_COL / 2 + 8, REP_COL - 16, fill, x);
+                x - col / 2 + 8, col - 16, fill, x);
         rep_esc(f, lines[l].name);
         fprintf(f, "</text><text x=\"%d\" y=\"37\" text-anchor=\"middle\" fill=\"#555\">", x);
         rep_esc(f, lines[l].id);
@@ -234,6 +241,15 @@ rep_diagram(FILE *f, json_t *summary, json_t *events)
     }
     y = REP_HEAD;
     rows = 0;
+    if (json_array_size(steps) > 0 &&
+        t0 < json_number_value(json_object_get(json_array_get(steps, 0), "t_start"))) {
+        fprintf(f,
+                "<rect x=\"0\" y=\"%d\" width=\"%d\" height=\"%d\" fill=\"#f3f4f6\"/>"
+                "<text x=\"6\" y=\"%d\" font-weight=\"bold\" fill=\"#374151\">start-up: each "
+                "node starts, loads keys, EESes register at their ECS; then the steps</text>\n",
+                y, width, REP_ROW - 6, y + 16);
+        y += REP_ROW;
+    }
     json_array_foreach(events, i, ev)
     {
         int rk = rep_row_kind(ev), from, to, st, bad, tok;
@@ -277,8 +293,8 @@ rep_diagram(FILE *f, json_t *summary, json_t *events)
         fprintf(f, "<text x=\"4\" y=\"%d\" fill=\"#666\">+%.1f ms</text>", y + 14,
                 (t - t0) * 1000.0);
         if (rk == 1 && from >= 0 && to >= 0 && from != to) {
-            int x1 = REP_LEFT + from * REP_COL + REP_COL / 2;
-            int x2 = REP_LEFT + to * REP_COL + REP_COL / 2;
+            int x1 = REP_LEFT + from * col + col / 2;
+            int x2 = REP_LEFT + to * col + col / 2;
             int resp = st > 0;
             if (resp)
                 snprintf(label, sizeof(label), "%d %s%s%s", st, cause ? cause : "",
@@ -299,13 +315,13 @@ rep_diagram(FILE *f, json_t *summary, json_t *events)
             rep_esc(f, label);
             fputs("</text>\n", f);
         } else if (from >= 0) {
-            int x = REP_LEFT + from * REP_COL + REP_COL / 2;
+            int x = REP_LEFT + from * col + col / 2;
             snprintf(label, sizeof(label), "%s%s%s", json_string_value(json_object_get(ev, "kind")),
                      cause ? ": " : "", cause ? cause : "");
             fprintf(f,
                     "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"20\" rx=\"3\" fill=\"%s\" "
                     "stroke=\"%s\"><title>",
-                    x - REP_COL / 2 + 14, y + 4, REP_COL - 28, bad ? "#fee2e2" : "#f5f5f5",
+                    x - col / 2 + 14, y + 4, col - 28, bad ? "#fee2e2" : "#f5f5f5",
                     bad ? "#b91c1c" : "#aaa");
             rep_esc(f, summ);
             fprintf(f, "</title></rect><text x=\"%d\" y=\"%d\" text-anchor=\"middle\" fill=\"%s\">",
@@ -437,6 +453,8 @@ rep_write(json_t *summary, json_t *events, const char *path, char *err)
         fprintf(f, "<tr><td class=\"small\">%s</td><td>", meta[i]);
         if (json_is_string(v))
             rep_esc(f, json_string_value(v));
+        else if (json_is_real(v))
+            fprintf(f, "%.0f", json_real_value(v));
         else {
             char *t = json_dumps(v, JSON_ENCODE_ANY);
             rep_esc(f, t);
