@@ -143,10 +143,13 @@ ecsreg_location(struct ees *e, const struct http_client_resp *r, char *err)
     return 0;
 }
 
+/* The control events say why in one word: registered "start" / "again"; deregistered "lost"
+ * (the ECS answered 404), "refused" (it refused the update), "expired", "stopped". */
 static void
-ecsreg_registered(struct ees *e, const char *how)
+ecsreg_registered(struct ees *e)
 {
     struct ees_ecsreg *g = e->ecsreg;
+    const char *how = g->ever ? "registered again" : "registered";
     char when[JS_TIME_LEN];
     json_t *data = json_pack("{s:s, s:s, s:s?}", "ecs", e->cfg.ecs, "regId", g->reg_id, "expTime",
                              g->exp != 0 ? ees_time(g->exp, when) : NULL);
@@ -156,7 +159,7 @@ ecsreg_registered(struct ees *e, const char *how)
     json_decref(data);
     g->registered = 1;
     g->backoff_ms = ECSREG_BACKOFF_MIN_MS;
-    ecsreg_event(e, "registered", how);
+    ecsreg_event(e, "registered", g->ever ? "again" : "start");
     if (!g->ever) {
         g->ever = 1;
         node_ready(&e->n, json_pack("{s:s, s:s}", "ecs", e->cfg.ecs, "regId", g->reg_id));
@@ -165,7 +168,7 @@ ecsreg_registered(struct ees *e, const char *how)
 }
 
 static void
-ecsreg_lost(struct ees *e, const char *why)
+ecsreg_lost(struct ees *e, const char *reason, const char *why)
 {
     struct ees_ecsreg *g = e->ecsreg;
     json_t *data = json_pack("{s:s, s:s}", "ecs", e->cfg.ecs, "regId", g->reg_id);
@@ -175,7 +178,7 @@ ecsreg_lost(struct ees *e, const char *why)
     json_decref(data);
     g->registered = 0;
     g->keys_ok = 0; /* a restarted ECS may publish other keys */
-    ecsreg_event(e, "deregistered", why);
+    ecsreg_event(e, "deregistered", reason);
     g->reg_id[0] = '\0';
     g->exp = 0;
 }
@@ -190,7 +193,7 @@ ecsreg_post_resp(const struct http_client_resp *r, void *arg)
         return;
     e->ecsreg->busy = 0;
     if (r->status == 201 && ecsreg_location(e, r, err) == 0 && ecsreg_accept(e, r, err) == 0) {
-        ecsreg_registered(e, "registered");
+        ecsreg_registered(e);
         return;
     }
     if (r->status == 201) /* registered, but the answer is unusable: say so, try again */
@@ -267,7 +270,10 @@ ecsreg_put_resp(const struct http_client_resp *r, void *arg)
         ecsreg_retry(e);
         return;
     }
-    ecsreg_lost(e, r->status == 404 ? "the ECS no longer knows it" : "the update was refused");
+    if (r->status == 404)
+        ecsreg_lost(e, "lost", "the ECS no longer knows it");
+    else
+        ecsreg_lost(e, "refused", "the ECS refused the update");
     ecsreg_post(e);
 }
 

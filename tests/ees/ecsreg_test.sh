@@ -63,9 +63,9 @@ for i in $(seq 1 100); do grep -q listening "$T/ev.txt" 2>/dev/null && break; sl
 stop $ECS
 start ecs $ECS "$T/$ECS.json"
 # Wait (at most 8 s) for the EES's own re-registration.
-for i in $(seq 1 320); do grep -q "^registered" "$T/ev.txt" && break; sleep 0.025; done
-has "lost registration reported" "deregistered the ECS no longer knows it" "$(cat "$T/ev.txt")"
-has "registered again" "registered registered" "$(cat "$T/ev.txt")"
+for i in $(seq 1 320); do grep -q "^registered again" "$T/ev.txt" && break; sleep 0.025; done
+has "lost registration reported" "deregistered lost" "$(cat "$T/ev.txt")"
+has "registered again" "registered again" "$(cat "$T/ev.txt")"
 r=$(ctl $ECS registrations)
 eq "the restarted ECS holds it" "$EES" "$(jget "$r" 'd["result"]["registrations"][0]["eesId"]')"
 REG2=$(jget "$r" 'd["result"]["registrations"][0]["regId"]')
