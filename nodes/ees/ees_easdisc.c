@@ -1,8 +1,9 @@
 /* ees_easdisc.c -- Eees_EASDiscovery at this EES (TS 24.558, TS 23.558 8.5.2.2): POST
  * /eas-profiles/request-discovery answers with the EAS profiles of its config that match the
  * filter (AC profiles' EAS IDs, EAS characteristics' easId, the UE location against each EAS's
- * service area). The requestor is a registered EEC (authenticated and authorized as on every
- * EDGE-1 call, TS 33.558 6.3) or an EES over EDGE-9 (bearer token of its ECS, TR 33.739 6.27). */
+ * service area). The requestor is an EEC, authenticated and authorized as on every EDGE-1 call
+ * (TS 33.558 6.3) and registered here when eecRegConf says EECs must register, or an EES over
+ * EDGE-9 (bearer token of its ECS, TR 33.739 6.27). */
 #include "ees.h"
 #include "err.h"
 #include "problem.h"
@@ -78,8 +79,9 @@ disc_eec_authorized(struct ees *e, struct http_req *req, int ok, const json_t *c
 
     (void)claims;
     if (ok && !e->closing) {
-        /* TS 23.558 8.5.2.2: the EES checks that the EEC is authorized, i.e. registered here. */
-        if (!ees_store_has_eec(e, eec_id))
+        /* TS 23.558 8.5.2.2: the EES checks that the EEC is authorized; with eecRegConf
+         * (EESProfile: EECs must register to use this EES) that means registered here. */
+        if (e->cfg.eec_reg_conf && !ees_store_has_eec(e, eec_id))
             http_reply_problem(req, 403, EES_EEC_NOT_REGISTERED,
                                "EEC %s is not registered at this EES", eec_id);
         else

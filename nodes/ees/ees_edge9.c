@@ -235,11 +235,12 @@ push_cmd(struct ctl_req *cr, json_t *args, void *arg)
     json_t *tgt_eas = json_object_get(args, "tgtEas"), *push;
     struct ees_ctx *c;
     const char *token;
+    char why[EDGE_ERR_LEN];
 
     if (e9_token_arg(cr, args, &token) < 0)
         return;
-    if (target == NULL || cntx_id == NULL) {
-        ctl_reply_error(cr, EES_CTL_BAD_ARGS, "push needs target and eecCntxId");
+    if (target == NULL || cntx_id == NULL || js_valid_fqdn(target, why) < 0) {
+        ctl_reply_error(cr, EES_CTL_BAD_ARGS, "push needs target (an EES FQDN) and eecCntxId");
         return;
     }
     if ((c = ees_store_by_cntx(e, cntx_id)) == NULL) {
@@ -264,11 +265,14 @@ pull_cmd(struct ctl_req *cr, json_t *args, void *arg)
     const char *cntx_id = json_string_value(json_object_get(args, "eecCntxId"));
     const char *eec_id = json_string_value(json_object_get(args, "eecId"));
     const char *token;
+    char why[EDGE_ERR_LEN];
 
     if (e9_token_arg(cr, args, &token) < 0)
         return;
-    if (source == NULL || cntx_id == NULL) {
-        ctl_reply_error(cr, EES_CTL_BAD_ARGS, "pull needs source and eecCntxId");
+    if (source == NULL || cntx_id == NULL || js_valid_fqdn(source, why) < 0 ||
+        (eec_id != NULL && js_valid_id(eec_id, why) < 0)) {
+        ctl_reply_error(cr, EES_CTL_BAD_ARGS,
+                        "pull needs source (an EES FQDN) and eecCntxId; eecId is an EEC ID");
         return;
     }
     ees_edge9_pull(e, source, cntx_id, token, eec_id, e9_cmd_done, cr);

@@ -336,9 +336,20 @@ rt_cmd(struct ctl_req *cr, json_t *args, void *arg)
     const char *target = json_string_value(json_object_get(args, "target"));
     const char *scope = json_string_value(json_object_get(args, "scope"));
     const char *eec_id = json_string_value(json_object_get(args, "eecId"));
+    char why[EDGE_ERR_LEN];
 
-    if (target == NULL) {
-        ctl_reply_error(cr, EES_CTL_BAD_ARGS, "request_token needs target (T-EES FQDN)");
+    if (target == NULL || js_valid_fqdn(target, why) < 0) {
+        ctl_reply_error(cr, EES_CTL_BAD_ARGS, "target: the T-EES's FQDN is needed");
+        return;
+    }
+    if ((scope != NULL && !token_scope_ok(scope)) ||
+        (json_object_get(args, "scope") != NULL && scope == NULL)) {
+        ctl_reply_error(cr, EES_CTL_BAD_ARGS, "scope: service names separated by one space");
+        return;
+    }
+    if ((eec_id != NULL && js_valid_id(eec_id, why) < 0) ||
+        (json_object_get(args, "eecId") != NULL && eec_id == NULL)) {
+        ctl_reply_error(cr, EES_CTL_BAD_ARGS, "eecId: an EEC ID");
         return;
     }
     /* The command asks the ECS each time (a runner wants to see the request), unless told
