@@ -114,29 +114,34 @@ res_events(struct run *r)
     return out;
 }
 
-/* Verdicts from the event log: "token" events whose data names the jti. */
+/* Verdicts from the event log, for a token no node reported on its control
+ * socket: "token" events whose data carries this very JWT (forged copies
+ * share the jti of their original, so the jti alone would mix them up), or
+ * its jti when the event does not carry the JWT. */
 static void
 res_token_events(json_t *t, json_t *events)
 {
-    const char *jti = json_string_value(json_object_get(json_object_get(t, "claims"), "jti"));
+    json_t *jti = json_object_get(json_object_get(t, "claims"), "jti");
     json_t *ev, *v = json_object_get(t, "verdicts");
+    const char *jwt = json_string_value(json_object_get(t, "jwt"));
     size_t i;
 
-    if (jti == NULL)
+    if (json_array_size(v) > 0)
         return;
     json_array_foreach(events, i, ev)
     {
         json_t *d = json_object_get(ev, "data");
         const char *k = json_string_value(json_object_get(ev, "kind"));
-        if (k == NULL || strcmp(k, "token") != 0 ||
-            !json_equal(json_object_get(d, "jti"),
-                        json_object_get(json_object_get(t, "claims"), "jti")))
+        const char *ejwt = json_string_value(json_object_get(d, "jwt"));
+        if (k == NULL || strcmp(k, "token") != 0)
             continue;
-        json_array_append_new(v, json_pack("{s:O, s:O, s:O, s:O, s:O}", "node",
-                                           json_object_get(ev, "node"), "summary",
-                                           json_object_get(ev, "summary"), "cause",
-                                           json_object_get(ev, "cause"), "data", d, "t_mono",
-                                           json_object_get(ev, "t_mono")));
+        if (ejwt != NULL ? strcmp(ejwt, jwt) != 0
+                         : (jti == NULL || !json_equal(json_object_get(d, "jti"), jti)))
+            continue;
+        json_array_append_new(
+            v, json_pack("{s:O, s:O, s:O, s:O}", "node", json_object_get(ev, "node"), "verdict",
+                         json_object_get(d, "verdict"), "rule", json_object_get(ev, "cause"),
+                         "summary", json_object_get(ev, "summary")));
     }
 }
 

@@ -124,8 +124,13 @@ step_record_token(struct run *r, const char *jwt, const char *step, const char *
     if (jwt == NULL || jwt[0] == '\0' || strchr(jwt, '.') == NULL)
         return;
     if ((t = step_token_rec(r, jwt)) != NULL) {
-        if (step != NULL)
-            json_array_append_new(json_object_get(t, "steps"), json_string(step));
+        json_t *steps = json_object_get(t, "steps"), *s;
+        size_t i;
+        int seen = 0;
+        json_array_foreach(steps, i, s) seen |=
+            step != NULL && strcmp(json_string_value(s), step) == 0;
+        if (step != NULL && !seen)
+            json_array_append_new(steps, json_string(step));
         return;
     }
     t = json_pack("{s:s, s:[], s:s, s:[]}", "jwt", jwt, "steps", "how", how, "verdicts");
