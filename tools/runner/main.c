@@ -302,6 +302,12 @@ main_run(int argc, char **argv)
     } else {
         printf("edge-run: %zu nodes ready (%.0f ms)\n", r.nnodes,
                (run_now_mono() - r.t0_mono) * 1000.0);
+        if ((r.step_mode || r.keep) && r.net == RUN_NET_TAP) {
+            printf("edge-run: watch a node's traffic live, e.g.:\n");
+            for (size_t i = 0; i < r.nnodes; i++)
+                printf("          ip netns exec %s tshark -i %s -o tls.keylog_file:%s   # %s\n",
+                       r.nodes[i].ns, r.nodes[i].ifname, r.keylog, r.nodes[i].sn->name);
+        }
         step_collect_events(&r); /* what came before ready belongs to start-up */
         failed = main_steps(&r, steps, fatal, sizeof(fatal));
         if (r.keep && !proc_interrupted)
