@@ -316,8 +316,9 @@ rep_diagram(FILE *f, json_t *summary, json_t *events)
             fputs("</text>\n", f);
         } else if (from >= 0) {
             int x = REP_LEFT + from * col + col / 2;
-            snprintf(label, sizeof(label), "%s%s%s", json_string_value(json_object_get(ev, "kind")),
-                     cause ? ": " : "", cause ? cause : "");
+            /* A refusal names its rule ("token.expired"); the family is then plain. */
+            snprintf(label, sizeof(label), "%s",
+                     cause ? cause : json_string_value(json_object_get(ev, "kind")));
             fprintf(f,
                     "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"20\" rx=\"3\" fill=\"%s\" "
                     "stroke=\"%s\"><title>",
