@@ -277,6 +277,11 @@ conf_ees(struct run *r, struct run_node *n, json_t *c)
                         json_integer(scn_conf_int(n->sn, "registrationExpiry", 3600)));
     json_object_set_new(c, "refresh",
                         json_boolean(!json_is_false(json_object_get(n->sn->conf, "refresh"))));
+    static const char *passed[] = {"keepAlive", "eecRegConf", "eecRegistrationExpiry",
+                                   "tokenReplay", NULL};
+    for (int i = 0; passed[i] != NULL; i++)
+        if (json_object_get(n->sn->conf, passed[i]) != NULL)
+            json_object_set(c, passed[i], json_object_get(n->sn->conf, passed[i]));
 }
 
 static void

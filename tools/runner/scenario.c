@@ -133,6 +133,14 @@ chk_rate(json_t *v, const struct js_field *f, void *ctx, char *why)
 }
 
 static int
+chk_replay(json_t *v, const struct js_field *f, void *ctx, char *why)
+{
+    static const char *const names[] = {"reusable", "single-use", NULL};
+    (void)f, (void)ctx;
+    return chk_enum(v, names, why);
+}
+
+static int
 chk_prob(json_t *v, const struct js_field *f, void *ctx, char *why)
 {
     double p = json_number_value(v);
@@ -379,6 +387,14 @@ static const struct js_field ees_fields[] = {
     {.name = "svcArea", .type = JS_OBJECT},
     {.name = "registrationExpiry", .type = JS_INT, .check = js_check_range, .min = 1, .max = 86400},
     {.name = "refresh", .type = JS_BOOL},
+    {.name = "keepAlive", .type = JS_INT, .check = js_check_range, .min = 0, .max = 86400},
+    {.name = "eecRegConf", .type = JS_BOOL},
+    {.name = "eecRegistrationExpiry",
+     .type = JS_INT,
+     .check = js_check_range,
+     .min = 1,
+     .max = 86400},
+    {.name = "tokenReplay", .type = JS_STRING, .check = chk_replay},
     {.name = NULL},
 };
 
