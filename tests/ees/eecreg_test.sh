@@ -145,4 +145,27 @@ eq "single-use: replay" "401 token.replayed" "$STATUS $(cause)"
 
 r=$(ctl ees1.edge.test contexts)
 eq "contexts at ees1" '["eec-2"]' "$(jget "$r" '[c["eecId"] for c in d["result"]["contexts"]]')"
+
+# --- AKMA PSK mode (the real edge-eec as eec-2 with its A-KID): the GPSI the subscriber table
+# binds to the PSK identity is the authenticated one ---
+if [ -x "$BIN/edge-eec" ]; then
+    cat >"$T/eec-2.json" <<EOF
+{
+  "node": "eec-2", "hosts": $HOSTS, "tls": {"ca": "pki/ca.crt"},
+  "psk": {"akid": "atid-2@rid1.akma.edge.test",
+          "kakma": "0f0e0d0c0b0a09080706050403020100f0e0d0c0b0a090807060504030201000"},
+  "keylog": "keylog.txt", "evlog": "eec-2.events.jsonl", "ecs": "$ECS", "gpsi": "$GPSI2"
+}
+EOF
+    start eec eec-2 "$T/eec-2.json"
+    r=$(ctl eec-2 provision)
+    eq "PSK: provisioning" 200 "$(jget "$r" 'd["result"]["status"]')"
+    r=$(ctl eec-2 register '{"ees":"ees1.edge.test"}')
+    eq "PSK: registration with the GPSI of the A-KID" 201 "$(jget "$r" 'd["result"]["status"]')"
+    r=$(ctl eec-2 register "{\"ees\":\"ees1.edge.test\",\"ueId\":\"$GPSI1\"}")
+    eq "PSK: another GPSI" "403 GPSI_NOT_AUTHENTICATED" \
+        "$(jget "$r" '"%s %s" % (d["result"]["status"], d["result"]["problem"]["cause"])')"
+else
+    echo "note: edge-eec not built, the PSK section skipped"
+fi
 finish
