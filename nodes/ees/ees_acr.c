@@ -31,17 +31,53 @@ acr_free(struct acr_op *op)
     free(op);
 }
 
-/* The answer to a failed step: 404 when there is no T-EES, 504 when a peer did not answer, 502
- * when it refused; "upstream" carries what the peer said. */
+/* How a failed step is answered (one table): no HTTP answer from the peer is 504
+ * ACR_PEER_UNREACHABLE whatever the step; an answer that refused is 502 with the step's cause;
+ * no T-EES at all is 404. */
+enum acr_failure {
+    ACR_NOT_FOUND,   /* no T-EES serves the EAS */
+    ACR_REFUSED,     /* the peer answered, and not as hoped */
+    ACR_UNREACHABLE, /* no HTTP answer */
+    ACR_CONTEXT_GONE /* the context went away meanwhile */
+};
+
+static const struct {
+    const char *step;
+    const char *refused; /* cause when the peer refused */
+    const char *what;    /* what failed, for detail and log */
+} acr_steps[] = {
+    {"target_discovery", EES_ACR_TARGET_DISCOVERY_FAILED, "target EES discovery at the ECS"},
+    {"token", EES_ACR_TOKEN_REFUSED, "the EDGE-9 token request at the ECS"},
+    {"push", EES_ACR_PUSH_REFUSED, "the context push to the T-EES"},
+};
+
 static void
-acr_fail(struct acr_op *op, const struct ees_up *up, const char *cause, int status,
-         const char *what)
+acr_fail(struct acr_op *op, const struct ees_up *up, enum acr_failure f)
 {
     struct ees *e = op->e;
+    const char *cause = PROBLEM_SYSTEM_FAILURE, *what = up->step;
+    int status = 502;
     json_t *pd, *upstream;
 
-    pd = problem_new(status, cause, "ACR of context %s: %s (%s %s: %d %s)", op->cntx_id, what,
-                     up->step, up->peer != NULL ? up->peer : "", up->status,
+    for (size_t i = 0; i < sizeof(acr_steps) / sizeof(acr_steps[0]); i++)
+        if (strcmp(acr_steps[i].step, up->step) == 0) {
+            cause = acr_steps[i].refused;
+            what = acr_steps[i].what;
+        }
+    if (f == ACR_UNREACHABLE) {
+        cause = EES_ACR_PEER_UNREACHABLE;
+        status = 504;
+    } else if (f == ACR_NOT_FOUND) {
+        cause = EES_ACR_TARGET_NOT_FOUND;
+        status = 404;
+        what = "no T-EES serves the EAS";
+    } else if (f == ACR_CONTEXT_GONE) {
+        cause = PROBLEM_CONTEXT_NOT_FOUND;
+        status = 404;
+        what = "the EEC context went away";
+    }
+    pd = problem_new(status, cause, "ACR of context %s failed: %s (%s: %d %s)", op->cntx_id, what,
+                     up->peer != NULL ? up->peer : "", up->status,
                      up->cause != NULL   ? up->cause
                      : up->error != NULL ? up->error
                                          : "");
@@ -109,20 +145,17 @@ acr_pushed(struct ees *e, const struct ees_up *up, const char *token, void *arg)
     (void)token;
     if (e->closing)
         goto done;
-    if (strcmp(up->step, "token") == 0) {
-        acr_fail(op, up, up->status == 0 ? EES_ACR_PEER_UNREACHABLE : EES_ACR_TOKEN_REFUSED,
-                 up->status == 0 ? 504 : 502, "no EDGE-9 token for the T-EES from the ECS");
-    } else if (up->status == 0) {
-        acr_fail(op, up, EES_ACR_PEER_UNREACHABLE, 504, "the T-EES did not answer the push");
+    if (up->status == 0) {
+        acr_fail(op, up, ACR_UNREACHABLE);
+    } else if (strcmp(up->step, "token") == 0 || (up->status != 200 && up->status != 204)) {
+        acr_fail(op, up, ACR_REFUSED);
     } else if (up->status == 204) {
         acr_complete(op, NULL);
-    } else if (up->status != 200) {
-        acr_fail(op, up, EES_ACR_PUSH_REFUSED, 502, "the T-EES refused the context push");
     } else if (js_decode(res, NULL, push_res, NULL, NULL, err) < 0) {
-        struct ees_up bad = *up;
+        struct ees_up bad = *up; /* a 200 whose EECContextPushRes does not decode */
         bad.cause = PROBLEM_INVALID_MSG_FORMAT;
         bad.error = err;
-        acr_fail(op, &bad, EES_ACR_PUSH_REFUSED, 502, "the T-EES answered an unusable push result");
+        acr_fail(op, &bad, ACR_REFUSED);
     } else {
         acr_complete(op, res);
     }
@@ -139,7 +172,7 @@ acr_push(struct acr_op *op)
     struct ees_up up = {.step = "push", .peer = op->tees, .cause = PROBLEM_CONTEXT_NOT_FOUND};
 
     if (c == NULL) { /* deregistered or expired while the T-EES was looked for */
-        acr_fail(op, &up, PROBLEM_CONTEXT_NOT_FOUND, 404, "the EEC context is gone");
+        acr_fail(op, &up, ACR_CONTEXT_GONE);
         acr_free(op);
         return;
     }
@@ -159,14 +192,15 @@ acr_target_found(struct ees *e, const struct ees_up *up, json_t *eess, void *arg
         acr_free(op);
         return;
     }
-    if (up->status == 0 || (up->status != 200 && up->status != 204 && up->status != 404) ||
-        (up->status == 200 && up->error != NULL)) {
-        acr_fail(op, up, EES_ACR_TARGET_DISCOVERY_FAILED, up->status == 0 ? 504 : 502,
-                 "target EES discovery at the ECS failed");
+    if (up->status == 0) {
+        acr_fail(op, up, ACR_UNREACHABLE);
+    } else if ((up->status != 200 && up->status != 204 && up->status != 404) ||
+               (up->status == 200 && up->error != NULL)) {
+        acr_fail(op, up, ACR_REFUSED);
     } else if (json_array_size(eess) == 0 ||
                (id = json_string_value(json_object_get(json_array_get(eess, 0), "eesId"))) ==
                    NULL) {
-        acr_fail(op, up, EES_ACR_TARGET_NOT_FOUND, 404, "no T-EES serves the EAS");
+        acr_fail(op, up, ACR_NOT_FOUND);
     } else {
         snprintf(op->tees, sizeof(op->tees), "%s", id);
         op->tees_info = json_incref(json_array_get(eess, 0));
