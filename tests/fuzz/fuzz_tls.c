@@ -4,14 +4,17 @@
  * The server runs in a child process, as a node runs it (SIGPIPE ignored, as node.c does), with
  * a certificate made by pki.h in a temporary directory. An input whose first byte is 'T' is sent
  * as HTTP inside a completed mutual-TLS connection (request lines, headers, bodies for the token
- * endpoint's form and a JSON handler), followed by a request with "Connection: close"; any other
+ * endpoint's form and a JSON handler), followed by a request with "Connection: close"; 'P', an
+ * identity and a newline first offer that TLS 1.3 external PSK identity (AKMA A-KID); any other
  * input is sent raw on the TCP connection
  * (garbage, mutated and truncated ClientHello records). The oracle: after each input the server
  * process is alive, it closes or answers within its timeout, whatever it answers inside TLS is an
- * HTTP response, and a valid mutual-TLS request afterwards still gets 200. */
+ * HTTP response, every line of its event log is a JSON object, and a valid mutual-TLS request
+ * afterwards still gets 200. */
 #include "fuzz.h"
 
 #include "edgeapp.h"
+#include "evlog.h"
 #include "http_client.h"
 #include "http_server.h"
 #include "pki.h"
@@ -20,6 +23,7 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <ftw.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -44,9 +48,24 @@ static int control_fd = -1; /* the child stops when this closes */
 static unsigned short port;
 static struct event_base *base;
 static struct tls_ctx *client_tls;
-static SSL_CTX *raw_tls; /* a plain OpenSSL client, to write arbitrary bytes inside TLS */
-static uint8_t *hello;   /* a real ClientHello, to mutate */
+static SSL_CTX *raw_tls;    /* a plain OpenSSL client, to write arbitrary bytes inside TLS */
+static SSL_CTX *raw_nocert; /* the same without a certificate: only a PSK can authenticate it */
+static uint8_t *hello;      /* a real ClientHello, to mutate */
 static size_t hello_len;
+static int log_fd = -1; /* the server's event log, read back */
+static long log_lines;
+static struct fz_buf log_tail; /* bytes of an unfinished line */
+static const uint8_t *psk_id;  /* the identity the next PSK client offers */
+static size_t psk_id_len;
+
+#define PSK_IDENTITY "atid-0001@rid1.akma.edge.test"
+static const unsigned char psk_key[32] = {1,  2,  3,  4,  5,  6,  7,  8,  9,  10,
+                                          11, 12, 13, 14, 15, 16, 17, 18, 19, 20,
+                                          21, 22, 23, 24, 25, 26, 27, 28, 29, 30};
+
+static void check_log(const uint8_t *in, size_t n);
+static int psk_use_cb(SSL *ssl, const EVP_MD *md, const unsigned char **id, size_t *idlen,
+                      SSL_SESSION **sess);
 
 static const char *
 at(const char *name)
@@ -101,6 +120,20 @@ h_json(struct http_req *req, void *arg)
     json_decref(j);
 }
 
+/* The AAnF stand-in of the server: one subscriber. */
+static int
+psk_lookup(void *arg, const char *identity, struct tls_psk_binding *out)
+{
+    (void)arg;
+    if (strcmp(identity, PSK_IDENTITY) != 0)
+        return 0;
+    memcpy(out->key, psk_key, sizeof(psk_key));
+    out->key_len = sizeof(psk_key);
+    snprintf(out->eec_id, sizeof(out->eec_id), "%s", FZ_EEC_ID);
+    snprintf(out->gpsi, sizeof(out->gpsi), "%s", FZ_GPSI);
+    return 1;
+}
+
 static void
 stop_cb(evutil_socket_t fd, short what, void *arg)
 {
@@ -117,21 +150,25 @@ serve(int report_fd, int stop_fd)
     struct tls_config tc = {.ca_file = at("ca.crt"),
                             .cert_file = at(FZ_ECS1 ".crt"),
                             .key_file = at(FZ_ECS1 ".key"),
-                            .keylog_path = NULL};
+                            .keylog_path = NULL,
+                            .psk_lookup = psk_lookup};
     struct http_server_config sc = {.addr = "127.0.0.1", .timeout_sec = 1, .max_body = 4096};
     struct event_base *b = event_base_new();
     struct tls_ctx *tls = NULL;
     struct http_server *srv = NULL;
     struct event *stop = NULL;
+    struct evlog *log = NULL;
     char err[EDGE_ERR_LEN];
     unsigned short p = 0;
     int rc = 1;
 
     signal(SIGPIPE, SIG_IGN);
     unsetenv("SSLKEYLOGFILE");
-    if (b == NULL || (tls = tls_server_new(&tc, err)) == NULL)
+    if (b == NULL || (tls = tls_server_new(&tc, err)) == NULL ||
+        (log = evlog_open(at("server.log"), FZ_ECS1, err)) == NULL)
         goto done;
     sc.tls = tls;
+    sc.log = log;
     if ((srv = http_server_new(b, &sc, err)) == NULL ||
         http_server_route(srv, "GET", "/ping", h_ping, NULL, err) < 0 ||
         http_server_route(srv, "POST", "/oauth2/token", h_token, NULL, err) < 0 ||
@@ -152,6 +189,7 @@ done:
     if (stop != NULL)
         event_free(stop);
     http_server_free(srv);
+    evlog_close(log);
     tls_ctx_free(tls);
     if (b != NULL)
         event_base_free(b);
@@ -216,6 +254,7 @@ still_serves(const uint8_t *in, size_t n)
                    res.status, res.status ? (res.body ? res.body : "") : err);
     http_client_result_free(&res);
     http_client_free(cl);
+    check_log(in, n);
 }
 
 /* Send bytes raw, half-close, and read until the server closes. */
@@ -247,7 +286,7 @@ send_raw(const uint8_t *in, size_t n, const uint8_t *data, size_t len)
 
 /* Complete a mutual-TLS handshake, send bytes as the HTTP stream, close_notify, read the answer. */
 static void
-send_in_tls(const uint8_t *in, size_t n, const uint8_t *data, size_t len)
+send_in_tls(const uint8_t *in, size_t n, const uint8_t *data, size_t len, int psk)
 {
     int fd = tcp_connect();
     SSL *ssl = NULL;
@@ -255,13 +294,22 @@ send_in_tls(const uint8_t *in, size_t n, const uint8_t *data, size_t len)
     char buf[4096];
     int got;
 
-    if (fd < 0 || (ssl = SSL_new(raw_tls)) == NULL) {
+    /* Without a certificate to fall back on, an unknown identity fails the handshake, and the
+     * failure (with the identity in it) goes to the event log. */
+    if (fd < 0 || (ssl = SSL_new(psk && psk_id_len % 2 ? raw_nocert : raw_tls)) == NULL) {
         fz_finding("tls", in, n, "cannot connect: %s", strerror(errno));
         goto done;
     }
     SSL_set_fd(ssl, fd);
     SSL_set_tlsext_host_name(ssl, FZ_ECS1);
+    if (psk)
+        SSL_set_psk_use_session_callback(ssl, psk_use_cb);
     if (SSL_connect(ssl) != 1) {
+        /* The known identity with the wrong key fails the binder check: a refusal, not a bug. */
+        if (psk && ((psk_id_len == strlen(PSK_IDENTITY) &&
+                     memcmp(psk_id, PSK_IDENTITY, psk_id_len) == 0) ||
+                    psk_id_len % 2))
+            goto done;
         fz_finding("tls", in, n, "mutual-TLS handshake failed: %s",
                    ERR_reason_error_string(ERR_get_error()));
         goto done;
@@ -296,6 +344,59 @@ done:
         close(fd);
 }
 
+/* Every line the server has logged so far must be one JSON object (evlog.h), whatever the peer
+ * sent: paths, methods, PSK identities and TLS failures all end up there. */
+static void
+check_log(const uint8_t *in, size_t n)
+{
+    char buf[65536];
+    ssize_t got;
+
+    while (log_fd >= 0 && (got = read(log_fd, buf, sizeof(buf))) > 0) {
+        uint8_t *nl;
+        fz_buf_add(&log_tail, buf, (size_t)got);
+        while ((nl = memchr(log_tail.p, '\n', log_tail.len)) != NULL) {
+            size_t l = (size_t)(nl - log_tail.p);
+            json_t *ev = json_loadb((const char *)log_tail.p, l, JSON_REJECT_DUPLICATES, NULL);
+            if (!json_is_object(ev))
+                fz_finding("tls", in, n, "event log line is not a JSON object: %.*s",
+                           (int)(l < 300 ? l : 300), log_tail.p);
+            json_decref(ev);
+            if (getenv("EDGESIM_FUZZ_VERBOSE") != NULL)
+                printf("tls: log: %.*s\n", (int)(l < 400 ? l : 400), log_tail.p);
+            log_lines++;
+            memmove(log_tail.p, nl + 1, log_tail.len - l - 1);
+            log_tail.len -= l + 1;
+        }
+    }
+}
+
+/* The client side of an external PSK (RFC 8446 2.2): offer psk_id, with the subscriber's key when
+ * it is the known identity (else a key nobody has); the certificate is the fallback. */
+static int
+psk_use_cb(SSL *ssl, const EVP_MD *md, const unsigned char **id, size_t *idlen, SSL_SESSION **sess)
+{
+    static const unsigned char aes128gcmsha256[] = {0x13, 0x01};
+    const SSL_CIPHER *cipher = SSL_CIPHER_find(ssl, aes128gcmsha256);
+    SSL_SESSION *s = SSL_SESSION_new();
+    unsigned char key[32];
+
+    (void)md;
+    memcpy(key, psk_key, sizeof(key));
+    if (psk_id_len != strlen(PSK_IDENTITY) || memcmp(psk_id, PSK_IDENTITY, psk_id_len) != 0)
+        key[0] ^= 0xff;
+    if (s == NULL || cipher == NULL || SSL_SESSION_set1_master_key(s, key, sizeof(key)) != 1 ||
+        SSL_SESSION_set_cipher(s, cipher) != 1 ||
+        SSL_SESSION_set_protocol_version(s, TLS1_3_VERSION) != 1) {
+        SSL_SESSION_free(s);
+        return 0;
+    }
+    *id = psk_id;
+    *idlen = psk_id_len;
+    *sess = s;
+    return 1;
+}
+
 static void
 tls_one(const uint8_t *data, size_t n)
 {
@@ -304,10 +405,18 @@ tls_one(const uint8_t *data, size_t n)
     fz_execs++;
     if (server < 0)
         return;
-    if (n > 0 && data[0] == 'T')
-        send_in_tls(data, n, data + 1, n - 1);
-    else
+    if (n > 0 && data[0] == 'T') {
+        send_in_tls(data, n, data + 1, n - 1, 0);
+    } else if (n > 1 && data[0] == 'P') { /* 'P' IDENTITY '\n' HTTP... */
+        const uint8_t *nl = memchr(data + 1, '\n', n - 1);
+        psk_id = data + 1;
+        psk_id_len = nl != NULL ? (size_t)(nl - psk_id) : n - 1;
+        if (psk_id_len > 0 && psk_id_len < 65536)
+            send_in_tls(data, n, nl != NULL ? nl + 1 : data + n,
+                        nl != NULL ? n - (size_t)(nl + 1 - data) : 0, 1);
+    } else {
         send_raw(data, n, data, n);
+    }
     if (server_alive(data, n) && ++count % 16 == 0)
         still_serves(data, n);
 }
@@ -418,7 +527,14 @@ tls_setup(void)
         SSL_CTX_use_PrivateKey_file(raw_tls, at(FZ_EES1 ".key"), SSL_FILETYPE_PEM) != 1)
         return -1;
     SSL_CTX_set_verify(raw_tls, SSL_VERIFY_PEER, NULL);
+    if ((raw_nocert = SSL_CTX_new(TLS_client_method())) == NULL ||
+        SSL_CTX_set_min_proto_version(raw_nocert, TLS1_3_VERSION) != 1 ||
+        SSL_CTX_load_verify_locations(raw_nocert, at("ca.crt"), NULL) != 1)
+        return -1;
+    SSL_CTX_set_verify(raw_nocert, SSL_VERIFY_PEER, NULL);
     if (capture_hello() < 0)
+        return -1;
+    if ((log_fd = open(at("server.log"), O_RDONLY | O_CLOEXEC)) < 0)
         return -1;
     still_serves((const uint8_t *)"", 0);
     /* Everything is loaded (the server has reported its port): the files can go now, so that a
@@ -563,9 +679,27 @@ tls_campaign(struct fz_rng *r, long iters)
             fz_buf_set(&in, "GET /ping HTTP/1.1\r\nHost: ecs1.edge.test\r\n\r\n", 45);
             break;
         case 2:
-        case 3:
             bad_hello(r, &in);
             break;
+        case 3: { /* a PSK identity: the known one, near misses, bytes of every kind, long ones */
+            static const char *const ids[] = {PSK_IDENTITY,   "atid-0001@rid1.akma.edge.tes",
+                                              "\xff\xfe\x80", "%s%n",
+                                              "a\r\nb",       "\x1b[31m"};
+            fz_buf_set(&in, "P", 1);
+            if (fz_one_in(r, 3)) {
+                size_t l = 1 + fz_below(r, fz_one_in(r, 4) ? 600 : 160);
+                for (size_t k = 0; k < l; k++) {
+                    uint8_t c = (uint8_t)fz_next(r);
+                    fz_buf_add(&in, c == '\n' ? (const uint8_t *)"x" : &c, 1);
+                }
+            } else if (fz_one_in(r, 6)) { /* the known identity, a NUL, more */
+                fz_buf_add(&in, PSK_IDENTITY "\0x", strlen(PSK_IDENTITY) + 2);
+            } else {
+                fz_buf_adds(&in, ids[fz_below(r, sizeof(ids) / sizeof(ids[0]))]);
+            }
+            fz_buf_adds(&in, "\nGET /ping HTTP/1.1\r\nHost: e\r\n\r\n");
+            break;
+        }
         default:
             bad_http(r, &in);
             break;
@@ -574,6 +708,8 @@ tls_campaign(struct fz_rng *r, long iters)
     }
     if (server > 0)
         still_serves((const uint8_t *)"(end)", 5);
+    fz_buf_free(&log_tail);
+    printf("tls: %ld event log lines of the server checked\n", log_lines);
     fz_buf_free(&in);
 }
 
