@@ -159,7 +159,8 @@ void ees_bearer_check(struct ees *e, struct http_req *req, const struct ees_bear
                       ees_bearer_cb cb, void *arg);
 /* A token decision, in the event log (with the JWT) and as the control event "token". */
 void ees_token_report(struct ees *e, const char *peer, const char *verdict, const char *rule,
-                      const char *jwt, const json_t *claims, const char *summary);
+                      const char *jwt, const json_t *header, const json_t *claims,
+                      const char *summary);
 
 /* ees_access.c: an EEC on EDGE-1 -- GPSI/EEC ID authentication (TS 33.558 6.3, gpsi_auth.h) and
  * authorization by token or local policy. cb(ok=0) means the refusal is sent. */

@@ -34,16 +34,17 @@ jwt_shown(const char *jwt)
 
 void
 ees_token_report(struct ees *e, const char *peer, const char *verdict, const char *rule,
-                 const char *jwt, const json_t *claims, const char *summary)
+                 const char *jwt, const json_t *header, const json_t *claims, const char *summary)
 {
     const char *iss = json_string_value(json_object_get(claims, "iss"));
     json_t *aud = json_object_get(claims, "aud");
     json_t *data, *ev;
 
     jwt = jwt_shown(jwt);
-    data = json_pack("{s:s, s:s?, s:s?, s:O?, s:s?, s:s?, s:s?, s:s?}", "verdict", verdict, "rule",
-                     rule, "iss", iss, "aud", aud, "jti",
-                     json_string_value(json_object_get(claims, "jti")), "client_id",
+    data = json_pack("{s:s, s:s?, s:s?, s:O?, s:s?, s:s?, s:s?, s:s?, s:s?}", "verdict", verdict,
+                     "rule", rule, "iss", iss, "aud", aud, "jti",
+                     json_string_value(json_object_get(claims, "jti")), "kid",
+                     json_string_value(json_object_get(header, "kid")), "client_id",
                      json_string_value(json_object_get(claims, "client_id")), "scope",
                      json_string_value(json_object_get(claims, "scope")), "jwt", jwt);
     node_log(&e->n, "token", peer, rule, data, "%s", summary);
@@ -81,7 +82,7 @@ bearer_refuse(struct bearer_op *op, const struct token_verdict *v, const char *j
     json_t *pd;
 
     snprintf(summary, sizeof(summary), "token refused (%s): %s", rule, v->sentence);
-    ees_token_report(e, tls_peer_name(peer), "refused", rule, jwt, v->claims, summary);
+    ees_token_report(e, tls_peer_name(peer), "refused", rule, jwt, v->header, v->claims, summary);
     if (token_www_authenticate(v, op->w.scope, www, sizeof(www)) == 0)
         http_reply_header(op->req, "WWW-Authenticate", www);
     pd = problem_new(token_rule_status(v->rule), rule, "%s", v->sentence);
@@ -126,7 +127,8 @@ bearer_run(struct bearer_op *op)
         snprintf(summary, sizeof(summary), "token accepted for %s (jti %.64s)",
                  op->w.scope != NULL ? op->w.scope : "this EES",
                  json_string_value(json_object_get(v.claims, "jti")));
-        ees_token_report(e, tls_peer_name(chk.peer), "accepted", NULL, jwt, v.claims, summary);
+        ees_token_report(e, tls_peer_name(chk.peer), "accepted", NULL, jwt, v.header, v.claims,
+                         summary);
         op->cb(e, op->req, 1, v.claims, op->arg);
     }
     token_verdict_clear(&v);

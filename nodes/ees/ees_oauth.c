@@ -158,28 +158,30 @@ via_list(const char *value)
     return out;
 }
 
-/* The claims of a token, read without verifying (the T-EES verifies): for the log and expiry. */
+/* Segment n (0 header, 1 claims) of a token as a JSON object, read without verifying (the T-EES
+ * verifies): for the log and the expiry. */
 static json_t *
-jwt_claims(const char *jwt)
+jwt_segment(const char *jwt, int n)
 {
     const char *d1 = strchr(jwt, '.'), *d2 = d1 != NULL ? strchr(d1 + 1, '.') : NULL;
+    const char *from = n == 0 ? jwt : d1 + 1, *to = n == 0 ? d1 : d2;
     size_t len, out_len;
     uint8_t *buf;
-    json_t *claims = NULL;
+    json_t *obj = NULL;
 
     if (d2 == NULL)
         return NULL;
-    len = (size_t)(d2 - d1 - 1);
+    len = (size_t)(to - from);
     if ((buf = malloc(b64url_decoded_max(len) + 1)) == NULL)
         return NULL;
-    if (b64url_decode(d1 + 1, len, buf, &out_len) == 0)
-        claims = json_loadb((const char *)buf, out_len, JSON_REJECT_DUPLICATES, NULL);
+    if (b64url_decode(from, len, buf, &out_len) == 0)
+        obj = json_loadb((const char *)buf, out_len, JSON_REJECT_DUPLICATES, NULL);
     free(buf);
-    if (claims != NULL && !json_is_object(claims)) {
-        json_decref(claims);
-        claims = NULL;
+    if (obj != NULL && !json_is_object(obj)) {
+        json_decref(obj);
+        obj = NULL;
     }
-    return claims;
+    return obj;
 }
 
 static void
@@ -194,7 +196,7 @@ oauth_fail(struct ees *e, const char *target, const char *scope, struct ees_up *
              up->error != NULL   ? up->error
              : up->cause != NULL ? up->cause
                                  : "");
-    ees_token_report(e, e->cfg.ecs, "refused", up->cause, NULL, NULL, summary);
+    ees_token_report(e, e->cfg.ecs, "refused", up->cause, NULL, NULL, NULL, summary);
     cb(e, &t, arg);
 }
 
@@ -204,7 +206,7 @@ oauth_resp(const struct http_client_resp *r, void *arg)
     struct oauth_op *op = arg;
     struct ees *e = op->e;
     struct ees_token t = {0};
-    json_t *body = NULL, *claims = NULL;
+    json_t *body = NULL, *claims = NULL, *header = NULL;
     const char *jwt, *type;
     char err[EDGE_ERR_LEN] = "", summary[EDGE_ERR_LEN + 128], *via_text;
     long long exp;
@@ -229,7 +231,8 @@ oauth_resp(const struct http_client_resp *r, void *arg)
         goto done;
     }
     jwt = json_string_value(json_object_get(body, "access_token"));
-    claims = jwt_claims(jwt);
+    claims = jwt_segment(jwt, 1);
+    header = jwt_segment(jwt, 0);
     t.via = via_list(http_client_resp_header(r, "Via"));
     exp = json_is_integer(json_object_get(body, "expires_in"))
               ? node_now() + json_integer_value(json_object_get(body, "expires_in"))
@@ -240,12 +243,13 @@ oauth_resp(const struct http_client_resp *r, void *arg)
     snprintf(summary, sizeof(summary), "token for %.64s (%.64s) received from %s, via %.200s",
              op->target, op->scope, e->cfg.ecs, via_text != NULL ? via_text : "[]");
     free(via_text);
-    ees_token_report(e, e->cfg.ecs, "received", NULL, jwt, claims, summary);
+    ees_token_report(e, e->cfg.ecs, "received", NULL, jwt, header, claims, summary);
     op->cb(e, &t, op->arg);
 done:
     json_decref(t.via);
     json_decref(t.up.result);
     json_decref(claims);
+    json_decref(header);
     json_decref(body);
     free(op);
 }
