@@ -151,4 +151,38 @@ tok 1 "$G&targetEesFqdn=ees2.edge.test"
 eq "ECS-2 down: 504 TARGET_NF_NOT_REACHABLE" "504 TARGET_NF_NOT_REACHABLE" "$STATUS $(jget "$BODY" 'd["cause"]')"
 req ees1.edge.test GET ecs1.edge.test:$P1 /oauth2/jwks
 eq "ECS-1 still serves" 200 "$STATUS"
+# --- ECS-1 stopped while a lookup is pending at a peer that never answers: ECS-1 exits 0 at
+# once (no sanitizer report: checked by finish), the S-EES's request ends ---
+"$PY" -S - "$P4" <<'PY' &
+import socket, sys, time
+s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("127.0.0.1", int(sys.argv[1]))); s.listen(8)
+conns = []
+while True:
+    c, _ = s.accept(); conns.append(c)  # accept, then say nothing
+PY
+PIDS+=($!)
+for i in $(seq 1 100); do
+    python -c 'import socket,sys; socket.create_connection(("127.0.0.1", int(sys.argv[1])), 1)' "$P4" 2>/dev/null && break
+    sleep 0.05
+done
+curl -s --cacert "$PKI/ca.crt" --cert "$PKI/ees1.edge.test.crt" --key "$PKI/ees1.edge.test.key" \
+    --resolve "ecs1.edge.test:$P1:127.0.0.1" --max-time 8 -o /dev/null -w '%{http_code}' \
+    -d "$G&targetEesFqdn=ees9.edge.test" "https://ecs1.edge.test:$P1/oauth2/token" >"$T/pending.status" &
+curl_pid=$!
+for i in $(seq 1 100); do
+    grep -q '"peer":"ecs4.edge.test","dir":"out"' "$T/ecs1.edge.test.events.jsonl" && break
+    sleep 0.05
+done
+grep -q '"peer":"ecs4.edge.test","dir":"out"' "$T/ecs1.edge.test.events.jsonl"
+eq "lookup sent to the silent ECS" 0 "$?"
+ctl ecs1.edge.test stop >/dev/null
+wait "$PID_ecs1_edge_test"
+eq "ECS-1 stopped with a lookup pending: exit 0" 0 "$?"
+wait "$curl_pid"
+# The held request is answered 503 by http_server_free, but the node runtime closes the
+# connection before that answer is written: the S-EES sees the connection end (000), at once.
+st=$(cat "$T/pending.status")
+[ "$st" = 503 ] || [ "$st" = 000 ] && pass "the S-EES's pending request ends at the stop ($st)" ||
+    fail "the S-EES's pending request: expected 503 or a closed connection, got [$st]"
 finish

@@ -155,7 +155,7 @@ ees_reg() {
 # listen NAME: collect the unsolicited events of node NAME's control socket into $T/NAME.ctl
 # (one JSON line each), from now on; returns once connected.
 listen() {
-    python - "$T/$1.sock" "$T/$1.ctl" <<'PY' &
+    "$PY" -S - "$T/$1.sock" "$T/$1.ctl" <<'PY' &
 import socket, sys
 s = socket.socket(socket.AF_UNIX); s.connect(sys.argv[1])
 out = open(sys.argv[2], "w", buffering=1)
