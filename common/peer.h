@@ -20,9 +20,9 @@ enum edge_peer_mode {
 
 struct edge_peer {
     enum edge_peer_mode mode;
-    char fqdn[EDGE_FQDN_MAX];       /* SAN dNSName (ECS, EES); "" if none */
-    char eec_id[EDGE_ID_MAX];       /* SAN URI urn:edgesim:eec:<id>, or the PSK subscriber's EEC ID */
-    char gpsi[EDGE_GPSI_MAX];       /* SAN URI urn:edgesim:gpsi:<gpsi>, or the PSK subscriber's GPSI */
+    char fqdn[EDGE_FQDN_MAX]; /* SAN dNSName (ECS, EES); "" if none */
+    char eec_id[EDGE_ID_MAX]; /* SAN URI urn:edgesim:eec:<id>, or the PSK subscriber's EEC ID */
+    char gpsi[EDGE_GPSI_MAX]; /* SAN URI urn:edgesim:gpsi:<gpsi>, or the PSK subscriber's GPSI */
     char psk_identity[EDGE_ID_MAX]; /* A-KID in PSK mode; "" otherwise */
 };
 
