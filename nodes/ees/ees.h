@@ -6,7 +6,9 @@
  * asynchronous step (ees_oauth_get, ees_edge9_push, ...) calls its callback exactly once: from
  * inside the call when it can decide at once (cached token, no address), else from the event
  * loop; so a caller starts it as its last statement. Once e->closing is set (node shutting down)
- * a callback only frees its own state: the held HTTP request and the control request are gone. */
+ * a callback only frees its own state: the held HTTP request is gone (http_server_free answered
+ * it), and a control request is cut from its runner but still the callback's to end: ctl_reply
+ * or ctl_reply_error then only frees it (ctl.h), so a command callback ends it on every path. */
 #ifndef EDGE_EES_H
 #define EDGE_EES_H
 
@@ -55,6 +57,7 @@
 #define EES_CTL_BAD_ARGS "ees.bad_args"
 #define EES_CTL_NO_CONTEXT "ees.no_context"
 #define EES_CTL_INTERNAL "ees.internal"
+#define EES_CTL_STOPPING "ees.stopping" /* the node stopped before the answer came */
 
 /* The node-specific config keys (nodes/README.md "edge-ees keys"), as decoded. Strings and JSON
  * values are borrowed from the config, which lives as long as the node. */

@@ -198,8 +198,11 @@ e9_cmd_done(struct ees *e, const struct ees_up *up, const char *token, void *arg
     struct ctl_req *cr = arg;
     json_t *res;
 
-    if (e->closing)
+    if (e->closing) {
+        ctl_reply_error(cr, EES_CTL_STOPPING, "the node stopped before the %s was answered",
+                        up->step);
         return;
+    }
     if ((res = json_deep_copy(up->result)) == NULL) {
         ctl_reply_error(cr, EES_CTL_INTERNAL, "out of memory");
         return;

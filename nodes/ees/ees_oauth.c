@@ -317,8 +317,10 @@ rt_done(struct ees *e, const struct ees_token *t, void *arg)
     struct ctl_req *cr = arg;
     json_t *res;
 
-    if (e->closing)
+    if (e->closing) {
+        ctl_reply_error(cr, EES_CTL_STOPPING, "the node stopped before the token came");
         return;
+    }
     res = t->cached ? json_pack("{s:i, s:n, s:n, s:n, s:n, s:f}", "status", 200, "location", "body",
                                 "problem", "error", "elapsed_ms", 0.0)
                     : json_deep_copy(t->up.result);

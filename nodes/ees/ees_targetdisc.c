@@ -105,6 +105,7 @@ td_cmd_done(struct ees *e, const struct ees_up *up, json_t *eess, void *arg)
 
     if (e->closing) {
         json_decref(ids);
+        ctl_reply_error(cr, EES_CTL_STOPPING, "the node stopped before the ECS answered");
         return;
     }
     json_array_foreach(eess, i, info) json_array_append(ids, json_object_get(info, "eesId"));
