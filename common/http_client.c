@@ -115,7 +115,7 @@ static const char *
 http_call_failure(struct http_call *call, int timed_out, char *buf, size_t len)
 {
     struct http_conn *conn = call->conn;
-    int ms = call->cl->timeout_ms, se = tls_ssl_sys_errno(conn->ssl);
+    int ms = call->timeout_ms, se = tls_ssl_sys_errno(conn->ssl);
     unsigned long e = http_conn_ossl_error(conn);
     char why[192];
 
@@ -250,7 +250,7 @@ http_call_done(struct evhttp_request *ereq, void *arg)
         return;
     }
     resp.peer = &peer;
-    if (tls_peer_get(call->conn->ssl, &peer, err) < 0) {
+    if (http_conn_peer(call->conn, &peer, err) < 0) {
         snprintf(buf, sizeof(buf), "server %s (%s:%u): %s", call->fqdn, call->addr, call->port,
                  err);
         resp.error = buf;
@@ -279,6 +279,8 @@ http_call_done(struct evhttp_request *ereq, void *arg)
     }
     if (resp.error != NULL)
         http_conn_kill(call->conn);
+    else
+        call->conn->clean = 1;
     http_call_finish(call, &resp);
     free(body);
 }
@@ -297,6 +299,8 @@ http_call_start(struct http_call *call, char *err)
     call->have_error = 0;
     if ((conn = http_conn_get(cl, call, err)) == NULL)
         return -1;
+    conn->clean = 0;
+    http_conn_set_deadline(conn, call->timeout_ms);
     if ((ereq = evhttp_request_new(http_call_done, call)) == NULL)
         return edge_err(err, "out of memory");
     evhttp_request_set_error_cb(ereq, http_call_error_cb);
@@ -354,6 +358,7 @@ http_call_new(struct http_client *cl, const struct http_client_req *r, char *err
     call->cmd = http_methods[i].cmd;
     snprintf(call->method, sizeof(call->method), "%s", r->method);
     call->port = r->port != 0 ? r->port : 443;
+    call->timeout_ms = r->timeout_ms > 0 ? r->timeout_ms : cl->timeout_ms;
     call->fqdn = strdup(r->fqdn);
     call->addr = strdup(r->addr != NULL ? r->addr : r->fqdn);
     call->path = strdup(r->path);
@@ -396,8 +401,8 @@ http_client_send(struct http_client *cl, const struct http_client_req *r, http_c
         http_call_free(call);
         return -1;
     }
-    tv.tv_sec = cl->timeout_ms / 1000;
-    tv.tv_usec = (cl->timeout_ms % 1000) * 1000;
+    tv.tv_sec = call->timeout_ms / 1000;
+    tv.tv_usec = (call->timeout_ms % 1000) * 1000;
     evtimer_add(call->timer, &tv);
     call->next = cl->calls;
     if (cl->calls != NULL)

@@ -2,7 +2,8 @@
  * connections.
  *
  * One client holds a small pool of connections per peer (expected FQDN, address, port) and reuses
- * an idle one (HTTP/1.1 persistent connections, RFC 9112 9.3). Each request has one deadline
+ * an idle one (HTTP/1.1 persistent connections, RFC 9112 9.3); an idle connection it drops ends
+ * with a TLS close_notify (RFC 8446 6.1). Each request has one deadline (the client's, or its own)
  * covering connect, TLS handshake and response; a request that fails is reported, never resent
  * (retries are off by default: a protocol step must not be silently repeated). The callback gets
  * the status, headers, body and the server's identity as the handshake proved it, or a sentence
@@ -41,6 +42,8 @@ struct http_client_req {
     const void *body;
     size_t body_len;
     const char *const *headers; /* extra headers: name, value, ..., NULL; may be NULL */
+    int timeout_ms; /* this request's deadline; 0: the client's (a hop that waits on another hop
+                     * needs a shorter one than its own caller's, to answer before it gives up) */
 };
 
 /* Stable words for a failure with no HTTP answer (the event log's cause). */

@@ -8,6 +8,7 @@
 #include <event2/http.h>
 #include <openssl/ssl.h>
 
+#include "err.h"
 #include "http_client.h"
 
 struct http_conn {
@@ -19,6 +20,11 @@ struct http_conn {
     unsigned short port;
     long id;
     int busy, dead;
+    int clean; /* the last call got its whole answer: between messages, a TLS close is in order */
+    /* The server as the handshake proved it: 1 known, -1 unusable (peer_err says why), 0 not yet */
+    int peer_state;
+    struct edge_peer peer;
+    char peer_err[EDGE_ERR_LEN];
     struct http_conn *next;
 };
 
@@ -37,6 +43,7 @@ struct http_call {
     size_t body_len;
     struct evkeyvalq headers; /* extra request headers */
     struct timespec t0;
+    int timeout_ms; /* this call's deadline */
     int tries;
     int error, have_error; /* from evhttp's error callback */
     int cancelling;
@@ -56,6 +63,8 @@ struct http_client {
 
 /* A reusable idle connection to the call's peer, or a new one. */
 struct http_conn *http_conn_get(struct http_client *cl, const struct http_call *call, char *err);
+/* The connection's backstop timeout, beyond a call deadline of timeout_ms. */
+void http_conn_set_deadline(struct http_conn *conn, int timeout_ms);
 /* After a call: idle for reuse, or dead (too many idle, or closed). */
 void http_conn_release(struct http_conn *conn);
 /* Never reuse conn; free it from the event loop. */
@@ -63,6 +72,9 @@ void http_conn_kill(struct http_conn *conn);
 void http_conn_free(struct http_conn *conn);
 /* The reaper event's callback: frees dead connections. */
 void http_client_reap(evutil_socket_t fd, short what, void *arg);
+/* Who the server of conn is, as its handshake proved it (tls_peer_get()), also once evhttp has
+ * reset the connection. */
+int http_conn_peer(struct http_conn *conn, struct edge_peer *peer, char *err);
 /* The first OpenSSL error bufferevent_openssl queued for conn, or 0. */
 unsigned long http_conn_ossl_error(struct http_conn *conn);
 

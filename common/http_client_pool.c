@@ -2,23 +2,48 @@
  *
  * evhttp cannot restart a TLS connection (its reconnect reuses the finished SSL object), so a
  * connection that closed is never reused: it is marked dead and freed from the event loop (never
- * inside one of its own callbacks), and the next request opens a fresh one (RFC 9112 9.3). */
+ * inside one of its own callbacks), and the next request opens a fresh one (RFC 9112 9.3). An idle
+ * connection the client drops (too many idle, client freed) ends with a close_notify, so that the
+ * server logs an orderly close rather than an unexpected EOF. */
 #include "http_client_int.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/socket.h>
 
 #include <event2/bufferevent.h>
 #include <event2/bufferevent_ssl.h>
+#include <openssl/err.h>
 
 #include "err.h"
+
+/* RFC 8446 6.1: close_notify before closing, so that the server sees the client end a kept-alive
+ * connection, not a truncation. Only between messages (no record half written by the
+ * bufferevent) and while the server has neither closed nor sent anything more. */
+static void
+http_conn_close_notify(struct http_conn *conn)
+{
+    evutil_socket_t fd = bufferevent_getfd(conn->bev);
+    char b;
+
+    if (!conn->clean || conn->busy || fd < 0 || !tls_ssl_handshake_done(conn->ssl) ||
+        SSL_get_shutdown(conn->ssl) != 0)
+        return;
+    if (recv(fd, &b, 1, MSG_PEEK | MSG_DONTWAIT) >= 0 || (errno != EAGAIN && errno != EWOULDBLOCK))
+        return;
+    (void)SSL_shutdown(conn->ssl); /* sends close_notify; the answer is not awaited */
+    ERR_clear_error();
+}
 
 void
 http_conn_free(struct http_conn *conn)
 {
-    if (conn->evcon != NULL)
+    if (conn->evcon != NULL) {
+        http_conn_close_notify(conn);
         evhttp_connection_free(conn->evcon); /* frees bev and, through it, ssl */
+    }
     free(conn->fqdn);
     free(conn->addr);
     free(conn);
@@ -66,11 +91,51 @@ http_conn_reusable(struct http_conn *conn, const struct http_call *call)
     return 1;
 }
 
-struct http_conn *
+/* evhttp's own timeout on the connection is a backstop only, beyond the call's deadline (the call's
+ * timer says which phase failed): it follows each call, as calls on one connection may have
+ * different deadlines. It also bounds how long an idle connection is kept: never shorter than
+ * the client's default, whatever the last call's deadline. */
+void
+http_conn_set_deadline(struct http_conn *conn, int timeout_ms)
+{
+    int ms = timeout_ms > conn->cl->timeout_ms ? timeout_ms : conn->cl->timeout_ms;
+    struct timeval tv = {.tv_sec = ms / 1000 + 1, .tv_usec = (ms % 1000) * 1000};
+
+    evhttp_connection_set_timeout_tv(conn->evcon, &tv);
+}
+
+/* Note who the server is as soon as the handshake proves it: an answer that closes the connection
+ * (Connection: close) makes evhttp reset it before the answer is handed over, and the reset clears
+ * the SSL's session, peer certificate included. */
+static void
+http_conn_tls_event(SSL *ssl, enum tls_event ev, const char *reason, void *arg)
+{
+    struct http_conn *conn = arg;
+
+    (void)reason;
+    if (ev == TLS_HANDSHAKE_DONE && conn->peer_state == 0)
+        conn->peer_state = tls_peer_get(ssl, &conn->peer, conn->peer_err) == 0 ? 1 : -1;
+}
+
+int
+http_conn_peer(struct http_conn *conn, struct edge_peer *peer, char *err)
+{
+    /* A failure after the handshake (TLS 1.3: the server refused our certificate after our
+     * Finished) is in the connection's TLS state, which the reset keeps: tls_peer_get says it. */
+    if (conn->peer_state == 0 || tls_ssl_failed(conn->ssl))
+        return tls_peer_get(conn->ssl, peer, err);
+    if (conn->peer_state < 0) {
+        memset(peer, 0, sizeof(*peer));
+        return edge_err(err, "%s", conn->peer_err);
+    }
+    *peer = conn->peer;
+    return 0;
+}
+
+static struct http_conn *
 http_conn_open(struct http_client *cl, const struct http_call *call, char *err)
 {
     struct http_conn *conn;
-    struct timeval tv;
     SSL *ssl;
 
     if ((conn = calloc(1, sizeof(*conn))) == NULL || (conn->fqdn = strdup(call->fqdn)) == NULL ||
@@ -84,6 +149,7 @@ http_conn_open(struct http_client *cl, const struct http_call *call, char *err)
     if ((ssl = tls_ssl_new(cl->tls, call->fqdn, err)) == NULL)
         goto fail;
     tls_ssl_set_conn(ssl, conn->id);
+    tls_ssl_observe(ssl, http_conn_tls_event, conn);
     conn->bev = bufferevent_openssl_socket_new(cl->base, -1, ssl, BUFFEREVENT_SSL_CONNECTING,
                                                BEV_OPT_CLOSE_ON_FREE | BEV_OPT_DEFER_CALLBACKS);
     if (conn->bev == NULL) {
@@ -104,9 +170,7 @@ http_conn_open(struct http_client *cl, const struct http_call *call, char *err)
     }
     /* evhttp's own retry would reuse the spent SSL object: retries are done here instead. */
     evhttp_connection_set_retries(conn->evcon, 0);
-    tv.tv_sec = cl->timeout_ms / 1000 + 1; /* backstop only: the call's timer is the deadline */
-    tv.tv_usec = (cl->timeout_ms % 1000) * 1000;
-    evhttp_connection_set_timeout_tv(conn->evcon, &tv);
+    http_conn_set_deadline(conn, call->timeout_ms);
     evhttp_connection_set_max_body_size(conn->evcon, HTTP_CLIENT_MAX_BODY);
     conn->next = cl->conns;
     cl->conns = conn;

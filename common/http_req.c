@@ -258,10 +258,15 @@ http_req_json(struct http_req *req)
     }
     /* Duplicate keys are refused: two readers could pick different values (RFC 8259 4). */
     v = json_loadb(req->body, req->body_len, JSON_REJECT_DUPLICATES, &e);
-    if (v == NULL)
+    if (v == NULL) {
+        /* jansson quotes the body near the error: only printable ASCII of it goes to the log. */
+        for (char *p = e.text; *p != '\0'; p++)
+            if ((unsigned char)*p < 0x20 || (unsigned char)*p > 0x7e)
+                *p = '?';
         http_reply_problem(req, 400, PROBLEM_INVALID_MSG_FORMAT,
                            "malformed JSON body at line %d, column %d: %s", e.line, e.column,
                            e.text);
+    }
     return v;
 }
 
@@ -291,12 +296,34 @@ http_reply_header(struct http_req *req, const char *name, const char *value)
     return evhttp_add_header(evhttp_request_get_output_headers(req->ereq), name, value);
 }
 
+void
+http_req_unhold(struct http_req *req)
+{
+    if (!req->held)
+        return;
+    if (req->prev != NULL)
+        req->prev->next = req->next;
+    else
+        req->srv->held = req->next;
+    if (req->next != NULL)
+        req->next->prev = req->prev;
+    req->held = 0;
+}
+
 static void
 http_req_send(struct http_req *req, int status, const char *ctype, const void *body, size_t len,
               const char *cause, const char *summary)
 {
+    struct evkeyvalq *out;
     char line[EDGE_ERR_LEN];
 
+    if (req->replied && req->drained) {
+        /* The shutdown answered it already (and logged that); its holder lets go of it now. */
+        http_req_unhold(req);
+        if (!req->in_dispatch)
+            http_req_free(req);
+        return;
+    }
     if (req->replied) {
         snprintf(line, sizeof(line), "second reply (%d) to %s %s dropped", status, req->method,
                  req->path);
@@ -304,10 +331,17 @@ http_req_send(struct http_req *req, int status, const char *ctype, const void *b
         return;
     }
     req->replied = 1;
+    out = evhttp_request_get_output_headers(req->ereq);
     if (ctype != NULL)
-        evhttp_add_header(evhttp_request_get_output_headers(req->ereq), "Content-Type", ctype);
+        evhttp_add_header(out, "Content-Type", ctype);
+    if (req->srv->stopping) {
+        /* RFC 9112 9.6: the client learns not to send another request on this connection. */
+        evhttp_remove_header(out, "Connection");
+        evhttp_add_header(out, "Connection", "close");
+    }
     if (len > 0)
         evbuffer_add(evhttp_request_get_output_buffer(req->ereq), body, len);
+    http_server_reply_started(req->srv, req->ereq);
     evhttp_send_reply(req->ereq, status, problem_title(status), NULL);
     req->ereq = NULL; /* evhttp owns and frees it from here */
     if (summary == NULL) {
@@ -315,15 +349,9 @@ http_req_send(struct http_req *req, int status, const char *ctype, const void *b
         summary = line;
     }
     http_req_log(req, "out", status, cause, summary);
-    if (req->held) {
-        if (req->prev != NULL)
-            req->prev->next = req->next;
-        else
-            req->srv->held = req->next;
-        if (req->next != NULL)
-            req->next->prev = req->prev;
-        req->held = 0;
-    }
+    if (req->drained)
+        return; /* stays held: its holder may still reply, which then only frees it */
+    http_req_unhold(req);
     if (!req->in_dispatch)
         http_req_free(req);
 }

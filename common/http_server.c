@@ -23,7 +23,8 @@ struct http_route_target {
     void *arg;
 };
 
-/* Log the TLS outcome of a connection: who authenticated, or why the handshake failed. */
+/* Log the TLS outcome of a connection: who authenticated, or why the handshake failed. A peer's
+ * close is no failure: it has no cause (reports draw every cause as a failure), only an outcome. */
 static void
 http_server_tls_event(SSL *ssl, enum tls_event ev, const char *reason, void *arg)
 {
@@ -31,10 +32,21 @@ http_server_tls_event(SSL *ssl, enum tls_event ev, const char *reason, void *arg
     struct evlog_event e = {.dir = "in", .kind = "tls", .conn = tls_ssl_conn(ssl)};
     struct edge_peer peer;
     char err[EDGE_ERR_LEN], summary[EDGE_ERR_LEN + 64];
+    json_t *data = NULL;
 
     if (ev == TLS_HANDSHAKE_FAILED) {
         snprintf(summary, sizeof(summary), "TLS handshake failed: %s", reason);
         e.cause = "TLS_HANDSHAKE_FAILED";
+    } else if (ev == TLS_CLOSED_BEFORE_HANDSHAKE) {
+        snprintf(summary, sizeof(summary),
+                 "connection closed before the TLS handshake (no byte "
+                 "received)");
+        data = json_pack("{s:s}", "outcome", HTTP_SERVER_CLOSED_BEFORE_HANDSHAKE);
+    } else if (ev == TLS_CLOSED) {
+        if (tls_peer_get(ssl, &peer, err) == 0)
+            e.peer = tls_peer_name(&peer);
+        snprintf(summary, sizeof(summary), "TLS connection closed by the peer (%s)", reason);
+        data = json_pack("{s:s}", "outcome", HTTP_SERVER_CLOSED);
     } else if (tls_peer_get(ssl, &peer, err) < 0) {
         snprintf(summary, sizeof(summary), "TLS handshake done, peer identity unusable: %s", err);
     } else {
@@ -45,7 +57,9 @@ http_server_tls_event(SSL *ssl, enum tls_event ev, const char *reason, void *arg
                  peer.eec_id[0] ? ", EEC " : "", peer.eec_id, peer.gpsi[0] ? ", GPSI bound" : "");
     }
     e.summary = summary;
+    e.data = data;
     evlog_write(srv->log, &e);
+    json_decref(data);
 }
 
 static struct bufferevent *
@@ -86,6 +100,10 @@ http_server_dispatch(struct evhttp_request *ereq, void *arg)
         http_reply_problem(req, req->early_status, req->early_cause, "%s", req->early_detail);
         goto done;
     }
+    if (srv->stopping) {
+        http_reply_problem(req, 503, PROBLEM_SERVICE_UNAVAILABLE, "server shutting down");
+        goto done;
+    }
     switch (http_router_match(srv->router, req->method, req->path, &m)) {
     case HTTP_ROUTE_NO_PATH:
         http_reply_problem(req, 404, PROBLEM_RESOURCE_NOT_FOUND, "no resource at %s", req->path);
@@ -109,8 +127,109 @@ http_server_dispatch(struct evhttp_request *ereq, void *arg)
     }
 done:
     req->in_dispatch = 0;
-    if (req->replied)
+    if (req->replied && !req->drained)
         http_req_free(req);
+}
+
+/* Once every reply is written, or the grace time is over: tell whoever shut the server down. */
+static void
+http_server_drain_cb(evutil_socket_t fd, short what, void *arg)
+{
+    struct http_server *srv = arg;
+    void (*done)(void *) = srv->drained;
+    struct evlog_event e = {.dir = "local", .kind = "http", .conn = -1};
+    char summary[128];
+
+    (void)fd, (void)what;
+    if (done == NULL)
+        return;
+    srv->drained = NULL;
+    event_del(srv->drain);
+    if (srv->inflight > 0) {
+        snprintf(summary, sizeof(summary), "shutdown: %d repl%s not written within the grace time",
+                 srv->inflight, srv->inflight == 1 ? "y" : "ies");
+        e.summary = summary;
+        evlog_write(srv->log, &e);
+    }
+    done(srv->drained_arg);
+}
+
+static void
+http_server_check_drained(struct http_server *srv)
+{
+    if (srv->stopping && srv->inflight <= 0 && srv->drained != NULL)
+        event_active(srv->drain, EV_TIMEOUT, 1);
+}
+
+/* evhttp wrote the whole reply (with HTTP/1.1 and no pipelining, a connection has one at most). */
+static void
+http_server_reply_written(struct evhttp_request *ereq, void *arg)
+{
+    struct http_server *srv = arg;
+    struct evhttp_connection *evcon = evhttp_request_get_connection(ereq);
+
+    if (evcon != NULL)
+        evhttp_connection_set_closecb(evcon, NULL, NULL);
+    srv->inflight--;
+    http_server_check_drained(srv);
+}
+
+/* The connection went before its reply was written (the client left): nothing more to wait for. */
+static void
+http_server_reply_lost(struct evhttp_connection *evcon, void *arg)
+{
+    struct http_server *srv = arg;
+
+    evhttp_connection_set_closecb(evcon, NULL, NULL);
+    srv->inflight--;
+    http_server_check_drained(srv);
+}
+
+void
+http_server_reply_started(struct http_server *srv, struct evhttp_request *ereq)
+{
+    struct evhttp_connection *evcon = evhttp_request_get_connection(ereq);
+
+    if (evcon == NULL)
+        return; /* the client has gone: evhttp drops the reply */
+    srv->inflight++;
+    evhttp_request_set_on_complete_cb(ereq, http_server_reply_written, srv);
+    evhttp_connection_set_closecb(evcon, http_server_reply_lost, srv);
+}
+
+void
+http_server_shutdown(struct http_server *srv, int grace_ms, void (*done)(void *arg), void *arg)
+{
+    struct http_req *req, *next;
+    struct timeval tv;
+
+    if (srv->stopping)
+        return;
+    srv->stopping = 1;
+    srv->drained = done;
+    srv->drained_arg = arg;
+    if (srv->bound != NULL) {
+        evhttp_del_accept_socket(srv->http, srv->bound);
+        srv->bound = NULL;
+    }
+    for (req = srv->held; req != NULL; req = next) {
+        next = req->next;
+        if (req->drained)
+            continue;
+        req->drained = 1;
+        http_reply_problem(req, 503, PROBLEM_SERVICE_UNAVAILABLE, "server shutting down");
+    }
+    grace_ms = grace_ms > 0 ? grace_ms : HTTP_SERVER_GRACE_MS;
+    tv.tv_sec = grace_ms / 1000;
+    tv.tv_usec = (grace_ms % 1000) * 1000;
+    evtimer_add(srv->drain, &tv);
+    http_server_check_drained(srv);
+}
+
+int
+http_server_stopping(const struct http_server *srv)
+{
+    return srv->stopping;
 }
 
 struct http_server *
@@ -134,7 +253,8 @@ http_server_new(struct event_base *base, const struct http_server_config *cfg, c
     srv->tls = cfg->tls;
     srv->log = cfg->log;
     srv->max_body = cfg->max_body > 0 ? cfg->max_body : HTTP_SERVER_MAX_BODY;
-    if ((srv->http = evhttp_new(base)) == NULL) {
+    if ((srv->http = evhttp_new(base)) == NULL ||
+        (srv->drain = evtimer_new(base, http_server_drain_cb, srv)) == NULL) {
         edge_err(err, "cannot create HTTP server");
         goto fail;
     }
@@ -151,7 +271,7 @@ http_server_new(struct event_base *base, const struct http_server_config *cfg, c
      * Content-Length costs neither memory nor the time to read it. */
     hard = srv->max_body < 64 * 1024 ? srv->max_body + 64 * 1024 : srv->max_body * 2;
     evhttp_set_max_body_size(srv->http, (ev_ssize_t)hard);
-    bound = evhttp_bind_socket_with_handle(srv->http, cfg->addr, cfg->port);
+    srv->bound = bound = evhttp_bind_socket_with_handle(srv->http, cfg->addr, cfg->port);
     if (bound == NULL) {
         edge_err(err, "cannot listen on %s port %u: %s", cfg->addr, cfg->port, strerror(errno));
         goto fail;
@@ -171,14 +291,24 @@ fail:
 void
 http_server_free(struct http_server *srv)
 {
+    struct http_req *req;
     size_t i;
 
     if (srv == NULL)
         return;
-    while (srv->held != NULL)
-        http_reply_problem(srv->held, 503, PROBLEM_SERVICE_UNAVAILABLE, "server shutting down");
+    srv->drained = NULL;
+    while ((req = srv->held) != NULL) {
+        if (req->drained) { /* answered by the shutdown; its holder never let go */
+            http_req_unhold(req);
+            http_req_free(req);
+        } else {
+            http_reply_problem(req, 503, PROBLEM_SERVICE_UNAVAILABLE, "server shutting down");
+        }
+    }
     if (srv->http != NULL)
         evhttp_free(srv->http);
+    if (srv->drain != NULL)
+        event_free(srv->drain);
     for (i = 0; i < srv->ntargets; i++)
         free(srv->targets[i]);
     free(srv->targets);

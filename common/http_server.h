@@ -5,7 +5,10 @@
  * path, {param} values, query, headers, body, and the peer the TLS handshake authenticated. It
  * ends in exactly one reply, now or later (http_req_hold() for a reply that waits on another
  * exchange, such as a token request the ECS forwards to a peer ECS). Errors are ProblemDetails
- * (problem.h). Every request received and every response sent is one event-log line. */
+ * (problem.h). Every request received and every response sent is one event-log line, and so is
+ * each connection's TLS outcome (kind "tls"): the handshake done, or failed (cause
+ * TLS_HANDSHAKE_FAILED), or the peer's close, which is no failure (no cause; data.outcome
+ * HTTP_SERVER_CLOSED, or HTTP_SERVER_CLOSED_BEFORE_HANDSHAKE when not a byte came). */
 #ifndef EDGE_HTTP_SERVER_H
 #define EDGE_HTTP_SERVER_H
 
@@ -20,6 +23,11 @@
 #include "tls.h"
 
 #define HTTP_SERVER_MAX_BODY (64 * 1024)
+#define HTTP_SERVER_GRACE_MS 200 /* http_server_shutdown's default bound */
+
+/* Outcomes of a connection that closed without failing (event log "data":{"outcome":...}). */
+#define HTTP_SERVER_CLOSED "CLOSED"
+#define HTTP_SERVER_CLOSED_BEFORE_HANDSHAKE "CLOSED_BEFORE_HANDSHAKE"
 #define HTTP_MEDIA_JSON "application/json"
 #define HTTP_MEDIA_FORM "application/x-www-form-urlencoded"
 
@@ -39,7 +47,16 @@ struct http_server_config {
 
 struct http_server *http_server_new(struct event_base *base, const struct http_server_config *cfg,
                                     char *err);
-/* Held requests still pending are answered 503 and freed: their holders must not reply after. */
+/* Stop serving, gracefully: stop accepting connections; answer every held request 503
+ * SERVICE_UNAVAILABLE, and any request that still arrives (with "Connection: close"); call
+ * done(arg), once, from the event loop, when every reply has been written, or after grace_ms
+ * (0: HTTP_SERVER_GRACE_MS) at most. A held request stays valid after its 503: a reply its holder
+ * sends later is dropped (and frees it). Free the server after done; a second call does nothing. */
+void http_server_shutdown(struct http_server *srv, int grace_ms, void (*done)(void *arg),
+                          void *arg);
+int http_server_stopping(const struct http_server *srv);
+/* Held requests still pending are answered 503 and freed: their holders must not reply after.
+ * Replies still unwritten are lost (http_server_shutdown writes them first). */
 void http_server_free(struct http_server *srv);
 unsigned short http_server_port(const struct http_server *srv);
 /* Route method + pattern (http_route.h) to fn. Unrouted paths get 404, known paths with another

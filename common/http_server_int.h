@@ -23,6 +23,14 @@ struct http_server {
     unsigned short port;
     long nconn;
     struct http_req *held; /* requests a handler will answer later */
+    struct evhttp_bound_socket *bound;
+    /* http_server_shutdown: replies handed to evhttp and not yet written, a timer bounding the wait
+     * (also made active once they are), and whom to tell. */
+    int stopping;
+    int inflight;
+    struct event *drain;
+    void (*drained)(void *arg);
+    void *drained_arg;
 };
 
 struct http_req {
@@ -43,10 +51,15 @@ struct http_req {
     int in_dispatch;
     int replied;
     int held;
+    int drained; /* held, answered 503 by http_server_shutdown: stays until its holder lets go */
     struct http_req *next, *prev; /* in srv->held */
 };
 
 struct http_req *http_req_new(struct http_server *srv, struct evhttp_request *ereq);
 void http_req_free(struct http_req *req);
+/* Take req out of srv->held. */
+void http_req_unhold(struct http_req *req);
+/* A reply to ereq is handed to evhttp: count it until it is written or its connection closes. */
+void http_server_reply_started(struct http_server *srv, struct evhttp_request *ereq);
 
 #endif

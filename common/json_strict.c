@@ -263,10 +263,18 @@ int
 js_loads(const char *text, size_t len, json_t **out, char *err)
 {
     json_error_t jerr;
+    char *p;
 
     *out = json_loadb(text, len, JSON_REJECT_DUPLICATES, &jerr);
-    if (*out == NULL)
+    if (*out == NULL) {
+        /* jansson quotes the input near the error ("invalid token near '...'"): bytes that are not
+         * printable ASCII become '?', as in field paths, so that no log line or ProblemDetails
+         * detail carries control bytes or broken UTF-8 of the input. */
+        for (p = jerr.text; *p != '\0'; p++)
+            if ((unsigned char)*p < 0x20 || (unsigned char)*p > 0x7e)
+                *p = '?';
         return edge_err(err, "line %d column %d: %s", jerr.line, jerr.column, jerr.text);
+    }
     return 0;
 }
 

@@ -314,15 +314,31 @@ node_run(struct node *n)
     return n->exit_code;
 }
 
+static void
+node_drained(void *arg)
+{
+    struct node *n = arg;
+
+    event_base_loopexit(n->base, NULL);
+}
+
 void
 node_stop(struct node *n)
 {
+    if (n->stopping)
+        return;
+    n->stopping = 1;
     if (n->on_stop != NULL) {
         void (*f)(struct node *, void *) = n->on_stop;
         n->on_stop = NULL;
         f(n, n->on_stop_arg);
     }
-    event_base_loopexit(n->base, NULL);
+    /* Callers waiting on held requests get an answer, not a closed connection; the loop goes on
+     * until the answers (and the reply to "stop", written by the same loop) have left. */
+    if (n->http != NULL)
+        http_server_shutdown(n->http, NODE_STOP_GRACE_MS, node_drained, n);
+    else
+        event_base_loopexit(n->base, NULL);
 }
 
 void
@@ -377,8 +393,9 @@ node_endpoint(const struct node *n)
 }
 
 static int
-node_send(struct node *n, const char *method, const char *fqdn, const char *path, const char *ctype,
-          const char *body, const char *const *headers, http_client_cb cb, void *arg, char *err)
+node_send(struct node *n, int timeout_ms, const char *method, const char *fqdn, const char *path,
+          const char *ctype, const char *body, const char *const *headers, http_client_cb cb,
+          void *arg, char *err)
 {
     char addr[64];
     unsigned short port;
@@ -390,6 +407,7 @@ node_send(struct node *n, const char *method, const char *fqdn, const char *path
         .body = body,
         .body_len = body != NULL ? strlen(body) : 0,
         .headers = headers,
+        .timeout_ms = timeout_ms,
     };
 
     if (node_resolve(n, fqdn, addr, sizeof(addr), &port, err) < 0)
@@ -400,23 +418,43 @@ node_send(struct node *n, const char *method, const char *fqdn, const char *path
 }
 
 int
+node_send_json_within(struct node *n, int timeout_ms, const char *method, const char *fqdn,
+                      const char *path, const json_t *body, const char *const *headers,
+                      http_client_cb cb, void *arg, char *err)
+{
+    char *text = body != NULL ? json_dumps(body, JSON_COMPACT) : NULL;
+    int rc;
+
+    if (body != NULL && text == NULL)
+        return edge_err(err, "cannot encode the JSON body for %s %s", method, path);
+    rc = node_send(n, timeout_ms, method, fqdn, path, text != NULL ? HTTP_MEDIA_JSON : NULL, text,
+                   headers, cb, arg, err);
+    free(text);
+    return rc;
+}
+
+int
 node_send_json(struct node *n, const char *method, const char *fqdn, const char *path,
                const json_t *body, const char *const *headers, http_client_cb cb, void *arg,
                char *err)
 {
-    char *text = body != NULL ? json_dumps(body, JSON_COMPACT) : NULL;
-    int rc = node_send(n, method, fqdn, path, text != NULL ? HTTP_MEDIA_JSON : NULL, text, headers,
-                       cb, arg, err);
+    return node_send_json_within(n, 0, method, fqdn, path, body, headers, cb, arg, err);
+}
 
-    free(text);
-    return rc;
+int
+node_send_form_within(struct node *n, int timeout_ms, const char *fqdn, const char *path,
+                      const char *form, const char *const *headers, http_client_cb cb, void *arg,
+                      char *err)
+{
+    return node_send(n, timeout_ms, "POST", fqdn, path, HTTP_MEDIA_FORM, form, headers, cb, arg,
+                     err);
 }
 
 int
 node_send_form(struct node *n, const char *fqdn, const char *path, const char *form,
                const char *const *headers, http_client_cb cb, void *arg, char *err)
 {
-    return node_send(n, "POST", fqdn, path, HTTP_MEDIA_FORM, form, headers, cb, arg, err);
+    return node_send_form_within(n, 0, fqdn, path, form, headers, cb, arg, err);
 }
 
 json_t *

@@ -42,6 +42,7 @@ struct node {
     struct subscribers *subs; /* AAnF stand-in; empty when none configured */
     unsigned short port;      /* own listening port (0 for a client-only node) */
     int exit_code;
+    int stopping; /* node_stop() called: the server drains, then the loop ends */
     struct event *sig_term, *sig_int;
     /* Called once when the node stops (SIGTERM, SIGINT, "stop"), before the
      * loop ends: a node deregisters, frees held requests, and so on. */
@@ -65,7 +66,10 @@ void node_free(struct node *n);
 void node_ready(struct node *n, json_t *info);
 /* Run the event loop until stopped; returns the exit code (0 after a graceful stop). */
 int node_run(struct node *n);
-/* Stop from inside (after the current callbacks). */
+/* Stop from inside (SIGTERM, SIGINT and "stop" call it): on_stop, then the HTTPS server stops
+ * accepting, answers held requests 503 and the loop ends once every reply (and the control
+ * socket's) is written, or after NODE_STOP_GRACE_MS at most. A second call does nothing. */
+#define NODE_STOP_GRACE_MS 200
 void node_stop(struct node *n);
 
 /* Where fqdn is, from the config's "hosts" map ("addr:port"). */
@@ -82,6 +86,15 @@ int node_send_json(struct node *n, const char *method, const char *fqdn, const c
                    char *err);
 int node_send_form(struct node *n, const char *fqdn, const char *path, const char *form,
                    const char *const *headers, http_client_cb cb, void *arg, char *err);
+/* The same with this request's own deadline in ms (0: the client's, HTTP_CLIENT_TIMEOUT_MS). A
+ * node that answers its caller only after asking a peer gives the peer less time than its caller
+ * gives it, so that it can still answer (e.g. 504) before the caller gives up. */
+int node_send_json_within(struct node *n, int timeout_ms, const char *method, const char *fqdn,
+                          const char *path, const json_t *body, const char *const *headers,
+                          http_client_cb cb, void *arg, char *err);
+int node_send_form_within(struct node *n, int timeout_ms, const char *fqdn, const char *path,
+                          const char *form, const char *const *headers, http_client_cb cb,
+                          void *arg, char *err);
 
 /* The control result of an HTTP exchange (nodes/README.md "Control commands"):
  * {"status","location","body","problem","error","elapsed_ms"}. New reference. */

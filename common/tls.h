@@ -56,9 +56,16 @@ struct tls_config {
 enum tls_event {
     TLS_HANDSHAKE_DONE,
     TLS_HANDSHAKE_FAILED,
+    /* Server: the peer closed before sending a single TLS byte (no ClientHello): a connection
+     * that never began (a port probe, a client that gave up), not a failed handshake. */
+    TLS_CLOSED_BEFORE_HANDSHAKE,
+    /* The peer closed after the handshake: reason "close_notify", or "without close_notify" (an
+     * EOF; HTTP framing already delimits every message, so nothing was cut short). */
+    TLS_CLOSED,
 };
 
-/* Called from inside OpenSSL on a handshake outcome; reason is NULL on success. */
+/* Called from inside OpenSSL on a handshake outcome or a close; reason is NULL on success, why
+ * it failed, or how the peer closed. */
 typedef void (*tls_observer_fn)(SSL *ssl, enum tls_event ev, const char *reason, void *arg);
 
 struct tls_ctx;

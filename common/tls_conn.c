@@ -2,8 +2,8 @@
  *
  * OpenSSL reports a handshake through an info callback; this file keeps, in the SSL's ex_data,
  * what the rest of edgesim asks afterwards: did the handshake start, finish, fail and why (the
- * first fatal alert, RFC 8446 6.2), which errno a socket operation met, and the PSK identity and
- * bound ids of tls_psk.c. */
+ * first fatal alert, RFC 8446 6.2), or did the peer merely close, which errno a socket operation
+ * met, and the PSK identity and bound ids of tls_psk.c. */
 #include "tls_int.h"
 
 #include <errno.h>
@@ -13,6 +13,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include <openssl/bio.h>
 #include <openssl/err.h>
 #include <openssl/x509v3.h>
 
@@ -42,10 +43,56 @@ tls_conn_get(const SSL *ssl)
 }
 
 static void
-tls_notify(SSL *ssl, struct tls_conn *c, enum tls_event ev)
+tls_notify(SSL *ssl, struct tls_conn *c, enum tls_event ev, const char *reason)
 {
     if (c->obs != NULL)
-        c->obs(ssl, ev, ev == TLS_HANDSHAKE_DONE ? NULL : c->failure, c->obs_arg);
+        c->obs(ssl, ev, reason, c->obs_arg);
+}
+
+/* Bytes the peer has sent on this connection so far (the socket BIO counts them). */
+static uint64_t
+tls_bytes_in(const SSL *ssl)
+{
+    BIO *rbio = SSL_get_rbio(ssl);
+
+    return rbio != NULL ? BIO_number_read(rbio) : 0;
+}
+
+/* A peer that closes refuses nothing: it sends close_notify (RFC 8446 6.1), or just closes, and
+ * OpenSSL then raises "unexpected eof while reading" and sends a fatal alert of its own. After the
+ * handshake that ends the connection (an HTTP client dropping an idle kept-alive connection);
+ * before it, on a server that has not received a byte, the connection never began. Returns 1 when
+ * the alert was such a close. An EOF in the middle of a handshake stays a failure. */
+static int
+tls_note_close(SSL *ssl, struct tls_conn *c, int where, int ret)
+{
+    unsigned long e;
+
+    if (c->hs_failed || c->closed)
+        return 0;
+    if ((where & SSL_CB_READ) && (ret & 0xff) == SSL_AD_CLOSE_NOTIFY) {
+        if (!c->hs_done)
+            return 0;
+        c->closed = 1;
+        tls_notify(ssl, c, TLS_CLOSED, "close_notify");
+        return 1;
+    }
+    if (!(where & SSL_CB_WRITE) || (ret >> 8) != SSL3_AL_FATAL)
+        return 0;
+    e = ERR_peek_last_error();
+    if (ERR_GET_LIB(e) != ERR_LIB_SSL || ERR_GET_REASON(e) != SSL_R_UNEXPECTED_EOF_WHILE_READING)
+        return 0;
+    if (c->hs_done) {
+        c->closed = 1;
+        tls_notify(ssl, c, TLS_CLOSED, "without close_notify");
+        return 1;
+    }
+    if (c->ctx->server && tls_bytes_in(ssl) == 0) {
+        c->closed = 1;
+        tls_notify(ssl, c, TLS_CLOSED_BEFORE_HANDSHAKE, NULL);
+        return 1;
+    }
+    return 0;
 }
 
 /* Record the first fatal alert (RFC 8446 6.2) and why. In TLS 1.3 a client has finished its
@@ -111,16 +158,16 @@ tls_info_cb(const SSL *cssl, int where, int ret)
     if ((where & SSL_CB_EXIT) && ret < 0 && saved != 0 && saved != EAGAIN && saved != EWOULDBLOCK &&
         saved != EINPROGRESS && !c->hs_done)
         c->sys_errno = saved;
-    if (where & SSL_CB_ALERT) {
+    if ((where & SSL_CB_ALERT) && !tls_note_close(ssl, c, where, ret)) {
         int was_failed = c->hs_failed;
 
         tls_note_alert(ssl, c, where, ret);
         if (!was_failed && c->hs_failed)
-            tls_notify(ssl, c, TLS_HANDSHAKE_FAILED);
+            tls_notify(ssl, c, TLS_HANDSHAKE_FAILED, c->failure);
     }
     if ((where & SSL_CB_HANDSHAKE_DONE) && !c->hs_done && !c->hs_failed) {
         c->hs_done = 1;
-        tls_notify(ssl, c, TLS_HANDSHAKE_DONE);
+        tls_notify(ssl, c, TLS_HANDSHAKE_DONE, NULL);
     }
     errno = saved;
 }

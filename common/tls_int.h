@@ -35,6 +35,7 @@ struct tls_conn {
     int hs_started;
     int hs_done;
     int hs_failed;
+    int closed;        /* the peer's close was seen (TLS_CLOSED or TLS_CLOSED_BEFORE_HANDSHAKE) */
     char failure[192]; /* why, captured when the first fatal alert went either way */
     int sys_errno;
     tls_observer_fn obs;

@@ -4,16 +4,24 @@
  * Mutual X.509 (the server sees the EEC's SAN identity), a client of another CA refused, TLS 1.3
  * PSK with the wrong key refused and with the right one accepted (bound GPSI visible), 404/405/
  * 413/415/400 ProblemDetails, form duplicates, asynchronous replies, the one-reply guard, precise
- * client failures (refused, handshake timeout, name mismatch), key log and event log contents.
+ * client failures (refused, handshake timeout, name mismatch), per-request deadlines, a shutdown
+ * that answers held requests 503 before it closes, which closes are not handshake failures, key
+ * log and event log contents.
  * Usage: test-foundation-tls-http GEN_CREDS_SCRIPT */
+#include <errno.h>
 #include <netinet/in.h>
+#include <signal.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/queue.h>
 #include <sys/socket.h>
+#include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <event2/event.h>
+#include <openssl/ssl.h>
 
 #include "fixture.h"
 #include "http_client.h"
@@ -132,6 +140,25 @@ h_later(struct http_req *req, void *arg)
     (void)arg;
     http_req_hold(req);
     event_base_once(base, -1, EV_TIMEOUT, later_fire, req, &tv);
+}
+
+/* Answers 202 after arg milliseconds. */
+static void
+h_slow(struct http_req *req, void *arg)
+{
+    long ms = (long)(intptr_t)arg;
+    struct timeval tv = {ms / 1000, (ms % 1000) * 1000};
+
+    http_req_hold(req);
+    event_base_once(base, -1, EV_TIMEOUT, later_fire, req, &tv);
+}
+
+/* Never answers: the server's shutdown (or free) does. */
+static void
+h_hold(struct http_req *req, void *arg)
+{
+    (void)arg;
+    http_req_hold(req);
 }
 
 static void
@@ -372,6 +399,13 @@ test_errors(void)
           "400: expected line and column in the detail, got \"%s\"", d);
     CHECK(strstr(d, "string or '}' expected") != NULL || strstr(d, "expected") != NULL,
           "400: expected jansson's text in the detail, got \"%s\"", d);
+    http_client_result_free(&res);
+
+    /* jansson quotes the input near the error: control bytes must not reach the detail. */
+    fetch(t, NULL, ECS, port, 0, "POST", "/echo", HTTP_MEDIA_JSON, "{\"a\": \x14\x01}", &res);
+    d = expect_problem("JSON with a control byte", &res, 400, PROBLEM_INVALID_MSG_FORMAT);
+    CHECK(strstr(d, "malformed JSON") != NULL && strchr(d, 0x14) == NULL && strchr(d, 0x01) == NULL,
+          "400: expected a detail without the input's control bytes, got \"%s\"", d);
     http_client_result_free(&res);
 
     fetch(t, NULL, ECS, port, 0, "POST", "/echo", HTTP_MEDIA_JSON, "{\"a\":1,\"a\":2}", &res);
@@ -667,6 +701,410 @@ test_idle_close(struct tls_ctx *stls)
 }
 
 static void
+guard_fire(evutil_socket_t fd, short what, void *arg)
+{
+    (void)fd, (void)what;
+    *(int *)arg = 1;
+}
+
+/* Run the event loop until cond(arg) holds, or max_ms have passed (a guard timer: a missing event
+ * fails the check instead of hanging the test). Returns cond's last value. */
+static int
+loop_until(int (*cond)(void *), void *arg, int max_ms)
+{
+    struct timeval tv = {max_ms / 1000, (max_ms % 1000) * 1000};
+    int expired = 0;
+    struct event *guard = evtimer_new(base, guard_fire, &expired);
+
+    evtimer_add(guard, &tv);
+    while (!cond(arg) && !expired)
+        event_base_loop(base, EVLOOP_ONCE);
+    event_free(guard);
+    return cond(arg);
+}
+
+static double
+ms_since(const struct timespec *t0)
+{
+    struct timespec t;
+
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)(t.tv_sec - t0->tv_sec) * 1e3 + (double)(t.tv_nsec - t0->tv_nsec) / 1e6;
+}
+
+/* A request's own deadline wins over the client's, shorter or longer: a hop that waits on
+ * another hop can give up first and still answer its own caller. */
+static void
+test_deadline(void)
+{
+    struct tls_ctx *t = client_tls(at("eec.crt"), at("eec.key"), NULL, NULL, 0, NULL);
+    struct http_client_config cc = {.tls = t}; /* the default deadline, HTTP_CLIENT_TIMEOUT_MS */
+    struct http_client_req r = {.method = "POST",
+                                .fqdn = ECS,
+                                .addr = "127.0.0.1",
+                                .port = port,
+                                .path = "/hold",
+                                .content_type = HTTP_MEDIA_JSON,
+                                .body = "{}",
+                                .body_len = 2,
+                                .timeout_ms = 250};
+    struct http_client_result res;
+    char err[EDGE_ERR_LEN], want[160];
+    struct http_client *cl;
+
+    if (t == NULL)
+        return;
+    cl = http_client_new(base, &cc, err);
+    http_client_fetch(cl, &r, &res, err);
+    snprintf(want, sizeof(want), "no response from %s (127.0.0.1:%u) within 250 ms", ECS, port);
+    CHECK(res.status == 0 && strcmp(res.error, want) == 0,
+          "per-request deadline: expected \"%s\", got %d \"%s\"", want, res.status, res.error);
+    CHECK(res.error_cause && strcmp(res.error_cause, HTTP_CLIENT_NO_RESPONSE) == 0,
+          "per-request deadline: expected cause %s", HTTP_CLIENT_NO_RESPONSE);
+    CHECK(res.elapsed_ms >= 240 && res.elapsed_ms < HTTP_CLIENT_TIMEOUT_MS / 2,
+          "per-request deadline: expected about 250 ms (client default %d), took %.1f",
+          HTTP_CLIENT_TIMEOUT_MS, res.elapsed_ms);
+    http_client_result_free(&res);
+    http_client_free(cl);
+
+    /* Longer than the client's 300 ms: neither the call's timer nor evhttp's own connection timeout
+     * (a backstop) may cut an answer that comes after 1.5 s. */
+    cc.timeout_ms = 300;
+    cl = http_client_new(base, &cc, err);
+    r.path = "/slow";
+    r.timeout_ms = 4000;
+    CHECK(http_client_fetch(cl, &r, &res, err) == 0 && res.status == 202,
+          "per-request deadline longer than the client's: expected 202, got %d \"%s\"", res.status,
+          res.error);
+    CHECK(res.elapsed_ms >= 1400, "slow answer: expected after 1.5 s, took %.1f ms",
+          res.elapsed_ms);
+    http_client_result_free(&res);
+    /* And a request without a deadline of its own has the client's. */
+    r.timeout_ms = 0;
+    http_client_fetch(cl, &r, &res, err);
+    CHECK(res.status == 0 && res.error_cause &&
+              strcmp(res.error_cause, HTTP_CLIENT_NO_RESPONSE) == 0 && strstr(res.error, "300 ms"),
+          "no per-request deadline: expected the client's 300 ms, got %d \"%s\"", res.status,
+          res.error);
+    http_client_result_free(&res);
+    http_client_free(cl);
+    tls_ctx_free(t);
+}
+
+struct shut {
+    struct http_req *held[2];
+    int nheld, done, nanswers;
+    struct {
+        int status;
+        char cause[64], connection[32];
+    } answers[2];
+};
+
+static void
+h_park(struct http_req *req, void *arg)
+{
+    struct shut *s = arg;
+
+    http_req_hold(req);
+    if (s->nheld < 2)
+        s->held[s->nheld++] = req;
+}
+
+static void
+shut_done(void *arg)
+{
+    ((struct shut *)arg)->done++;
+}
+
+static void
+shut_answer(const struct http_client_resp *resp, void *arg)
+{
+    struct shut *s = arg;
+    const char *conn = http_client_resp_header(resp, "Connection");
+    json_t *j = resp->body_len > 0 ? json_loadb(resp->body, resp->body_len, 0, NULL) : NULL;
+    int i = s->nanswers++;
+
+    if (i >= 2)
+        return;
+    s->answers[i].status = resp->status;
+    snprintf(s->answers[i].cause, sizeof(s->answers[i].cause), "%s", jstr(j, "cause"));
+    snprintf(s->answers[i].connection, sizeof(s->answers[i].connection), "%s",
+             conn != NULL ? conn : "(none)");
+    json_decref(j);
+}
+
+static int
+shut_both_held(void *arg)
+{
+    return ((struct shut *)arg)->nheld == 2;
+}
+
+static int
+shut_finished(void *arg)
+{
+    struct shut *s = arg;
+
+    return s->nanswers == 2 && s->done > 0;
+}
+
+/* http_server_shutdown: held requests get their 503 written before the server goes, no new
+ * connection is accepted, and a holder that replies late only lets go of its request. */
+static void
+test_shutdown(struct tls_ctx *stls)
+{
+    struct tls_ctx *t = client_tls(at("eec.crt"), at("eec.key"), NULL, NULL, 0, NULL);
+    struct evlog *log = evlog_open(at("shutdown.jsonl"), ECS, NULL);
+    struct http_server_config hc = {.addr = "127.0.0.1", .tls = stls, .log = log};
+    struct http_client_config cc = {.tls = t};
+    struct http_client_req r = {.method = "POST",
+                                .fqdn = ECS,
+                                .addr = "127.0.0.1",
+                                .path = "/park",
+                                .content_type = HTTP_MEDIA_JSON,
+                                .body = "{}",
+                                .body_len = 2};
+    struct sockaddr_in sa = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+    struct shut s = {0};
+    struct timespec t0;
+    char err[EDGE_ERR_LEN];
+    struct http_server *srv;
+    struct http_client *cl;
+    int i, fd, rc;
+
+    if (t == NULL || (srv = http_server_new(base, &hc, err)) == NULL) {
+        CHECK(0, "shutdown server: %s", err);
+        tls_ctx_free(t);
+        evlog_close(log);
+        return;
+    }
+    http_server_route(srv, "POST", "/park", h_park, &s, err);
+    r.port = http_server_port(srv);
+    cl = http_client_new(base, &cc, err);
+    for (i = 0; i < 2; i++)
+        CHECK(http_client_send(cl, &r, shut_answer, &s, err) == 0, "send /park: %s", err);
+    CHECK(loop_until(shut_both_held, &s, 5000), "the server did not get both requests");
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    http_server_shutdown(srv, 3000, shut_done, &s);
+    CHECK(http_server_stopping(srv), "expected the server to say it is stopping");
+    CHECK(loop_until(shut_finished, &s, 5000), "shutdown: expected 2 answers and done, got %d, %d",
+          s.nanswers, s.done);
+    CHECK(ms_since(&t0) < 1500,
+          "shutdown: done should come once the replies are written, not after the 3 s grace "
+          "(took %.0f ms)",
+          ms_since(&t0));
+    for (i = 0; i < 2; i++) {
+        CHECK(s.answers[i].status == 503 && strcmp(s.answers[i].cause, "SERVICE_UNAVAILABLE") == 0,
+              "held request %d at shutdown: expected 503 SERVICE_UNAVAILABLE, got %d %s", i + 1,
+              s.answers[i].status, s.answers[i].cause);
+        CHECK(strcmp(s.answers[i].connection, "close") == 0,
+              "held request %d at shutdown: expected Connection: close, got %s", i + 1,
+              s.answers[i].connection);
+    }
+    /* The listener is gone: a new connection is refused. */
+    sa.sin_port = htons(r.port);
+    fd = socket(AF_INET, SOCK_STREAM, 0);
+    rc = connect(fd, (struct sockaddr *)&sa, sizeof(sa));
+    CHECK(rc < 0 && errno == ECONNREFUSED, "after shutdown: expected connect refused, got %d (%s)",
+          rc, rc < 0 ? strerror(errno) : "connected");
+    close(fd);
+    /* A late reply from the first holder is dropped and frees its request (ASan would see a
+     * use after free or a leak); the second holder never replies: http_server_free frees it. */
+    http_reply_json(s.held[0], 200, json_pack("{s:b}", "late", 1));
+    http_server_shutdown(srv, 0, shut_done, &s); /* a second call does nothing */
+    CHECK(s.done == 1, "shutdown: expected done once, got %d", s.done);
+    http_client_free(cl);
+    http_server_free(srv);
+    evlog_close(log);
+    tls_ctx_free(t);
+    CHECK(evlog_has(at("shutdown.jsonl"),
+                    (const char *[]){"dir", "out", "path", "/park", "status", "503", "cause",
+                                     "SERVICE_UNAVAILABLE", NULL}),
+          "shutdown log: expected the 503 replies");
+    CHECK(!evlog_has(at("shutdown.jsonl"), (const char *[]){"cause", "DOUBLE_REPLY", NULL}),
+          "shutdown log: a late reply after the shutdown's 503 is not a double reply");
+}
+
+/* How many lines of the event log at path have all the given key/value pairs? */
+static int
+evlog_count(const char *path, const char *const *kv)
+{
+    char *text = fixture_slurp(path), *line, *save = NULL;
+    int n = 0;
+
+    for (line = text ? strtok_r(text, "\n", &save) : NULL; line;
+         line = strtok_r(NULL, "\n", &save)) {
+        json_t *j = json_loads(line, 0, NULL), *v;
+        int found = j != NULL;
+        size_t i;
+
+        for (i = 0; kv[i] && found; i += 2) {
+            v = json_object_get(j, kv[i]);
+            if (strcmp(kv[i], "outcome") == 0)
+                v = json_object_get(json_object_get(j, "data"), "outcome");
+            if (json_is_integer(v))
+                found = json_integer_value(v) == atoi(kv[i + 1]);
+            else
+                found = json_is_string(v) && strstr(json_string_value(v), kv[i + 1]) != NULL;
+        }
+        n += found;
+        json_decref(j);
+    }
+    free(text);
+    return n;
+}
+
+struct logwait {
+    const char *path;
+    const char *const *kv;
+    int n;
+};
+
+static int
+log_reached(void *arg)
+{
+    struct logwait *w = arg;
+
+    return evlog_count(w->path, w->kv) >= w->n;
+}
+
+/* A client that completes a handshake and one request, then closes its socket without
+ * close_notify, as a process that exits does. In a child process: it blocks. */
+static pid_t
+spawn_abrupt_client(unsigned short p)
+{
+    struct sockaddr_in sa = {
+        .sin_family = AF_INET, .sin_port = htons(p), .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+    static const char get[] = "GET /items/a HTTP/1.1\r\nHost: " ECS "\r\n\r\n";
+    char buf[4096];
+    size_t len = 0;
+    SSL_CTX *ctx;
+    SSL *ssl;
+    pid_t pid;
+    int fd, n;
+
+    if ((pid = fork()) != 0)
+        return pid;
+    ctx = SSL_CTX_new(TLS_client_method());
+    if (ctx == NULL || SSL_CTX_use_certificate_file(ctx, at("eec.crt"), SSL_FILETYPE_PEM) != 1 ||
+        SSL_CTX_use_PrivateKey_file(ctx, at("eec.key"), SSL_FILETYPE_PEM) != 1 ||
+        SSL_CTX_load_verify_locations(ctx, at("ca.crt"), NULL) != 1)
+        _exit(2);
+    SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER, NULL);
+    fd = socket(AF_INET, SOCK_STREAM, 0);
+    if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 || (ssl = SSL_new(ctx)) == NULL)
+        _exit(3);
+    SSL_set_fd(ssl, fd);
+    SSL_set_tlsext_host_name(ssl, ECS);
+    if (SSL_connect(ssl) != 1 || SSL_write(ssl, get, sizeof(get) - 1) != (int)sizeof(get) - 1)
+        _exit(4);
+    /* Read the whole answer (a JSON body ends it): unread bytes would make close() a reset. */
+    while (len < sizeof(buf) - 1 &&
+           (n = SSL_read(ssl, buf + len, (int)(sizeof(buf) - 1 - len))) > 0) {
+        len += (size_t)n;
+        buf[len] = '\0';
+        if (strstr(buf, "\r\n\r\n") != NULL && buf[len - 1] == '}')
+            break;
+    }
+    close(fd);
+    _exit(strstr(buf, " 200 ") != NULL ? 0 : 5);
+}
+
+/* Connections that end without a TLS failure are not logged as one: closed before any byte, an
+ * idle kept-alive connection the client closes (with close_notify, or without as a process that
+ * exits); while a client of another CA and a handshake cut short still are. */
+static void
+test_tls_closes(struct tls_ctx *stls)
+{
+    const char *path = at("closes.jsonl");
+    struct evlog *log = evlog_open(path, ECS, NULL);
+    struct http_server_config hc = {.addr = "127.0.0.1", .tls = stls, .log = log};
+    struct sockaddr_in sa = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+    static const char *const failed[] = {"kind", "tls", "cause", "TLS_HANDSHAKE_FAILED", NULL};
+    static const char *const early[] = {"kind", "tls", "outcome", "CLOSED_BEFORE_HANDSHAKE", NULL};
+    static const char *const notify[] = {"kind",           "tls",  "outcome", "CLOSED", "summary",
+                                         "(close_notify)", "peer", EEC_ID,    NULL};
+    static const char *const abrupt[] = {
+        "kind", "tls", "outcome", "CLOSED", "summary", "without close_notify", NULL};
+    struct logwait w = {.path = path};
+    struct http_client_result res;
+    struct http_server *srv;
+    struct tls_ctx *t;
+    char err[EDGE_ERR_LEN];
+    unsigned short p;
+    int fd, st = -1;
+    pid_t pid;
+
+    if ((srv = http_server_new(base, &hc, err)) == NULL) {
+        CHECK(0, "closes server: %s", err);
+        evlog_close(log);
+        return;
+    }
+    http_server_route(srv, "GET", "/items/{itemId}", h_item, NULL, err);
+    p = http_server_port(srv);
+    sa.sin_port = htons(p);
+
+    /* Connect, then close without a byte (a port probe; a client that gave up). */
+    fd = socket(AF_INET, SOCK_STREAM, 0);
+    CHECK(connect(fd, (struct sockaddr *)&sa, sizeof(sa)) == 0, "connect: %s", strerror(errno));
+    close(fd);
+    w.kv = early;
+    w.n = 1;
+    CHECK(loop_until(log_reached, &w, 5000),
+          "a connection closed before any TLS byte: expected outcome CLOSED_BEFORE_HANDSHAKE");
+
+    /* A kept-alive connection our client closes while idle: close_notify, an orderly close. */
+    t = client_tls(at("eec.crt"), at("eec.key"), NULL, NULL, 0, NULL);
+    fetch(t, NULL, ECS, p, 0, "GET", "/items/a", NULL, NULL, &res);
+    CHECK(res.status == 200, "closes: expected 200, got %d (%s)", res.status, res.error);
+    http_client_result_free(&res);
+    tls_ctx_free(t);
+    w.kv = notify;
+    CHECK(loop_until(log_reached, &w, 5000),
+          "an idle connection the client closed: expected outcome CLOSED (close_notify) from %s",
+          EEC_ID);
+
+    /* The same without close_notify. */
+    pid = spawn_abrupt_client(p);
+    w.kv = abrupt;
+    CHECK(pid > 0 && loop_until(log_reached, &w, 10000),
+          "a client that closed without close_notify: expected outcome CLOSED");
+    if (pid > 0)
+        waitpid(pid, &st, 0);
+    CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0, "abrupt client: expected exit 0, got 0x%x", st);
+
+    /* Failures stay failures: a client of another CA ... */
+    t = client_tls(at("rogue-eec.crt"), at("rogue-eec.key"), NULL, NULL, 0, NULL);
+    fetch(t, NULL, ECS, p, 0, "GET", "/items/a", NULL, NULL, &res);
+    http_client_result_free(&res);
+    tls_ctx_free(t);
+    w.kv = failed;
+    CHECK(loop_until(log_reached, &w, 5000),
+          "a client of another CA: expected TLS_HANDSHAKE_FAILED");
+    /* ... and a handshake cut short after its first bytes. */
+    fd = socket(AF_INET, SOCK_STREAM, 0);
+    CHECK(connect(fd, (struct sockaddr *)&sa, sizeof(sa)) == 0, "connect: %s", strerror(errno));
+    CHECK(write(fd, "\x16\x03\x01\x02\x00", 5) == 5, "write: %s", strerror(errno));
+    close(fd);
+    w.n = 2;
+    CHECK(loop_until(log_reached, &w, 5000),
+          "a ClientHello cut short: expected TLS_HANDSHAKE_FAILED (unexpected eof)");
+
+    http_server_free(srv);
+    evlog_close(log);
+    CHECK(evlog_count(path, failed) == 2,
+          "closes log: expected exactly 2 TLS_HANDSHAKE_FAILED lines (other CA, cut short), got %d",
+          evlog_count(path, failed));
+    CHECK(evlog_count(path, early) == 1 && evlog_count(path, notify) == 1 &&
+              evlog_count(path, abrupt) == 1,
+          "closes log: expected one line per close, got %d, %d, %d", evlog_count(path, early),
+          evlog_count(path, notify), evlog_count(path, abrupt));
+    CHECK(evlog_count(path, (const char *[]){"summary", "certificate verify failed", NULL}) == 1 &&
+              evlog_count(path, (const char *[]){"cause", "TLS_HANDSHAKE_FAILED", "summary",
+                                                 "unexpected eof", NULL}) == 1,
+          "closes log: expected the other CA's verify failure and one cut-short handshake");
+}
+
+static void
 test_keylog_env(void)
 {
     struct tls_ctx *t;
@@ -767,6 +1205,7 @@ main(int argc, char **argv)
         {"POST", "/echo", h_echo},          {"GET", "/items/{itemId}", h_item},
         {"POST", "/oauth2/token", h_token}, {"POST", "/later", h_later},
         {"POST", "/noreply", h_noreply},    {"POST", "/twice", h_twice},
+        {"POST", "/hold", h_hold},
     };
     size_t i;
 
@@ -776,6 +1215,8 @@ main(int argc, char **argv)
     }
     if (fixture_tmpdir(dir) < 0 || fixture_creds(argv[1], dir) < 0)
         return 1;
+    /* Peers that close first (the closes test) must cost a connection, not the test. */
+    signal(SIGPIPE, SIG_IGN);
     base = event_base_new();
     sc.ca_file = at("ca.crt");
     sc.cert_file = at("ecs.crt");
@@ -803,6 +1244,8 @@ main(int argc, char **argv)
         CHECK(http_server_route(srv, routes[i].method, routes[i].pattern, routes[i].fn, NULL,
                                 err) == 0,
               "route %s: %s", routes[i].pattern, err);
+    CHECK(http_server_route(srv, "POST", "/slow", h_slow, (void *)(intptr_t)1500, err) == 0,
+          "route /slow: %s", err);
 
     test_config_errors();
     test_cert_exchange(clog);
@@ -811,6 +1254,9 @@ main(int argc, char **argv)
     test_client_failures();
     test_retry();
     test_idle_close(stls);
+    test_deadline();
+    test_shutdown(stls);
+    test_tls_closes(stls);
     test_keylog_env();
     test_evlog();
 done:

@@ -3,15 +3,79 @@
  *   edge-ctl SOCKET CMD [ARGS_JSON] [--timeout MS]   one command, reply on stdout
  *   edge-ctl SOCKET --wait-ready [--timeout MS]      wait for the node's ready event
  *
+ * --wait-ready may start before the node: while SOCKET does not exist yet or
+ * refuses, it connects again (backing off from 10 to 200 ms) until the
+ * deadline, which covers the connect and the ready event together.
  * Exit 0 when the node answered "ok":true (or said ready), 1 when it answered
  * an error or did not answer in time, 2 on usage errors. For hand use and
  * shell tests; the runner links ctl_client directly. */
 #include "ctl_client.h"
 #include "err.h"
 
+#include <errno.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <time.h>
+#include <unistd.h>
+
+#define RETRY_MIN_MS 10
+#define RETRY_MAX_MS 200
+
+static long
+now_ms(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
+}
+
+/* Connect to the node's socket before the deadline. A node that has not bound its socket yet
+ * (ENOENT), or whose socket file is left from an earlier run (ECONNREFUSED), is waited for: this
+ * is a client waiting for a server it did not start, so it can only try again. Says once on
+ * stderr that it waits. */
+static struct ctl_client *
+connect_waiting(const char *path, long deadline, char *err)
+{
+    struct sockaddr_un sun = {.sun_family = AF_UNIX};
+    int fd, delay = RETRY_MIN_MS, said = 0;
+    long left;
+
+    if (strlen(path) >= sizeof(sun.sun_path)) {
+        edge_err(err, "control socket path too long: %s", path);
+        return NULL;
+    }
+    strcpy(sun.sun_path, path);
+    for (;;) {
+        if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) < 0) {
+            edge_err(err, "cannot create a socket: %s", strerror(errno));
+            return NULL;
+        }
+        if (connect(fd, (struct sockaddr *)&sun, sizeof(sun)) == 0)
+            return ctl_client_open(NULL, fd, err);
+        int e = errno;
+        struct stat st;
+        close(fd);
+        /* Linux refuses a connect to a file that is no socket as it refuses a stale socket. */
+        if (e == ECONNREFUSED && stat(path, &st) == 0 && !S_ISSOCK(st.st_mode))
+            e = ENOTSOCK;
+        if ((e != ENOENT && e != ECONNREFUSED) || (left = deadline - now_ms()) <= 0) {
+            edge_err(err, "cannot connect to control socket %s: %s", path, strerror(e));
+            return NULL;
+        }
+        if (!said) {
+            fprintf(stderr, "edge-ctl: %s: %s; waiting for the node\n", path, strerror(e));
+            said = 1;
+        }
+        poll(NULL, 0, delay < left ? delay : (int)left);
+        delay = delay * 2 < RETRY_MAX_MS ? delay * 2 : RETRY_MAX_MS;
+    }
+}
 
 static int
 usage(void)
@@ -60,14 +124,20 @@ main(int argc, char **argv)
             return 2;
         }
     }
-    struct ctl_client *cc = ctl_client_open(sock, -1, err);
+    long deadline = now_ms() + timeout;
+    struct ctl_client *cc =
+        wait_ready ? connect_waiting(sock, deadline, err) : ctl_client_open(sock, -1, err);
     if (cc == NULL) {
         fprintf(stderr, "edge-ctl: %s\n", err);
         json_decref(args);
         return 1;
     }
-    r = wait_ready ? ctl_client_wait_event(cc, "ready", timeout, err)
-                   : ctl_client_call(cc, cmd, args, timeout, err);
+    if (wait_ready) {
+        long left = deadline - now_ms();
+        r = ctl_client_wait_event(cc, "ready", left > 0 ? (int)left : 1, err);
+    } else {
+        r = ctl_client_call(cc, cmd, args, timeout, err);
+    }
     if (r == NULL) {
         fprintf(stderr, "edge-ctl: %s\n", err);
     } else {
