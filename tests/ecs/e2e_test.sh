@@ -4,43 +4,15 @@
 # discovery reaching the peer ECS), gets an EDGE-9 token that ecs1 forwards to ecs2 (iss = ecs2,
 # Via ecs2, ecs1), and pushes an EEC context that ees2 accepts with the key of its own ECS.
 # Skipped (127) when edge-ees is not built.
-. "$(dirname "$0")/lib.sh" "$1"
-[ -x "$BIN/edge-ees" ] || { echo "skip: edge-ees not built"; exit 127; }
+. "$(dirname "$0")/../lib.sh" "$1" edge-ecs edge-ees
+cast
 
-for i in 1 2; do
-    pki node --fqdn ecs$i.edge.test
-    pki node --fqdn ees$i.edge.test
-    pki signkey --ecs ecs$i.edge.test --kid ecs$i-key
-done
-pki eec --eec-id eec-1 --gpsi msisdn-491700000001
-read -r PC1 PC2 PE1 PE2 < <(free_ports 4)
-HOSTS="{\"ecs1.edge.test\": \"127.0.0.1:$PC1\", \"ecs2.edge.test\": \"127.0.0.1:$PC2\",
-  \"ees1.edge.test\": \"127.0.0.1:$PE1\", \"ees2.edge.test\": \"127.0.0.1:$PE2\"}"
-SUBS='"subscribers": [{"akid": "atid-1@rid1.akma.edge.test", "gpsi": "msisdn-491700000001", "eecId": "eec-1",
-  "kakma": "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f"}]'
-S="\"signing\": {\"dir\": \"pki\"}, $SUBS"
-start_ecs ecs1.edge.test "$(ecs_config ecs1.edge.test $PC1 '["ecs2.edge.test"]' "$HOSTS" "$S")"
-start_ecs ecs2.edge.test "$(ecs_config ecs2.edge.test $PC2 '["ecs1.edge.test"]' "$HOSTS" "$S")"
+start ecs ecs1.edge.test "$(ecs_config ecs1.edge.test $P_ECS1 '"peers": ["ecs2.edge.test"]')"
+start ecs ecs2.edge.test "$(ecs_config ecs2.edge.test $P_ECS2 '"peers": ["ecs1.edge.test"]')"
 listen ecs2.edge.test
-
-# start_ees NAME PORT ECS: edge-ees, ready once registered at its ECS.
-start_ees() {
-    local i
-    printf '%s\n' "{\"node\": \"$1\", \"listen\": {\"addr\": \"127.0.0.1\", \"port\": $2}, \"hosts\": $HOSTS,
-  \"tls\": {\"ca\": \"pki/ca.crt\", \"cert\": \"pki/$1.crt\", \"key\": \"pki/$1.key\"},
-  \"keylog\": \"$1.keylog\", \"evlog\": \"$1.events.jsonl\", $SUBS,
-  \"ecs\": \"$3\", \"easIds\": [\"eas-video\"]}" >"$T/$1.json"
-    "$BIN/edge-ees" --config "$T/$1.json" --ctl "$T/$1.sock" >"$T/$1.out" 2>&1 &
-    PIDS+=($!)
-    for i in $(seq 1 100); do
-        [ -S "$T/$1.sock" ] && break
-        sleep 0.05
-    done
-    "$BIN/edge-ctl" "$T/$1.sock" --wait-ready --timeout 8000 >/dev/null ||
-        { echo "edge-ees $1 did not get ready:"; cat "$T/$1.out"; exit 1; }
-}
-start_ees ees1.edge.test $PE1 ecs1.edge.test
-start_ees ees2.edge.test $PE2 ecs2.edge.test
+# Each EES is ready once registered at its ECS.
+start ees ees1.edge.test "$(ees_config ees1.edge.test $P_EES1 ecs1.edge.test '"easIds": ["eas-video"]')"
+start ees ees2.edge.test "$(ees_config ees2.edge.test $P_EES2 ecs2.edge.test '"easIds": ["eas-video"]')"
 
 r=$(ctl ecs1.edge.test registrations)
 eq "ees1 registered itself at ecs1" '["ees1.edge.test"]' "$(jget "$r" '[x["eesId"] for x in d["result"]["registrations"]]')"
@@ -63,12 +35,12 @@ ev=$(ctl_wait ecs2.edge.test token 1)
 eq "ecs2 reported the token it signed" "issued $jwt" "$(jget "$ev" 'd[0]["verdict"] + " " + d[0]["jwt"]')"
 
 # --- an EEC registers at ees1 with its provisioned token; ees1 pushes its context to ees2 ---
-req eec-eec-1 POST ecs1.edge.test:$PC1 /eecs-serviceprovisioning/v1/request application/json \
+req eec-eec-1 POST ecs1.edge.test:$P_ECS1 /eecs-serviceprovisioning/v1/request application/json \
     '{"eecId":"eec-1","ueId":"msisdn-491700000001","acProfs":[{"acId":"ac-1","eass":[{"easId":"eas-video"}]}]}'
 eq "provisioning at ecs1: 200, ees1 only (ees2 is another ECS's)" '200 ["ees1.edge.test"]' \
     "$STATUS $(jget "$BODY" '[e["eesId"] for e in d["ednCnfgInfo"][0]["eess"]]')"
 t1=$(jget "$BODY" 'd["ednCnfgInfo"][0]["eess"][0]["accessToken"]')
-req eec-eec-1 POST ees1.edge.test:$PE1 /eees-eecregistration/v1/registrations application/json \
+req eec-eec-1 POST ees1.edge.test:$P_EES1 /eees-eecregistration/v1/registrations application/json \
     '{"eecId":"eec-1","ueId":"msisdn-491700000001"}' -H "Authorization: Bearer $t1"
 eq "EEC registered at ees1 with the ECS's token" 201 "$STATUS"
 cntx=$(jget "$BODY" 'd["eecCntxId"]')

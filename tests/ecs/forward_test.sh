@@ -5,7 +5,7 @@
 #   ecs1 (peers ecs2, ecs4=down) -- ecs2 (peers ecs1, ecs3) -- ecs3 (peers ecs2, maxForwardHops 0)
 #   ecs5 (peer ecs2, which does not list ecs5)
 # EES ees<i> is registered at ecs<i>; curl plays the EESes and, for crafted forwards, an ECS.
-. "$(dirname "$0")/lib.sh" "$1"
+. "$(dirname "$0")/../lib.sh" "$1" edge-ecs
 
 for i in 1 2 3 4 5; do
     pki node --fqdn ecs$i.edge.test
@@ -14,11 +14,10 @@ for i in 1 2 3 4 5; do
 done
 read -r P1 P2 P3 P4 P5 < <(free_ports 5)
 h() { echo "\"ecs$1.edge.test\": \"127.0.0.1:$2\""; }
-S='"signing": {"dir": "pki"}'
-start_ecs ecs1.edge.test "$(ecs_config ecs1.edge.test $P1 '["ecs2.edge.test","ecs4.edge.test"]' "{$(h 2 $P2), $(h 4 $P4)}" "$S")"
-start_ecs ecs2.edge.test "$(ecs_config ecs2.edge.test $P2 '["ecs1.edge.test","ecs3.edge.test"]' "{$(h 1 $P1), $(h 3 $P3)}" "$S")"
-start_ecs ecs3.edge.test "$(ecs_config ecs3.edge.test $P3 '["ecs2.edge.test"]' "{$(h 2 $P2)}" "$S, \"maxForwardHops\": 0")"
-start_ecs ecs5.edge.test "$(ecs_config ecs5.edge.test $P5 '["ecs2.edge.test"]' "{$(h 2 $P2)}" "$S")"
+start ecs ecs1.edge.test "$(HOSTS="{$(h 2 $P2), $(h 4 $P4)}" ecs_config ecs1.edge.test $P1 '"peers": ["ecs2.edge.test","ecs4.edge.test"]')"
+start ecs ecs2.edge.test "$(HOSTS="{$(h 1 $P1), $(h 3 $P3)}" ecs_config ecs2.edge.test $P2 '"peers": ["ecs1.edge.test","ecs3.edge.test"]')"
+start ecs ecs3.edge.test "$(HOSTS="{$(h 2 $P2)}" ecs_config ecs3.edge.test $P3 '"peers": ["ecs2.edge.test"], "maxForwardHops": 0')"
+start ecs ecs5.edge.test "$(HOSTS="{$(h 2 $P2)}" ecs_config ecs5.edge.test $P5 '"peers": ["ecs2.edge.test"]')"
 listen ecs2.edge.test
 declare -A PORT=([1]=$P1 [2]=$P2 [3]=$P3 [5]=$P5)
 for i in 1 2 3 5; do
@@ -145,8 +144,8 @@ req ees1.edge.test GET ecs1.edge.test:$P1 "$TD?ees-id=ees1.edge.test&eas-id=eas-
 eq "target discovery, ue-location not JSON: 400" 400 "$STATUS"
 
 # --- ECS-2 stops: ECS-1 answers with a clear error, and keeps serving ---
-ctl ecs2.edge.test stop >/dev/null
-wait "$PID_ecs2_edge_test"
+stop ecs2.edge.test ctl
+eq "ECS-2 stopped: exit 0" 0 "$STOPPED"
 tok 1 "$G&targetEesFqdn=ees2.edge.test"
 eq "ECS-2 down: 504 TARGET_NF_NOT_REACHABLE" "504 TARGET_NF_NOT_REACHABLE" "$STATUS $(jget "$BODY" 'd["cause"]')"
 req ees1.edge.test GET ecs1.edge.test:$P1 /oauth2/jwks
@@ -176,9 +175,8 @@ for i in $(seq 1 100); do
 done
 grep -q '"peer":"ecs4.edge.test","dir":"out"' "$T/ecs1.edge.test.events.jsonl"
 eq "lookup sent to the silent ECS" 0 "$?"
-ctl ecs1.edge.test stop >/dev/null
-wait "$PID_ecs1_edge_test"
-eq "ECS-1 stopped with a lookup pending: exit 0" 0 "$?"
+stop ecs1.edge.test ctl
+eq "ECS-1 stopped with a lookup pending: exit 0" 0 "$STOPPED"
 wait "$curl_pid"
 # The held request is answered 503 by http_server_free, but the node runtime closes the
 # connection before that answer is written: the S-EES sees the connection end (000), at once.

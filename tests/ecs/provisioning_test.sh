@@ -4,7 +4,7 @@
 # token-based and one local-policy EES (exact claims of the token), GPSI bound / not bound /
 # unknown, EEC ID mismatch, local EEC policy, 204, bad bodies, and the AKMA PSK mode (openssl
 # s_client with K_AF as the TLS 1.3 external PSK).
-. "$(dirname "$0")/lib.sh" "$1"
+. "$(dirname "$0")/../lib.sh" "$1" edge-ecs
 
 for n in ecs1 ees1 ees2 ees3; do pki node --fqdn $n.edge.test; done
 pki eec --eec-id eec-0001 --gpsi msisdn-491700000001
@@ -17,14 +17,14 @@ AKID=atid-0004@rid1.akma.edge.test
 
 read -r P1 < <(free_ports 1)
 ECS=ecs1.edge.test:$P1
-cfg=$(ecs_config ecs1.edge.test "$P1" '[]' '{}' '"signing": {"dir": "pki"}, "tokenLifetime": 2,
+cfg=$(ecs_config ecs1.edge.test "$P1" '"signing": {"dir": "pki"}, "tokenLifetime": 2,
   "eesAuth": {"ees1.edge.test": "token", "ees2.edge.test": "local"},
   "eesScopes": {"ees1.edge.test": "eees-eecregistration eees-easdiscovery"},
   "eecPolicy": {"allow": ["eec-0001", "eec-0002", "eec-0003", "eec-0004"]},
   "subscribers": [
     {"akid": "atid-0001@rid1.akma.edge.test", "kakma": "'$KAKMA'", "gpsi": "msisdn-491700000001", "eecId": "eec-0001"},
     {"akid": "'$AKID'", "kakma": "'$KAKMA'", "gpsi": "msisdn-491700000004", "eecId": "eec-0004"}]')
-start_ecs ecs1.edge.test "$cfg"
+start ecs ecs1.edge.test "$cfg"
 listen ecs1.edge.test
 
 cell() { echo "{\"plmnId\":{\"mcc\":\"001\",\"mnc\":\"01\"},\"nrCellId\":\"00000000$1\"}"; }

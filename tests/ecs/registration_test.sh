@@ -2,7 +2,7 @@
 # registration_test.sh -- edge-ecs EDGE-6 Eecs_EESRegistration (TS 29.558, TS 23.558 8.4.4) with
 # curl as the EES: create / get / put / patch / delete, granted expiry and expiry, owner checks,
 # refusals of bad bodies and wrong peers; the JWKS and the rotate command; a graceful stop.
-. "$(dirname "$0")/lib.sh" "$1"
+. "$(dirname "$0")/../lib.sh" "$1" edge-ecs
 
 pki node --fqdn ecs1.edge.test
 pki node --fqdn ees1.edge.test
@@ -13,9 +13,8 @@ pki signkey --ecs ecs1.edge.test --kid k2
 
 read -r P1 < <(free_ports 1)
 ECS=ecs1.edge.test:$P1
-cfg=$(ecs_config ecs1.edge.test "$P1" '[]' '{}' \
-    '"signing": {"dir": "pki", "active": "k1"}, "registration": {"defaultExpiry": 30, "maxExpiry": 60}')
-start_ecs ecs1.edge.test "$cfg"
+cfg=$(ecs_config ecs1.edge.test "$P1" '"peers": [], "signing": {"dir": "pki", "active": "k1"}, "registration": {"defaultExpiry": 30, "maxExpiry": 60}')
+start ecs ecs1.edge.test "$cfg"
 R=/eecs-eesregistration/v1/registrations
 J=application/json
 
@@ -153,7 +152,6 @@ out=$("$BIN/edge-ecs" --config "$T/bad3.json" --ctl "$T/bad.sock" 2>&1)
 has "bad config: unknown active kid" "bad3.json: signing.active" "$out"
 
 # --- graceful stop ---
-ctl ecs1.edge.test stop >/dev/null
-wait "$PID_ecs1_edge_test"
-eq "stop: exit 0" 0 "$?"
+stop ecs1.edge.test ctl
+eq "stop: exit 0" 0 "$STOPPED"
 finish

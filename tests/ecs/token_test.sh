@@ -2,7 +2,7 @@
 # token_test.sh -- edge-ecs POST /oauth2/token for EDGE-9 (TR 33.739 6.27, RFC 6749 4.4, RFC 8705)
 # at one ECS, curl as the S-EES: a token issued (exact claims, headers, verified with the ECS's
 # JWKS), every RFC 6749 error the endpoint gives, edge9Policy rules, and the ctl "token" events.
-. "$(dirname "$0")/lib.sh" "$1"
+. "$(dirname "$0")/../lib.sh" "$1" edge-ecs
 
 for n in ecs1 ees1 ees2 ees3; do pki node --fqdn $n.edge.test; done
 pki eec --eec-id eec-0001 --gpsi msisdn-491700000001
@@ -10,11 +10,10 @@ pki signkey --ecs ecs1.edge.test --kid k1
 
 read -r P1 < <(free_ports 1)
 ECS=ecs1.edge.test:$P1
-cfg=$(ecs_config ecs1.edge.test "$P1" '[]' '{}' \
-    '"signing": {"dir": "pki"}, "edge9TokenLifetime": 120,
+cfg=$(ecs_config ecs1.edge.test "$P1" '"signing": {"dir": "pki"}, "edge9TokenLifetime": 120,
   "edge9Policy": {"rules": [{"client": "ees1.edge.test", "target": "*", "scope": "eees-eeccontextreloc eees-easdiscovery"},
                             {"client": "ees2.edge.test", "target": "ees1.edge.test", "scope": "eees-easdiscovery"}]}')
-start_ecs ecs1.edge.test "$cfg"
+start ecs ecs1.edge.test "$cfg"
 listen ecs1.edge.test
 R=/eecs-eesregistration/v1/registrations
 for n in ees1 ees2; do

@@ -2,14 +2,12 @@
 # eec_ctl_test.sh BIN -- edge-eec's config checks and control-command validation: bad configs
 # exit 1 naming the field; bad or missing arguments, unknown EESes and commands that need a
 # registration answer stable ctl error codes; a provisioning with nobody listening answers
-# status 0 with the reason; "stop" ends the node with exit 0.
-BIN=$1
-. "$(dirname "$0")/lib.sh"
-eec_setup
+# status 0 with the reason; "stop" ends the node with exit 0, also while a provisioning waits on
+# an ECS that never answers (the waiting runner is let go, nothing leaks).
+. "$(dirname "$0")/../lib.sh" "$1" edge-eec
 
-eec_pki ca
-eec_pki eec --eec-id eec-0001 --gpsi msisdn-491700000001
-closed=$(eec_port) # nobody listens there
+pki eec --eec-id eec-0001 --gpsi msisdn-491700000001
+closed=$(free_ports 1) # nobody listens there
 
 conf() { # conf FILE EXTRA_JSON_MEMBERS [ECS]
     cat >"$1" <<EOF
@@ -26,15 +24,14 @@ EOF
 
 # ---- configuration errors: exit 1, message names file and field
 bad_conf() { # what, extra members, text the message must contain
-    conf "$EEC_TMP/bad.json" "$2" "${4:-}"
+    conf "$T/bad.json" "$2" "${4:-}"
     local msg
-    msg=$("$BIN/edge-eec" --config "$EEC_TMP/bad.json" --ctl "$EEC_TMP/bad.sock" 2>&1)
+    msg=$("$BIN/edge-eec" --config "$T/bad.json" --ctl "$T/bad.sock" 2>&1)
     local rc=$?
     if [ $rc -eq 1 ] && [[ "$msg" == *"$3"* ]]; then
-        echo "ok   config: $1"
+        pass "config: $1"
     else
-        echo "FAIL config: $1: rc $rc, message: $msg"
-        EEC_FAILS=$((EEC_FAILS + 1))
+        fail "config: $1: rc $rc, message: $msg"
     fi
 }
 bad_conf "eecId differs from node" ', "eecId": "eec-0002"' 'eecId: "eec-0002" differs'
@@ -44,19 +41,19 @@ bad_conf "unknown key" ', "ecsx": 1' 'ecsx: unknown field'
 bad_conf "AC profile without acId" ', "acProfs": [{"eass": []}]' 'acProfs[0].acId: missing required field'
 
 # ---- a good node
-conf "$EEC_TMP/eec.json" ', "eecId": "eec-0001", "gpsi": "msisdn-491700000001",
+conf "$T/eec.json" ', "eecId": "eec-0001", "gpsi": "msisdn-491700000001",
   "acProfs": [{"acId": "ac1", "eass": [{"easId": "eas1"}]}]'
-eec_start eec "$BIN/edge-eec" "$EEC_TMP/eec.json"
+start eec eec "$T/eec.json"
 
-ctl eec status
-check "status: ready" 'r["result"]["ready"]' True
+ctl_out eec status
+check "status: ready" 'd["result"]["ready"]' True
 
 # error code and a part of the message
 ctl_error() { # what, cmd, args, code, message part
-    ctl eec "$2" "$3"
+    ctl_out eec "$2" "$3"
     checks <<EOF
-$1: code :: r["error"]["code"] :: $4
-$1: message :: r["error"]["message"].find('$5') >= 0 :: True
+$1: code :: d["error"]["code"] :: $4
+$1: message :: d["error"]["message"].find('$5') >= 0 :: True
 EOF
 }
 ctl_error "provision ueId true" provision '{"ueId": true}' eec.bad_args "ueId: expected a GPSI or false"
@@ -93,25 +90,56 @@ ctl_error "registrations takes no args" registrations '{"x": 1}' eec.bad_args "x
 ctl_error "unknown command" fly '{}' ctl.unknown_command 'unknown command'
 
 # ---- nobody listens at the ECS: an answer with status 0 and the reason, not a ctl error
-ctl eec provision '{}'
+ctl_out eec provision '{}'
 checks <<'EOF'
-provision refused: ok :: r["ok"] :: True
-provision refused: status 0 :: r["result"]["status"] :: 0
-provision refused: error names the ECS :: "ecs1.edge.test" in r["result"]["error"] :: True
-provision refused: error cause :: r["result"]["error_cause"] :: CONNECT_REFUSED
-provision refused: no EES :: r["result"]["eess"] :: []
+provision refused: ok :: d["ok"] :: True
+provision refused: status 0 :: d["result"]["status"] :: 0
+provision refused: error names the ECS :: "ecs1.edge.test" in d["result"]["error"] :: True
+provision refused: error cause :: d["result"]["error_cause"] :: CONNECT_REFUSED
+provision refused: no EES :: d["result"]["eess"] :: []
 EOF
-ctl eec register '{"ees": "ees1.edge.test"}'
+ctl_out eec register '{"ees": "ees1.edge.test"}'
 checks <<'EOF'
-register refused: status 0 :: r["result"]["status"] :: 0
-register refused: no token sent :: r["result"]["token"] :: None
-register refused: no regId :: r["result"]["regId"] :: None
+register refused: status 0 :: d["result"]["status"] :: 0
+register refused: no token sent :: d["result"]["token"] :: None
+register refused: no regId :: d["result"]["regId"] :: None
 EOF
-ctl eec registrations
-check "registrations: none" 'r["result"]["registrations"]' '[]'
+ctl_out eec registrations
+check "registrations: none" 'd["result"]["registrations"]' '[]'
 
 # ---- stop: exit 0
-ctl eec registrations
-eec_stop eec
-expect_true "event log written" grep -q '"kind":"node"' "$EEC_TMP/eec.events.jsonl"
-eec_done
+ctl_out eec registrations
+stop eec ctl
+eq "eec stops: exit 0" 0 "$STOPPED"
+expect_true "event log written" grep -q '"kind":"node"' "$T/eec.events.jsonl"
+
+# ---- stop while a provisioning waits on an ECS that accepts the connection and says nothing
+silent=$(free_ports 1)
+"$PY" -S - "$silent" <<'PY' &
+import socket, sys
+s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("127.0.0.1", int(sys.argv[1]))); s.listen(8)
+conns = []
+while True:
+    c, _ = s.accept(); conns.append(c)  # accept, then say nothing
+PY
+PIDS+=($!)
+for i in $(seq 1 200); do
+    python -c 'import socket,sys; socket.create_connection(("127.0.0.1", int(sys.argv[1])), 1)' "$silent" 2>/dev/null && break
+    sleep 0.025
+done
+conf "$T/eec-silent.json" ''
+sed -i "s/\"ecs1.edge.test\": \"127.0.0.1:$closed\"/\"ecs1.edge.test\": \"127.0.0.1:$silent\"/; s/eec.events.jsonl/eec-silent.events.jsonl/" \
+    "$T/eec-silent.json"
+start eec eec-silent "$T/eec-silent.json"
+"$BIN/edge-ctl" "$T/eec-silent.sock" provision --timeout 20000 >"$T/provision.reply" 2>&1 &
+ctl_pid=$!
+PIDS+=($ctl_pid)
+log_has eec-silent '"dir":"out","kind":"http","method":"POST"'
+eq "provisioning sent to the silent ECS" 0 $?
+stop eec-silent ctl
+eq "eec stopped with a provisioning in flight: exit 0" 0 "$STOPPED"
+eq "eec: no sanitizer report" "" "$(grep -E 'Sanitizer|runtime error' "$T/eec-silent.out")"
+wait $ctl_pid
+has "the runner's provisioning ends with the node" "closed" "$(cat "$T/provision.reply")"
+finish

@@ -5,7 +5,8 @@
 # by target EES discovery at the ECS), gets an EDGE-9 token from the ECS and pushes the context;
 # the answer carries implReg. Re-registration at a T-EES pulls the context (or makes a fresh one
 # when the pull fails). Failures name the step: no T-EES, token refused, T-EES down.
-source "$(dirname "$0")/lib.sh" "$1"
+. "$(dirname "$0")/../lib.sh" "$1" edge-ecs edge-ees
+cast
 
 ECS=ecs1.edge.test
 start ecs $ECS "$(ecs_config $ECS $P_ECS1)"
@@ -74,8 +75,7 @@ eq "pull fails: fresh context" "201 FAILED 404 CONTEXT_NOT_FOUND" \
 has "pull failure logged" "a new context is created" "$(cat "$T/ees3.edge.test.events.jsonl")"
 
 # --- the T-EES is down (killed, still registered at the ECS) ---
-kill -9 "$PID_ees3_edge_test"
-wait "$PID_ees3_edge_test" 2>/dev/null
+stop ees3.edge.test KILL
 acr eec-1 "$T1" "{\"eecCtxtId\":\"$C1\",\"tEesId\":\"ees3.edge.test\"}"
 eq "T-EES down" "504 ACR_PEER_UNREACHABLE push" "$STATUS $(cause) $(jget "$BODY" 'd["upstream"]["step"]')"
 eec_register eec-1 ees2.edge.test $P_EES2 "$T2" "\"ueId\":\"$GPSI1\",\"eecCntxId\":\"$C1\",\"srcEesId\":\"ees3.edge.test\""

@@ -3,7 +3,8 @@
 # is not up yet, registers (ready only then), keeps the registration alive, registers again on its
 # own after the ECS restarted and lost it, reloads the ECS's JWKS when a token names a new kid
 # (rate-limited), deregisters when stopped; bad configs are refused naming the field.
-source "$(dirname "$0")/lib.sh" "$1"
+. "$(dirname "$0")/../lib.sh" "$1" edge-ecs edge-ees
+cast
 
 ECS=ecs1.edge.test
 EES=ees1.edge.test
@@ -42,7 +43,7 @@ left=$(jget "$r" 'd["result"]["registrations"][0]["expiresIn"]')
 [ "$left" -le 60 ] && [ "$left" -ge 55 ] && pass "granted about 60 s ($left)" || fail "granted $left s"
 
 # --- the ECS restarts and forgets it: the EES registers again on its own ---
-python3 - "$T/$EES.sock" "$T/ev.txt" <<'PY' &
+"$PY" -S - "$T/$EES.sock" "$T/ev.txt" <<'PY' &
 import socket, sys, json
 s = socket.socket(socket.AF_UNIX); s.connect(sys.argv[1])
 out = open(sys.argv[2], "w", buffering=1)

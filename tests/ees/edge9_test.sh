@@ -4,7 +4,8 @@
 # tokens the S-EES gets from its ECS (claims checked, cached per target), and curl as another
 # EES: no token, a token for another EES (aud), someone else's token (client), another ECS's
 # token, an ees-id or eesId that is not the caller, a token bound to another EEC, bad bodies.
-source "$(dirname "$0")/lib.sh" "$1"
+. "$(dirname "$0")/../lib.sh" "$1" edge-ecs edge-ees
+cast
 
 ECS=ecs1.edge.test
 start ecs $ECS "$(ecs_config $ECS $P_ECS1)"

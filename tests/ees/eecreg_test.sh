@@ -6,7 +6,8 @@
 # a GPSI or eecId the certificate does not bind is 403; the registration resource answers only
 # its owner; EAS discovery needs a registration (or an EES with an EDGE-9 token); local policy
 # without tokens; single-use tokens are not accepted twice.
-source "$(dirname "$0")/lib.sh" "$1"
+. "$(dirname "$0")/../lib.sh" "$1" edge-ecs edge-ees
+cast
 
 ECS=ecs1.edge.test
 start ecs $ECS "$(ecs_config $ECS $P_ECS1 '"eesAuth": {"ees2.edge.test": "local"}')"

@@ -5,7 +5,8 @@
 # ECS. ACR end-to-end (T-EES given, and found by target EES discovery across the ECSes), and the
 # pull on re-registration in the other direction. A token signed by ecs1 for ees2 is refused by
 # ees2 (iss not its ECS).
-source "$(dirname "$0")/lib.sh" "$1"
+. "$(dirname "$0")/../lib.sh" "$1" edge-ecs edge-ees
+cast
 
 start ecs ecs1.edge.test "$(ecs_config ecs1.edge.test $P_ECS1 '"peers": ["ecs2.edge.test"]')"
 start ecs ecs2.edge.test "$(ecs_config ecs2.edge.test $P_ECS2 '"peers": ["ecs1.edge.test"]')"
