@@ -310,6 +310,10 @@ int
 node_run(struct node *n)
 {
     event_base_dispatch(n->base);
+    /* A loop that ends leaves the deferred callbacks of its last round queued, each bufferevent
+     * holding a reference for it: run them, or event_base_free() drops them and their
+     * connections are never freed. */
+    event_base_loop(n->base, EVLOOP_NONBLOCK);
     node_log(n, "node", NULL, NULL, NULL, "stopped");
     return n->exit_code;
 }

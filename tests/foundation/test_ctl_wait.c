@@ -100,9 +100,13 @@ serve_ready(int lfd)
 static int
 unix_socket(const char *path, struct sockaddr_un *sun)
 {
+    size_t len = strlen(path);
+
     memset(sun, 0, sizeof(*sun));
     sun->sun_family = AF_UNIX;
-    snprintf(sun->sun_path, sizeof(sun->sun_path), "%s", path);
+    if (len >= sizeof(sun->sun_path))
+        return -1;
+    memcpy(sun->sun_path, path, len + 1);
     return socket(AF_UNIX, SOCK_STREAM, 0);
 }
 
