@@ -12,10 +12,12 @@
 #include "keyring.h"
 #include "node.h"
 #include "token_issue.h"
+#include "via.h"
 
 #define ECS_PEERS_MAX 16
 #define ECS_HOPS_MAX 8
-#define ECS_VIA_MAX (ECS_HOPS_MAX + 2) /* ECSes a request may name in Via */
+/* A request forwarded ECS_HOPS_MAX times names the S-EES's ECS and every hop in its Via. */
+_Static_assert(VIA_MAX >= ECS_HOPS_MAX + 2, "Via must hold the longest forwarding path");
 
 /* The node-specific config keys (nodes/README.md "edge-ecs keys"), as decoded. Strings and JSON
  * values are borrowed from the config, which lives as long as the node. */
@@ -55,24 +57,6 @@ struct ecs {
 #define ECS_QUERY_PARAM_MISSING "MANDATORY_QUERY_PARAM_MISSING"     /* 400: TS 29.500 */
 #define ECS_QUERY_PARAM_INCORRECT "MANDATORY_QUERY_PARAM_INCORRECT" /* 400: TS 29.500 */
 #define ECS_PEER_UNREACHABLE "TARGET_NF_NOT_REACHABLE" /* 504: TS 29.500 Table 5.2.7.2-1 */
-
-/* ecs_via.c: the list of ECSes a request or answer passed (Via header). */
-struct ecs_via {
-    size_t n;
-    char names[ECS_VIA_MAX][EDGE_FQDN_MAX];
-};
-/* Parse a Via value ("ecs1.edge.test, ecs2.edge.test"; a "1.1 " protocol prefix is skipped, as
- * RFC 9110 7.6.3 writes it). NULL value: an empty list. -1 with err when malformed. */
-int ecs_via_parse(const char *value, struct ecs_via *via, char *err);
-int ecs_via_has(const struct ecs_via *via, const char *fqdn);
-/* Append fqdn; -1 when full. */
-int ecs_via_add(struct ecs_via *via, const char *fqdn);
-/* "a, b, c" into buf. */
-void ecs_via_format(const struct ecs_via *via, char *buf, size_t len);
-#define ECS_VIA_HEADER "Via"
-#define ECS_HOPS_HEADER "3gpp-Sbi-Max-Forward-Hops" /* TS 29.500 5.2.3.2 */
-/* The hops-left header: its value, or -1 when absent; -2 when malformed. */
-int ecs_hops_parse(const char *value);
 
 /* ecs_config.c */
 extern const struct js_field ecs_config_fields[];
@@ -114,9 +98,8 @@ int ecs_ecsdisc_setup(struct ecs *e, char *err);
 typedef void (*ecs_lookup_fn)(struct ecs *e, json_t *found, json_t *errors, void *arg);
 /* Ask every peer ECS not in via (and not this one) for ees_id and/or eas_id; hops_left: how many
  * further ECS hops each peer may ask in turn. */
-int ecs_lookup_start(struct ecs *e, const char *ees_id, const char *eas_id,
-                     const struct ecs_via *via, unsigned hops_left, ecs_lookup_fn cb, void *arg,
-                     char *err);
+int ecs_lookup_start(struct ecs *e, const char *ees_id, const char *eas_id, const struct via *via,
+                     unsigned hops_left, ecs_lookup_fn cb, void *arg, char *err);
 
 /* ecs_token.c: POST /oauth2/token with forwarding (TR 33.739 6.27). */
 int ecs_token_setup(struct ecs *e, char *err);

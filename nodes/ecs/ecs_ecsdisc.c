@@ -158,13 +158,13 @@ lookup_path(const char *ees_id, const char *eas_id)
 }
 
 int
-ecs_lookup_start(struct ecs *e, const char *ees_id, const char *eas_id, const struct ecs_via *via,
+ecs_lookup_start(struct ecs *e, const char *ees_id, const char *eas_id, const struct via *via,
                  unsigned hops_left, ecs_lookup_fn cb, void *arg, char *err)
 {
     struct ecs_lookup *lk = calloc(1, sizeof(*lk));
-    char via_text[ECS_VIA_MAX * (EDGE_FQDN_MAX + 2)], hops_text[16];
-    const char *headers[] = {ECS_VIA_HEADER, via_text, ECS_HOPS_HEADER, hops_text, NULL};
-    struct ecs_via sent = *via;
+    char via_text[VIA_TEXT_LEN], hops_text[16];
+    const char *headers[] = {VIA_HEADER, via_text, VIA_HOPS_HEADER, hops_text, NULL};
+    struct via sent = *via;
     char *path = lookup_path(ees_id, eas_id);
     struct timeval now = {0, 0};
     size_t i;
@@ -178,11 +178,11 @@ ecs_lookup_start(struct ecs *e, const char *ees_id, const char *eas_id, const st
     lk->e = e;
     lk->cb = cb;
     lk->arg = arg;
-    if (!ecs_via_has(&sent, e->node.name) && ecs_via_add(&sent, e->node.name) < 0) {
+    if (!via_has(&sent, e->node.name) && via_add(&sent, e->node.name) < 0) {
         edge_err(err, "Via is full");
         goto fail;
     }
-    ecs_via_format(&sent, via_text, sizeof(via_text));
+    via_format(&sent, via_text, sizeof(via_text));
     snprintf(hops_text, sizeof(hops_text), "%u", hops_left);
     json_array_foreach(e->cfg.peers, i, v)
     {
@@ -190,7 +190,7 @@ ecs_lookup_start(struct ecs *e, const char *ees_id, const char *eas_id, const st
         struct ecs_lookup_call *c;
         char why[EDGE_ERR_LEN];
 
-        if (ecs_via_has(&sent, peer))
+        if (via_has(&sent, peer))
             continue; /* it asked already: no loops */
         if ((c = calloc(1, sizeof(*c))) == NULL) {
             lookup_error(lk, peer, 0, NULL, "out of memory");
@@ -287,7 +287,7 @@ ecsdisc_done(struct ecs *e, json_t *found, json_t *errors, void *arg)
 
 /* Query checks; on failure the reply is sent. */
 static int
-ecsdisc_query(struct http_req *req, const char **ees_id, const char **eas_id, struct ecs_via *via,
+ecsdisc_query(struct http_req *req, const char **ees_id, const char **eas_id, struct via *via,
               int *hops)
 {
     char why[EDGE_ERR_LEN];
@@ -303,13 +303,13 @@ ecsdisc_query(struct http_req *req, const char **ees_id, const char **eas_id, st
         http_reply_problem(req, 400, PROBLEM_INVALID_QUERY_PARAM, "ees-id/eas-id: %s", why);
         return -1;
     }
-    if (ecs_via_parse(http_req_header(req, ECS_VIA_HEADER), via, why) < 0) {
+    if (via_parse(http_req_header(req, VIA_HEADER), via, why) < 0) {
         http_reply_problem(req, 400, PROBLEM_INVALID_MSG_FORMAT, "%s", why);
         return -1;
     }
-    if ((*hops = ecs_hops_parse(http_req_header(req, ECS_HOPS_HEADER))) == -2) {
+    if ((*hops = via_hops_parse(http_req_header(req, VIA_HOPS_HEADER))) == -2) {
         http_reply_problem(req, 400, PROBLEM_INVALID_MSG_FORMAT, "%s is not a number 0..255",
-                           ECS_HOPS_HEADER);
+                           VIA_HOPS_HEADER);
         return -1;
     }
     return 0;
@@ -323,7 +323,7 @@ ecsdisc_get(struct http_req *req, void *arg)
     const struct edge_peer *p = http_req_peer(req);
     const char *ees_id, *eas_id;
     struct ecsdisc_req *d = NULL;
-    struct ecs_via via;
+    struct via via;
     char err[EDGE_ERR_LEN];
     int hops;
 
@@ -347,10 +347,10 @@ ecsdisc_get(struct http_req *req, void *arg)
             json_array_append_new(d->local, json_pack("{s:O, s:s, s:i}", "eesProf", r->prof,
                                                       "ecsId", e->node.name, "hops", 0));
     /* Ask further only for what is not here, and only within the hop budget. */
-    if (hops > 0 && !ecs_via_has(&via, e->node.name) &&
+    if (hops > 0 && !via_has(&via, e->node.name) &&
         (ees_id == NULL || json_array_size(d->local) == 0)) {
-        if (!ecs_via_has(&via, p->fqdn))
-            ecs_via_add(&via, p->fqdn);
+        if (!via_has(&via, p->fqdn))
+            via_add(&via, p->fqdn);
         http_req_hold(req);
         if (ecs_lookup_start(e, ees_id, eas_id, &via, (unsigned)hops - 1, ecsdisc_done, d, err) ==
             0)

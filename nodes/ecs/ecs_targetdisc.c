@@ -175,7 +175,7 @@ targetdisc_get(struct http_req *req, void *arg)
     struct targetdisc_req *d = calloc(1, sizeof(*d));
     struct ecs_reg *self = ecs_eesreg_of_peer(e, p);
     const char *ees_id, *eas_id;
-    struct ecs_via via = {0};
+    struct via via = {0};
     char err[EDGE_ERR_LEN];
 
     if (d == NULL || (d->eess = json_array()) == NULL) {

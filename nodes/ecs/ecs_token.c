@@ -20,7 +20,6 @@
 #include <strings.h>
 
 #define TOKEN_PATH "/oauth2/token"
-#define TOKEN_VIA_LEN (ECS_VIA_MAX * (EDGE_FQDN_MAX + 2))
 
 /* One token request, from arrival to its one reply (possibly after a lookup and a forward). */
 struct tok_req {
@@ -28,8 +27,8 @@ struct tok_req {
     struct http_req *req;
     struct token_param params[TOKEN_ENDPOINT_MAX_PARAMS];
     size_t nparams;
-    struct ecs_via via; /* ECSes the request passed before this one */
-    unsigned max_hops;  /* forwards allowed in all, this request's budget */
+    struct via via;    /* ECSes the request passed before this one */
+    unsigned max_hops; /* forwards allowed in all, this request's budget */
     struct token_endpoint_policy policy;
     struct token_endpoint_result res;
     char peer[EDGE_FQDN_MAX];   /* the TLS client: S-EES, or the forwarding ECS */
@@ -134,13 +133,13 @@ tok_free(struct tok_req *t)
 static void
 tok_via_header(struct tok_req *t, const char *received)
 {
-    char buf[TOKEN_VIA_LEN + EDGE_FQDN_MAX + 4];
+    char buf[VIA_TEXT_LEN + EDGE_FQDN_MAX + 4];
 
     if (received != NULL && received[0] != '\0')
-        snprintf(buf, sizeof(buf), "%.*s, %s", TOKEN_VIA_LEN, received, t->e->node.name);
+        snprintf(buf, sizeof(buf), "%.*s, %s", VIA_TEXT_LEN, received, t->e->node.name);
     else
         snprintf(buf, sizeof(buf), "%s", t->e->node.name);
-    http_reply_header(t->req, ECS_VIA_HEADER, buf);
+    http_reply_header(t->req, VIA_HEADER, buf);
 }
 
 /* An answer decided here: AccessTokenRsp / AccessTokenErr (RFC 6749 5.1/5.2) with the
@@ -200,7 +199,7 @@ tok_relay(const struct http_client_resp *r, void *arg)
 {
     static const char *const copied[] = {"Cache-Control", "Pragma", "WWW-Authenticate"};
     struct tok_req *t = arg;
-    const char *via = http_client_resp_header(r, ECS_VIA_HEADER);
+    const char *via = http_client_resp_header(r, VIA_HEADER);
     json_t *data;
 
     if (t->e->stopping) {
@@ -231,15 +230,15 @@ tok_relay(const struct http_client_resp *r, void *arg)
 static void
 tok_forward(struct tok_req *t, const char *next, unsigned hops_to_holder)
 {
-    char via_text[TOKEN_VIA_LEN], hops_text[16], err[EDGE_ERR_LEN];
-    const char *headers[] = {ECS_VIA_HEADER, via_text, ECS_HOPS_HEADER, hops_text, NULL};
-    struct ecs_via sent = t->via;
+    char via_text[VIA_TEXT_LEN], hops_text[16], err[EDGE_ERR_LEN];
+    const char *headers[] = {VIA_HEADER, via_text, VIA_HOPS_HEADER, hops_text, NULL};
+    struct via sent = t->via;
     unsigned hop = (unsigned)t->via.n + 1;
     json_t *data;
 
     snprintf(t->next, sizeof(t->next), "%s", next);
-    ecs_via_add(&sent, t->e->node.name);
-    ecs_via_format(&sent, via_text, sizeof(via_text));
+    via_add(&sent, t->e->node.name);
+    via_format(&sent, via_text, sizeof(via_text));
     snprintf(hops_text, sizeof(hops_text), "%u", t->max_hops - hop);
     data = json_pack("{s:s, s:s, s:s, s:s, s:i, s:i, s:i, s:s}", "from", t->e->node.name, "to",
                      next, "client", t->res.client, "target", t->target, "hop", hop, "maxHops",
@@ -328,17 +327,17 @@ tok_parse(struct tok_req *t)
         target = http_form_get(form, "targetNfInstanceId");
     if (target != NULL)
         snprintf(t->target, sizeof(t->target), "%s", target);
-    if (ecs_via_parse(http_req_header(t->req, ECS_VIA_HEADER), &t->via, err) < 0) {
+    if (via_parse(http_req_header(t->req, VIA_HEADER), &t->via, err) < 0) {
         tok_refuse(t, "invalid_request", "%s", err);
         return -1;
     }
-    if (ecs_via_has(&t->via, t->e->node.name)) {
+    if (via_has(&t->via, t->e->node.name)) {
         tok_refuse(t, "invalid_request", "forwarding loop: %s is already in Via (%s)",
-                   t->e->node.name, http_req_header(t->req, ECS_VIA_HEADER));
+                   t->e->node.name, http_req_header(t->req, VIA_HEADER));
         return -1;
     }
-    if ((left = ecs_hops_parse(http_req_header(t->req, ECS_HOPS_HEADER))) == -2) {
-        tok_refuse(t, "invalid_request", "%s is not a number 0..255", ECS_HOPS_HEADER);
+    if ((left = via_hops_parse(http_req_header(t->req, VIA_HOPS_HEADER))) == -2) {
+        tok_refuse(t, "invalid_request", "%s is not a number 0..255", VIA_HOPS_HEADER);
         return -1;
     }
     /* The budget: this ECS's maxForwardHops, or less when an earlier ECS said so. */
@@ -406,9 +405,9 @@ tok_handle(struct http_req *req, void *arg)
         break;
     }
     /* Not registered here: ask the peers where, then forward (TS 33.501 13.4.1.1.3 step 3). */
-    struct ecs_via asked = t->via;
-    if (!ecs_via_has(&asked, t->peer) && ecs_is_peer(e, t->peer))
-        ecs_via_add(&asked, t->peer);
+    struct via asked = t->via;
+    if (!via_has(&asked, t->peer) && ecs_is_peer(e, t->peer))
+        via_add(&asked, t->peer);
     http_req_hold(req);
     if (ecs_lookup_start(e, t->target, NULL, &asked, t->max_hops - (unsigned)t->via.n - 1,
                          tok_located, t, err) < 0)

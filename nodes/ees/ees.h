@@ -35,7 +35,6 @@
 #define EES_JWKS_PATH "/oauth2/jwks"
 
 #define EES_CTX_MAX 4096 /* EEC contexts (each with its registration) held at once */
-#define EES_VIA_MAX 10   /* ECSes a token answer may name in Via */
 #define EES_ID_LEN 48    /* regId / cntxId / subId as generated here */
 
 /* ProblemDetails causes of edge-ees's own (beside problem.h, gpsi_auth.h and token rule names). */
