@@ -59,9 +59,6 @@ main(int argc, char **argv)
     e.node.on_stop_arg = &e;
     node_ready(&e.node, json_pack("{s:s}", "kid", keyring_active_kid(e.keys)));
     rc = node_run(&e.node);
-    /* The loop's last round may leave deferred bufferevent callbacks queued, each holding its
-     * connection: run them, or event_base_free() drops them and the connections leak. */
-    event_base_loop(e.node.base, EVLOOP_NONBLOCK);
 done:
     ecs_teardown(&e);
     node_free(&e.node);

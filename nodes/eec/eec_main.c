@@ -91,9 +91,6 @@ main(int argc, char **argv)
         node_ready(&e.n, json_pack("{s:s, s:s?, s:b}", "ecs", e.cf.ecs, "gpsi", e.cf.gpsi, "psk",
                                    e.n.psk_on));
         rc = node_run(&e.n);
-        /* The loop's last round may leave deferred bufferevent callbacks queued, each holding
-         * its connection: run them, or event_base_free() drops them and the connections leak. */
-        event_base_loop(e.n.base, EVLOOP_NONBLOCK);
     }
     /* node_free cancels requests still in flight; their callbacks must not reach the control
      * socket, which is freed first. */

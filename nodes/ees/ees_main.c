@@ -48,23 +48,22 @@ drain_timeout(evutil_socket_t fd, short what, void *arg)
     event_base_loopbreak(e->n.base);
 }
 
-/* After the loop stopped: deregister from the ECS (TS 23.558 8.4.4.4) and wait for the answer;
- * then run the callbacks the last loop round deferred. */
+/* After the loop stopped: deregister from the ECS (TS 23.558 8.4.4.4) and wait for the answer. */
 static void
 ees_drain(struct ees *e)
 {
     struct timeval tv = {EES_DRAIN_MS / 1000, (EES_DRAIN_MS % 1000) * 1000};
     struct event *t;
 
-    if (ees_ecsreg_stop(e) && (t = evtimer_new(e->n.base, drain_timeout, e)) != NULL) {
-        evtimer_add(t, &tv);
-        event_base_dispatch(e->n.base);
-        event_free(t);
-    }
-    /* A loop that ends (loopexit, loopbreak) leaves the deferred callbacks of its last round
-     * queued: a bufferevent (BEV_OPT_DEFER_CALLBACKS) holds a reference for each, and
-     * event_base_free() drops them without running them, so a connection that a peer closed in
-     * that round would never be freed (its TLS objects leak). Run them now. */
+    if (!ees_ecsreg_stop(e))
+        return;
+    if ((t = evtimer_new(e->n.base, drain_timeout, e)) == NULL)
+        return;
+    evtimer_add(t, &tv);
+    event_base_dispatch(e->n.base);
+    event_free(t);
+    /* As node_run() does: the loopbreak leaves the deferred callbacks of the last round queued,
+     * each holding its connection (a peer that closed meanwhile); run them, or they leak. */
     event_base_loop(e->n.base, EVLOOP_NONBLOCK);
 }
 

@@ -128,8 +128,6 @@ main(int argc, char **argv)
     }
     node_ready(&f.n, NULL);
     rc = node_run(&f.n);
-    /* As the nodes do: the last loop round's deferred callbacks hold their connections. */
-    event_base_loop(f.n.base, EVLOOP_NONBLOCK);
     node_free(&f.n);
     return rc;
 done:
