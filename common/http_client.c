@@ -402,7 +402,7 @@ http_client_send(struct http_client *cl, const struct http_client_req *r, http_c
         return -1;
     }
     tv.tv_sec = call->timeout_ms / 1000;
-    tv.tv_usec = (call->timeout_ms % 1000) * 1000;
+    tv.tv_usec = (suseconds_t)(call->timeout_ms % 1000) * 1000;
     evtimer_add(call->timer, &tv);
     call->next = cl->calls;
     if (cl->calls != NULL)

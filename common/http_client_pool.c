@@ -99,7 +99,7 @@ void
 http_conn_set_deadline(struct http_conn *conn, int timeout_ms)
 {
     int ms = timeout_ms > conn->cl->timeout_ms ? timeout_ms : conn->cl->timeout_ms;
-    struct timeval tv = {.tv_sec = ms / 1000 + 1, .tv_usec = (ms % 1000) * 1000};
+    struct timeval tv = {.tv_sec = ms / 1000 + 1, .tv_usec = (suseconds_t)(ms % 1000) * 1000};
 
     evhttp_connection_set_timeout_tv(conn->evcon, &tv);
 }

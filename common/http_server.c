@@ -38,9 +38,7 @@ http_server_tls_event(SSL *ssl, enum tls_event ev, const char *reason, void *arg
         snprintf(summary, sizeof(summary), "TLS handshake failed: %s", reason);
         e.cause = "TLS_HANDSHAKE_FAILED";
     } else if (ev == TLS_CLOSED_BEFORE_HANDSHAKE) {
-        snprintf(summary, sizeof(summary),
-                 "connection closed before the TLS handshake (no byte "
-                 "received)");
+        snprintf(summary, sizeof(summary), "connection closed before the TLS handshake");
         data = json_pack("{s:s}", "outcome", HTTP_SERVER_CLOSED_BEFORE_HANDSHAKE);
     } else if (ev == TLS_CLOSED) {
         if (tls_peer_get(ssl, &peer, err) == 0)
@@ -221,7 +219,7 @@ http_server_shutdown(struct http_server *srv, int grace_ms, void (*done)(void *a
     }
     grace_ms = grace_ms > 0 ? grace_ms : HTTP_SERVER_GRACE_MS;
     tv.tv_sec = grace_ms / 1000;
-    tv.tv_usec = (grace_ms % 1000) * 1000;
+    tv.tv_usec = (suseconds_t)(grace_ms % 1000) * 1000;
     evtimer_add(srv->drain, &tv);
     http_server_check_drained(srv);
 }

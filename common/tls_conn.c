@@ -68,8 +68,10 @@ tls_note_close(SSL *ssl, struct tls_conn *c, int where, int ret)
 {
     unsigned long e;
 
-    if (c->hs_failed || c->closed)
+    if (c->hs_failed)
         return 0;
+    if (c->closed)
+        return 1; /* whatever follows a close fails nothing */
     if ((where & SSL_CB_READ) && (ret & 0xff) == SSL_AD_CLOSE_NOTIFY) {
         if (!c->hs_done)
             return 0;

@@ -43,14 +43,15 @@ static struct ctl_client *
 connect_waiting(const char *path, long deadline, char *err)
 {
     struct sockaddr_un sun = {.sun_family = AF_UNIX};
+    size_t len = strlen(path);
     int fd, delay = RETRY_MIN_MS, said = 0;
     long left;
 
-    if (strlen(path) >= sizeof(sun.sun_path)) {
+    if (len >= sizeof(sun.sun_path)) {
         edge_err(err, "control socket path too long: %s", path);
         return NULL;
     }
-    strcpy(sun.sun_path, path);
+    memcpy(sun.sun_path, path, len + 1);
     for (;;) {
         if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) < 0) {
             edge_err(err, "cannot create a socket: %s", strerror(errno));
