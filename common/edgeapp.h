@@ -2,8 +2,9 @@
  *
  * Field names, types and required members follow the 3GPP OpenAPI files in
  * shared/3gpp/openapi (TS 24.558 / TS 29.558 Rel-18): EDGE-6 EESRegistration,
- * EDGE-4 ECSServProvReq, EDGE-1 EECRegistration / EasDiscoveryReq / AcrInitReq,
- * EDGE-9 EECContextPush / EECContext. Every table is for js_decode()
+ * EDGE-4 ECSServProvReq / ECSServProvResp, EDGE-1 EECRegistration, EasDiscoveryReq /
+ * EasDiscoveryResp, AcrInitReq / ACRInfoNotification, EDGE-9 EECContextPush /
+ * EECContextPushRes / EECContext. Every table is for js_decode()
  * (json_strict.h); members edgesim does not interpret are still type-checked
  * where the table names them, and 3GPP's optional extensions pass (JS_OTHER).
  * The one edgesim extension on the wire is EESInfo.accessToken (ECS -> EEC,
@@ -31,19 +32,26 @@ extern const struct js_field edgeapp_ees_profile[];
 extern const struct js_field edgeapp_ees_registration_patch[]; /* {eesProf, expTime|null} */
 
 /* EDGE-4, TS 24.558 Eecs_ServiceProvisioning. */
-extern const struct js_field edgeapp_servprov_req[];  /* ECSServProvReq */
-extern const struct js_field edgeapp_servprov_resp[]; /* ECSServProvResp (EEC/EES read it) */
+extern const struct js_field edgeapp_servprov_req[];    /* ECSServProvReq */
+extern const struct js_field edgeapp_servprov_resp[];   /* ECSServProvResp (EEC/EES read it) */
+extern const struct js_field edgeapp_edn_config_info[]; /* EDNConfigInfo {ednConInfo*, eess*} */
 
 /* EDGE-1, TS 24.558 Eees_EECRegistration / Eees_EASDiscovery / Eees_AppContextRelocation. */
 extern const struct js_field edgeapp_eec_registration[];
 extern const struct js_field edgeapp_eec_registration_patch[];
 extern const struct js_field edgeapp_eas_discovery_req[];
+extern const struct js_field edgeapp_eas_discovery_resp[]; /* {discoveredEas*[], ...} */
+extern const struct js_field edgeapp_discovered_eas[];     /* DiscoveredEas {eas*, lifeTime} */
 extern const struct js_field edgeapp_eas_profile[];
 extern const struct js_field edgeapp_acr_init_req[];
+/* Eees_ACREvents: the S-EES's answer to ACR (edgesim: the 200 body of /initiate). */
+extern const struct js_field edgeapp_acr_info_notification[];
 
 /* EDGE-9, TS 29.558 Eees_EECContextRelocation. */
 extern const struct js_field edgeapp_eec_context[];
 extern const struct js_field edgeapp_eec_context_push[];
+extern const struct js_field edgeapp_eec_context_push_res[]; /* {implReg, selAcrScenariosList} */
+extern const struct js_field edgeapp_implicit_reg[]; /* ImplicitRegDetails {regId*, expTime} */
 
 /* Object-level checks (usable as js_field.check). */
 int edgeapp_check_endpoint(json_t *v, const struct js_field *f, void *ctx, char *why);

@@ -1,5 +1,6 @@
-/* edgeapp_eecreg.c -- EDGE-1 types: EECRegistration, EasDiscoveryReq and AcrInitReq
- * (TS 24.558 Eees_EECRegistration, Eees_EASDiscovery, Eees_AppContextRelocation). */
+/* edgeapp_eecreg.c -- EDGE-1 types: EECRegistration, EasDiscoveryReq / EasDiscoveryResp,
+ * AcrInitReq and ACRInfoNotification (TS 24.558 Eees_EECRegistration, Eees_EASDiscovery,
+ * Eees_AppContextRelocation, Eees_ACREvents). */
 #include "edgeapp.h"
 
 #define ARRAY_MAX 64
@@ -75,6 +76,26 @@ const struct js_field edgeapp_eas_discovery_req[] = {
     {0},
 };
 
+/* DiscoveredEas {eas*, lifeTime}: an entry of EasDiscoveryResp, and ACRInfoNotification's
+ * trgtInfo.trgetEASInfo. */
+const struct js_field edgeapp_discovered_eas[] = {
+    {.name = "eas", .type = JS_OBJECT, .flags = JS_REQUIRED, .sub = edgeapp_eas_profile},
+    {.name = "lifeTime", .type = JS_STRING, .check = js_check_datetime},
+    {0},
+};
+
+const struct js_field edgeapp_eas_discovery_resp[] = {
+    {.name = "discoveredEas",
+     .type = JS_ARRAY,
+     .flags = JS_REQUIRED,
+     .max_len = ARRAY_MAX,
+     .items = JS_OBJECT,
+     .sub = edgeapp_discovered_eas},
+    {.name = "easInstInfos", .type = JS_OBJECT},      /* map easId -> EASInstantiationInfo */
+    {.name = "edgeLoadAnalytics", .type = JS_OBJECT}, /* map easId -> EdgeLoadAnalytic */
+    {0},
+};
+
 static const struct js_field eec_ctxt_reloc[] = {
     {.name = "eecCtxtId", .type = JS_STRING, .flags = JS_REQUIRED, .check = js_check_id},
     {.name = "sEesId", .type = JS_STRING, .check = js_check_id},
@@ -115,5 +136,40 @@ const struct js_field edgeapp_acr_init_req[] = {
     {.name = "eecCtxtReloc", .type = JS_OBJECT, .sub = eec_ctxt_reloc},
     {.name = "predictExpTime", .type = JS_STRING, .check = js_check_datetime},
     {.name = "expectedLocArea", .type = JS_OBJECT},
+    {0},
+};
+
+/* Eees_ACREvents: TargetInfo, ACRCompleteEventInfo, EecCtxtRelocStatus. */
+static const struct js_field target_info[] = {
+    {.name = "trgetEASInfo", .type = JS_OBJECT, .sub = edgeapp_discovered_eas},
+    {.name = "trgetEESInfo", .type = JS_OBJECT, .sub = edgeapp_edn_config_info},
+    {0},
+};
+
+static const struct js_field acr_complete_event_info[] = {
+    {.name = "acrRes", .type = JS_BOOL, .flags = JS_REQUIRED},
+    {.name = "tEasEndpoint",
+     .type = JS_OBJECT,
+     .flags = JS_REQUIRED,
+     .sub = edgeapp_endpoint,
+     .check = edgeapp_check_endpoint},
+    {.name = "failReason", .type = JS_STRING, .max_len = 1024},
+    {0},
+};
+
+static const struct js_field eec_ctxt_reloc_status[] = {
+    {.name = "implReg", .type = JS_OBJECT, .sub = edgeapp_implicit_reg},
+    {0},
+};
+
+const struct js_field edgeapp_acr_info_notification[] = {
+    {.name = "subId", .type = JS_STRING, .flags = JS_REQUIRED, .max_len = EDGEAPP_ID_MAX},
+    {.name = "easId", .type = JS_STRING, .flags = JS_REQUIRED, .max_len = EDGEAPP_ID_MAX},
+    {.name = "acId", .type = JS_STRING, .max_len = EDGEAPP_ID_MAX},
+    /* ACREventIDs: TARGET_INFORMATION, ACR_COMPLETE, or a later one (anyOf string). */
+    {.name = "eventId", .type = JS_STRING, .flags = JS_REQUIRED | JS_NONEMPTY, .max_len = 64},
+    {.name = "trgtInfo", .type = JS_OBJECT, .sub = target_info},
+    {.name = "acrStatus", .type = JS_OBJECT, .sub = acr_complete_event_info},
+    {.name = "eecCtxtReloc", .type = JS_OBJECT, .sub = eec_ctxt_reloc_status},
     {0},
 };

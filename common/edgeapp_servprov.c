@@ -43,7 +43,7 @@ static const struct js_field ees_info[] = {
     {0},
 };
 
-static const struct js_field edn_config_info[] = {
+const struct js_field edgeapp_edn_config_info[] = {
     {.name = "ednConInfo", .type = JS_OBJECT, .flags = JS_REQUIRED},
     {.name = "eess",
      .type = JS_ARRAY,
@@ -61,6 +61,6 @@ const struct js_field edgeapp_servprov_resp[] = {
      .flags = JS_REQUIRED | JS_NONEMPTY,
      .max_len = ARRAY_MAX,
      .items = JS_OBJECT,
-     .sub = edn_config_info},
+     .sub = edgeapp_edn_config_info},
     {0},
 };

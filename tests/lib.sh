@@ -349,6 +349,18 @@ cause() { jget "$BODY" 'd["cause"]'; }
 
 # ---- EDGEAPP bodies and steps, with curl
 
+# conforms NAME TYPE JSON: JSON decodes with the EDGEAPP field table TYPE (a type name of
+# tests/edgeapp/cases.txt), as the node that receives it decodes it.
+conforms() {
+    local out
+    printf '%s\tok\t%s\n' "$2" "$(printf '%s' "$3" | tr -d '\n')" >"$T/conforms.txt"
+    if out=$("$BIN/edgeapp_test" "$T/conforms.txt" 2>&1); then
+        pass "$1"
+    else
+        fail "$1: $(grep -m1 FAIL <<<"$out")"
+    fi
+}
+
 # ees_reg NAME EASIDS_JSON [EXTRA_PROFILE_MEMBERS]: an EESRegistration body for EES NAME.
 ees_reg() {
     echo "{\"eesProf\":{\"eesId\":\"$1\",\"endPt\":{\"uri\":\"https://$1:8443\"},\"easIds\":$2,\"eecRegConf\":true${3:+,$3}}}"

@@ -48,25 +48,6 @@ static const struct js_field eec_discover_fields[] = {
     {0},
 };
 
-/* TS 24.558 DiscoveredEas {eas*, lifeTime} in EasDiscoveryResp {discoveredEas*, ...}. */
-static const struct js_field eec_discovered_eas[] = {
-    {.name = "eas", .type = JS_OBJECT, .flags = JS_REQUIRED, .sub = edgeapp_eas_profile},
-    {.name = "lifeTime", .type = JS_STRING, .check = js_check_datetime},
-    {0},
-};
-
-static const struct js_field eec_discovery_resp[] = {
-    {.name = "discoveredEas",
-     .type = JS_ARRAY,
-     .flags = JS_REQUIRED,
-     .max_len = 64,
-     .items = JS_OBJECT,
-     .sub = eec_discovered_eas},
-    {.name = "easInstInfos", .type = JS_OBJECT},
-    {.name = "edgeLoadAnalytics", .type = JS_OBJECT},
-    {0},
-};
-
 /* EasDiscoveryFilter: the EAS IDs asked for as easChars, else the AC profiles as acChars. */
 static json_t *
 eec_discovery_filter(const struct eec *e, json_t *eas_ids)
@@ -97,7 +78,7 @@ eec_discover_done(struct eec_call *c, const struct http_client_resp *r, json_t *
 
     json_object_set_new(result, "easIds", ids);
     if (r->status != 200 || x == NULL ||
-        eec_call_body(r, eec_discovery_resp, NULL, result, &resp) < 0)
+        eec_call_body(r, edgeapp_eas_discovery_resp, NULL, result, &resp) < 0)
         return;
     profiles = json_array();
     json_array_foreach(json_object_get(resp, "discoveredEas"), i, d)

@@ -61,41 +61,6 @@ static const struct js_field eec_relocate_fields[] = {
     {0},
 };
 
-/* TS 24.558 ACRInfoNotification with EecCtxtRelocStatus.implReg (TS 29.558
- * ImplicitRegDetails) and ACRCompleteEventInfo. */
-static const struct js_field eec_impl_reg[] = {
-    {.name = "regId", .type = JS_STRING, .flags = JS_REQUIRED, .check = js_check_id},
-    {.name = "expTime", .type = JS_STRING, .check = js_check_datetime},
-    {0},
-};
-
-static const struct js_field eec_ctxt_reloc_status[] = {
-    {.name = "implReg", .type = JS_OBJECT, .sub = eec_impl_reg},
-    {0},
-};
-
-static const struct js_field eec_acr_complete[] = {
-    {.name = "acrRes", .type = JS_BOOL, .flags = JS_REQUIRED},
-    {.name = "tEasEndpoint",
-     .type = JS_OBJECT,
-     .flags = JS_REQUIRED,
-     .sub = edgeapp_endpoint,
-     .check = edgeapp_check_endpoint},
-    {.name = "failReason", .type = JS_STRING, .max_len = 1024},
-    {0},
-};
-
-static const struct js_field eec_acr_info_notification[] = {
-    {.name = "subId", .type = JS_STRING, .flags = JS_REQUIRED, .max_len = EDGEAPP_ID_MAX},
-    {.name = "easId", .type = JS_STRING, .flags = JS_REQUIRED, .max_len = EDGEAPP_ID_MAX},
-    {.name = "acId", .type = JS_STRING, .max_len = EDGEAPP_ID_MAX},
-    {.name = "eventId", .type = JS_STRING, .flags = JS_REQUIRED, .max_len = 64},
-    {.name = "trgtInfo", .type = JS_OBJECT},
-    {.name = "acrStatus", .type = JS_OBJECT, .sub = eec_acr_complete},
-    {.name = "eecCtxtReloc", .type = JS_OBJECT, .sub = eec_ctxt_reloc_status},
-    {0},
-};
-
 /* The T-EAS endpoint when the runner gives none (new reference). First the EAS discovered at the
  * T-EES (TS 23.558 8.8.2.2: the EEC discovers the T-EAS before it initiates ACR); easId may be
  * NULL: the first one. Else, edgesim's convention: EASes are data served at their EES, so the
@@ -153,7 +118,8 @@ eec_relocate_done(struct eec_call *c, const struct http_client_resp *r, json_t *
     char err[EDGE_ERR_LEN];
 
     json_object_set_new(result, "implReg", json_null());
-    if (r->status != 200 || eec_call_body(r, eec_acr_info_notification, NULL, result, &resp) < 0)
+    if (r->status != 200 ||
+        eec_call_body(r, edgeapp_acr_info_notification, NULL, result, &resp) < 0)
         return;
     impl = json_object_get(json_object_get(resp, "eecCtxtReloc"), "implReg");
     if (impl != NULL) {

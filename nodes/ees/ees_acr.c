@@ -130,16 +130,6 @@ acr_pushed(struct ees *e, const struct ees_up *up, const char *token, void *arg)
 {
     struct acr_op *op = arg;
     json_t *res = json_object_get(up->result, "body");
-    static const struct js_field impl_reg[] = {
-        {.name = "regId", .type = JS_STRING, .flags = JS_REQUIRED, .max_len = EDGEAPP_ID_MAX},
-        {.name = "expTime", .type = JS_STRING, .check = js_check_datetime},
-        {0},
-    };
-    static const struct js_field push_res[] = {
-        {.name = "implReg", .type = JS_OBJECT, .sub = impl_reg},
-        {.name = "selAcrScenariosList", .type = JS_ARRAY, .max_len = 16},
-        {0},
-    };
     char err[EDGE_ERR_LEN];
 
     (void)token;
@@ -151,7 +141,7 @@ acr_pushed(struct ees *e, const struct ees_up *up, const char *token, void *arg)
         acr_fail(op, up, ACR_REFUSED);
     } else if (up->status == 204) {
         acr_complete(op, NULL);
-    } else if (js_decode(res, NULL, push_res, NULL, NULL, err) < 0) {
+    } else if (js_decode(res, NULL, edgeapp_eec_context_push_res, NULL, NULL, err) < 0) {
         struct ees_up bad = *up; /* a 200 whose EECContextPushRes does not decode */
         bad.cause = PROBLEM_INVALID_MSG_FORMAT;
         bad.error = err;

@@ -18,8 +18,12 @@ static const struct {
     {"servprov_resp", edgeapp_servprov_resp},
     {"eec_registration", edgeapp_eec_registration},
     {"eas_discovery_req", edgeapp_eas_discovery_req},
+    {"eas_discovery_resp", edgeapp_eas_discovery_resp},
     {"acr_init_req", edgeapp_acr_init_req},
+    {"acr_info_notification", edgeapp_acr_info_notification},
     {"eec_context_push", edgeapp_eec_context_push},
+    {"eec_context_push_res", edgeapp_eec_context_push_res},
+    {"implicit_reg", edgeapp_implicit_reg},
 };
 
 static int failures;

@@ -36,6 +36,7 @@ acr() {
 # --- T-EES named by the EEC ---
 acr eec-1 "$T1" "{\"eecCtxtId\":\"$C1\",\"tEesId\":\"ees2.edge.test\"}"
 eq "ACR: 200 ACR_COMPLETE" "200 ACR_COMPLETE" "$STATUS $(jget "$BODY" 'd["eventId"]')"
+conforms "ACR: the answer is an ACRInfoNotification" acr_info_notification "$BODY"
 IMPL=$(jget "$BODY" 'd["eecCtxtReloc"]["implReg"]["regId"]')
 r=$(ctl ees2.edge.test contexts)
 eq "T-EES registered the EEC implicitly" "$IMPL eec-1 push" \

@@ -25,6 +25,7 @@ eq "EEC registered at ees1" 201 "$STATUS"
 r=$(ctl ees1.edge.test push "{\"target\":\"ees2.edge.test\",\"eecCntxId\":\"$C1\"}")
 eq "push: 200" 200 "$(jget "$r" 'd["result"]["status"]')"
 has "push: implicit registration" "reg-" "$(jget "$r" 'd["result"]["body"]["implReg"]["regId"]')"
+conforms "push: the answer is an EECContextPushRes" eec_context_push_res "$(jget "$r" 'd["result"]["body"]')"
 TOK=$(jget "$r" 'd["result"]["token"]')
 c=$(claims "$TOK")
 eq "EDGE-9 token claims" "ecs1.edge.test ees2.edge.test ees1.edge.test ees1.edge.test eees-eeccontextreloc eec-1" \

@@ -108,6 +108,7 @@ req eec-eec-1 POST "$E1" $DISC application/json \
     '{"requestorId":{"eecId":"eec-1"},"easDiscoveryFilter":{"easChars":[{"easId":"eas-game"}]}}' \
     -H "Authorization: Bearer $T1"
 eq "discovery by a registered EEC" "200 [\"eas-game\"]" "$STATUS $(jget "$BODY" '[x["eas"]["easId"] for x in d["discoveredEas"]]')"
+conforms "discovery: the answer is an EasDiscoveryResp" eas_discovery_resp "$BODY"
 req eec-eec-1 POST "$E1" $DISC application/json '{"requestorId":{"eecId":"eec-1"}}'
 eq "discovery without a token" "401 token.missing" "$STATUS $(cause)"
 provision eec-3
