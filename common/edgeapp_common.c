@@ -10,18 +10,32 @@
 
 #define ARRAY_MAX 64
 
+/* A refused value as it may go into logs and answers: bytes outside printable ASCII (control
+ * bytes, NUL, UTF-8) as '?', at most len - 1 of them. */
+static const char *
+shown(const char *s, size_t n, char *buf, size_t len)
+{
+    size_t i;
+
+    for (i = 0; i < n && i + 1 < len; i++)
+        buf[i] = s[i] >= 0x20 && s[i] < 0x7f ? s[i] : '?';
+    buf[i] = '\0';
+    return buf;
+}
+
 /* A string of n1..n2 characters, each passing cls: the PLMN and cell ID patterns. */
 static int
 check_chars(json_t *v, int n1, int n2, int (*cls)(int), const char *what, char *why)
 {
     const char *s = json_string_value(v);
-    size_t n = s != NULL ? strlen(s) : 0;
+    size_t n = s != NULL ? json_string_length(v) : 0;
+    char buf[16];
 
     if (s == NULL || (int)n < n1 || (int)n > n2)
         return edge_err(why, "expected %s (%d to %d characters)", what, n1, n2);
     for (size_t i = 0; i < n; i++)
         if (!cls((unsigned char)s[i]))
-            return edge_err(why, "expected %s, got \"%s\"", what, s);
+            return edge_err(why, "expected %s, got \"%s\"", what, shown(s, n, buf, sizeof(buf)));
     return 0;
 }
 
