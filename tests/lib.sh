@@ -193,20 +193,26 @@ cast() {
 # ---- node configs (nodes/README.md), each written to $T/NAME.json (its path on stdout). The
 # hosts map is $HOSTS and the subscriber table $SUBS ("" for none).
 
-# ecs_config NAME PORT [EXTRA_MEMBERS]: edge-ecs NAME, its signing keys in pki/ unless
-# EXTRA_MEMBERS give "signing".
-ecs_config() {
-    local extra=${3:-}
-    case "$extra" in *'"signing"'*) ;; *) extra='"signing": {"dir": "pki"}'${extra:+, $extra} ;; esac
+# server_config NAME PORT MEMBERS: the common keys of a server node NAME on 127.0.0.1:PORT,
+# then its own MEMBERS.
+server_config() {
     cat >"$T/$1.json" <<EOF
 {
   "node": "$1", "listen": {"addr": "127.0.0.1", "port": $2}, "hosts": $HOSTS,
   "tls": {"ca": "pki/ca.crt", "cert": "pki/$1.crt", "key": "pki/$1.key"},
   "keylog": "$1.keylog", "evlog": "$1.events.jsonl",${SUBS:+ $SUBS,}
-  $extra
+  $3
 }
 EOF
     echo "$T/$1.json"
+}
+
+# ecs_config NAME PORT [EXTRA_MEMBERS]: edge-ecs NAME, its signing keys in pki/ unless
+# EXTRA_MEMBERS give "signing".
+ecs_config() {
+    local extra=${3:-}
+    case "$extra" in *'"signing"'*) ;; *) extra='"signing": {"dir": "pki"}'${extra:+, $extra} ;; esac
+    server_config "$1" "$2" "$extra"
 }
 
 # ees_config NAME PORT ECS [EXTRA_MEMBERS]: edge-ees NAME at ECS; it serves eas-video and
@@ -214,12 +220,18 @@ EOF
 ees_config() {
     local extra=${4:-}
     case "$extra" in *'"easIds"'*) ;; *) extra='"easIds": ["eas-video", "eas-game"]'${extra:+, $extra} ;; esac
+    server_config "$1" "$2" "\"ecs\": \"$3\", $extra"
+}
+
+# eec_config NAME [EXTRA_MEMBERS]: edge-eec NAME (its EEC ID) at ecs1.edge.test, with the
+# certificate eec-NAME from pki/, unless EXTRA_MEMBERS give "psk" (AKMA PSK mode).
+eec_config() {
+    local tls="\"tls\": {\"ca\": \"pki/ca.crt\", \"cert\": \"pki/eec-$1.crt\", \"key\": \"pki/eec-$1.key\"}"
+    case "${2:-}" in *'"psk"'*) tls='"tls": {"ca": "pki/ca.crt"}' ;; esac
     cat >"$T/$1.json" <<EOF
 {
-  "node": "$1", "listen": {"addr": "127.0.0.1", "port": $2}, "hosts": $HOSTS,
-  "tls": {"ca": "pki/ca.crt", "cert": "pki/$1.crt", "key": "pki/$1.key"},
-  "keylog": "$1.keylog", "evlog": "$1.events.jsonl",${SUBS:+ $SUBS,}
-  "ecs": "$3", $extra
+  "node": "$1", "hosts": $HOSTS, $tls,
+  "keylog": "$1.keylog", "evlog": "$1.events.jsonl", "ecs": "ecs1.edge.test"${2:+, $2}
 }
 EOF
     echo "$T/$1.json"
@@ -229,10 +241,10 @@ EOF
 
 pid_var() { echo "$1" | tr -c 'a-zA-Z0-9\n' _; }
 
-# start PROGRAM NAME CONFIG: run edge-PROGRAM (or the test binary PROGRAM) as node NAME, its
-# output in $T/NAME.out, its control socket $T/NAME.sock; wait for its ready event (an EES is
-# ready once registered at its ECS). The PID goes to PID_<NAME with _ for punctuation>.
-start() {
+# launch PROGRAM NAME CONFIG: run edge-PROGRAM (or the test binary PROGRAM) as node NAME, its
+# output in $T/NAME.out, its control socket $T/NAME.sock; return once the socket is there (the
+# node has read its config). The PID goes to PID_<NAME with _ for punctuation>.
+launch() {
     local prog=$BIN/edge-$1 name=$2 sock=$T/$2.sock i pid
     [ -x "$prog" ] || prog=$BIN/$1
     rm -f "$sock"
@@ -242,14 +254,19 @@ start() {
     NODES+=("$name")
     unset "DONE[$name]"
     eval "PID_$(pid_var "$name")=$pid"
-    # The socket file appears once the node has read its config; then the ready event is awaited.
     for i in $(seq 1 400); do
         [ -S "$sock" ] && break
         kill -0 "$pid" 2>/dev/null || break
         sleep 0.025
     done
-    "$BIN/edge-ctl" "$sock" --wait-ready --timeout 10000 >/dev/null ||
-        { echo "$1 $name did not get ready:"; cat "$T/$name.out"; exit 1; }
+}
+# ready NAME: wait (at most 10 s) for node NAME's ready event (an EES: once registered at its ECS).
+ready() { "$BIN/edge-ctl" "$T/$1.sock" --wait-ready --timeout 10000 >/dev/null; }
+# start PROGRAM NAME CONFIG: launch, then wait until it is ready; a node that does not get
+# ready ends the test.
+start() {
+    launch "$@"
+    ready "$2" || { echo "$1 $2 did not get ready:"; cat "$T/$2.out"; exit 1; }
 }
 # stop NAME [ctl|SIGNAL]: stop node NAME (SIGTERM, the control command "stop", or another
 # signal such as KILL) and wait for its exit; its status in STOPPED. finish leaves it alone.
@@ -303,10 +320,11 @@ import json, sys
 print(json.dumps([e for e in map(json.loads, open(sys.argv[1])) if e.get("event") == sys.argv[2]]))' \
         "$T/$1.ctl" "$2"
 }
-# ctl_wait NAME KIND N: wait (at most 5 s) until N events of that kind came; print them.
+# ctl_wait NAME KIND N [SECONDS]: wait (default at most 5 s) until N events of that kind came;
+# print them.
 ctl_wait() {
     local i ev
-    for i in $(seq 1 100); do
+    for i in $(seq 1 $((${4:-5} * 20))); do
         ev=$(ctl_events "$1" "$2")
         [ "$(jget "$ev" 'len(d)')" -ge "$3" ] && break
         sleep 0.05
@@ -321,6 +339,44 @@ log_has() {
         sleep 0.025
     done
     return 1
+}
+
+# silent PORT [NAME]: a peer on 127.0.0.1:PORT that accepts every connection and never answers.
+# With NAME it speaks TLS with NAME's certificate and notes the request line of each request it
+# reads in $T/silent-NAME.log (a server that hangs after the request); without, it says nothing
+# at all (one that hangs in the handshake). Returns once it listens.
+silent() {
+    "$PY" -S - "$1" "${2:+$PKI/$2}" "$T/silent-${2:-tcp}.log" <<'PY' &
+import socket, ssl, sys
+port, cred, log = int(sys.argv[1]), sys.argv[2], open(sys.argv[3], "w", buffering=1)
+ctx = None
+if cred:
+    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    ctx.load_cert_chain(cred + ".crt", cred + ".key")
+s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("127.0.0.1", port)); s.listen(8)
+log.write("listening\n")
+held = []
+while True:
+    c, _ = s.accept()
+    held.append(c)
+    if ctx is None:
+        continue
+    try:
+        t = ctx.wrap_socket(c, server_side=True)
+        held.append(t)
+        log.write(t.recv(65536).split(b"\r\n", 1)[0].decode() + "\n")
+    except (OSError, ssl.SSLError) as e:
+        log.write("error %s\n" % e)
+PY
+    PIDS+=($!)
+    local i
+    for i in $(seq 1 200); do
+        grep -q listening "$T/silent-${2:-tcp}.log" 2>/dev/null && return 0
+        sleep 0.025
+    done
+    echo "cannot listen on port $1"
+    exit 1
 }
 
 # ---- HTTPS with curl

@@ -185,45 +185,13 @@ eesreg_get(struct http_req *req, void *arg)
     eesreg_reply(req, 200, r);
 }
 
-/* PUT /registrations/{registrationId} (UpdateIndEESReg): the whole EESRegistration again. */
+/* PUT (UpdateIndEESReg: the whole EESRegistration again) and PATCH (ModifyIndEESReg:
+ * application/merge-patch+json EESRegistrationPatch). eesProf replaces the profile. expTime asks
+ * for a new expiry: in a PUT always (absent: the default one), in a PATCH when present (null, RFC
+ * 7396's "remove the member": the default one); a PATCH without it keeps the expiry. */
 static void
-eesreg_put(struct http_req *req, void *arg)
+eesreg_change(struct http_req *req, struct ecs *e, int patch)
 {
-    struct ecs *e = arg;
-    const char *fqdn = eesreg_peer(req);
-    json_t *body = NULL, *prof;
-    struct ecs_reg *r;
-    char err[EDGE_ERR_LEN];
-    long long exp;
-
-    if (fqdn == NULL || (r = eesreg_owned(e, req, fqdn)) == NULL ||
-        (body = http_req_json(req)) == NULL)
-        goto done;
-    if (eesreg_decode(req, body, edgeapp_ees_registration) < 0)
-        goto done;
-    prof = json_object_get(body, "eesProf");
-    if (eesreg_check_profile(req, prof, fqdn) < 0 ||
-        eesreg_grant(e, req, json_string_value(json_object_get(body, "expTime")), &exp) < 0)
-        goto done;
-    if (ecs_registry_update(r, json_incref(prof), exp, err) < 0) {
-        http_reply_problem(req, 500, PROBLEM_SYSTEM_FAILURE, "cannot update: %s", err);
-        goto done;
-    }
-    json_decref(r->supp_feat);
-    r->supp_feat = json_incref(json_object_get(body, "suppFeat"));
-    eesreg_log(e, r, "updated its registration");
-    eesreg_reply(req, 200, r);
-done:
-    json_decref(body);
-}
-
-/* PATCH /registrations/{registrationId} (ModifyIndEESReg), application/merge-patch+json
- * EESRegistrationPatch: eesProf replaces the profile; expTime asks for a new expiry, and null
- * (RFC 7396: remove the member) for the default one; an absent expTime keeps the expiry. */
-static void
-eesreg_patch(struct http_req *req, void *arg)
-{
-    struct ecs *e = arg;
     const char *fqdn = eesreg_peer(req);
     json_t *body = NULL, *prof, *exp_time;
     struct ecs_reg *r;
@@ -231,25 +199,44 @@ eesreg_patch(struct http_req *req, void *arg)
     long long exp;
 
     if (fqdn == NULL || (r = eesreg_owned(e, req, fqdn)) == NULL ||
-        http_req_require_type(req, "application/merge-patch+json") < 0 ||
+        (patch && http_req_require_type(req, "application/merge-patch+json") < 0) ||
         (body = http_req_json(req)) == NULL)
         goto done;
-    if (eesreg_decode(req, body, edgeapp_ees_registration_patch) < 0)
+    if (eesreg_decode(req, body,
+                      patch ? edgeapp_ees_registration_patch : edgeapp_ees_registration) < 0)
         goto done;
     prof = json_object_get(body, "eesProf");
     exp_time = json_object_get(body, "expTime");
     exp = r->exp;
     if ((prof != NULL && eesreg_check_profile(req, prof, fqdn) < 0) ||
-        (exp_time != NULL && eesreg_grant(e, req, json_string_value(exp_time), &exp) < 0))
+        ((!patch || exp_time != NULL) &&
+         eesreg_grant(e, req, json_string_value(exp_time), &exp) < 0))
         goto done;
     if (ecs_registry_update(r, json_incref(prof), exp, err) < 0) {
-        http_reply_problem(req, 500, PROBLEM_SYSTEM_FAILURE, "cannot modify: %s", err);
+        http_reply_problem(req, 500, PROBLEM_SYSTEM_FAILURE, "cannot %s: %s",
+                           patch ? "modify" : "update", err);
         goto done;
     }
-    eesreg_log(e, r, "modified its registration");
+    if (!patch) {
+        json_decref(r->supp_feat);
+        r->supp_feat = json_incref(json_object_get(body, "suppFeat"));
+    }
+    eesreg_log(e, r, patch ? "modified its registration" : "updated its registration");
     eesreg_reply(req, 200, r);
 done:
     json_decref(body);
+}
+
+static void
+eesreg_put(struct http_req *req, void *arg)
+{
+    eesreg_change(req, arg, 0);
+}
+
+static void
+eesreg_patch(struct http_req *req, void *arg)
+{
+    eesreg_change(req, arg, 1);
 }
 
 /* DELETE /registrations/{registrationId} (DeleteIndEESReg): 204. */

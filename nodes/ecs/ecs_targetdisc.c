@@ -43,28 +43,22 @@ struct targetdisc_req {
 static int
 targetdisc_covers(const json_t *svc_area, const json_t *ue_loc)
 {
+    /* LocationArea5G's cell lists, and the LocationInfo member one such cell goes in. */
+    static const char *const cells[][2] = {{"ncgis", "ncgi"}, {"ecgis", "ecgi"}};
     const json_t *nw = json_object_get(ue_loc, "nwAreaInfo"), *cell;
     int any = 0;
     size_t i;
 
-    json_array_foreach(json_object_get(nw, "ncgis"), i, cell)
-    {
-        json_t *loc = json_pack("{s:O}", "ncgi", cell);
-        int ok = edgeapp_area_covers(svc_area, loc);
-        json_decref(loc);
-        if (ok)
-            return 1;
-        any = 1;
-    }
-    json_array_foreach(json_object_get(nw, "ecgis"), i, cell)
-    {
-        json_t *loc = json_pack("{s:O}", "ecgi", cell);
-        int ok = edgeapp_area_covers(svc_area, loc);
-        json_decref(loc);
-        if (ok)
-            return 1;
-        any = 1;
-    }
+    for (size_t k = 0; k < sizeof(cells) / sizeof(cells[0]); k++)
+        json_array_foreach(json_object_get(nw, cells[k][0]), i, cell)
+        {
+            json_t *loc = json_pack("{s:O}", cells[k][1], cell);
+            int ok = edgeapp_area_covers(svc_area, loc);
+            json_decref(loc);
+            if (ok)
+                return 1;
+            any = 1;
+        }
     return !any;
 }
 

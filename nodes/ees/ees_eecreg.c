@@ -27,6 +27,23 @@ reg_op_free(struct reg_op *op)
     free(op);
 }
 
+/* The state of one call while it is authorized; takes body. NULL: a 500 is sent. */
+static struct reg_op *
+reg_op_new(struct ees *e, struct http_req *req, json_t *body)
+{
+    struct reg_op *op = calloc(1, sizeof(*op));
+
+    if (op == NULL) {
+        json_decref(body);
+        http_reply_problem(req, 500, PROBLEM_SYSTEM_FAILURE, "out of memory");
+        return NULL;
+    }
+    op->e = e;
+    op->req = req;
+    op->body = body;
+    return op;
+}
+
 /* AC profiles whose EASes this EES does not serve (EECRegistration.unfulfillAcProfs). */
 static json_t *
 reg_unfulfilled(struct ees *e, const json_t *ac_profs)
@@ -250,16 +267,8 @@ reg_create(struct http_req *req, void *arg)
     struct reg_op *op;
     json_t *body = ees_req_body(req, edgeapp_eec_registration);
 
-    if (body == NULL)
+    if (body == NULL || (op = reg_op_new(e, req, body)) == NULL)
         return;
-    if ((op = calloc(1, sizeof(*op))) == NULL) {
-        json_decref(body);
-        http_reply_problem(req, 500, PROBLEM_SYSTEM_FAILURE, "out of memory");
-        return;
-    }
-    op->e = e;
-    op->req = req;
-    op->body = body;
     ees_access_eec(e, req, json_string_value(json_object_get(body, "eecId")),
                    json_string_value(json_object_get(body, "ueId")), EES_SCOPE_EECREG,
                    reg_create_authorized, op);
@@ -295,34 +304,43 @@ reg_owned(struct ees *e, struct http_req *req)
     return c;
 }
 
+/* PUT and PATCH: sent is the registration as the EEC now has it (c->exp granted already); it
+ * becomes the resource, its acProfs the context's, and the answer is 200 with it. */
+static void
+reg_replace(struct ees *e, struct http_req *req, struct ees_ctx *c, const json_t *sent,
+            const char *what)
+{
+    json_t *reg = reg_resource(e, c, sent);
+
+    if (reg == NULL) {
+        http_reply_problem(req, 500, PROBLEM_SYSTEM_FAILURE, "out of memory");
+        return;
+    }
+    json_decref(c->reg);
+    c->reg = reg;
+    if (json_object_get(sent, "acProfs") != NULL)
+        json_object_set(c->cntx, "acProfs", json_object_get(sent, "acProfs"));
+    ees_store_log(e, c, NULL, what);
+    http_reply_json(req, 200, json_incref(c->reg));
+}
+
 static void
 reg_put_authorized(struct ees *e, struct http_req *req, int ok, const json_t *claims, void *arg)
 {
     struct reg_op *op = arg;
     const char *ue_id = json_string_value(json_object_get(op->body, "ueId"));
     struct ees_ctx *c;
-    json_t *reg;
 
     (void)claims;
-    if (!ok || e->closing || (c = reg_owned(e, req)) == NULL)
-        goto done;
-    c->exp = ees_store_grant(e, json_string_value(json_object_get(op->body, "expTime")));
-    snprintf(c->ue_id, sizeof(c->ue_id), "%s", ue_id != NULL ? ue_id : "");
-    if ((reg = reg_resource(e, c, op->body)) == NULL) {
-        http_reply_problem(req, 500, PROBLEM_SYSTEM_FAILURE, "out of memory");
-        goto done;
+    if (ok && !e->closing && (c = reg_owned(e, req)) != NULL) {
+        c->exp = ees_store_grant(e, json_string_value(json_object_get(op->body, "expTime")));
+        snprintf(c->ue_id, sizeof(c->ue_id), "%s", ue_id != NULL ? ue_id : "");
+        if (ue_id != NULL)
+            json_object_set_new(c->cntx, "ueId", json_string(ue_id));
+        else
+            json_object_del(c->cntx, "ueId");
+        reg_replace(e, req, c, op->body, "updated its registration");
     }
-    json_decref(c->reg);
-    c->reg = reg;
-    if (json_object_get(op->body, "acProfs") != NULL)
-        json_object_set(c->cntx, "acProfs", json_object_get(op->body, "acProfs"));
-    if (ue_id != NULL)
-        json_object_set_new(c->cntx, "ueId", json_string(ue_id));
-    else
-        json_object_del(c->cntx, "ueId");
-    ees_store_log(e, c, NULL, "updated its registration");
-    http_reply_json(req, 200, json_incref(c->reg));
-done:
     reg_op_free(op);
 }
 
@@ -334,15 +352,9 @@ reg_put(struct http_req *req, void *arg)
     struct reg_op *op;
     json_t *body;
 
-    if (reg_find(e, req) == NULL || (body = ees_req_body(req, edgeapp_eec_registration)) == NULL)
+    if (reg_find(e, req) == NULL || (body = ees_req_body(req, edgeapp_eec_registration)) == NULL ||
+        (op = reg_op_new(e, req, body)) == NULL)
         return;
-    if ((op = calloc(1, sizeof(*op))) == NULL) {
-        json_decref(body);
-        http_reply_problem(req, 500, PROBLEM_SYSTEM_FAILURE, "out of memory");
-        return;
-    }
-    op->e = e;
-    op->body = body;
     ees_access_eec(e, req, json_string_value(json_object_get(body, "eecId")),
                    json_string_value(json_object_get(body, "ueId")), EES_SCOPE_EECREG,
                    reg_put_authorized, op);
@@ -353,7 +365,7 @@ reg_patch_authorized(struct ees *e, struct http_req *req, int ok, const json_t *
 {
     struct reg_op *op = arg;
     struct ees_ctx *c;
-    json_t *sent, *reg, *v;
+    json_t *sent, *v;
     const char *k;
 
     (void)claims;
@@ -370,18 +382,8 @@ reg_patch_authorized(struct ees *e, struct http_req *req, int ok, const json_t *
     }
     if (json_object_get(op->body, "expTime") != NULL)
         c->exp = ees_store_grant(e, json_string_value(json_object_get(op->body, "expTime")));
-    if ((reg = reg_resource(e, c, sent)) == NULL) {
-        json_decref(sent);
-        http_reply_problem(req, 500, PROBLEM_SYSTEM_FAILURE, "out of memory");
-        goto done;
-    }
+    reg_replace(e, req, c, sent, "modified its registration");
     json_decref(sent);
-    json_decref(c->reg);
-    c->reg = reg;
-    if (json_object_get(op->body, "acProfs") != NULL)
-        json_object_set(c->cntx, "acProfs", json_object_get(op->body, "acProfs"));
-    ees_store_log(e, c, NULL, "modified its registration");
-    http_reply_json(req, 200, json_incref(c->reg));
 done:
     reg_op_free(op);
 }
@@ -396,15 +398,9 @@ reg_patch(struct http_req *req, void *arg)
     json_t *body;
 
     if ((c = reg_find(e, req)) == NULL ||
-        (body = ees_req_body(req, edgeapp_eec_registration_patch)) == NULL)
+        (body = ees_req_body(req, edgeapp_eec_registration_patch)) == NULL ||
+        (op = reg_op_new(e, req, body)) == NULL)
         return;
-    if ((op = calloc(1, sizeof(*op))) == NULL) {
-        json_decref(body);
-        http_reply_problem(req, 500, PROBLEM_SYSTEM_FAILURE, "out of memory");
-        return;
-    }
-    op->e = e;
-    op->body = body;
     /* The EEC that owns it, with the GPSI it registered (its token's sub, if any). */
     ees_access_eec(e, req, c->eec_id, c->ue_id[0] != '\0' ? c->ue_id : NULL, EES_SCOPE_EECREG,
                    reg_patch_authorized, op);

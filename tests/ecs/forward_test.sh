@@ -152,19 +152,7 @@ req ees1.edge.test GET ecs1.edge.test:$P1 /oauth2/jwks
 eq "ECS-1 still serves" 200 "$STATUS"
 # --- ECS-1 stopped while a lookup is pending at a peer that never answers: ECS-1 exits 0 at
 # once (no sanitizer report: checked by finish), the S-EES's request ends ---
-"$PY" -S - "$P4" <<'PY' &
-import socket, sys, time
-s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-s.bind(("127.0.0.1", int(sys.argv[1]))); s.listen(8)
-conns = []
-while True:
-    c, _ = s.accept(); conns.append(c)  # accept, then say nothing
-PY
-PIDS+=($!)
-for i in $(seq 1 100); do
-    python -c 'import socket,sys; socket.create_connection(("127.0.0.1", int(sys.argv[1])), 1)' "$P4" 2>/dev/null && break
-    sleep 0.05
-done
+silent "$P4"
 curl -s --cacert "$PKI/ca.crt" --cert "$PKI/ees1.edge.test.crt" --key "$PKI/ees1.edge.test.key" \
     --resolve "ecs1.edge.test:$P1:127.0.0.1" --max-time 8 -o /dev/null -w '%{http_code}' \
     -d "$G&targetEesFqdn=ees9.edge.test" "https://ecs1.edge.test:$P1/oauth2/token" >"$T/pending.status" &

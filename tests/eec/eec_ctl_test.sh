@@ -114,22 +114,10 @@ eq "eec stops: exit 0" 0 "$STOPPED"
 expect_true "event log written" grep -q '"kind":"node"' "$T/eec.events.jsonl"
 
 # ---- stop while a provisioning waits on an ECS that accepts the connection and says nothing
-silent=$(free_ports 1)
-"$PY" -S - "$silent" <<'PY' &
-import socket, sys
-s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-s.bind(("127.0.0.1", int(sys.argv[1]))); s.listen(8)
-conns = []
-while True:
-    c, _ = s.accept(); conns.append(c)  # accept, then say nothing
-PY
-PIDS+=($!)
-for i in $(seq 1 200); do
-    python -c 'import socket,sys; socket.create_connection(("127.0.0.1", int(sys.argv[1])), 1)' "$silent" 2>/dev/null && break
-    sleep 0.025
-done
+hang=$(free_ports 1)
+silent "$hang"
 conf "$T/eec-silent.json" ''
-sed -i "s/\"ecs1.edge.test\": \"127.0.0.1:$closed\"/\"ecs1.edge.test\": \"127.0.0.1:$silent\"/; s/eec.events.jsonl/eec-silent.events.jsonl/" \
+sed -i "s/\"ecs1.edge.test\": \"127.0.0.1:$closed\"/\"ecs1.edge.test\": \"127.0.0.1:$hang\"/; s/eec.events.jsonl/eec-silent.events.jsonl/" \
     "$T/eec-silent.json"
 start eec eec-silent "$T/eec-silent.json"
 "$BIN/edge-ctl" "$T/eec-silent.sock" provision --timeout 20000 >"$T/provision.reply" 2>&1 &

@@ -84,15 +84,8 @@ eq "pull from a dead source: fresh context" "201 FAILED 0" "$STATUS $(jget "$BOD
 
 # --- the real edge-eec drives the same flow over its control socket ---
 if [ -x "$BIN/edge-eec" ]; then
-    cat >"$T/eec-2.json" <<EOF
-{
-  "node": "eec-2", "hosts": $HOSTS,
-  "tls": {"ca": "pki/ca.crt", "cert": "pki/eec-eec-2.crt", "key": "pki/eec-eec-2.key"},
-  "keylog": "keylog.txt", "evlog": "eec-2.events.jsonl",
-  "ecs": "$ECS", "gpsi": "$GPSI2", "acProfs": [{"acId": "ac-1", "eass": [{"easId": "eas-video"}]}]
-}
-EOF
-    start eec eec-2 "$T/eec-2.json"
+    start eec eec-2 "$(eec_config eec-2 "\"gpsi\": \"$GPSI2\",
+  \"acProfs\": [{\"acId\": \"ac-1\", \"eass\": [{\"easId\": \"eas-video\"}]}]")"
     r=$(ctl eec-2 provision)
     eq "edge-eec provision" 200 "$(jget "$r" 'd["result"]["status"]')"
     r=$(ctl eec-2 register '{"ees":"ees1.edge.test"}')

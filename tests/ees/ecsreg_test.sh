@@ -20,15 +20,11 @@ has "unknown key refused" "colour: unknown field" "$out"
 
 # --- the EES starts before its ECS: it retries, and says ready once registered ---
 ees_cfg=$(ees_config $EES $P_EES1 $ECS '"keepAlive": 1, "registrationExpiry": 60, "registrationRetryMax": 300')
-"$BIN/edge-ees" --config "$ees_cfg" --ctl "$T/$EES.sock" >"$T/$EES.out" 2>&1 &
-PID_ees1_edge_test=$!
-PIDS+=($PID_ees1_edge_test)
-NODES+=("$EES")
-for i in $(seq 1 200); do [ -S "$T/$EES.sock" ] && break; sleep 0.025; done
+launch ees $EES "$ees_cfg"
 r=$(ctl $EES status)
 eq "not ready while the ECS is down" false "$(jget "$r" 'd["result"]["ready"]')"
 start ecs $ECS "$(ecs_config $ECS $P_ECS1)"
-"$BIN/edge-ctl" "$T/$EES.sock" --wait-ready --timeout 8000 >/dev/null
+ready $EES
 eq "ready once the ECS is up" 0 $?
 
 r=$(ctl $EES registration)
@@ -43,30 +39,12 @@ left=$(jget "$r" 'd["result"]["registrations"][0]["expiresIn"]')
 [ "$left" -le 60 ] && [ "$left" -ge 55 ] && pass "granted about 60 s ($left)" || fail "granted $left s"
 
 # --- the ECS restarts and forgets it: the EES registers again on its own ---
-"$PY" -S - "$T/$EES.sock" "$T/ev.txt" <<'PY' &
-import socket, sys, json
-s = socket.socket(socket.AF_UNIX); s.connect(sys.argv[1])
-out = open(sys.argv[2], "w", buffering=1)
-out.write("listening\n")
-buf = b""
-while True:
-    data = s.recv(65536)
-    if not data: break
-    buf += data
-    while b"\n" in buf:
-        line, buf = buf.split(b"\n", 1)
-        ev = json.loads(line)
-        if ev.get("event") in ("registered", "deregistered"):
-            out.write(ev["event"] + " " + str(ev.get("reason")) + "\n")
-PY
-PIDS+=($!)
-for i in $(seq 1 100); do grep -q listening "$T/ev.txt" 2>/dev/null && break; sleep 0.025; done
+listen $EES
 stop $ECS
 start ecs $ECS "$T/$ECS.json"
-# Wait (at most 8 s) for the EES's own re-registration.
-for i in $(seq 1 320); do grep -q "^registered again" "$T/ev.txt" && break; sleep 0.025; done
-has "lost registration reported" "deregistered lost" "$(cat "$T/ev.txt")"
-has "registered again" "registered again" "$(cat "$T/ev.txt")"
+ctl_wait $EES registered 1 8 >/dev/null # the EES's own re-registration
+eq "lost registration reported" '["lost"]' "$(jget "$(ctl_events $EES deregistered)" '[e["reason"] for e in d]')"
+eq "registered again" '["again"]' "$(jget "$(ctl_events $EES registered)" '[e["reason"] for e in d]')"
 r=$(ctl $ECS registrations)
 eq "the restarted ECS holds it" "$EES" "$(jget "$r" 'd["result"]["registrations"][0]["eesId"]')"
 REG2=$(jget "$r" 'd["result"]["registrations"][0]["regId"]')

@@ -151,15 +151,8 @@ eq "contexts at ees1" '["eec-2"]' "$(jget "$r" '[c["eecId"] for c in d["result"]
 # --- AKMA PSK mode (the real edge-eec as eec-2 with its A-KID): the GPSI the subscriber table
 # binds to the PSK identity is the authenticated one ---
 if [ -x "$BIN/edge-eec" ]; then
-    cat >"$T/eec-2.json" <<EOF
-{
-  "node": "eec-2", "hosts": $HOSTS, "tls": {"ca": "pki/ca.crt"},
-  "psk": {"akid": "atid-2@rid1.akma.edge.test",
-          "kakma": "0f0e0d0c0b0a09080706050403020100f0e0d0c0b0a090807060504030201000"},
-  "keylog": "keylog.txt", "evlog": "eec-2.events.jsonl", "ecs": "$ECS", "gpsi": "$GPSI2"
-}
-EOF
-    start eec eec-2 "$T/eec-2.json"
+    start eec eec-2 "$(eec_config eec-2 "\"gpsi\": \"$GPSI2\", \"psk\": {\"akid\": \"atid-2@rid1.akma.edge.test\",
+  \"kakma\": \"0f0e0d0c0b0a09080706050403020100f0e0d0c0b0a090807060504030201000\"}")"
     r=$(ctl eec-2 provision)
     eq "PSK: provisioning" 200 "$(jget "$r" 'd["result"]["status"]')"
     r=$(ctl eec-2 register '{"ees":"ees1.edge.test"}')

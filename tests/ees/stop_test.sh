@@ -12,29 +12,9 @@ start ecs $ECS "$(ecs_config $ECS $P_ECS1)"
 start ees ees1.edge.test "$(ees_config ees1.edge.test $P_EES1 $ECS)"
 start ees ees2.edge.test "$(ees_config ees2.edge.test $P_EES2 $ECS)"
 
-# ees3 is played by a TLS server with ees3's certificate that reads each request, notes its
-# request line in $T/silent.log, and never answers. curl registers it at the ECS, so that the ECS
-# issues EDGE-9 tokens for it.
-"$PY" -S - "$P_EES3" "$PKI/ees3.edge.test.crt" "$PKI/ees3.edge.test.key" "$T/silent.log" <<'PY' &
-import socket, ssl, sys
-ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-ctx.load_cert_chain(sys.argv[2], sys.argv[3])
-s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-s.bind(("127.0.0.1", int(sys.argv[1]))); s.listen(8)
-log = open(sys.argv[4], "w", buffering=1)
-log.write("listening\n")
-held = []
-while True:
-    c, _ = s.accept()
-    try:
-        t = ctx.wrap_socket(c, server_side=True)
-        log.write(t.recv(65536).split(b"\r\n", 1)[0].decode() + "\n")
-        held.append(t)
-    except (OSError, ssl.SSLError) as e:
-        log.write("error %s\n" % e)
-PY
-PIDS+=($!)
-for i in $(seq 1 200); do grep -q listening "$T/silent.log" 2>/dev/null && break; sleep 0.025; done
+# ees3 is a TLS server with ees3's certificate that reads each request and never answers
+# (lib.sh silent). curl registers it at the ECS, so that the ECS issues EDGE-9 tokens for it.
+silent "$P_EES3" ees3.edge.test
 req ees3.edge.test POST $ECS:$P_ECS1 /eecs-eesregistration/v1/registrations application/json \
     "$(ees_reg ees3.edge.test '["eas-video"]')"
 eq "the silent ees3 registered at the ECS" 201 "$STATUS"
@@ -59,10 +39,10 @@ curl -s --cacert "$PKI/ca.crt" --cert "$PKI/eec-eec-1.crt" --key "$PKI/eec-eec-1
 curl_pid=$!
 PIDS+=($curl_pid)
 for i in $(seq 1 200); do
-    [ "$(grep -c 'POST /eees-eeccontextreloc/v1/eec-contexts' "$T/silent.log")" -ge 2 ] && break
+    [ "$(grep -c 'POST /eees-eeccontextreloc/v1/eec-contexts' "$T/silent-ees3.edge.test.log")" -ge 2 ] && break
     sleep 0.025
 done
-eq "both pushes reached the silent T-EES" 2 "$(grep -c 'POST /eees-eeccontextreloc/v1/eec-contexts' "$T/silent.log")"
+eq "both pushes reached the silent T-EES" 2 "$(grep -c 'POST /eees-eeccontextreloc/v1/eec-contexts' "$T/silent-ees3.edge.test.log")"
 t0=$(date +%s%N)
 stop ees1.edge.test
 eq "ees1 stopped with two pushes in flight: exit 0" 0 "$STOPPED"
