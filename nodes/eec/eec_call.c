@@ -2,13 +2,12 @@
  * (EDGE-4) or an EES (EDGE-1), presenting the bearer token of TS 33.558 6.2 (RFC 6750 2.1), and
  * answers the runner with the result shape of nodes/README.md. */
 #include "eec.h"
+#include "bearer.h"
 
 #include <openssl/crypto.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-#define EEC_BEARER_PREFIX "Bearer "
 
 static void
 eec_call_free(struct eec_call *c)
@@ -65,23 +64,18 @@ eec_call_send(struct eec_call *c, const char *method, const char *fqdn, const ch
 
     snprintf(c->peer, sizeof(c->peer), "%s", fqdn);
     if (c->token != NULL) {
-        size_t len = strlen(EEC_BEARER_PREFIX) + strlen(c->token) + 1;
-        if ((auth = malloc(len)) == NULL) {
+        if ((auth = bearer_value(c->token)) == NULL) {
             edge_err(err, "out of memory");
             goto done;
         }
-        snprintf(auth, len, "%s%s", EEC_BEARER_PREFIX, c->token);
-        headers[0] = "Authorization";
+        headers[0] = BEARER_HEADER;
         headers[1] = auth;
         if (c->ees_id[0] != '\0')
             eec_token_event(c->e, c->token, NULL, c->ees_id, "presented");
     }
     rc = node_send_json(&c->e->n, method, fqdn, path, body, headers, eec_call_finish, c, err);
 done:
-    if (auth != NULL) { /* the client copied the header */
-        OPENSSL_cleanse(auth, strlen(auth));
-        free(auth);
-    }
+    bearer_free(auth); /* the client copied the header */
     if (rc < 0) {
         /* Nothing was sent: the runner gets status 0 with the reason, as for a refused connect. */
         struct http_client_resp none = {.status = 0, .error = err, .body = ""};

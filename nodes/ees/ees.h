@@ -133,8 +133,6 @@ long long ees_time_parse(const char *s);
 /* Append name=value (percent-encoded; nothing when value is NULL or "") to a query or
  * x-www-form-urlencoded string in buf. */
 void ees_query_add(char *buf, size_t len, const char *name, const char *value);
-/* The Authorization header's bearer token (RFC 6750 2.1), NULL when absent or not "Bearer". */
-const char *ees_bearer_of(struct http_req *req);
 
 /* ees_keys.c: the verification keys of its own ECS (JWKS), reloaded on an unknown kid. */
 int ees_keys_new(struct ees *e, char *err);

@@ -3,6 +3,7 @@
  * EDGE-9), refusals answered per RFC 6750 3 (401/403 + WWW-Authenticate, the rule as the
  * ProblemDetails cause), and every decision reported in the event log and on the control socket. */
 #include "ees.h"
+#include "bearer.h"
 #include "problem.h"
 
 #include <stdlib.h>
@@ -94,7 +95,7 @@ bearer_run(struct bearer_op *op)
 {
     struct ees *e = op->e;
     const char *trusted[] = {e->cfg.ecs, NULL};
-    const char *jwt = ees_bearer_of(op->req);
+    const char *jwt = bearer_token(http_req_header(op->req, BEARER_HEADER));
     struct token_check chk = {
         .profile = op->w.profile,
         .aud = e->n.name,

@@ -3,6 +3,7 @@
  * its ECS issued for that EES (TR 33.739 6.27; cached, requested, none, or a given one for attack
  * scenarios); the "push" and "pull" commands. */
 #include "ees.h"
+#include "bearer.h"
 #include "err.h"
 
 #include <stdlib.h>
@@ -61,24 +62,17 @@ static void
 e9_send(struct e9_op *op)
 {
     char *auth = NULL, err[EDGE_ERR_LEN];
-    const char *headers[] = {"Authorization", NULL, NULL};
+    const char *headers[] = {BEARER_HEADER, NULL, NULL};
     int rc;
 
-    if (op->token != NULL) {
-        size_t len = strlen(op->token) + 8;
-        if ((auth = malloc(len)) == NULL) {
-            e9_fail(op, op->step, EES_CTL_INTERNAL, "out of memory");
-            return;
-        }
-        snprintf(auth, len, "Bearer %s", op->token);
-        headers[1] = auth;
+    if (op->token != NULL && (auth = bearer_value(op->token)) == NULL) {
+        e9_fail(op, op->step, EES_CTL_INTERNAL, "out of memory");
+        return;
     }
+    headers[1] = auth;
     rc = node_send_json(&op->e->n, op->method, op->target, op->path, op->body,
                         auth != NULL ? headers : NULL, e9_resp, op, err);
-    if (auth != NULL) {
-        memset(auth, 0, strlen(auth));
-        free(auth);
-    }
+    bearer_free(auth);
     if (rc < 0)
         e9_fail(op, op->step, HTTP_CLIENT_CONNECT_FAILED, err);
 }

@@ -1,5 +1,5 @@
 /* ees_util.c -- small helpers the edge-ees modules share: identifiers, strict body decoding
- * (TS 29.500 5.2.7 causes), control results, RFC 3339 times and the RFC 6750 bearer header. */
+ * (TS 29.500 5.2.7 causes), control results, RFC 3339 times, query strings. */
 #include "ees.h"
 #include "err.h"
 #include "problem.h"
@@ -9,7 +9,6 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
-#include <strings.h>
 
 void
 ees_new_id(const char *prefix, char *out, size_t len)
@@ -93,20 +92,6 @@ ees_time_parse(const char *s)
     if (s == NULL || js_time_parse(s, &ts, why) < 0)
         return -1;
     return (long long)ts.tv_sec;
-}
-
-const char *
-ees_bearer_of(struct http_req *req)
-{
-    const char *h = http_req_header(req, "Authorization");
-
-    /* RFC 6750 2.1: credentials = "Bearer" 1*SP b64token; the scheme is case-insensitive. */
-    if (h == NULL || strncasecmp(h, "Bearer ", 7) != 0)
-        return NULL;
-    h += 7;
-    while (*h == ' ')
-        h++;
-    return *h != '\0' ? h : NULL;
 }
 
 void
