@@ -45,7 +45,7 @@ via_parse(const char *value, struct via *via, char *err)
     via->n = 0;
     if (value == NULL)
         return 0;
-    if (strlen(value) > VIA_MAX * VIA_ELEMENT_MAX)
+    if (strlen(value) > (size_t)VIA_MAX * VIA_ELEMENT_MAX)
         return edge_err(err, "Via header too long");
     while (*p != '\0') {
         size_t len = strcspn(p, ",");

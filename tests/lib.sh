@@ -305,13 +305,7 @@ while True:
         out.write(line.decode() + "\n")
 PY
     PIDS+=($!)
-    local i
-    for i in $(seq 1 200); do
-        grep -q listening "$T/$1.ctl" 2>/dev/null && return 0
-        sleep 0.025
-    done
-    echo "cannot listen on $1's control socket"
-    exit 1
+    await "$T/$1.ctl" listening || { echo "cannot listen on $1's control socket"; exit 1; }
 }
 # ctl_events NAME KIND: the events of that kind received so far, as a JSON array.
 ctl_events() {
@@ -331,15 +325,17 @@ ctl_wait() {
     done
     echo "$ev"
 }
-# log_has NAME TEXT [SECONDS]: wait (default at most 5 s) until node NAME's event log holds TEXT.
-log_has() {
+# await FILE TEXT [SECONDS]: wait (default at most 5 s) until FILE holds TEXT; 1 when it does not.
+await() {
     local i
     for i in $(seq 1 $((${3:-5} * 40))); do
-        grep -q -F "$2" "$T/$1.events.jsonl" 2>/dev/null && return 0
+        grep -q -F "$2" "$1" 2>/dev/null && return 0
         sleep 0.025
     done
     return 1
 }
+# log_has NAME TEXT [SECONDS]: await TEXT in node NAME's event log.
+log_has() { await "$T/$1.events.jsonl" "$2" "${3:-5}"; }
 
 # silent PORT [NAME]: a peer on 127.0.0.1:PORT that accepts every connection and never answers.
 # With NAME it speaks TLS with NAME's certificate and notes the request line of each request it
@@ -370,13 +366,7 @@ while True:
         log.write("error %s\n" % e)
 PY
     PIDS+=($!)
-    local i
-    for i in $(seq 1 200); do
-        grep -q listening "$T/silent-${2:-tcp}.log" 2>/dev/null && return 0
-        sleep 0.025
-    done
-    echo "cannot listen on port $1"
-    exit 1
+    await "$T/silent-${2:-tcp}.log" listening || { echo "cannot listen on port $1"; exit 1; }
 }
 
 # ---- HTTPS with curl

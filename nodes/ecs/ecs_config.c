@@ -135,14 +135,14 @@ static const struct js_field registration_fields[] = {
      .store = offsetof(struct ecs_config, reg_default),
      .check = js_check_range,
      .min = 1,
-     .max = 31 * 86400},
+     .max = 31LL * 86400},
     {.name = "maxExpiry",
      .type = JS_INT,
      .flags = JS_STORE,
      .store = offsetof(struct ecs_config, reg_max),
      .check = js_check_range,
      .min = 1,
-     .max = 31 * 86400},
+     .max = 31LL * 86400},
     {0},
 };
 

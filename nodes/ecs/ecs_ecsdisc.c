@@ -238,7 +238,8 @@ ecsdisc_matches(const struct ecs_reg *r, const char *ees_id, const char *eas_id)
 {
     const char *id = json_string_value(json_object_get(r->prof, "eesId"));
 
-    if (ees_id != NULL && strcasecmp(r->fqdn, ees_id) != 0 && (id == NULL || strcmp(id, ees_id)))
+    if (ees_id != NULL && strcasecmp(r->fqdn, ees_id) != 0 &&
+        (id == NULL || strcmp(id, ees_id) != 0))
         return 0;
     return eas_id == NULL || ecs_reg_offers(r, eas_id);
 }

@@ -181,7 +181,8 @@ targetdisc_get(struct http_req *req, void *arg)
     if (targetdisc_query(d, &ees_id, &eas_id) < 0)
         goto done;
     /* The S-EES is a client of this ECS: registered here, under its TLS identity. */
-    if (self == NULL || strcmp(json_string_value(json_object_get(self->prof, "eesId")), ees_id)) {
+    if (self == NULL ||
+        strcmp(json_string_value(json_object_get(self->prof, "eesId")), ees_id) != 0) {
         http_reply_problem(req, 403, ECS_EES_NOT_REGISTERED,
                            "ees-id %s is not the EES registered here as %s", ees_id,
                            p->fqdn[0] ? p->fqdn : "the TLS client");

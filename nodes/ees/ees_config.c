@@ -98,7 +98,7 @@ const struct js_field ees_config_fields[] = {
      .store = S(reg_expiry),
      .check = js_check_range,
      .min = 0,
-     .max = 30 * 86400},
+     .max = 30LL * 86400},
     {.name = "refresh", .type = JS_BOOL, .flags = JS_STORE, .store = S(refresh)},
     {.name = "keepAlive",
      .type = JS_INT,

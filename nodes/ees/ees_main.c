@@ -52,7 +52,7 @@ drain_timeout(evutil_socket_t fd, short what, void *arg)
 static void
 ees_drain(struct ees *e)
 {
-    struct timeval tv = {EES_DRAIN_MS / 1000, (EES_DRAIN_MS % 1000) * 1000};
+    struct timeval tv = {EES_DRAIN_MS / 1000, (suseconds_t)(EES_DRAIN_MS % 1000) * 1000};
     struct event *t;
 
     if (!ees_ecsreg_stop(e))

@@ -178,7 +178,7 @@ oauth_resp(const struct http_client_resp *r, void *arg)
     struct ees *e = op->e;
     struct ees_token t = {0};
     json_t *body = NULL, *claims = NULL, *header = NULL;
-    const char *jwt, *type;
+    const char *jwt;
     char err[EDGE_ERR_LEN] = "", summary[EDGE_ERR_LEN + 128], *via_text;
     struct via via;
     long long exp;
@@ -194,7 +194,7 @@ oauth_resp(const struct http_client_resp *r, void *arg)
     }
     if (js_loads(r->body, r->body_len, &body, err) < 0 ||
         js_decode(body, NULL, oauth_rsp, NULL, NULL, err) < 0 ||
-        strcasecmp(type = json_string_value(json_object_get(body, "token_type")), "Bearer") != 0) {
+        strcasecmp(json_string_value(json_object_get(body, "token_type")), "Bearer") != 0) {
         if (err[0] == '\0')
             snprintf(err, sizeof(err), "token_type is not Bearer");
         t.up.error = err;
