@@ -91,15 +91,28 @@ int ecs_targetdisc_setup(struct ecs *e, char *err);
 /* ecs_ecsdisc.c: the ECS-to-ECS lookup (edgesim extension after Rel-18 Eecs_ECSDiscovery). */
 int ecs_ecsdisc_setup(struct ecs *e, char *err);
 
+/* The time budget of a request that may wait on peer ECSes (nodes/ecs/README.md "Deadlines").
+ * The caller of the first ECS gives up after HTTP_CLIENT_TIMEOUT_MS (5 s); each ECS must answer,
+ * even if only 504, before the one that asked it gives up, so each hop gets a second less. */
+#define ECS_BUDGET_MS 3000      /* a request that passed no ECS yet (from an EES) */
+#define ECS_BUDGET_HOP_MS 1000  /* less per ECS already in Via */
+#define ECS_BUDGET_FLOOR_MS 500 /* however many ECSes it passed */
+#define ECS_CALL_MIN_MS 250     /* one call to a peer, even when the budget is spent */
+/* The deadline (CLOCK_MONOTONIC, ms) of a request arriving now through via. */
+long long ecs_deadline(const struct via *via);
+/* The time left until deadline for one call to a peer: at least ECS_CALL_MIN_MS. */
+int ecs_time_left(long long deadline);
+
 /* The answer of a lookup at the peer ECSes. found: [{"eesProf", "ecsId" (the ECS holding it),
  * "peer" (the peer that answered: where to forward), "hops" (ECS hops from here)}]; errors:
  * [{"peer", "status", "cause", "error"}] for peers that refused or did not answer. Both borrowed
  * for the call. Called exactly once, from the event loop; when e->stopping, only free state. */
 typedef void (*ecs_lookup_fn)(struct ecs *e, json_t *found, json_t *errors, void *arg);
 /* Ask every peer ECS not in via (and not this one) for ees_id and/or eas_id; hops_left: how many
- * further ECS hops each peer may ask in turn. */
+ * further ECS hops each peer may ask in turn; deadline: the asking request's (ecs_deadline). */
 int ecs_lookup_start(struct ecs *e, const char *ees_id, const char *eas_id, const struct via *via,
-                     unsigned hops_left, ecs_lookup_fn cb, void *arg, char *err);
+                     unsigned hops_left, long long deadline, ecs_lookup_fn cb, void *arg,
+                     char *err);
 
 /* ecs_token.c: POST /oauth2/token with forwarding (TR 33.739 6.27). */
 int ecs_token_setup(struct ecs *e, char *err);

@@ -21,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 #define ECSDISC_PATH "/eecs-ecsdiscovery/v1/ees-profiles"
 #define ECSDISC_MAX_ENTRIES 256
@@ -48,6 +49,35 @@ static const struct js_field ecsdisc_resp[] = {
     {.name = "errors", .type = JS_ARRAY, .max_len = ECS_PEERS_MAX},
     {0},
 };
+
+/* ---- the time budget (ecs.h, README "Deadlines") ---- */
+
+static long long
+ecs_now_ms(void)
+{
+    struct timespec ts;
+
+    /* Monotonic: a budget must not stretch or shrink when the wall clock is set. */
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+long long
+ecs_deadline(const struct via *via)
+{
+    long long budget = ECS_BUDGET_MS - (long long)ECS_BUDGET_HOP_MS * (long long)via->n;
+
+    return ecs_now_ms() + (budget > ECS_BUDGET_FLOOR_MS ? budget : ECS_BUDGET_FLOOR_MS);
+}
+
+int
+ecs_time_left(long long deadline)
+{
+    long long left = deadline - ecs_now_ms();
+
+    /* Spent already: a peer still gets a short try rather than none at all. */
+    return left > ECS_CALL_MIN_MS ? (int)left : ECS_CALL_MIN_MS;
+}
 
 /* ---- client side: ask every peer, collect ---- */
 
@@ -159,7 +189,7 @@ lookup_path(const char *ees_id, const char *eas_id)
 
 int
 ecs_lookup_start(struct ecs *e, const char *ees_id, const char *eas_id, const struct via *via,
-                 unsigned hops_left, ecs_lookup_fn cb, void *arg, char *err)
+                 unsigned hops_left, long long deadline, ecs_lookup_fn cb, void *arg, char *err)
 {
     struct ecs_lookup *lk = calloc(1, sizeof(*lk));
     char via_text[VIA_TEXT_LEN], hops_text[16];
@@ -198,7 +228,8 @@ ecs_lookup_start(struct ecs *e, const char *ees_id, const char *eas_id, const st
         }
         c->lk = lk;
         snprintf(c->peer, sizeof(c->peer), "%s", peer);
-        if (node_send_json(&e->node, "GET", peer, path, NULL, headers, lookup_resp, c, why) < 0) {
+        if (node_send_json_within(&e->node, ecs_time_left(deadline), "GET", peer, path, NULL,
+                                  headers, lookup_resp, c, why) < 0) {
             lookup_error(lk, peer, 0, NULL, why);
             free(c);
             continue;
@@ -326,6 +357,7 @@ ecsdisc_get(struct http_req *req, void *arg)
     struct ecsdisc_req *d = NULL;
     struct via via;
     char err[EDGE_ERR_LEN];
+    long long deadline;
     int hops;
 
     if (p->mode != EDGE_PEER_CERT || !ecs_is_peer(e, p->fqdn)) {
@@ -336,6 +368,7 @@ ecsdisc_get(struct http_req *req, void *arg)
     }
     if (ecsdisc_query(req, &ees_id, &eas_id, &via, &hops) < 0)
         return;
+    deadline = ecs_deadline(&via); /* the asker waits less than its own asker: fewer in Via */
     if ((d = calloc(1, sizeof(*d))) == NULL || (d->local = json_array()) == NULL) {
         http_reply_problem(req, 500, PROBLEM_SYSTEM_FAILURE, "out of memory");
         goto done;
@@ -353,8 +386,8 @@ ecsdisc_get(struct http_req *req, void *arg)
         if (!via_has(&via, p->fqdn))
             via_add(&via, p->fqdn);
         http_req_hold(req);
-        if (ecs_lookup_start(e, ees_id, eas_id, &via, (unsigned)hops - 1, ecsdisc_done, d, err) ==
-            0)
+        if (ecs_lookup_start(e, ees_id, eas_id, &via, (unsigned)hops - 1, deadline, ecsdisc_done, d,
+                             err) == 0)
             return;
         http_reply_problem(req, 500, PROBLEM_SYSTEM_FAILURE, "cannot ask the peer ECSes: %s", err);
         goto done;

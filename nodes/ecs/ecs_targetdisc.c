@@ -195,8 +195,8 @@ targetdisc_get(struct http_req *req, void *arg)
     /* A T-EES at a peer is only useful if a token for it can be forwarded there. */
     if (json_array_size(e->cfg.peers) > 0 && e->cfg.max_hops > 0) {
         http_req_hold(req);
-        if (ecs_lookup_start(e, NULL, eas_id, &via, (unsigned)e->cfg.max_hops - 1, targetdisc_done,
-                             d, err) == 0)
+        if (ecs_lookup_start(e, NULL, eas_id, &via, (unsigned)e->cfg.max_hops - 1,
+                             ecs_deadline(&via), targetdisc_done, d, err) == 0)
             return;
         http_reply_problem(req, 500, PROBLEM_SYSTEM_FAILURE, "cannot ask the peer ECSes: %s", err);
         goto done;

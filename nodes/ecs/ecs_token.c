@@ -27,8 +27,9 @@ struct tok_req {
     struct http_req *req;
     struct token_param params[TOKEN_ENDPOINT_MAX_PARAMS];
     size_t nparams;
-    struct via via;    /* ECSes the request passed before this one */
-    unsigned max_hops; /* forwards allowed in all, this request's budget */
+    struct via via;     /* ECSes the request passed before this one */
+    unsigned max_hops;  /* forwards allowed in all, this request's budget */
+    long long deadline; /* ecs_deadline at arrival: the lookup and the forward share it */
     struct token_endpoint_policy policy;
     struct token_endpoint_result res;
     char peer[EDGE_FQDN_MAX];   /* the TLS client: S-EES, or the forwarding ECS */
@@ -247,8 +248,8 @@ tok_forward(struct tok_req *t, const char *next, unsigned hops_to_holder)
              "token request of %s for %s forwarded from ECS %s to ECS %s (hop %u of at most %u)",
              t->res.client, t->target, t->e->node.name, next, hop, t->max_hops);
     json_decref(data);
-    if (node_send_form(&t->e->node, next, TOKEN_PATH, t->res.forward_form, headers, tok_relay, t,
-                       err) < 0)
+    if (node_send_form_within(&t->e->node, ecs_time_left(t->deadline), next, TOKEN_PATH,
+                              t->res.forward_form, headers, tok_relay, t, err) < 0)
         tok_fail(t, 504, ECS_PEER_UNREACHABLE, "cannot forward to peer ECS %s: %s", next, err);
 }
 
@@ -331,6 +332,7 @@ tok_parse(struct tok_req *t)
         tok_refuse(t, "invalid_request", "%s", err);
         return -1;
     }
+    t->deadline = ecs_deadline(&t->via);
     if (via_has(&t->via, t->e->node.name)) {
         tok_refuse(t, "invalid_request", "forwarding loop: %s is already in Via (%s)",
                    t->e->node.name, http_req_header(t->req, VIA_HEADER));
@@ -410,7 +412,7 @@ tok_handle(struct http_req *req, void *arg)
         via_add(&asked, t->peer);
     http_req_hold(req);
     if (ecs_lookup_start(e, t->target, NULL, &asked, t->max_hops - (unsigned)t->via.n - 1,
-                         tok_located, t, err) < 0)
+                         t->deadline, tok_located, t, err) < 0)
         tok_fail(t, 500, PROBLEM_SYSTEM_FAILURE, "cannot ask the peer ECSes: %s", err);
 }
 
