@@ -1,4 +1,5 @@
-/* http_form.c -- parses application/x-www-form-urlencoded (WHATWG URL 5.1, RFC 6749 appendix B). */
+/* http_form.c -- parses and writes application/x-www-form-urlencoded (WHATWG URL 5.1 and 5.2,
+ * RFC 6749 appendix B). */
 #include "http_form.h"
 
 #include <stdlib.h>
@@ -177,4 +178,70 @@ http_form_duplicate(const struct http_form *f)
             if (strcmp(f->name[i], f->name[j]) == 0)
                 return f->name[i];
     return NULL;
+}
+
+/* WHATWG URL 5.2: the application/x-www-form-urlencoded percent-encode set leaves these alone. */
+static int
+http_form_plain(unsigned char c)
+{
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '*' ||
+           c == '-' || c == '.' || c == '_';
+}
+
+static size_t
+http_form_enc_len(const char *s)
+{
+    size_t n = 0;
+
+    for (const unsigned char *p = (const unsigned char *)s; *p != '\0'; p++)
+        n += http_form_plain(*p) || *p == ' ' ? 1 : 3;
+    return n;
+}
+
+static char *
+http_form_enc(char *o, const char *s)
+{
+    static const char hex[] = "0123456789ABCDEF";
+
+    for (const unsigned char *p = (const unsigned char *)s; *p != '\0'; p++) {
+        if (http_form_plain(*p)) {
+            *o++ = (char)*p;
+        } else if (*p == ' ') {
+            *o++ = '+';
+        } else {
+            *o++ = '%';
+            *o++ = hex[*p >> 4];
+            *o++ = hex[*p & 15];
+        }
+    }
+    return o;
+}
+
+size_t
+http_form_append_len(const char *name, const char *value)
+{
+    if (value == NULL || value[0] == '\0')
+        return 0;
+    return 1 + http_form_enc_len(name) + 1 + http_form_enc_len(value);
+}
+
+int
+http_form_append(char *buf, size_t size, const char *name, const char *value)
+{
+    size_t len, need = http_form_append_len(name, value);
+    char *o;
+
+    if (need == 0)
+        return 0;
+    len = strnlen(buf, size);
+    if (len == size || need - (len == 0) >= size - len)
+        return -1;
+    o = buf + len;
+    if (len > 0)
+        *o++ = '&';
+    o = http_form_enc(o, name);
+    *o++ = '=';
+    o = http_form_enc(o, value);
+    *o = '\0';
+    return 0;
 }

@@ -1,4 +1,5 @@
-/* http_form.h -- application/x-www-form-urlencoded bodies, strictly parsed, duplicates detectable.
+/* http_form.h -- application/x-www-form-urlencoded bodies and query strings: strictly parsed,
+ * duplicates detectable, and written by one encoder.
  *
  * The OAuth 2.0 token endpoint takes its parameters this way (RFC 6749 4.4.2, appendix B), and
  * RFC 6749 3.2 says request parameters MUST NOT be included more than once: http_form_duplicate()
@@ -25,5 +26,15 @@ size_t http_form_count(const struct http_form *f, const char *name);
 const char *http_form_get(const struct http_form *f, const char *name);
 /* The first name that occurs more than once, or NULL. */
 const char *http_form_duplicate(const struct http_form *f);
+
+/* Append name=value to the NUL-terminated string buf (size bytes), after a '&' when buf is not
+ * empty, both encoded by the WHATWG urlencoded serializer (URL 5.2: ASCII alphanumerics and
+ * "*-._" as they are, space as '+', every other byte %XX), which http_form_parse and libevent's
+ * query parser both read back. A NULL or empty value appends nothing: edgesim leaves an optional
+ * parameter out rather than sending it empty. 0, or -1 when the result would not fit (buf is then
+ * unchanged, so nothing is silently cut). */
+int http_form_append(char *buf, size_t size, const char *name, const char *value);
+/* The bytes http_form_append adds for name=value (with the '&', without the NUL). */
+size_t http_form_append_len(const char *name, const char *value);
 
 #endif

@@ -1,6 +1,7 @@
 /* token_endpoint.c -- client credentials grant at the ECS for EDGE-9 tokens (RFC 6749 4.4 and
  * 5.2, RFC 8705 2.1, TS 29.510 AccessTokenReq, TR 33.739 6.27, TS 33.501 13.4.1.1.3). */
 #include "token_endpoint.h"
+#include "http_form.h"
 
 #include <openssl/crypto.h>
 #include <stdarg.h>
@@ -101,61 +102,29 @@ tep_id_ok(const char *s)
     return n > 0;
 }
 
-/* application/x-www-form-urlencoded (WHATWG URL 5.2 serializer). */
-static int
-tep_form_add(char **buf, size_t *len, size_t *cap, const char *name, const char *value)
-{
-    static const char hex[] = "0123456789ABCDEF";
-    size_t need = strlen(name) + 3 * strlen(value) + 3;
-    char *p;
-
-    if (*len + need >= *cap) {
-        size_t ncap = (*cap + need) * 2;
-        if ((p = realloc(*buf, ncap)) == NULL)
-            return -1;
-        *buf = p;
-        *cap = ncap;
-    }
-    p = *buf + *len;
-    if (*len > 0)
-        *p++ = '&';
-    p += sprintf(p, "%s=", name);
-    for (const unsigned char *v = (const unsigned char *)value; *v; v++) {
-        if ((*v >= 'A' && *v <= 'Z') || (*v >= 'a' && *v <= 'z') || (*v >= '0' && *v <= '9') ||
-            *v == '*' || *v == '-' || *v == '.' || *v == '_') {
-            *p++ = (char)*v;
-        } else if (*v == ' ') {
-            *p++ = '+';
-        } else {
-            *p++ = '%';
-            *p++ = hex[*v >> 4];
-            *p++ = hex[*v & 15];
-        }
-    }
-    *p = '\0';
-    *len = (size_t)(p - *buf);
-    return 0;
-}
-
 /* The request as the next ECS must see it: the S-EES named by requesterFqdn,
  * since the next ECS sees this ECS's certificate, not the S-EES's. */
 static char *
 tep_forward_form(const char *const v[TEP_NPARAMS], const char *client)
 {
-    char *buf = NULL;
-    size_t len = 0, cap = 0;
+    const char *val[TEP_NPARAMS];
+    size_t size = 1;
+    char *buf;
+    int i;
 
-    if (tep_form_add(&buf, &len, &cap, tep_names[TEP_GRANT_TYPE], v[TEP_GRANT_TYPE]) < 0 ||
-        tep_form_add(&buf, &len, &cap, tep_names[TEP_SCOPE], v[TEP_SCOPE]) < 0 ||
-        tep_form_add(&buf, &len, &cap, tep_names[TEP_REQUESTER_FQDN], client) < 0)
-        goto fail;
-    for (int i = TEP_TARGET_ID; i <= TEP_EEC_ID; i++)
-        if (v[i] != NULL && tep_form_add(&buf, &len, &cap, tep_names[i], v[i]) < 0)
-            goto fail;
+    for (i = 0; i < TEP_NPARAMS; i++) {
+        /* client_id would name the S-EES to an ECS whose TLS client is this one: left out. */
+        val[i] = i == TEP_REQUESTER_FQDN ? client : i == TEP_CLIENT_ID ? NULL : v[i];
+        size += http_form_append_len(tep_names[i], val[i]);
+    }
+    if ((buf = calloc(1, size)) == NULL)
+        return NULL;
+    for (i = 0; i < TEP_NPARAMS; i++)
+        if (http_form_append(buf, size, tep_names[i], val[i]) < 0) {
+            free(buf); /* cannot happen: size is what the appends take */
+            return NULL;
+        }
     return buf;
-fail:
-    free(buf);
-    return NULL;
 }
 
 /* Collect the known parameters; any name twice is refused (RFC 6749 3.2:

@@ -2,12 +2,12 @@
  * S-EES -> T-EES token (TR 33.739 6.27) as ES256 JWTs (RFC 7519, RFC 7515). */
 #include "token_issue.h"
 #include "b64url.h"
+#include "randid.h"
 #include "err.h"
 
 #include <jansson.h>
 #include <jwt.h>
 #include <openssl/crypto.h>
-#include <openssl/rand.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -84,17 +84,13 @@ static int
 token_sign(const struct keyring *kr, json_t *claims, int64_t now, int64_t lifetime,
            struct token_issued *out, char *err)
 {
-    uint8_t rnd[16];
     jwt_t *jwt = NULL;
     char *json = NULL;
     int rc = -1;
 
     memset(out, 0, sizeof(*out));
-    if (RAND_bytes(rnd, sizeof(rnd)) != 1) {
-        edge_err(err, "no randomness for jti");
+    if (randid_new(out->jti, sizeof(out->jti), NULL, 16, RANDID_B64URL, err) < 0)
         goto done;
-    }
-    b64url_encode(rnd, sizeof(rnd), out->jti);
     out->iat = now;
     out->exp = now + lifetime;
     if (json_object_set_new(claims, "iat", json_integer(out->iat)) != 0 ||

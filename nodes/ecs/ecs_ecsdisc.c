@@ -14,9 +14,9 @@
 #include "ecs.h"
 #include "edgeapp.h"
 #include "err.h"
+#include "http_form.h"
 #include "problem.h"
 
-#include <event2/http.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -171,19 +171,23 @@ lookup_resp(const struct http_client_resp *r, void *arg)
         lookup_finish(lk);
 }
 
+/* The lookup's path with its query: ees-id and/or eas-id, each left out when NULL. */
 static char *
 lookup_path(const char *ees_id, const char *eas_id)
 {
-    char *a = ees_id != NULL ? evhttp_uriencode(ees_id, -1, 0) : NULL;
-    char *b = eas_id != NULL ? evhttp_uriencode(eas_id, -1, 0) : NULL;
-    size_t len = sizeof(ECSDISC_PATH) + (a ? strlen(a) : 0) + (b ? strlen(b) : 0) + 32;
-    char *path = malloc(len);
+    size_t qlen = http_form_append_len("ees-id", ees_id) + http_form_append_len("eas-id", eas_id);
+    size_t len = sizeof(ECSDISC_PATH) + 1 + qlen;
+    char *path = malloc(len), *q;
 
-    if (path != NULL)
-        snprintf(path, len, "%s?%s%s%s%s%s", ECSDISC_PATH, a ? "ees-id=" : "", a ? a : "",
-                 a && b ? "&" : "", b ? "eas-id=" : "", b ? b : "");
-    free(a);
-    free(b);
+    if (path == NULL)
+        return NULL;
+    snprintf(path, len, "%s?", ECSDISC_PATH);
+    q = path + strlen(path);
+    if (http_form_append(q, len - (size_t)(q - path), "ees-id", ees_id) < 0 ||
+        http_form_append(q, len - (size_t)(q - path), "eas-id", eas_id) < 0) {
+        free(path); /* cannot happen: len is what the appends take */
+        return NULL;
+    }
     return path;
 }
 

@@ -1,11 +1,11 @@
 /* ecs_registry.c -- the EES registrations an ECS holds, with the expiry it granted
  * (TS 23.558 8.4.4.2: "the ECS ... stores the EES profile"; 8.4.4.3 update, 8.4.4.4
  * deregistration). */
+#include "randid.h"
 #include "ecs_registry.h"
 #include "err.h"
 #include "json_strict.h"
 
-#include <openssl/rand.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -98,8 +98,6 @@ struct ecs_reg *
 ecs_registry_add(struct ecs_registry *reg, const char *fqdn, json_t *prof, json_t *supp_feat,
                  long long exp, char *err)
 {
-    static const char hex[] = "0123456789abcdef";
-    unsigned char rnd[ECS_REG_ID_LEN / 2];
     struct ecs_reg *r = NULL;
 
     if (reg->n >= ECS_REGISTRY_MAX) {
@@ -112,14 +110,8 @@ ecs_registry_add(struct ecs_registry *reg, const char *fqdn, json_t *prof, json_
     }
     /* An unguessable ID: the resource URI is no credential, but a guessable one would let a
      * misbehaving EES probe others' registrations (it is refused by owner anyway). */
-    if (RAND_bytes(rnd, sizeof(rnd)) != 1) {
-        edge_err(err, "no randomness for the registration ID");
+    if (randid_new(r->id, sizeof(r->id), NULL, ECS_REG_ID_LEN / 2, RANDID_HEX, err) < 0)
         goto fail;
-    }
-    for (size_t i = 0; i < sizeof(rnd); i++) {
-        r->id[2 * i] = hex[rnd[i] >> 4];
-        r->id[2 * i + 1] = hex[rnd[i] & 15];
-    }
     snprintf(r->fqdn, sizeof(r->fqdn), "%s", fqdn);
     r->prof = prof;
     r->supp_feat = supp_feat;

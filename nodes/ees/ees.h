@@ -17,6 +17,7 @@
 #include "edgeapp.h"
 #include "keyring.h"
 #include "node.h"
+#include "randid.h"
 #include "token_validate.h"
 
 /* Service names (TS 24.558 / TS 29.558 apiName), which are also the token scopes. */
@@ -116,8 +117,9 @@ int ees_policy_allows(const struct ees *e, const char *eec_id, const char *gpsi)
 int ees_uses_token(const struct ees *e);
 
 /* ees_util.c */
-/* A new random identifier "<prefix>-<16 hex>". */
-void ees_new_id(const char *prefix, char *out, size_t len);
+/* A new random identifier "<prefix>-<16 hex>": 64 bits, a resource name a peer cannot guess. */
+#define EES_NEW_ID(out, prefix, err)                                                               \
+    randid_new((out), sizeof(out), prefix "-", 8, RANDID_HEX, (err))
 /* The request's JSON body checked against table: new reference, or NULL with the answer sent. */
 json_t *ees_req_body(struct http_req *req, const struct js_field *table);
 /* A control result for a failure without an HTTP answer. */
@@ -130,9 +132,6 @@ void ees_up_from_resp(struct ees_up *up, const char *step, const char *peer,
 const char *ees_time(long long t, char *buf);
 /* Seconds since the epoch of an RFC 3339 string; -1 when malformed. */
 long long ees_time_parse(const char *s);
-/* Append name=value (percent-encoded; nothing when value is NULL or "") to a query or
- * x-www-form-urlencoded string in buf. */
-void ees_query_add(char *buf, size_t len, const char *name, const char *value);
 
 /* ees_keys.c: the verification keys of its own ECS (JWKS), reloaded on an unknown kid. */
 int ees_keys_new(struct ees *e, char *err);

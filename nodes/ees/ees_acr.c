@@ -101,9 +101,12 @@ acr_complete(struct acr_op *op, const json_t *push_res)
     struct ees *e = op->e;
     const char *eas_id = json_string_value(json_object_get(op->body, "easId"));
     json_t *impl = json_object_get(push_res, "implReg"), *note, *data;
-    char sub_id[EES_ID_LEN];
+    char sub_id[EES_ID_LEN], why[EDGE_ERR_LEN];
 
-    ees_new_id("acr", sub_id, sizeof(sub_id));
+    if (EES_NEW_ID(sub_id, "acr", why) < 0) {
+        http_reply_problem(op->req, 500, PROBLEM_SYSTEM_FAILURE, "%s", why);
+        return;
+    }
     note = json_pack("{s:s, s:s, s:{s:b, s:O}, s:{s:{s:{}, s:[O]}}}", "subId", sub_id, "eventId",
                      "ACR_COMPLETE", "acrStatus", "acrRes", 1, "tEasEndpoint",
                      json_object_get(op->body, "tEasEndpoint"), "trgtInfo", "trgetEESInfo",

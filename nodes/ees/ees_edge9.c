@@ -3,6 +3,7 @@
  * its ECS issued for that EES (TR 33.739 6.27; cached, requested, none, or a given one for attack
  * scenarios); the "push" and "pull" commands. */
 #include "ees.h"
+#include "http_form.h"
 #include "bearer.h"
 #include "err.h"
 
@@ -178,8 +179,11 @@ ees_edge9_pull(struct ees *e, const char *source, const char *cntx_id, const cha
     if (op == NULL)
         return;
     /* TS 29.558 PullEecContexts: ees-id names the requester, eec-cntx-id the context. */
-    ees_query_add(query, sizeof(query), "ees-id", e->n.name);
-    ees_query_add(query, sizeof(query), "eec-cntx-id", cntx_id);
+    if (http_form_append(query, sizeof(query), "ees-id", e->n.name) < 0 ||
+        http_form_append(query, sizeof(query), "eec-cntx-id", cntx_id) < 0) {
+        e9_fail(op, op->step, EES_CTL_BAD_ARGS, "the pull query does not fit its buffer");
+        return;
+    }
     snprintf(op->path, sizeof(op->path), "%s?%s", EES_CNTX_PATH, query);
     e9_start(op, token, eec_id);
 }

@@ -4,6 +4,7 @@
  * RFC 8705), tokens cached per (target, scope, EEC) until shortly before they expire, the ECSes
  * the request passed read from the answer's Via header; the "request_token" command. */
 #include "ees.h"
+#include "http_form.h"
 #include "b64url.h"
 #include "err.h"
 #include "problem.h"
@@ -247,6 +248,17 @@ ees_oauth_get(struct ees *e, const char *target, const char *scope, const char *
         t.up.result = ees_result_error(t.up.cause, "%s", t.up.error);
         goto fail;
     }
+    /* token_endpoint.h: the S-EES names itself and the T-EES by FQDN (EES IDs are FQDNs here). */
+    if (http_form_append(form, sizeof(form), "grant_type", "client_credentials") < 0 ||
+        http_form_append(form, sizeof(form), "scope", scope) < 0 ||
+        http_form_append(form, sizeof(form), "targetEesFqdn", target) < 0 ||
+        http_form_append(form, sizeof(form), "requesterFqdn", e->n.name) < 0 ||
+        http_form_append(form, sizeof(form), "eec_id", eec_id) < 0) {
+        t.up.error = "the token request does not fit its buffer";
+        t.up.cause = EES_CTL_BAD_ARGS;
+        t.up.result = ees_result_error(t.up.cause, "%s", t.up.error);
+        goto fail;
+    }
     if (!fresh && (en = cache_find(e, target, scope, eec_id)) != NULL) {
         t.jwt = en->jwt;
         t.cached = 1;
@@ -264,12 +276,6 @@ ees_oauth_get(struct ees *e, const char *target, const char *scope, const char *
     snprintf(op->eec_id, sizeof(op->eec_id), "%s", eec_id != NULL ? eec_id : "");
     op->cb = cb;
     op->arg = arg;
-    /* token_endpoint.h: the S-EES names itself and the T-EES by FQDN (EES IDs are FQDNs here). */
-    ees_query_add(form, sizeof(form), "grant_type", "client_credentials");
-    ees_query_add(form, sizeof(form), "scope", scope);
-    ees_query_add(form, sizeof(form), "targetEesFqdn", target);
-    ees_query_add(form, sizeof(form), "requesterFqdn", e->n.name);
-    ees_query_add(form, sizeof(form), "eec_id", eec_id);
     if (node_send_form(&e->n, e->cfg.ecs, EES_TOKEN_PATH, form, NULL, oauth_resp, op, why) < 0) {
         t.up.error = why;
         t.up.cause = HTTP_CLIENT_CONNECT_FAILED;

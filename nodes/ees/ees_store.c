@@ -148,6 +148,7 @@ struct ees_ctx *
 ees_store_add(struct ees *e, const char *eec_id, const char *cntx_id)
 {
     struct ees_ctx *c;
+    char why[EDGE_ERR_LEN];
 
     if (e->store->n >= EES_CTX_MAX || (c = calloc(1, sizeof(*c))) == NULL)
         return NULL;
@@ -158,16 +159,21 @@ ees_store_add(struct ees *e, const char *eec_id, const char *cntx_id)
         snprintf(c->cntx_id, sizeof(c->cntx_id), "%s", cntx_id);
     else
         do
-            ees_new_id("cntx", c->cntx_id, sizeof(c->cntx_id));
+            if (EES_NEW_ID(c->cntx_id, "cntx", why) < 0)
+                goto fail;
         while (ees_store_by_cntx(e, c->cntx_id) != NULL);
     do
-        ees_new_id("reg", c->reg_id, sizeof(c->reg_id));
+        if (EES_NEW_ID(c->reg_id, "reg", why) < 0)
+            goto fail;
     while (ees_store_by_reg(e, c->reg_id) != NULL);
     c->origin = "registration";
     c->next = e->store->head;
     e->store->head = c;
     e->store->n++;
     return c;
+fail:
+    free(c); /* no randomness: the caller answers as for a full store */
+    return NULL;
 }
 
 long long

@@ -3,6 +3,7 @@
  * serve the EAS where the UE now is; the answer is an ECSServProvResp. The "discover_target"
  * command. */
 #include "ees.h"
+#include "http_form.h"
 #include "err.h"
 
 #include <stdlib.h>
@@ -71,11 +72,13 @@ ees_targetdisc(struct ees *e, const char *eas_id, const char *ue_id, ees_targetd
     char path[2048], query[1536] = "", err[EDGE_ERR_LEN];
     json_t *none = json_array();
 
-    ees_query_add(query, sizeof(query), "ees-id", e->n.name);
-    ees_query_add(query, sizeof(query), "eas-id", eas_id);
-    ees_query_add(query, sizeof(query), "ue-id", ue_id);
-    snprintf(path, sizeof(path), "%s?%s", EES_TARGETDISC_PATH, query);
-    if (op != NULL) {
+    if (http_form_append(query, sizeof(query), "ees-id", e->n.name) < 0 ||
+        http_form_append(query, sizeof(query), "eas-id", eas_id) < 0 ||
+        http_form_append(query, sizeof(query), "ue-id", ue_id) < 0) {
+        snprintf(err, sizeof(err), "the target discovery query does not fit its buffer");
+        free(op);
+    } else if (op != NULL) {
+        snprintf(path, sizeof(path), "%s?%s", EES_TARGETDISC_PATH, query);
         op->e = e;
         op->cb = cb;
         op->arg = arg;

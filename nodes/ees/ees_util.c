@@ -1,28 +1,12 @@
-/* ees_util.c -- small helpers the edge-ees modules share: identifiers, strict body decoding
- * (TS 29.500 5.2.7 causes), control results, RFC 3339 times, query strings. */
+/* ees_util.c -- small helpers the edge-ees modules share: strict body decoding
+ * (TS 29.500 5.2.7 causes), control results, RFC 3339 times. */
 #include "ees.h"
 #include "err.h"
 #include "problem.h"
 
-#include <ctype.h>
-#include <openssl/rand.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
-
-void
-ees_new_id(const char *prefix, char *out, size_t len)
-{
-    unsigned char b[8];
-    char hex[sizeof(b) * 2 + 1];
-
-    /* Identifiers name resources a peer may only guess at: 64 random bits each. */
-    if (RAND_bytes(b, sizeof(b)) != 1)
-        memset(b, 0, sizeof(b)); /* cannot happen with OpenSSL 3's default DRBG */
-    for (size_t i = 0; i < sizeof(b); i++)
-        snprintf(hex + 2 * i, 3, "%02x", b[i]);
-    snprintf(out, len, "%s-%s", prefix, hex);
-}
 
 json_t *
 ees_req_body(struct http_req *req, const struct js_field *table)
@@ -92,22 +76,4 @@ ees_time_parse(const char *s)
     if (s == NULL || js_time_parse(s, &ts, why) < 0)
         return -1;
     return (long long)ts.tv_sec;
-}
-
-void
-ees_query_add(char *buf, size_t len, const char *name, const char *value)
-{
-    size_t n = strlen(buf);
-
-    if (value == NULL || value[0] == '\0' || n + 1 >= len)
-        return;
-    n += (size_t)snprintf(buf + n, len - n, "%s%s=", n > 0 ? "&" : "", name);
-    /* RFC 3986 unreserved characters as they are, every other byte %XX. */
-    for (const unsigned char *p = (const unsigned char *)value; *p != '\0' && n + 4 < len; p++) {
-        if (isalnum(*p) || strchr("-._~", *p) != NULL)
-            buf[n++] = (char)*p;
-        else
-            n += (size_t)snprintf(buf + n, len - n, "%%%02X", *p);
-    }
-    buf[n < len ? n : len - 1] = '\0';
 }

@@ -1,9 +1,23 @@
-/* test_form.c -- application/x-www-form-urlencoded parsing, duplicate detection (RFC 6749 3.2). */
+/* test_form.c -- application/x-www-form-urlencoded parsing, duplicate detection (RFC 6749 3.2),
+ * and the one writer (http_form_append) that every form body and query string goes through. */
 #include <string.h>
 
 #include "err.h"
 #include "fixture.h"
 #include "http_form.h"
+
+/* http_form_append rows: appended to "" one after another; the WHATWG serializer's output. */
+static const struct {
+    const char *name, *value, *out;
+} writes[] = {
+    {"grant_type", "client_credentials", "grant_type=client_credentials"},
+    {"scope", "a b", "grant_type=client_credentials&scope=a+b"},
+    {"x", NULL, "grant_type=client_credentials&scope=a+b"}, /* NULL: left out */
+    {"y", "", "grant_type=client_credentials&scope=a+b"},   /* empty: left out too */
+    {"q", "*-._~&=+%/\xc3\xa9",
+     "grant_type=client_credentials&scope=a+b&q=*-._%7E%26%3D%2B%25%2F%C3%A9"},
+    {"a b", "1", "grant_type=client_credentials&scope=a+b&q=*-._%7E%26%3D%2B%25%2F%C3%A9&a+b=1"},
+};
 
 static const struct {
     const char *body;
@@ -82,6 +96,37 @@ main(void)
               strcmp(http_form_value(f, 2), "c") == 0 && http_form_name(f, 3) == NULL,
           "expected positional access to the third pair only");
     http_form_free(f);
+    /* The writer: each row appended, then the whole read back by the parser. */
+    {
+        char buf[256] = "", small[11] = "a=1";
+
+        for (i = 0; i < sizeof(writes) / sizeof(writes[0]); i++) {
+            CHECK(http_form_append(buf, sizeof(buf), writes[i].name, writes[i].value) == 0,
+                  "append %s: expected to fit", writes[i].name);
+            CHECK(strcmp(buf, writes[i].out) == 0, "append %s: expected \"%s\", got \"%s\"",
+                  writes[i].name, writes[i].out, buf);
+        }
+        CHECK(http_form_append_len("q", "a b&") == strlen("&q=a+b%26"),
+              "append_len: expected the '&' and the escapes counted");
+        f = http_form_parse(buf, strlen(buf), err);
+        CHECK(f != NULL && http_form_len(f) == 4 &&
+                  strcmp(http_form_get(f, "q"), "*-._~&=+%/\xc3\xa9") == 0 &&
+                  strcmp(http_form_get(f, "a b"), "1") == 0,
+              "the written form: expected to parse back to what was appended");
+        http_form_free(f);
+        /* Exactly full fits; one byte more is refused and leaves the buffer as it was. */
+        CHECK(http_form_append(small, sizeof(small), "bb", "123") == 0 &&
+                  strcmp(small, "a=1&bb=123") == 0 && strlen(small) == sizeof(small) - 1,
+              "append: expected \"a=1&bb=123\", got \"%s\"", small);
+        CHECK(http_form_append(small, sizeof(small), "c", "") == 0, "append of nothing: fits");
+        CHECK(http_form_append(small, sizeof(small), "c", "1") == -1 &&
+                  strcmp(small, "a=1&bb=123") == 0,
+              "append over the end: expected -1 and the buffer unchanged, got \"%s\"", small);
+        small[0] = '\0';
+        CHECK(http_form_append(small, 4, "a", "12") == -1 && small[0] == '\0' &&
+                  http_form_append(small, 4, "a", "1") == 0 && strcmp(small, "a=1") == 0,
+              "append to an empty buffer: no '&', and the NUL counted");
+    }
     /* The parameter limit. */
     many[0] = '\0';
     for (i = 0; i < 65; i++)
