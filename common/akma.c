@@ -49,7 +49,8 @@ akma_kaf_derive(const uint8_t kakma[AKMA_KEY_LEN], const char *af_fqdn, uint8_t 
 
     if (flen == 0 || flen + sizeof(ua_star_tls13) > sizeof(af_id))
         return edge_err(err, "AF FQDN '%s' is empty or too long for AF_ID", af_fqdn);
-    memcpy(af_id, af_fqdn, flen);
+    /* af_id is a byte string with its length, not a C string: no NUL wanted. */
+    memcpy(af_id, af_fqdn, flen); // NOLINT(bugprone-not-null-terminated-result)
     memcpy(af_id + flen, ua_star_tls13, sizeof(ua_star_tls13));
 
     const uint8_t *p[1] = {af_id};
@@ -72,7 +73,7 @@ hexval(char c)
 int
 akma_key_from_hex(const char *hex, uint8_t key[AKMA_KEY_LEN], char *err)
 {
-    if (strlen(hex) != 2 * AKMA_KEY_LEN)
+    if (strlen(hex) != 2 * (size_t)AKMA_KEY_LEN)
         return edge_err(err, "K_AKMA must be %d hex digits, got %zu", 2 * AKMA_KEY_LEN,
                         strlen(hex));
     for (size_t i = 0; i < AKMA_KEY_LEN; i++) {

@@ -44,7 +44,7 @@ config_read(const char *path, char **out, size_t *outlen, char *err)
         goto done;
     }
     /* Read one byte past the cap: the size from fstat may change under us. */
-    while (len <= CONFIG_MAX_BYTES) {
+    while (len <= (size_t)CONFIG_MAX_BYTES) {
         n = read(fd, buf + len, CONFIG_MAX_BYTES + 1 - len);
         if (n == -1 && errno == EINTR)
             continue;
@@ -56,7 +56,7 @@ config_read(const char *path, char **out, size_t *outlen, char *err)
             break;
         len += (size_t)n;
     }
-    if (len > CONFIG_MAX_BYTES) {
+    if (len > (size_t)CONFIG_MAX_BYTES) {
         edge_err(err, "%s: larger than %d bytes", path, CONFIG_MAX_BYTES);
         goto done;
     }
@@ -76,13 +76,12 @@ config_dir_of(const char *path)
 {
     char *copy, *slash, *dir;
 
-    if ((copy = strdup(path)) == NULL)
+    /* No '/': the current directory ("." would not fit in a copy of "" or of a 1-byte name). */
+    if ((copy = strdup(strchr(path, '/') != NULL ? path : ".")) == NULL)
         return NULL;
-    if ((slash = strrchr(copy, '/')) == NULL)
-        strcpy(copy, ".");
-    else if (slash == copy)
+    if ((slash = strrchr(copy, '/')) == copy)
         slash[1] = '\0';
-    else
+    else if (slash != NULL)
         *slash = '\0';
     dir = realpath(copy, NULL);
     free(copy);

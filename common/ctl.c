@@ -114,6 +114,7 @@ ctl_reply_error(struct ctl_req *req, const char *code, const char *fmt, ...)
     va_list ap;
 
     va_start(ap, fmt);
+    // NOLINTNEXTLINE(clang-analyzer-valist.Uninitialized): va_start is the line above
     vsnprintf(text, sizeof(text), fmt, ap);
     va_end(ap);
     req_send(req,
@@ -198,7 +199,7 @@ conn_read_cb(struct bufferevent *bev, void *arg)
         conn_line(cn, line, len);
         free(line);
     }
-    if (evbuffer_get_length(in) > CTL_LINE_MAX)
+    if (evbuffer_get_length(in) > (size_t)CTL_LINE_MAX)
         conn_free(cn); /* a runner that sends a megabyte without a newline is broken */
 }
 
@@ -280,7 +281,7 @@ listen_path(struct ctl *c, const char *path, char *err)
     sun.sun_family = AF_UNIX;
     if (strlen(path) >= sizeof(sun.sun_path))
         return edge_err(err, "control socket path too long: %s", path);
-    strcpy(sun.sun_path, path);
+    snprintf(sun.sun_path, sizeof(sun.sun_path), "%s", path);
     /* Replace a stale socket of an earlier run, but never another kind of file. */
     if (lstat(path, &st) == 0) {
         if (!S_ISSOCK(st.st_mode))

@@ -47,7 +47,7 @@ ctl_client_open(const char *path, int fd, char *err)
             edge_err(err, "control socket path too long: %s", path);
             goto fail;
         }
-        strcpy(sun.sun_path, path);
+        snprintf(sun.sun_path, sizeof(sun.sun_path), "%s", path);
         cc->fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
         if (cc->fd < 0 || connect(cc->fd, (struct sockaddr *)&sun, sizeof(sun)) < 0) {
             edge_err(err, "cannot connect to control socket %s: %s", path, strerror(errno));
@@ -113,7 +113,7 @@ read_msg(struct ctl_client *cc, long deadline, char *err)
         if (r <= 0)
             continue; /* the deadline check above ends the loop */
         if (cc->cap - cc->len < 65536) {
-            if (cc->cap > CTL_LINE_MAX * 2) {
+            if (cc->cap > (size_t)CTL_LINE_MAX * 2) {
                 edge_err(err, "line from node longer than %d bytes", CTL_LINE_MAX);
                 return NULL;
             }

@@ -12,6 +12,7 @@ edge_err(char *err, const char *fmt, ...)
     if (err == NULL)
         return -1;
     va_start(ap, fmt);
+    // NOLINTNEXTLINE(clang-analyzer-valist.Uninitialized): va_start is the line above
     vsnprintf(err, EDGE_ERR_LEN, fmt, ap);
     va_end(ap);
     return -1;

@@ -171,7 +171,7 @@ http_conn_open(struct http_client *cl, const struct http_call *call, char *err)
     /* evhttp's own retry would reuse the spent SSL object: retries are done here instead. */
     evhttp_connection_set_retries(conn->evcon, 0);
     http_conn_set_deadline(conn, call->timeout_ms);
-    evhttp_connection_set_max_body_size(conn->evcon, HTTP_CLIENT_MAX_BODY);
+    evhttp_connection_set_max_body_size(conn->evcon, (ev_ssize_t)HTTP_CLIENT_MAX_BODY);
     conn->next = cl->conns;
     cl->conns = conn;
     return conn;

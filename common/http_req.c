@@ -53,6 +53,7 @@ http_req_early(struct http_req *req, int status, const char *cause, const char *
     req->early_status = status;
     req->early_cause = cause;
     va_start(ap, fmt);
+    // NOLINTNEXTLINE(clang-analyzer-valist.Uninitialized): va_start is the line above
     vsnprintf(req->early_detail, sizeof(req->early_detail), fmt, ap);
     va_end(ap);
 }
@@ -412,6 +413,7 @@ http_reply_problem(struct http_req *req, int status, const char *cause, const ch
     va_list ap;
 
     va_start(ap, fmt);
+    // NOLINTNEXTLINE(clang-analyzer-valist.Uninitialized): va_start is the line above
     vsnprintf(detail, sizeof(detail), fmt, ap);
     va_end(ap);
     http_reply_body_json(req, status, PROBLEM_MEDIA_TYPE, problem_new(status, cause, "%s", detail));

@@ -271,9 +271,8 @@ http_allow_add(char *allow, size_t len, const char *method)
             return;
     if (strlen(allow) + mlen + 3 > len)
         return;
-    if (allow[0] != '\0')
-        strcat(allow, ", ");
-    strcat(allow, method);
+    snprintf(allow + strlen(allow), len - strlen(allow), "%s%s", allow[0] != '\0' ? ", " : "",
+             method);
 }
 
 enum http_route_result

@@ -235,7 +235,7 @@ http_server_new(struct event_base *base, const struct http_server_config *cfg, c
 {
     struct http_server *srv = NULL;
     struct evhttp_bound_socket *bound;
-    struct sockaddr_storage ss;
+    struct sockaddr_storage ss = {0};
     socklen_t sslen = sizeof(ss);
     size_t hard;
 
@@ -250,7 +250,7 @@ http_server_new(struct event_base *base, const struct http_server_config *cfg, c
     srv->base = base;
     srv->tls = cfg->tls;
     srv->log = cfg->log;
-    srv->max_body = cfg->max_body > 0 ? cfg->max_body : HTTP_SERVER_MAX_BODY;
+    srv->max_body = cfg->max_body > 0 ? cfg->max_body : (size_t)HTTP_SERVER_MAX_BODY;
     if ((srv->http = evhttp_new(base)) == NULL ||
         (srv->drain = evtimer_new(base, http_server_drain_cb, srv)) == NULL) {
         edge_err(err, "cannot create HTTP server");
@@ -263,11 +263,12 @@ http_server_new(struct event_base *base, const struct http_server_config *cfg, c
                                               EVHTTP_REQ_HEAD | EVHTTP_REQ_OPTIONS);
     evhttp_set_default_content_type(srv->http, NULL);
     evhttp_set_timeout(srv->http, cfg->timeout_sec > 0 ? cfg->timeout_sec : 30);
-    evhttp_set_max_headers_size(srv->http, 16 * 1024);
+    evhttp_set_max_headers_size(srv->http, (ev_ssize_t)16 * 1024);
     /* Bodies up to max_body reach the dispatcher; up to the hard cap they are read and answered
      * 413 ProblemDetails; beyond it evhttp itself answers 413 and closes, so that a huge
      * Content-Length costs neither memory nor the time to read it. */
-    hard = srv->max_body < 64 * 1024 ? srv->max_body + 64 * 1024 : srv->max_body * 2;
+    hard =
+        srv->max_body < (size_t)64 * 1024 ? srv->max_body + (size_t)64 * 1024 : srv->max_body * 2;
     evhttp_set_max_body_size(srv->http, (ev_ssize_t)hard);
     srv->bound = bound = evhttp_bind_socket_with_handle(srv->http, cfg->addr, cfg->port);
     if (bound == NULL) {
@@ -330,6 +331,8 @@ http_server_route(struct http_server *srv, const char *method, const char *patte
         return edge_err(err, "out of memory");
     t->fn = fn;
     t->arg = arg;
+    /* An array of pointers: sizeof(*targets) is meant to be a pointer's size. */
+    // NOLINTNEXTLINE(bugprone-sizeof-expression)
     targets = realloc(srv->targets, (srv->ntargets + 1) * sizeof(*targets));
     if (targets == NULL) {
         free(t);

@@ -82,7 +82,7 @@ static void
 js_path_cut(char *out, size_t len, int n)
 {
     if (n >= 0 && (size_t)n >= len && len > 4)
-        strcpy(out + len - 4, "...");
+        memcpy(out + len - 4, "...", sizeof("..."));
 }
 
 /* Append ".name" (or "name" at the top level) to base. Bytes that would make
@@ -98,7 +98,7 @@ js_path_key(char *out, size_t len, const char *base, const char *name)
         shown[i] = ((unsigned char)name[i] < 0x20 || name[i] == 0x7f) ? '?' : name[i];
     shown[i] = '\0';
     if (name[i] != '\0')
-        strcpy(shown + i, "...");
+        memcpy(shown + i, "...", sizeof("..."));
     if (base == NULL || base[0] == '\0')
         n = snprintf(out, len, "%s", shown);
     else

@@ -402,7 +402,7 @@ node_send(struct node *n, int timeout_ms, const char *method, const char *fqdn, 
           void *arg, char *err)
 {
     char addr[64];
-    unsigned short port;
+    unsigned short port = 0;
     struct http_client_req r = {
         .method = method,
         .fqdn = fqdn,
@@ -486,6 +486,7 @@ node_log(struct node *n, const char *kind, const char *peer, const char *cause, 
     va_list ap;
 
     va_start(ap, fmt);
+    // NOLINTNEXTLINE(clang-analyzer-valist.Uninitialized): va_start is the line above
     vsnprintf(summary, sizeof(summary), fmt, ap);
     va_end(ap);
     struct evlog_event ev = {

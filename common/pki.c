@@ -484,12 +484,12 @@ pki_load(const char *path, enum pki_pem what, char *err)
         edge_err(err, "%s: %s", path, strerror(errno));
         return NULL;
     }
-    if ((buf = malloc(PKI_PEM_MAX)) == NULL) {
+    if ((buf = malloc((size_t)PKI_PEM_MAX)) == NULL) {
         edge_err(err, "%s: out of memory", path);
         goto done;
     }
-    while (len < PKI_PEM_MAX) {
-        n = read(fd, buf + len, PKI_PEM_MAX - len);
+    while (len < (size_t)PKI_PEM_MAX) {
+        n = read(fd, buf + len, (size_t)PKI_PEM_MAX - len);
         if (n == -1 && errno == EINTR)
             continue;
         if (n == -1) {
@@ -500,7 +500,7 @@ pki_load(const char *path, enum pki_pem what, char *err)
             break;
         len += (size_t)n;
     }
-    if (len == PKI_PEM_MAX) {
+    if (len == (size_t)PKI_PEM_MAX) {
         edge_err(err, "%s: larger than %d bytes", path, PKI_PEM_MAX);
         goto done;
     }

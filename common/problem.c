@@ -61,6 +61,7 @@ problem_new(int status, const char *cause, const char *fmt, ...)
         return NULL;
     if (fmt != NULL) {
         va_start(ap, fmt);
+        // NOLINTNEXTLINE(clang-analyzer-valist.Uninitialized): va_start is the line above
         vsnprintf(detail, sizeof(detail), fmt, ap);
         va_end(ap);
         json_object_set_new(pd, "detail", json_string(detail));

@@ -238,7 +238,7 @@ tls_ssl_new(struct tls_ctx *ctx, const char *peer_fqdn, char *err)
         edge_err(err, "server FQDN too long: %.64s...", peer_fqdn);
         goto fail;
     }
-    strcpy(c->peer_fqdn, peer_fqdn);
+    snprintf(c->peer_fqdn, sizeof(c->peer_fqdn), "%s", peer_fqdn);
     /* RFC 6125 6.4: the reference identity is the FQDN we meant to reach; SNI carries it too
      * (RFC 6066 3). Wildcards stay whole-label only. */
     SSL_set_hostflags(ssl, X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS);

@@ -29,7 +29,7 @@ tls_san_copy(const ASN1_IA5STRING *s, size_t skip, char *dst, size_t dstlen, con
     if ((size_t)n - skip == 0 || (size_t)n - skip >= dstlen)
         return edge_err(err, "peer certificate: %s empty or longer than %zu bytes", what,
                         dstlen - 1);
-    if (dst[0] != '\0' && (strlen(dst) != (size_t)n - skip || memcmp(dst, p + skip, n - skip)))
+    if (dst[0] != '\0' && (strlen(dst) != (size_t)n - skip || memcmp(dst, p + skip, n - skip) != 0))
         return edge_err(err, "peer certificate: two different %ss", what);
     memcpy(dst, p + skip, (size_t)n - skip);
     dst[(size_t)n - skip] = '\0';
@@ -84,13 +84,13 @@ tls_peer_get(SSL *ssl, struct edge_peer *peer, char *err)
     /* A PSK handshake is a "resumption" to OpenSSL; it proves possession of the key. */
     if (SSL_session_reused(ssl) && (c->psk_found || c->psk_offered)) {
         peer->mode = EDGE_PEER_PSK;
-        strcpy(peer->psk_identity, c->psk_identity);
+        snprintf(peer->psk_identity, sizeof(peer->psk_identity), "%s", c->psk_identity);
         if (c->ctx->server) {
-            strcpy(peer->eec_id, c->eec_id);
-            strcpy(peer->gpsi, c->gpsi);
+            snprintf(peer->eec_id, sizeof(peer->eec_id), "%s", c->eec_id);
+            snprintf(peer->gpsi, sizeof(peer->gpsi), "%s", c->gpsi);
         } else {
             /* K_AF is derived for the server's FQDN (TS 33.535 A.4): only that AF holds it. */
-            strcpy(peer->fqdn, c->peer_fqdn);
+            snprintf(peer->fqdn, sizeof(peer->fqdn), "%s", c->peer_fqdn);
         }
         return 0;
     }
@@ -106,7 +106,7 @@ tls_peer_get(SSL *ssl, struct edge_peer *peer, char *err)
     /* Client side: report the name RFC 6125 matched, not merely the first SAN. */
     if (!c->ctx->server && (matched = SSL_get0_peername(ssl)) != NULL &&
         strlen(matched) < sizeof(peer->fqdn))
-        strcpy(peer->fqdn, matched);
+        snprintf(peer->fqdn, sizeof(peer->fqdn), "%s", matched);
     peer->mode = EDGE_PEER_CERT;
     return 0;
 }

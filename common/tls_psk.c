@@ -55,11 +55,11 @@ tls_psk_use_cb(SSL *ssl, const EVP_MD *md, const unsigned char **id, size_t *idl
             key_len == 0 || key_len > TLS_PSK_MAX || identity[0] == '\0')
             goto done;
         identity[sizeof(identity) - 1] = '\0';
-        strcpy(c->psk_identity, identity);
+        snprintf(c->psk_identity, sizeof(c->psk_identity), "%s", identity);
     } else if (ctx->psk_key_len > 0) {
         memcpy(key, ctx->psk_key, ctx->psk_key_len);
         key_len = ctx->psk_key_len;
-        strcpy(c->psk_identity, ctx->psk_identity);
+        snprintf(c->psk_identity, sizeof(c->psk_identity), "%s", ctx->psk_identity);
     } else {
         goto done;
     }
@@ -99,7 +99,7 @@ tls_psk_find_cb(SSL *ssl, const unsigned char *id, size_t idlen, SSL_SESSION **s
         goto done;
     }
     if (r == 0 || b.key_len == 0 || b.key_len > TLS_PSK_MAX) {
-        strcpy(c->psk_unknown, identity);
+        snprintf(c->psk_unknown, sizeof(c->psk_unknown), "%s", identity);
         goto done;
     }
     if ((*sess = tls_psk_session(ssl, b.key, b.key_len)) == NULL) {
@@ -107,11 +107,11 @@ tls_psk_find_cb(SSL *ssl, const unsigned char *id, size_t idlen, SSL_SESSION **s
         goto done;
     }
     c->psk_found = 1;
-    strcpy(c->psk_identity, identity);
+    snprintf(c->psk_identity, sizeof(c->psk_identity), "%s", identity);
     b.eec_id[sizeof(b.eec_id) - 1] = '\0';
     b.gpsi[sizeof(b.gpsi) - 1] = '\0';
-    strcpy(c->eec_id, b.eec_id);
-    strcpy(c->gpsi, b.gpsi);
+    snprintf(c->eec_id, sizeof(c->eec_id), "%s", b.eec_id);
+    snprintf(c->gpsi, sizeof(c->gpsi), "%s", b.gpsi);
 done:
     OPENSSL_cleanse(&b, sizeof(b));
     return ok;
@@ -138,7 +138,7 @@ tls_psk_setup(struct tls_ctx *ctx, const struct tls_config *cfg, char *err)
         if (cfg->psk_key == NULL || cfg->psk_key_len == 0 || cfg->psk_key_len > TLS_PSK_MAX)
             return edge_err(err, "PSK key for identity %s missing or longer than %d bytes",
                             cfg->psk_identity, TLS_PSK_MAX);
-        strcpy(ctx->psk_identity, cfg->psk_identity);
+        snprintf(ctx->psk_identity, sizeof(ctx->psk_identity), "%s", cfg->psk_identity);
         memcpy(ctx->psk_key, cfg->psk_key, cfg->psk_key_len);
         ctx->psk_key_len = cfg->psk_key_len;
     } else {

@@ -58,6 +58,7 @@ tep_error(struct token_endpoint_result *res, const char *error, const char *fmt,
     va_list ap;
 
     va_start(ap, fmt);
+    // NOLINTNEXTLINE(clang-analyzer-valist.Uninitialized): va_start is the line above
     vsnprintf(res->description, sizeof(res->description), fmt, ap);
     va_end(ap);
     tep_sanitize(res->description);

@@ -142,6 +142,7 @@ ecs_token_report(struct ecs *e, const char *peer, const char *verdict, const cha
     json_t *data, *ev;
 
     va_start(ap, fmt);
+    // NOLINTNEXTLINE(clang-analyzer-valist.Uninitialized): va_start is the line above
     vsnprintf(summary, sizeof(summary), fmt, ap);
     va_end(ap);
     data = json_pack("{s:s, s:s, s:s?, s:s?}", "verdict", verdict, "issuer", e->node.name, "aud",

@@ -168,6 +168,7 @@ tok_refuse(struct tok_req *t, const char *error, const char *fmt, ...)
     va_list ap;
 
     va_start(ap, fmt);
+    // NOLINTNEXTLINE(clang-analyzer-valist.Uninitialized): va_start is the line above
     vsnprintf(desc, sizeof(desc), fmt, ap);
     va_end(ap);
     for (char *s = desc; *s; s++) /* RFC 6749 5.2: no '"' or '\' in error_description */
@@ -186,6 +187,7 @@ tok_fail(struct tok_req *t, int status, const char *cause, const char *fmt, ...)
     va_list ap;
 
     va_start(ap, fmt);
+    // NOLINTNEXTLINE(clang-analyzer-valist.Uninitialized): va_start is the line above
     vsnprintf(detail, sizeof(detail), fmt, ap);
     va_end(ap);
     ecs_token_report(t->e, t->peer, "refused", cause, t->target[0] ? t->target : NULL, NULL,

@@ -31,6 +31,7 @@ ees_result_error(const char *cause, const char *fmt, ...)
     va_list ap;
 
     va_start(ap, fmt);
+    // NOLINTNEXTLINE(clang-analyzer-valist.Uninitialized): va_start is the line above
     vsnprintf(msg, sizeof(msg), fmt, ap);
     va_end(ap);
     return json_pack("{s:i, s:n, s:n, s:n, s:s, s:s?, s:f}", "status", 0, "location", "body",

@@ -88,6 +88,7 @@ topo_err(struct netsim *ns, char *err, const char *path, const char *fmt, ...)
     va_list ap;
 
     va_start(ap, fmt);
+    // NOLINTNEXTLINE(clang-analyzer-valist.Uninitialized): va_start is the line above
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
     return edge_err(err, "%s: %s: %s", ns->topo_path, path, msg);

@@ -260,7 +260,7 @@ cmd_verify(const struct opts *o)
         goto done;
     }
     if (o->profile != NULL) {
-        if (strcmp(o->profile, "eec") && strcmp(o->profile, "ees")) {
+        if (strcmp(o->profile, "eec") != 0 && strcmp(o->profile, "ees") != 0) {
             rc = usage("--profile is eec or ees");
             goto done;
         }
@@ -325,7 +325,7 @@ cmd_issue(const struct opts *o)
         rc = usage("issue needs --key, --kid, --iss, --aud, --scope and --client");
         goto done;
     }
-    if (o->profile && strcmp(o->profile, "eec") && !ees) {
+    if (o->profile && strcmp(o->profile, "eec") != 0 && !ees) {
         rc = usage("--profile is eec or ees");
         goto done;
     }

@@ -81,6 +81,7 @@ usage(const char *fmt, ...)
     if (fmt != NULL) {
         fputs("edge-pki: ", stderr);
         va_start(ap, fmt);
+        // NOLINTNEXTLINE(clang-analyzer-valist.Uninitialized): va_start is the line above
         vfprintf(stderr, fmt, ap);
         va_end(ap);
         fputc('\n', stderr);

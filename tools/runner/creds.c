@@ -34,7 +34,7 @@ creds_kakma(struct run *r, struct run_node *n)
     memcpy(msg + 4, n->sn->id, idlen);
     HMAC(EVP_sha256(), key, (int)strlen(key), msg, 4 + idlen, md, &mdlen);
     for (unsigned i = 0; i < 32; i++)
-        snprintf(n->kakma + 2 * i, 3, "%02x", md[i]);
+        snprintf(n->kakma + 2 * (size_t)i, 3, "%02x", md[i]);
 }
 
 int

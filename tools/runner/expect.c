@@ -22,6 +22,7 @@ exp_fail(json_t *fails, const char *fmt, ...)
     va_list ap;
 
     va_start(ap, fmt);
+    // NOLINTNEXTLINE(clang-analyzer-valist.Uninitialized): va_start is the line above
     vsnprintf(buf, sizeof(buf), fmt, ap);
     va_end(ap);
     json_array_append_new(fails, json_string(buf));
@@ -40,7 +41,7 @@ exp_show(json_t *v, char *buf, size_t len)
     t = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
     snprintf(buf, len, "%s", t ? t : "?");
     if (t != NULL && strlen(t) >= len && len > 4)
-        strcpy(buf + len - 4, "...");
+        memcpy(buf + len - 4, "...", sizeof("..."));
     free(t);
     return buf;
 }

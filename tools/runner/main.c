@@ -86,7 +86,7 @@ main_expect_str(json_t *ex, char *buf, size_t len)
     t = json_dumps(ex, JSON_COMPACT | JSON_PRESERVE_ORDER);
     snprintf(buf, len, "%s", t);
     if (strlen(t) >= len && len > 4)
-        strcpy(buf + len - 4, "...");
+        memcpy(buf + len - 4, "...", sizeof("..."));
     free(t);
     return buf;
 }
@@ -231,7 +231,7 @@ main_run(int argc, char **argv)
         else
             return usage(stderr);
     }
-    if (file == NULL || (want != NULL && strcmp(want, "tap") && strcmp(want, "loopback")))
+    if (file == NULL || (want != NULL && strcmp(want, "tap") != 0 && strcmp(want, "loopback") != 0))
         return usage(stderr);
     if ((r.scn = scn_load(file, err, sizeof(err))) == NULL) {
         fprintf(stderr, "%s\n", err);

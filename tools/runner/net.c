@@ -99,7 +99,7 @@ net_routers(struct run *r)
         json_t *ifs = json_array();
         for (size_t li = 0; li < s->nlinks; li++) {
             conf_router_addr((int)li, 0, addr, sizeof(addr));
-            strcat(addr, "/24");
+            snprintf(addr + strlen(addr), sizeof(addr) - strlen(addr), "/24");
             json_array_append_new(
                 ifs, json_pack("{s:s, s:s}", "link", s->links[li].name, "address", addr));
         }
@@ -116,7 +116,7 @@ net_routers(struct run *r)
         {
             struct scn_link *sl = scn_link(s, json_string_value(l));
             conf_router_addr(sl->index, (int)k, addr, sizeof(addr));
-            strcat(addr, "/24");
+            snprintf(addr + strlen(addr), sizeof(addr) - strlen(addr), "/24");
             json_array_append_new(ifs, json_pack("{s:s, s:s}", "link", sl->name, "address", addr));
         }
         json_array_append_new(

@@ -89,15 +89,24 @@ res_events(struct run *r)
                 continue;
             }
             if (n == cap) {
-                cap = cap ? cap * 2 : 256;
-                all = realloc(all, cap * sizeof(*all));
+                size_t ncap = cap ? cap * 2 : 256;
+                /* An array of json_t pointers: a pointer's size is meant. */
+                // NOLINTNEXTLINE(bugprone-sizeof-expression)
+                json_t **grown = realloc(all, ncap * sizeof(*all));
+                if (grown == NULL) { /* out of memory: the events read so far are kept */
+                    json_decref(ev);
+                    break;
+                }
+                all = grown;
+                cap = ncap;
             }
             all[n++] = ev;
         }
         fclose(f);
     }
     /* Every node stamps CLOCK_MONOTONIC of one machine: one order for all. */
-    qsort(all, n, sizeof(*all), res_cmp_t);
+    if (n > 0)
+        qsort(all, n, sizeof(*all), res_cmp_t); // NOLINT(bugprone-sizeof-expression): pointers
     snprintf(path, sizeof(path), "%s/events.jsonl", r->out);
     o = fopen(path, "w");
     for (size_t i = 0; i < n; i++) {

@@ -85,7 +85,7 @@ run_mkdirs(const char *path, char *err)
 
     if (strlen(path) >= sizeof(buf))
         return edge_err(err, "path too long: %s", path);
-    strcpy(buf, path);
+    memcpy(buf, path, strlen(path) + 1);
     for (char *p = buf + 1; *p; p++) {
         if (*p != '/')
             continue;
@@ -106,6 +106,7 @@ run_pathf(char *buf, size_t len, const char *fmt, ...)
     int n;
 
     va_start(ap, fmt);
+    // NOLINTNEXTLINE(clang-analyzer-valist.Uninitialized): va_start is the line above
     n = vsnprintf(buf, len, fmt, ap);
     va_end(ap);
     return n < 0 || (size_t)n >= len ? -1 : 0;

@@ -827,7 +827,7 @@ scn_read_json(const char *path, char *err)
     for (;;) {
         if (cap - len < 4096) {
             cap = cap ? cap * 2 : 16384;
-            if (cap > 4 * 1024 * 1024) {
+            if (cap > (size_t)4 * 1024 * 1024) {
                 edge_err(err, "%s: larger than 4 MiB", path);
                 goto done;
             }
