@@ -185,16 +185,19 @@ proc_wait_exit(pid_t pid, int pidfd, int timeout_ms, int *status)
 int
 proc_run(const char *const argv[], const char *log, char *err)
 {
-    pid_t pid;
-    int status, pidfd = -1;
+    pid_t pid = -1;
+    int status = 0, pidfd = -1;
     char why[128];
+    pid_t w;
 
     if (proc_spawn(argv, log, NULL, NULL, 0, &pid, &pidfd, err) == -1)
         return -1;
-    while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+    while ((w = waitpid(pid, &status, 0)) < 0 && errno == EINTR)
         ;
     if (pidfd >= 0)
         close(pidfd);
+    if (w < 0)
+        return edge_err(err, "%s: waitpid: %s", argv[0], strerror(errno));
     if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
         return 0;
     return edge_err(err, "%s %s %s (see %s)", argv[0], argv[1] ? argv[1] : "",

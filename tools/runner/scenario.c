@@ -765,6 +765,8 @@ scn_check_step(struct scn_ctx *c, json_t *step, size_t i, char *err)
         return edge_err(err, "%s.node: action \"%s\" acts at no node", path, a->name);
     if (node != NULL) {
         n = scn_node(c->s, node);
+        if (n == NULL)
+            return edge_err(err, "%s.node: no node named \"%s\"", path, node);
         if (!(a->kinds & (1u << n->kind)))
             return edge_err(err, "%s.action: \"%s\" is not an action of an %s (%s)", path, a->name,
                             scn_kind_name(n->kind), node);
@@ -772,7 +774,7 @@ scn_check_step(struct scn_ctx *c, json_t *step, size_t i, char *err)
     }
     args = a->args;
     if (args == NULL)
-        args = n->kind == SCN_EEC ? args_discover_eec : args_discover_ees;
+        args = n != NULL && n->kind == SCN_EEC ? args_discover_eec : args_discover_ees;
     c->action = a->name;
     if (json_object_get(step, "args") == NULL && args[0].name != NULL) {
         for (const struct js_field *f = args; f->name != NULL; f++)
@@ -1149,7 +1151,7 @@ scn_node(const struct scn *s, const char *name)
     if (name == NULL)
         return NULL;
     for (size_t i = 0; i < s->nnodes; i++)
-        if (strcmp(s->nodes[i].name, name) == 0)
+        if (s->nodes[i].name != NULL && strcmp(s->nodes[i].name, name) == 0)
             return &s->nodes[i];
     return NULL;
 }

@@ -209,7 +209,12 @@ tok_forge(const char *jwt, const char *kind, json_t *set, json_t *unset, const c
 
     if (tok_decode(jwt, &header, &claims, err) == -1)
         return NULL;
-    tok_split(jwt, &d1, &d2);
+    if (tok_split(jwt, &d1, &d2) == -1) {
+        json_decref(header);
+        json_decref(claims);
+        edge_err(err, "forge: not a compact JWS");
+        return NULL;
+    }
     json_object_foreach(set, k, v) json_object_set(claims, k, v);
     json_array_foreach(unset, i, v) json_object_del(claims, json_string_value(v));
 
