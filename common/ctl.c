@@ -388,9 +388,15 @@ ctl_free(struct ctl *c)
 {
     if (c == NULL)
         return;
+    /* Take the head off the list before conn_free: the loop never reads a freed node, and
+     * conn_free's own unlink then finds nothing to do. */
     while (c->conns != NULL) {
-        flush_out(c->conns);
-        conn_free(c->conns);
+        struct ctl_conn *cn = c->conns;
+
+        c->conns = cn->next;
+        cn->next = NULL;
+        flush_out(cn);
+        conn_free(cn);
     }
     if (c->listener != NULL)
         evconnlistener_free(c->listener);

@@ -102,10 +102,11 @@ http_call_finish(struct http_call *call, struct http_client_resp *resp)
         http_conn_release(call->conn);
     if (call->prev != NULL)
         call->prev->next = call->next;
-    else
-        cl->calls = call->next;
+    else if (cl->calls == call)
+        cl->calls = call->next; /* not when http_client_free took it off the list already */
     if (call->next != NULL)
         call->next->prev = call->prev;
+    call->prev = call->next = NULL;
     call->cb(resp, call->arg);
     http_call_free(call);
 }
@@ -451,7 +452,13 @@ http_client_free(struct http_client *cl)
 
     if (cl == NULL)
         return;
+    /* Take the head off the list before finishing it: the loop never reads a freed call, and
+     * the callback may even start a new call, which the next turn finishes. */
     while ((call = cl->calls) != NULL) {
+        cl->calls = call->next;
+        if (call->next != NULL)
+            call->next->prev = NULL;
+        call->next = NULL;
         if (call->ereq != NULL) {
             call->cancelling = 1;
             evhttp_cancel_request(call->ereq);
