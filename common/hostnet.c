@@ -12,6 +12,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <linux/if_tun.h>
 #include <net/if.h>
 #include <poll.h>
@@ -158,6 +159,8 @@ parse_cidr(const char *s, uint32_t *a, int *plen, char *err)
     char *end;
     long n;
 
+    *a = 0;
+    *plen = 0;
     if (slash == NULL || (size_t)(slash - s) >= sizeof buf)
         return edge_err(err, "address \"%s\" is not of the form A.B.C.D/N", s ? s : "(null)");
     memcpy(buf, s, slash - s);
@@ -335,22 +338,32 @@ record_write(const struct hostnet_run *run, char *err)
 static int
 record_owner_alive(const char *runid)
 {
-    char path[128], buf[64];
+    char path[128], buf[64], *end;
     unsigned long long st;
     FILE *f;
-    int pid;
+    long pid;
     char state = 0;
 
     record_path(runid, path, sizeof path);
     if ((f = fopen(path, "re")) == NULL)
         return 0;
-    if (fgets(buf, sizeof buf, f) == NULL || sscanf(buf, "%d %llu", &pid, &st) != 2) {
+    if (fgets(buf, sizeof buf, f) == NULL) {
         fclose(f);
         return 0;
     }
     fclose(f);
+    /* "PID STARTTIME\n", as record_write writes it; anything else is no owner. */
+    if (buf[0] < '1' || buf[0] > '9')
+        return 0;
+    errno = 0;
+    pid = strtol(buf, &end, 10);
+    if (errno != 0 || pid > INT_MAX || *end != ' ' || end[1] < '0' || end[1] > '9')
+        return 0;
+    st = strtoull(end + 1, &end, 10);
+    if (errno != 0 || (*end != '\n' && *end != '\0'))
+        return 0;
     /* The start time tells a reused pid from the owner. */
-    return pid > 0 && proc_starttime(pid, &state) == st && state != 'Z';
+    return proc_starttime((pid_t)pid, &state) == st && state != 'Z';
 }
 
 /* ---- finding what a run holds ---- */
@@ -452,10 +465,16 @@ run_procs(const char *runid, pid_t *out, size_t max)
         pid_t pid;
         size_t i;
         int in = 0;
+        long v;
+        char *end;
 
         if (e->d_name[0] < '1' || e->d_name[0] > '9')
             continue;
-        pid = (pid_t)atoi(e->d_name);
+        errno = 0;
+        v = strtol(e->d_name, &end, 10);
+        if (errno != 0 || *end != '\0' || v > INT_MAX)
+            continue; /* not a process directory */
+        pid = (pid_t)v;
         if (pid == getpid())
             continue;
         snprintf(pdir, sizeof pdir, "/proc/%d", (int)pid);
@@ -674,8 +693,8 @@ hostnet_tap_add(struct hostnet_run *run, const struct hostnet_tap *t, int *fdp,
 {
     char ns[HOSTNET_NSNAME_LEN], mac[24], mtu[16], gw[INET_ADDRSTRLEN];
     struct ifreq ifr;
-    uint32_t a, g = 0, m;
-    int plen, fd = -1;
+    uint32_t a = 0, g = 0, m;
+    int plen = 0, fd = -1;
 
     *fdp = -1;
     if (t->node == NULL || !has_node(run, t->node))
@@ -743,8 +762,8 @@ hostnet_route_add(struct hostnet_run *run, const char *node, const char *dst, co
                   char *err)
 {
     char ns[HOSTNET_NSNAME_LEN];
-    uint32_t a, g;
-    int plen;
+    uint32_t a = 0, g = 0;
+    int plen = 0;
 
     if (node == NULL || !has_node(run, node))
         return edge_err(err, "route: node %s has no namespace in run %s", node ? node : "(null)",
