@@ -134,16 +134,40 @@ get_string(json_t *obj, const char *key)
     return json_string_value(json_object_get(obj, key));
 }
 
-/* In 198.18.0.0/15, like every simulated address. */
+/* One decimal number of at most max, made only of digits and followed by stop; *rest is past stop.
+ */
 static int
-bench_cidr(const char *s)
+cidr_part(const char *s, char stop, unsigned long max, unsigned long *v, const char **rest)
 {
-    unsigned a, b, c, d, n;
-    char tail;
+    char *end;
 
-    if (sscanf(s, "%u.%u.%u.%u/%u%c", &a, &b, &c, &d, &n, &tail) != 5)
-        return 0;
-    return a == 198 && (b == 18 || b == 19) && c < 256 && d < 256 && n >= 15 && n <= 30;
+    if (*s < '0' || *s > '9')
+        return -1;
+    errno = 0;
+    *v = strtoul(s, &end, 10);
+    if (errno != 0 || *v > max || *end != stop)
+        return -1;
+    *rest = stop == '\0' ? end : end + 1;
+    return 0;
+}
+
+/* In 198.18.0.0/15, like every simulated address: NULL, or why not. */
+static const char *
+bench_cidr_error(const char *s)
+{
+    static const char stops[] = {'.', '.', '.', '/', '\0'};
+    unsigned long v[5];
+    const char *p = s;
+    size_t i;
+
+    for (i = 0; i < 5; i++)
+        if (cidr_part(p, stops[i], i < 4 ? 255 : 32, &v[i], &p) < 0)
+            return "is not of the form A.B.C.D/N";
+    if (v[0] != 198 || (v[1] != 18 && v[1] != 19))
+        return "is outside 198.18.0.0/15";
+    if (v[4] < 15 || v[4] > 30)
+        return "has a prefix length outside 15..30";
+    return NULL;
 }
 
 static int
@@ -218,7 +242,7 @@ build_router(struct netsim *ns, json_t *rj, size_t idx, char *err)
         return topo_err(ns, err, path, "%s", e);
     json_array_foreach(ifs, i, ij)
     {
-        const char *link, *addr;
+        const char *link, *addr, *why;
         struct ns3c_link *l;
 
         snprintf(path, sizeof path, "routers[%zu].interfaces[%zu]", idx, i);
@@ -228,9 +252,14 @@ build_router(struct netsim *ns, json_t *rj, size_t idx, char *err)
             return -1;
         if ((link = get_string(ij, "link")) == NULL || (l = ns3c_link_find(ns->sim, link)) == NULL)
             return topo_err(ns, err, path, "link: missing or not a link of \"links\"");
-        if ((addr = get_string(ij, "address")) == NULL || !bench_cidr(addr))
+        if ((addr = get_string(ij, "address")) == NULL)
             return topo_err(ns, err, path,
                             "address: expected A.B.C.D/N inside 198.18.0.0/15 (N 15..30)");
+        if ((why = bench_cidr_error(addr)) != NULL)
+            return topo_err(
+                ns, err, path,
+                "address: \"%s\" %s; expected A.B.C.D/N inside 198.18.0.0/15 (N 15..30)", addr,
+                why);
         if (ns3c_router_add_link(r, l, addr, e) != NS3C_OK)
             return topo_err(ns, err, path, "%s", e);
     }
