@@ -279,8 +279,21 @@ http_server_new(struct event_base *base, const struct http_server_config *cfg, c
         edge_err(err, "cannot read the address of the listening socket: %s", strerror(errno));
         goto fail;
     }
-    srv->port = ntohs(ss.ss_family == AF_INET6 ? ((struct sockaddr_in6 *)&ss)->sin6_port
-                                               : ((struct sockaddr_in *)&ss)->sin_port);
+    if (ss.ss_family == AF_INET6 && sslen >= (socklen_t)sizeof(struct sockaddr_in6)) {
+        struct sockaddr_in6 sin6;
+
+        memcpy(&sin6, &ss, sizeof(sin6));
+        srv->port = ntohs(sin6.sin6_port);
+    } else if (ss.ss_family == AF_INET && sslen >= (socklen_t)sizeof(struct sockaddr_in)) {
+        struct sockaddr_in sin;
+
+        memcpy(&sin, &ss, sizeof(sin));
+        srv->port = ntohs(sin.sin_port);
+    } else {
+        edge_err(err, "the listening socket's address is of family %d, not IPv4 or IPv6",
+                 (int)ss.ss_family);
+        goto fail;
+    }
     return srv;
 fail:
     http_server_free(srv);
