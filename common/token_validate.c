@@ -546,6 +546,8 @@ token_check_client(struct token_verdict *v, const struct token_check *chk)
 static int
 token_trusted(const struct token_check *chk, const char *iss)
 {
+    if (iss == NULL)
+        return 0;
     if (chk->trusted == NULL)
         return keyring_has_issuer(chk->keys, iss);
     for (const char *const *t = chk->trusted; *t != NULL; t++)
@@ -564,6 +566,10 @@ token_check_claims(struct token_verdict *v, const struct token_check *chk, const
 
     if ((r = token_claim_str(v, "iss", 1, &iss)) != TOKEN_OK)
         return r;
+    if (iss == NULL) /* token_claim_str refuses a missing iss; this keeps strcmp off NULL */
+        return token_refuse(v, TOKEN_CLAIM_MISSING, "claim iss is missing");
+    if (key_iss == NULL) /* likewise token_check_signature: no key, no verified signature */
+        return token_refuse(v, TOKEN_BAD_SIGNATURE, "the signature was verified with no key");
     if (!token_trusted(chk, iss))
         return token_refuse(v, TOKEN_ISS_UNTRUSTED, "issuer %.64s is not trusted", iss);
     if (strcmp(iss, key_iss) != 0)
