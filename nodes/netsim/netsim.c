@@ -258,7 +258,7 @@ build_router(struct netsim *ns, json_t *rj, size_t idx, char *err)
         if ((why = bench_cidr_error(addr)) != NULL)
             return topo_err(
                 ns, err, path,
-                "address: \"%s\" %s; expected A.B.C.D/N inside 198.18.0.0/15 (N 15..30)", addr,
+                "address: expected A.B.C.D/N inside 198.18.0.0/15 (N 15..30); \"%s\" %s", addr,
                 why);
         if (ns3c_router_add_link(r, l, addr, e) != NS3C_OK)
             return topo_err(ns, err, path, "%s", e);
