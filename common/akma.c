@@ -1,4 +1,5 @@
 /* akma.c -- derives K_AF from K_AKMA for an AF's FQDN (TS 33.535 A.4, TS 33.220 B.2.2). */
+#include "hex.h"
 #include "akma.h"
 #include "err.h"
 
@@ -58,18 +59,6 @@ akma_kaf_derive(const uint8_t kakma[AKMA_KEY_LEN], const char *af_fqdn, uint8_t 
     return akma_kdf(kakma, AKMA_KEY_LEN, AKMA_FC_KAF, p, l, 1, kaf, err);
 }
 
-static int
-hexval(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 int
 akma_key_from_hex(const char *hex, uint8_t key[AKMA_KEY_LEN], char *err)
 {
@@ -77,7 +66,7 @@ akma_key_from_hex(const char *hex, uint8_t key[AKMA_KEY_LEN], char *err)
         return edge_err(err, "K_AKMA must be %d hex digits, got %zu", 2 * AKMA_KEY_LEN,
                         strlen(hex));
     for (size_t i = 0; i < AKMA_KEY_LEN; i++) {
-        int hi = hexval(hex[2 * i]), lo = hexval(hex[2 * i + 1]);
+        int hi = hex_digit(hex[2 * i]), lo = hex_digit(hex[2 * i + 1]);
         if (hi < 0 || lo < 0)
             return edge_err(err, "K_AKMA: not a hex digit at position %zu", 2 * i);
         key[i] = (uint8_t)(hi << 4 | lo);

@@ -1,5 +1,6 @@
 /* http_form.c -- parses and writes application/x-www-form-urlencoded (WHATWG URL 5.1 and 5.2,
  * RFC 6749 appendix B). */
+#include "hex.h"
 #include "http_form.h"
 
 #include <stdlib.h>
@@ -12,18 +13,6 @@ struct http_form {
     char *name[HTTP_FORM_MAX_PARAMS];
     char *value[HTTP_FORM_MAX_PARAMS];
 };
-
-static int
-http_form_hex(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
 
 /* Decode p[0..len) into a new string; NULL with err naming pair number idx (1-based). */
 static char *
@@ -46,11 +35,11 @@ http_form_decode(const char *p, size_t len, size_t idx, const char *what, char *
                 edge_err(err, "form parameter %zu: truncated %%-escape in the %s", idx, what);
                 goto fail;
             }
-            if (http_form_hex(p[i + 1]) < 0 || http_form_hex(p[i + 2]) < 0) {
+            if (hex_digit(p[i + 1]) < 0 || hex_digit(p[i + 2]) < 0) {
                 edge_err(err, "form parameter %zu: bad %%-escape in the %s", idx, what);
                 goto fail;
             }
-            c = (char)(http_form_hex(p[i + 1]) << 4 | http_form_hex(p[i + 2]));
+            c = (char)(hex_digit(p[i + 1]) << 4 | hex_digit(p[i + 2]));
             i += 2;
         }
         if (c == '\0') {

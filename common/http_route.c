@@ -1,4 +1,5 @@
 /* http_route.c -- matches a request's method and path against the server's route patterns. */
+#include "hex.h"
 #include "http_route.h"
 
 #include <stdio.h>
@@ -163,18 +164,6 @@ fail:
     return -1;
 }
 
-static int
-http_hex(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 /* Percent-decode one segment; NULL with why set if it is malformed. */
 static char *
 http_seg_decode(const char *p, size_t len, char *why, size_t whylen)
@@ -195,11 +184,11 @@ http_seg_decode(const char *p, size_t len, char *why, size_t whylen)
             snprintf(why, whylen, "truncated percent-encoding in path segment");
             goto fail;
         }
-        if (http_hex(p[i + 1]) < 0 || http_hex(p[i + 2]) < 0) {
+        if (hex_digit(p[i + 1]) < 0 || hex_digit(p[i + 2]) < 0) {
             snprintf(why, whylen, "bad percent-encoding in path segment");
             goto fail;
         }
-        *o = (char)(http_hex(p[i + 1]) << 4 | http_hex(p[i + 2]));
+        *o = (char)(hex_digit(p[i + 1]) << 4 | hex_digit(p[i + 2]));
         if (*o == '\0' || *o == '/') {
             snprintf(why, whylen, "path segment encodes %s", *o ? "a slash" : "a NUL byte");
             goto fail;

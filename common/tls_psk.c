@@ -7,6 +7,7 @@
  * to it. An unknown identity is ignored (RFC 8446 4.2.11: the server may decline a PSK) and the
  * handshake falls back to certificates; a known identity with a wrong key fails the binder check
  * and OpenSSL aborts with decrypt_error. */
+#include "hex.h"
 #include "tls_int.h"
 
 #include <string.h>
@@ -148,18 +149,6 @@ tls_psk_setup(struct tls_ctx *ctx, const struct tls_config *cfg, char *err)
     return 0;
 }
 
-static int
-tls_hex_nibble(char ch)
-{
-    if (ch >= '0' && ch <= '9')
-        return ch - '0';
-    if (ch >= 'a' && ch <= 'f')
-        return ch - 'a' + 10;
-    if (ch >= 'A' && ch <= 'F')
-        return ch - 'A' + 10;
-    return -1;
-}
-
 int
 tls_hex_decode(const char *hex, unsigned char *out, size_t max, size_t *len, char *err)
 {
@@ -170,7 +159,7 @@ tls_hex_decode(const char *hex, unsigned char *out, size_t max, size_t *len, cha
     if (n / 2 > max)
         return edge_err(err, "hex key of %zu bytes is longer than %zu", n / 2, max);
     for (i = 0; i < n; i += 2) {
-        int hi = tls_hex_nibble(hex[i]), lo = tls_hex_nibble(hex[i + 1]);
+        int hi = hex_digit(hex[i]), lo = hex_digit(hex[i + 1]);
 
         if (hi < 0 || lo < 0)
             return edge_err(err, "hex key: not a hex digit at position %zu", hi < 0 ? i : i + 1);
