@@ -269,7 +269,7 @@ http_router_match(const struct http_router *r, const char *method, const char *p
                   struct http_route_match *m)
 {
     const struct http_route *best = NULL;
-    struct http_split sp;
+    struct http_split sp = {0};
     size_t i;
     int k;
 
