@@ -1,6 +1,9 @@
 /* fixture.c -- temp dirs, child processes and file reading for the foundation tests. */
 #include "fixture.h"
 
+#include <sys/socket.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
@@ -139,4 +142,21 @@ fixture_creds(const char *script, const char *dir)
     }
     unlink(log);
     return 0;
+}
+
+unsigned short
+fixture_unused_port(void)
+{
+    struct sockaddr_in sa = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+    socklen_t len = sizeof(sa);
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    unsigned short port = 0;
+
+    if (fd < 0)
+        return 0;
+    if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) == 0 &&
+        getsockname(fd, (struct sockaddr *)&sa, &len) == 0)
+        port = ntohs(sa.sin_port);
+    close(fd);
+    return port;
 }

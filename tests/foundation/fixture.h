@@ -38,5 +38,7 @@ int fixture_have(const char *prog);
 char *fixture_slurp(const char *path);
 /* Make the test credentials in dir with the script gen-creds.sh. */
 int fixture_creds(const char *script, const char *dir);
+/* A loopback TCP port nobody listens on now (bound, read back, closed); 0 on failure. */
+unsigned short fixture_unused_port(void);
 
 #endif

@@ -78,20 +78,6 @@ wait_shown(struct event_base *base, pid_t pid, const char *log, const char *what
     return -1;
 }
 
-/* A port nobody listens on. */
-static unsigned short
-closed_port(void)
-{
-    struct sockaddr_in sa = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
-    socklen_t len = sizeof(sa);
-    int fd = socket(AF_INET, SOCK_STREAM, 0);
-
-    bind(fd, (struct sockaddr *)&sa, sizeof(sa));
-    getsockname(fd, (struct sockaddr *)&sa, &len);
-    close(fd);
-    return ntohs(sa.sin_port);
-}
-
 /* A marker: one SYN to the closed port, which the capture filter also covers. */
 static void
 marker(unsigned short port)
@@ -219,7 +205,7 @@ main(int argc, char **argv)
     clc.tls = ctls;
     cl = http_client_new(base, &clc, err);
 
-    mport = closed_port();
+    mport = fixture_unused_port();
     snprintf(filter, sizeof(filter), "tcp port %u or tcp port %u", r.port, mport);
     snprintf(msyn, sizeof(msyn), " %u [SYN]", mport);
     tsargv[8] = (char *)at("cap.pcapng");

@@ -32,20 +32,6 @@ at(const char *name)
     return bufs[i];
 }
 
-/* A port nobody uses now (the node's config needs one before it listens). */
-static unsigned short
-free_port(void)
-{
-    struct sockaddr_in sa = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
-    socklen_t len = sizeof(sa);
-    int fd = socket(AF_INET, SOCK_STREAM, 0);
-
-    bind(fd, (struct sockaddr *)&sa, sizeof(sa));
-    getsockname(fd, (struct sockaddr *)&sa, &len);
-    close(fd);
-    return ntohs(sa.sin_port);
-}
-
 static void
 h_silent(struct http_req *req, void *arg)
 {
@@ -231,7 +217,7 @@ main(int argc, char **argv)
     }
     if (fixture_tmpdir(dir) < 0 || fixture_creds(argv[1], dir) < 0)
         return 1;
-    port = free_port();
+    port = fixture_unused_port();
     if ((f = fopen(at("node.json"), "w")) == NULL)
         return 1;
     fprintf(f,
