@@ -9,10 +9,10 @@
 #include <jansson.h>
 
 #include "ecs_registry.h"
-#include "keyring.h"
-#include "node.h"
-#include "token_issue.h"
-#include "via.h"
+#include "auth/keyring.h"
+#include "node/node.h"
+#include "auth/token_issue.h"
+#include "auth/via.h"
 
 #define ECS_PEERS_MAX 16
 #define ECS_HOPS_MAX 8

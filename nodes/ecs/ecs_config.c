@@ -2,8 +2,8 @@
  * token lifetimes, registration expiry, the per-EES authorization method of TS 33.558 6.2, the
  * EEC and EDGE-9 policies, and the peer ECSes of TR 33.739 6.27. */
 #include "ecs.h"
-#include "err.h"
-#include "token_validate.h"
+#include "base/err.h"
+#include "auth/token_validate.h"
 
 #include <stddef.h>
 #include <stdio.h>

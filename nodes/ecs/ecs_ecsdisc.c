@@ -12,10 +12,10 @@
  * the answering ECS also asks its own peers (never one in Via), so a request can be forwarded
  * over several ECSes, as TS 33.501 allows ("multiple NRF hops"). */
 #include "ecs.h"
-#include "edgeapp.h"
-#include "err.h"
-#include "http_form.h"
-#include "problem.h"
+#include "edgeapp/edgeapp.h"
+#include "base/err.h"
+#include "net/http_form.h"
+#include "net/problem.h"
 
 #include <stdio.h>
 #include <stdlib.h>

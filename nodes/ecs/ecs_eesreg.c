@@ -2,9 +2,9 @@
  * create, read, update, modify and delete an EES registration, each only by the EES whose TLS
  * certificate names the eesId (TS 33.558 6.1: EDGE-6 is mutually authenticated TLS). */
 #include "ecs.h"
-#include "edgeapp.h"
-#include "err.h"
-#include "problem.h"
+#include "edgeapp/edgeapp.h"
+#include "base/err.h"
+#include "net/problem.h"
 
 #include <stdio.h>
 #include <string.h>

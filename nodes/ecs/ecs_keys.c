@@ -2,9 +2,9 @@
  * as a JWKS (RFC 7517 5) at GET /oauth2/jwks (an edgesim convention), rotated on command; and the
  * one place a token decision is reported to the event log and the runner. */
 #include "ecs.h"
-#include "err.h"
-#include "jwks.h"
-#include "problem.h"
+#include "base/err.h"
+#include "auth/jwks.h"
+#include "net/problem.h"
 
 #include <stdarg.h>
 #include <stdio.h>

@@ -1,7 +1,7 @@
 /* ecs_main.c -- edge-ecs start-up: the node runtime with the ECS's config keys, then each
  * module's routes and control commands, ready, run (nodes/README.md is the contract). */
 #include "ecs.h"
-#include "err.h"
+#include "base/err.h"
 
 #include <stdio.h>
 

@@ -4,10 +4,10 @@
  * token for each selected EES configured for token-based authorization (EESInfo.accessToken, the
  * edgesim extension of edgeapp.h). */
 #include "ecs.h"
-#include "edgeapp.h"
-#include "err.h"
-#include "gpsi_auth.h"
-#include "problem.h"
+#include "edgeapp/edgeapp.h"
+#include "base/err.h"
+#include "auth/gpsi_auth.h"
+#include "net/problem.h"
 
 #include <stdio.h>
 #include <string.h>

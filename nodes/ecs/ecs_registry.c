@@ -1,10 +1,10 @@
 /* ecs_registry.c -- the EES registrations an ECS holds, with the expiry it granted
  * (TS 23.558 8.4.4.2: "the ECS ... stores the EES profile"; 8.4.4.3 update, 8.4.4.4
  * deregistration). */
-#include "randid.h"
+#include "base/randid.h"
 #include "ecs_registry.h"
-#include "err.h"
-#include "json_strict.h"
+#include "base/err.h"
+#include "base/json_strict.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -11,7 +11,7 @@
 #include <event2/event.h>
 #include <jansson.h>
 
-#include "peer.h"
+#include "net/peer.h"
 
 #define ECS_REGISTRY_MAX 1024
 #define ECS_REG_ID_LEN 32 /* hex of 128 random bits */

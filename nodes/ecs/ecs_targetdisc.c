@@ -2,9 +2,9 @@
  * 8.8.3.3): an S-EES registered here asks for the T-EESes that offer an EAS, at this ECS and at
  * its peer ECSes (found with the ECS-to-ECS lookup of ecs_ecsdisc.c). */
 #include "ecs.h"
-#include "edgeapp.h"
-#include "err.h"
-#include "problem.h"
+#include "edgeapp/edgeapp.h"
+#include "base/err.h"
+#include "net/problem.h"
 
 #include <stdio.h>
 #include <stdlib.h>

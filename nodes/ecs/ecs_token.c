@@ -1,7 +1,7 @@
 /* ecs_token.c -- POST /oauth2/token at the ECS: the EDGE-9 client credentials grant of TR 33.739
  * 6.27, with the forwarding of TS 33.501 13.4.1.1.3 when the T-EES is registered at another ECS.
  *
- * The decisions are token_endpoint_handle's (common/token_endpoint.c); this file is the HTTP glue
+ * The decisions are token_endpoint_handle's (common/auth/token_endpoint.c); this file is the HTTP glue
  * and the registry/policy behind it. When the T-EES is not registered here, the request goes to
  * the peer ECS that the ECS-to-ECS lookup finds (ecs_ecsdisc.c), over mutual TLS with this ECS as
  * the client, carrying Via (the ECSes passed; an ECS that sees itself there refuses a loop) and
@@ -9,9 +9,9 @@
  * as received (status, body, Cache-Control, Pragma), with Via listing the ECSes it passed, the
  * deciding ECS first: "Via: ecs2.edge.test, ecs1.edge.test". */
 #include "ecs.h"
-#include "err.h"
-#include "problem.h"
-#include "token_endpoint.h"
+#include "base/err.h"
+#include "net/problem.h"
+#include "auth/token_endpoint.h"
 
 #include <stdarg.h>
 #include <stdio.h>

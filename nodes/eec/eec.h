@@ -11,8 +11,8 @@
 
 #include <jansson.h>
 
-#include "edgeapp.h"
-#include "node.h"
+#include "edgeapp/edgeapp.h"
+#include "node/node.h"
 
 #define EEC_EES_MAX 64          /* EESes one EEC keeps state for */
 #define EEC_TOKEN_ARG_MAX 65536 /* a literal token argument (attacks may send oversized ones) */

@@ -2,7 +2,7 @@
  * (EDGE-4) or an EES (EDGE-1), presenting the bearer token of TS 33.558 6.2 (RFC 6750 2.1), and
  * answers the runner with the result shape of nodes/README.md. */
 #include "eec.h"
-#include "bearer.h"
+#include "auth/bearer.h"
 
 #include <openssl/crypto.h>
 #include <stdio.h>

@@ -14,11 +14,11 @@
 
 #include <jansson.h>
 
-#include "edgeapp.h"
-#include "keyring.h"
-#include "node.h"
-#include "randid.h"
-#include "token_validate.h"
+#include "edgeapp/edgeapp.h"
+#include "auth/keyring.h"
+#include "node/node.h"
+#include "base/randid.h"
+#include "auth/token_validate.h"
 
 /* Service names (TS 24.558 / TS 29.558 apiName), which are also the token scopes. */
 #define EES_SCOPE_EECREG "eees-eecregistration"

@@ -3,8 +3,8 @@
  * it is authorized either with the access token its ECS issued for this EES (token-based) or by
  * the EES's local authorization policy, as this EES is configured. */
 #include "ees.h"
-#include "gpsi_auth.h"
-#include "problem.h"
+#include "auth/gpsi_auth.h"
+#include "net/problem.h"
 
 void
 ees_access_eec(struct ees *e, struct http_req *req, const char *eec_id, const char *ue_id,

@@ -6,8 +6,8 @@
  * so the notification is the body of a 200 answer (an edgesim extension). A failure is a
  * ProblemDetails whose cause names the failed step, with the upstream answer in "upstream". */
 #include "ees.h"
-#include "err.h"
-#include "problem.h"
+#include "base/err.h"
+#include "net/problem.h"
 
 #include <stdlib.h>
 #include <string.h>

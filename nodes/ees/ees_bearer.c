@@ -3,8 +3,8 @@
  * EDGE-9), refusals answered per RFC 6750 3 (401/403 + WWW-Authenticate, the rule as the
  * ProblemDetails cause), and every decision reported in the event log and on the control socket. */
 #include "ees.h"
-#include "bearer.h"
-#include "problem.h"
+#include "auth/bearer.h"
+#include "net/problem.h"
 
 #include <stdlib.h>
 #include <string.h>

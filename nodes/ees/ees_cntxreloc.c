@@ -4,8 +4,8 @@
  * bearer token issued by this EES's own ECS for this EES to the calling EES (TR 33.739 6.27:
  * aud = this EES, client_id = sub = the TLS peer), and only for the EES the peer is. */
 #include "ees.h"
-#include "err.h"
-#include "problem.h"
+#include "base/err.h"
+#include "net/problem.h"
 
 #include <stdlib.h>
 #include <string.h>

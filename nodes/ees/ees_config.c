@@ -2,7 +2,7 @@
  * profile it registers (TS 29.558 EESProfile), the EEC authorization method and local policy
  * (TS 33.558 6.3), the token replay policy and the EAS profiles it serves. */
 #include "ees.h"
-#include "err.h"
+#include "base/err.h"
 
 #include <stddef.h>
 #include <stdio.h>

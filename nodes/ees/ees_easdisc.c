@@ -5,8 +5,8 @@
  * (TS 33.558 6.3) and registered here when eecRegConf says EECs must register, or an EES over
  * EDGE-9 (bearer token of its ECS, TR 33.739 6.27). */
 #include "ees.h"
-#include "err.h"
-#include "problem.h"
+#include "base/err.h"
+#include "net/problem.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -4,8 +4,8 @@
  * restarted and lost it), register again with backoff when it is lost or the ECS is down, and
  * deregister on stop. The node says ready once registered. */
 #include "ees.h"
-#include "err.h"
-#include "problem.h"
+#include "base/err.h"
+#include "net/problem.h"
 
 #include <stdlib.h>
 #include <string.h>

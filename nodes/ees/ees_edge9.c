@@ -3,9 +3,9 @@
  * its ECS issued for that EES (TR 33.739 6.27; cached, requested, none, or a given one for attack
  * scenarios); the "push" and "pull" commands. */
 #include "ees.h"
-#include "http_form.h"
-#include "bearer.h"
-#include "err.h"
+#include "net/http_form.h"
+#include "auth/bearer.h"
+#include "base/err.h"
 
 #include <stdlib.h>
 #include <string.h>

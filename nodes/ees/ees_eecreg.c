@@ -5,8 +5,8 @@
  * and reuse it; when the pull fails a fresh context is created (TS 23.558 8.9.1.1) and the
  * answer says so in the edgesim extension member "cntxPull". */
 #include "ees.h"
-#include "err.h"
-#include "problem.h"
+#include "base/err.h"
+#include "net/problem.h"
 
 #include <stdlib.h>
 #include <string.h>

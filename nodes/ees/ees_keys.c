@@ -2,8 +2,8 @@
  * (TS 33.558 6.2 / DESIGN "Token profile"): fetched as a JWKS (RFC 7517) from the ECS at start,
  * and again when a token names an unknown kid (a key rotation), at most once per interval. */
 #include "ees.h"
-#include "err.h"
-#include "jwks.h"
+#include "base/err.h"
+#include "auth/jwks.h"
 
 #include <stdlib.h>
 #include <string.h>

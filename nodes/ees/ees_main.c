@@ -2,7 +2,7 @@
  * (config, routes, control commands, EDGE-6 registration at its ECS), the event loop, and a stop
  * that deregisters before it exits. */
 #include "ees.h"
-#include "err.h"
+#include "base/err.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -4,11 +4,11 @@
  * RFC 8705), tokens cached per (target, scope, EEC) until shortly before they expire, the ECSes
  * the request passed read from the answer's Via header; the "request_token" command. */
 #include "ees.h"
-#include "http_form.h"
-#include "b64url.h"
-#include "err.h"
-#include "problem.h"
-#include "via.h"
+#include "net/http_form.h"
+#include "base/b64url.h"
+#include "base/err.h"
+#include "net/problem.h"
+#include "auth/via.h"
 
 #include <stdlib.h>
 #include <string.h>

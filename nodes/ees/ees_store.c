@@ -3,7 +3,7 @@
  * with the EEC's registration here and its expiry (TS 24.558 EECRegistration.expTime); expired
  * registrations are removed, each with an event-log line; the "contexts" control command. */
 #include "ees.h"
-#include "err.h"
+#include "base/err.h"
 
 #include <stdlib.h>
 #include <string.h>

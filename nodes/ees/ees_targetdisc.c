@@ -3,8 +3,8 @@
  * serve the EAS where the UE now is; the answer is an ECSServProvResp. The "discover_target"
  * command. */
 #include "ees.h"
-#include "http_form.h"
-#include "err.h"
+#include "net/http_form.h"
+#include "base/err.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -1,8 +1,8 @@
 /* ees_util.c -- small helpers the edge-ees modules share: strict body decoding
  * (TS 29.500 5.2.7 causes), control results, RFC 3339 times. */
 #include "ees.h"
-#include "err.h"
-#include "problem.h"
+#include "base/err.h"
+#include "net/problem.h"
 
 #include <stdarg.h>
 #include <stdio.h>

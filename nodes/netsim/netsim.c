@@ -2,7 +2,7 @@
  *
  * Usage: edge-netsim --topology FILE [--ctl PATH] [--ctl-fd N] [--pcap-dir DIR]
  *
- * The runner (tools/edgesim, through common/hostnet.h) makes the TAP devices,
+ * The runner (tools/edgesim, through tools/runner/hostnet.h) makes the TAP devices,
  * moves them into the nodes' namespaces and starts edge-netsim with their fds
  * inherited; edge-netsim bridges each fd to its link, runs until SIGTERM,
  * SIGINT or the "stop" command, and exits 0 with every pcap complete.
@@ -30,7 +30,7 @@
  *   }
  * Router addresses come from 198.18.0.0/15 like every simulated address.
  *
- * Control socket: the node protocol of common/ctl.h ({"id":1,"cmd":..,"args":{..}}
+ * Control socket: the node protocol of common/ctl/ctl.h ({"id":1,"cmd":..,"args":{..}}
  * per line); {"event":"ready",...} is sent once the simulation runs. Commands:
  *   status / ping                          {"ready":bool,...}
  *   link     {"link","delay_ms","jitter_ms","loss","rate"}   change a link now
@@ -55,8 +55,8 @@
 #include <event2/event.h>
 #include <jansson.h>
 
-#include "ctl.h"
-#include "err.h"
+#include "ctl/ctl.h"
+#include "base/err.h"
 #include "ns3c.h"
 
 #define NETSIM_MAX_TAPS 256

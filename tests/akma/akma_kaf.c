@@ -1,7 +1,7 @@
 /* akma_kaf.c -- prints K_AF (hex) for a K_AKMA (hex) and an AF FQDN; the test
  * compares it with an HMAC computed by the openssl command over S built by hand. */
-#include "akma.h"
-#include "err.h"
+#include "auth/akma.h"
+#include "base/err.h"
 
 #include <stdio.h>
 

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# akma_test.sh -- K_AF from libedge equals HMAC-SHA-256(K_AKMA, S) with S built
+# akma_test.sh -- K_AF from common/auth/akma.c equals HMAC-SHA-256(K_AKMA, S) with S built
 # by hand from TS 33.535 A.4 / TS 33.220 B.2.2, computed by the openssl command.
 set -euo pipefail
 bin=$1

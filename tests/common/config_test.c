@@ -1,7 +1,7 @@
 /* config_test.c -- config files that load, and bad ones whose errors must name the file, line and
  * field. */
-#include "config.h"
-#include "err.h"
+#include "base/config.h"
+#include "base/err.h"
 
 #include <limits.h>
 #include <stddef.h>

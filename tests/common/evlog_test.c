@@ -1,8 +1,8 @@
 /* evlog_test.c -- event log lines read back as JSON with every key in order, and two writers never
  * split a line. */
-#include "err.h"
-#include "evlog.h"
-#include "json_strict.h"
+#include "base/err.h"
+#include "base/evlog.h"
+#include "base/json_strict.h"
 
 #include <errno.h>
 #include <limits.h>

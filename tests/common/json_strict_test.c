@@ -1,7 +1,7 @@
 /* json_strict_test.c -- table-driven checks of json_strict: each bad row must fail with its exact
  * message. */
-#include "err.h"
-#include "json_strict.h"
+#include "base/err.h"
+#include "base/json_strict.h"
 
 #include <stddef.h>
 #include <stdio.h>

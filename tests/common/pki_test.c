@@ -1,6 +1,6 @@
-/* pki_test.c -- credentials made by common/pki.c, checked through the OpenSSL API and, when
+/* pki_test.c -- credentials made by tools/pki/pki.c, checked through the OpenSSL API and, when
  * present, `openssl verify`. */
-#include "err.h"
+#include "base/err.h"
 #include "pki.h"
 
 #include <dirent.h>

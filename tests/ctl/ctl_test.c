@@ -1,8 +1,8 @@
 /* ctl_test.c -- the control socket: ready event, built-in status, errors for
  * bad lines, asynchronous replies, and a runner that disconnects mid-command. */
-#include "ctl.h"
-#include "ctl_client.h"
-#include "err.h"
+#include "ctl/ctl.h"
+#include "ctl/ctl_client.h"
+#include "base/err.h"
 
 #include <event2/event.h>
 #include <signal.h>

@@ -1,8 +1,8 @@
 /* edgeapp_test.c -- runs the rows of cases.txt through the EDGEAPP field tables:
  * each row names a type, the expected outcome and a JSON body. Also checks
  * service-area matching and EndPoint helpers. */
-#include "edgeapp.h"
-#include "err.h"
+#include "edgeapp/edgeapp.h"
+#include "base/err.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -7,7 +7,7 @@
  * Config: the common node keys plus
  *   "record": file the request lines are appended to,
  *   "routes": [{"method":"POST","path":"/x/{id}","status":201,"location":"...","body":{...}}] */
-#include "node.h"
+#include "node/node.h"
 
 #include <stddef.h>
 #include <stdio.h>

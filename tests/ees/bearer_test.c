@@ -1,6 +1,6 @@
-/* bearer_test.c -- the RFC 6750 2.1 Authorization header (common/bearer.c) as the EEC and the
+/* bearer_test.c -- the RFC 6750 2.1 Authorization header (common/auth/bearer.c) as the EEC and the
  * S-EES write it and the EES reads it: rows of a header value and the token read from it. */
-#include "bearer.h"
+#include "auth/bearer.h"
 
 #include <stdio.h>
 #include <string.h>

@@ -2,9 +2,9 @@
  * and the one writer (http_form_append) that every form body and query string goes through. */
 #include <string.h>
 
-#include "err.h"
+#include "base/err.h"
 #include "fixture.h"
-#include "http_form.h"
+#include "net/http_form.h"
 
 /* http_form_append rows: appended to "" one after another; the WHATWG serializer's output. */
 static const struct {

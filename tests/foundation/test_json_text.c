@@ -3,9 +3,9 @@
  * ProblemDetails. */
 #include <string.h>
 
-#include "err.h"
+#include "base/err.h"
 #include "fixture.h"
-#include "json_strict.h"
+#include "base/json_strict.h"
 
 static const struct {
     const char *name, *json;

@@ -16,8 +16,8 @@
 #include <event2/event.h>
 
 #include "fixture.h"
-#include "http_client.h"
-#include "http_server.h"
+#include "net/http_client.h"
+#include "net/http_server.h"
 
 #define PATH "/eecs-serviceprovisioning/v1/request"
 

@@ -14,7 +14,7 @@
 #include <unistd.h>
 
 #include "fixture.h"
-#include "node.h"
+#include "node/node.h"
 
 #define ECS "ecs1.edge.test"
 

@@ -2,7 +2,7 @@
 #include <string.h>
 
 #include "fixture.h"
-#include "problem.h"
+#include "net/problem.h"
 
 static const struct {
     int status;

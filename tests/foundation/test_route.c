@@ -1,9 +1,9 @@
 /* test_route.c -- the HTTP route table: patterns, {param} values, 404/405/400 outcomes, as rows. */
 #include <string.h>
 
-#include "err.h"
+#include "base/err.h"
 #include "fixture.h"
-#include "http_route.h"
+#include "net/http_route.h"
 
 static const struct {
     const char *method, *pattern;

@@ -24,10 +24,10 @@
 #include <openssl/ssl.h>
 
 #include "fixture.h"
-#include "http_client.h"
-#include "http_server.h"
-#include "problem.h"
-#include "tls.h"
+#include "net/http_client.h"
+#include "net/http_server.h"
+#include "net/problem.h"
+#include "net/tls.h"
 
 #define PSK_IDENTITY "atid-0001@rid1.akma.edge.test"
 #define EEC_ID "eec-0001"

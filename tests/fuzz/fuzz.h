@@ -14,8 +14,8 @@
 #include <jansson.h>
 #include <openssl/evp.h>
 
-#include "err.h"
-#include "keyring.h"
+#include "base/err.h"
+#include "auth/keyring.h"
 
 /* ---- deterministic PRNG (splitmix64) ---- */
 

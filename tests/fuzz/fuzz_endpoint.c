@@ -11,8 +11,8 @@
  * and eec_id; a forwarded form that decodes back to exactly the parameters forwarded. */
 #include "fuzz.h"
 
-#include "http_form.h"
-#include "token_endpoint.h"
+#include "net/http_form.h"
+#include "auth/token_endpoint.h"
 
 #include <stdio.h>
 #include <stdlib.h>

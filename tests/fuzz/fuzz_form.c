@@ -8,7 +8,7 @@
  * success, on every name and value, and on count/get/duplicate. */
 #include "fuzz.h"
 
-#include "http_form.h"
+#include "net/http_form.h"
 
 #include <stdio.h>
 #include <stdlib.h>

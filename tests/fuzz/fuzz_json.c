@@ -11,7 +11,7 @@
  * GPSI, an EES profile's endPt) hold in every accepted body. */
 #include "fuzz.h"
 
-#include "edgeapp.h"
+#include "edgeapp/edgeapp.h"
 
 #include <stdio.h>
 #include <stdlib.h>

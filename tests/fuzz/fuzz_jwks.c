@@ -9,7 +9,7 @@
  * membership checked with EC_POINT, not with the EVP import jwks.c uses). */
 #include "fuzz.h"
 
-#include "jwks.h"
+#include "auth/jwks.h"
 
 #include <openssl/bn.h>
 #include <openssl/ec.h>

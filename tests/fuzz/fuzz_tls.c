@@ -13,13 +13,13 @@
  * afterwards still gets 200. */
 #include "fuzz.h"
 
-#include "edgeapp.h"
-#include "evlog.h"
-#include "http_client.h"
-#include "http_server.h"
+#include "edgeapp/edgeapp.h"
+#include "base/evlog.h"
+#include "net/http_client.h"
+#include "net/http_server.h"
 #include "pki.h"
-#include "problem.h"
-#include "tls.h"
+#include "net/problem.h"
+#include "net/tls.h"
 
 #include <arpa/inet.h>
 #include <errno.h>

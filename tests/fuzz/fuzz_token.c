@@ -12,8 +12,8 @@
  * it. */
 #include "fuzz.h"
 
-#include "token_issue.h"
-#include "token_validate.h"
+#include "auth/token_issue.h"
+#include "auth/token_validate.h"
 
 #include <openssl/bn.h>
 #include <stdio.h>

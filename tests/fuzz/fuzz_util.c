@@ -2,8 +2,8 @@
  * every fuzz target of edgesim's network-facing parsers shares. */
 #include "fuzz.h"
 
-#include "err.h"
-#include "jwks.h"
+#include "base/err.h"
+#include "auth/jwks.h"
 #include "pki.h"
 
 #include <errno.h>

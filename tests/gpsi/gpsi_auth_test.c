@@ -1,7 +1,7 @@
 /* gpsi_auth_test.c -- one row per case of GPSI / EEC ID authentication against the
  * TLS credential (TS 33.558 6.2/6.3), and the subscriber table's PSK lookup. */
-#include "gpsi_auth.h"
-#include "err.h"
+#include "auth/gpsi_auth.h"
+#include "base/err.h"
 
 #include <stdio.h>
 #include <string.h>

@@ -35,8 +35,8 @@
 
 #include <jansson.h>
 
-#include "ctl_client.h"
-#include "err.h"
+#include "ctl/ctl_client.h"
+#include "base/err.h"
 #include "hostnet.h"
 
 #define SKIP 127

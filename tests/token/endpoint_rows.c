@@ -3,8 +3,8 @@
  * issues is validated as the T-EES would (TR 33.739 6.27), every answer's shape is checked
  * (AccessTokenRsp / AccessTokenErr, TS 29.510), and every forward carries the S-EES. */
 #include "forge.h"
-#include "token_endpoint.h"
-#include "token_validate.h"
+#include "auth/token_endpoint.h"
+#include "auth/token_validate.h"
 
 #include <ctype.h>
 

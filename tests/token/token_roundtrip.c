@@ -2,9 +2,9 @@
  * across a key rotation, verify each with token_validate(), then again through a JWKS written
  * and parsed back (RFC 7517), and check exactly which claims each profile carries. */
 #include "forge.h"
-#include "jwks.h"
-#include "token_issue.h"
-#include "token_validate.h"
+#include "auth/jwks.h"
+#include "auth/token_issue.h"
+#include "auth/token_validate.h"
 
 #include <time.h>
 

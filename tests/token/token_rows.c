@@ -2,8 +2,8 @@
  * hands it to token_validate() and asserts the exact rule name (TS 33.558 6.2, TR 33.739 6.27,
  * RFC 8725). The row format is described at the top of rows.txt. */
 #include "forge.h"
-#include "keyring.h"
-#include "token_validate.h"
+#include "auth/keyring.h"
+#include "auth/token_validate.h"
 
 #include <ctype.h>
 #include <jansson.h>

@@ -1,12 +1,12 @@
 /* token_units.c -- the pieces under the token profile, each against fixed data: strict base64url
  * (RFC 4648 test vectors, RFC 7515 2), JWKS parsing (RFC 7517/7518 6.2), keyring loading (P-256
  * only, key files of edge-pki), the RFC 6750 challenge, and the bounded replay cache. */
-#include "b64url.h"
+#include "base/b64url.h"
 #include "forge.h"
-#include "jwks.h"
-#include "keyring.h"
-#include "token_issue.h"
-#include "token_validate.h"
+#include "auth/jwks.h"
+#include "auth/keyring.h"
+#include "auth/token_issue.h"
+#include "auth/token_validate.h"
 
 #include <sys/stat.h>
 #include <unistd.h>

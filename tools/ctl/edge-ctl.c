@@ -9,8 +9,8 @@
  * Exit 0 when the node answered "ok":true (or said ready), 1 when it answered
  * an error or did not answer in time, 2 on usage errors. For hand use and
  * shell tests; the runner links ctl_client directly. */
-#include "ctl_client.h"
-#include "err.h"
+#include "ctl/ctl_client.h"
+#include "base/err.h"
 
 #include <errno.h>
 #include <poll.h>

@@ -1,11 +1,11 @@
 /* edge_jwt.c -- edge-jwt: decode, verify, issue tokens of edgesim's token profile and write
  * JWKS documents (TS 33.558 6.2, TR 33.739 6.27, RFC 7519, RFC 7517). verify runs the very
  * token_validate() every EES runs. Exit status: 0 valid / done, 1 refused / failed, 2 usage. */
-#include "b64url.h"
-#include "jwks.h"
-#include "keyring.h"
-#include "token_issue.h"
-#include "token_validate.h"
+#include "base/b64url.h"
+#include "auth/jwks.h"
+#include "auth/keyring.h"
+#include "auth/token_issue.h"
+#include "auth/token_validate.h"
 
 #include <getopt.h>
 #include <jansson.h>

@@ -1,6 +1,6 @@
-/* edge-pki.c -- the command line of common/pki.c: makes a scenario's CA, node and EEC credentials
+/* edge-pki.c -- the command line of tools/pki/pki.c: makes a scenario's CA, node and EEC credentials
  * and ECS signing keys. */
-#include "err.h"
+#include "base/err.h"
 #include "pki.h"
 
 #include <getopt.h>

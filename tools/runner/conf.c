@@ -1,7 +1,7 @@
 /* conf.c -- plans a run's addresses and names and writes each node's config (nodes/README.md). */
 #include "conf.h"
 
-#include "err.h"
+#include "base/err.h"
 
 #include <stdio.h>
 #include <string.h>

@@ -1,14 +1,14 @@
-/* creds.c -- makes a run's credentials: common/pki.h for X.509 and signing keys, the seed for
+/* creds.c -- makes a run's credentials: tools/pki/pki.h for X.509 and signing keys, the seed for
  * K_AKMA.
  *
  * Certificates follow DESIGN.md: SAN dNSName = node FQDN; an EEC certificate
  * carries urn:edgesim:eec:<id> and, when the scenario binds one, the GPSI as
- * urn:edgesim:gpsi:<gpsi> (common/peer.h). K_AKMA stands for what AKMA would
+ * urn:edgesim:gpsi:<gpsi> (common/net/peer.h). K_AKMA stands for what AKMA would
  * have derived after primary authentication (TS 33.535 6.1): the runner
  * draws it from the seed, so a run with the same seed repeats its keys. */
 #include "creds.h"
 
-#include "err.h"
+#include "base/err.h"
 #include "pki.h"
 
 #include <openssl/evp.h>

@@ -6,7 +6,7 @@
  * token's signature with the named ECS's public key, not only its iss. */
 #include "expect.h"
 
-#include "err.h"
+#include "base/err.h"
 #include "step.h"
 #include "tok.h"
 

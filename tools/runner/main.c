@@ -12,9 +12,9 @@
  * node, SIGINT or SIGTERM), and the results folder. */
 #include "conf.h"
 #include "creds.h"
-#include "err.h"
+#include "base/err.h"
 #include "expect.h"
-#include "json_strict.h"
+#include "base/json_strict.h"
 #include "net.h"
 #include "proc.h"
 #include "report.h"

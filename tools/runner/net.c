@@ -1,4 +1,4 @@
-/* net.c -- builds a run's TAP network (common/hostnet.h + edge-netsim) or chooses loopback.
+/* net.c -- builds a run's TAP network (tools/runner/hostnet.h + edge-netsim) or chooses loopback.
  *
  * TAP mode, per DESIGN.md "Network": one namespace per node, one TAP device
  * per node (opened in the root namespace, moved into the node's namespace,
@@ -8,8 +8,8 @@
 #include "net.h"
 
 #include "conf.h"
-#include "ctl_client.h"
-#include "err.h"
+#include "ctl/ctl_client.h"
+#include "base/err.h"
 #include "hostnet.h"
 #include "proc.h"
 

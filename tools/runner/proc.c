@@ -1,8 +1,8 @@
 /* proc.c -- starts, watches and stops the runner's children (node daemons, edge-netsim, tools). */
 #include "proc.h"
 
-#include "ctl_client.h"
-#include "err.h"
+#include "ctl/ctl_client.h"
+#include "base/err.h"
 
 #include <errno.h>
 #include <fcntl.h>

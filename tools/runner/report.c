@@ -9,7 +9,7 @@
  * opens anywhere with no network. */
 #include "report.h"
 
-#include "err.h"
+#include "base/err.h"
 
 #include <errno.h>
 #include <stdio.h>

@@ -1,7 +1,7 @@
 /* results.c -- writes the results folder of a run: merged events, tokens/, pcapng with secrets. */
 #include "results.h"
 
-#include "err.h"
+#include "base/err.h"
 #include "net.h"
 #include "proc.h"
 

@@ -1,7 +1,7 @@
 /* run.c -- small helpers on struct run: node lookup, clock, files. */
 #include "run.h"
 
-#include "err.h"
+#include "base/err.h"
 
 #include <errno.h>
 #include <stdarg.h>

@@ -1,15 +1,15 @@
 /* scenario.c -- loads a scenario file, resolves its topology include and checks every key.
  *
  * The tables below are the whole format (scenarios/README.md documents each
- * key); js_decode() of common/json_strict.c walks them, so a mistake is
+ * key); js_decode() of common/base/json_strict.c walks them, so a mistake is
  * reported with its JSON path. Maps keyed by a name (nodes, links, routers)
  * are walked here, one js_decode() per entry. Cross references (a step's
  * node, an EES's ECS, the step a token is taken from) are checked last,
  * against the merged topology. */
 #include "scenario.h"
 
-#include "err.h"
-#include "json_strict.h"
+#include "base/err.h"
+#include "base/json_strict.h"
 
 #include <errno.h>
 #include <libgen.h>

@@ -7,13 +7,13 @@
  * exp), never a guessed delay. */
 #include "step.h"
 
-#include "ctl_client.h"
-#include "err.h"
-#include "json_strict.h"
+#include "ctl/ctl_client.h"
+#include "base/err.h"
+#include "base/json_strict.h"
 #include "net.h"
 #include "proc.h"
 #include "tok.h"
-#include "token_validate.h"
+#include "auth/token_validate.h"
 
 #include <errno.h>
 #include <signal.h>
@@ -23,7 +23,7 @@
 #include <time.h>
 
 /* Past exp a validator still accepts a token for TOKEN_SKEW seconds
- * (common/token_validate.h); the wait ends one second after that. */
+ * (common/auth/token_validate.h); the wait ends one second after that. */
 #define STEP_SKEW_MS ((TOKEN_SKEW + 1) * 1000LL)
 
 /* ---- names ---- */

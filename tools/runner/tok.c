@@ -2,8 +2,8 @@
  * 7515). */
 #include "tok.h"
 
-#include "b64url.h"
-#include "err.h"
+#include "base/b64url.h"
+#include "base/err.h"
 
 #include <glob.h>
 #include <openssl/bn.h>

@@ -14,9 +14,9 @@
 #include <openssl/pem.h>
 #include <openssl/x509v3.h>
 
-#include "http_client.h"
-#include "http_server.h"
-#include "tls.h"
+#include "net/http_client.h"
+#include "net/http_server.h"
+#include "net/tls.h"
 
 #define DEMO_PATH "/eecs-serviceprovisioning/v1/request"
 

@@ -1,0 +1,297 @@
+/* token_endpoint.c -- client credentials grant at the ECS for EDGE-9 tokens (RFC 6749 4.4 and
+ * 5.2, RFC 8705 2.1, TS 29.510 AccessTokenReq, TR 33.739 6.27, TS 33.501 13.4.1.1.3). */
+#include "auth/token_endpoint.h"
+#include "net/http_form.h"
+
+#include <openssl/crypto.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* RFC 6749 5.1 and TS 29.510 6.3.5.2.4: a token must not be cached. */
+const struct token_header token_endpoint_headers[] = {
+    {"Content-Type", "application/json"},
+    {"Cache-Control", "no-store"},
+    {"Pragma", "no-cache"},
+};
+const size_t token_endpoint_nheaders =
+    sizeof(token_endpoint_headers) / sizeof(token_endpoint_headers[0]);
+
+enum tep_param {
+    TEP_GRANT_TYPE,
+    TEP_SCOPE,
+    TEP_CLIENT_ID,
+    TEP_REQUESTER_FQDN,
+    TEP_TARGET_ID,
+    TEP_TARGET_FQDN,
+    TEP_EEC_ID,
+    TEP_NPARAMS
+};
+
+static const char *const tep_names[TEP_NPARAMS] = {
+    [TEP_GRANT_TYPE] = "grant_type",
+    [TEP_SCOPE] = "scope",
+    [TEP_CLIENT_ID] = "client_id",
+    [TEP_REQUESTER_FQDN] = "requesterFqdn",
+    [TEP_TARGET_ID] = "targetNfInstanceId",
+    [TEP_TARGET_FQDN] = "targetEesFqdn",
+    [TEP_EEC_ID] = "eec_id",
+};
+
+/* RFC 6749 5.2: error_description is %x20-21 / %x23-5B / %x5D-7E. */
+static void
+tep_sanitize(char *s)
+{
+    for (; *s != '\0'; s++)
+        if ((unsigned char)*s < 0x20 || (unsigned char)*s > 0x7e || *s == '"' || *s == '\\')
+            *s = '\'';
+}
+
+/* Every refusal goes through here: one AccessTokenErr shape. invalid_client
+ * is answered with 400 as well: RFC 6749 5.2 allows 401 only to announce an
+ * HTTP authentication scheme, and a 401 must carry WWW-Authenticate (RFC 9110
+ * 15.5.2), which has no scheme for a TLS certificate. */
+__attribute__((format(printf, 3, 4))) static enum token_decision
+tep_error(struct token_endpoint_result *res, const char *error, const char *fmt, ...)
+{
+    va_list ap;
+
+    va_start(ap, fmt);
+    // NOLINTNEXTLINE(clang-analyzer-valist.Uninitialized): va_start is the line above
+    vsnprintf(res->description, sizeof(res->description), fmt, ap);
+    va_end(ap);
+    tep_sanitize(res->description);
+    json_decref(res->body);
+    res->decision = TOKEN_DECISION_ERROR;
+    res->error = error;
+    if (error == NULL) {
+        /* Our own failure: TS 29.510 answers 500 with ProblemDetails, which
+         * the HTTP glue builds from description. */
+        res->status = 500;
+        res->body = NULL;
+    } else {
+        res->status = 400;
+        res->body = json_pack("{s:s, s:s}", "error", error, "error_description", res->description);
+    }
+    return res->decision;
+}
+
+static int
+tep_fqdn_ok(const char *s)
+{
+    size_t n = 0;
+
+    for (; s[n] != '\0'; n++) {
+        char c = s[n];
+        if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+              c == '.' || c == '-') ||
+            n >= EDGE_FQDN_MAX - 1)
+            return 0;
+    }
+    return n > 0;
+}
+
+static int
+tep_id_ok(const char *s)
+{
+    size_t n = 0;
+
+    for (; s[n] != '\0'; n++)
+        if ((unsigned char)s[n] <= 0x20 || (unsigned char)s[n] >= 0x7f || n >= EDGE_ID_MAX - 1)
+            return 0;
+    return n > 0;
+}
+
+/* The request as the next ECS must see it: the S-EES named by requesterFqdn,
+ * since the next ECS sees this ECS's certificate, not the S-EES's. */
+static char *
+tep_forward_form(const char *const v[TEP_NPARAMS], const char *client)
+{
+    const char *val[TEP_NPARAMS];
+    size_t size = 1;
+    char *buf;
+    int i;
+
+    for (i = 0; i < TEP_NPARAMS; i++) {
+        /* client_id would name the S-EES to an ECS whose TLS client is this one: left out. */
+        val[i] = i == TEP_REQUESTER_FQDN ? client : i == TEP_CLIENT_ID ? NULL : v[i];
+        size += http_form_append_len(tep_names[i], val[i]);
+    }
+    if ((buf = calloc(1, size)) == NULL)
+        return NULL;
+    for (i = 0; i < TEP_NPARAMS; i++)
+        if (http_form_append(buf, size, tep_names[i], val[i]) < 0) {
+            free(buf); /* cannot happen: size is what the appends take */
+            return NULL;
+        }
+    return buf;
+}
+
+/* Collect the known parameters; any name twice is refused (RFC 6749 3.2:
+ * parameters must not be included more than once). */
+static enum token_decision
+tep_collect(const struct token_endpoint_req *req, struct token_endpoint_result *res,
+            const char *v[TEP_NPARAMS])
+{
+    if (req->nparams > TOKEN_ENDPOINT_MAX_PARAMS)
+        return tep_error(res, "invalid_request", "more than %d parameters",
+                         TOKEN_ENDPOINT_MAX_PARAMS);
+    for (size_t i = 0; i < req->nparams; i++) {
+        const struct token_param *p = &req->params[i];
+        if (p->name == NULL || p->value == NULL || p->name[0] == '\0')
+            return tep_error(res, "invalid_request", "parameter %zu has no name or value", i);
+        if (strlen(p->value) > TOKEN_ENDPOINT_VALUE_MAX || strlen(p->name) > 64)
+            return tep_error(res, "invalid_request", "parameter %.64s is too long", p->name);
+        for (size_t j = 0; j < i; j++)
+            if (strcmp(req->params[j].name, p->name) == 0)
+                return tep_error(res, "invalid_request", "parameter %.64s is repeated", p->name);
+        for (const unsigned char *c = (const unsigned char *)p->value; *c; c++)
+            if (*c < 0x20 || *c == 0x7f)
+                return tep_error(res, "invalid_request", "parameter %.64s has a control character",
+                                 p->name);
+        for (int k = 0; k < TEP_NPARAMS; k++)
+            if (strcmp(p->name, tep_names[k]) == 0)
+                v[k] = p->value;
+    }
+    return 0;
+}
+
+/* Who the token is for: the certificate's FQDN, or, on a request forwarded
+ * by a trusted peer ECS, the S-EES that ECS authenticated. */
+static enum token_decision
+tep_client(const struct token_endpoint *ep, const struct token_endpoint_req *req,
+           struct token_endpoint_result *res, const char *const v[TEP_NPARAMS], int *forwarded)
+{
+    const struct edge_peer *peer = req->peer;
+    const char *client;
+
+    /* RFC 8705 2.1 tls_client_auth: the certificate is the credential. */
+    if (peer == NULL || peer->mode != EDGE_PEER_CERT || peer->fqdn[0] == '\0')
+        return tep_error(res, "invalid_client",
+                         "client not authenticated by a TLS certificate with an FQDN");
+    *forwarded = ep->policy->is_peer_ecs(ep->policy->arg, peer->fqdn);
+    if (*forwarded) {
+        if (v[TEP_REQUESTER_FQDN] == NULL || !tep_fqdn_ok(v[TEP_REQUESTER_FQDN]))
+            return tep_error(res, "invalid_request",
+                             "request forwarded by ECS %.64s names no requesterFqdn", peer->fqdn);
+        client = v[TEP_REQUESTER_FQDN];
+    } else {
+        client = peer->fqdn;
+        if (v[TEP_REQUESTER_FQDN] != NULL && strcmp(v[TEP_REQUESTER_FQDN], client) != 0)
+            return tep_error(res, "invalid_client",
+                             "requesterFqdn %.64s is not the certificate's %.64s",
+                             v[TEP_REQUESTER_FQDN], client);
+    }
+    /* RFC 8705 2 wants client_id on every mTLS request; TS 29.510's
+     * AccessTokenReq has none, so it is optional, but must match. */
+    if (v[TEP_CLIENT_ID] != NULL && strcmp(v[TEP_CLIENT_ID], client) != 0)
+        return tep_error(res, "invalid_client", "client_id %.64s is not the authenticated %.64s",
+                         v[TEP_CLIENT_ID], client);
+    snprintf(res->client, sizeof(res->client), "%s", client);
+    return 0;
+}
+
+static enum token_decision
+tep_issue(const struct token_endpoint *ep, const struct token_endpoint_req *req,
+          struct token_endpoint_result *res, const char *const v[TEP_NPARAMS])
+{
+    char err[EDGE_ERR_LEN];
+
+    if (token_issue_ees(ep->keys, res->client, res->aud, v[TEP_SCOPE], v[TEP_EEC_ID], req->now,
+                        ep->lifetime, &res->issued, err) < 0)
+        return tep_error(res, NULL, "cannot issue the token: %s", err);
+    res->body = json_pack("{s:s, s:s, s:I, s:s}", "access_token", res->issued.token, "token_type",
+                          "Bearer", "expires_in", (json_int_t)ep->lifetime, "scope", v[TEP_SCOPE]);
+    if (res->body == NULL)
+        return tep_error(res, NULL, "out of memory");
+    snprintf(res->description, sizeof(res->description), "token %s for %.96s issued to %.96s",
+             res->issued.jti, res->aud, res->client);
+    res->decision = TOKEN_DECISION_ISSUED;
+    res->status = 200;
+    res->error = NULL;
+    return res->decision;
+}
+
+enum token_decision
+token_endpoint_handle(const struct token_endpoint *ep, const struct token_endpoint_req *req,
+                      struct token_endpoint_result *res)
+{
+    const struct token_endpoint_policy *pol = ep->policy;
+    const char *v[TEP_NPARAMS] = {0};
+    enum token_target where;
+    enum token_authz authz;
+    int forwarded = 0;
+
+    memset(res, 0, sizeof(*res));
+    if (pol == NULL || pol->is_peer_ecs == NULL || pol->is_client == NULL || pol->locate == NULL ||
+        pol->authorize == NULL || ep->keys == NULL)
+        return tep_error(res, NULL, "token endpoint has no policy or keys");
+    if (tep_collect(req, res, v) != 0)
+        return res->decision;
+    if (v[TEP_GRANT_TYPE] == NULL)
+        return tep_error(res, "invalid_request", "grant_type is missing");
+    if (strcmp(v[TEP_GRANT_TYPE], "client_credentials") != 0)
+        return tep_error(res, "unsupported_grant_type", "grant_type %.64s is not supported",
+                         v[TEP_GRANT_TYPE]);
+    if (tep_client(ep, req, res, v, &forwarded) != 0)
+        return res->decision;
+    if (v[TEP_SCOPE] == NULL)
+        return tep_error(res, "invalid_request", "scope is missing");
+    if (!token_scope_ok(v[TEP_SCOPE]))
+        return tep_error(res, "invalid_scope", "scope is not a list of service names");
+    if (v[TEP_TARGET_ID] == NULL && v[TEP_TARGET_FQDN] == NULL)
+        return tep_error(res, "invalid_request", "targetNfInstanceId or targetEesFqdn is missing");
+    if ((v[TEP_TARGET_ID] != NULL && !tep_id_ok(v[TEP_TARGET_ID])) ||
+        (v[TEP_TARGET_FQDN] != NULL && !tep_fqdn_ok(v[TEP_TARGET_FQDN])))
+        return tep_error(res, "invalid_request", "the target EES is not an ID or an FQDN");
+    if (v[TEP_EEC_ID] != NULL && !tep_id_ok(v[TEP_EEC_ID]))
+        return tep_error(res, "invalid_request", "eec_id is not an identifier");
+    /* The ECS where the S-EES is registered decides that it is a client;
+     * a forwarding ECS has done so already (TS 33.501 13.4.1.1.3 step 2). */
+    if (!forwarded && !pol->is_client(pol->arg, res->client))
+        return tep_error(res, "unauthorized_client", "%.64s is not an EES registered here",
+                         res->client);
+    where = pol->locate(pol->arg, v[TEP_TARGET_ID], v[TEP_TARGET_FQDN], res->aud, res->forward_to);
+    res->aud[EDGE_FQDN_MAX - 1] = res->forward_to[EDGE_FQDN_MAX - 1] = '\0';
+    if (where == TOKEN_TARGET_REMOTE) {
+        res->aud[0] = '\0';
+        if (req->hops >= ep->max_hops)
+            return tep_error(res, "invalid_request", "target EES is %u ECS hops away or more",
+                             req->hops + 1);
+        if ((res->forward_form = tep_forward_form(v, res->client)) == NULL)
+            return tep_error(res, NULL, "out of memory");
+        snprintf(res->description, sizeof(res->description),
+                 "target EES not registered here: "
+                 "forward to %.96s",
+                 res->forward_to[0] ? res->forward_to : "a peer ECS");
+        res->decision = TOKEN_DECISION_FORWARD;
+        return res->decision;
+    }
+    if (where != TOKEN_TARGET_LOCAL || !tep_fqdn_ok(res->aud))
+        return tep_error(res, "invalid_request", "target EES %.64s is not known",
+                         v[TEP_TARGET_FQDN] ? v[TEP_TARGET_FQDN] : v[TEP_TARGET_ID]);
+    /* The local ECS authorizes (TS 33.501 13.4.1.1.3 step 4). */
+    authz = pol->authorize(pol->arg, res->client, res->aud, v[TEP_SCOPE], v[TEP_EEC_ID]);
+    if (authz == TOKEN_AUTHZ_UNAUTHORIZED_CLIENT)
+        return tep_error(res, "unauthorized_client", "%.64s may not call %.64s", res->client,
+                         res->aud);
+    if (authz != TOKEN_AUTHZ_OK)
+        return tep_error(res, "invalid_scope", "scope %.80s is not granted to %.64s at %.64s",
+                         v[TEP_SCOPE], res->client, res->aud);
+    return tep_issue(ep, req, res, v);
+}
+
+void
+token_endpoint_result_clear(struct token_endpoint_result *res)
+{
+    /* The body holds a copy of the bearer token: wipe it before jansson frees it. */
+    const char *at = json_string_value(json_object_get(res->body, "access_token"));
+
+    if (at != NULL)
+        OPENSSL_cleanse((char *)at, strlen(at));
+    json_decref(res->body);
+    free(res->forward_form);
+    token_issued_clear(&res->issued);
+    memset(res, 0, sizeof(*res));
+}

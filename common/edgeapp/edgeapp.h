@@ -1,0 +1,69 @@
+/* edgeapp.h -- the 3GPP EDGEAPP data types that cross the wire, as strict field tables.
+ *
+ * Field names, types and required members follow the 3GPP OpenAPI files in
+ * shared/3gpp/openapi (TS 24.558 / TS 29.558 Rel-18): EDGE-6 EESRegistration,
+ * EDGE-4 ECSServProvReq / ECSServProvResp, EDGE-1 EECRegistration, EasDiscoveryReq /
+ * EasDiscoveryResp, AcrInitReq / ACRInfoNotification, EDGE-9 EECContextPush /
+ * EECContextPushRes / EECContext. Every table is for js_decode()
+ * (json_strict.h); members edgesim does not interpret are still type-checked
+ * where the table names them, and 3GPP's optional extensions pass (JS_OTHER).
+ * The one edgesim extension on the wire is EESInfo.accessToken (ECS -> EEC,
+ * see edgeapp_servprov.c): 3GPP defines no body field for the EEC's token. */
+#ifndef EDGE_EDGEAPP_H
+#define EDGE_EDGEAPP_H
+
+#include "base/json_strict.h"
+
+#define EDGEAPP_ID_MAX 256   /* eesId, eecId, easId, acId, context IDs */
+#define EDGEAPP_URI_MAX 2048 /* EndPoint.uri */
+
+/* TS 29.558 EndPoint: exactly one of fqdn, ipv4Addrs, ipv6Addrs, uri. */
+extern const struct js_field edgeapp_endpoint[];
+/* TS 29.558 ServiceArea {topServAr{ecgis, ncgis, tais, plmnIds}, geoServAr}. */
+extern const struct js_field edgeapp_service_area[];
+/* TS 29.122 LocationInfo as edgesim reads it: ncgi / ecgi (others pass). */
+extern const struct js_field edgeapp_location_info[];
+/* TS 24.558 ACProfile {acId*, eass[{easId*}], ...}. */
+extern const struct js_field edgeapp_ac_profile[];
+
+/* EDGE-6, TS 29.558 Eecs_EESRegistration. */
+extern const struct js_field edgeapp_ees_registration[]; /* {eesProf*, expTime, suppFeat} */
+extern const struct js_field edgeapp_ees_profile[];
+extern const struct js_field edgeapp_ees_registration_patch[]; /* {eesProf, expTime|null} */
+
+/* EDGE-4, TS 24.558 Eecs_ServiceProvisioning. */
+extern const struct js_field edgeapp_servprov_req[];    /* ECSServProvReq */
+extern const struct js_field edgeapp_servprov_resp[];   /* ECSServProvResp (EEC/EES read it) */
+extern const struct js_field edgeapp_edn_config_info[]; /* EDNConfigInfo {ednConInfo*, eess*} */
+
+/* EDGE-1, TS 24.558 Eees_EECRegistration / Eees_EASDiscovery / Eees_AppContextRelocation. */
+extern const struct js_field edgeapp_eec_registration[];
+extern const struct js_field edgeapp_eec_registration_patch[];
+extern const struct js_field edgeapp_eas_discovery_req[];
+extern const struct js_field edgeapp_eas_discovery_resp[]; /* {discoveredEas*[], ...} */
+extern const struct js_field edgeapp_discovered_eas[];     /* DiscoveredEas {eas*, lifeTime} */
+extern const struct js_field edgeapp_eas_profile[];
+extern const struct js_field edgeapp_acr_init_req[];
+/* Eees_ACREvents: the S-EES's answer to ACR (edgesim: the 200 body of /initiate). */
+extern const struct js_field edgeapp_acr_info_notification[];
+
+/* EDGE-9, TS 29.558 Eees_EECContextRelocation. */
+extern const struct js_field edgeapp_eec_context[];
+extern const struct js_field edgeapp_eec_context_push[];
+extern const struct js_field edgeapp_eec_context_push_res[]; /* {implReg, selAcrScenariosList} */
+extern const struct js_field edgeapp_implicit_reg[]; /* ImplicitRegDetails {regId*, expTime} */
+
+/* Object-level checks (usable as js_field.check). */
+int edgeapp_check_endpoint(json_t *v, const struct js_field *f, void *ctx, char *why);
+int edgeapp_check_requestor_id(json_t *v, const struct js_field *f, void *ctx, char *why);
+
+/* Does this ServiceArea contain the location (NCGI or ECGI match, or a TAI
+ * the caller gives)? A missing service area covers everywhere. */
+int edgeapp_area_covers(const json_t *svc_area, const json_t *loc_inf);
+
+/* Build an EndPoint {"uri":"https://fqdn[:port]"} (port 443 omitted). */
+json_t *edgeapp_endpoint_uri(const char *fqdn, int port);
+/* The host of an EndPoint (fqdn, or the host part of uri); NULL if none. */
+const char *edgeapp_endpoint_host(const json_t *endpoint, char *buf, size_t len);
+
+#endif

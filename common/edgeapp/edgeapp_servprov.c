@@ -1,0 +1,66 @@
+/* edgeapp_servprov.c -- EDGE-4 types: ECSServProvReq and ECSServProvResp (TS 24.558
+ * Eecs_ServiceProvisioning), with edgesim's one wire extension, EESInfo.accessToken.
+ *
+ * TS 33.558 6.2 has the ECS issue a separate access token per candidate EES
+ * that uses token-based authorization, but no 3GPP body field carries it.
+ * edgesim puts it in that EES's EESInfo entry as "accessToken" (the JWS
+ * compact serialization); the EEC presents it to that EES as
+ * "Authorization: Bearer" (RFC 6750). */
+#include "edgeapp/edgeapp.h"
+
+#define ARRAY_MAX 64
+#define TOKEN_MAX 8192 /* the validator's cap (token_validate) */
+
+const struct js_field edgeapp_servprov_req[] = {
+    {.name = "eecId", .type = JS_STRING, .flags = JS_REQUIRED, .check = js_check_id},
+    {.name = "ueId", .type = JS_STRING, .check = js_check_gpsi},
+    {.name = "acProfs",
+     .type = JS_ARRAY,
+     .max_len = ARRAY_MAX,
+     .items = JS_OBJECT,
+     .sub = edgeapp_ac_profile},
+    {.name = "eecSvcContSupp", .type = JS_ARRAY, .max_len = ARRAY_MAX, .items = JS_STRING},
+    {.name = "connInfo", .type = JS_ARRAY, .max_len = ARRAY_MAX, .items = JS_OBJECT},
+    {.name = "locInf", .type = JS_OBJECT, .sub = edgeapp_location_info},
+    {.name = "ecspIds", .type = JS_ARRAY, .max_len = ARRAY_MAX, .items = JS_STRING},
+    {.name = "suppFeat", .type = JS_STRING, .max_len = 64},
+    {0},
+};
+
+static const struct js_field ees_info[] = {
+    {.name = "eesId", .type = JS_STRING, .flags = JS_REQUIRED, .check = js_check_id},
+    {.name = "endPt", .type = JS_OBJECT, .sub = edgeapp_endpoint, .check = edgeapp_check_endpoint},
+    {.name = "easIds", .type = JS_ARRAY, .max_len = ARRAY_MAX, .items = JS_STRING},
+    {.name = "ecspInfo", .type = JS_STRING, .max_len = EDGEAPP_ID_MAX},
+    {.name = "svcArea", .type = JS_OBJECT},
+    {.name = "dnais", .type = JS_ARRAY, .max_len = ARRAY_MAX, .items = JS_STRING},
+    {.name = "eesSvcContSupp", .type = JS_ARRAY, .max_len = ARRAY_MAX, .items = JS_STRING},
+    {.name = "eecRegConf", .type = JS_BOOL, .flags = JS_REQUIRED},
+    {.name = "easInstInfos", .type = JS_ARRAY, .max_len = ARRAY_MAX},
+    {.name = "eesAuthMethods", .type = JS_ARRAY, .max_len = 8, .items = JS_STRING},
+    {.name = "easBundleInfo", .type = JS_OBJECT},
+    {.name = "accessToken", .type = JS_STRING, .flags = JS_NONEMPTY, .max_len = TOKEN_MAX},
+    {0},
+};
+
+const struct js_field edgeapp_edn_config_info[] = {
+    {.name = "ednConInfo", .type = JS_OBJECT, .flags = JS_REQUIRED},
+    {.name = "eess",
+     .type = JS_ARRAY,
+     .flags = JS_REQUIRED | JS_NONEMPTY,
+     .max_len = ARRAY_MAX,
+     .items = JS_OBJECT,
+     .sub = ees_info},
+    {.name = "lifeTime", .type = JS_STRING, .check = js_check_datetime},
+    {0},
+};
+
+const struct js_field edgeapp_servprov_resp[] = {
+    {.name = "ednCnfgInfo",
+     .type = JS_ARRAY,
+     .flags = JS_REQUIRED | JS_NONEMPTY,
+     .max_len = ARRAY_MAX,
+     .items = JS_OBJECT,
+     .sub = edgeapp_edn_config_info},
+    {0},
+};

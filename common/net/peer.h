@@ -1,0 +1,27 @@
+/* peer.h -- who is on the other end of a TLS connection, as the handshake proved it.
+ *
+ * Filled by the TLS layer after the handshake and handed to every HTTP handler
+ * and to the token validator. Only what the credential binds is here: a GPSI
+ * counts as authenticated only when it comes from the certificate's SAN URI or,
+ * in PSK mode, from the subscriber table entry of the PSK identity
+ * (TS 33.558 6.2/6.3: "the ECS/EES shall also authenticate the GPSI"). */
+#ifndef EDGE_PEER_H
+#define EDGE_PEER_H
+
+#include "base/sizes.h"
+
+enum edge_peer_mode {
+    EDGE_PEER_NONE = 0, /* not authenticated */
+    EDGE_PEER_CERT,     /* mutual X.509 against the scenario CA */
+    EDGE_PEER_PSK,      /* TLS 1.3 external PSK (AKMA K_AF stand-in) */
+};
+
+struct edge_peer {
+    enum edge_peer_mode mode;
+    char fqdn[EDGE_FQDN_MAX]; /* SAN dNSName (ECS, EES); "" if none */
+    char eec_id[EDGE_ID_MAX]; /* SAN URI urn:edgesim:eec:<id>, or the PSK subscriber's EEC ID */
+    char gpsi[EDGE_GPSI_MAX]; /* SAN URI urn:edgesim:gpsi:<gpsi>, or the PSK subscriber's GPSI */
+    char psk_identity[EDGE_ID_MAX]; /* A-KID in PSK mode; "" otherwise */
+};
+
+#endif

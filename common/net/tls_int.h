@@ -1,0 +1,57 @@
+/* tls_int.h -- state shared by the tls*.c files; not part of the public surface (see tls.h). */
+#ifndef EDGE_TLS_INT_H
+#define EDGE_TLS_INT_H
+
+#include <stdio.h>
+
+#include "net/tls.h"
+
+struct tls_ctx {
+    SSL_CTX *ssl_ctx;
+    int server;
+    char *peer_fqdn; /* client default expected server name */
+    FILE *keylog;
+    char *keylog_path;
+    tls_psk_lookup_fn psk_lookup;
+    void *psk_lookup_arg;
+    tls_psk_client_fn psk_client;
+    void *psk_client_arg;
+    char psk_identity[EDGE_ID_MAX]; /* fixed client PSK, when no callback */
+    unsigned char psk_key[TLS_PSK_MAX];
+    size_t psk_key_len;
+};
+
+/* Per connection, in the SSL's ex_data; freed with the SSL. */
+struct tls_conn {
+    struct tls_ctx *ctx;
+    long conn;
+    char peer_fqdn[EDGE_FQDN_MAX]; /* client: the server name checked */
+    int psk_offered;               /* client offered a PSK */
+    int psk_found;                 /* server resolved the identity the client offered */
+    char psk_identity[EDGE_ID_MAX];
+    char psk_unknown[EDGE_ID_MAX]; /* server: an offered identity the lookup did not know */
+    char eec_id[EDGE_ID_MAX];      /* server: bound to the PSK identity */
+    char gpsi[EDGE_GPSI_MAX];
+    int hs_started;
+    int hs_done;
+    int hs_failed;
+    int closed;        /* the peer's close was seen (TLS_CLOSED or TLS_CLOSED_BEFORE_HANDSHAKE) */
+    char failure[192]; /* why, captured when the first fatal alert went either way */
+    int sys_errno;
+    tls_observer_fn obs;
+    void *obs_arg;
+};
+
+/* Register the ex_data slot (once) and the info callback of ssl_ctx. */
+int tls_conn_init(SSL_CTX *ssl_ctx);
+/* Give ssl its state (freed with it); NULL when out of memory. */
+struct tls_conn *tls_conn_attach(SSL *ssl, struct tls_ctx *ctx);
+struct tls_conn *tls_conn_get(const SSL *ssl);
+/* Drain OpenSSL's error queue into one phrase (the first error, the deepest cause). */
+const char *tls_ossl_reason(char *buf, size_t len);
+
+int tls_psk_setup(struct tls_ctx *ctx, const struct tls_config *cfg, char *err);
+int tls_keylog_open(struct tls_ctx *ctx, const char *path, char *err);
+void tls_keylog_close(struct tls_ctx *ctx);
+
+#endif

@@ -1,0 +1,508 @@
+/* node.c -- the runtime every edgesim daemon shares (see node.h). */
+#include "node/node.h"
+#include "auth/akma.h"
+#include "base/err.h"
+#include "net/problem.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <openssl/crypto.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#define NODE_FIELDS_MAX 64
+
+static int
+check_hostport(json_t *v, const struct js_field *f, void *ctx, char *why)
+{
+    const char *s = json_string_value(v), *colon;
+    char *end;
+    long port;
+
+    (void)f;
+    (void)ctx;
+    colon = s != NULL ? strrchr(s, ':') : NULL;
+    if (colon == NULL || colon == s)
+        return edge_err(why, "expected \"address:port\"");
+    port = strtol(colon + 1, &end, 10);
+    if (*end != '\0' || port < 1 || port > 65535)
+        return edge_err(why, "port must be 1..65535 in \"%s\"", s);
+    return 0;
+}
+
+static int
+check_hosts(json_t *v, const struct js_field *f, void *ctx, char *why)
+{
+    const char *k;
+    json_t *e;
+
+    json_object_foreach(v, k, e)
+    {
+        if (js_valid_fqdn(k, why) < 0)
+            return -1;
+        if (!json_is_string(e))
+            return edge_err(why, "%s: expected string \"address:port\"", k);
+        if (check_hostport(e, f, ctx, why) < 0)
+            return edge_err(why, "%s: expected \"address:port\"", k);
+    }
+    return 0;
+}
+
+static const struct js_field listen_fields[] = {
+    {.name = "addr", .type = JS_STRING, .flags = JS_REQUIRED | JS_NONEMPTY, .max_len = 64},
+    {.name = "port",
+     .type = JS_INT,
+     .flags = JS_REQUIRED,
+     .check = js_check_range,
+     .min = 1,
+     .max = 65535},
+    {0},
+};
+
+static const struct js_field tls_fields[] = {
+    {.name = "ca", .type = JS_STRING, .flags = JS_REQUIRED, .check = config_check_file},
+    {.name = "cert", .type = JS_STRING, .check = config_check_file},
+    {.name = "key", .type = JS_STRING, .check = config_check_file},
+    {0},
+};
+
+static const struct js_field psk_fields[] = {
+    {.name = "akid",
+     .type = JS_STRING,
+     .flags = JS_REQUIRED | JS_NONEMPTY,
+     .max_len = EDGE_ID_MAX - 1},
+    {.name = "kakma", .type = JS_STRING, .flags = JS_REQUIRED, .max_len = 64},
+    {0},
+};
+
+static const struct js_field common_fields[] = {
+    {.name = "node", .type = JS_STRING, .flags = JS_REQUIRED, .check = js_check_id},
+    {.name = "listen", .type = JS_OBJECT, .sub = listen_fields},
+    {.name = "hosts", .type = JS_OBJECT, .check = check_hosts},
+    {.name = "tls", .type = JS_OBJECT, .flags = JS_REQUIRED, .sub = tls_fields},
+    {.name = "psk", .type = JS_OBJECT, .sub = psk_fields},
+    {.name = "keylog", .type = JS_STRING, .check = config_check_outfile},
+    {.name = "evlog", .type = JS_STRING, .check = config_check_outfile},
+    {.name = "subscribers",
+     .type = JS_ARRAY,
+     .max_len = 4096,
+     .items = JS_OBJECT,
+     .sub = subscribers_entry_fields},
+    {0},
+};
+
+static const char *
+cfg_str(const struct node *n, const char *obj, const char *key)
+{
+    json_t *root = config_root(n->cf);
+
+    if (obj != NULL)
+        root = json_object_get(root, obj);
+    return json_string_value(json_object_get(root, key));
+}
+
+static int
+usage(const char *kind, char *err)
+{
+    return edge_err(err, "usage: edge-%s --config FILE [--ctl PATH] [--ctl-fd N]", kind);
+}
+
+/* Decode the file against the common keys and the node's own, as one table. */
+static int
+load_config(struct node *n, const char *path, const struct node_opts *o, char *err)
+{
+    struct js_field table[NODE_FIELDS_MAX];
+    size_t k = 0;
+
+    for (const struct js_field *f = common_fields; f->name != NULL; f++)
+        table[k++] = *f;
+    for (const struct js_field *f = o->fields; f != NULL && f->name != NULL; f++) {
+        if (k + 1 >= NODE_FIELDS_MAX)
+            return edge_err(err, "internal: too many config keys");
+        table[k++] = *f;
+    }
+    memset(&table[k], 0, sizeof(table[k]));
+    if ((n->cf = config_load(path, err)) == NULL)
+        return -1;
+    if (config_decode(n->cf, table, o->dst, err) < 0)
+        return -1;
+    snprintf(n->name, sizeof(n->name), "%s", cfg_str(n, NULL, "node"));
+    if (o->server) {
+        char why[EDGE_ERR_LEN];
+        if (js_valid_fqdn(n->name, why) < 0)
+            return edge_err(err, "%s: node: a server's name must be its FQDN: %s", path, why);
+        if (json_object_get(config_root(n->cf), "listen") == NULL)
+            return edge_err(err, "%s: listen: missing required field", path);
+    }
+    if (cfg_str(n, "tls", "cert") == NULL && json_object_get(config_root(n->cf), "psk") == NULL)
+        return edge_err(err, "%s: tls.cert: missing (a node without a PSK needs a certificate)",
+                        path);
+    if ((cfg_str(n, "tls", "cert") == NULL) != (cfg_str(n, "tls", "key") == NULL))
+        return edge_err(err, "%s: tls: cert and key go together", path);
+    return 0;
+}
+
+/* tls_psk_client_fn: in PSK mode the EEC offers its A-KID and K_AF derived
+ * for the server it calls (TS 33.535 A.4: the AF_ID holds the AF's FQDN). */
+static int
+psk_client(void *arg, const char *server_fqdn, char identity[EDGE_ID_MAX],
+           unsigned char key[TLS_PSK_MAX], size_t *key_len)
+{
+    struct node *n = arg;
+
+    if (!n->psk_on || akma_kaf_derive(n->psk_kakma, server_fqdn, key, NULL) < 0)
+        return 0;
+    snprintf(identity, EDGE_ID_MAX, "%s", n->psk_akid);
+    *key_len = AKMA_KEY_LEN;
+    return 1;
+}
+
+static int
+make_tls(struct node *n, const struct node_opts *o, char *err)
+{
+    struct tls_config tc = {
+        .ca_file = cfg_str(n, "tls", "ca"),
+        .cert_file = cfg_str(n, "tls", "cert"),
+        .key_file = cfg_str(n, "tls", "key"),
+        .keylog_path = cfg_str(n, NULL, "keylog"),
+    };
+    const char *akid = cfg_str(n, "psk", "akid");
+
+    n->subs = subscribers_new(json_object_get(config_root(n->cf), "subscribers"), n->name, err);
+    if (n->subs == NULL)
+        return -1;
+    if (akid != NULL) {
+        if (akma_key_from_hex(cfg_str(n, "psk", "kakma"), n->psk_kakma, err) < 0)
+            return edge_err(err, "%s: psk.kakma: %s", config_path(n->cf), err);
+        snprintf(n->psk_akid, sizeof(n->psk_akid), "%s", akid);
+        n->psk_on = 1;
+        tc.psk_client = psk_client;
+        tc.psk_client_arg = n;
+    }
+    if ((n->tls_client = tls_client_new(&tc, err)) == NULL)
+        return -1;
+    if (o->server) {
+        tc.psk_client = NULL;
+        tc.psk_lookup = subscribers_psk_lookup;
+        tc.psk_lookup_arg = n->subs;
+        if ((n->tls_server = tls_server_new(&tc, err)) == NULL)
+            return -1;
+    }
+    return 0;
+}
+
+static int
+make_http(struct node *n, const struct node_opts *o, char *err)
+{
+    struct http_client_config cc = {.tls = n->tls_client, .log = n->log};
+
+    if ((n->client = http_client_new(n->base, &cc, err)) == NULL)
+        return -1;
+    if (!o->server)
+        return 0;
+    json_t *listen = json_object_get(config_root(n->cf), "listen");
+    struct http_server_config sc = {
+        .addr = json_string_value(json_object_get(listen, "addr")),
+        .port = (unsigned short)json_integer_value(json_object_get(listen, "port")),
+        .tls = n->tls_server,
+        .log = n->log,
+    };
+    if ((n->http = http_server_new(n->base, &sc, err)) == NULL)
+        return -1;
+    n->port = http_server_port(n->http);
+    return 0;
+}
+
+static void
+stop_cmd(struct ctl_req *req, json_t *args, void *arg)
+{
+    (void)args;
+    ctl_reply(req, json_pack("{s:b}", "stopping", 1));
+    node_stop(arg);
+}
+
+static void
+signal_cb(evutil_socket_t sig, short what, void *arg)
+{
+    struct node *n = arg;
+
+    (void)what;
+    node_log(n, "node", NULL, NULL, NULL, "signal %d: stopping", (int)sig);
+    node_stop(n);
+}
+
+static int
+parse_args(int argc, char **argv, const char *kind, const char **config, const char **ctl_path,
+           int *ctl_fd, char *err)
+{
+    for (int i = 1; i < argc; i++) {
+        if (i + 1 >= argc)
+            return usage(kind, err);
+        if (strcmp(argv[i], "--config") == 0) {
+            *config = argv[++i];
+        } else if (strcmp(argv[i], "--ctl") == 0) {
+            *ctl_path = argv[++i];
+        } else if (strcmp(argv[i], "--ctl-fd") == 0) {
+            char *end;
+            long fd = strtol(argv[++i], &end, 10);
+            if (*end != '\0' || fd < 0 || fd > INT_MAX)
+                return edge_err(err, "--ctl-fd: not a file descriptor: %s", argv[i]);
+            *ctl_fd = (int)fd;
+        } else {
+            return usage(kind, err);
+        }
+    }
+    if (*config == NULL || (*ctl_path == NULL && *ctl_fd < 0))
+        return usage(kind, err);
+    return 0;
+}
+
+int
+node_init(struct node *n, int argc, char **argv, const struct node_opts *o, char *err)
+{
+    const char *config = NULL, *ctl_path = NULL;
+    int ctl_fd = -1;
+
+    memset(n, 0, sizeof(*n));
+    n->kind = o->kind;
+    if (parse_args(argc, argv, o->kind, &config, &ctl_path, &ctl_fd, err) < 0)
+        return -1;
+    /* A peer that goes away mid-write must cost one connection, not the node. */
+    signal(SIGPIPE, SIG_IGN);
+    if ((n->base = event_base_new()) == NULL)
+        return edge_err(err, "cannot create the event loop");
+    if (load_config(n, config, o, err) < 0)
+        return -1;
+    if ((n->log = evlog_open(cfg_str(n, NULL, "evlog"), n->name, err)) == NULL)
+        return -1;
+    if (make_tls(n, o, err) < 0 || make_http(n, o, err) < 0)
+        return -1;
+    if ((n->ctl = ctl_new(n->base, n->name, ctl_path, ctl_fd, err)) == NULL)
+        return -1;
+    if (ctl_command(n->ctl, "stop", stop_cmd, n, err) < 0)
+        return -1;
+    n->sig_term = evsignal_new(n->base, SIGTERM, signal_cb, n);
+    n->sig_int = evsignal_new(n->base, SIGINT, signal_cb, n);
+    if (n->sig_term == NULL || n->sig_int == NULL || evsignal_add(n->sig_term, NULL) < 0 ||
+        evsignal_add(n->sig_int, NULL) < 0)
+        return edge_err(err, "cannot watch SIGTERM/SIGINT");
+    node_log(n, "node", NULL, NULL, NULL, "edge-%s %s started (port %u)", o->kind, n->name,
+             n->port);
+    return 0;
+}
+
+void
+node_ready(struct node *n, json_t *info)
+{
+    json_t *i = info != NULL ? info : json_object();
+
+    json_object_set_new(i, "kind", json_string(n->kind));
+    json_object_set_new(i, "port", json_integer(n->port));
+    node_log(n, "node", NULL, NULL, i, "ready");
+    ctl_ready(n->ctl, i);
+}
+
+int
+node_run(struct node *n)
+{
+    event_base_dispatch(n->base);
+    /* A loop that ends leaves the deferred callbacks of its last round queued, each bufferevent
+     * holding a reference for it: run them, or event_base_free() drops them and their
+     * connections are never freed. */
+    event_base_loop(n->base, EVLOOP_NONBLOCK);
+    node_log(n, "node", NULL, NULL, NULL, "stopped");
+    return n->exit_code;
+}
+
+static void
+node_drained(void *arg)
+{
+    struct node *n = arg;
+
+    event_base_loopexit(n->base, NULL);
+}
+
+void
+node_stop(struct node *n)
+{
+    if (n->stopping)
+        return;
+    n->stopping = 1;
+    if (n->on_stop != NULL) {
+        void (*f)(struct node *, void *) = n->on_stop;
+        n->on_stop = NULL;
+        f(n, n->on_stop_arg);
+    }
+    /* Callers waiting on held requests get an answer, not a closed connection; the loop goes on
+     * until the answers (and the reply to "stop", written by the same loop) have left. */
+    if (n->http != NULL)
+        http_server_shutdown(n->http, NODE_STOP_GRACE_MS, node_drained, n);
+    else
+        event_base_loopexit(n->base, NULL);
+}
+
+void
+node_free(struct node *n)
+{
+    if (n->sig_term != NULL)
+        event_free(n->sig_term);
+    if (n->sig_int != NULL)
+        event_free(n->sig_int);
+    ctl_free(n->ctl);
+    http_server_free(n->http);
+    http_client_free(n->client);
+    tls_ctx_free(n->tls_server);
+    tls_ctx_free(n->tls_client);
+    subscribers_free(n->subs);
+    evlog_close(n->log);
+    config_free(n->cf);
+    if (n->base != NULL)
+        event_base_free(n->base);
+    OPENSSL_cleanse(n->psk_kakma, sizeof(n->psk_kakma));
+    memset(n, 0, sizeof(*n));
+}
+
+int
+node_resolve(const struct node *n, const char *fqdn, char *addr, size_t addr_len,
+             unsigned short *port, char *err)
+{
+    const char *hp =
+        json_string_value(json_object_get(json_object_get(config_root(n->cf), "hosts"), fqdn));
+    const char *colon = hp != NULL ? strrchr(hp, ':') : NULL;
+
+    if (colon == NULL)
+        return edge_err(err, "no address for %s in the config's hosts", fqdn);
+    if ((size_t)(colon - hp) >= addr_len)
+        return edge_err(err, "address of %s too long", fqdn);
+    memcpy(addr, hp, (size_t)(colon - hp));
+    addr[colon - hp] = '\0';
+    *port = (unsigned short)strtol(colon + 1, NULL, 10);
+    return 0;
+}
+
+json_t *
+node_endpoint(const struct node *n)
+{
+    char uri[EDGE_FQDN_MAX + 16];
+
+    if (n->port == 443)
+        snprintf(uri, sizeof(uri), "https://%s", n->name);
+    else
+        snprintf(uri, sizeof(uri), "https://%s:%u", n->name, n->port);
+    return json_pack("{s:s}", "uri", uri);
+}
+
+static int
+node_send(struct node *n, int timeout_ms, const char *method, const char *fqdn, const char *path,
+          const char *ctype, const char *body, const char *const *headers, http_client_cb cb,
+          void *arg, char *err)
+{
+    char addr[64];
+    unsigned short port = 0;
+    struct http_client_req r = {
+        .method = method,
+        .fqdn = fqdn,
+        .path = path,
+        .content_type = ctype,
+        .body = body,
+        .body_len = body != NULL ? strlen(body) : 0,
+        .headers = headers,
+        .timeout_ms = timeout_ms,
+    };
+
+    if (node_resolve(n, fqdn, addr, sizeof(addr), &port, err) < 0)
+        return -1;
+    r.addr = addr;
+    r.port = port;
+    return http_client_send(n->client, &r, cb, arg, err);
+}
+
+int
+node_send_json_within(struct node *n, int timeout_ms, const char *method, const char *fqdn,
+                      const char *path, const json_t *body, const char *const *headers,
+                      http_client_cb cb, void *arg, char *err)
+{
+    char *text = body != NULL ? json_dumps(body, JSON_COMPACT) : NULL;
+    int rc;
+
+    if (body != NULL && text == NULL)
+        return edge_err(err, "cannot encode the JSON body for %s %s", method, path);
+    rc = node_send(n, timeout_ms, method, fqdn, path, text != NULL ? HTTP_MEDIA_JSON : NULL, text,
+                   headers, cb, arg, err);
+    free(text);
+    return rc;
+}
+
+int
+node_send_json(struct node *n, const char *method, const char *fqdn, const char *path,
+               const json_t *body, const char *const *headers, http_client_cb cb, void *arg,
+               char *err)
+{
+    return node_send_json_within(n, 0, method, fqdn, path, body, headers, cb, arg, err);
+}
+
+int
+node_send_form_within(struct node *n, int timeout_ms, const char *fqdn, const char *path,
+                      const char *form, const char *const *headers, http_client_cb cb, void *arg,
+                      char *err)
+{
+    return node_send(n, timeout_ms, "POST", fqdn, path, HTTP_MEDIA_FORM, form, headers, cb, arg,
+                     err);
+}
+
+int
+node_send_form(struct node *n, const char *fqdn, const char *path, const char *form,
+               const char *const *headers, http_client_cb cb, void *arg, char *err)
+{
+    return node_send_form_within(n, 0, fqdn, path, form, headers, cb, arg, err);
+}
+
+json_t *
+node_result(const struct http_client_resp *r)
+{
+    json_t *body = NULL, *problem = json_null();
+    const char *loc = http_client_resp_header(r, "Location");
+
+    if (r->body != NULL && r->body_len > 0)
+        body = json_loadb(r->body, r->body_len, 0, NULL);
+    if (body == NULL && r->body_len > 0)
+        body = json_stringn(r->body, r->body_len); /* not JSON: keep it as text */
+    if (r->status >= 400 && json_is_object(body))
+        problem = json_incref(body);
+    return json_pack("{s:i, s:s?, s:o, s:o, s:s?, s:s?, s:f}", "status", r->status, "location", loc,
+                     "body", body != NULL ? body : json_null(), "problem", problem, "error",
+                     r->error, "error_cause", r->error_cause, "elapsed_ms", r->elapsed_ms);
+}
+
+void
+node_log(struct node *n, const char *kind, const char *peer, const char *cause, json_t *data,
+         const char *fmt, ...)
+{
+    char summary[1024];
+    va_list ap;
+
+    va_start(ap, fmt);
+    // NOLINTNEXTLINE(clang-analyzer-valist.Uninitialized): va_start is the line above
+    vsnprintf(summary, sizeof(summary), fmt, ap);
+    va_end(ap);
+    struct evlog_event ev = {
+        .peer = peer,
+        .dir = "local",
+        .kind = kind,
+        .cause = cause,
+        .summary = summary,
+        .conn = -1,
+        .data = data,
+    };
+    evlog_write(n->log, &ev);
+}
+
+long long
+node_now(void)
+{
+    return (long long)time(NULL);
+}

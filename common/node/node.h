@@ -1,0 +1,111 @@
+/* node.h -- what every edgesim daemon shares: start-up flags, the common config
+ * keys, TLS contexts, the HTTPS server and client, the hosts map, the event log,
+ * the control socket and a graceful stop (nodes/README.md is the contract).
+ *
+ * A daemon's main() is: node_init() with its own config table, its routes
+ * and control commands, node_ready() when it serves, node_run(), node_free().
+ * Everything protocol-specific stays in the node; nothing here knows an API. */
+#ifndef EDGE_NODE_H
+#define EDGE_NODE_H
+
+#include <event2/event.h>
+#include <jansson.h>
+
+#include "base/config.h"
+#include "ctl/ctl.h"
+#include "base/evlog.h"
+#include "net/http_client.h"
+#include "net/http_server.h"
+#include "base/json_strict.h"
+#include "net/peer.h"
+#include "auth/subscribers.h"
+#include "net/tls.h"
+
+struct node_opts {
+    const char *kind;              /* "ecs", "ees", "eec": in usage and logs */
+    int server;                    /* 1: listen (ECS, EES); 0: client only (EEC) */
+    const struct js_field *fields; /* the node's own config keys (may be NULL) */
+    void *dst;                     /* where those store (JS_STORE) */
+};
+
+struct node {
+    struct event_base *base;
+    struct config *cf;
+    const char *kind;
+    char name[EDGE_FQDN_MAX]; /* config "node": own FQDN, or an EEC's EEC ID */
+    struct evlog *log;
+    struct ctl *ctl;
+    struct tls_ctx *tls_server; /* NULL for a client-only node */
+    struct tls_ctx *tls_client;
+    struct http_server *http; /* NULL for a client-only node */
+    struct http_client *client;
+    struct subscribers *subs; /* AAnF stand-in; empty when none configured */
+    unsigned short port;      /* own listening port (0 for a client-only node) */
+    int exit_code;
+    int stopping; /* node_stop() called: the server drains, then the loop ends */
+    struct event *sig_term, *sig_int;
+    /* Called once when the node stops (SIGTERM, SIGINT, "stop"), before the
+     * loop ends: a node deregisters, frees held requests, and so on. */
+    void (*on_stop)(struct node *n, void *arg);
+    void *on_stop_arg;
+    /* PSK client credentials (EEC in PSK mode): A-KID and K_AKMA. */
+    char psk_akid[EDGE_ID_MAX];
+    unsigned char psk_kakma[32];
+    int psk_on;
+};
+
+/* Parse argv (--config FILE, --ctl PATH, --ctl-fd N), load and check the
+ * config (common keys and o->fields together: an unknown key anywhere is an
+ * error naming the file and field), open the logs, make the TLS contexts,
+ * the HTTPS client and (o->server) the HTTPS server, and the control socket.
+ * On error: -1 with the sentence in err; call node_free() either way. */
+int node_init(struct node *n, int argc, char **argv, const struct node_opts *o, char *err);
+void node_free(struct node *n);
+
+/* Tell the runner the node serves (ctl "ready" event; info stolen, may be NULL). */
+void node_ready(struct node *n, json_t *info);
+/* Run the event loop until stopped; returns the exit code (0 after a graceful stop). */
+int node_run(struct node *n);
+/* Stop from inside (SIGTERM, SIGINT and "stop" call it): on_stop, then the HTTPS server stops
+ * accepting, answers held requests 503 and the loop ends once every reply (and the control
+ * socket's) is written, or after NODE_STOP_GRACE_MS at most. A second call does nothing. */
+#define NODE_STOP_GRACE_MS 200
+void node_stop(struct node *n);
+
+/* Where fqdn is, from the config's "hosts" map ("addr:port"). */
+int node_resolve(const struct node *n, const char *fqdn, char *addr, size_t addr_len,
+                 unsigned short *port, char *err);
+/* The EndPoint of this node ({"uri":"https://<name>[:port]"}). */
+json_t *node_endpoint(const struct node *n);
+
+/* Send an HTTPS request to fqdn (resolved through "hosts"). body: JSON to
+ * send (borrowed; NULL: none) or form (a urlencoded string; NULL: none);
+ * headers: name, value, ..., NULL. cb as in http_client.h. */
+int node_send_json(struct node *n, const char *method, const char *fqdn, const char *path,
+                   const json_t *body, const char *const *headers, http_client_cb cb, void *arg,
+                   char *err);
+int node_send_form(struct node *n, const char *fqdn, const char *path, const char *form,
+                   const char *const *headers, http_client_cb cb, void *arg, char *err);
+/* The same with this request's own deadline in ms (0: the client's, HTTP_CLIENT_TIMEOUT_MS). A
+ * node that answers its caller only after asking a peer gives the peer less time than its caller
+ * gives it, so that it can still answer (e.g. 504) before the caller gives up. */
+int node_send_json_within(struct node *n, int timeout_ms, const char *method, const char *fqdn,
+                          const char *path, const json_t *body, const char *const *headers,
+                          http_client_cb cb, void *arg, char *err);
+int node_send_form_within(struct node *n, int timeout_ms, const char *fqdn, const char *path,
+                          const char *form, const char *const *headers, http_client_cb cb,
+                          void *arg, char *err);
+
+/* The control result of an HTTP exchange (nodes/README.md "Control commands"):
+ * {"status","location","body","problem","error","elapsed_ms"}. New reference. */
+json_t *node_result(const struct http_client_resp *r);
+
+/* One "local" event-log line (a decision inside the node): kind "token",
+ * "registry", ...; data borrowed; peer/cause may be NULL. */
+void node_log(struct node *n, const char *kind, const char *peer, const char *cause, json_t *data,
+              const char *fmt, ...) __attribute__((format(printf, 6, 7)));
+
+/* Current time, seconds since the epoch (tokens, expiry). */
+long long node_now(void);
+
+#endif

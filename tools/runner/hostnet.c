@@ -1,0 +1,1136 @@
+/* hostnet.c -- per-run host plumbing: network namespaces, TAP devices and node processes.
+ *
+ * Namespaces and addresses are made by running iproute2's ip(8), the tool a
+ * user will also use to look around (ip netns exec ...); TAP devices are
+ * opened here with TUNSETIFF so the fd can be handed on. Leftovers are found
+ * from what the kernel shows (/run/netns, the root namespace's links,
+ * /proc/<pid>/ns/net and the "iff:" line of a tun fd's fdinfo), never from
+ * state kept in memory, so a crashed run can be cleaned by another process. */
+#include "hostnet.h"
+
+#include <arpa/inet.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <linux/if_tun.h>
+#include <net/if.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/prctl.h>
+#include <sys/random.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "base/err.h"
+
+#define NETNS_DIR "/run/netns"
+#define NS_PREFIX "edgesim-"
+#define IF_PREFIX "es"
+#define MAX_NODES 64
+#define MAX_PIDS 256
+/* How long the killing of a dead run's processes may take. */
+#define KILL_WAIT_MS 3000
+
+struct hostnet_run {
+    char id[HOSTNET_RUNID_LEN + 1];
+    char *nodes[MAX_NODES];
+    size_t nnodes;
+    pid_t pids[MAX_PIDS]; /* spawned, not yet reaped */
+    size_t npids;
+    unsigned ntaps;
+};
+
+static int
+runid_ok(const char *s)
+{
+    size_t i;
+
+    if (s == NULL || strlen(s) != HOSTNET_RUNID_LEN)
+        return 0;
+    for (i = 0; i < HOSTNET_RUNID_LEN; i++)
+        if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= '0' && s[i] <= '9')))
+            return 0;
+    return 1;
+}
+
+static int
+node_ok(const char *s)
+{
+    size_t i, n = s != NULL ? strlen(s) : 0;
+
+    if (n == 0 || n > HOSTNET_NODE_MAX)
+        return 0;
+    for (i = 0; i < n; i++) {
+        char c = s[i];
+        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+              c == '_' || c == '.' || c == '-'))
+            return 0;
+    }
+    return 1;
+}
+
+/* Is name "es<runid><digits>"? (runid NULL: any run id.) */
+static int
+is_run_ifname(const char *name, const char *runid)
+{
+    const char *p = name + strlen(IF_PREFIX);
+    char id[HOSTNET_RUNID_LEN + 1];
+
+    if (strncmp(name, IF_PREFIX, strlen(IF_PREFIX)) != 0 || strlen(p) <= HOSTNET_RUNID_LEN)
+        return 0;
+    memcpy(id, p, HOSTNET_RUNID_LEN);
+    id[HOSTNET_RUNID_LEN] = '\0';
+    if (!runid_ok(id) || (runid != NULL && strcmp(id, runid) != 0))
+        return 0;
+    for (p += HOSTNET_RUNID_LEN; *p != '\0'; p++)
+        if (*p < '0' || *p > '9')
+            return 0;
+    return 1;
+}
+
+/* Run id of a namespace name "edgesim-<runid>-<node>", or 0. */
+static int
+ns_runid(const char *name, char id[HOSTNET_RUNID_LEN + 1])
+{
+    size_t pl = strlen(NS_PREFIX);
+
+    if (strncmp(name, NS_PREFIX, pl) != 0 || strlen(name) < pl + HOSTNET_RUNID_LEN + 2 ||
+        name[pl + HOSTNET_RUNID_LEN] != '-')
+        return 0;
+    memcpy(id, name + pl, HOSTNET_RUNID_LEN);
+    id[HOSTNET_RUNID_LEN] = '\0';
+    return runid_ok(id);
+}
+
+static long long
+ms_now(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static void
+nap_ms(int ms)
+{
+    struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000L};
+
+    while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
+        ;
+}
+
+/* ---- addresses (198.18.0.0/15 only) ---- */
+
+static int
+in_bench_range(uint32_t a)
+{
+    return (a & 0xfffe0000u) == 0xc6120000u;
+}
+
+static int
+parse_addr(const char *s, uint32_t *a)
+{
+    struct in_addr in;
+
+    if (s == NULL || inet_pton(AF_INET, s, &in) != 1)
+        return -1;
+    *a = ntohl(in.s_addr);
+    return 0;
+}
+
+/* "A.B.C.D/N" with N in 15..30 and the whole prefix inside 198.18.0.0/15. */
+static int
+parse_cidr(const char *s, uint32_t *a, int *plen, char *err)
+{
+    char buf[INET_ADDRSTRLEN];
+    const char *slash = s != NULL ? strchr(s, '/') : NULL;
+    char *end;
+    long n;
+
+    *a = 0;
+    *plen = 0;
+    if (slash == NULL || (size_t)(slash - s) >= sizeof buf)
+        return edge_err(err, "address \"%s\" is not of the form A.B.C.D/N", s ? s : "(null)");
+    memcpy(buf, s, slash - s);
+    buf[slash - s] = '\0';
+    if (parse_addr(buf, a) < 0)
+        return edge_err(err, "\"%s\" is not an IPv4 address", buf);
+    errno = 0;
+    n = strtol(slash + 1, &end, 10);
+    if (errno != 0 || end == slash + 1 || *end != '\0' || n < 15 || n > 30)
+        return edge_err(err, "%s: prefix length must be 15..30 (inside 198.18.0.0/15)", s);
+    if (!in_bench_range(*a))
+        return edge_err(err, "%s is outside 198.18.0.0/15, the only range edgesim configures", s);
+    *plen = (int)n;
+    return 0;
+}
+
+static uint32_t
+mask_of(int plen)
+{
+    return plen == 0 ? 0 : ~(0xffffffffu >> plen);
+}
+
+/* ---- running ip(8) ---- */
+
+static const char *
+ip_path(void)
+{
+    static const char *const cands[] = {"/usr/sbin/ip", "/sbin/ip", "/usr/bin/ip", "/bin/ip"};
+    size_t i;
+
+    for (i = 0; i < sizeof cands / sizeof cands[0]; i++)
+        if (access(cands[i], X_OK) == 0)
+            return cands[i];
+    return NULL;
+}
+
+/* Run ip with args (NULL-terminated, without argv[0]); its output goes into
+ * the error sentence when it fails. */
+static int
+run_ip(char *err, const char *const args[])
+{
+    const char *ip = ip_path();
+    const char *argv[24];
+    char out[256], cmd[160];
+    size_t n = 0, i, ol = 0;
+    int pfd[2], status;
+    pid_t pid;
+    ssize_t r;
+
+    if (ip == NULL)
+        return edge_err(err, "ip(8) not found: apt-get install iproute2");
+    argv[n++] = ip;
+    for (i = 0; args[i] != NULL && n < sizeof argv / sizeof argv[0] - 1; i++)
+        argv[n++] = args[i];
+    argv[n] = NULL;
+    cmd[0] = '\0';
+    for (i = 1; i < n; i++) {
+        size_t cl = strlen(cmd);
+        snprintf(cmd + cl, sizeof cmd - cl, "%s%s", i > 1 ? " " : "", argv[i]);
+    }
+    if (pipe2(pfd, O_CLOEXEC) < 0)
+        return edge_err(err, "pipe: %s", strerror(errno));
+    if ((pid = fork()) < 0) {
+        close(pfd[0]);
+        close(pfd[1]);
+        return edge_err(err, "fork: %s", strerror(errno));
+    }
+    if (pid == 0) {
+        sigset_t none;
+        int devnull = open("/dev/null", O_RDONLY);
+        sigemptyset(&none);
+        sigprocmask(SIG_SETMASK, &none, NULL);
+        if (devnull >= 0)
+            dup2(devnull, 0);
+        dup2(pfd[1], 1);
+        dup2(pfd[1], 2);
+        execv(ip, (char *const *)argv);
+        _exit(127);
+    }
+    close(pfd[1]);
+    while ((r = read(pfd[0], out + ol, sizeof out - 1 - ol)) != 0) {
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r < 0)
+            break;
+        ol += (size_t)r;
+        if (ol == sizeof out - 1) {
+            char sink[256];
+            while (read(pfd[0], sink, sizeof sink) > 0)
+                ;
+            break;
+        }
+    }
+    out[ol] = '\0';
+    close(pfd[0]);
+    while (waitpid(pid, &status, 0) < 0)
+        if (errno != EINTR)
+            return edge_err(err, "ip %s: waitpid: %s", cmd, strerror(errno));
+    if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
+        return 0;
+    out[strcspn(out, "\n")] = '\0';
+    return edge_err(err, "ip %s: %s", cmd, ol > 0 ? out : "failed");
+}
+
+/* ---- the run record ---- */
+
+static void
+record_path(const char *runid, char *buf, size_t len)
+{
+    snprintf(buf, len, "%s/%s.pid", HOSTNET_STATE_DIR, runid);
+}
+
+/* Start time of a process (clock ticks since boot), 0 if it is gone. */
+static unsigned long long
+proc_starttime(pid_t pid, char *state)
+{
+    char path[64], buf[1024], *p, *save = NULL, *tok;
+    unsigned long long st = 0;
+    ssize_t n;
+    int fd, field;
+
+    snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
+    if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+        return 0;
+    n = read(fd, buf, sizeof buf - 1);
+    close(fd);
+    if (n <= 0)
+        return 0;
+    buf[n] = '\0';
+    /* The command name may hold spaces and parentheses: skip to the last ')'. */
+    if ((p = strrchr(buf, ')')) == NULL)
+        return 0;
+    for (field = 3, tok = strtok_r(p + 1, " ", &save); tok != NULL;
+         tok = strtok_r(NULL, " ", &save), field++) {
+        if (field == 3 && state != NULL)
+            *state = tok[0];
+        if (field == 22) {
+            st = strtoull(tok, NULL, 10);
+            break;
+        }
+    }
+    return st;
+}
+
+static int
+record_write(const struct hostnet_run *run, char *err)
+{
+    char path[128], tmp[160], line[64];
+    int fd, n;
+
+    if (mkdir(HOSTNET_STATE_DIR, 0755) < 0 && errno != EEXIST)
+        return edge_err(err, "cannot create %s: %s", HOSTNET_STATE_DIR, strerror(errno));
+    record_path(run->id, path, sizeof path);
+    snprintf(tmp, sizeof tmp, "%s.tmp%d", path, (int)getpid());
+    n = snprintf(line, sizeof line, "%d %llu\n", (int)getpid(), proc_starttime(getpid(), NULL));
+    if (access(path, F_OK) == 0)
+        return edge_err(err, "run id %s is already in use (%s exists)", run->id, path);
+    /* Written aside and renamed, so a reader never sees half a record. */
+    if ((fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644)) < 0)
+        return edge_err(err, "cannot create %s: %s", tmp, strerror(errno));
+    if (write(fd, line, (size_t)n) != n) {
+        close(fd);
+        unlink(tmp);
+        return edge_err(err, "cannot write %s", tmp);
+    }
+    close(fd);
+    if (rename(tmp, path) < 0) {
+        unlink(tmp);
+        return edge_err(err, "cannot create %s: %s", path, strerror(errno));
+    }
+    return 0;
+}
+
+/* Is the owner of the run recorded for runid alive? No record: not alive. */
+static int
+record_owner_alive(const char *runid)
+{
+    char path[128], buf[64], *end;
+    unsigned long long st;
+    FILE *f;
+    long pid;
+    char state = 0;
+
+    record_path(runid, path, sizeof path);
+    if ((f = fopen(path, "re")) == NULL)
+        return 0;
+    if (fgets(buf, sizeof buf, f) == NULL) {
+        fclose(f);
+        return 0;
+    }
+    fclose(f);
+    /* "PID STARTTIME\n", as record_write writes it; anything else is no owner. */
+    if (buf[0] < '1' || buf[0] > '9')
+        return 0;
+    errno = 0;
+    pid = strtol(buf, &end, 10);
+    if (errno != 0 || pid > INT_MAX || *end != ' ' || end[1] < '0' || end[1] > '9')
+        return 0;
+    st = strtoull(end + 1, &end, 10);
+    if (errno != 0 || (*end != '\n' && *end != '\0'))
+        return 0;
+    /* The start time tells a reused pid from the owner. */
+    return proc_starttime((pid_t)pid, &state) == st && state != 'Z';
+}
+
+/* ---- finding what a run holds ---- */
+
+/* Namespaces of a run: calls fn for each name. */
+static void
+each_run_ns(const char *runid, void (*fn)(const char *name, void *arg), void *arg)
+{
+    DIR *d = opendir(NETNS_DIR);
+    struct dirent *e;
+    char id[HOSTNET_RUNID_LEN + 1];
+
+    if (d == NULL)
+        return;
+    while ((e = readdir(d)) != NULL)
+        if (ns_runid(e->d_name, id) && (runid == NULL || strcmp(id, runid) == 0))
+            fn(e->d_name, arg);
+    closedir(d);
+}
+
+struct nsids {
+    dev_t dev[MAX_NODES];
+    ino_t ino[MAX_NODES];
+    size_t n;
+};
+
+static void
+collect_ns_id(const char *name, void *arg)
+{
+    struct nsids *ids = arg;
+    char path[300];
+    struct stat st;
+
+    snprintf(path, sizeof path, "%s/%s", NETNS_DIR, name);
+    if (ids->n < MAX_NODES && stat(path, &st) == 0) {
+        ids->dev[ids->n] = st.st_dev;
+        ids->ino[ids->n] = st.st_ino;
+        ids->n++;
+    }
+}
+
+/* Does pid hold a tun fd attached to one of the run's TAP devices? */
+static int
+holds_run_tap(const char *pdir, const char *runid)
+{
+    char path[400], link[64], line[128];
+    DIR *d;
+    struct dirent *e;
+    int found = 0;
+
+    snprintf(path, sizeof path, "%s/fd", pdir);
+    if ((d = opendir(path)) == NULL)
+        return 0;
+    while (!found && (e = readdir(d)) != NULL) {
+        ssize_t n;
+        FILE *f;
+
+        if (e->d_name[0] == '.')
+            continue;
+        snprintf(path, sizeof path, "%s/fd/%s", pdir, e->d_name);
+        if ((n = readlink(path, link, sizeof link - 1)) < 0)
+            continue;
+        link[n] = '\0';
+        if (strcmp(link, "/dev/net/tun") != 0)
+            continue;
+        snprintf(path, sizeof path, "%s/fdinfo/%s", pdir, e->d_name);
+        if ((f = fopen(path, "re")) == NULL)
+            continue;
+        while (fgets(line, sizeof line, f) != NULL) {
+            if (strncmp(line, "iff:", 4) == 0) {
+                char *name = line + 4;
+                name += strspn(name, " \t");
+                name[strcspn(name, " \t\n")] = '\0';
+                found = is_run_ifname(name, runid);
+            }
+        }
+        fclose(f);
+    }
+    closedir(d);
+    return found;
+}
+
+/* Live processes (zombies excluded, this process excluded) that are inside
+ * the run's namespaces or hold its TAP devices. */
+static size_t
+run_procs(const char *runid, pid_t *out, size_t max)
+{
+    struct nsids ids = {.n = 0};
+    DIR *d;
+    struct dirent *e;
+    size_t n = 0;
+
+    each_run_ns(runid, collect_ns_id, &ids);
+    if ((d = opendir("/proc")) == NULL)
+        return 0;
+    while ((e = readdir(d)) != NULL && n < max) {
+        char pdir[64], path[96], state = 0;
+        struct stat st;
+        pid_t pid;
+        size_t i;
+        int in = 0;
+        long v;
+        char *end;
+
+        if (e->d_name[0] < '1' || e->d_name[0] > '9')
+            continue;
+        errno = 0;
+        v = strtol(e->d_name, &end, 10);
+        if (errno != 0 || *end != '\0' || v > INT_MAX)
+            continue; /* not a process directory */
+        pid = (pid_t)v;
+        if (pid == getpid())
+            continue;
+        snprintf(pdir, sizeof pdir, "/proc/%d", (int)pid);
+        snprintf(path, sizeof path, "%s/ns/net", pdir);
+        if (stat(path, &st) == 0)
+            for (i = 0; i < ids.n && !in; i++)
+                in = st.st_dev == ids.dev[i] && st.st_ino == ids.ino[i];
+        if (!in)
+            in = holds_run_tap(pdir, runid);
+        if (in && proc_starttime(pid, &state) != 0 && state != 'Z')
+            out[n++] = pid;
+    }
+    closedir(d);
+    return n;
+}
+
+/* TAP devices of the run still in the root namespace (those moved into a
+ * namespace go with it). */
+static size_t
+run_root_taps(const char *runid, char names[][HOSTNET_IFNAME_LEN], size_t max)
+{
+    struct if_nameindex *ifs = if_nameindex(), *i;
+    size_t n = 0;
+
+    if (ifs == NULL)
+        return 0;
+    for (i = ifs; i->if_index != 0 && n < max; i++) {
+        char path[96];
+        if (!is_run_ifname(i->if_name, runid))
+            continue;
+        /* Only tun/tap devices: a NIC that happens to match the pattern is not ours. */
+        snprintf(path, sizeof path, "/sys/class/net/%s/tun_flags", i->if_name);
+        if (access(path, F_OK) != 0)
+            continue;
+        snprintf(names[n++], HOSTNET_IFNAME_LEN, "%s", i->if_name);
+    }
+    if_freenameindex(ifs);
+    return n;
+}
+
+/* ---- killing ---- */
+
+static int
+is_gone(pid_t pid)
+{
+    char state = 0;
+    int status;
+
+    /* Reap it if it is our child; otherwise a zombie counts as gone. */
+    if (waitpid(pid, &status, WNOHANG) == pid)
+        return 1;
+    return proc_starttime(pid, &state) == 0 || state == 'Z';
+}
+
+/* Send sig to each pid, then wait (bounded) until they are gone; those still
+ * there after wait_ms are left in pids (returns their count). */
+static size_t
+kill_wait(pid_t *pids, size_t n, int sig, int wait_ms)
+{
+    long long deadline = ms_now() + wait_ms;
+    size_t i, left;
+
+    for (i = 0; i < n; i++)
+        kill(pids[i], sig);
+    for (;;) {
+        for (i = 0, left = 0; i < n; i++)
+            if (!is_gone(pids[i]))
+                pids[left++] = pids[i];
+        n = left;
+        if (n == 0 || ms_now() >= deadline)
+            return n;
+        /* No event tells us that a process that is not our child ended:
+         * poll, bounded by the deadline. */
+        nap_ms(5);
+    }
+}
+
+static void
+del_ns(const char *name, void *arg)
+{
+    char *err = arg;
+    const char *args[] = {"netns", "delete", name, NULL};
+
+    run_ip(err, args);
+}
+
+/* Remove everything of runid: processes, namespaces, root-namespace TAPs, record. */
+static int
+end_runid(const char *runid, pid_t *spawned, size_t nspawned, int grace_ms, char *err)
+{
+    pid_t pids[MAX_PIDS];
+    char taps[16][HOSTNET_IFNAME_LEN], path[128], left[512];
+    size_t n, i;
+    int k;
+
+    /* Ours first, politely: edge-netsim flushes its pcaps on SIGTERM. */
+    n = kill_wait(spawned, nspawned, SIGTERM, grace_ms);
+    kill_wait(spawned, n, SIGKILL, KILL_WAIT_MS);
+    n = run_procs(runid, pids, MAX_PIDS);
+    kill_wait(pids, n, SIGKILL, KILL_WAIT_MS);
+    each_run_ns(runid, del_ns, NULL);
+    n = run_root_taps(runid, taps, 16);
+    for (i = 0; i < n; i++) {
+        const char *args[] = {"link", "delete", taps[i], NULL};
+        run_ip(NULL, args);
+    }
+    record_path(runid, path, sizeof path);
+    if ((k = hostnet_leftovers(runid, left, sizeof left)) > 1 ||
+        (k == 1 && access(path, F_OK) != 0)) {
+        left[strcspn(left, "\n")] = '\0';
+        return edge_err(err, "run %s: %d things remain, e.g. %s", runid, k, left);
+    }
+    unlink(path);
+    return 0;
+}
+
+/* ---- the API ---- */
+
+struct hostnet_run *
+hostnet_run_new(const char *runid, char *err)
+{
+    static const char digits[] = "abcdefghijklmnopqrstuvwxyz0123456789";
+    struct hostnet_run *run;
+    unsigned char rnd[HOSTNET_RUNID_LEN];
+    size_t i;
+
+    if (geteuid() != 0) {
+        edge_err(err, "TAP networks need root (CAP_NET_ADMIN); use --net loopback");
+        return NULL;
+    }
+    if (runid != NULL && !runid_ok(runid)) {
+        edge_err(err, "run id \"%s\" must be exactly %d of [a-z0-9]", runid, HOSTNET_RUNID_LEN);
+        return NULL;
+    }
+    if ((run = calloc(1, sizeof *run)) == NULL) {
+        edge_err(err, "out of memory");
+        return NULL;
+    }
+    if (runid != NULL) {
+        memcpy(run->id, runid, HOSTNET_RUNID_LEN);
+    } else {
+        if (getrandom(rnd, sizeof rnd, 0) != (ssize_t)sizeof rnd) {
+            edge_err(err, "getrandom: %s", strerror(errno));
+            free(run);
+            return NULL;
+        }
+        for (i = 0; i < HOSTNET_RUNID_LEN; i++)
+            run->id[i] = digits[rnd[i] % (sizeof digits - 1)];
+    }
+    run->id[HOSTNET_RUNID_LEN] = '\0';
+    if (record_write(run, err) < 0) {
+        free(run);
+        return NULL;
+    }
+    return run;
+}
+
+const char *
+hostnet_run_id(const struct hostnet_run *run)
+{
+    return run->id;
+}
+
+int
+hostnet_ns_name(const struct hostnet_run *run, const char *node, char *buf, size_t len)
+{
+    int n = snprintf(buf, len, NS_PREFIX "%s-%s", run->id, node);
+
+    return n < 0 || (size_t)n >= len ? -1 : 0;
+}
+
+static int
+has_node(const struct hostnet_run *run, const char *node)
+{
+    size_t i;
+
+    for (i = 0; i < run->nnodes; i++)
+        if (strcmp(run->nodes[i], node) == 0)
+            return 1;
+    return 0;
+}
+
+int
+hostnet_ns_add(struct hostnet_run *run, const char *node, char *err)
+{
+    char ns[HOSTNET_NSNAME_LEN];
+    const char *add[] = {"netns", "add", ns, NULL};
+    const char *lo[] = {"-n", ns, "link", "set", "lo", "up", NULL};
+    const char *del[] = {"netns", "delete", ns, NULL};
+
+    if (!node_ok(node))
+        return edge_err(err, "node name \"%s\" must be 1..%d of [A-Za-z0-9_.-]",
+                        node ? node : "(null)", HOSTNET_NODE_MAX);
+    if (has_node(run, node))
+        return edge_err(err, "node %s already has a namespace in run %s", node, run->id);
+    if (run->nnodes == MAX_NODES)
+        return edge_err(err, "run %s: more than %d namespaces", run->id, MAX_NODES);
+    hostnet_ns_name(run, node, ns, sizeof ns);
+    if (run_ip(err, add) < 0)
+        return -1;
+    if (run_ip(err, lo) < 0) {
+        run_ip(NULL, del);
+        return -1;
+    }
+    if ((run->nodes[run->nnodes] = strdup(node)) == NULL) {
+        run_ip(NULL, del);
+        return edge_err(err, "out of memory");
+    }
+    run->nnodes++;
+    return 0;
+}
+
+int
+hostnet_tap_add(struct hostnet_run *run, const struct hostnet_tap *t, int *fdp,
+                char ifname[HOSTNET_IFNAME_LEN], char *err)
+{
+    char ns[HOSTNET_NSNAME_LEN], mac[24], mtu[16], gw[INET_ADDRSTRLEN];
+    struct ifreq ifr;
+    uint32_t a = 0, g = 0, m;
+    int plen = 0, fd = -1;
+
+    *fdp = -1;
+    if (t->node == NULL || !has_node(run, t->node))
+        return edge_err(err, "tap: node %s has no namespace in run %s",
+                        t->node ? t->node : "(null)", run->id);
+    if (parse_cidr(t->cidr, &a, &plen, err) < 0)
+        return -1;
+    m = mask_of(plen);
+    if ((a & ~m) == 0 || (a & ~m) == ~m)
+        return edge_err(err, "%s is a network or broadcast address", t->cidr);
+    if (t->gateway != NULL) {
+        if (parse_addr(t->gateway, &g) < 0)
+            return edge_err(err, "gateway \"%s\" is not an IPv4 address", t->gateway);
+        if ((g & m) != (a & m) || g == a)
+            return edge_err(err, "gateway %s is not another address of %s", t->gateway, t->cidr);
+        snprintf(gw, sizeof gw, "%s", t->gateway);
+    }
+    if (t->mtu != 0 && (t->mtu < 68 || t->mtu > 65535))
+        return edge_err(err, "MTU %d is not in 68..65535", t->mtu);
+    hostnet_ns_name(run, t->node, ns, sizeof ns);
+    snprintf(ifname, HOSTNET_IFNAME_LEN, IF_PREFIX "%s%u", run->id, run->ntaps++);
+    /* Locally administered MAC made of the IPv4 address: captures repeat. */
+    snprintf(mac, sizeof mac, "02:00:%02x:%02x:%02x:%02x", a >> 24, (a >> 16) & 0xff,
+             (a >> 8) & 0xff, a & 0xff);
+    snprintf(mtu, sizeof mtu, "%d", t->mtu != 0 ? t->mtu : 1500);
+
+    if ((fd = open("/dev/net/tun", O_RDWR | O_CLOEXEC)) < 0)
+        return edge_err(err, "open /dev/net/tun: %s", strerror(errno));
+    memset(&ifr, 0, sizeof ifr);
+    ifr.ifr_flags = IFF_TAP | IFF_NO_PI;
+    snprintf(ifr.ifr_name, IFNAMSIZ, "%s", ifname);
+    if (ioctl(fd, TUNSETIFF, &ifr) < 0) {
+        edge_err(err, "TUNSETIFF %s: %s", ifname, strerror(errno));
+        goto fail;
+    }
+    {
+        const char *move[] = {"link", "set", ifname, "netns", ns, NULL};
+        const char *set[] = {"-n", ns, "link", "set", ifname, "address", mac, "mtu", mtu, NULL};
+        const char *gen[] = {"-n", ns, "link", "set", ifname, "addrgenmode", "none", NULL};
+        const char *addr[] = {"-n", ns, "addr", "add", t->cidr, "dev", ifname, NULL};
+        const char *up[] = {"-n", ns, "link", "set", ifname, "up", NULL};
+        const char *route[] = {"-n", ns, "route", "add", "default", "via", gw, "dev", ifname, NULL};
+
+        if (run_ip(err, move) < 0 || run_ip(err, set) < 0)
+            goto fail;
+        /* No IPv6 link-local address, hence no router solicitations and
+         * MLD reports in the captures. Kernels without IPv6 refuse the
+         * setting, and have no such chatter either: ignore. */
+        run_ip(NULL, gen);
+        if (run_ip(err, addr) < 0 || run_ip(err, up) < 0)
+            goto fail;
+        if (t->gateway != NULL && run_ip(err, route) < 0)
+            goto fail;
+    }
+    *fdp = fd;
+    return 0;
+fail:
+    /* Non-persistent: closing the only fd removes the device, wherever it is. */
+    close(fd);
+    return -1;
+}
+
+int
+hostnet_route_add(struct hostnet_run *run, const char *node, const char *dst, const char *gateway,
+                  char *err)
+{
+    char ns[HOSTNET_NSNAME_LEN];
+    uint32_t a = 0, g = 0;
+    int plen = 0;
+
+    if (node == NULL || !has_node(run, node))
+        return edge_err(err, "route: node %s has no namespace in run %s", node ? node : "(null)",
+                        run->id);
+    if (parse_cidr(dst, &a, &plen, err) < 0)
+        return -1;
+    if ((a & ~mask_of(plen)) != 0)
+        return edge_err(err, "route destination %s has host bits set", dst);
+    if (parse_addr(gateway, &g) < 0 || !in_bench_range(g))
+        return edge_err(err, "gateway \"%s\" is not an address of 198.18.0.0/15",
+                        gateway ? gateway : "(null)");
+    hostnet_ns_name(run, node, ns, sizeof ns);
+    const char *args[] = {"-n", ns, "route", "add", dst, "via", gateway, NULL};
+    return run_ip(err, args);
+}
+
+/* Find prog in PATH now, in the parent: the child after fork may only make
+ * async-signal-safe calls. */
+static int
+resolve_prog(const char *prog, char *out, size_t len)
+{
+    const char *path = getenv("PATH"), *p, *colon;
+
+    if (strchr(prog, '/') != NULL) {
+        snprintf(out, len, "%s", prog);
+        return access(out, X_OK);
+    }
+    for (p = path != NULL ? path : "/usr/bin:/bin"; *p != '\0'; p = *colon ? colon + 1 : colon) {
+        colon = strchrnul(p, ':');
+        snprintf(out, len, "%.*s/%s", (int)(colon - p), p, prog);
+        if (access(out, X_OK) == 0)
+            return 0;
+    }
+    return -1;
+}
+
+int
+hostnet_spawn(struct hostnet_run *run, const char *node, char *const argv[],
+              const struct hostnet_spawn_opts *o, pid_t *pidp, char *err)
+{
+    char ns[HOSTNET_NSNAME_LEN], nspath[160], prog[512];
+    int epipe[2], nsfd = -1, status, e;
+    pid_t parent = getpid(), pid;
+    size_t i;
+    ssize_t r;
+
+    if (argv == NULL || argv[0] == NULL)
+        return edge_err(err, "spawn: empty command");
+    if (run->npids == MAX_PIDS)
+        return edge_err(err, "run %s: more than %d processes", run->id, MAX_PIDS);
+    if (resolve_prog(argv[0], prog, sizeof prog) < 0)
+        return edge_err(err, "spawn: %s: not found or not executable", argv[0]);
+    if (node != NULL) {
+        if (!has_node(run, node))
+            return edge_err(err, "spawn: node %s has no namespace in run %s", node, run->id);
+        hostnet_ns_name(run, node, ns, sizeof ns);
+        snprintf(nspath, sizeof nspath, "%s/%s", NETNS_DIR, ns);
+        if ((nsfd = open(nspath, O_RDONLY | O_CLOEXEC)) < 0)
+            return edge_err(err, "spawn: %s: %s", nspath, strerror(errno));
+    }
+    if (pipe2(epipe, O_CLOEXEC) < 0) {
+        e = errno;
+        if (nsfd >= 0)
+            close(nsfd);
+        return edge_err(err, "pipe: %s", strerror(e));
+    }
+    if ((pid = fork()) < 0) {
+        e = errno;
+        close(epipe[0]);
+        close(epipe[1]);
+        if (nsfd >= 0)
+            close(nsfd);
+        return edge_err(err, "fork: %s", strerror(e));
+    }
+    if (pid == 0) {
+        sigset_t none;
+        int stage = 0;
+
+        /* A runner that dies takes its nodes (and their TAP fds) along. */
+        prctl(PR_SET_PDEATHSIG, SIGTERM);
+        if (getppid() != parent)
+            _exit(127);
+        sigemptyset(&none);
+        sigprocmask(SIG_SETMASK, &none, NULL);
+        if (nsfd >= 0 && setns(nsfd, CLONE_NEWNET) < 0)
+            goto child_fail;
+        stage = 1;
+        if (o != NULL) {
+            if (o->stdin_fd >= 0 && dup2(o->stdin_fd, 0) < 0)
+                goto child_fail;
+            if (o->stdout_fd >= 0 && dup2(o->stdout_fd, 1) < 0)
+                goto child_fail;
+            if (o->stderr_fd >= 0 && dup2(o->stderr_fd, 2) < 0)
+                goto child_fail;
+            for (i = 0; i < o->nkeep; i++)
+                if (fcntl(o->keep_fds[i], F_SETFD, 0) < 0)
+                    goto child_fail;
+        }
+        stage = 2;
+        execv(prog, argv);
+    child_fail:
+        e = errno;
+        {
+            int msg[2] = {stage, e};
+            (void)!write(epipe[1], msg, sizeof msg);
+        }
+        _exit(127);
+    }
+    close(epipe[1]);
+    if (nsfd >= 0)
+        close(nsfd);
+    {
+        int msg[2];
+        while ((r = read(epipe[0], msg, sizeof msg)) < 0 && errno == EINTR)
+            ;
+        close(epipe[0]);
+        if (r == (ssize_t)sizeof msg) {
+            static const char *const what[] = {"enter namespace", "set up fds", "exec"};
+            while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+                ;
+            return edge_err(err, "spawn %s: %s: %s", argv[0], what[msg[0] % 3], strerror(msg[1]));
+        }
+    }
+    run->pids[run->npids++] = pid;
+    *pidp = pid;
+    return 0;
+}
+
+static void
+forget_pid(struct hostnet_run *run, pid_t pid)
+{
+    size_t i;
+
+    for (i = 0; i < run->npids; i++) {
+        if (run->pids[i] == pid) {
+            run->pids[i] = run->pids[--run->npids];
+            return;
+        }
+    }
+}
+
+int
+hostnet_wait(struct hostnet_run *run, pid_t pid, int timeout_ms, int *status, char *err)
+{
+    long long deadline = ms_now() + timeout_ms;
+    int pfd = -1;
+    pid_t r;
+
+    if (timeout_ms >= 0)
+        pfd = (int)syscall(SYS_pidfd_open, pid, 0);
+    for (;;) {
+        r = waitpid(pid, status, timeout_ms < 0 ? 0 : WNOHANG);
+        if (r == pid)
+            break;
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r < 0) {
+            if (pfd >= 0)
+                close(pfd);
+            return edge_err(err, "waitpid %d: %s", (int)pid, strerror(errno));
+        }
+        long long left = deadline - ms_now();
+        if (left <= 0) {
+            if (pfd >= 0)
+                close(pfd);
+            return edge_err(err, "process %d: timed out after %d ms", (int)pid, timeout_ms);
+        }
+        if (pfd >= 0) {
+            /* A pidfd becomes readable when the process ends. */
+            struct pollfd p = {.fd = pfd, .events = POLLIN};
+            poll(&p, 1, (int)left);
+        } else {
+            nap_ms(left < 5 ? (int)left : 5);
+        }
+    }
+    if (pfd >= 0)
+        close(pfd);
+    forget_pid(run, pid);
+    return 0;
+}
+
+int
+hostnet_socket(struct hostnet_run *run, const char *node, int domain, int type, int proto,
+               char *err)
+{
+    char ns[HOSTNET_NSNAME_LEN], path[160];
+    int self = -1, target = -1, s = -1, e = 0;
+
+    if (node == NULL || !has_node(run, node))
+        return edge_err(err, "socket: node %s has no namespace in run %s", node ? node : "(null)",
+                        run->id);
+    hostnet_ns_name(run, node, ns, sizeof ns);
+    snprintf(path, sizeof path, "%s/%s", NETNS_DIR, ns);
+    if ((self = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC)) < 0 ||
+        (target = open(path, O_RDONLY | O_CLOEXEC)) < 0) {
+        edge_err(err, "socket: cannot open %s: %s", self < 0 ? "own namespace" : path,
+                 strerror(errno));
+        goto done;
+    }
+    if (setns(target, CLONE_NEWNET) < 0) {
+        edge_err(err, "socket: setns %s: %s", ns, strerror(errno));
+        goto done;
+    }
+    if ((s = socket(domain, type | SOCK_CLOEXEC, proto)) < 0)
+        e = errno;
+    if (setns(self, CLONE_NEWNET) < 0) {
+        /* This thread would go on in the wrong namespace: never return that. */
+        edge_err(err, "socket: cannot step back from %s: %s", ns, strerror(errno));
+        abort();
+    }
+    if (s < 0)
+        edge_err(err, "socket in %s: %s", ns, strerror(e));
+done:
+    if (self >= 0)
+        close(self);
+    if (target >= 0)
+        close(target);
+    return s;
+}
+
+int
+hostnet_run_end(struct hostnet_run *run, int grace_ms, char *err)
+{
+    int rc;
+    size_t i;
+
+    if (run == NULL)
+        return 0;
+    rc = end_runid(run->id, run->pids, run->npids, grace_ms, err);
+    for (i = 0; i < run->nnodes; i++)
+        free(run->nodes[i]);
+    free(run);
+    return rc;
+}
+
+static void
+add_runid(char ids[][HOSTNET_RUNID_LEN + 1], size_t *n, size_t max, const char *id)
+{
+    size_t i;
+
+    for (i = 0; i < *n; i++)
+        if (strcmp(ids[i], id) == 0)
+            return;
+    if (*n < max)
+        snprintf(ids[(*n)++], HOSTNET_RUNID_LEN + 1, "%s", id);
+}
+
+struct idlist {
+    char ids[128][HOSTNET_RUNID_LEN + 1];
+    size_t n;
+};
+
+static void
+collect_ns_runid(const char *name, void *arg)
+{
+    struct idlist *l = arg;
+    char id[HOSTNET_RUNID_LEN + 1];
+
+    if (ns_runid(name, id))
+        add_runid(l->ids, &l->n, 128, id);
+}
+
+int
+hostnet_clean_stale(int *removed, char *err)
+{
+    struct idlist l = {.n = 0};
+    struct if_nameindex *ifs, *it;
+    DIR *d;
+    struct dirent *e;
+    size_t i;
+    int rc = 0;
+    char one[EDGE_ERR_LEN];
+
+    *removed = 0;
+    if (geteuid() != 0)
+        return edge_err(err, "cleaning runs needs root");
+    if ((d = opendir(HOSTNET_STATE_DIR)) != NULL) {
+        while ((e = readdir(d)) != NULL) {
+            size_t n = strlen(e->d_name);
+            char id[HOSTNET_RUNID_LEN + 1];
+            if (n != HOSTNET_RUNID_LEN + 4 || strcmp(e->d_name + HOSTNET_RUNID_LEN, ".pid") != 0)
+                continue;
+            memcpy(id, e->d_name, HOSTNET_RUNID_LEN);
+            id[HOSTNET_RUNID_LEN] = '\0';
+            if (runid_ok(id))
+                add_runid(l.ids, &l.n, 128, id);
+        }
+        closedir(d);
+    }
+    each_run_ns(NULL, collect_ns_runid, &l);
+    if ((ifs = if_nameindex()) != NULL) {
+        for (it = ifs; it->if_index != 0; it++) {
+            if (is_run_ifname(it->if_name, NULL)) {
+                char id[HOSTNET_RUNID_LEN + 1];
+                memcpy(id, it->if_name + strlen(IF_PREFIX), HOSTNET_RUNID_LEN);
+                id[HOSTNET_RUNID_LEN] = '\0';
+                add_runid(l.ids, &l.n, 128, id);
+            }
+        }
+        if_freenameindex(ifs);
+    }
+    for (i = 0; i < l.n; i++) {
+        /* A run with a live owner is in use; one with no record at all is
+         * dead, since the record is made before anything else and removed
+         * after everything else. */
+        if (record_owner_alive(l.ids[i]))
+            continue;
+        if (end_runid(l.ids[i], NULL, 0, 0, one) < 0) {
+            if (rc == 0)
+                edge_err(err, "%s", one);
+            rc = -1;
+            continue;
+        }
+        (*removed)++;
+    }
+    return rc;
+}
+
+struct ns_list {
+    char *buf;
+    size_t len;
+    int n;
+};
+
+static void
+list_append(struct ns_list *l, const char *what, const char *name)
+{
+    size_t used = strlen(l->buf);
+
+    if (used < l->len)
+        snprintf(l->buf + used, l->len - used, "%s %s\n", what, name);
+    l->n++;
+}
+
+static void
+list_ns(const char *name, void *arg)
+{
+    list_append(arg, "namespace", name);
+}
+
+int
+hostnet_leftovers(const char *runid, char *buf, size_t len)
+{
+    struct ns_list l = {buf, len, 0};
+    char taps[16][HOSTNET_IFNAME_LEN], path[128], num[16];
+    pid_t pids[MAX_PIDS];
+    size_t n, i;
+    char dummy[1];
+
+    if (buf == NULL || len == 0) {
+        l.buf = dummy;
+        l.len = 1;
+    }
+    l.buf[0] = '\0';
+    if (!runid_ok(runid))
+        return 0;
+    each_run_ns(runid, list_ns, &l);
+    n = run_root_taps(runid, taps, 16);
+    for (i = 0; i < n; i++)
+        list_append(&l, "tap", taps[i]);
+    n = run_procs(runid, pids, MAX_PIDS);
+    for (i = 0; i < n; i++) {
+        snprintf(num, sizeof num, "%d", (int)pids[i]);
+        list_append(&l, "process", num);
+    }
+    record_path(runid, path, sizeof path);
+    if (access(path, F_OK) == 0)
+        list_append(&l, "record", path);
+    return l.n;
+}
