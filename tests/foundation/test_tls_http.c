@@ -796,7 +796,7 @@ struct shut {
     int nheld, done, nanswers;
     struct {
         int status;
-        char cause[64], connection[32];
+        char cause[64], connection[32], protocol[16];
     } answers[2];
 };
 
@@ -830,6 +830,8 @@ shut_answer(const struct http_client_resp *resp, void *arg)
     snprintf(s->answers[i].cause, sizeof(s->answers[i].cause), "%s", jstr(j, "cause"));
     snprintf(s->answers[i].connection, sizeof(s->answers[i].connection), "%s",
              conn != NULL ? conn : "(none)");
+    snprintf(s->answers[i].protocol, sizeof(s->answers[i].protocol), "%s",
+             resp->protocol != NULL ? resp->protocol : "(none)");
     json_decref(j);
 }
 
@@ -847,15 +849,24 @@ shut_finished(void *arg)
     return s->nanswers == 2 && s->done > 0;
 }
 
+static int
+client_closed(void *arg)
+{
+    return http_client_open_conns(arg) == 0;
+}
+
 /* http_server_shutdown: held requests get their 503 written before the server goes, no new
- * connection is accepted, and a holder that replies late only lets go of its request. */
+ * connection is accepted, and a holder that replies late only lets go of its request. With
+ * HTTP/1.1 the 503 says "Connection: close"; with HTTP/2 (where that field does not exist) the
+ * server's GOAWAY ends the connection. */
 static void
-test_shutdown(struct tls_ctx *stls)
+test_shutdown(struct tls_ctx *stls, enum http_version version)
 {
     struct tls_ctx *t = client_tls(at("eec.crt"), at("eec.key"), NULL, NULL, 0, NULL);
-    struct evlog *log = evlog_open(at("shutdown.jsonl"), ECS, NULL);
+    const char *logpath = at(version == HTTP_VERSION_2 ? "shutdown-h2.jsonl" : "shutdown.jsonl");
+    struct evlog *log = evlog_open(logpath, ECS, NULL);
     struct http_server_config hc = {.addr = "127.0.0.1", .tls = stls, .log = log};
-    struct http_client_config cc = {.tls = t};
+    struct http_client_config cc = {.tls = t, .version = version};
     struct http_client_req r = {.method = "POST",
                                 .fqdn = ECS,
                                 .addr = "127.0.0.1",
@@ -896,10 +907,16 @@ test_shutdown(struct tls_ctx *stls)
         CHECK(s.answers[i].status == 503 && strcmp(s.answers[i].cause, "SERVICE_UNAVAILABLE") == 0,
               "held request %d at shutdown: expected 503 SERVICE_UNAVAILABLE, got %d %s", i + 1,
               s.answers[i].status, s.answers[i].cause);
-        CHECK(strcmp(s.answers[i].connection, "close") == 0,
+        CHECK(strcmp(s.answers[i].protocol, http_version_name(version)) == 0,
+              "held request %d at shutdown: expected %s, got %s", i + 1, http_version_name(version),
+              s.answers[i].protocol);
+        CHECK(version == HTTP_VERSION_2 || strcmp(s.answers[i].connection, "close") == 0,
               "held request %d at shutdown: expected Connection: close, got %s", i + 1,
               s.answers[i].connection);
     }
+    CHECK(loop_until(client_closed, cl, 2000),
+          "shutdown (%s): expected the server to end the client's connection",
+          http_version_name(version));
     /* The listener is gone: a new connection is refused. */
     sa.sin_port = htons(r.port);
     fd = socket(AF_INET, SOCK_STREAM, 0);
@@ -916,11 +933,10 @@ test_shutdown(struct tls_ctx *stls)
     http_server_free(srv);
     evlog_close(log);
     tls_ctx_free(t);
-    CHECK(evlog_has(at("shutdown.jsonl"),
-                    (const char *[]){"dir", "out", "path", "/park", "status", "503", "cause",
-                                     "SERVICE_UNAVAILABLE", NULL}),
+    CHECK(evlog_has(logpath, (const char *[]){"dir", "out", "path", "/park", "status", "503",
+                                              "cause", "SERVICE_UNAVAILABLE", NULL}),
           "shutdown log: expected the 503 replies");
-    CHECK(!evlog_has(at("shutdown.jsonl"), (const char *[]){"cause", "DOUBLE_REPLY", NULL}),
+    CHECK(!evlog_has(logpath, (const char *[]){"cause", "DOUBLE_REPLY", NULL}),
           "shutdown log: a late reply after the shutdown's 503 is not a double reply");
 }
 
@@ -1255,7 +1271,8 @@ main(int argc, char **argv)
     test_retry();
     test_idle_close(stls);
     test_deadline();
-    test_shutdown(stls);
+    test_shutdown(stls, HTTP_VERSION_2);
+    test_shutdown(stls, HTTP_VERSION_1_1);
     test_tls_closes(stls);
     test_keylog_env();
     test_evlog();
