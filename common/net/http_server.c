@@ -185,7 +185,9 @@ http_server_listen(struct http_server *srv, const char *addr, unsigned short por
         return edge_err(err, "listen address %s is not a numeric IPv4 or IPv6 address",
                         addr != NULL ? addr : "(none)");
     }
-    srv->listener = evconnlistener_new_bind(srv->base, http_server_accept, srv, flags, 128,
+    /* A deep backlog: a burst of connections (slow ones among them) must not drop the SYN of a
+     * valid client, which would wait a whole retransmission timeout. */
+    srv->listener = evconnlistener_new_bind(srv->base, http_server_accept, srv, flags, 1024,
                                             (struct sockaddr *)&ss, (int)sslen);
     if (srv->listener == NULL)
         return edge_err(err, "cannot listen on %s port %u: %s", addr, port, strerror(errno));

@@ -46,6 +46,7 @@ rawtls_event(struct bufferevent *bev, short what, void *arg)
 
     if (what & BEV_EVENT_CONNECTED) {
         c->connected = 1;
+        c->connected_ms = rawtls_ms(c);
         if (c->drip_ms > 0) {
             rawtls_drip(-1, 0, c);
         } else {

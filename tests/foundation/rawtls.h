@@ -19,6 +19,7 @@ struct rawtls {
     struct bufferevent *bev;
     struct evbuffer *got; /* what the server sent, in clear */
     int connected;        /* the handshake is done */
+    double connected_ms;  /* when, since rawtls_open */
     int closed;           /* the server closed (or the connection failed) */
     double closed_ms;     /* when, since rawtls_open */
     struct timespec t0;
