@@ -4,7 +4,8 @@
  * Mutual X.509 (the server sees the EEC's SAN identity), a client of another CA refused, TLS 1.3
  * PSK with the wrong key refused and with the right one accepted (bound GPSI visible), 404/405/
  * 413/415/400 ProblemDetails, form duplicates, asynchronous replies, the one-reply guard, precise
- * client failures (refused, handshake timeout, name mismatch), per-request deadlines, a shutdown
+ * client failures (refused, handshake timeout, name mismatch), per-request deadlines, the HTTP
+ * version ALPN picks for each setting of server and client, a shutdown
  * that answers held requests 503 before it closes, which closes are not handshake failures, key
  * log and event log contents.
  * Usage: test-foundation-tls-http GEN_CREDS_SCRIPT */
@@ -24,6 +25,7 @@
 #include <openssl/ssl.h>
 
 #include "fixture.h"
+#include "rawtls.h"
 #include "net/http_client.h"
 #include "net/http_server.h"
 #include "net/problem.h"
@@ -940,6 +942,68 @@ test_shutdown(struct tls_ctx *stls, enum http_version version)
           "shutdown log: a late reply after the shutdown's 503 is not a double reply");
 }
 
+static int
+rawtls_done(void *arg)
+{
+    struct rawtls *c = arg;
+
+    return c->connected || c->closed;
+}
+
+/* ALPN (RFC 7301): h2 by default; a server set to HTTP/1.1 serves an h2 client in HTTP/1.1 and
+ * refuses a client that offers only h2; a client set to HTTP/1.1 gets it from an h2 server. */
+static void
+test_versions(struct tls_ctx *stls)
+{
+    struct tls_ctx *t = client_tls(at("eec.crt"), at("eec.key"), NULL, NULL, 0, NULL);
+    struct http_server_config hc = {.addr = "127.0.0.1", .tls = stls};
+    static const struct {
+        enum http_version server, client;
+        const char *got;
+    } rows[] = {
+        {HTTP_VERSION_2, HTTP_VERSION_2, "h2"},
+        {HTTP_VERSION_2, HTTP_VERSION_1_1, "http/1.1"},
+        {HTTP_VERSION_1_1, HTTP_VERSION_2, "http/1.1"},
+        {HTTP_VERSION_1_1, HTTP_VERSION_1_1, "http/1.1"},
+    };
+    struct http_client_req r = {.method = "GET", .fqdn = ECS, .addr = "127.0.0.1", .path = "/i/a"};
+    struct http_client_result res;
+    char err[EDGE_ERR_LEN];
+    struct rawtls *c;
+
+    for (size_t i = 0; t != NULL && i < sizeof(rows) / sizeof(rows[0]); i++) {
+        struct http_client_config cc = {.tls = t, .version = rows[i].client};
+        struct http_server *srv;
+        struct http_client *cl;
+
+        hc.version = rows[i].server;
+        if ((srv = http_server_new(base, &hc, err)) == NULL ||
+            (cl = http_client_new(base, &cc, err)) == NULL) {
+            CHECK(0, "versions: %s", err);
+            http_server_free(srv);
+            continue;
+        }
+        http_server_route(srv, "GET", "/i/{itemId}", h_item, NULL, err);
+        r.port = http_server_port(srv);
+        http_client_fetch(cl, &r, &res, err);
+        CHECK(res.status == 200 && strcmp(res.protocol, rows[i].got) == 0,
+              "server %s, client %s: expected 200 over %s, got %d over %s (%s)",
+              http_version_name(rows[i].server), http_version_name(rows[i].client), rows[i].got,
+              res.status, res.protocol, res.error);
+        http_client_result_free(&res);
+        http_client_free(cl);
+        if (rows[i].server == HTTP_VERSION_1_1 && rows[i].client == HTTP_VERSION_2) {
+            c = rawtls_open(base, t, ECS, r.port, "h2", "", 0, 0);
+            CHECK(c != NULL && loop_until(rawtls_done, c, 3000) && !c->connected,
+                  "a client offering only h2 to a server set to http/1.1: expected the handshake "
+                  "refused (no_application_protocol)");
+            rawtls_free(c);
+        }
+        http_server_free(srv);
+    }
+    tls_ctx_free(t);
+}
+
 /* How many lines of the event log at path have all the given key/value pairs? */
 static int
 evlog_count(const char *path, const char *const *kv)
@@ -1271,6 +1335,7 @@ main(int argc, char **argv)
     test_retry();
     test_idle_close(stls);
     test_deadline();
+    test_versions(stls);
     test_shutdown(stls, HTTP_VERSION_2);
     test_shutdown(stls, HTTP_VERSION_1_1);
     test_tls_closes(stls);
