@@ -15,6 +15,19 @@
 
 #include <event2/http.h>
 
+/* A piece of the input for a refusal's sentence: printable ASCII only (it goes to logs and to a
+ * ProblemDetails detail, which must stay valid UTF-8). */
+static const char *
+h1_show(const char *s, char *buf, size_t len)
+{
+    size_t i = 0;
+
+    for (; s[i] != '\0' && i + 1 < len; i++)
+        buf[i] = (unsigned char)s[i] >= 0x20 && (unsigned char)s[i] < 0x7f ? s[i] : '?';
+    buf[i] = '\0';
+    return buf;
+}
+
 int
 h1_is_tchar(unsigned char c)
 {
@@ -43,7 +56,8 @@ h1_fail(struct h1_msg *m, int status, const char *fmt, ...)
     va_list ap;
 
     m->state = H1_FAILED;
-    m->err_status = status;
+    /* A response the client cannot read is a bad gateway's doing (RFC 9110 15.6.3). */
+    m->err_status = m->kind == H1_RESPONSE && status != 413 ? 502 : status;
     va_start(ap, fmt);
     // NOLINTNEXTLINE(clang-analyzer-valist.Uninitialized): va_start is the line above
     vsnprintf(m->err, sizeof(m->err), fmt, ap);
@@ -150,7 +164,7 @@ h1_version(const char *s)
 static enum h1_result
 h1_request_line(struct h1_msg *m, char *line, size_t len)
 {
-    char *sp1 = memchr(line, ' ', len), *sp2, *target;
+    char *sp1 = memchr(line, ' ', len), *sp2, *target, shown[16];
     size_t mlen;
     int v;
 
@@ -169,7 +183,7 @@ h1_request_line(struct h1_msg *m, char *line, size_t len)
         if ((unsigned char)*p <= 0x20 || (unsigned char)*p >= 0x7f)
             return h1_fail(m, 400, "a control, space or non-ASCII byte in the request-target");
     if ((v = h1_version(sp2 + 1)) == -2)
-        return h1_fail(m, 505, "HTTP version %.16s not supported", sp2 + 1);
+        return h1_fail(m, 505, "HTTP version %s not supported", h1_show(sp2 + 1, shown, 16));
     if (v < 0)
         return h1_fail(m, 400, "malformed HTTP version");
     memcpy(m->method, line, mlen);
@@ -328,6 +342,7 @@ h1_request_fields(struct h1_msg *m)
 {
     int hosts = h1_count(m, "Host");
     const char *expect = evhttp_find_header(&m->headers, "Expect");
+    char shown[40];
 
     if (hosts > 1)
         return h1_fail(m, 400, "two Host fields (RFC 9112 3.2)");
@@ -335,7 +350,8 @@ h1_request_fields(struct h1_msg *m)
         return h1_fail(m, 400, "an HTTP/1.1 request without Host (RFC 9112 3.2)");
     if (expect != NULL) {
         if (h1_count(m, "Expect") != 1 || strcasecmp(expect, "100-continue") != 0)
-            return h1_fail(m, 417, "expectation %.32s not supported", expect);
+            return h1_fail(m, 417, "expectation %s not supported",
+                           h1_show(expect, shown, sizeof(shown)));
         m->expect_continue = m->minor == 1;
     }
     if (m->target[0] != '/')
@@ -355,14 +371,11 @@ h1_head_done(struct h1_msg *m)
     if (m->kind == H1_REQUEST && h1_request_fields(m) == H1_ERROR)
         return H1_ERROR;
     if (chunked < 0 || (chunked && m->minor == 0))
-        return h1_fail(m, m->kind == H1_REQUEST ? 400 : 502,
-                       "a transfer coding other than chunked (RFC 9112 6.1)");
+        return h1_fail(m, 400, "a transfer coding other than chunked (RFC 9112 6.1)");
     if (chunked && ncl > 0)
-        return h1_fail(m, m->kind == H1_REQUEST ? 400 : 502,
-                       "both Transfer-Encoding and Content-Length (RFC 9112 6.3)");
+        return h1_fail(m, 400, "both Transfer-Encoding and Content-Length (RFC 9112 6.3)");
     if (bad)
-        return h1_fail(m, m->kind == H1_REQUEST ? 400 : 502,
-                       "malformed or differing Content-Length values (RFC 9110 8.6)");
+        return h1_fail(m, 400, "malformed or differing Content-Length values (RFC 9110 8.6)");
     if (h1_has_token(m, "Connection", "close") || m->minor == 0)
         m->keep_alive = 0;
     if (m->kind == H1_RESPONSE &&
@@ -416,7 +429,7 @@ h1_chunk_size(struct h1_msg *m, const char *line)
     }
     p += strspn(p, " \t");
     if (digits == 0 || (*p != '\0' && *p != ';'))
-        return h1_fail(m, m->kind == H1_REQUEST ? 400 : 502, "malformed chunk size");
+        return h1_fail(m, 400, "malformed chunk size");
     if (m->body_len + v > m->hard_body)
         return h1_fail(m, 413, "a chunked body larger than %zu bytes", m->max_body);
     m->remaining = v;
@@ -442,7 +455,7 @@ h1_body(struct h1_msg *m, struct evbuffer *in)
             return H1_MORE;
         evbuffer_remove(in, crlf, 2);
         if (crlf[0] != '\r' || crlf[1] != '\n')
-            return h1_fail(m, m->kind == H1_REQUEST ? 400 : 502, "chunk data not ended by CRLF");
+            return h1_fail(m, 400, "chunk data not ended by CRLF");
         m->state = H1_CHUNK_SIZE;
         return H1_MORE;
     }
@@ -533,5 +546,5 @@ h1_parse_eof(struct h1_msg *m)
         return H1_DONE;
     if (m->state == H1_START && !m->bytes_seen)
         return H1_MORE;
-    return h1_fail(m, m->kind == H1_REQUEST ? 400 : 502, "the connection closed mid-message");
+    return h1_fail(m, 400, "the connection closed mid-message");
 }

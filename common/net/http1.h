@@ -68,7 +68,8 @@ struct h1_msg {
     size_t section_bytes, nfields, empty_lines;
     uint64_t remaining;
     int bytes_seen; /* some byte of this message was consumed */
-    /* H1_ERROR: a status to answer with (400, 413, 417, 431, 505) and why. */
+    /* H1_ERROR: a status to answer with (a request: 400, 413, 414, 417, 431, 505; a response: 413,
+     * else 502) and why. */
     int err_status;
     char err[EDGE_ERR_LEN];
 };
