@@ -16,8 +16,7 @@
 #include <event2/http.h>
 #include <nghttp2/nghttp2.h>
 
-#define C2_OUT_BLOCK (64 * 1024) /* output buffered before nghttp2 is asked to wait */
-#define C2_MAX_NV 40             /* fields of a request */
+#include "net/http2_fields.h"
 
 struct c2_state {
     struct http_conn *conn;
@@ -32,14 +31,9 @@ static ssize_t
 c2_send_cb(nghttp2_session *session, const uint8_t *data, size_t len, int flags, void *arg)
 {
     struct c2_state *c = arg;
-    struct evbuffer *out = bufferevent_get_output(c->conn->bev);
 
     (void)session, (void)flags;
-    if (evbuffer_get_length(out) >= C2_OUT_BLOCK)
-        return NGHTTP2_ERR_WOULDBLOCK; /* the write callback sends the rest */
-    if (evbuffer_add(out, data, len) < 0)
-        return NGHTTP2_ERR_CALLBACK_FAILURE;
-    return (ssize_t)len;
+    return h2_output(c->conn->bev, data, len);
 }
 
 static int
@@ -210,67 +204,35 @@ c2_can_take(struct http_conn *conn)
     return (uint32_t)conn->ncalls < max;
 }
 
-static void
-c2_nv(nghttp2_nv *nv, size_t *n, const char *name, const char *value)
-{
-    nv[*n] = (nghttp2_nv){(uint8_t *)name, (uint8_t *)value, strlen(name), strlen(value),
-                          NGHTTP2_NV_FLAG_NONE};
-    (*n)++;
-}
-
-/* A caller's field, its name in lower case (RFC 9113 8.2.1); connection-specific fields and those
- * the protocol writes itself are not sent. */
-static void
-c2_nv_field(nghttp2_nv *nv, size_t *n, char *lower, const char *name, const char *value)
-{
-    static const char *const skip[] = {"connection",
-                                       "keep-alive",
-                                       "proxy-connection",
-                                       "upgrade",
-                                       "transfer-encoding",
-                                       "host",
-                                       "content-length",
-                                       "te",
-                                       NULL};
-    size_t len = strlen(name);
-
-    for (size_t i = 0; i <= len; i++)
-        lower[i] = (char)(name[i] >= 'A' && name[i] <= 'Z' ? name[i] - 'A' + 'a' : name[i]);
-    for (size_t i = 0; skip[i] != NULL; i++)
-        if (strcmp(lower, skip[i]) == 0)
-            return;
-    c2_nv(nv, n, lower, value);
-}
-
 static int
 c2_submit(struct http_conn *conn, struct http_call *call)
 {
+    static const char *const own[] = {"host", "content-length", NULL};
     struct c2_state *c = conn->p;
-    char authority[EDGE_FQDN_MAX + 8], clen[24], names[C2_MAX_NV][64];
-    nghttp2_nv nv[C2_MAX_NV];
+    char authority[EDGE_FQDN_MAX + 8], clen[24];
+    struct h2_fields fl = {.n = 0};
     nghttp2_data_provider prd = {.source.ptr = call, .read_callback = c2_read_body};
     struct evkeyval *h;
-    size_t n = 0, k = 0;
     int32_t id;
 
     http_call_authority(call, authority, sizeof(authority));
     snprintf(clen, sizeof(clen), "%zu", call->body_len);
-    c2_nv(nv, &n, ":method", call->method);
-    c2_nv(nv, &n, ":scheme", "https");
-    c2_nv(nv, &n, ":authority", authority);
-    c2_nv(nv, &n, ":path", call->path);
+    h2_fields_add(&fl, ":method", call->method);
+    h2_fields_add(&fl, ":scheme", "https");
+    h2_fields_add(&fl, ":authority", authority);
+    h2_fields_add(&fl, ":path", call->path);
     if (call->content_type != NULL)
-        c2_nv(nv, &n, "content-type", call->content_type);
+        h2_fields_add(&fl, "content-type", call->content_type);
     if (call->body_len > 0 || strcmp(call->method, "POST") == 0 ||
         strcmp(call->method, "PUT") == 0 || strcmp(call->method, "PATCH") == 0)
-        c2_nv(nv, &n, "content-length", clen);
+        h2_fields_add(&fl, "content-length", clen);
     TAILQ_FOREACH(h, &call->headers, next)
     {
-        if (n < C2_MAX_NV && strlen(h->key) < sizeof(names[0]))
-            c2_nv_field(nv, &n, names[k++], h->key, h->value);
+        h2_fields_add_user(&fl, h->key, h->value, own);
     }
     call->body_off = 0;
-    id = nghttp2_submit_request(c->session, NULL, nv, n, call->body_len > 0 ? &prd : NULL, call);
+    id = nghttp2_submit_request(c->session, NULL, fl.nv, fl.n, call->body_len > 0 ? &prd : NULL,
+                                call);
     if (id < 0)
         return -1;
     call->stream = id;

@@ -17,10 +17,8 @@
 #include <event2/util.h>
 #include <nghttp2/nghttp2.h>
 
+#include "net/http2_fields.h"
 #include "net/problem.h"
-
-#define H2_OUT_BLOCK (64 * 1024) /* output buffered before nghttp2 is asked to wait */
-#define H2_MAX_NV 48             /* fields of a reply */
 
 struct h2_sconn;
 
@@ -323,14 +321,9 @@ static ssize_t
 h2_send_cb(nghttp2_session *session, const uint8_t *data, size_t len, int flags, void *arg)
 {
     struct h2_sconn *h = arg;
-    struct evbuffer *out = bufferevent_get_output(h->sc->bev);
 
     (void)session, (void)flags;
-    if (evbuffer_get_length(out) >= H2_OUT_BLOCK)
-        return NGHTTP2_ERR_WOULDBLOCK; /* the write callback sends the rest */
-    if (evbuffer_add(out, data, len) < 0)
-        return NGHTTP2_ERR_CALLBACK_FAILURE;
-    return (ssize_t)len;
+    return h2_output(h->sc->bev, data, len);
 }
 
 static ssize_t
@@ -438,51 +431,16 @@ h2_read(struct http_sconn *sc)
     h2_send(sc);
 }
 
-static void
-h2_nv(nghttp2_nv *nv, size_t *n, const char *name, const char *value)
-{
-    nv[*n] = (nghttp2_nv){(uint8_t *)name, (uint8_t *)value, strlen(name), strlen(value),
-                          NGHTTP2_NV_FLAG_NONE};
-    (*n)++;
-}
-
-/* A handler's field: its name in lower case (RFC 9113 8.2.1); connection-specific fields and
- * those the protocol writes itself are not sent. */
-static int
-h2_nv_add(nghttp2_nv *nv, size_t *n, char *lower, const char *name, const char *value)
-{
-    static const char *const skip[] = {"connection",
-                                       "keep-alive",
-                                       "proxy-connection",
-                                       "transfer-encoding",
-                                       "upgrade",
-                                       "content-length",
-                                       "date",
-                                       NULL};
-    size_t len = strlen(name);
-
-    for (size_t i = 0; i < len; i++)
-        lower[i] = (char)(name[i] >= 'A' && name[i] <= 'Z' ? name[i] - 'A' + 'a' : name[i]);
-    lower[len] = '\0';
-    for (size_t i = 0; skip[i] != NULL; i++)
-        if (strcmp(lower, skip[i]) == 0)
-            return -1;
-    if (*n >= H2_MAX_NV)
-        return -1;
-    h2_nv(nv, n, lower, value);
-    return 0;
-}
-
 static int
 h2_reply(struct http_sconn *sc, struct http_req *req, int status, const void *body, size_t len)
 {
+    static const char *const own[] = {"content-length", "date", NULL};
     struct h2_sconn *h = sc->proto;
     struct h2_stream *st = nghttp2_session_get_stream_user_data(h->session, req->stream);
-    char names[H2_MAX_NV][64], code[8], clen[24], date[64];
-    nghttp2_nv nv[H2_MAX_NV];
+    struct h2_fields fl = {.n = 0};
+    char code[8], clen[24], date[64];
     nghttp2_data_provider prd = {.read_callback = h2_read_body};
     struct evkeyval *f;
-    size_t n = 0, k = 0;
     time_t now = time(NULL);
     struct tm tm;
     int body_ok = status != 204 && status != 304 && strcmp(req->method, "HEAD") != 0;
@@ -493,20 +451,19 @@ h2_reply(struct http_sconn *sc, struct http_req *req, int status, const void *bo
     evutil_date_rfc1123(date, sizeof(date), &tm);
     snprintf(code, sizeof(code), "%d", status);
     snprintf(clen, sizeof(clen), "%zu", len);
-    h2_nv(nv, &n, ":status", code);
-    h2_nv(nv, &n, "date", date);
+    h2_fields_add(&fl, ":status", code);
+    h2_fields_add(&fl, "date", date);
     if (status != 204 && status != 304)
-        h2_nv(nv, &n, "content-length", clen);
+        h2_fields_add(&fl, "content-length", clen);
     TAILQ_FOREACH(f, &req->out, next)
     {
-        if (k < H2_MAX_NV - 3 && strlen(f->key) < sizeof(names[0]) &&
-            h2_nv_add(nv, &n, names[k], f->key, f->value) == 0)
-            k++;
+        h2_fields_add_user(&fl, f->key, f->value, own);
     }
     if (body_ok && len > 0)
         evbuffer_add(st->out, body, len);
     prd.source.ptr = st;
-    if (nghttp2_submit_response(h->session, st->id, nv, n, body_ok && len > 0 ? &prd : NULL) != 0)
+    if (nghttp2_submit_response(h->session, st->id, fl.nv, fl.n,
+                                body_ok && len > 0 ? &prd : NULL) != 0)
         return -1;
     st->replied = 1;
     st->req = NULL;

@@ -23,22 +23,7 @@ static unsigned short port;
 static const char *
 at(const char *name)
 {
-    static char bufs[8][4200];
-    static int i;
-
-    i = (i + 1) % 8;
-    snprintf(bufs[i], sizeof(bufs[i]), "%s/%s", dir, name);
-    return bufs[i];
-}
-
-static void
-h_echo(struct http_req *req, void *arg)
-{
-    json_t *j;
-
-    (void)arg;
-    if ((j = http_req_json(req)) != NULL)
-        http_reply_json(req, 200, j);
+    return fixture_at(dir, name);
 }
 
 /* GET, PUT, PATCH, DELETE of /items/{itemId}: what came, as JSON (DELETE: 204). */
@@ -173,28 +158,16 @@ run_row(char **f, const char *version)
     remove(at("body"));
 }
 
-static int
-run_rows(char *text)
+static void
+curl_row(char **f, int nf, int lineno, void *arg)
 {
-    char *line, *next, *f[7], *save, *p;
-    int rows = 0, nf;
-
-    for (line = text; line != NULL; line = next) {
-        if ((next = strchr(line, '\n')) != NULL)
-            *next++ = '\0';
-        if (line[0] == '#' || line[0] == '\0')
-            continue;
-        for (nf = 0, p = line, save = NULL; nf < 7 && (f[nf] = strtok_r(p, "\t", &save)); nf++)
-            p = NULL;
-        if (nf != 7) {
-            CHECK(0, "curl_rows.txt: a row needs 7 fields: %s", line);
-            continue;
-        }
-        run_row(f, "--http2");
-        run_row(f, "--http1.1");
-        rows++;
+    (void)arg;
+    if (nf != 7) {
+        CHECK(0, "curl_rows.txt:%d: a row needs 7 fields", lineno);
+        return;
     }
-    return rows;
+    run_row(f, "--http2");
+    run_row(f, "--http1.1");
 }
 
 int
@@ -205,7 +178,8 @@ main(int argc, char **argv)
     struct http_server *srv = NULL;
     struct tls_ctx *stls = NULL;
     struct event *sigchld = NULL;
-    char err[EDGE_ERR_LEN], *text = NULL;
+    char err[EDGE_ERR_LEN];
+    int rows;
 
     if (argc != 3) {
         fprintf(stderr, "usage: %s GEN_CREDS_SCRIPT ROWS_FILE\n", argv[0]);
@@ -226,7 +200,7 @@ main(int argc, char **argv)
     sc.key_file = at("ecs.key");
     hc.tls = stls = tls_server_new(&sc, err);
     if (stls == NULL || (srv = http_server_new(base, &hc, err)) == NULL ||
-        http_server_route(srv, "POST", "/echo", h_echo, NULL, err) < 0 ||
+        http_server_route(srv, "POST", "/echo", fixture_h_echo, NULL, err) < 0 ||
         http_server_route(srv, "GET", "/items/{itemId}", h_item, NULL, err) < 0 ||
         http_server_route(srv, "PUT", "/items/{itemId}", h_item, NULL, err) < 0 ||
         http_server_route(srv, "PATCH", "/items/{itemId}", h_item, NULL, err) < 0 ||
@@ -236,13 +210,10 @@ main(int argc, char **argv)
         goto done;
     }
     port = http_server_port(srv);
-    if ((text = fixture_slurp(argv[2])) == NULL) {
-        CHECK(0, "cannot read %s", argv[2]);
-        goto done;
-    }
-    printf("%d rows, each over HTTP/2 and HTTP/1.1\n", run_rows(text));
+    rows = fixture_rows(argv[2], 7, curl_row, NULL);
+    CHECK(rows > 0, "no rows in %s", argv[2]);
+    printf("%d rows, each over HTTP/2 and HTTP/1.1\n", rows);
 done:
-    free(text);
     http_server_free(srv);
     tls_ctx_free(stls);
     if (sigchld != NULL)

@@ -24,34 +24,6 @@ static struct event_base *base;
 static unsigned short port;
 static struct tls_ctx *ctls;
 
-static const char *
-at(const char *name)
-{
-    static char bufs[8][4200];
-    static int i;
-
-    i = (i + 1) % 8;
-    snprintf(bufs[i], sizeof(bufs[i]), "%s/%s", dir, name);
-    return bufs[i];
-}
-
-static void
-h_echo(struct http_req *req, void *arg)
-{
-    json_t *j;
-
-    (void)arg;
-    if ((j = http_req_json(req)) != NULL)
-        http_reply_json(req, 200, j);
-}
-
-static void
-h_item(struct http_req *req, void *arg)
-{
-    (void)arg;
-    http_reply_json(req, 200, json_pack("{s:s}", "itemId", http_req_param(req, "itemId")));
-}
-
 /* Expand @FIELDS:N, @BODY:N, @LONG:N, then the escapes \r \n \t \\ \xHH, into out. */
 static size_t
 row_bytes(const char *in, char *out, size_t cap)
@@ -87,28 +59,6 @@ row_bytes(const char *in, char *out, size_t cap)
         }
     }
     return n;
-}
-
-static void
-guard_fire(evutil_socket_t fd, short what, void *arg)
-{
-    (void)fd, (void)what;
-    *(int *)arg = 1;
-}
-
-/* Run the loop until cond(arg) holds or max_ms pass; cond's last value. */
-static int
-loop_until(int (*cond)(void *), void *arg, int max_ms)
-{
-    struct timeval tv = {max_ms / 1000, (max_ms % 1000) * 1000};
-    int expired = 0;
-    struct event *guard = evtimer_new(base, guard_fire, &expired);
-
-    evtimer_add(guard, &tv);
-    while (!cond(arg) && !expired)
-        event_base_loop(base, EVLOOP_ONCE);
-    event_free(guard);
-    return cond(arg);
 }
 
 struct h1_wait {
@@ -148,13 +98,13 @@ run_h1(const char *req, size_t len, char *body, size_t cap, int want_close, int 
         h1_msg_clear(&w.msg);
         return -1;
     }
-    loop_until(h1_answered, &w, 5000);
+    fixture_loop_until(base, h1_answered, &w, 5000);
     if (w.r == H1_DONE) {
         status = w.msg.status;
         n = evbuffer_remove(w.msg.body, body, cap - 1);
         body[n > 0 ? n : 0] = '\0';
     }
-    *closed = want_close ? loop_until(h1_closed, &w, 2000) : w.c->closed;
+    *closed = want_close ? fixture_loop_until(base, h1_closed, &w, 2000) : w.c->closed;
     rawtls_free(w.c);
     h1_msg_clear(&w.msg);
     return status;
@@ -209,15 +159,15 @@ run_h2(char *req, char *body, size_t cap)
 
 /* One row: name, proto, expect, request[, detail]. */
 static void
-run_row(char *line, int lineno)
+run_row(char **f, int nf, int lineno, void *arg)
 {
-    char *f[5] = {0}, *save = NULL, *p = line;
     static char req[ROW_MAX], body[ROW_MAX];
-    int nf = 0, status, closed = 0, want;
+    int status, closed = 0, want;
     size_t len;
 
-    for (; nf < 5 && (f[nf] = strtok_r(p, "\t", &save)) != NULL; nf++)
-        p = NULL;
+    (void)arg;
+    if (nf < 5)
+        f[4] = NULL;
     if (nf < 4) {
         CHECK(0, "http_rows.txt:%d: expected name, proto, expect, request", lineno);
         return;
@@ -251,7 +201,7 @@ check_continue(void)
     if (c == NULL || h1_msg_init(&w.msg, H1_RESPONSE, ROW_MAX, ROW_MAX) < 0)
         return;
     /* Nothing but the header section was sent: only the interim answer can come. */
-    loop_until(h1_closed, &w, 300);
+    fixture_loop_until(base, h1_closed, &w, 300);
     evbuffer_copyout(c->got, head, sizeof(head) - 1);
     CHECK(strncmp(head, "HTTP/1.1 100 Continue\r\n\r\n", 25) == 0,
           "Expect: 100-continue: expected \"HTTP/1.1 100 Continue\" before the body, got \"%s\"",
@@ -263,12 +213,11 @@ check_continue(void)
 int
 main(int argc, char **argv)
 {
-    struct tls_config sc = {0}, cc = {0};
     struct http_server_config hc = {.addr = "127.0.0.1", .max_body = 1024};
     struct http_server *srv = NULL;
     struct tls_ctx *stls = NULL;
-    char err[EDGE_ERR_LEN], *text = NULL, *line, *next;
-    int lineno = 0, rows = 0;
+    char err[EDGE_ERR_LEN];
+    int rows = 0;
 
     if (argc != 3) {
         fprintf(stderr, "usage: %s GEN_CREDS_SCRIPT ROWS_FILE\n", argv[0]);
@@ -278,41 +227,23 @@ main(int argc, char **argv)
         return 1;
     signal(SIGPIPE, SIG_IGN);
     base = event_base_new();
-    sc.ca_file = cc.ca_file = at("ca.crt");
-    sc.cert_file = at("ecs.crt");
-    sc.key_file = at("ecs.key");
-    cc.cert_file = at("eec.crt");
-    cc.key_file = at("eec.key");
-    cc.peer_fqdn = ECS;
-    if ((stls = tls_server_new(&sc, err)) == NULL || (ctls = tls_client_new(&cc, err)) == NULL) {
+    if (fixture_tls_pair(dir, &stls, &ctls, err) < 0) {
         CHECK(0, "TLS: %s", err);
         goto done;
     }
     hc.tls = stls;
     if ((srv = http_server_new(base, &hc, err)) == NULL ||
-        http_server_route(srv, "POST", "/echo", h_echo, NULL, err) < 0 ||
-        http_server_route(srv, "GET", "/items/{itemId}", h_item, NULL, err) < 0) {
+        http_server_route(srv, "POST", "/echo", fixture_h_echo, NULL, err) < 0 ||
+        http_server_route(srv, "GET", "/items/{itemId}", fixture_h_item, NULL, err) < 0) {
         CHECK(0, "server: %s", err);
         goto done;
     }
     port = http_server_port(srv);
-    if ((text = fixture_slurp(argv[2])) == NULL) {
-        CHECK(0, "cannot read %s", argv[2]);
-        goto done;
-    }
-    for (line = text; line != NULL; line = next) {
-        if ((next = strchr(line, '\n')) != NULL)
-            *next++ = '\0';
-        lineno++;
-        if (line[0] == '#' || line[0] == '\0')
-            continue;
-        run_row(line, lineno);
-        rows++;
-    }
+    rows = fixture_rows(argv[2], 5, run_row, NULL);
+    CHECK(rows > 0, "no rows in %s", argv[2]);
     check_continue();
     printf("%d rows\n", rows);
 done:
-    free(text);
     http_server_free(srv);
     tls_ctx_free(ctls);
     tls_ctx_free(stls);

@@ -34,12 +34,7 @@ static char dir[4096];
 static const char *
 at(const char *name)
 {
-    static char bufs[8][4200];
-    static int i;
-
-    i = (i + 1) % 8;
-    snprintf(bufs[i], sizeof(bufs[i]), "%s/%s", dir, name);
-    return bufs[i];
+    return fixture_at(dir, name);
 }
 
 static void

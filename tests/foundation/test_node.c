@@ -26,12 +26,7 @@ static int ctl_test_fd = -1; /* the runner's end of the control socketpair */
 static const char *
 at(const char *name)
 {
-    static char bufs[8][4200];
-    static int i;
-
-    i = (i + 1) % 8;
-    snprintf(bufs[i], sizeof(bufs[i]), "%s/%s", dir, name);
-    return bufs[i];
+    return fixture_at(dir, name);
 }
 
 static void

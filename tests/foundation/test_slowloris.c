@@ -32,50 +32,7 @@ static struct tls_ctx *ctls;
 static const char *
 at(const char *name)
 {
-    static char bufs[8][4200];
-    static int i;
-
-    i = (i + 1) % 8;
-    snprintf(bufs[i], sizeof(bufs[i]), "%s/%s", dir, name);
-    return bufs[i];
-}
-
-static void
-h_item(struct http_req *req, void *arg)
-{
-    (void)arg;
-    http_reply_json(req, 200, json_pack("{s:s}", "itemId", http_req_param(req, "itemId")));
-}
-
-static void
-h_echo(struct http_req *req, void *arg)
-{
-    json_t *j;
-
-    (void)arg;
-    if ((j = http_req_json(req)) != NULL)
-        http_reply_json(req, 200, j);
-}
-
-static void
-guard_fire(evutil_socket_t fd, short what, void *arg)
-{
-    (void)fd, (void)what;
-    *(int *)arg = 1;
-}
-
-static int
-loop_until(int (*cond)(void *), void *arg, int max_ms)
-{
-    struct timeval tv = {max_ms / 1000, (max_ms % 1000) * 1000};
-    int expired = 0;
-    struct event *guard = evtimer_new(base, guard_fire, &expired);
-
-    evtimer_add(guard, &tv);
-    while (!cond(arg) && !expired)
-        event_base_loop(base, EVLOOP_ONCE);
-    event_free(guard);
-    return cond(arg);
+    return fixture_at(dir, name);
 }
 
 /* How many lines of the event log at path hold every one of the strings? */
@@ -206,14 +163,15 @@ test_slow(const char *log)
         opened += s.c[i] != NULL;
     }
     CHECK(opened == NSLOW, "expected %d slow connections opened, got %d", NSLOW, opened);
-    CHECK(loop_until(all_connected, &s, DEADLINE_MS), "slow connections: handshakes not done");
+    CHECK(fixture_loop_until(base, all_connected, &s, DEADLINE_MS),
+          "slow connections: handshakes not done");
     s.tick = evtimer_new(base, valid_tick, &s);
     valid_tick(-1, 0, &s);
-    CHECK(loop_until(all_closed, &s, 4 * DEADLINE_MS), "slow connections still open after %d ms",
-          4 * DEADLINE_MS);
+    CHECK(fixture_loop_until(base, all_closed, &s, 4 * DEADLINE_MS),
+          "slow connections still open after %d ms", 4 * DEADLINE_MS);
     event_free(s.tick);
-    CHECK(loop_until(valid_all_answered, &s, 3000), "valid requests: %d of %d unanswered",
-          s.nvalid - s.valid_ok - s.valid_failed, s.nvalid);
+    CHECK(fixture_loop_until(base, valid_all_answered, &s, 3000),
+          "valid requests: %d of %d unanswered", s.nvalid - s.valid_ok - s.valid_failed, s.nvalid);
     for (int i = 0; i < s.nvalid; i++)
         http_client_free(s.cl[i]);
     for (int i = 0; i < NSLOW; i++) {
@@ -283,7 +241,7 @@ test_stream_deadline(const char *log)
         CHECK(0, "cannot open the HTTP/2 connection");
         return;
     }
-    loop_until(closed_or_reset, c, 3 * DEADLINE_MS);
+    fixture_loop_until(base, closed_or_reset, c, 3 * DEADLINE_MS);
     CHECK(!c->closed && closed_or_reset(c),
           "a stream whose body never came: expected RST_STREAM on stream 3 and the connection "
           "open, got %s",
@@ -330,7 +288,7 @@ test_cap(struct tls_ctx *stls, int per_peer, int global, const char *what)
     for (int i = 0; i <= n; i++) {
         c[i] = rawtls_open(base, ctls, ECS, http_server_port(srv), "http/1.1", "", 0, 0);
         /* One at a time, so that which one is the extra one is known. */
-        loop_until(limit_done, (struct rawtls *[]){c[i], NULL}, 3000);
+        fixture_loop_until(base, limit_done, (struct rawtls *[]){c[i], NULL}, 3000);
     }
     for (int i = 0; i <= n; i++) {
         served += c[i] != NULL && c[i]->connected && !c[i]->closed;
@@ -351,7 +309,6 @@ test_cap(struct tls_ctx *stls, int per_peer, int global, const char *what)
 int
 main(int argc, char **argv)
 {
-    struct tls_config sc = {0}, cc = {0};
     struct http_server_config hc = {.addr = "127.0.0.1",
                                     .request_timeout_ms = DEADLINE_MS,
                                     .max_conns_per_peer = NSLOW + 50,
@@ -375,13 +332,7 @@ main(int argc, char **argv)
         setrlimit(RLIMIT_NOFILE, &rl);
     }
     base = event_base_new();
-    sc.ca_file = cc.ca_file = at("ca.crt");
-    sc.cert_file = at("ecs.crt");
-    sc.key_file = at("ecs.key");
-    cc.cert_file = at("eec.crt");
-    cc.key_file = at("eec.key");
-    cc.peer_fqdn = ECS;
-    if ((stls = tls_server_new(&sc, err)) == NULL || (ctls = tls_client_new(&cc, err)) == NULL ||
+    if (fixture_tls_pair(dir, &stls, &ctls, err) < 0 ||
         (log = evlog_open(at("server.jsonl"), ECS, err)) == NULL) {
         CHECK(0, "set-up: %s", err);
         goto done;
@@ -389,8 +340,8 @@ main(int argc, char **argv)
     hc.tls = stls;
     hc.log = log;
     if ((srv = http_server_new(base, &hc, err)) == NULL ||
-        http_server_route(srv, "GET", "/items/{itemId}", h_item, NULL, err) < 0 ||
-        http_server_route(srv, "POST", "/echo", h_echo, NULL, err) < 0) {
+        http_server_route(srv, "GET", "/items/{itemId}", fixture_h_item, NULL, err) < 0 ||
+        http_server_route(srv, "POST", "/echo", fixture_h_echo, NULL, err) < 0) {
         CHECK(0, "server: %s", err);
         goto done;
     }

@@ -48,12 +48,7 @@ static const unsigned char psk_key[32] = {
 static const char *
 at(const char *name)
 {
-    static char bufs[16][4200];
-    static int i;
-
-    i = (i + 1) % 16;
-    snprintf(bufs[i], sizeof(bufs[i]), "%s/%s", dir, name);
-    return bufs[i];
+    return fixture_at(dir, name);
 }
 
 /* The AAnF stand-in: one subscriber. */
@@ -702,29 +697,6 @@ test_idle_close(struct tls_ctx *stls)
     tls_ctx_free(t);
 }
 
-static void
-guard_fire(evutil_socket_t fd, short what, void *arg)
-{
-    (void)fd, (void)what;
-    *(int *)arg = 1;
-}
-
-/* Run the event loop until cond(arg) holds, or max_ms have passed (a guard timer: a missing event
- * fails the check instead of hanging the test). Returns cond's last value. */
-static int
-loop_until(int (*cond)(void *), void *arg, int max_ms)
-{
-    struct timeval tv = {max_ms / 1000, (max_ms % 1000) * 1000};
-    int expired = 0;
-    struct event *guard = evtimer_new(base, guard_fire, &expired);
-
-    evtimer_add(guard, &tv);
-    while (!cond(arg) && !expired)
-        event_base_loop(base, EVLOOP_ONCE);
-    event_free(guard);
-    return cond(arg);
-}
-
 static double
 ms_since(const struct timespec *t0)
 {
@@ -895,12 +867,13 @@ test_shutdown(struct tls_ctx *stls, enum http_version version)
     cl = http_client_new(base, &cc, err);
     for (i = 0; i < 2; i++)
         CHECK(http_client_send(cl, &r, shut_answer, &s, err) == 0, "send /park: %s", err);
-    CHECK(loop_until(shut_both_held, &s, 5000), "the server did not get both requests");
+    CHECK(fixture_loop_until(base, shut_both_held, &s, 5000),
+          "the server did not get both requests");
     clock_gettime(CLOCK_MONOTONIC, &t0);
     http_server_shutdown(srv, 3000, shut_done, &s);
     CHECK(http_server_stopping(srv), "expected the server to say it is stopping");
-    CHECK(loop_until(shut_finished, &s, 5000), "shutdown: expected 2 answers and done, got %d, %d",
-          s.nanswers, s.done);
+    CHECK(fixture_loop_until(base, shut_finished, &s, 5000),
+          "shutdown: expected 2 answers and done, got %d, %d", s.nanswers, s.done);
     CHECK(ms_since(&t0) < 1500,
           "shutdown: done should come once the replies are written, not after the 3 s grace "
           "(took %.0f ms)",
@@ -916,7 +889,7 @@ test_shutdown(struct tls_ctx *stls, enum http_version version)
               "held request %d at shutdown: expected Connection: close, got %s", i + 1,
               s.answers[i].connection);
     }
-    CHECK(loop_until(client_closed, cl, 2000),
+    CHECK(fixture_loop_until(base, client_closed, cl, 2000),
           "shutdown (%s): expected the server to end the client's connection",
           http_version_name(version));
     /* The listener is gone: a new connection is refused. */
@@ -994,7 +967,7 @@ test_versions(struct tls_ctx *stls)
         http_client_free(cl);
         if (rows[i].server == HTTP_VERSION_1_1 && rows[i].client == HTTP_VERSION_2) {
             c = rawtls_open(base, t, ECS, r.port, "h2", "", 0, 0);
-            CHECK(c != NULL && loop_until(rawtls_done, c, 3000) && !c->connected,
+            CHECK(c != NULL && fixture_loop_until(base, rawtls_done, c, 3000) && !c->connected,
                   "a client offering only h2 to a server set to http/1.1: expected the handshake "
                   "refused (no_application_protocol)");
             rawtls_free(c);
@@ -1129,7 +1102,7 @@ test_tls_closes(struct tls_ctx *stls)
     close(fd);
     w.kv = early;
     w.n = 1;
-    CHECK(loop_until(log_reached, &w, 5000),
+    CHECK(fixture_loop_until(base, log_reached, &w, 5000),
           "a connection closed before any TLS byte: expected outcome CLOSED_BEFORE_HANDSHAKE");
 
     /* A kept-alive connection our client closes while idle: close_notify, an orderly close. */
@@ -1139,14 +1112,14 @@ test_tls_closes(struct tls_ctx *stls)
     http_client_result_free(&res);
     tls_ctx_free(t);
     w.kv = notify;
-    CHECK(loop_until(log_reached, &w, 5000),
+    CHECK(fixture_loop_until(base, log_reached, &w, 5000),
           "an idle connection the client closed: expected outcome CLOSED (close_notify) from %s",
           EEC_ID);
 
     /* The same without close_notify. */
     pid = spawn_abrupt_client(p);
     w.kv = abrupt;
-    CHECK(pid > 0 && loop_until(log_reached, &w, 10000),
+    CHECK(pid > 0 && fixture_loop_until(base, log_reached, &w, 10000),
           "a client that closed without close_notify: expected outcome CLOSED");
     if (pid > 0)
         waitpid(pid, &st, 0);
@@ -1158,7 +1131,7 @@ test_tls_closes(struct tls_ctx *stls)
     http_client_result_free(&res);
     tls_ctx_free(t);
     w.kv = failed;
-    CHECK(loop_until(log_reached, &w, 5000),
+    CHECK(fixture_loop_until(base, log_reached, &w, 5000),
           "a client of another CA: expected TLS_HANDSHAKE_FAILED");
     /* ... and a handshake cut short after its first bytes. */
     fd = socket(AF_INET, SOCK_STREAM, 0);
@@ -1166,7 +1139,7 @@ test_tls_closes(struct tls_ctx *stls)
     CHECK(write(fd, "\x16\x03\x01\x02\x00", 5) == 5, "write: %s", strerror(errno));
     close(fd);
     w.n = 2;
-    CHECK(loop_until(log_reached, &w, 5000),
+    CHECK(fixture_loop_until(base, log_reached, &w, 5000),
           "a ClientHello cut short: expected TLS_HANDSHAKE_FAILED (unexpected eof)");
 
     http_server_free(srv);
