@@ -6,7 +6,6 @@
 #include "base/err.h"
 
 #include <jansson.h>
-#include <jwt.h>
 #include <openssl/crypto.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -62,21 +61,49 @@ token_check_common(const struct keyring *kr, const char *aud, const char *scope,
     return 0;
 }
 
-/* Our own signature checked once before the token leaves the ECS: a bad
- * encoding from libjwt would otherwise surface only at some EES. */
-static int
-token_self_check(const struct keyring *kr, const char *tok, char *err)
+/* The compact JWS (RFC 7515 7.1) of claims, signed ES256 with the active key:
+ * BASE64URL(header) "." BASE64URL(claims) "." BASE64URL(R || S). Members are
+ * written in sorted order, compact, as libjwt wrote them before. */
+static char *
+token_jws(const struct keyring *kr, const json_t *claims, char *err)
 {
-    const char *d2 = strrchr(tok, '.');
-    uint8_t sig[KEYRING_SIG_LEN + 3];
-    size_t slen;
+    json_t *hdr =
+        json_pack("{s:s, s:s, s:s}", "alg", "ES256", "kid", keyring_active_kid(kr), "typ", "JWT");
+    char *htxt = NULL, *ctxt = NULL, *tok = NULL;
+    uint8_t sig[KEYRING_SIG_LEN];
+    size_t hl, cl, n = 0;
 
-    if (d2 == NULL || strlen(d2 + 1) != b64url_encoded_len(KEYRING_SIG_LEN) ||
-        b64url_decode(d2 + 1, strlen(d2 + 1), sig, &slen) < 0 ||
-        keyring_verify_es256(kr, keyring_signer(kr), keyring_active_kid(kr), (const uint8_t *)tok,
-                             (size_t)(d2 - tok), sig, slen) != 1)
-        return edge_err(err, "libjwt produced a token that does not verify");
-    return 0;
+    if (hdr == NULL || (htxt = json_dumps(hdr, JSON_COMPACT | JSON_SORT_KEYS)) == NULL ||
+        (ctxt = json_dumps(claims, JSON_COMPACT | JSON_SORT_KEYS)) == NULL) {
+        edge_err(err, "out of memory");
+        goto done;
+    }
+    hl = strlen(htxt);
+    cl = strlen(ctxt);
+    if ((tok = malloc(b64url_encoded_len(hl) + b64url_encoded_len(cl) +
+                      b64url_encoded_len(KEYRING_SIG_LEN) + 3)) == NULL) {
+        edge_err(err, "out of memory");
+        goto done;
+    }
+    n = b64url_encode((const uint8_t *)htxt, hl, tok);
+    tok[n++] = '.';
+    n += b64url_encode((const uint8_t *)ctxt, cl, tok + n);
+    if (keyring_sign_es256(kr, (const uint8_t *)tok, n, sig, err) < 0) {
+        OPENSSL_cleanse(tok, n);
+        free(tok);
+        tok = NULL;
+        goto done;
+    }
+    tok[n++] = '.';
+    b64url_encode(sig, sizeof(sig), tok + n);
+done:
+    if (ctxt != NULL) {
+        OPENSSL_cleanse(ctxt, strlen(ctxt));
+        free(ctxt);
+    }
+    free(htxt);
+    json_decref(hdr);
+    return tok;
 }
 
 /* Sign claims (iat, exp and jti added here) with the keyring's active key. */
@@ -84,8 +111,6 @@ static int
 token_sign(const struct keyring *kr, json_t *claims, int64_t now, int64_t lifetime,
            struct token_issued *out, char *err)
 {
-    jwt_t *jwt = NULL;
-    char *json = NULL;
     int rc = -1;
 
     memset(out, 0, sizeof(*out));
@@ -95,29 +120,17 @@ token_sign(const struct keyring *kr, json_t *claims, int64_t now, int64_t lifeti
     out->exp = now + lifetime;
     if (json_object_set_new(claims, "iat", json_integer(out->iat)) != 0 ||
         json_object_set_new(claims, "exp", json_integer(out->exp)) != 0 ||
-        json_object_set_new(claims, "jti", json_string(out->jti)) != 0 ||
-        (json = json_dumps(claims, JSON_COMPACT | JSON_PRESERVE_ORDER)) == NULL) {
+        json_object_set_new(claims, "jti", json_string(out->jti)) != 0) {
         edge_err(err, "out of memory");
         goto done;
     }
-    if (jwt_new(&jwt) != 0 || jwt_add_grants_json(jwt, json) != 0) {
-        edge_err(err, "libjwt refused the claims");
-        goto done;
-    }
-    if ((out->token = keyring_sign_jwt(kr, jwt, err)) == NULL)
-        goto done;
-    if (token_self_check(kr, out->token, err) < 0)
+    if ((out->token = token_jws(kr, claims, err)) == NULL)
         goto done;
     snprintf(out->kid, sizeof(out->kid), "%s", keyring_active_kid(kr));
     rc = 0;
 done:
     if (rc < 0)
         token_issued_clear(out);
-    jwt_free(jwt);
-    if (json != NULL) {
-        OPENSSL_cleanse(json, strlen(json));
-        free(json);
-    }
     return rc;
 }
 

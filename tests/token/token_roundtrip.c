@@ -161,7 +161,7 @@ main(void)
             bad++;
     t2 = seconds();
     CHECK(bad == 0, "%d of %d issued tokens refused by the issuer's keyring", bad, N_TOKENS);
-    printf("issued %d tokens in %.2f s (%.0f/s, libjwt), verified in %.2f s (%.0f/s, EVP)\n",
+    printf("issued %d tokens in %.2f s (%.0f/s, cached key), verified in %.2f s (%.0f/s, EVP)\n",
            N_TOKENS, t1 - t0, N_TOKENS / (t1 - t0), t2 - t1, N_TOKENS / (t2 - t1));
 
     /* The JWKS an EES would fetch: public keys only, parsed back. */
@@ -195,7 +195,7 @@ main(void)
     }
     CHECK(bad == 0 && n_k1 > 0, "after removing k1: %d wrong verdicts", bad);
 
-    /* Exactly the claims of each profile, and the header libjwt wrote. */
+    /* Exactly the claims of each profile, and the header token_issue writes. */
     CHECK(check(ecs, &toks[0], NOW, &claims) == TOKEN_OK, "EEC token");
     members(claims, buf, sizeof(buf));
     CHECK(strcmp(buf, "aud,client_id,exp,iat,iss,jti,nbf,scope,sub") == 0, "EEC claims: %s", buf);
