@@ -247,6 +247,29 @@ issue_refusals(const struct keyring *kr, const struct signer *s)
     token_issued_clear(&t);
 }
 
+/* Claims with the two characters JSON escapes: libjwt reads back exactly what was given. */
+static void
+issue_escaped(const struct keyring *kr, const struct signer *s)
+{
+    static const char eec_id[] = "eec-\"quoted\"\\back";
+    char err[EDGE_ERR_LEN], why[EDGE_ERR_LEN];
+    struct token_issued t;
+    json_t *c = NULL;
+
+    if (token_issue_ees(kr, "ees1.edge.test", "ees2.edge.test", "eees-appctxtreloc", eec_id, NOW,
+                        LIFETIME, &t, err) < 0) {
+        CHECK(0, "issue: %s", err);
+        return;
+    }
+    CHECK(libjwt_verify(t.token, pem_of_kid(s, 2, t.kid), strlen(pem_of_kid(s, 2, t.kid)), &c, why),
+          "escaped eec_id: %s", why);
+    CHECK(c != NULL && json_is_string(json_object_get(c, "eec_id")) &&
+              strcmp(json_string_value(json_object_get(c, "eec_id")), eec_id) == 0,
+          "eec_id with a quote and a backslash did not come back as given");
+    json_decref(c);
+    token_issued_clear(&t);
+}
+
 static int
 run_issue(void)
 {
@@ -265,6 +288,7 @@ run_issue(void)
     }
     issue_many(kr, s, 2);
     issue_refusals(kr, s);
+    issue_escaped(kr, s);
     for (size_t i = 0; i < 2; i++)
         free(s[i].pem_pub);
     keyring_free(kr);
