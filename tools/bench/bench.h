@@ -57,6 +57,8 @@ int bench_cast_start(struct bench_cast *c, const struct bench_opts *o, char *err
 /* Stop every node (SIGTERM, then wait); the work directory goes unless keep. Returns -1 when a
  * node did not exit 0 (err says which). */
 int bench_cast_stop(struct bench_cast *c, int keep, char *err);
+/* CPU time node n has used so far, in seconds (/proc/PID/schedstat: a node is one thread). */
+double bench_cpu_seconds(const struct bench_node *n);
 /* Paths in the cast's pki/ directory. */
 void bench_pki_path(const struct bench_cast *c, const char *file, char *buf, size_t len);
 

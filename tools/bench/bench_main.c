@@ -13,9 +13,12 @@
 #include <unistd.h>
 
 #define REF_SIGN "ref.sign_es256"
-#define REF_SIGN_US "ref.sign_es256.us"
 #define REF_VERIFY "ref.verify_es256"
 #define REF_HANDSHAKE "ref.tls13_mutual_handshake"
+/* The time of one operation of a reference, 1e6 / its rate: the unit of latency and CPU figures. */
+#define REF_SIGN_US REF_SIGN ".us"
+#define REF_VERIFY_US REF_VERIFY ".us"
+#define REF_HANDSHAKE_US REF_HANDSHAKE ".us"
 #define REG_MAX 3000 /* registrations per run: an EES holds 4,096 EEC contexts */
 
 enum job_to { TO_ECS1, TO_EES1 };
@@ -48,7 +51,7 @@ static const struct job jobs[] = {
     TOKEN_JOB("token.keepalive.c1", 1, 1, 0, 1),
     TOKEN_JOB("token.keepalive.c4", 4, 1, 0, 1),
     TOKEN_JOB("token.keepalive.c16", 16, 1, 0.5, 1),
-    TOKEN_JOB("token.newconn", 4, 0, 0.9, 0),
+    TOKEN_JOB("token.newconn", 16, 0, 0.9, 0),
     /* TS 33.558 6.2: service provisioning with one token per candidate EES */
     {.name = "provision.ees1",
      .ref = REF_SIGN,
@@ -113,7 +116,7 @@ static const struct job jobs[] = {
      .per_answer = 1},
 };
 #define NJOBS (sizeof(jobs) / sizeof(jobs[0]))
-#define NFIG (3 + 3 * NJOBS) /* references; each job, perhaps with its two latencies */
+#define NFIG (3 + 4 * NJOBS) /* references; each job, its server CPU, perhaps two latencies */
 
 struct bench {
     struct bench_opts o;
@@ -336,10 +339,36 @@ bench_deregister(struct bench *b, struct load_result *made, char *err)
     return rc;
 }
 
+/* CPU seconds the nodes that serve job j have used so far: the ECS, both ECSes of a forwarded
+ * request, or the EES. */
+static double
+job_cpu(const struct bench *b, const struct job *j)
+{
+    if (j->to == TO_EES1)
+        return bench_cpu_seconds(&b->cast.ees[0]);
+    return bench_cpu_seconds(&b->cast.ecs[0]) +
+           (j->body == BODY_FORWARDED ? bench_cpu_seconds(&b->cast.ecs[1]) : 0);
+}
+
+/* The server CPU figure of job j: microseconds per token (or request), against the time of one
+ * operation of the job's reference. */
+static struct figure *
+job_cpu_figure(struct bench *b, const struct job *j)
+{
+    const char *ref = strcmp(j->ref, REF_SIGN) == 0     ? REF_SIGN_US
+                      : strcmp(j->ref, REF_VERIFY) == 0 ? REF_VERIFY_US
+                                                        : REF_HANDSHAKE_US;
+
+    return fig_add(b, j->name, ".server_cpu",
+                   j->per_answer > 1 || strcmp(j->unit, "tokens/s") == 0 ? "us/token" : "us/req",
+                   ref, 0);
+}
+
 static int
 bench_job(struct bench *b, const struct job *j, char *err)
 {
     struct figure *f = fig_add(b, j->name, "", j->unit, j->ref, j->goal), *p50 = NULL, *p99 = NULL;
+    struct figure *cpu = job_cpu_figure(b, j);
     char *body = job_body(b, j->body);
     struct load_spec s;
     int rc = 0;
@@ -355,7 +384,10 @@ bench_job(struct bench *b, const struct job *j, char *err)
     }
     for (int r = 0; r < b->o.repeat && rc == 0; r++) {
         struct load_result res;
-        if (load_run(&s, &res, err) < 0)
+        double cpu0 = job_cpu(b, j), used;
+        int ran = load_run(&s, &res, err);
+        used = job_cpu(b, j) - cpu0;
+        if (ran < 0)
             rc = -1;
         else if (res.failed > 0 || res.done == 0)
             rc = edge_err(err, "%s: %s", j->name, res.error[0] ? res.error : "no answer");
@@ -363,12 +395,15 @@ bench_job(struct bench *b, const struct job *j, char *err)
             rc = bench_deregister(b, &res, err);
         if (rc == 0) {
             f->runs[f->nruns++] = (double)res.done * j->per_answer / res.seconds;
+            cpu->runs[cpu->nruns++] = used * 1e6 / ((double)res.done * j->per_answer);
             if (p50 != NULL) {
                 p50->runs[p50->nruns++] = res.p50_us;
                 p99->runs[p99->nruns++] = res.p99_us;
             }
-            fprintf(stderr, "edge-bench: %s run %d: %ld answers in %.2f s, p50 %.0f us\n", j->name,
-                    r + 1, res.done, res.seconds, res.p50_us);
+            fprintf(
+                stderr,
+                "edge-bench: %s run %d: %ld answers in %.2f s, p50 %.0f us, server CPU %.2f s\n",
+                j->name, r + 1, res.done, res.seconds, res.p50_us, used);
         }
         load_result_clear(&res);
     }
@@ -378,20 +413,33 @@ bench_job(struct bench *b, const struct job *j, char *err)
 
 /* ---- medians and ratios ---- */
 
+/* The value of reference name: a measured rate, or for "RATE.us" the microseconds of one
+ * operation at that rate. */
+static double
+bench_ref_value(struct bench *b, const char *name)
+{
+    size_t n = strlen(name);
+    char base[64];
+    struct figure *ref;
+
+    if (n > 3 && strcmp(name + n - 3, ".us") == 0) {
+        snprintf(base, sizeof(base), "%.*s", (int)(n - 3), name);
+        ref = fig_find(b, base);
+        return ref != NULL && ref->value > 0 ? 1e6 / ref->value : 0;
+    }
+    ref = fig_find(b, name);
+    return ref != NULL ? ref->value : 0;
+}
+
 static void
 bench_ratios(struct bench *b)
 {
-    struct figure *sign = fig_find(b, REF_SIGN);
-
     for (size_t i = 0; i < b->nfigs; i++) {
-        struct figure *f = &b->figs[i], *ref;
+        struct figure *f = &b->figs[i];
         if (f->ref_name == NULL)
             continue;
         f->value = bench_median(f->runs, f->nruns);
-        if (strcmp(f->ref_name, REF_SIGN_US) == 0)
-            f->ref_value = sign != NULL && sign->value > 0 ? 1e6 / sign->value : 0;
-        else if ((ref = fig_find(b, f->ref_name)) != NULL)
-            f->ref_value = ref->value;
+        f->ref_value = bench_ref_value(b, f->ref_name);
         f->ratio = f->ref_value > 0 ? f->value / f->ref_value : 0;
     }
 }

@@ -40,6 +40,22 @@ bench_pki_path(const struct bench_cast *c, const char *file, char *buf, size_t l
         buf[0] = '\0'; /* too long: no file; opening "" fails with a clear error */
 }
 
+double
+bench_cpu_seconds(const struct bench_node *n)
+{
+    char path[64];
+    unsigned long long ns = 0;
+    FILE *f;
+
+    snprintf(path, sizeof(path), "/proc/%d/schedstat", n->pid);
+    if ((f = fopen(path, "r")) == NULL)
+        return 0;
+    if (fscanf(f, "%llu", &ns) != 1) // NOLINT(cert-err34-c): a kernel counter, digits only
+        ns = 0;
+    fclose(f);
+    return (double)ns / 1e9;
+}
+
 /* A loopback TCP port nobody listens on now, below the kernel's ephemeral range (32768 and up by
  * default): there, a node's own outgoing connection could take the port a node started later is
  * to listen on. The search starts at a random place so that benches side by side differ. */

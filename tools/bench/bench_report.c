@@ -71,13 +71,13 @@ report_table(FILE *out, const struct figure *f, size_t n)
 {
     char goal[32];
 
-    fprintf(out, "\n%-26s %12s %-13s %-20s %12s %7s  %s\n", "figure", "value", "unit", "reference",
+    fprintf(out, "\n%-36s %10s %-15s %-30s %10s %8s  %s\n", "figure", "value", "unit", "reference",
             "ref value", "ratio", "goal");
     for (size_t i = 0; i < n; i++) {
         if (f[i].ref_name == NULL)
-            fprintf(out, "%-26s %12.1f %-13s\n", f[i].name, f[i].value, f[i].unit);
+            fprintf(out, "%-36s %10.1f %-15s\n", f[i].name, f[i].value, f[i].unit);
         else
-            fprintf(out, "%-26s %12.1f %-13s %-20s %12.1f %7.3f  %s\n", f[i].name, f[i].value,
+            fprintf(out, "%-36s %10.1f %-15s %-30s %10.1f %8.3f  %s\n", f[i].name, f[i].value,
                     f[i].unit, f[i].ref_name, f[i].ref_value, f[i].ratio,
                     report_goal(&f[i], goal, sizeof(goal)));
     }
