@@ -17,6 +17,7 @@
 #include "auth/token_issue.h"
 #include "auth/token_validate.h"
 #include "base/b64url.h"
+#include "check.h"
 #include "forge.h"
 
 #include <ctype.h>
@@ -35,18 +36,6 @@
 #define PEM_MAX 16384
 
 extern char **environ;
-
-static int failures;
-
-#define CHECK(cond, ...)                                                                           \
-    do {                                                                                           \
-        if (!(cond)) {                                                                             \
-            printf("FAIL %s:%d: ", __FILE__, __LINE__);                                            \
-            printf(__VA_ARGS__);                                                                   \
-            printf("\n");                                                                          \
-            failures++;                                                                            \
-        }                                                                                          \
-    } while (0)
 
 /* libjwt's verdict on tok with the public key pem: 1 verified as ES256 (claims set to libjwt's
  * view of the claims, new reference), 0 refused (why says by whom). */

@@ -1,6 +1,7 @@
 /* token_roundtrip.c -- issue 10,000 tokens of both profiles (TS 33.558 6.2, TR 33.739 6.27)
  * across a key rotation, verify each with token_validate(), then again through a JWKS written
  * and parsed back (RFC 7517), and check exactly which claims each profile carries. */
+#include "check.h"
 #include "forge.h"
 #include "auth/jwks.h"
 #include "auth/token_issue.h"
@@ -11,18 +12,6 @@
 #define N_TOKENS 10000
 #define NOW 1767225600LL
 #define LIFETIME 600
-
-static int failures;
-
-#define CHECK(cond, ...)                                                                           \
-    do {                                                                                           \
-        if (!(cond)) {                                                                             \
-            printf("FAIL %s:%d: ", __FILE__, __LINE__);                                            \
-            printf(__VA_ARGS__);                                                                   \
-            printf("\n");                                                                          \
-            failures++;                                                                            \
-        }                                                                                          \
-    } while (0)
 
 struct issued {
     char *token;

@@ -4,6 +4,7 @@
  * signature of the keyring's cached key, the RFC 6750 challenge, and the bounded replay cache. */
 #include "auth/es256.h"
 #include "base/b64url.h"
+#include "check.h"
 #include "forge.h"
 #include "auth/jwks.h"
 #include "auth/keyring.h"
@@ -12,18 +13,6 @@
 
 #include <sys/stat.h>
 #include <unistd.h>
-
-static int failures;
-
-#define CHECK(cond, ...)                                                                           \
-    do {                                                                                           \
-        if (!(cond)) {                                                                             \
-            printf("FAIL %s:%d: ", __FILE__, __LINE__);                                            \
-            printf(__VA_ARGS__);                                                                   \
-            printf("\n");                                                                          \
-            failures++;                                                                            \
-        }                                                                                          \
-    } while (0)
 
 static void
 test_b64url(void)

@@ -59,6 +59,9 @@ int bench_cast_start(struct bench_cast *c, const struct bench_opts *o, char *err
 int bench_cast_stop(struct bench_cast *c, int keep, char *err);
 /* CPU time node n has used so far, in seconds (/proc/PID/schedstat: a node is one thread). */
 double bench_cpu_seconds(const struct bench_node *n);
+/* A TLS context with the credential STEM.crt/STEM.key of the cast's pki/ (a node FQDN, or
+ * "eec-<id>"), trusting its CA: a server context, or a client one. */
+struct tls_ctx *bench_tls_ctx(const struct bench_cast *c, const char *stem, int server, char *err);
 /* Paths in the cast's pki/ directory. */
 void bench_pki_path(const struct bench_cast *c, const char *file, char *buf, size_t len);
 

@@ -268,8 +268,8 @@ bench_start_all(struct bench_cast *c, const struct bench_opts *o, char *err)
     return rc;
 }
 
-static struct tls_ctx *
-bench_client_ctx(const struct bench_cast *c, const char *stem, char *err)
+struct tls_ctx *
+bench_tls_ctx(const struct bench_cast *c, const char *stem, int server, char *err)
 {
     char ca[BENCH_PATH_MAX + 96], crt[BENCH_PATH_MAX + 96], key[BENCH_PATH_MAX + 96], f[96];
     struct tls_config cfg = {0};
@@ -282,7 +282,7 @@ bench_client_ctx(const struct bench_cast *c, const char *stem, char *err)
     cfg.ca_file = ca;
     cfg.cert_file = crt;
     cfg.key_file = key;
-    return tls_client_new(&cfg, err);
+    return server ? tls_server_new(&cfg, err) : tls_client_new(&cfg, err);
 }
 
 int
@@ -302,8 +302,8 @@ bench_cast_start(struct bench_cast *c, const struct bench_opts *o, char *err)
     }
     if (bench_make_creds(c, err) < 0 || bench_start_all(c, o, err) < 0)
         return -1;
-    if ((c->as_ees1 = bench_client_ctx(c, c->ees[0].fqdn, err)) == NULL ||
-        (c->as_eec = bench_client_ctx(c, "eec-" BENCH_EEC_ID, err)) == NULL)
+    if ((c->as_ees1 = bench_tls_ctx(c, c->ees[0].fqdn, 0, err)) == NULL ||
+        (c->as_eec = bench_tls_ctx(c, "eec-" BENCH_EEC_ID, 0, err)) == NULL)
         return -1;
     return 0;
 }

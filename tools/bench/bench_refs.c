@@ -142,31 +142,14 @@ done:
     return rc;
 }
 
-static struct tls_ctx *
-ref_tls_ctx(const struct bench_cast *c, const char *fqdn, int server, char *err)
-{
-    char ca[BENCH_PATH_MAX + 96], crt[BENCH_PATH_MAX + 96], key[BENCH_PATH_MAX + 96], f[96];
-    struct tls_config cfg = {0};
-
-    bench_pki_path(c, "ca.crt", ca, sizeof(ca));
-    snprintf(f, sizeof(f), "%s.crt", fqdn);
-    bench_pki_path(c, f, crt, sizeof(crt));
-    snprintf(f, sizeof(f), "%s.key", fqdn);
-    bench_pki_path(c, f, key, sizeof(key));
-    cfg.ca_file = ca;
-    cfg.cert_file = crt;
-    cfg.key_file = key;
-    return server ? tls_server_new(&cfg, err) : tls_client_new(&cfg, err);
-}
-
 double
 ref_handshake_rate(const struct bench_cast *c, double seconds, char *err)
 {
-    struct tls_ctx *sctx = ref_tls_ctx(c, c->ecs[0].fqdn, 1, err), *cctx = NULL;
+    struct tls_ctx *sctx = bench_tls_ctx(c, c->ecs[0].fqdn, 1, err), *cctx = NULL;
     double t0, t, rate = -1;
     long n = 0;
 
-    if (sctx == NULL || (cctx = ref_tls_ctx(c, c->ees[0].fqdn, 0, err)) == NULL)
+    if (sctx == NULL || (cctx = bench_tls_ctx(c, c->ees[0].fqdn, 0, err)) == NULL)
         goto done;
     t0 = t = ref_now();
     while (t - t0 < seconds) {
