@@ -141,7 +141,7 @@ h1_line(struct h1_msg *m, struct evbuffer *in, char *buf, size_t cap, size_t *le
     if (m->state != H1_START && m->state != H1_CHUNK_SIZE) {
         m->section_bytes += n + 1;
         if (m->section_bytes > H1_MAX_HEAD) {
-            h1_fail(m, 431, "header section larger than %d bytes", H1_MAX_HEAD);
+            h1_fail(m, 431, "header section larger than %zu bytes", H1_MAX_HEAD);
             return -1;
         }
     }

@@ -19,11 +19,11 @@
 
 #include "base/err.h"
 
-#define H1_MAX_LINE 8192        /* request line, status line, a field line, a chunk-size line */
-#define H1_MAX_HEAD (16 * 1024) /* the header section (and the trailer section) */
-#define H1_MAX_FIELDS 100       /* field lines in a section */
-#define H1_MAX_TARGET 4096      /* request-target */
-#define H1_MAX_EMPTY_LINES 4    /* CRLFs tolerated before a request line (RFC 9112 2.2) */
+#define H1_MAX_LINE 8192 /* request line, status line, a field line, a chunk-size line */
+#define H1_MAX_HEAD ((size_t)16 * 1024) /* the header section (and the trailer section) */
+#define H1_MAX_FIELDS 100               /* field lines in a section */
+#define H1_MAX_TARGET 4096              /* request-target */
+#define H1_MAX_EMPTY_LINES 4            /* CRLFs tolerated before a request line (RFC 9112 2.2) */
 
 enum h1_kind { H1_REQUEST, H1_RESPONSE };
 

@@ -5,7 +5,7 @@
 
 #include <event2/buffer.h>
 
-#define H2_OUT_BLOCK (64 * 1024)
+#define H2_OUT_BLOCK ((size_t)64 * 1024)
 
 void
 h2_fields_add(struct h2_fields *f, const char *name, const char *value)

@@ -26,7 +26,7 @@
 #include "net/tls.h"
 
 #define HTTP_CLIENT_TIMEOUT_MS 5000
-#define HTTP_CLIENT_MAX_BODY (1024 * 1024)
+#define HTTP_CLIENT_MAX_BODY ((size_t)1024 * 1024)
 
 struct http_client_config {
     struct tls_ctx *tls;       /* a client context; borrowed, must outlive the client */

@@ -54,7 +54,7 @@ c2_on_header(nghttp2_session *session, const nghttp2_frame *frame, const uint8_t
     if (strcmp(n, ":status") == 0) {
         /* A new header block: an interim 1xx response before it is forgotten (RFC 9113 8.1). */
         evhttp_clear_headers(&call->rheaders);
-        call->status = atoi(v);
+        call->status = (int)strtol(v, NULL, 10); /* nghttp2 checked: 3 digits */
     } else if (n[0] != ':') {
         evhttp_add_header(&call->rheaders, n, v);
     }

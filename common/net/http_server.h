@@ -43,8 +43,8 @@
 #define HTTP_SERVER_MAX_CONNS 512         /* max_conns's default */
 #define HTTP_SERVER_MAX_CONNS_PER_PEER 64 /* max_conns_per_peer's default */
 #define HTTP_SERVER_H2_STREAMS 100        /* SETTINGS_MAX_CONCURRENT_STREAMS (RFC 9113 6.5.2) */
-#define HTTP_SERVER_H2_HEADER_LIST (16 * 1024) /* SETTINGS_MAX_HEADER_LIST_SIZE */
-#define HTTP_SERVER_H2_WINDOW (64 * 1024)      /* SETTINGS_INITIAL_WINDOW_SIZE */
+#define HTTP_SERVER_H2_HEADER_LIST ((size_t)16 * 1024) /* SETTINGS_MAX_HEADER_LIST_SIZE */
+#define HTTP_SERVER_H2_WINDOW (64 * 1024)              /* SETTINGS_INITIAL_WINDOW_SIZE */
 #define HTTP_SERVER_H2_CONN_WINDOW (1024 * 1024)
 
 /* Causes of the event log lines of a refused connection or request. */

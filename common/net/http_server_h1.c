@@ -39,8 +39,8 @@ h1_start(struct http_sconn *sc)
     /* Bodies up to max_body reach the handler; up to the hard cap they are read and dropped, and
      * answered 413 on a connection that stays usable; beyond it 413 at once and a close, so that
      * a huge Content-Length costs neither memory nor the time to read it. */
-    if (h == NULL ||
-        h1_msg_init(&h->msg, H1_REQUEST, max, max < 64 * 1024 ? max + 64 * 1024 : max * 2) < 0) {
+    if (h == NULL || h1_msg_init(&h->msg, H1_REQUEST, max,
+                                 max < (size_t)64 * 1024 ? max + (size_t)64 * 1024 : max * 2) < 0) {
         free(h);
         return -1;
     }

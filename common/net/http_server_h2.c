@@ -506,13 +506,16 @@ static void
 h2_free(struct http_sconn *sc)
 {
     struct h2_sconn *h = sc->proto;
+    struct h2_stream *st, *next;
 
     if (h == NULL)
         return;
     if (h->session != NULL)
         nghttp2_session_del(h->session); /* closes no stream through callbacks */
-    while (h->streams != NULL)
-        h2_stream_free(h->streams);
+    for (st = h->streams; st != NULL; st = next) {
+        next = st->next;
+        h2_stream_free(st);
+    }
     free(h);
     sc->proto = NULL;
 }
