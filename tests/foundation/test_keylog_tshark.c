@@ -289,6 +289,58 @@ exchanges(struct event_base *base, struct tls_ctx *ctls, unsigned short port)
     }
 }
 
+/* Capture the exchanges on lo with tshark into cap.pcapng; 0 when tshark holds all of them. */
+static int
+capture(struct event_base *base, struct tls_ctx *ctls, unsigned short port)
+{
+    char filter[64], msyn[32];
+    char *tsargv[] = {"tshark", "-i", "lo", "-f", filter, "-P", "-l", "-w", NULL, NULL};
+    unsigned short mport = fixture_unused_port();
+    pid_t pid;
+    int seen, st, rc = -1;
+
+    snprintf(filter, sizeof(filter), "tcp port %u or tcp port %u", port, mport);
+    snprintf(msyn, sizeof(msyn), " %u [SYN]", mport);
+    tsargv[8] = (char *)at("cap.pcapng");
+    pid = fixture_spawn(tsargv, at("tshark.log"));
+    if (pid <= 0 || wait_live(base, pid, at("tshark.log"), msyn, mport) < 0) {
+        CHECK(0, "tshark did not start capturing (see %s)", at("tshark.log"));
+        goto done;
+    }
+    exchanges(base, ctls, port);
+    /* Packets on lo reach tshark in order: once it shows a marker sent after the exchange, it
+     * holds the exchange. Stopping it earlier could drop packets still in its buffer. */
+    seen = shown(at("tshark.log"), msyn);
+    marker(mport);
+    rc = wait_shown(base, pid, at("tshark.log"), msyn, seen);
+    CHECK(rc == 0, "tshark never showed the final marker (see %s)", at("tshark.log"));
+done:
+    if (pid > 0) {
+        kill(pid, SIGINT); /* tshark writes what it captured and exits */
+        waitpid(pid, &st, 0);
+    }
+    return rc;
+}
+
+/* The capture with the key log, without, and with the secrets embedded (editcap). */
+static void
+check_capture(void)
+{
+    char *inject[] = {"editcap", "--inject-secrets", NULL, NULL, NULL, NULL};
+    char secrets[4300];
+
+    check_h2(at("cap.pcapng"), at("keylog.txt"), "HTTP/2 with the key log");
+    check_h1(at("cap.pcapng"), at("keylog.txt"));
+    check_blind(at("cap.pcapng"));
+    snprintf(secrets, sizeof(secrets), "tls,%s", at("keylog.txt"));
+    inject[2] = secrets;
+    inject[3] = (char *)at("cap.pcapng");
+    inject[4] = (char *)at("dsb.pcapng");
+    CHECK(fixture_run(inject, at("editcap.log")) == 0, "editcap --inject-secrets failed (see %s)",
+          at("editcap.log"));
+    check_h2(at("dsb.pcapng"), NULL, "HTTP/2 in the pcapng with embedded secrets");
+}
+
 int
 main(int argc, char **argv)
 {
@@ -297,14 +349,7 @@ main(int argc, char **argv)
     struct tls_ctx *stls = NULL, *ctls = NULL;
     struct http_server *srv = NULL;
     struct event_base *base = NULL;
-    char err[EDGE_ERR_LEN], filter[64], msyn[32];
-    unsigned short mport, port;
-    int seen;
-    char *tsargv[] = {"tshark", "-i", "lo", "-f", filter, "-P", "-l", "-w", NULL, NULL};
-    char *inject[] = {"editcap", "--inject-secrets", NULL, NULL, NULL, NULL};
-    char secrets[4300];
-    pid_t pid = -1;
-    int st;
+    char err[EDGE_ERR_LEN];
 
     if (argc != 2) {
         fprintf(stderr, "usage: %s GEN_CREDS_SCRIPT\n", argv[0]);
@@ -327,12 +372,10 @@ main(int argc, char **argv)
     sc.keylog_path = cc.keylog_path = at("keylog.txt");
     cc.cert_file = at("eec.crt");
     cc.key_file = at("eec.key");
-    stls = tls_server_new(&sc, err);
-    CHECK(stls != NULL, "server TLS: %s", err);
-    ctls = stls ? tls_client_new(&cc, err) : NULL;
-    CHECK(ctls != NULL, "client TLS: %s", err);
-    if (ctls == NULL)
+    if ((stls = tls_server_new(&sc, err)) == NULL || (ctls = tls_client_new(&cc, err)) == NULL) {
+        CHECK(0, "TLS: %s", err);
         goto done;
+    }
     hc.addr = "127.0.0.1";
     hc.tls = stls;
     if ((srv = http_server_new(base, &hc, err)) == NULL ||
@@ -341,44 +384,9 @@ main(int argc, char **argv)
         CHECK(0, "server: %s", err);
         goto done;
     }
-    port = http_server_port(srv);
-
-    mport = fixture_unused_port();
-    snprintf(filter, sizeof(filter), "tcp port %u or tcp port %u", port, mport);
-    snprintf(msyn, sizeof(msyn), " %u [SYN]", mport);
-    tsargv[8] = (char *)at("cap.pcapng");
-    pid = fixture_spawn(tsargv, at("tshark.log"));
-    CHECK(pid > 0 && wait_live(base, pid, at("tshark.log"), msyn, mport) == 0,
-          "tshark did not start capturing (see %s)", at("tshark.log"));
-    if (fixture_failures)
-        goto done;
-
-    exchanges(base, ctls, port);
-    /* Packets on lo reach tshark in order: once it shows a marker sent after the exchange, it
-     * holds the exchange. Stopping it earlier could drop packets still in its buffer. */
-    seen = shown(at("tshark.log"), msyn);
-    marker(mport);
-    CHECK(wait_shown(base, pid, at("tshark.log"), msyn, seen) == 0,
-          "tshark never showed the final marker (see %s)", at("tshark.log"));
-    kill(pid, SIGINT); /* tshark writes what it captured and exits */
-    waitpid(pid, &st, 0);
-    pid = -1;
-
-    check_h2(at("cap.pcapng"), at("keylog.txt"), "HTTP/2 with the key log");
-    check_h1(at("cap.pcapng"), at("keylog.txt"));
-    check_blind(at("cap.pcapng"));
-    snprintf(secrets, sizeof(secrets), "tls,%s", at("keylog.txt"));
-    inject[2] = secrets;
-    inject[3] = (char *)at("cap.pcapng");
-    inject[4] = (char *)at("dsb.pcapng");
-    CHECK(fixture_run(inject, at("editcap.log")) == 0, "editcap --inject-secrets failed (see %s)",
-          at("editcap.log"));
-    check_h2(at("dsb.pcapng"), NULL, "HTTP/2 in the pcapng with embedded secrets");
+    if (capture(base, ctls, http_server_port(srv)) == 0)
+        check_capture();
 done:
-    if (pid > 0) {
-        kill(pid, SIGINT);
-        waitpid(pid, &st, 0);
-    }
     http_server_free(srv);
     tls_ctx_free(ctls);
     tls_ctx_free(stls);
