@@ -2,6 +2,7 @@
  * TS 33.558 6.2); the only place that touches a private key. */
 #include "auth/keyring.h"
 #include "base/err.h"
+#include "base/file.h"
 #include "net/peer.h"
 
 #include <dirent.h>
@@ -339,31 +340,13 @@ done:
 static int
 keyring_read_file(const char *path, char **buf, size_t *len, char *err)
 {
-    FILE *f = fopen(path, "rb");
-    char *b = NULL;
-    size_t n;
-
-    *buf = NULL;
-    if (f == NULL)
-        return edge_err(err, "%s: %s", path, strerror(errno));
-    if ((b = malloc(KEYRING_PEM_MAX + 1)) == NULL) {
-        fclose(f);
-        return edge_err(err, "out of memory");
+    if (edge_file_read(path, KEYRING_PEM_MAX, buf, len, err) < 0)
+        return -1;
+    if (*len == 0) {
+        free(*buf);
+        *buf = NULL;
+        return edge_err(err, "%s: empty file", path);
     }
-    n = fread(b, 1, KEYRING_PEM_MAX + 1, f);
-    if (ferror(f) || n > KEYRING_PEM_MAX || n == 0) {
-        int e = ferror(f);
-        fclose(f);
-        OPENSSL_cleanse(b, KEYRING_PEM_MAX + 1);
-        free(b);
-        return edge_err(err, "%s: %s", path,
-                        e        ? "read error"
-                        : n == 0 ? "empty file"
-                                 : "larger than a key file");
-    }
-    fclose(f);
-    *buf = b;
-    *len = n;
     return 0;
 }
 
@@ -381,7 +364,7 @@ keyring_load_file(struct keyring *kr, const char *issuer, const char *kid, const
         rc = keyring_add_signing_pem(kr, issuer, kid, buf, len, err);
     else
         rc = keyring_add_verify_pem(kr, issuer, kid, buf, len, err);
-    OPENSSL_cleanse(buf, KEYRING_PEM_MAX + 1);
+    OPENSSL_cleanse(buf, len);
     free(buf);
     if (rc < 0 && err != NULL) {
         char msg[EDGE_ERR_LEN];

@@ -16,6 +16,7 @@
 #include "base/err.h"
 #include "net/http_form.h"
 #include "net/problem.h"
+#include "base/clock.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -52,28 +53,19 @@ static const struct js_field ecsdisc_resp[] = {
 
 /* ---- the time budget (ecs.h, README "Deadlines") ---- */
 
-static long long
-ecs_now_ms(void)
-{
-    struct timespec ts;
-
-    /* Monotonic: a budget must not stretch or shrink when the wall clock is set. */
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 long long
 ecs_deadline(const struct via *via)
 {
     long long budget = ECS_BUDGET_MS - (long long)ECS_BUDGET_HOP_MS * (long long)via->n;
 
-    return ecs_now_ms() + (budget > ECS_BUDGET_FLOOR_MS ? budget : ECS_BUDGET_FLOOR_MS);
+    return edge_now_ms() + (budget > ECS_BUDGET_FLOOR_MS ? budget : ECS_BUDGET_FLOOR_MS);
 }
 
 int
 ecs_time_left(long long deadline)
 {
-    long long left = deadline - ecs_now_ms();
+    long long left = deadline - edge_now_ms();
 
     /* Spent already: a peer still gets a short try rather than none at all. */
     return left > ECS_CALL_MIN_MS ? (int)left : ECS_CALL_MIN_MS;

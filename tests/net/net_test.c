@@ -38,6 +38,7 @@
 #include "ctl/ctl_client.h"
 #include "base/err.h"
 #include "hostnet.h"
+#include "base/clock.h"
 
 #define SKIP 127
 #define ECHO_PORT 7007
@@ -100,10 +101,7 @@ die(const char *fmt, ...)
 static double
 now_ms(void)
 {
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+    return (double)edge_now_ns() / 1e6;
 }
 
 /* ---- a world: a run with its namespaces, TAPs and edge-netsim ---- */

@@ -32,6 +32,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "base/clock.h"
 #include "base/err.h"
 
 #define NETNS_DIR "/run/netns"
@@ -113,14 +114,6 @@ ns_runid(const char *name, char id[HOSTNET_RUNID_LEN + 1])
     return runid_ok(id);
 }
 
-static long long
-ms_now(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 static void
 nap_ms(int ms)
@@ -534,7 +527,7 @@ is_gone(pid_t pid)
 static size_t
 kill_wait(pid_t *pids, size_t n, int sig, int wait_ms)
 {
-    long long deadline = ms_now() + wait_ms;
+    long long deadline = edge_now_ms() + wait_ms;
     size_t i, left;
 
     for (i = 0; i < n; i++)
@@ -544,7 +537,7 @@ kill_wait(pid_t *pids, size_t n, int sig, int wait_ms)
             if (!is_gone(pids[i]))
                 pids[left++] = pids[i];
         n = left;
-        if (n == 0 || ms_now() >= deadline)
+        if (n == 0 || edge_now_ms() >= deadline)
             return n;
         /* No event tells us that a process that is not our child ended:
          * poll, bounded by the deadline. */
@@ -908,7 +901,7 @@ forget_pid(struct hostnet_run *run, pid_t pid)
 int
 hostnet_wait(struct hostnet_run *run, pid_t pid, int timeout_ms, int *status, char *err)
 {
-    long long deadline = ms_now() + timeout_ms;
+    long long deadline = edge_now_ms() + timeout_ms;
     int pfd = -1;
     pid_t r;
 
@@ -925,7 +918,7 @@ hostnet_wait(struct hostnet_run *run, pid_t pid, int timeout_ms, int *status, ch
                 close(pfd);
             return edge_err(err, "waitpid %d: %s", (int)pid, strerror(errno));
         }
-        long long left = deadline - ms_now();
+        long long left = deadline - edge_now_ms();
         if (left <= 0) {
             if (pfd >= 0)
                 close(pfd);
