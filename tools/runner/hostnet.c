@@ -33,7 +33,9 @@
 #include <unistd.h>
 
 #include "base/clock.h"
+#include "base/clock.h"
 #include "base/err.h"
+#include "base/ipv4.h"
 
 #define NETNS_DIR "/run/netns"
 #define NS_PREFIX "edgesim-"
@@ -114,7 +116,6 @@ ns_runid(const char *name, char id[HOSTNET_RUNID_LEN + 1])
     return runid_ok(id);
 }
 
-
 static void
 nap_ms(int ms)
 {
@@ -122,58 +123,6 @@ nap_ms(int ms)
 
     while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
         ;
-}
-
-/* ---- addresses (198.18.0.0/15 only) ---- */
-
-static int
-in_bench_range(uint32_t a)
-{
-    return (a & 0xfffe0000u) == 0xc6120000u;
-}
-
-static int
-parse_addr(const char *s, uint32_t *a)
-{
-    struct in_addr in;
-
-    if (s == NULL || inet_pton(AF_INET, s, &in) != 1)
-        return -1;
-    *a = ntohl(in.s_addr);
-    return 0;
-}
-
-/* "A.B.C.D/N" with N in 15..30 and the whole prefix inside 198.18.0.0/15. */
-static int
-parse_cidr(const char *s, uint32_t *a, int *plen, char *err)
-{
-    char buf[INET_ADDRSTRLEN];
-    const char *slash = s != NULL ? strchr(s, '/') : NULL;
-    char *end;
-    long n;
-
-    *a = 0;
-    *plen = 0;
-    if (slash == NULL || (size_t)(slash - s) >= sizeof buf)
-        return edge_err(err, "address \"%s\" is not of the form A.B.C.D/N", s ? s : "(null)");
-    memcpy(buf, s, slash - s);
-    buf[slash - s] = '\0';
-    if (parse_addr(buf, a) < 0)
-        return edge_err(err, "\"%s\" is not an IPv4 address", buf);
-    errno = 0;
-    n = strtol(slash + 1, &end, 10);
-    if (errno != 0 || end == slash + 1 || *end != '\0' || n < 15 || n > 30)
-        return edge_err(err, "%s: prefix length must be 15..30 (inside 198.18.0.0/15)", s);
-    if (!in_bench_range(*a))
-        return edge_err(err, "%s is outside 198.18.0.0/15, the only range edgesim configures", s);
-    *plen = (int)n;
-    return 0;
-}
-
-static uint32_t
-mask_of(int plen)
-{
-    return plen == 0 ? 0 : ~(0xffffffffu >> plen);
 }
 
 /* ---- running ip(8) ---- */
@@ -686,21 +635,22 @@ hostnet_tap_add(struct hostnet_run *run, const struct hostnet_tap *t, int *fdp,
 {
     char ns[HOSTNET_NSNAME_LEN], mac[24], mtu[16], gw[INET_ADDRSTRLEN];
     struct ifreq ifr;
-    uint32_t a = 0, g = 0, m;
-    int plen = 0, fd = -1;
+    struct ipv4_cidr c;
+    uint32_t a, g = 0, m;
+    int fd = -1;
 
     *fdp = -1;
     if (t->node == NULL || !has_node(run, t->node))
         return edge_err(err, "tap: node %s has no namespace in run %s",
                         t->node ? t->node : "(null)", run->id);
-    if (parse_cidr(t->cidr, &a, &plen, err) < 0)
+    /* base/ipv4.h: addresses of 198.18.0.0/15 only. */
+    if (ipv4_cidr_parse(t->cidr, IPV4_CIDR_HOST, &c, err) < 0)
         return -1;
-    m = mask_of(plen);
-    if ((a & ~m) == 0 || (a & ~m) == ~m)
-        return edge_err(err, "%s is a network or broadcast address", t->cidr);
+    a = c.addr;
+    m = ipv4_mask(c.plen);
     if (t->gateway != NULL) {
-        if (parse_addr(t->gateway, &g) < 0)
-            return edge_err(err, "gateway \"%s\" is not an IPv4 address", t->gateway);
+        if (ipv4_parse(t->gateway, &g, err) < 0)
+            return -1;
         if ((g & m) != (a & m) || g == a)
             return edge_err(err, "gateway %s is not another address of %s", t->gateway, t->cidr);
         snprintf(gw, sizeof gw, "%s", t->gateway);
@@ -755,19 +705,14 @@ hostnet_route_add(struct hostnet_run *run, const char *node, const char *dst, co
                   char *err)
 {
     char ns[HOSTNET_NSNAME_LEN];
-    uint32_t a = 0, g = 0;
-    int plen = 0;
+    struct ipv4_cidr c;
+    uint32_t g = 0;
 
     if (node == NULL || !has_node(run, node))
         return edge_err(err, "route: node %s has no namespace in run %s", node ? node : "(null)",
                         run->id);
-    if (parse_cidr(dst, &a, &plen, err) < 0)
+    if (ipv4_cidr_parse(dst, IPV4_CIDR_NET, &c, err) < 0 || ipv4_parse_bench(gateway, &g, err) < 0)
         return -1;
-    if ((a & ~mask_of(plen)) != 0)
-        return edge_err(err, "route destination %s has host bits set", dst);
-    if (parse_addr(gateway, &g) < 0 || !in_bench_range(g))
-        return edge_err(err, "gateway \"%s\" is not an address of 198.18.0.0/15",
-                        gateway ? gateway : "(null)");
     hostnet_ns_name(run, node, ns, sizeof ns);
     const char *args[] = {"-n", ns, "route", "add", dst, "via", gateway, NULL};
     return run_ip(err, args);
