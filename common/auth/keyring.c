@@ -4,6 +4,7 @@
 #include "base/err.h"
 #include "base/file.h"
 #include "net/peer.h"
+#include "base/json_strict.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -40,38 +41,18 @@ struct keyring {
 int
 keyring_kid_ok(const char *kid)
 {
-    size_t n = 0;
+    char why[EDGE_ERR_LEN];
 
-    if (kid == NULL)
-        return 0;
-    for (; kid[n] != '\0'; n++) {
-        char c = kid[n];
-        if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-              c == '.' || c == '_' || c == '-'))
-            return 0;
-        if (n >= KEYRING_KID_MAX)
-            return 0;
-    }
-    return n > 0;
+    return js_valid_kid(kid, why) == 0;
 }
 
-/* An issuer is an ECS FQDN (RFC 1035 letters, digits, hyphens and dots). */
+/* An issuer is an ECS FQDN. */
 static int
 keyring_issuer_ok(const char *iss)
 {
-    size_t n = 0;
+    char why[EDGE_ERR_LEN];
 
-    if (iss == NULL)
-        return 0;
-    for (; iss[n] != '\0'; n++) {
-        char c = iss[n];
-        if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-              c == '.' || c == '-'))
-            return 0;
-        if (n >= EDGE_FQDN_MAX - 1)
-            return 0;
-    }
-    return n > 0;
+    return js_valid_fqdn(iss, why) == 0;
 }
 
 struct keyring *

@@ -104,7 +104,7 @@ config_decode_at(struct config *cf, json_t *v, const char *path, const struct js
 {
     char why[EDGE_ERR_LEN];
 
-    if (js_decode(v, path, table, dst, cf, why) == -1)
+    if (js_decode(v, path, table, dst, cf, why) < 0)
         return edge_err(err, "%s: %s", cf->cf_path, why);
     return 0;
 }

@@ -105,6 +105,13 @@ json_t *node_result(const struct http_client_resp *r);
 void node_log(struct node *n, const char *kind, const char *peer, const char *cause, json_t *data,
               const char *fmt, ...) __attribute__((format(printf, 6, 7)));
 
+/* Decode body (a request's JSON) against table; a bad body is answered with a 400
+ * ProblemDetails naming the field (problem_from_decode) and -1 returned. */
+int node_req_decode(struct http_req *req, json_t *body, const struct js_field *table);
+/* The JSON body of req (http_req_json) decoded against table: a new reference, or NULL when the
+ * request has been answered already (no JSON, or a field refused). */
+json_t *node_req_body(struct http_req *req, const struct js_field *table);
+
 /* Current time, seconds since the epoch (tokens, expiry). */
 long long node_now(void);
 

@@ -47,19 +47,6 @@ eesreg_owned(struct ecs *e, struct http_req *req, const char *fqdn)
     return r;
 }
 
-/* Decode body with table; a bad body is answered (400 naming the field). */
-static int
-eesreg_decode(struct http_req *req, json_t *body, const struct js_field *table)
-{
-    char err[EDGE_ERR_LEN];
-
-    if (js_decode(body, "", table, NULL, NULL, err) < 0) {
-        http_reply_problem_json(req, problem_from_decode(err));
-        return -1;
-    }
-    return 0;
-}
-
 /* The profile must describe the EES that speaks: eesId and the host of endPt are the FQDN its
  * certificate proved, or one EES could register (and attract EECs) in another's name. */
 static int
@@ -144,7 +131,7 @@ eesreg_create(struct http_req *req, void *arg)
 
     if (fqdn == NULL || (body = http_req_json(req)) == NULL)
         goto done;
-    if (eesreg_decode(req, body, edgeapp_ees_registration) < 0)
+    if (node_req_decode(req, body, edgeapp_ees_registration) < 0)
         goto done;
     prof = json_object_get(body, "eesProf");
     if (eesreg_check_profile(req, prof, fqdn) < 0 ||
@@ -202,8 +189,8 @@ eesreg_change(struct http_req *req, struct ecs *e, int patch)
         (patch && http_req_require_type(req, "application/merge-patch+json") < 0) ||
         (body = http_req_json(req)) == NULL)
         goto done;
-    if (eesreg_decode(req, body,
-                      patch ? edgeapp_ees_registration_patch : edgeapp_ees_registration) < 0)
+    if (node_req_decode(req, body,
+                        patch ? edgeapp_ees_registration_patch : edgeapp_ees_registration) < 0)
         goto done;
     prof = json_object_get(body, "eesProf");
     exp_time = json_object_get(body, "expTime");

@@ -147,12 +147,8 @@ servprov_request(struct http_req *req, void *arg)
     long long min_exp = node_now() + TOKEN_LIFETIME_MAX;
     char err[EDGE_ERR_LEN], when[JS_TIME_LEN];
 
-    if ((body = http_req_json(req)) == NULL)
+    if ((body = node_req_body(req, edgeapp_servprov_req)) == NULL)
         goto done;
-    if (js_decode(body, "", edgeapp_servprov_req, NULL, NULL, err) < 0) {
-        http_reply_problem_json(req, problem_from_decode(err));
-        goto done;
-    }
     eec_id = json_string_value(json_object_get(body, "eecId"));
     v = gpsi_authenticate(p, eec_id, json_string_value(json_object_get(body, "ueId")),
                           e->node.subs);

@@ -120,8 +120,6 @@ int ees_uses_token(const struct ees *e);
 /* A new random identifier "<prefix>-<16 hex>": 64 bits, a resource name a peer cannot guess. */
 #define EES_NEW_ID(out, prefix, err)                                                               \
     randid_new((out), sizeof(out), prefix "-", 8, RANDID_HEX, (err))
-/* The request's JSON body checked against table: new reference, or NULL with the answer sent. */
-json_t *ees_req_body(struct http_req *req, const struct js_field *table);
 /* A control result for a failure without an HTTP answer. */
 json_t *ees_result_error(const char *cause, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));

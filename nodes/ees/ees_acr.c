@@ -261,7 +261,7 @@ static void
 acr_initiate(struct http_req *req, void *arg)
 {
     struct ees *e = arg;
-    json_t *body = ees_req_body(req, edgeapp_acr_init_req), *reloc;
+    json_t *body = node_req_body(req, edgeapp_acr_init_req), *reloc;
     const char *eec_id, *cntx_id;
     struct acr_op *op;
 

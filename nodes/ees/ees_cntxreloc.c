@@ -53,7 +53,7 @@ push_authorized(struct ees *e, struct http_req *req, int ok, const json_t *claim
     if (!ok || e->closing)
         return;
     peer = http_req_peer(req)->fqdn;
-    if ((body = ees_req_body(req, edgeapp_eec_context_push)) == NULL)
+    if ((body = node_req_body(req, edgeapp_eec_context_push)) == NULL)
         return;
     cntx = json_object_get(body, "eecCntx");
     ees_id = json_string_value(json_object_get(body, "eesId"));

@@ -106,7 +106,7 @@ disc_request(struct http_req *req, void *arg)
 {
     struct ees *e = arg;
     const struct edge_peer *p = http_req_peer(req);
-    json_t *body = ees_req_body(req, edgeapp_eas_discovery_req), *rid;
+    json_t *body = node_req_body(req, edgeapp_eas_discovery_req), *rid;
     const char *eec_id, *ees_id;
     struct ees_bearer_want w = {.profile = TOKEN_PROFILE_EES, .scope = EES_SCOPE_EASDISC};
 

@@ -265,7 +265,7 @@ reg_create(struct http_req *req, void *arg)
 {
     struct ees *e = arg;
     struct reg_op *op;
-    json_t *body = ees_req_body(req, edgeapp_eec_registration);
+    json_t *body = node_req_body(req, edgeapp_eec_registration);
 
     if (body == NULL || (op = reg_op_new(e, req, body)) == NULL)
         return;
@@ -352,7 +352,7 @@ reg_put(struct http_req *req, void *arg)
     struct reg_op *op;
     json_t *body;
 
-    if (reg_find(e, req) == NULL || (body = ees_req_body(req, edgeapp_eec_registration)) == NULL ||
+    if (reg_find(e, req) == NULL || (body = node_req_body(req, edgeapp_eec_registration)) == NULL ||
         (op = reg_op_new(e, req, body)) == NULL)
         return;
     ees_access_eec(e, req, json_string_value(json_object_get(body, "eecId")),
@@ -398,7 +398,7 @@ reg_patch(struct http_req *req, void *arg)
     json_t *body;
 
     if ((c = reg_find(e, req)) == NULL ||
-        (body = ees_req_body(req, edgeapp_eec_registration_patch)) == NULL ||
+        (body = node_req_body(req, edgeapp_eec_registration_patch)) == NULL ||
         (op = reg_op_new(e, req, body)) == NULL)
         return;
     /* The EEC that owns it, with the GPSI it registered (its token's sub, if any). */

@@ -85,7 +85,7 @@ pki_path(char *buf, size_t len, const char *dir, enum pki_file which, const char
     case PKI_CA_KEY:
         break;
     }
-    if ((which == PKI_SIG_KEY || which == PKI_SIG_PUB) && js_valid_id(kid, why) == -1)
+    if ((which == PKI_SIG_KEY || which == PKI_SIG_PUB) && js_valid_kid(kid, why) == -1)
         return edge_err(err, "kid \"%.64s\": %s", kid ? kid : "", why);
 
     switch (which) {
