@@ -45,7 +45,7 @@
 #include <math.h>
 #include <pthread.h>
 #include <signal.h>
-#include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -55,15 +55,20 @@
 #include <event2/event.h>
 #include <jansson.h>
 
-#include "ctl/ctl.h"
+#include "base/config.h"
 #include "base/err.h"
+#include "base/json_strict.h"
+#include "ctl/ctl.h"
 #include "ns3c.h"
 
 #define NETSIM_MAX_TAPS 256
+#define NETSIM_MAX_LINKS 256
+#define NETSIM_DELAY_MAX_MS 60000 /* as ns3c: a typo (40000 for 40) is refused, not run */
 
 struct netsim {
     const char *topo_path;
-    json_t *topo;
+    struct config *cf; /* the topology file */
+    json_t *topo;      /* its root, borrowed from cf */
     struct ns3c_sim *sim;
     struct event_base *base;
     struct ctl *ctl;
@@ -77,191 +82,252 @@ struct netsim {
 
 /* ---- topology ---- */
 
-/* Report "FILE: path: message" into err. */
-static int topo_err(struct netsim *ns, char *err, const char *path, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
+/* Read through the js_field tables of base/json_strict.h, as every config and body is: an error
+ * names the file and the field's path ("topo.json: links[0].loss: 2 is out of range (0 to 1)").
+ * The values ns-3 itself checks (names, rates) are refused by the binding with the same path. */
 
 static int
-topo_err(struct netsim *ns, char *err, const char *path, const char *fmt, ...)
+check_rate(json_t *v, const struct js_field *f, void *ctx, char *why)
 {
-    char msg[EDGE_ERR_LEN];
-    va_list ap;
+    uint64_t bps;
 
-    va_start(ap, fmt);
-    // NOLINTNEXTLINE(clang-analyzer-valist.Uninitialized): va_start is the line above
-    vsnprintf(msg, sizeof msg, fmt, ap);
-    va_end(ap);
-    return edge_err(err, "%s: %s: %s", ns->topo_path, path, msg);
+    (void)f;
+    (void)ctx;
+    return ns3c_parse_rate(json_string_value(v), &bps, why) == NS3C_OK ? 0 : -1;
 }
 
-/* Refuse fields an object may not hold (names: NULL-terminated). */
+/* A path, true (<pcap_dir>/<link>.pcap) or false (none). */
 static int
-only_fields(struct netsim *ns, json_t *obj, const char *path, const char *const names[], char *err)
+check_pcap(json_t *v, const struct js_field *f, void *ctx, char *why)
 {
-    const char *key;
-    json_t *v;
-
-    json_object_foreach(obj, key, v)
-    {
-        size_t i;
-        for (i = 0; names[i] != NULL && strcmp(names[i], key) != 0; i++)
-            ;
-        if (names[i] == NULL)
-            return topo_err(ns, err, path, "unknown field \"%s\"", key);
-    }
+    (void)f;
+    (void)ctx;
+    if (!json_is_string(v) && !json_is_boolean(v))
+        return edge_err(why, "expected a path, true or false");
     return 0;
 }
 
+struct link_spec {
+    const char *name, *rate;
+    double delay_ms, jitter_ms, loss;
+    long long mtu;
+    json_t *pcap;
+};
+
+#define L(m) offsetof(struct link_spec, m)
+static const struct js_field link_fields[] = {
+    {.name = "name", .type = JS_STRING, .flags = JS_REQUIRED | JS_STORE, .store = L(name)},
+    {.name = "rate", .type = JS_STRING, .flags = JS_STORE, .store = L(rate), .check = check_rate},
+    {.name = "delay_ms",
+     .type = JS_NUMBER,
+     .flags = JS_STORE,
+     .store = L(delay_ms),
+     .check = js_check_range,
+     .max = NETSIM_DELAY_MAX_MS},
+    {.name = "jitter_ms",
+     .type = JS_NUMBER,
+     .flags = JS_STORE,
+     .store = L(jitter_ms),
+     .check = js_check_range,
+     .max = NETSIM_DELAY_MAX_MS},
+    {.name = "loss",
+     .type = JS_NUMBER,
+     .flags = JS_STORE,
+     .store = L(loss),
+     .check = js_check_range,
+     .max = 1},
+    {.name = "mtu",
+     .type = JS_INT,
+     .flags = JS_STORE,
+     .store = L(mtu),
+     .check = js_check_range,
+     .min = 68,
+     .max = 9000},
+    {.name = "pcap", .type = JS_ANY, .flags = JS_STORE, .store = L(pcap), .check = check_pcap},
+    {0},
+};
+#undef L
+
+struct iface_spec {
+    const char *link, *address;
+};
+
+static const struct js_field iface_fields[] = {
+    {.name = "link",
+     .type = JS_STRING,
+     .flags = JS_REQUIRED | JS_STORE,
+     .store = offsetof(struct iface_spec, link)},
+    {.name = "address",
+     .type = JS_STRING,
+     .flags = JS_REQUIRED | JS_STORE,
+     .store = offsetof(struct iface_spec, address),
+     .check = js_check_cidr},
+    {0},
+};
+
+struct router_spec {
+    const char *name;
+    json_t *interfaces;
+};
+
+static const struct js_field router_fields[] = {
+    {.name = "name",
+     .type = JS_STRING,
+     .flags = JS_REQUIRED | JS_STORE,
+     .store = offsetof(struct router_spec, name)},
+    {.name = "interfaces",
+     .type = JS_ARRAY,
+     .flags = JS_REQUIRED | JS_NONEMPTY | JS_STORE,
+     .store = offsetof(struct router_spec, interfaces),
+     .max_len = NETSIM_MAX_TAPS,
+     .sub = iface_fields},
+    {0},
+};
+
+struct tap_spec {
+    const char *name, *link;
+    long long fd;
+};
+
+static const struct js_field tap_fields[] = {
+    {.name = "name",
+     .type = JS_STRING,
+     .flags = JS_REQUIRED | JS_STORE,
+     .store = offsetof(struct tap_spec, name)},
+    {.name = "link",
+     .type = JS_STRING,
+     .flags = JS_REQUIRED | JS_STORE,
+     .store = offsetof(struct tap_spec, link)},
+    /* An inherited /dev/net/tun fd: never stdin, stdout or stderr. */
+    {.name = "fd",
+     .type = JS_INT,
+     .flags = JS_REQUIRED | JS_STORE,
+     .store = offsetof(struct tap_spec, fd),
+     .check = js_check_range,
+     .min = 3,
+     .max = INT_MAX},
+    {0},
+};
+
+struct topo_spec {
+    long long seed, run;
+    const char *pcap_dir;
+    json_t *links, *routers, *taps;
+};
+
+#define T(m) offsetof(struct topo_spec, m)
+static const struct js_field topo_fields[] = {
+    {.name = "seed",
+     .type = JS_INT,
+     .flags = JS_STORE,
+     .store = T(seed),
+     .check = js_check_range,
+     .min = 1,
+     .max = UINT32_MAX},
+    {.name = "run",
+     .type = JS_INT,
+     .flags = JS_STORE,
+     .store = T(run),
+     .check = js_check_range,
+     .min = 1,
+     .max = UINT32_MAX},
+    {.name = "pcap_dir", .type = JS_STRING, .flags = JS_NONEMPTY | JS_STORE, .store = T(pcap_dir)},
+    {.name = "links",
+     .type = JS_ARRAY,
+     .flags = JS_REQUIRED | JS_NONEMPTY | JS_STORE,
+     .store = T(links),
+     .max_len = NETSIM_MAX_LINKS,
+     .sub = link_fields},
+    {.name = "routers",
+     .type = JS_ARRAY,
+     .flags = JS_STORE,
+     .store = T(routers),
+     .max_len = NETSIM_MAX_LINKS,
+     .sub = router_fields},
+    {.name = "taps",
+     .type = JS_ARRAY,
+     .flags = JS_STORE,
+     .store = T(taps),
+     .max_len = NETSIM_MAX_TAPS,
+     .sub = tap_fields},
+    {0},
+};
+#undef T
+
+/* Report "FILE: path: message" into err, for what the ns-3 binding refuses. */
 static int
-get_number(struct netsim *ns, json_t *obj, const char *path, const char *key, double min,
-           double max, double *out, char *err)
+topo_err(struct netsim *ns, char *err, const char *path, const char *msg)
 {
-    json_t *v = json_object_get(obj, key);
-
-    if (v == NULL)
-        return 0;
-    if (!json_is_number(v))
-        return topo_err(ns, err, path, "%s: expected a number", key);
-    *out = json_number_value(v);
-    if (!(*out >= min && *out <= max))
-        return topo_err(ns, err, path, "%s: %g is not in [%g, %g]", key, *out, min, max);
-    return 0;
-}
-
-static const char *
-get_string(json_t *obj, const char *key)
-{
-    return json_string_value(json_object_get(obj, key));
-}
-
-/* One decimal number of at most max, made only of digits and followed by stop; *rest is past stop.
- */
-static int
-cidr_part(const char *s, char stop, unsigned long max, unsigned long *v, const char **rest)
-{
-    char *end;
-
-    if (*s < '0' || *s > '9')
-        return -1;
-    errno = 0;
-    *v = strtoul(s, &end, 10);
-    if (errno != 0 || *v > max || *end != stop)
-        return -1;
-    *rest = stop == '\0' ? end : end + 1;
-    return 0;
-}
-
-/* In 198.18.0.0/15, like every simulated address: NULL, or why not. */
-static const char *
-bench_cidr_error(const char *s)
-{
-    static const char stops[] = {'.', '.', '.', '/', '\0'};
-    unsigned long v[5];
-    const char *p = s;
-    size_t i;
-
-    for (i = 0; i < 5; i++)
-        if (cidr_part(p, stops[i], i < 4 ? 255 : 32, &v[i], &p) < 0)
-            return "is not of the form A.B.C.D/N";
-    if (v[0] != 198 || (v[1] != 18 && v[1] != 19))
-        return "is outside 198.18.0.0/15";
-    if (v[4] < 15 || v[4] > 30)
-        return "has a prefix length outside 15..30";
-    return NULL;
+    return edge_err(err, "%s: %s: %s", config_path(ns->cf), path, msg);
 }
 
 static int
 build_link(struct netsim *ns, json_t *lj, size_t idx, const char *pcap_dir, char *err)
 {
-    static const char *const fields[] = {"name", "rate", "delay_ms", "jitter_ms",
-                                         "loss", "mtu",  "pcap",     NULL};
+    struct link_spec ls = {.mtu = 0};
     struct ns3c_link_params p = {0, 0, 0, 0};
     struct ns3c_link *l;
     char path[64], e[NS3C_ERR_LEN], file[PATH_MAX];
-    const char *name, *rate;
-    double mtu = 0;
-    json_t *pcap;
 
     snprintf(path, sizeof path, "links[%zu]", idx);
-    if (!json_is_object(lj))
-        return topo_err(ns, err, path, "expected an object");
-    if (only_fields(ns, lj, path, fields, err) < 0)
+    if (config_decode_at(ns->cf, lj, path, link_fields, &ls, err) < 0)
         return -1;
-    if ((name = get_string(lj, "name")) == NULL)
-        return topo_err(ns, err, path, "name: missing or not a string");
-    if ((rate = get_string(lj, "rate")) == NULL && json_object_get(lj, "rate") != NULL)
-        return topo_err(ns, err, path, "rate: expected a string such as \"100Mbps\"");
-    if (rate != NULL && ns3c_parse_rate(rate, &p.rate_bps, e) != NS3C_OK)
-        return topo_err(ns, err, path, "rate: %s", e);
-    if (get_number(ns, lj, path, "delay_ms", 0, 60000, &p.delay_ms, err) < 0 ||
-        get_number(ns, lj, path, "jitter_ms", 0, 60000, &p.jitter_ms, err) < 0 ||
-        get_number(ns, lj, path, "loss", 0, 1, &p.loss, err) < 0 ||
-        get_number(ns, lj, path, "mtu", 68, 9000, &mtu, err) < 0)
-        return -1;
-    if (mtu != floor(mtu))
-        return topo_err(ns, err, path, "mtu: expected an integer");
-    if (ns3c_link_new(ns->sim, name, &p, (uint16_t)mtu, &l, e) != NS3C_OK)
-        return topo_err(ns, err, path, "%s", e);
-    pcap = json_object_get(lj, "pcap");
+    p.delay_ms = ls.delay_ms;
+    p.jitter_ms = ls.jitter_ms;
+    p.loss = ls.loss;
+    if (ls.rate != NULL && ns3c_parse_rate(ls.rate, &p.rate_bps, e) != NS3C_OK)
+        return topo_err(ns, err, path, e);
+    if (ns3c_link_new(ns->sim, ls.name, &p, (uint16_t)ls.mtu, &l, e) != NS3C_OK)
+        return topo_err(ns, err, path, e);
     file[0] = '\0';
-    if (json_is_string(pcap))
-        snprintf(file, sizeof file, "%s", json_string_value(pcap));
-    else if ((pcap == NULL || json_is_true(pcap)) && pcap_dir != NULL)
-        snprintf(file, sizeof file, "%s/%s.pcap", pcap_dir, name);
-    else if (json_is_true(pcap))
+    if (json_is_string(ls.pcap))
+        snprintf(file, sizeof file, "%s", json_string_value(ls.pcap));
+    else if ((ls.pcap == NULL || json_is_true(ls.pcap)) && pcap_dir != NULL)
+        snprintf(file, sizeof file, "%s/%s.pcap", pcap_dir, ls.name);
+    else if (json_is_true(ls.pcap))
         return topo_err(ns, err, path, "pcap: true needs \"pcap_dir\" or --pcap-dir");
-    else if (pcap != NULL && !json_is_false(pcap))
-        return topo_err(ns, err, path, "pcap: expected a path, true or false");
     if (file[0] != '\0' && ns3c_link_pcap(l, file, e) != NS3C_OK)
-        return topo_err(ns, err, path, "%s", e);
+        return topo_err(ns, err, path, e);
     return 0;
+}
+
+/* The link named by a field at path, or NULL with the refusal in err. */
+static struct ns3c_link *
+find_link(struct netsim *ns, const char *name, const char *path, char *err)
+{
+    struct ns3c_link *l = ns3c_link_find(ns->sim, name);
+
+    if (l == NULL)
+        edge_err(err, "%s: %s.link: \"%.40s\" is not a link of \"links\"", config_path(ns->cf),
+                 path, name);
+    return l;
 }
 
 static int
 build_router(struct netsim *ns, json_t *rj, size_t idx, char *err)
 {
-    static const char *const fields[] = {"name", "interfaces", NULL};
-    static const char *const ifields[] = {"link", "address", NULL};
+    struct router_spec rs = {0};
     struct ns3c_router *r;
     char path[96], e[NS3C_ERR_LEN];
-    const char *name;
-    json_t *ifs, *ij;
+    json_t *ij;
     size_t i;
 
     snprintf(path, sizeof path, "routers[%zu]", idx);
-    if (!json_is_object(rj))
-        return topo_err(ns, err, path, "expected an object");
-    if (only_fields(ns, rj, path, fields, err) < 0)
+    if (config_decode_at(ns->cf, rj, path, router_fields, &rs, err) < 0)
         return -1;
-    if ((name = get_string(rj, "name")) == NULL)
-        return topo_err(ns, err, path, "name: missing or not a string");
-    ifs = json_object_get(rj, "interfaces");
-    if (!json_is_array(ifs) || json_array_size(ifs) == 0)
-        return topo_err(ns, err, path, "interfaces: expected a non-empty array");
-    if (ns3c_router_new(ns->sim, name, &r, e) != NS3C_OK)
-        return topo_err(ns, err, path, "%s", e);
-    json_array_foreach(ifs, i, ij)
+    if (ns3c_router_new(ns->sim, rs.name, &r, e) != NS3C_OK)
+        return topo_err(ns, err, path, e);
+    json_array_foreach(rs.interfaces, i, ij)
     {
-        const char *link, *addr, *why;
+        struct iface_spec is = {0};
         struct ns3c_link *l;
 
         snprintf(path, sizeof path, "routers[%zu].interfaces[%zu]", idx, i);
-        if (!json_is_object(ij))
-            return topo_err(ns, err, path, "expected an object");
-        if (only_fields(ns, ij, path, ifields, err) < 0)
+        if (config_decode_at(ns->cf, ij, path, iface_fields, &is, err) < 0 ||
+            (l = find_link(ns, is.link, path, err)) == NULL)
             return -1;
-        if ((link = get_string(ij, "link")) == NULL || (l = ns3c_link_find(ns->sim, link)) == NULL)
-            return topo_err(ns, err, path, "link: missing or not a link of \"links\"");
-        if ((addr = get_string(ij, "address")) == NULL)
-            return topo_err(ns, err, path,
-                            "address: expected A.B.C.D/N inside 198.18.0.0/15 (N 15..30)");
-        if ((why = bench_cidr_error(addr)) != NULL)
-            return topo_err(
-                ns, err, path,
-                "address: expected A.B.C.D/N inside 198.18.0.0/15 (N 15..30); \"%s\" %s", addr,
-                why);
-        if (ns3c_router_add_link(r, l, addr, e) != NS3C_OK)
-            return topo_err(ns, err, path, "%s", e);
+        if (ns3c_router_add_link(r, l, is.address, e) != NS3C_OK)
+            return topo_err(ns, err, path, e);
     }
     return 0;
 }
@@ -269,79 +335,46 @@ build_router(struct netsim *ns, json_t *rj, size_t idx, char *err)
 static int
 build_tap(struct netsim *ns, json_t *tj, size_t idx, char *err)
 {
-    static const char *const fields[] = {"name", "link", "fd", NULL};
+    struct tap_spec ts = {0};
     char path[64], e[NS3C_ERR_LEN];
-    const char *name, *link;
     struct ns3c_link *l;
-    json_t *fdj;
-    json_int_t fd;
 
     snprintf(path, sizeof path, "taps[%zu]", idx);
-    if (!json_is_object(tj))
-        return topo_err(ns, err, path, "expected an object");
-    if (only_fields(ns, tj, path, fields, err) < 0)
+    if (config_decode_at(ns->cf, tj, path, tap_fields, &ts, err) < 0 ||
+        (l = find_link(ns, ts.link, path, err)) == NULL)
         return -1;
-    if ((name = get_string(tj, "name")) == NULL)
-        return topo_err(ns, err, path, "name: missing or not a string");
-    if ((link = get_string(tj, "link")) == NULL || (l = ns3c_link_find(ns->sim, link)) == NULL)
-        return topo_err(ns, err, path, "link: missing or not a link of \"links\"");
-    fdj = json_object_get(tj, "fd");
-    if (!json_is_integer(fdj) || (fd = json_integer_value(fdj)) < 3 || fd > INT_MAX)
-        return topo_err(ns, err, path, "fd: expected an inherited fd number (>= 3)");
-    if (ns3c_link_attach_tap(l, name, (int)fd, e) != NS3C_OK)
-        return topo_err(ns, err, path, "%s", e);
+    if (ns3c_link_attach_tap(l, ts.name, (int)ts.fd, e) != NS3C_OK)
+        return topo_err(ns, err, path, e);
     return 0;
 }
 
 static int
 load_topology(struct netsim *ns, const char *pcap_dir, char *err)
 {
-    static const char *const fields[] = {"seed",    "run",  "pcap_dir", "links",
-                                         "routers", "taps", NULL};
-    json_error_t jerr;
-    json_t *links, *routers, *taps, *v;
-    double seed = 1, run = 1;
+    struct topo_spec t = {.seed = 1, .run = 1};
     char e[NS3C_ERR_LEN];
+    json_t *v;
     size_t i;
 
-    ns->topo = json_load_file(ns->topo_path, JSON_REJECT_DUPLICATES, &jerr);
-    if (ns->topo == NULL)
-        return edge_err(err, "%s:%d: %s", ns->topo_path, jerr.line, jerr.text);
-    if (!json_is_object(ns->topo))
-        return topo_err(ns, err, "(top)", "expected an object");
-    if (only_fields(ns, ns->topo, "(top)", fields, err) < 0)
+    if ((ns->cf = config_load(ns->topo_path, err)) == NULL ||
+        config_decode(ns->cf, topo_fields, &t, err) < 0)
         return -1;
-    if (get_number(ns, ns->topo, "(top)", "seed", 1, UINT32_MAX, &seed, err) < 0 ||
-        get_number(ns, ns->topo, "(top)", "run", 1, UINT32_MAX, &run, err) < 0)
-        return -1;
-    if (seed != floor(seed) || run != floor(run))
-        return topo_err(ns, err, "(top)", "seed and run must be integers");
-    if (pcap_dir == NULL && (v = json_object_get(ns->topo, "pcap_dir")) != NULL) {
-        if ((pcap_dir = json_string_value(v)) == NULL)
-            return topo_err(ns, err, "pcap_dir", "expected a string");
-    }
-    links = json_object_get(ns->topo, "links");
-    routers = json_object_get(ns->topo, "routers");
-    taps = json_object_get(ns->topo, "taps");
-    if (!json_is_array(links) || json_array_size(links) == 0)
-        return topo_err(ns, err, "links", "expected a non-empty array");
-    if (routers != NULL && !json_is_array(routers))
-        return topo_err(ns, err, "routers", "expected an array");
-    if (taps != NULL && (!json_is_array(taps) || json_array_size(taps) > NETSIM_MAX_TAPS))
-        return topo_err(ns, err, "taps", "expected an array of at most %d", NETSIM_MAX_TAPS);
-    if (ns3c_sim_new(&ns->sim, (uint32_t)seed, (uint32_t)run, e) != NS3C_OK)
+    ns->topo = config_root(ns->cf);
+    if (pcap_dir == NULL)
+        pcap_dir = t.pcap_dir;
+    if (ns3c_sim_new(&ns->sim, (uint32_t)t.seed, (uint32_t)t.run, e) != NS3C_OK)
         return edge_err(err, "%s", e);
-    json_array_foreach(links, i, v)
+    json_array_foreach(t.links, i, v)
     {
         if (build_link(ns, v, i, pcap_dir, err) < 0)
             return -1;
     }
-    json_array_foreach(routers, i, v)
+    json_array_foreach(t.routers, i, v)
     {
         if (build_router(ns, v, i, err) < 0)
             return -1;
     }
-    json_array_foreach(taps, i, v)
+    json_array_foreach(t.taps, i, v)
     {
         if (build_tap(ns, v, i, err) < 0)
             return -1;
@@ -352,15 +385,12 @@ load_topology(struct netsim *ns, const char *pcap_dir, char *err)
 /* ---- control commands (control thread) ---- */
 
 static struct ns3c_link *
-arg_link(struct netsim *ns, struct ctl_req *req, json_t *args)
+arg_link(struct netsim *ns, struct ctl_req *req, const char *name)
 {
-    const char *name = json_string_value(json_object_get(args, "link"));
-    struct ns3c_link *l = name != NULL ? ns3c_link_find(ns->sim, name) : NULL;
+    struct ns3c_link *l = ns3c_link_find(ns->sim, name);
 
-    if (name == NULL)
-        ctl_reply_error(req, "netsim.bad_args", "\"link\" missing or not a string");
-    else if (l == NULL)
-        ctl_reply_error(req, "netsim.no_link", "no link named \"%s\"", name);
+    if (l == NULL)
+        ctl_reply_error(req, "netsim.no_link", "no link named \"%.40s\"", name);
     return l;
 }
 
@@ -383,61 +413,76 @@ params_json(const char *name, const struct ns3c_link_params *p)
                      "delay_ms", p->delay_ms, "jitter_ms", p->jitter_ms, "loss", p->loss);
 }
 
+/* Control arguments are read through tables too; a refusal is "netsim.bad_args" naming the
+ * field. */
+static int
+args_decode(struct ctl_req *req, json_t *args, const struct js_field *table, void *dst)
+{
+    char err[EDGE_ERR_LEN];
+
+    if (js_decode(args, "args", table, dst, NULL, err) < 0) {
+        ctl_reply_error(req, "netsim.bad_args", "%s", err);
+        return -1;
+    }
+    return 0;
+}
+
+/* {"link", "delay_ms", "jitter_ms", "loss", "rate"}: a number left out stays NAN, unchanged. */
+struct link_change {
+    const char *link, *rate;
+    double delay_ms, jitter_ms, loss;
+};
+
+#define C(m) offsetof(struct link_change, m)
+static const struct js_field link_change_fields[] = {
+    {.name = "link", .type = JS_STRING, .flags = JS_REQUIRED | JS_STORE, .store = C(link)},
+    {.name = "rate", .type = JS_STRING, .flags = JS_STORE, .store = C(rate), .check = check_rate},
+    {.name = "delay_ms",
+     .type = JS_NUMBER,
+     .flags = JS_STORE,
+     .store = C(delay_ms),
+     .check = js_check_range,
+     .max = NETSIM_DELAY_MAX_MS},
+    {.name = "jitter_ms",
+     .type = JS_NUMBER,
+     .flags = JS_STORE,
+     .store = C(jitter_ms),
+     .check = js_check_range,
+     .max = NETSIM_DELAY_MAX_MS},
+    {.name = "loss",
+     .type = JS_NUMBER,
+     .flags = JS_STORE,
+     .store = C(loss),
+     .check = js_check_range,
+     .max = 1},
+    {0},
+};
+#undef C
+
 static void
 cmd_link(struct ctl_req *req, json_t *args, void *arg)
 {
-    static const struct {
-        const char *key;
-        unsigned bit;
-    } nums[] = {
-        {"delay_ms", NS3C_SET_DELAY}, {"jitter_ms", NS3C_SET_JITTER}, {"loss", NS3C_SET_LOSS}};
+    struct link_change c = {.delay_ms = NAN, .jitter_ms = NAN, .loss = NAN};
     struct netsim *ns = arg;
     struct ns3c_link_params p = {0, 0, 0, 0};
     struct ns3c_link *l;
     char e[NS3C_ERR_LEN];
-    const char *key;
     unsigned mask = 0;
-    json_t *v;
     int rc;
 
-    if ((l = arg_link(ns, req, args)) == NULL)
+    if (args_decode(req, args, link_change_fields, &c) < 0 ||
+        (l = arg_link(ns, req, c.link)) == NULL)
         return;
-    json_object_foreach(args, key, v)
-    {
-        size_t i;
-        if (strcmp(key, "link") == 0)
-            continue;
-        if (strcmp(key, "rate") == 0) {
-            if (!json_is_string(v) || ns3c_parse_rate(json_string_value(v), &p.rate_bps, e) != 0) {
-                ctl_reply_error(req, "netsim.bad_args", "rate: %s",
-                                json_is_string(v) ? e : "expected a string");
-                return;
-            }
-            mask |= NS3C_SET_RATE;
-            continue;
-        }
-        for (i = 0; i < sizeof nums / sizeof nums[0] && strcmp(nums[i].key, key) != 0; i++)
-            ;
-        if (i == sizeof nums / sizeof nums[0]) {
-            ctl_reply_error(req, "netsim.bad_args", "unknown field \"%s\"", key);
-            return;
-        }
-        if (!json_is_number(v)) {
-            ctl_reply_error(req, "netsim.bad_args", "%s: expected a number", key);
-            return;
-        }
-        mask |= nums[i].bit;
-        if (nums[i].bit == NS3C_SET_DELAY)
-            p.delay_ms = json_number_value(v);
-        else if (nums[i].bit == NS3C_SET_JITTER)
-            p.jitter_ms = json_number_value(v);
-        else
-            p.loss = json_number_value(v);
-    }
+    if (c.rate != NULL && ns3c_parse_rate(c.rate, &p.rate_bps, e) == NS3C_OK)
+        mask |= NS3C_SET_RATE;
+    p.delay_ms = c.delay_ms;
+    p.jitter_ms = c.jitter_ms;
+    p.loss = c.loss;
+    mask |= (isnan(c.delay_ms) ? 0 : NS3C_SET_DELAY) | (isnan(c.jitter_ms) ? 0 : NS3C_SET_JITTER) |
+            (isnan(c.loss) ? 0 : NS3C_SET_LOSS);
     if (mask == 0) {
         ctl_reply_error(req, "netsim.bad_args",
-                        "nothing to change: give delay_ms, jitter_ms, "
-                        "loss or rate");
+                        "nothing to change: give delay_ms, jitter_ms, loss or rate");
         return;
     }
     if ((rc = ns3c_link_set(l, &p, mask, e)) != NS3C_OK ||
@@ -471,7 +516,8 @@ all_counters(struct netsim *ns, struct ns3c_link *only)
     } else {
         json_array_foreach(json_object_get(ns->topo, "links"), i, v)
         {
-            struct ns3c_link *l = ns3c_link_find(ns->sim, get_string(v, "name"));
+            struct ns3c_link *l =
+                ns3c_link_find(ns->sim, json_string_value(json_object_get(v, "name")));
             if (l != NULL)
                 json_object_set_new(links, ns3c_link_name(l), counters_json(l));
         }
@@ -479,80 +525,86 @@ all_counters(struct netsim *ns, struct ns3c_link *only)
     return json_pack("{s:o}", "links", links);
 }
 
+static const struct js_field counters_fields[] = {
+    {.name = "link", .type = JS_STRING, .flags = JS_STORE, .store = 0},
+    {0},
+};
+
 static void
 cmd_counters(struct ctl_req *req, json_t *args, void *arg)
 {
     struct netsim *ns = arg;
     struct ns3c_link *l = NULL;
+    const char *name = NULL;
 
-    if (json_object_get(args, "link") != NULL && (l = arg_link(ns, req, args)) == NULL)
+    if (args_decode(req, args, counters_fields, &name) < 0 ||
+        (name != NULL && (l = arg_link(ns, req, name)) == NULL))
         return;
     ctl_reply(req, all_counters(ns, l));
 }
 
+/* {"link", "count", "src", "dst", "both_ways", "proto", "port"}: drop the next count frames. */
+struct drop_args {
+    const char *link, *src, *dst;
+    long long count, proto, port;
+    int both_ways;
+};
+
+#define D(m) offsetof(struct drop_args, m)
+static const struct js_field drop_fields[] = {
+    {.name = "link", .type = JS_STRING, .flags = JS_REQUIRED | JS_STORE, .store = D(link)},
+    {.name = "count",
+     .type = JS_INT,
+     .flags = JS_REQUIRED | JS_STORE,
+     .store = D(count),
+     .check = js_check_range,
+     .min = 1,
+     .max = 1000000},
+    {.name = "src", .type = JS_STRING, .flags = JS_STORE, .store = D(src)},
+    {.name = "dst", .type = JS_STRING, .flags = JS_STORE, .store = D(dst)},
+    {.name = "both_ways", .type = JS_BOOL, .flags = JS_STORE, .store = D(both_ways)},
+    {.name = "proto", /* an IP protocol number */
+     .type = JS_INT,
+     .flags = JS_STORE,
+     .store = D(proto),
+     .check = js_check_range,
+     .min = 1,
+     .max = 255},
+    {.name = "port",
+     .type = JS_INT,
+     .flags = JS_STORE,
+     .store = D(port),
+     .check = js_check_range,
+     .min = 1,
+     .max = 65535},
+    {0},
+};
+#undef D
+
 static void
 cmd_drop(struct ctl_req *req, json_t *args, void *arg)
 {
-    static const char *const fields[] = {"link",      "count", "src",  "dst",
-                                         "both_ways", "proto", "port", NULL};
     struct netsim *ns = arg;
+    struct drop_args a = {0};
     struct ns3c_drop d = {0, NULL, NULL, 0, 0, 0};
     struct ns3c_link *l;
     char e[NS3C_ERR_LEN];
-    const char *key;
-    json_int_t n;
-    json_t *v;
     int rc;
 
-    if ((l = arg_link(ns, req, args)) == NULL)
+    if (args_decode(req, args, drop_fields, &a) < 0 || (l = arg_link(ns, req, a.link)) == NULL)
         return;
-    json_object_foreach(args, key, v)
-    {
-        size_t i;
-        for (i = 0; fields[i] != NULL && strcmp(fields[i], key) != 0; i++)
-            ;
-        if (fields[i] == NULL) {
-            ctl_reply_error(req, "netsim.bad_args", "unknown field \"%s\"", key);
-            return;
-        }
-    }
-    v = json_object_get(args, "count");
-    if (!json_is_integer(v) || (n = json_integer_value(v)) < 1 || n > 1000000) {
-        ctl_reply_error(req, "netsim.bad_args", "count: expected an integer in 1..1000000");
-        return;
-    }
-    d.count = (uint32_t)n;
-    if (((v = json_object_get(args, "src")) != NULL && (d.src = json_string_value(v)) == NULL) ||
-        ((v = json_object_get(args, "dst")) != NULL && (d.dst = json_string_value(v)) == NULL)) {
-        ctl_reply_error(req, "netsim.bad_args", "src and dst must be IPv4 address strings");
-        return;
-    }
-    if ((v = json_object_get(args, "both_ways")) != NULL) {
-        if (!json_is_boolean(v)) {
-            ctl_reply_error(req, "netsim.bad_args", "both_ways: expected true or false");
-            return;
-        }
-        d.both_ways = json_is_true(v);
-    }
-    if ((v = json_object_get(args, "proto")) != NULL) {
-        if (!json_is_integer(v) || json_integer_value(v) < 1 || json_integer_value(v) > 255) {
-            ctl_reply_error(req, "netsim.bad_args", "proto: expected an IP protocol number");
-            return;
-        }
-        d.proto = (uint8_t)json_integer_value(v);
-    }
-    if ((v = json_object_get(args, "port")) != NULL) {
-        if (!json_is_integer(v) || json_integer_value(v) < 1 || json_integer_value(v) > 65535) {
-            ctl_reply_error(req, "netsim.bad_args", "port: expected 1..65535");
-            return;
-        }
-        d.port = (uint16_t)json_integer_value(v);
-    }
+    d.count = (uint32_t)a.count;
+    d.src = a.src;
+    d.dst = a.dst;
+    d.both_ways = a.both_ways;
+    d.proto = (uint8_t)a.proto;
+    d.port = (uint16_t)a.port;
     if ((rc = ns3c_link_drop(l, &d, e)) != NS3C_OK) {
         reply_ns3c(req, rc, e);
         return;
     }
-    ctl_reply(req, json_pack("{s:s, s:I}", "link", ns3c_link_name(l), "count", n));
+    ctl_reply(req,
+              json_pack("{s:s, s:I}", "link", ns3c_link_name(l), "count", (json_int_t)a.count));
 }
 
 static void
@@ -771,6 +823,6 @@ done:
         close(ns.wake[1]);
     }
     ns3c_sim_free(ns.sim);
-    json_decref(ns.topo);
+    config_free(ns.cf);
     return rc;
 }
