@@ -157,13 +157,12 @@ servprov_request(struct http_req *req, void *arg)
         goto done;
     }
     if (!ecs_eec_allowed(e, eec_id)) {
-        http_reply_problem(req, 403, ECS_EEC_NOT_AUTHORIZED,
-                           "EEC %s is not authorized by the local policy of %s", eec_id,
-                           e->node.name);
+        ecs_refuse(req, ECS_R_EEC_NOT_AUTHORIZED,
+                   "EEC %s is not authorized by the local policy of %s", eec_id, e->node.name);
         goto done;
     }
     if ((eess = json_array()) == NULL || servprov_select(e, p, body, eess, &min_exp, err) < 0) {
-        http_reply_problem(req, 500, PROBLEM_SYSTEM_FAILURE, "cannot provision: %s", err);
+        ecs_refuse(req, ECS_R_INTERNAL, "cannot provision: %s", err);
         goto done;
     }
     servprov_log(e, eec_id, eess);

@@ -35,7 +35,7 @@ reg_op_new(struct ees *e, struct http_req *req, json_t *body)
 
     if (op == NULL) {
         json_decref(body);
-        http_reply_problem(req, 500, PROBLEM_SYSTEM_FAILURE, "out of memory");
+        ees_refuse(req, EES_R_INTERNAL, "out of memory");
         return NULL;
     }
     op->e = e;
@@ -122,8 +122,7 @@ reg_created(struct reg_op *op, const json_t *pulled, const char *src, json_t *pu
     struct ees_ctx *c;
 
     if ((c = ees_store_add(e, eec_id, keep)) == NULL) {
-        http_reply_problem(op->req, 503, EES_CTX_FULL, "this EES holds %d EEC contexts already",
-                           EES_CTX_MAX);
+        ees_refuse(op->req, EES_R_CTX_FULL, "this EES holds %d EEC contexts already", EES_CTX_MAX);
         return;
     }
     snprintf(c->ue_id, sizeof(c->ue_id), "%s", ue_id != NULL ? ue_id : "");
@@ -136,7 +135,7 @@ reg_created(struct reg_op *op, const json_t *pulled, const char *src, json_t *pu
     c->reg = reg_resource(e, c, op->body);
     if (c->cntx == NULL || c->reg == NULL) {
         ees_store_remove(e, c, "registration abandoned: out of memory");
-        http_reply_problem(op->req, 500, PROBLEM_SYSTEM_FAILURE, "out of memory");
+        ees_refuse(op->req, EES_R_INTERNAL, "out of memory");
         return;
     }
     res = json_deep_copy(c->reg);
@@ -284,8 +283,8 @@ reg_find(struct ees *e, struct http_req *req)
     struct ees_ctx *c = id != NULL ? ees_store_by_reg(e, id) : NULL;
 
     if (c == NULL)
-        http_reply_problem(req, 404, PROBLEM_CONTEXT_NOT_FOUND, "no EEC registration %.64s here",
-                           id != NULL ? id : "");
+        ees_refuse(req, EES_R_REG_NOT_FOUND, "no EEC registration %.64s here",
+                   id != NULL ? id : "");
     return c;
 }
 
@@ -297,8 +296,7 @@ reg_owned(struct ees *e, struct http_req *req)
     struct ees_ctx *c = reg_find(e, req);
 
     if (c != NULL && strcmp(c->eec_id, p->eec_id) != 0) {
-        http_reply_problem(req, 403, EES_NOT_OWNER, "registration %s belongs to another EEC",
-                           c->reg_id);
+        ees_refuse(req, EES_R_NOT_OWNER, "registration %s belongs to another EEC", c->reg_id);
         return NULL;
     }
     return c;
@@ -313,7 +311,7 @@ reg_replace(struct ees *e, struct http_req *req, struct ees_ctx *c, const json_t
     json_t *reg = reg_resource(e, c, sent);
 
     if (reg == NULL) {
-        http_reply_problem(req, 500, PROBLEM_SYSTEM_FAILURE, "out of memory");
+        ees_refuse(req, EES_R_INTERNAL, "out of memory");
         return;
     }
     json_decref(c->reg);
