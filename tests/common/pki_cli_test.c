@@ -150,7 +150,7 @@ main(int argc, char **argv)
     expect(pki_run("ca", "--dir", dir, "--days", "9x", NULL), 2, "--days 9x", "--days takes");
     expect(pki_run("node", "--dir", dir, NULL), 2, "node without --fqdn", "node needs --fqdn");
     expect(pki_run("node", "--dir", dir, "--fqdn", "a.test", "--kind", "eec", NULL), 2,
-           "--kind eec", "--kind takes ecs or ees");
+           "--kind eec", "--kind: expected \"ecs\" or \"ees\", got \"eec\"");
     expect(pki_run("node", "--dir", dir, "--fqdn", "a.test", "--gpsi", "msisdn-12345", NULL), 2,
            "--gpsi on node", "--gpsi does not apply to node");
     expect(pki_run("signkey", "--dir", dir, "--ecs", "ecs1.edge.test", NULL), 2,

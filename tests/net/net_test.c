@@ -789,7 +789,7 @@ test_leak(void)
 /* ---- topology errors (no root needed) ---- */
 
 /* Bad topologies, each with the words its error must contain: the path of the field (the
- * js_field tables of nodes/netsim/netsim.c) and what is wrong. */
+ * js_field tables of nodes/netsim/netsim_topology.c) and what is wrong. */
 static const struct {
     const char *json, *want;
 } bad_topologies[] = {

@@ -1,4 +1,4 @@
-/* edge-ctl.c -- send one command to a node's control socket and print the reply.
+/* ctl_main.c -- edge-ctl: send one command to a node's control socket and print the reply.
  *
  *   edge-ctl SOCKET CMD [ARGS_JSON] [--timeout MS]   one command, reply on stdout
  *   edge-ctl SOCKET --wait-ready [--timeout MS]      wait for the node's ready event
@@ -26,7 +26,6 @@
 
 #define RETRY_MIN_MS 10
 #define RETRY_MAX_MS 200
-
 
 /* Connect to the node's socket before the deadline. A node that has not bound its socket yet
  * (ENOENT), or whose socket file is left from an earlier run (ECONNREFUSED), is waited for: this
