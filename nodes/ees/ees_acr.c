@@ -1,5 +1,5 @@
 /* ees_acr.c -- ACR initiated by the EEC at this EES, the S-EES (TS 24.558
- * Eees_AppContextRelocation POST /initiate, TS 23.558 8.8.2.2 / 8.9.1.1): find the T-EES
+ * Eees_AppContextRelocation POST /initiate, TS 23.558 8.8.2.3 / 8.9.2.3): find the T-EES
  * (eecCtxtReloc.tEesId, else target EES discovery at its ECS), get an EDGE-9 token for it from its
  * ECS (TR 33.739 6.27), push the EEC context there, and tell the EEC the outcome. 3GPP answers 204
  * and sends an ACRInfoNotification to the EEC's notification endpoint; the edgesim EEC has none,

@@ -2,7 +2,7 @@
  * registers (creating its EEC context), updates, modifies and deregisters, each after
  * authentication and authorization (ees_access.c, TS 33.558 6.3). A registration that names an
  * earlier context (eecCntxId + srcEesId) makes this EES pull it from the source EES over EDGE-9
- * and reuse it; when the pull fails a fresh context is created (TS 23.558 8.9.1.1) and the
+ * and reuse it; when the pull fails a fresh context is created (TS 23.558 8.9.2.2) and the
  * answer says so in the edgesim extension member "cntxPull". */
 #include "ees.h"
 #include "base/err.h"
@@ -152,7 +152,7 @@ reg_created(struct reg_op *op, const json_t *pulled, const char *src, json_t *pu
     http_reply_json(op->req, 201, res);
 }
 
-/* TS 23.558 8.9.1.1: a pulled context is reused only when it is this EEC's. */
+/* TS 23.558 8.9.2.2: a pulled context is reused only when it is this EEC's. */
 static int
 reg_pulled_ok(const struct reg_op *op, const json_t *cntx, char *err)
 {
