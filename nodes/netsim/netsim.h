@@ -33,6 +33,31 @@ struct netsim {
     int ready; /* control thread only */
 };
 
+/* The link parameters a topology sets and the "link" command changes, one rule each for both:
+ * rate, delay_ms, jitter_ms, loss stored at those members of the struct spec. */
+#define NETSIM_LINK_PARAM_FIELDS(spec)                                                             \
+    {.name = "rate",                                                                               \
+     .type = JS_STRING,                                                                            \
+     .flags = JS_STORE,                                                                            \
+     .store = offsetof(spec, rate),                                                                \
+     .check = netsim_check_rate},                                                                  \
+        {.name = "delay_ms",                                                                       \
+         .type = JS_NUMBER,                                                                        \
+         .flags = JS_STORE,                                                                        \
+         .store = offsetof(spec, delay_ms),                                                        \
+         .check = js_check_range,                                                                  \
+         .max = NETSIM_DELAY_MAX_MS},                                                              \
+        {.name = "jitter_ms",                                                                      \
+         .type = JS_NUMBER,                                                                        \
+         .flags = JS_STORE,                                                                        \
+         .store = offsetof(spec, jitter_ms),                                                       \
+         .check = js_check_range,                                                                  \
+         .max = NETSIM_DELAY_MAX_MS},                                                              \
+    {                                                                                              \
+        .name = "loss", .type = JS_NUMBER, .flags = JS_STORE, .store = offsetof(spec, loss),       \
+        .check = js_check_range, .max = 1                                                          \
+    }
+
 /* Read the topology file (ns->topo_path) and build its links, routers and TAP bridges;
  * pcap_dir (may be NULL) overrides the file's. err: "FILE: field.path: what is wrong". */
 int netsim_load_topology(struct netsim *ns, const char *pcap_dir, char *err);
