@@ -52,7 +52,7 @@ config_load(const char *path, char *err)
         edge_err(err, "%s: out of memory", path);
         goto fail;
     }
-    if (edge_file_read(path, CONFIG_MAX_BYTES, &text, &len, err) == -1)
+    if (edge_file_read(path, (size_t)CONFIG_MAX_BYTES, &text, &len, err) == -1)
         goto fail;
     if (js_loads(text, len, &cf->cf_root, why) == -1) {
         edge_err(err, "%s: %s", path, why);

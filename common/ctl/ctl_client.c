@@ -21,7 +21,6 @@ struct ctl_client {
     json_t *events; /* array of queued event objects */
 };
 
-
 struct ctl_client *
 ctl_client_open(const char *path, int fd, char *err)
 {

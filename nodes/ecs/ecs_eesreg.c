@@ -1,6 +1,7 @@
-/* ecs_eesreg.c -- EDGE-6 Eecs_EESRegistration at the ECS (TS 29.558 Eecs_EESRegistration API, TS 23.558 8.4.4):
- * create, read, update, modify and delete an EES registration, each only by the EES whose TLS
- * certificate names the eesId (TS 33.558 6.1: EDGE-6 is mutually authenticated TLS). */
+/* ecs_eesreg.c -- EDGE-6 Eecs_EESRegistration at the ECS (TS 29.558 Eecs_EESRegistration API,
+ * TS 23.558 8.4.4): create, read, update, modify and delete an EES registration, each only by the
+ * EES whose TLS certificate names the eesId (TS 33.558 6.1: EDGE-6 is mutually authenticated TLS).
+ */
 #include "ecs.h"
 #include "edgeapp/edgeapp.h"
 #include "base/err.h"

@@ -1,6 +1,6 @@
-/* ees_cntxreloc.c -- EDGE-9 Eees_EECContextRelocation at this EES (TS 29.558, TS 23.558 8.9.2.3 push, 8.9.2.2 pull):
- * an S-EES pushes an EEC context here (stored, the EEC implicitly registered, 200
- * EECContextPushRes.implReg), a T-EES pulls one from here (200 EECContext). Both only with a
+/* ees_cntxreloc.c -- EDGE-9 Eees_EECContextRelocation at this EES (TS 29.558, TS 23.558 8.9.2.3
+ * push, 8.9.2.2 pull): an S-EES pushes an EEC context here (stored, the EEC implicitly registered,
+ * 200 EECContextPushRes.implReg), a T-EES pulls one from here (200 EECContext). Both only with a
  * bearer token issued by this EES's own ECS for this EES to the calling EES (TR 33.739 6.27:
  * aud = this EES, client_id = sub = the TLS peer), and only for the EES the peer is. */
 #include "ees.h"

@@ -33,7 +33,6 @@ struct issued {
     int no_gpsi; /* EEC token requested without a GPSI */
 };
 
-
 static double
 seconds(void)
 {

@@ -479,7 +479,7 @@ pki_load(const char *path, enum pki_pem what, char *err)
     size_t len = 0;
     BIO *bio = NULL;
 
-    if (edge_file_read(path, PKI_PEM_MAX, &buf, &len, err) == -1)
+    if (edge_file_read(path, (size_t)PKI_PEM_MAX, &buf, &len, err) == -1)
         return NULL;
     if ((bio = BIO_new_mem_buf(buf, (int)len)) == NULL) {
         pki_ossl_err(err, path);

@@ -21,7 +21,7 @@
 #include "net/tls.h"
 
 #define DEMO_PATH "/eecs-serviceprovisioning/v1/request"
-#define DEMO_KEYLOG_MAX (1024 * 1024) /* a key log of one exchange holds a few lines */
+#define DEMO_KEYLOG_MAX ((size_t)1024 * 1024) /* a key log of one exchange holds a few lines */
 
 static const char usage_text[] =
     "usage: edge-tlsdemo [--ecs NAME] [--eec NAME] CREDDIR [KEYLOG]\n"
