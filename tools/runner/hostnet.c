@@ -35,9 +35,11 @@
 #include "base/clock.h"
 #include "base/clock.h"
 #include "base/err.h"
+#include "base/file.h"
 #include "base/ipv4.h"
 
 #define NETNS_DIR "/run/netns"
+#define PROC_STAT_MAX 4096 /* /proc/PID/stat is one line of some 300 bytes */
 #define NS_PREFIX "edgesim-"
 #define IF_PREFIX "es"
 #define MAX_NODES 64
@@ -219,22 +221,19 @@ record_path(const char *runid, char *buf, size_t len)
 static unsigned long long
 proc_starttime(pid_t pid, char *state)
 {
-    char path[64], buf[1024], *p, *save = NULL, *tok;
+    char path[64], *buf, *p, *save = NULL, *tok;
     unsigned long long st = 0;
-    ssize_t n;
-    int fd, field;
+    size_t n;
+    int field;
 
     snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
-    if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+    if (edge_file_read(path, PROC_STAT_MAX, &buf, &n, NULL) < 0)
         return 0;
-    n = read(fd, buf, sizeof buf - 1);
-    close(fd);
-    if (n <= 0)
-        return 0;
-    buf[n] = '\0';
     /* The command name may hold spaces and parentheses: skip to the last ')'. */
-    if ((p = strrchr(buf, ')')) == NULL)
+    if ((p = strrchr(buf, ')')) == NULL) {
+        free(buf);
         return 0;
+    }
     for (field = 3, tok = strtok_r(p + 1, " ", &save); tok != NULL;
          tok = strtok_r(NULL, " ", &save), field++) {
         if (field == 3 && state != NULL)
@@ -244,6 +243,7 @@ proc_starttime(pid_t pid, char *state)
             break;
         }
     }
+    free(buf);
     return st;
 }
 
