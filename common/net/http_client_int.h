@@ -67,8 +67,8 @@ struct http_call {
     char *body;
     size_t body_len;
     struct evkeyvalq headers; /* extra request headers */
-    struct timespec t0;
-    int timeout_ms; /* this call's deadline */
+    int64_t t0_ns;            /* edge_now_ns() when sent */
+    int timeout_ms;           /* this call's deadline */
     int tries;
     int32_t stream;  /* HTTP/2: its stream, once sent */
     int sent;        /* the request left (part of it at least) */

@@ -1,5 +1,5 @@
-/* via_test.c -- the Via list of ECSes a forwarded token request passed (common/auth/via.c, TR 33.739
- * 6.27): rows of a header value and the list it must give, or the error it must name; the
+/* via_test.c -- the Via list of ECSes a forwarded token request passed (common/auth/via.c,
+ * TR 33.739 6.27): rows of a header value and the list it must give, or the error it must name; the
  * format round trip, the case-insensitive lookup, the capacity and the hop-limit header. */
 #include "base/err.h"
 #include "auth/via.h"

@@ -9,13 +9,12 @@
 #include <event2/bufferevent_ssl.h>
 #include <openssl/err.h>
 
+#include "base/clock.h"
+
 double
 rawtls_ms(const struct rawtls *c)
 {
-    struct timespec t;
-
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (double)(t.tv_sec - c->t0.tv_sec) * 1e3 + (double)(t.tv_nsec - c->t0.tv_nsec) / 1e6;
+    return (double)(edge_now_ns() - c->t0_ns) / 1e6;
 }
 
 static void
@@ -80,7 +79,7 @@ rawtls_open(struct event_base *base, struct tls_ctx *tls, const char *fqdn, unsi
         (c->drip = evtimer_new(base, rawtls_drip, c)) == NULL ||
         (ssl = tls_ssl_new(tls, fqdn, err)) == NULL)
         goto fail;
-    clock_gettime(CLOCK_MONOTONIC, &c->t0);
+    c->t0_ns = edge_now_ns();
     memcpy(c->data, data, len);
     c->len = len;
     c->drip_ms = drip_ms;

@@ -6,7 +6,7 @@
 #define EDGE_TEST_RAWTLS_H
 
 #include <stddef.h>
-#include <time.h>
+#include <stdint.h>
 
 #include <event2/buffer.h>
 #include <event2/bufferevent.h>
@@ -22,7 +22,7 @@ struct rawtls {
     double connected_ms;  /* when, since rawtls_open */
     int closed;           /* the server closed (or the connection failed) */
     double closed_ms;     /* when, since rawtls_open */
-    struct timespec t0;
+    int64_t t0_ns;
     char *data; /* what to send */
     size_t len, off;
     int drip_ms; /* 0: all at once; else one byte every drip_ms */
