@@ -52,6 +52,16 @@ check_hosts(json_t *v, const struct js_field *f, void *ctx, char *why)
     return 0;
 }
 
+/* "h2" or "http/1.1" (http_version.h). */
+static int
+check_http_version(json_t *v, const struct js_field *f, void *ctx, char *why)
+{
+    enum http_version ver;
+
+    (void)f, (void)ctx;
+    return http_version_parse(json_string_value(v), &ver, why);
+}
+
 static const struct js_field listen_fields[] = {
     {.name = "addr", .type = JS_STRING, .flags = JS_REQUIRED | JS_NONEMPTY, .max_len = 64},
     {.name = "port",
@@ -60,6 +70,18 @@ static const struct js_field listen_fields[] = {
      .check = js_check_range,
      .min = 1,
      .max = 65535},
+    {.name = "http", .type = JS_STRING, .check = check_http_version},
+    {.name = "requestTimeoutMs",
+     .type = JS_INT,
+     .check = js_check_range,
+     .min = 100,
+     .max = 600000},
+    {.name = "maxConnections", .type = JS_INT, .check = js_check_range, .min = 1, .max = 65536},
+    {.name = "maxConnectionsPerPeer",
+     .type = JS_INT,
+     .check = js_check_range,
+     .min = 1,
+     .max = 65536},
     {0},
 };
 
@@ -80,6 +102,7 @@ static const struct js_field common_fields[] = {
     {.name = "node", .type = JS_STRING, .flags = JS_REQUIRED, .check = js_check_id},
     {.name = "listen", .type = JS_OBJECT, .sub = listen_fields},
     {.name = "hosts", .type = JS_OBJECT, .check = check_hosts},
+    {.name = "http", .type = JS_STRING, .check = check_http_version},
     {.name = "tls", .type = JS_OBJECT, .flags = JS_REQUIRED, .sub = tls_fields},
     {.name = "psk", .type = JS_OBJECT, .sub = psk_fields},
     {.name = "keylog", .type = JS_STRING, .check = config_check_outfile},
@@ -192,10 +215,25 @@ make_tls(struct node *n, const struct node_opts *o, char *err)
     return 0;
 }
 
+/* The HTTP version of an interface: its own key, else the node's "http", else h2. */
+static enum http_version
+cfg_version(const struct node *n, const char *obj)
+{
+    const char *s = obj != NULL ? cfg_str(n, obj, "http") : NULL;
+    enum http_version v = HTTP_VERSION_2;
+
+    if (s == NULL)
+        s = cfg_str(n, NULL, "http");
+    if (s != NULL)
+        (void)http_version_parse(s, &v, NULL); /* checked when the config was loaded */
+    return v;
+}
+
 static int
 make_http(struct node *n, const struct node_opts *o, char *err)
 {
-    struct http_client_config cc = {.tls = n->tls_client, .log = n->log};
+    struct http_client_config cc = {
+        .tls = n->tls_client, .log = n->log, .version = cfg_version(n, NULL)};
 
     if ((n->client = http_client_new(n->base, &cc, err)) == NULL)
         return -1;
@@ -207,6 +245,11 @@ make_http(struct node *n, const struct node_opts *o, char *err)
         .port = (unsigned short)json_integer_value(json_object_get(listen, "port")),
         .tls = n->tls_server,
         .log = n->log,
+        .version = cfg_version(n, "listen"),
+        .request_timeout_ms = (int)json_integer_value(json_object_get(listen, "requestTimeoutMs")),
+        .max_conns = (int)json_integer_value(json_object_get(listen, "maxConnections")),
+        .max_conns_per_peer =
+            (int)json_integer_value(json_object_get(listen, "maxConnectionsPerPeer")),
     };
     if ((n->http = http_server_new(n->base, &sc, err)) == NULL)
         return -1;
@@ -287,8 +330,10 @@ node_init(struct node *n, int argc, char **argv, const struct node_opts *o, char
     if (n->sig_term == NULL || n->sig_int == NULL || evsignal_add(n->sig_term, NULL) < 0 ||
         evsignal_add(n->sig_int, NULL) < 0)
         return edge_err(err, "cannot watch SIGTERM/SIGINT");
-    node_log(n, "node", NULL, NULL, NULL, "edge-%s %s started (port %u)", o->kind, n->name,
-             n->port);
+    node_log(n, "node", NULL, NULL, NULL, "edge-%s %s started (port %u, HTTP server %s, client %s)",
+             o->kind, n->name, n->port,
+             o->server ? http_version_name(cfg_version(n, "listen")) : "none",
+             http_version_name(cfg_version(n, NULL)));
     return 0;
 }
 

@@ -1,4 +1,5 @@
-/* fixture.c -- temp dirs, child processes and file reading for the foundation tests. */
+/* fixture.c -- temp dirs, child processes, file reading, the event loop under a guard, and the
+ * handlers of the HTTP test servers, for the foundation tests. */
 #include "fixture.h"
 #include "base/file.h"
 
@@ -140,4 +141,100 @@ fixture_unused_port(void)
         port = ntohs(sa.sin_port);
     close(fd);
     return port;
+}
+
+const char *
+fixture_at(const char *dir, const char *name)
+{
+    static char bufs[16][4200];
+    static int i;
+
+    i = (i + 1) % 16;
+    snprintf(bufs[i], sizeof(bufs[i]), "%s/%s", dir, name);
+    return bufs[i];
+}
+
+static void
+fixture_guard(evutil_socket_t fd, short what, void *arg)
+{
+    (void)fd, (void)what;
+    *(int *)arg = 1;
+}
+
+int
+fixture_loop_until(struct event_base *base, int (*cond)(void *), void *arg, int max_ms)
+{
+    struct timeval tv = {max_ms / 1000, (max_ms % 1000) * 1000};
+    int expired = 0;
+    struct event *guard = evtimer_new(base, fixture_guard, &expired);
+
+    evtimer_add(guard, &tv);
+    while (!cond(arg) && !expired)
+        event_base_loop(base, EVLOOP_ONCE);
+    event_free(guard);
+    return cond(arg);
+}
+
+void
+fixture_h_echo(struct http_req *req, void *arg)
+{
+    json_t *j;
+
+    (void)arg;
+    if ((j = http_req_json(req)) != NULL)
+        http_reply_json(req, 200, j);
+}
+
+void
+fixture_h_item(struct http_req *req, void *arg)
+{
+    (void)arg;
+    http_reply_json(req, 200, json_pack("{s:s}", "itemId", http_req_param(req, "itemId")));
+}
+
+int
+fixture_tls_pair(const char *dir, struct tls_ctx **server, struct tls_ctx **client, char *err)
+{
+    struct tls_config sc = {0}, cc = {0};
+
+    sc.ca_file = cc.ca_file = fixture_at(dir, "ca.crt");
+    sc.cert_file = fixture_at(dir, "ecs.crt");
+    sc.key_file = fixture_at(dir, "ecs.key");
+    cc.cert_file = fixture_at(dir, "eec.crt");
+    cc.key_file = fixture_at(dir, "eec.key");
+    cc.peer_fqdn = "ecs1.edge.test";
+    *client = NULL;
+    if ((*server = tls_server_new(&sc, err)) == NULL)
+        return -1;
+    if ((*client = tls_client_new(&cc, err)) == NULL) {
+        tls_ctx_free(*server);
+        *server = NULL;
+        return -1;
+    }
+    return 0;
+}
+
+int
+fixture_rows(const char *path, int max_fields,
+             void (*fn)(char **field, int nfields, int lineno, void *arg), void *arg)
+{
+    char *text = fixture_slurp(path), *line, *next, *f[16], *save, *p;
+    int rows = 0, lineno = 0, nf;
+
+    if (text == NULL)
+        return -1;
+    for (line = text; line != NULL; line = next) {
+        if ((next = strchr(line, '\n')) != NULL)
+            *next++ = '\0';
+        lineno++;
+        if (line[0] == '#' || line[0] == '\0')
+            continue;
+        for (nf = 0, p = line, save = NULL;
+             nf < max_fields && nf < 16 && (f[nf] = strtok_r(p, "\t", &save)) != NULL; nf++)
+            p = NULL;
+        fn(f, nf, lineno, arg);
+        rows++;
+    }
+    free(text);
+    return rows;
 }

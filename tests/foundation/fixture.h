@@ -6,6 +6,10 @@
 #include <stdio.h>
 #include <sys/types.h>
 
+#include <event2/event.h>
+
+#include "net/http_server.h"
+
 #define FIXTURE_SKIP 127
 
 extern int fixture_failures;
@@ -42,5 +46,25 @@ char *fixture_slurp(const char *path);
 int fixture_creds(const char *script, const char *dir);
 /* A loopback TCP port nobody listens on now (bound, read back, closed); 0 on failure. */
 unsigned short fixture_unused_port(void);
+/* Call fn for each row of the data file at path (lines that are neither empty nor '#'
+ * comments), split at tabs into at most max_fields fields (16 at most). Returns the number of
+ * rows, or -1 when the file cannot be read. */
+int fixture_rows(const char *path, int max_fields,
+                 void (*fn)(char **field, int nfields, int lineno, void *arg), void *arg);
+/* dir/name, in one of 16 rotating buffers (a call can hold several). */
+const char *fixture_at(const char *dir, const char *name);
+
+/* Run the event loop until cond(arg) holds, or max_ms have passed (a guard timer: a missing
+ * event fails the check instead of hanging the test). Returns cond's last value. */
+int fixture_loop_until(struct event_base *base, int (*cond)(void *), void *arg, int max_ms);
+
+/* The TLS contexts of a test server (ecs1.edge.test's certificate) and client (the EEC's,
+ * expecting ecs1.edge.test) made from the credentials of gen-creds.sh in dir; -1 with err. */
+int fixture_tls_pair(const char *dir, struct tls_ctx **server, struct tls_ctx **client, char *err);
+
+/* Handlers of the HTTP test servers: POST a JSON body, get it back (200); GET /x/{itemId}:
+ * {"itemId": ...} (200). */
+void fixture_h_echo(struct http_req *req, void *arg);
+void fixture_h_item(struct http_req *req, void *arg);
 
 #endif

@@ -1,12 +1,17 @@
-/* test_keylog_tshark.c -- the NSS key log of common/tls lets tshark decrypt a captured HTTPS
- * exchange.
+/* test_keylog_tshark.c -- the NSS key log of common/tls lets tshark decrypt captured HTTPS, as
+ * HTTP/2 (the default) and as HTTP/1.1.
  *
- * Captures one mutual-TLS exchange on lo with tshark, then reads the capture twice: with the key
- * log the HTTP request and response must appear in clear; without it they must not (so the first
- * result is the key log's doing). Needs root and tshark: otherwise exits 127 (skipped).
+ * Captures mutual-TLS exchanges on lo with tshark: over HTTP/2, a JSON provisioning request and,
+ * on a second stream of the same connection, a token request carrying the forwarding fields (Via,
+ * 3gpp-Sbi-Max-Forward-Hops) and a bearer token; over HTTP/1.1 the provisioning request again.
+ * With the key log tshark must show each HTTP/2 stream's fields and the JSON body in clear, and
+ * the HTTP/1.1 request; without it none of that (so the first result is the key log's doing); a
+ * pcapng with the secrets embedded (editcap --inject-secrets, as the runner writes) must decrypt
+ * on its own. Needs root and tshark: otherwise exits 127 (skipped).
  * Usage: test-foundation-keylog-tshark GEN_CREDS_SCRIPT */
 #include <netinet/in.h>
 #include <signal.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
@@ -20,18 +25,16 @@
 #include "net/http_server.h"
 
 #define PATH "/eecs-serviceprovisioning/v1/request"
+#define TOKEN_PATH "/oauth2/token"
+#define BEARER "Bearer eyJhbGciOiJFUzI1NiJ9.e30.c2ln"
+#define VIA "2.0 ecs1.edge.test"
 
 static char dir[4096];
 
 static const char *
 at(const char *name)
 {
-    static char bufs[8][4200];
-    static int i;
-
-    i = (i + 1) % 8;
-    snprintf(bufs[i], sizeof(bufs[i]), "%s/%s", dir, name);
-    return bufs[i];
+    return fixture_at(dir, name);
 }
 
 static void
@@ -44,6 +47,14 @@ h_provision(struct http_req *req, void *arg)
         return;
     json_decref(j);
     http_reply_json(req, 200, json_pack("{s:[]}", "ednCnfgInfo"));
+}
+
+static void
+h_token(struct http_req *req, void *arg)
+{
+    (void)arg;
+    http_reply_header(req, "Via", VIA);
+    http_reply_json(req, 200, json_pack("{s:s}", "token_type", "Bearer"));
 }
 
 /* How often tshark has shown what (it prints one summary line per packet, -P -l). */
@@ -115,31 +126,219 @@ wait_live(struct event_base *base, pid_t pid, const char *log, const char *marke
     return -1;
 }
 
+/* tshark's fields of the packets that match filter, one line per packet ('|' between fields,
+ * ',' between occurrences); keylog NULL: no key log given. */
 static char *
-tshark_read(const char *cap, const char *keylog, const char *out)
+tshark_fields(const char *cap, const char *keylog, const char *filter, const char *fields,
+              const char *out)
 {
-    char pref[4300];
-    char *argv[] = {"tshark",
-                    "-r",
-                    (char *)cap,
-                    "-o",
-                    pref,
-                    "-Y",
-                    "http",
-                    "-T",
-                    "fields",
-                    "-e",
-                    "http.request.method",
-                    "-e",
-                    "http.request.uri",
-                    "-e",
-                    "http.response.code",
-                    NULL};
+    char pref[4300], *argv[40], buf[512], *save = NULL, *f;
+    int n = 0;
 
-    snprintf(pref, sizeof(pref), "tls.keylog_file:%s", keylog);
+    snprintf(pref, sizeof(pref), "tls.keylog_file:%s", keylog != NULL ? keylog : "/dev/null");
+    argv[n++] = "tshark";
+    argv[n++] = "-r";
+    argv[n++] = (char *)cap;
+    argv[n++] = "-o";
+    argv[n++] = pref;
+    argv[n++] = "-Y";
+    argv[n++] = (char *)filter;
+    argv[n++] = "-T";
+    argv[n++] = "fields";
+    argv[n++] = "-E";
+    argv[n++] = "separator=|";
+    snprintf(buf, sizeof(buf), "%s", fields);
+    for (f = strtok_r(buf, " ", &save); f != NULL && n < 36; f = strtok_r(NULL, " ", &save)) {
+        argv[n++] = "-e";
+        argv[n++] = f;
+    }
+    argv[n] = NULL;
     if (fixture_run(argv, out) != 0)
         return NULL;
     return fixture_slurp(out);
+}
+
+/* Is there a line with every one of the given strings? */
+static int
+has_line(const char *text, const char *const *want)
+{
+    const char *line = text;
+
+    while (line != NULL && *line != '\0') {
+        const char *end = strchr(line, '\n');
+        size_t len = end != NULL ? (size_t)(end - line) : strlen(line);
+        int all = 1;
+
+        for (size_t i = 0; want[i] != NULL && all; i++) {
+            const char *p = strstr(line, want[i]);
+            all = p != NULL && p < line + len;
+        }
+        if (all)
+            return 1;
+        line = end != NULL ? end + 1 : NULL;
+    }
+    return 0;
+}
+
+#define H2_FIELDS                                                                                  \
+    "http2.streamid http2.headers.method http2.headers.path http2.headers.status "                 \
+    "http2.header.name http2.header.value"
+
+/* The HTTP/2 streams in clear: provisioning on stream 1 and its 200 with the JSON body; the token
+ * request on stream 3 with its forwarding fields and bearer token. */
+static void
+check_h2(const char *cap, const char *keylog, const char *what)
+{
+    char *h = tshark_fields(cap, keylog, "http2.type == 1", H2_FIELDS, at("h2.txt"));
+    char *j = tshark_fields(cap, keylog, "json", "http2.streamid json.member json.value.string",
+                            at("json.txt"));
+
+    CHECK(h != NULL && has_line(h, (const char *[]){"1|POST|" PATH "|", NULL}),
+          "%s: expected stream 1 \"POST %s\" in clear, got:\n%s", what, PATH, h ? h : "(none)");
+    CHECK(h != NULL && has_line(h, (const char *[]){"1|||200|", NULL}),
+          "%s: expected stream 1's 200 in clear, got:\n%s", what, h ? h : "(none)");
+    CHECK(h != NULL &&
+              has_line(h, (const char *[]){"3|POST|" TOKEN_PATH "|", "authorization", BEARER, "via",
+                                           VIA, "3gpp-sbi-max-forward-hops", NULL}),
+          "%s: expected stream 3, the token request with Authorization, Via and "
+          "3gpp-Sbi-Max-Forward-Hops in clear, got:\n%s",
+          what, h ? h : "(none)");
+    CHECK(h != NULL && has_line(h, (const char *[]){"3|||200|", "via", VIA, NULL}),
+          "%s: expected stream 3's 200 with its Via in clear, got:\n%s", what, h ? h : "(none)");
+    CHECK(j != NULL && has_line(j, (const char *[]){"1|", "eecId", "eec-0001", NULL}) &&
+              has_line(j, (const char *[]){"1|", "ednCnfgInfo", NULL}),
+          "%s: expected the JSON bodies of stream 1 in clear, got:\n%s", what, j ? j : "(none)");
+    free(h);
+    free(j);
+}
+
+static void
+check_h1(const char *cap, const char *keylog)
+{
+    char *t =
+        tshark_fields(cap, keylog, "http",
+                      "http.request.method http.request.uri http.response.code", at("h1.txt"));
+
+    CHECK(t != NULL && has_line(t, (const char *[]){"POST|" PATH "|", NULL}) &&
+              has_line(t, (const char *[]){"||200", NULL}),
+          "HTTP/1.1 with the key log: expected \"POST %s\" and its 200 in clear, got:\n%s", PATH,
+          t ? t : "(none)");
+    free(t);
+}
+
+/* Nothing in clear without the key log. */
+static void
+check_blind(const char *cap)
+{
+    char *t = tshark_fields(cap, NULL, "http || http2.type == 1",
+                            "http.request.uri "
+                            "http2.headers.path",
+                            at("blind.txt"));
+
+    CHECK(t != NULL && strstr(t, PATH) == NULL && strstr(t, TOKEN_PATH) == NULL,
+          "without the key log the requests must stay encrypted, got:\n%s", t ? t : "(none)");
+    free(t);
+}
+
+/* The exchanges to capture: two streams over HTTP/2, then one request over HTTP/1.1. */
+static void
+exchanges(struct event_base *base, struct tls_ctx *ctls, unsigned short port)
+{
+    static const char *const fwd[] = {
+        "Authorization", BEARER, "Via", VIA, "3gpp-Sbi-Max-Forward-Hops", "2", NULL};
+    struct http_client_req r = {.method = "POST",
+                                .fqdn = "ecs1.edge.test",
+                                .addr = "127.0.0.1",
+                                .port = port,
+                                .path = PATH,
+                                .content_type = HTTP_MEDIA_JSON,
+                                .body = "{\"eecId\":\"eec-0001\"}",
+                                .body_len = 20};
+    struct http_client_config clc = {.tls = ctls};
+    struct http_client_result res;
+    struct http_client *cl;
+    char err[EDGE_ERR_LEN];
+
+    for (int v = 0; v < 2; v++) {
+        clc.version = v == 0 ? HTTP_VERSION_2 : HTTP_VERSION_1_1;
+        if ((cl = http_client_new(base, &clc, err)) == NULL) {
+            CHECK(0, "client: %s", err);
+            return;
+        }
+        r.path = PATH;
+        r.content_type = HTTP_MEDIA_JSON;
+        r.body = "{\"eecId\":\"eec-0001\"}";
+        r.headers = NULL;
+        CHECK(http_client_fetch(cl, &r, &res, err) == 0 && res.status == 200 &&
+                  strcmp(res.protocol, http_version_name(clc.version)) == 0,
+              "exchange: expected 200 over %s, got %d %s (%s)", http_version_name(clc.version),
+              res.status, res.protocol, res.error);
+        http_client_result_free(&res);
+        if (v == 0) { /* the token request, on the same connection's next stream */
+            r.path = TOKEN_PATH;
+            r.content_type = HTTP_MEDIA_FORM;
+            r.body = "grant_type=client_credentials&scope=eees-eeccontextreloc";
+            r.body_len = strlen(r.body);
+            r.headers = fwd;
+            CHECK(http_client_fetch(cl, &r, &res, err) == 0 && res.status == 200,
+                  "token request: expected 200, got %d (%s)", res.status, res.error);
+            http_client_result_free(&res);
+            r.body_len = 20;
+        }
+        http_client_free(cl);
+    }
+}
+
+/* Capture the exchanges on lo with tshark into cap.pcapng; 0 when tshark holds all of them. */
+static int
+capture(struct event_base *base, struct tls_ctx *ctls, unsigned short port)
+{
+    char filter[64], msyn[32];
+    char *tsargv[] = {"tshark", "-i", "lo", "-f", filter, "-P", "-l", "-w", NULL, NULL};
+    unsigned short mport = fixture_unused_port();
+    pid_t pid;
+    int seen, st, rc = -1;
+
+    snprintf(filter, sizeof(filter), "tcp port %u or tcp port %u", port, mport);
+    snprintf(msyn, sizeof(msyn), " %u [SYN]", mport);
+    tsargv[8] = (char *)at("cap.pcapng");
+    pid = fixture_spawn(tsargv, at("tshark.log"));
+    if (pid <= 0 || wait_live(base, pid, at("tshark.log"), msyn, mport) < 0) {
+        CHECK(0, "tshark did not start capturing (see %s)", at("tshark.log"));
+        goto done;
+    }
+    exchanges(base, ctls, port);
+    /* Packets on lo reach tshark in order: once it shows a marker sent after the exchange, it
+     * holds the exchange. Stopping it earlier could drop packets still in its buffer. */
+    seen = shown(at("tshark.log"), msyn);
+    marker(mport);
+    rc = wait_shown(base, pid, at("tshark.log"), msyn, seen);
+    CHECK(rc == 0, "tshark never showed the final marker (see %s)", at("tshark.log"));
+done:
+    if (pid > 0) {
+        kill(pid, SIGINT); /* tshark writes what it captured and exits */
+        waitpid(pid, &st, 0);
+    }
+    return rc;
+}
+
+/* The capture with the key log, without, and with the secrets embedded (editcap). */
+static void
+check_capture(void)
+{
+    char *inject[] = {"editcap", "--inject-secrets", NULL, NULL, NULL, NULL};
+    char secrets[4300];
+
+    check_h2(at("cap.pcapng"), at("keylog.txt"), "HTTP/2 with the key log");
+    check_h1(at("cap.pcapng"), at("keylog.txt"));
+    check_blind(at("cap.pcapng"));
+    snprintf(secrets, sizeof(secrets), "tls,%s", at("keylog.txt"));
+    inject[2] = secrets;
+    inject[3] = (char *)at("cap.pcapng");
+    inject[4] = (char *)at("dsb.pcapng");
+    CHECK(fixture_run(inject, at("editcap.log")) == 0, "editcap --inject-secrets failed (see %s)",
+          at("editcap.log"));
+    check_h2(at("dsb.pcapng"), NULL, "HTTP/2 in the pcapng with embedded secrets");
 }
 
 int
@@ -149,23 +348,8 @@ main(int argc, char **argv)
     struct http_server_config hc = {0};
     struct tls_ctx *stls = NULL, *ctls = NULL;
     struct http_server *srv = NULL;
-    struct http_client *cl = NULL;
     struct event_base *base = NULL;
-    struct http_client_result res;
-    struct http_client_config clc = {0};
-    struct http_client_req r = {.method = "POST",
-                                .fqdn = "ecs1.edge.test",
-                                .addr = "127.0.0.1",
-                                .path = PATH,
-                                .content_type = HTTP_MEDIA_JSON,
-                                .body = "{\"eecId\":\"eec-0001\"}",
-                                .body_len = 20};
-    char err[EDGE_ERR_LEN], filter[64], msyn[32], *clear = NULL, *blind = NULL;
-    unsigned short mport;
-    int seen;
-    char *tsargv[] = {"tshark", "-i", "lo", "-f", filter, "-P", "-l", "-w", NULL, NULL};
-    pid_t pid = -1;
-    int st;
+    char err[EDGE_ERR_LEN];
 
     if (argc != 2) {
         fprintf(stderr, "usage: %s GEN_CREDS_SCRIPT\n", argv[0]);
@@ -175,7 +359,7 @@ main(int argc, char **argv)
         printf("skipped: capturing on lo needs root\n");
         return FIXTURE_SKIP;
     }
-    if (!fixture_have("tshark")) {
+    if (!fixture_have("tshark") || !fixture_have("editcap")) {
         printf("skipped: tshark is not installed (tools/deps installs it)\n");
         return FIXTURE_SKIP;
     }
@@ -188,68 +372,21 @@ main(int argc, char **argv)
     sc.keylog_path = cc.keylog_path = at("keylog.txt");
     cc.cert_file = at("eec.crt");
     cc.key_file = at("eec.key");
-    stls = tls_server_new(&sc, err);
-    CHECK(stls != NULL, "server TLS: %s", err);
-    ctls = stls ? tls_client_new(&cc, err) : NULL;
-    CHECK(ctls != NULL, "client TLS: %s", err);
-    if (ctls == NULL)
+    if ((stls = tls_server_new(&sc, err)) == NULL || (ctls = tls_client_new(&cc, err)) == NULL) {
+        CHECK(0, "TLS: %s", err);
         goto done;
+    }
     hc.addr = "127.0.0.1";
     hc.tls = stls;
     if ((srv = http_server_new(base, &hc, err)) == NULL ||
-        http_server_route(srv, "POST", PATH, h_provision, NULL, err) < 0) {
+        http_server_route(srv, "POST", PATH, h_provision, NULL, err) < 0 ||
+        http_server_route(srv, "POST", TOKEN_PATH, h_token, NULL, err) < 0) {
         CHECK(0, "server: %s", err);
         goto done;
     }
-    r.port = http_server_port(srv);
-    clc.tls = ctls;
-    cl = http_client_new(base, &clc, err);
-
-    mport = fixture_unused_port();
-    snprintf(filter, sizeof(filter), "tcp port %u or tcp port %u", r.port, mport);
-    snprintf(msyn, sizeof(msyn), " %u [SYN]", mport);
-    tsargv[8] = (char *)at("cap.pcapng");
-    pid = fixture_spawn(tsargv, at("tshark.log"));
-    CHECK(pid > 0 && wait_live(base, pid, at("tshark.log"), msyn, mport) == 0,
-          "tshark did not start capturing (see %s)", at("tshark.log"));
-    if (fixture_failures)
-        goto done;
-
-    CHECK(http_client_fetch(cl, &r, &res, err) == 0 && res.status == 200,
-          "exchange: expected 200, got %d (%s)", res.status, res.error);
-    http_client_result_free(&res);
-    http_client_free(cl);
-    cl = NULL;
-    /* Packets on lo reach tshark in order: once it shows a marker sent after the exchange, it
-     * holds the exchange. Stopping it earlier could drop packets still in its buffer. */
-    seen = shown(at("tshark.log"), msyn);
-    marker(mport);
-    CHECK(wait_shown(base, pid, at("tshark.log"), msyn, seen) == 0,
-          "tshark never showed the final marker (see %s)", at("tshark.log"));
-    kill(pid, SIGINT); /* tshark writes what it captured and exits */
-    waitpid(pid, &st, 0);
-    pid = -1;
-
-    clear = tshark_read(at("cap.pcapng"), at("keylog.txt"), at("clear.txt"));
-    CHECK(clear != NULL, "tshark could not read the capture (see %s)", at("clear.txt"));
-    CHECK(clear && strstr(clear, "POST\t" PATH "\t") != NULL,
-          "with the key log: expected the request \"POST %s\" in clear, got:\n%s", PATH,
-          clear ? clear : "(no output)");
-    CHECK(clear && strstr(clear, "\t\t200") != NULL,
-          "with the key log: expected the 200 response in clear, got:\n%s",
-          clear ? clear : "(no output)");
-    blind = tshark_read(at("cap.pcapng"), "/dev/null", at("blind.txt"));
-    CHECK(blind != NULL && strstr(blind, PATH) == NULL,
-          "without the key log the request must stay encrypted, got:\n%s",
-          blind ? blind : "(no output)");
+    if (capture(base, ctls, http_server_port(srv)) == 0)
+        check_capture();
 done:
-    if (pid > 0) {
-        kill(pid, SIGINT);
-        waitpid(pid, &st, 0);
-    }
-    free(clear);
-    free(blind);
-    http_client_free(cl);
     http_server_free(srv);
     tls_ctx_free(ctls);
     tls_ctx_free(stls);

@@ -1,7 +1,9 @@
-/* test_node.c -- the node runtime: a request's own deadline (node_send_json_within,
- * node_send_form_within) fires long before the client's default; a stop ("stop" on the control
- * socket) while a request is held answers it 503 before the loop ends, where its client used to
- * see the connection close, and the runner gets the reply to "stop".
+/* test_node.c -- the node runtime: the HTTP version keys of the config ("http" for the node's
+ * calls: set to "http/1.1" it gets HTTP/1.1 from its own server, which accepts h2 as "listen.http"
+ * says; a version that does not exist is refused naming the field); a request's own deadline
+ * (node_send_json_within, node_send_form_within) fires long before the client's default; a stop
+ * ("stop" on the control socket) while a request is held answers it 503 before the loop ends,
+ * where its client used to see the connection close, and the runner gets the reply to "stop".
  * Usage: test-foundation-node GEN_CREDS_SCRIPT */
 #include <errno.h>
 #include <netinet/in.h>
@@ -24,12 +26,7 @@ static int ctl_test_fd = -1; /* the runner's end of the control socketpair */
 static const char *
 at(const char *name)
 {
-    static char bufs[8][4200];
-    static int i;
-
-    i = (i + 1) % 8;
-    snprintf(bufs[i], sizeof(bufs[i]), "%s/%s", dir, name);
-    return bufs[i];
+    return fixture_at(dir, name);
 }
 
 static void
@@ -51,9 +48,16 @@ h_hold_then_stop(struct http_req *req, void *arg)
           "cannot send stop: %s", strerror(errno));
 }
 
+static void
+h_ok(struct http_req *req, void *arg)
+{
+    (void)arg;
+    http_reply_json(req, 200, json_pack("{s:b}", "ok", 1));
+}
+
 struct sent {
     int done, status;
-    char cause[64], error[EDGE_ERR_LEN];
+    char cause[64], error[EDGE_ERR_LEN], protocol[16];
     double ms;
 };
 
@@ -67,6 +71,7 @@ sent_cb(const struct http_client_resp *resp, void *arg)
     s->ms = resp->elapsed_ms;
     snprintf(s->cause, sizeof(s->cause), "%s", resp->error_cause ? resp->error_cause : "");
     snprintf(s->error, sizeof(s->error), "%s", resp->error ? resp->error : "");
+    snprintf(s->protocol, sizeof(s->protocol), "%s", resp->protocol ? resp->protocol : "");
 }
 
 static void
@@ -87,6 +92,42 @@ wait_sent(struct node *n, struct sent *s)
     while (!s->done && !expired)
         event_base_loop(n->base, EVLOOP_ONCE);
     event_free(guard);
+}
+
+/* The node's calls are set to "http": "http/1.1"; its server to "listen.http": "h2". */
+static void
+test_version_keys(struct node *n)
+{
+    struct node_opts o = {.kind = "ecs", .server = 1};
+    struct node bad;
+    struct sent s = {0};
+    char err[EDGE_ERR_LEN], fdarg[16], *text;
+    char *nargv[] = {"edge-ecs", "--config", NULL, "--ctl-fd", fdarg, NULL};
+    FILE *f;
+
+    CHECK(node_send_json(n, "GET", ECS, "/ok", NULL, NULL, sent_cb, &s, err) == 0, "send: %s", err);
+    wait_sent(n, &s);
+    CHECK(s.status == 200 && strcmp(s.protocol, "http/1.1") == 0,
+          "a client set to \"http/1.1\", a server that takes h2: expected 200 over http/1.1, got "
+          "%d over %s (%s)",
+          s.status, s.protocol, s.error);
+    if ((f = fopen(at("bad.json"), "w")) == NULL)
+        return;
+    fprintf(f,
+            "{\"node\": \"%s\", \"http\": \"h3\", \"tls\": {\"ca\": \"%s\", \"cert\": \"%s\", "
+            "\"key\": \"%s\"}}\n",
+            ECS, at("ca.crt"), at("ecs.crt"), at("ecs.key"));
+    fclose(f);
+    text = fixture_slurp(at("node.jsonl"));
+    CHECK(text != NULL && strstr(text, "HTTP server h2, client http/1.1") != NULL,
+          "event log: expected the versions of the config in the start line");
+    free(text);
+    nargv[2] = (char *)at("bad.json");
+    snprintf(fdarg, sizeof(fdarg), "%d", ctl_test_fd);
+    CHECK(node_init(&bad, 5, nargv, &o, err) < 0 && strstr(err, "http") != NULL &&
+              strstr(err, "\"h2\" or \"http/1.1\"") != NULL,
+          "\"http\": \"h3\": expected a refusal naming the field and the choices, got \"%s\"", err);
+    node_free(&bad);
 }
 
 static void
@@ -221,7 +262,10 @@ main(int argc, char **argv)
     if ((f = fopen(at("node.json"), "w")) == NULL)
         return 1;
     fprintf(f,
-            "{\"node\": \"%s\", \"listen\": {\"addr\": \"127.0.0.1\", \"port\": %u},\n"
+            "{\"node\": \"%s\", \"http\": \"http/1.1\",\n"
+            " \"listen\": {\"addr\": \"127.0.0.1\", \"port\": %u, \"http\": \"h2\",\n"
+            "            \"requestTimeoutMs\": 5000, \"maxConnections\": 64,\n"
+            "            \"maxConnectionsPerPeer\": 16},\n"
             " \"hosts\": {\"%s\": \"127.0.0.1:%u\"},\n"
             " \"tls\": {\"ca\": \"%s\", \"cert\": \"%s\", \"key\": \"%s\"},\n"
             " \"evlog\": \"%s\"}\n",
@@ -238,6 +282,7 @@ main(int argc, char **argv)
 
     if (node_init(&n, 5, nargv, &o, err) < 0 ||
         http_server_route(n.http, "POST", "/silent", h_silent, NULL, err) < 0 ||
+        http_server_route(n.http, "GET", "/ok", h_ok, NULL, err) < 0 ||
         http_server_route(n.http, "POST", "/hold", h_hold_then_stop, NULL, err) < 0) {
         CHECK(0, "node: %s", err);
         node_free(&n);
@@ -246,6 +291,7 @@ main(int argc, char **argv)
         return fixture_result("node");
     }
     node_ready(&n, NULL);
+    test_version_keys(&n);
     test_deadline(&n);
 
     /* The drain: the client's request is held, "stop" comes, the loop ends. */

@@ -4,7 +4,8 @@
  * Mutual X.509 (the server sees the EEC's SAN identity), a client of another CA refused, TLS 1.3
  * PSK with the wrong key refused and with the right one accepted (bound GPSI visible), 404/405/
  * 413/415/400 ProblemDetails, form duplicates, asynchronous replies, the one-reply guard, precise
- * client failures (refused, handshake timeout, name mismatch), per-request deadlines, a shutdown
+ * client failures (refused, handshake timeout, name mismatch), per-request deadlines, the HTTP
+ * version ALPN picks for each setting of server and client, a shutdown
  * that answers held requests 503 before it closes, which closes are not handshake failures, key
  * log and event log contents.
  * Usage: test-foundation-tls-http GEN_CREDS_SCRIPT */
@@ -24,6 +25,7 @@
 #include <openssl/ssl.h>
 
 #include "fixture.h"
+#include "rawtls.h"
 #include "net/http_client.h"
 #include "net/http_server.h"
 #include "net/problem.h"
@@ -47,12 +49,7 @@ static const unsigned char psk_key[32] = {
 static const char *
 at(const char *name)
 {
-    static char bufs[16][4200];
-    static int i;
-
-    i = (i + 1) % 16;
-    snprintf(bufs[i], sizeof(bufs[i]), "%s/%s", dir, name);
-    return bufs[i];
+    return fixture_at(dir, name);
 }
 
 /* The AAnF stand-in: one subscriber. */
@@ -701,29 +698,6 @@ test_idle_close(struct tls_ctx *stls)
     tls_ctx_free(t);
 }
 
-static void
-guard_fire(evutil_socket_t fd, short what, void *arg)
-{
-    (void)fd, (void)what;
-    *(int *)arg = 1;
-}
-
-/* Run the event loop until cond(arg) holds, or max_ms have passed (a guard timer: a missing event
- * fails the check instead of hanging the test). Returns cond's last value. */
-static int
-loop_until(int (*cond)(void *), void *arg, int max_ms)
-{
-    struct timeval tv = {max_ms / 1000, (max_ms % 1000) * 1000};
-    int expired = 0;
-    struct event *guard = evtimer_new(base, guard_fire, &expired);
-
-    evtimer_add(guard, &tv);
-    while (!cond(arg) && !expired)
-        event_base_loop(base, EVLOOP_ONCE);
-    event_free(guard);
-    return cond(arg);
-}
-
 static double
 ms_since(int64_t t0_ns)
 {
@@ -794,7 +768,7 @@ struct shut {
     int nheld, done, nanswers;
     struct {
         int status;
-        char cause[64], connection[32];
+        char cause[64], connection[32], protocol[16];
     } answers[2];
 };
 
@@ -828,6 +802,8 @@ shut_answer(const struct http_client_resp *resp, void *arg)
     snprintf(s->answers[i].cause, sizeof(s->answers[i].cause), "%s", jstr(j, "cause"));
     snprintf(s->answers[i].connection, sizeof(s->answers[i].connection), "%s",
              conn != NULL ? conn : "(none)");
+    snprintf(s->answers[i].protocol, sizeof(s->answers[i].protocol), "%s",
+             resp->protocol != NULL ? resp->protocol : "(none)");
     json_decref(j);
 }
 
@@ -845,15 +821,24 @@ shut_finished(void *arg)
     return s->nanswers == 2 && s->done > 0;
 }
 
+static int
+client_closed(void *arg)
+{
+    return http_client_open_conns(arg) == 0;
+}
+
 /* http_server_shutdown: held requests get their 503 written before the server goes, no new
- * connection is accepted, and a holder that replies late only lets go of its request. */
+ * connection is accepted, and a holder that replies late only lets go of its request. With
+ * HTTP/1.1 the 503 says "Connection: close"; with HTTP/2 (where that field does not exist) the
+ * server's GOAWAY ends the connection. */
 static void
-test_shutdown(struct tls_ctx *stls)
+test_shutdown(struct tls_ctx *stls, enum http_version version)
 {
     struct tls_ctx *t = client_tls(at("eec.crt"), at("eec.key"), NULL, NULL, 0, NULL);
-    struct evlog *log = evlog_open(at("shutdown.jsonl"), ECS, NULL);
+    const char *logpath = at(version == HTTP_VERSION_2 ? "shutdown-h2.jsonl" : "shutdown.jsonl");
+    struct evlog *log = evlog_open(logpath, ECS, NULL);
     struct http_server_config hc = {.addr = "127.0.0.1", .tls = stls, .log = log};
-    struct http_client_config cc = {.tls = t};
+    struct http_client_config cc = {.tls = t, .version = version};
     struct http_client_req r = {.method = "POST",
                                 .fqdn = ECS,
                                 .addr = "127.0.0.1",
@@ -880,12 +865,13 @@ test_shutdown(struct tls_ctx *stls)
     cl = http_client_new(base, &cc, err);
     for (i = 0; i < 2; i++)
         CHECK(http_client_send(cl, &r, shut_answer, &s, err) == 0, "send /park: %s", err);
-    CHECK(loop_until(shut_both_held, &s, 5000), "the server did not get both requests");
+    CHECK(fixture_loop_until(base, shut_both_held, &s, 5000),
+          "the server did not get both requests");
     t0 = edge_now_ns();
     http_server_shutdown(srv, 3000, shut_done, &s);
     CHECK(http_server_stopping(srv), "expected the server to say it is stopping");
-    CHECK(loop_until(shut_finished, &s, 5000), "shutdown: expected 2 answers and done, got %d, %d",
-          s.nanswers, s.done);
+    CHECK(fixture_loop_until(base, shut_finished, &s, 5000),
+          "shutdown: expected 2 answers and done, got %d, %d", s.nanswers, s.done);
     CHECK(ms_since(t0) < 1500,
           "shutdown: done should come once the replies are written, not after the 3 s grace "
           "(took %.0f ms)",
@@ -894,10 +880,16 @@ test_shutdown(struct tls_ctx *stls)
         CHECK(s.answers[i].status == 503 && strcmp(s.answers[i].cause, "SERVICE_UNAVAILABLE") == 0,
               "held request %d at shutdown: expected 503 SERVICE_UNAVAILABLE, got %d %s", i + 1,
               s.answers[i].status, s.answers[i].cause);
-        CHECK(strcmp(s.answers[i].connection, "close") == 0,
+        CHECK(strcmp(s.answers[i].protocol, http_version_name(version)) == 0,
+              "held request %d at shutdown: expected %s, got %s", i + 1, http_version_name(version),
+              s.answers[i].protocol);
+        CHECK(version == HTTP_VERSION_2 || strcmp(s.answers[i].connection, "close") == 0,
               "held request %d at shutdown: expected Connection: close, got %s", i + 1,
               s.answers[i].connection);
     }
+    CHECK(fixture_loop_until(base, client_closed, cl, 2000),
+          "shutdown (%s): expected the server to end the client's connection",
+          http_version_name(version));
     /* The listener is gone: a new connection is refused. */
     sa.sin_port = htons(r.port);
     fd = socket(AF_INET, SOCK_STREAM, 0);
@@ -914,12 +906,73 @@ test_shutdown(struct tls_ctx *stls)
     http_server_free(srv);
     evlog_close(log);
     tls_ctx_free(t);
-    CHECK(evlog_has(at("shutdown.jsonl"),
-                    (const char *[]){"dir", "out", "path", "/park", "status", "503", "cause",
-                                     "SERVICE_UNAVAILABLE", NULL}),
+    CHECK(evlog_has(logpath, (const char *[]){"dir", "out", "path", "/park", "status", "503",
+                                              "cause", "SERVICE_UNAVAILABLE", NULL}),
           "shutdown log: expected the 503 replies");
-    CHECK(!evlog_has(at("shutdown.jsonl"), (const char *[]){"cause", "DOUBLE_REPLY", NULL}),
+    CHECK(!evlog_has(logpath, (const char *[]){"cause", "DOUBLE_REPLY", NULL}),
           "shutdown log: a late reply after the shutdown's 503 is not a double reply");
+}
+
+static int
+rawtls_done(void *arg)
+{
+    struct rawtls *c = arg;
+
+    return c->connected || c->closed;
+}
+
+/* ALPN (RFC 7301): h2 by default; a server set to HTTP/1.1 serves an h2 client in HTTP/1.1 and
+ * refuses a client that offers only h2; a client set to HTTP/1.1 gets it from an h2 server. */
+static void
+test_versions(struct tls_ctx *stls)
+{
+    struct tls_ctx *t = client_tls(at("eec.crt"), at("eec.key"), NULL, NULL, 0, NULL);
+    struct http_server_config hc = {.addr = "127.0.0.1", .tls = stls};
+    static const struct {
+        enum http_version server, client;
+        const char *got;
+    } rows[] = {
+        {HTTP_VERSION_2, HTTP_VERSION_2, "h2"},
+        {HTTP_VERSION_2, HTTP_VERSION_1_1, "http/1.1"},
+        {HTTP_VERSION_1_1, HTTP_VERSION_2, "http/1.1"},
+        {HTTP_VERSION_1_1, HTTP_VERSION_1_1, "http/1.1"},
+    };
+    struct http_client_req r = {.method = "GET", .fqdn = ECS, .addr = "127.0.0.1", .path = "/i/a"};
+    struct http_client_result res;
+    char err[EDGE_ERR_LEN];
+    struct rawtls *c;
+
+    for (size_t i = 0; t != NULL && i < sizeof(rows) / sizeof(rows[0]); i++) {
+        struct http_client_config cc = {.tls = t, .version = rows[i].client};
+        struct http_server *srv;
+        struct http_client *cl;
+
+        hc.version = rows[i].server;
+        if ((srv = http_server_new(base, &hc, err)) == NULL ||
+            (cl = http_client_new(base, &cc, err)) == NULL) {
+            CHECK(0, "versions: %s", err);
+            http_server_free(srv);
+            continue;
+        }
+        http_server_route(srv, "GET", "/i/{itemId}", h_item, NULL, err);
+        r.port = http_server_port(srv);
+        http_client_fetch(cl, &r, &res, err);
+        CHECK(res.status == 200 && strcmp(res.protocol, rows[i].got) == 0,
+              "server %s, client %s: expected 200 over %s, got %d over %s (%s)",
+              http_version_name(rows[i].server), http_version_name(rows[i].client), rows[i].got,
+              res.status, res.protocol, res.error);
+        http_client_result_free(&res);
+        http_client_free(cl);
+        if (rows[i].server == HTTP_VERSION_1_1 && rows[i].client == HTTP_VERSION_2) {
+            c = rawtls_open(base, t, ECS, r.port, "h2", "", 0, 0);
+            CHECK(c != NULL && fixture_loop_until(base, rawtls_done, c, 3000) && !c->connected,
+                  "a client offering only h2 to a server set to http/1.1: expected the handshake "
+                  "refused (no_application_protocol)");
+            rawtls_free(c);
+        }
+        http_server_free(srv);
+    }
+    tls_ctx_free(t);
 }
 
 /* How many lines of the event log at path have all the given key/value pairs? */
@@ -1047,7 +1100,7 @@ test_tls_closes(struct tls_ctx *stls)
     close(fd);
     w.kv = early;
     w.n = 1;
-    CHECK(loop_until(log_reached, &w, 5000),
+    CHECK(fixture_loop_until(base, log_reached, &w, 5000),
           "a connection closed before any TLS byte: expected outcome CLOSED_BEFORE_HANDSHAKE");
 
     /* A kept-alive connection our client closes while idle: close_notify, an orderly close. */
@@ -1057,14 +1110,14 @@ test_tls_closes(struct tls_ctx *stls)
     http_client_result_free(&res);
     tls_ctx_free(t);
     w.kv = notify;
-    CHECK(loop_until(log_reached, &w, 5000),
+    CHECK(fixture_loop_until(base, log_reached, &w, 5000),
           "an idle connection the client closed: expected outcome CLOSED (close_notify) from %s",
           EEC_ID);
 
     /* The same without close_notify. */
     pid = spawn_abrupt_client(p);
     w.kv = abrupt;
-    CHECK(pid > 0 && loop_until(log_reached, &w, 10000),
+    CHECK(pid > 0 && fixture_loop_until(base, log_reached, &w, 10000),
           "a client that closed without close_notify: expected outcome CLOSED");
     if (pid > 0)
         waitpid(pid, &st, 0);
@@ -1076,7 +1129,7 @@ test_tls_closes(struct tls_ctx *stls)
     http_client_result_free(&res);
     tls_ctx_free(t);
     w.kv = failed;
-    CHECK(loop_until(log_reached, &w, 5000),
+    CHECK(fixture_loop_until(base, log_reached, &w, 5000),
           "a client of another CA: expected TLS_HANDSHAKE_FAILED");
     /* ... and a handshake cut short after its first bytes. */
     fd = socket(AF_INET, SOCK_STREAM, 0);
@@ -1084,7 +1137,7 @@ test_tls_closes(struct tls_ctx *stls)
     CHECK(write(fd, "\x16\x03\x01\x02\x00", 5) == 5, "write: %s", strerror(errno));
     close(fd);
     w.n = 2;
-    CHECK(loop_until(log_reached, &w, 5000),
+    CHECK(fixture_loop_until(base, log_reached, &w, 5000),
           "a ClientHello cut short: expected TLS_HANDSHAKE_FAILED (unexpected eof)");
 
     http_server_free(srv);
@@ -1253,7 +1306,9 @@ main(int argc, char **argv)
     test_retry();
     test_idle_close(stls);
     test_deadline();
-    test_shutdown(stls);
+    test_versions(stls);
+    test_shutdown(stls, HTTP_VERSION_2);
+    test_shutdown(stls, HTTP_VERSION_1_1);
     test_tls_closes(stls);
     test_keylog_env();
     test_evlog();

@@ -162,6 +162,8 @@ conf_common(struct run *r, struct run_node *n)
         json_object_set_new(hosts, p->sn->id, json_string(buf));
     }
     json_object_set_new(c, "hosts", hosts);
+    if (json_is_string(json_object_get(n->sn->conf, "http")))
+        json_object_set(c, "http", json_object_get(n->sn->conf, "http"));
     snprintf(buf, sizeof(buf), "%s/ca.crt", r->pkidir);
     tls = json_pack("{s:s}", "ca", buf);
     if (n->sn->kind != SCN_EEC) {

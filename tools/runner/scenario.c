@@ -67,6 +67,15 @@ chk_cred(json_t *v, const struct js_field *f, void *ctx, char *why)
     return chk_enum(v, names, why);
 }
 
+/* The HTTP version a node speaks (net/http_version.h). */
+static int
+chk_http(json_t *v, const struct js_field *f, void *ctx, char *why)
+{
+    static const char *const names[] = {"h2", "http/1.1", NULL};
+    (void)f, (void)ctx;
+    return chk_enum(v, names, why);
+}
+
 static int
 chk_authz(json_t *v, const struct js_field *f, void *ctx, char *why)
 {
@@ -354,6 +363,7 @@ static const struct js_field edge9_policy_fields[] = {
 };
 
 static const struct js_field ecs_fields[] = {
+    {.name = "http", .type = JS_STRING, .check = chk_http},
     {.name = "peers", .type = JS_ARRAY, .items = JS_STRING, .item_check = chk_ecs_ref},
     {.name = "eesAuth", .type = JS_OBJECT},
     {.name = "tokenLifetime", .type = JS_INT, .check = js_check_range, .min = 1, .max = 86400},
@@ -376,6 +386,7 @@ static const struct js_field ecs_fields[] = {
 };
 
 static const struct js_field ees_fields[] = {
+    {.name = "http", .type = JS_STRING, .check = chk_http},
     {.name = "ecs", .type = JS_STRING, .flags = JS_REQUIRED, .check = chk_ecs_ref},
     {.name = "authorization", .type = JS_STRING, .check = chk_authz},
     {.name = "policy", .type = JS_OBJECT, .sub = policy_fields},
@@ -399,6 +410,7 @@ static const struct js_field ees_fields[] = {
 };
 
 static const struct js_field eec_fields[] = {
+    {.name = "http", .type = JS_STRING, .check = chk_http},
     {.name = "eecId", .type = JS_STRING, .flags = JS_REQUIRED, .check = js_check_id},
     {.name = "ecs", .type = JS_STRING, .flags = JS_REQUIRED, .check = chk_ecs_ref},
     {.name = "credentials", .type = JS_STRING, .check = chk_cred},
