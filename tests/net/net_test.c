@@ -163,7 +163,7 @@ world_start(struct world *w, struct host *hosts, size_t nhosts, const struct lin
     snprintf(num, sizeof num, "%d", sp[1]);
     {
         char *argv[] = {(char *)netsim_path, "--topology", path, "--ctl-fd", num, NULL};
-        struct hostnet_spawn_opts o = {fds, nhosts + 1, -1, -1, -1};
+        struct hostnet_spawn_opts o = {fds, nhosts + 1, -1, -1, -1, 0};
         if (hostnet_spawn(w->run, NULL, argv, &o, &w->netsim, err) < 0)
             die("%s", err);
     }
@@ -524,7 +524,7 @@ ping_median(struct world *w, const char *node, const char *dst, int *ttl, int *r
     if (pipe2(p, O_CLOEXEC) < 0)
         die("pipe: %s", strerror(errno));
     char *argv[] = {"ping", "-n", "-c", "6", "-i", "0.2", "-W", "2", (char *)dst, NULL};
-    struct hostnet_spawn_opts o = {NULL, 0, -1, p[1], p[1]};
+    struct hostnet_spawn_opts o = {NULL, 0, -1, p[1], p[1], 0};
     if (hostnet_spawn(w->run, node, argv, &o, &pid, err) < 0) {
         close(p[0]);
         close(p[1]);

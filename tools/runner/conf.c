@@ -54,7 +54,6 @@ conf_plan(struct run *r, char *err)
         struct scn_link *l = scn_link(s, n->sn->link);
         const char *name = n->sn->kind == SCN_EEC ? n->sn->name : n->sn->id;
 
-        n->pidfd = -1;
         n->pid = -1;
         if (r->net == RUN_NET_TAP) {
             int host = 10 + per_link[l->index]++;

@@ -9,11 +9,72 @@
 #include "base/err.h"
 #include "step.h"
 #include "tok.h"
+#include "values.h"
 
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+/* ---- the keys of "expect" ---- */
+
+static const struct js_field exp_token_fields[];
+
+static int
+exp_tokens_keys(json_t *v, const struct js_field *f, void *ctx, char *why)
+{
+    const char *k;
+    json_t *e;
+    char err[EDGE_ERR_LEN], path[EDGE_ERR_LEN];
+    struct scn_ctx *c = ctx;
+    (void)f;
+
+    json_object_foreach(v, k, e)
+    {
+        struct scn_node *n = scn_node(c->s, k);
+        if (n == NULL || n->kind != SCN_EES)
+            return edge_err(why, "%s: not an EES of the topology", k);
+        if (json_is_boolean(e))
+            continue;
+        snprintf(path, sizeof(path), "%s", k);
+        if (!json_is_object(e))
+            return edge_err(why, "%s: expected boolean or object, got %s", k, js_type_name(e));
+        if (js_decode(e, path, exp_token_fields, NULL, ctx, err) == -1)
+            return edge_err(why, "%s", err);
+    }
+    return 0;
+}
+
+/* Claims checks that apply to one token. */
+static const struct js_field exp_token_fields[] = {
+    {.name = "claims", .type = JS_OBJECT},
+    {.name = "absentClaims", .type = JS_ARRAY, .items = JS_STRING},
+    {.name = "issuer", .type = JS_STRING, .check = val_ecs_ref},
+    {.name = NULL},
+};
+
+const struct js_field exp_fields[] = {
+    {.name = "status", .type = JS_ANY, .check = val_status},
+    {.name = "cause", .type = JS_STRING, .flags = JS_NONEMPTY},
+    {.name = "detail", .type = JS_STRING, .flags = JS_NONEMPTY},
+    {.name = "error", .type = JS_STRING, .flags = JS_NONEMPTY},
+    {.name = "claims", .type = JS_OBJECT},
+    {.name = "absentClaims", .type = JS_ARRAY, .items = JS_STRING},
+    {.name = "issuer", .type = JS_STRING, .check = val_ecs_ref},
+    {.name = "via", .type = JS_ARRAY, .items = JS_STRING, .item_check = val_ecs_ref},
+    {.name = "tokens", .type = JS_OBJECT, .check = exp_tokens_keys},
+    {.name = "eess", .type = JS_ARRAY, .items = JS_STRING, .item_check = val_ees_ref},
+    {.name = "easIds", .type = JS_ARRAY, .items = JS_STRING},
+    {.name = "sameTokenAs", .type = JS_STRING, .check = val_step_ref},
+    {.name = "newTokenAfter", .type = JS_STRING, .check = val_step_ref},
+    {.name = "count", .type = JS_INT, .check = js_check_range, .min = 0, .max = 100000},
+    {.name = "registered", .type = JS_ARRAY, .items = JS_STRING, .item_check = val_ees_ref},
+    {.name = "implReg", .type = JS_BOOL},
+    {.name = "body", .type = JS_OBJECT},
+    {.name = NULL},
+};
+
+/* ---- judging ---- */
 
 static void
 exp_fail(json_t *fails, const char *fmt, ...)
@@ -221,111 +282,213 @@ exp_counted(json_t *result)
     return NULL;
 }
 
+/* What every judge reads: the run, the result and where failures go. */
+struct exp_ctx {
+    struct run *r;
+    json_t *result;
+    json_t *fails;
+    json_int_t status;
+    const char *jwt; /* the result's token, or NULL */
+};
+
+static void
+exp_status(struct exp_ctx *x, json_t *w)
+{
+    char a[512], b[512];
+    json_t *v;
+    size_t i;
+    int ok = json_is_integer(w) && json_integer_value(w) == x->status;
+
+    json_array_foreach(w, i, v) ok |= json_integer_value(v) == x->status;
+    if (!ok)
+        exp_fail(x->fails, "status: expected %s, got %s", exp_show(w, a, sizeof(a)),
+                 exp_got(x->result, b, sizeof(b)));
+}
+
+static void
+exp_cause_is(struct exp_ctx *x, json_t *w)
+{
+    const char *c = exp_cause(x->result);
+
+    if (c == NULL || strcmp(c, json_string_value(w)) != 0)
+        exp_fail(x->fails, "cause: expected %s, got %s", json_string_value(w), c ? c : "(none)");
+}
+
+static void
+exp_detail(struct exp_ctx *x, json_t *w)
+{
+    json_t *p = json_object_get(x->result, "problem");
+    const char *d = json_string_value(json_object_get(p, "detail"));
+
+    if (d == NULL)
+        d = json_string_value(json_object_get(p, "error_description"));
+    if (d == NULL || strstr(d, json_string_value(w)) == NULL)
+        exp_fail(x->fails, "detail: expected it to contain \"%s\", got %s", json_string_value(w),
+                 d ? d : "(none)");
+}
+
+static void
+exp_error(struct exp_ctx *x, json_t *w)
+{
+    const char *e = json_string_value(json_object_get(x->result, "error"));
+    char b[512];
+
+    if (x->status != 0 || e == NULL || strstr(e, json_string_value(w)) == NULL)
+        exp_fail(x->fails, "error: expected no HTTP answer with \"%s\", got %s",
+                 json_string_value(w), exp_got(x->result, b, sizeof(b)));
+}
+
+static void
+exp_via(struct exp_ctx *x, json_t *w)
+{
+    exp_list(x->r, x->fails, "via", w, json_object_get(x->result, "via"), 1, 1);
+}
+
+static void
+exp_eess(struct exp_ctx *x, json_t *w)
+{
+    exp_list(x->r, x->fails, "eess", w, json_object_get(x->result, "eess"), 0, 1);
+}
+
+static void
+exp_easids(struct exp_ctx *x, json_t *w)
+{
+    exp_list(x->r, x->fails, "easIds", w, json_object_get(x->result, "easIds"), 0, 0);
+}
+
+/* Per EES of a provisioning result: a token (with these claims) or none. */
+static void
+exp_tokens(struct exp_ctx *x, json_t *want)
+{
+    const char *k;
+    json_t *w;
+
+    json_object_foreach(want, k, w)
+    {
+        struct run_node *e = run_node(x->r, k);
+        const char *t =
+            json_string_value(json_object_get(json_object_get(x->result, "tokens"), e->sn->id));
+        char what[128];
+        snprintf(what, sizeof(what), "tokens.%s: ", k);
+        if (json_is_false(w) && t != NULL)
+            exp_fail(x->fails, "%sexpected no token, got one", what);
+        else if (!json_is_false(w) && t == NULL)
+            exp_fail(x->fails, "%sexpected a token, got none", what);
+        else if (json_is_object(w))
+            exp_token(x->r, x->fails, what, t, w);
+    }
+}
+
+static void
+exp_same_token(struct exp_ctx *x, json_t *w)
+{
+    const char *o = exp_step_token(x->r, json_string_value(w));
+
+    if (x->jwt == NULL || o == NULL || strcmp(x->jwt, o) != 0)
+        exp_fail(x->fails, "sameTokenAs: expected the token of step %s again, got %s",
+                 json_string_value(w), x->jwt == NULL ? "no token" : "another token");
+}
+
+static void
+exp_new_token(struct exp_ctx *x, json_t *w)
+{
+    const char *o = exp_step_token(x->r, json_string_value(w));
+
+    if (x->jwt == NULL || (o != NULL && strcmp(x->jwt, o) == 0))
+        exp_fail(x->fails, "newTokenAfter: expected a token other than step %s's, got %s",
+                 json_string_value(w), x->jwt == NULL ? "no token" : "the same one");
+}
+
+static void
+exp_count(struct exp_ctx *x, json_t *w)
+{
+    json_t *l = exp_counted(x->result);
+
+    if (l == NULL)
+        exp_fail(x->fails, "count: expected %lld, got no list", (long long)json_integer_value(w));
+    else if ((json_int_t)json_array_size(l) != json_integer_value(w))
+        exp_fail(x->fails, "count: expected %lld, got %zu", (long long)json_integer_value(w),
+                 json_array_size(l));
+}
+
+static void
+exp_registered(struct exp_ctx *x, json_t *w)
+{
+    json_t *ids = json_array(), *reg;
+    size_t i;
+
+    json_array_foreach(json_object_get(x->result, "registrations"), i, reg)
+        json_array_append(ids, json_object_get(reg, "eesId"));
+    exp_list(x->r, x->fails, "registered", w, ids, 0, 1);
+    json_decref(ids);
+}
+
+static void
+exp_implreg(struct exp_ctx *x, json_t *w)
+{
+    json_t *ir = json_object_get(x->result, "implReg");
+    int has = ir != NULL && !json_is_null(ir);
+    char a[512];
+
+    if (has != json_is_true(w))
+        exp_fail(x->fails, "implReg: expected %s, got %s", json_is_true(w) ? "present" : "absent",
+                 exp_show(ir, a, sizeof(a)));
+}
+
+static void
+exp_body(struct exp_ctx *x, json_t *w)
+{
+    json_t *sw = step_subst(x->r, w), *body = json_object_get(x->result, "body");
+    char a[512], b[512];
+
+    if (!exp_subset(sw, body))
+        exp_fail(x->fails, "body: expected to contain %s, got %s", exp_show(sw, a, sizeof(a)),
+                 exp_show(body, b, sizeof(b)));
+    json_decref(sw);
+}
+
+/* The judge of each key of exp_fields; claims, absentClaims and issuer are judged together. */
+static const struct {
+    const char *key;
+    void (*judge)(struct exp_ctx *x, json_t *want);
+} exp_judges[] = {
+    {"status", exp_status},
+    {"cause", exp_cause_is},
+    {"detail", exp_detail},
+    {"error", exp_error},
+    {"via", exp_via},
+    {"tokens", exp_tokens},
+    {"eess", exp_eess},
+    {"easIds", exp_easids},
+    {"sameTokenAs", exp_same_token},
+    {"newTokenAfter", exp_new_token},
+    {"count", exp_count},
+    {"registered", exp_registered},
+    {"implReg", exp_implreg},
+    {"body", exp_body},
+};
+
 json_t *
 exp_check(struct run *r, json_t *step, json_t *result)
 {
-    json_t *fails = json_array(), *ex = json_object_get(step, "expect"), *w, *v;
-    json_int_t st = json_integer_value(json_object_get(result, "status"));
-    const char *jwt = json_string_value(json_object_get(result, "token"));
-    const char *k;
-    size_t i;
-    char a[512], b[512];
+    json_t *ex = json_object_get(step, "expect"), *w;
+    struct exp_ctx x = {
+        .r = r,
+        .result = result,
+        .fails = json_array(),
+        .status = json_integer_value(json_object_get(result, "status")),
+        .jwt = json_string_value(json_object_get(result, "token")),
+    };
 
     if (ex == NULL) {
         /* A runner act without expect must still have been done. */
         if (json_string_value(json_object_get(result, "error")) != NULL)
-            exp_fail(fails, "%s", json_string_value(json_object_get(result, "error")));
-        return fails;
+            exp_fail(x.fails, "%s", json_string_value(json_object_get(result, "error")));
+        return x.fails;
     }
-    if ((w = json_object_get(ex, "status")) != NULL) {
-        int ok = 0;
-        if (json_is_integer(w))
-            ok = json_integer_value(w) == st;
-        json_array_foreach(w, i, v) if (json_integer_value(v) == st) ok = 1;
-        if (!ok)
-            exp_fail(fails, "status: expected %s, got %s", exp_show(w, a, sizeof(a)),
-                     exp_got(result, b, sizeof(b)));
-    }
-    if ((w = json_object_get(ex, "cause")) != NULL) {
-        const char *c = exp_cause(result);
-        if (c == NULL || strcmp(c, json_string_value(w)) != 0)
-            exp_fail(fails, "cause: expected %s, got %s", json_string_value(w), c ? c : "(none)");
-    }
-    if ((w = json_object_get(ex, "detail")) != NULL) {
-        json_t *p = json_object_get(result, "problem");
-        const char *d = json_string_value(json_object_get(p, "detail"));
-        if (d == NULL)
-            d = json_string_value(json_object_get(p, "error_description"));
-        if (d == NULL || strstr(d, json_string_value(w)) == NULL)
-            exp_fail(fails, "detail: expected it to contain \"%s\", got %s", json_string_value(w),
-                     d ? d : "(none)");
-    }
-    if ((w = json_object_get(ex, "error")) != NULL) {
-        const char *e = json_string_value(json_object_get(result, "error"));
-        if (st != 0 || e == NULL || strstr(e, json_string_value(w)) == NULL)
-            exp_fail(fails, "error: expected no HTTP answer with \"%s\", got %s",
-                     json_string_value(w), exp_got(result, b, sizeof(b)));
-    }
-    exp_token(r, fails, "", jwt, ex);
-    if ((w = json_object_get(ex, "via")) != NULL)
-        exp_list(r, fails, "via", w, json_object_get(result, "via"), 1, 1);
-    if ((w = json_object_get(ex, "eess")) != NULL)
-        exp_list(r, fails, "eess", w, json_object_get(result, "eess"), 0, 1);
-    if ((w = json_object_get(ex, "easIds")) != NULL)
-        exp_list(r, fails, "easIds", w, json_object_get(result, "easIds"), 0, 0);
-    json_object_foreach(json_object_get(ex, "tokens"), k, w)
-    {
-        struct run_node *e = run_node(r, k);
-        const char *t =
-            json_string_value(json_object_get(json_object_get(result, "tokens"), e->sn->id));
-        char what[128];
-        snprintf(what, sizeof(what), "tokens.%s: ", k);
-        if (json_is_false(w) && t != NULL)
-            exp_fail(fails, "%sexpected no token, got one", what);
-        else if (!json_is_false(w) && t == NULL)
-            exp_fail(fails, "%sexpected a token, got none", what);
-        else if (json_is_object(w))
-            exp_token(r, fails, what, t, w);
-    }
-    if ((w = json_object_get(ex, "sameTokenAs")) != NULL) {
-        const char *o = exp_step_token(r, json_string_value(w));
-        if (jwt == NULL || o == NULL || strcmp(jwt, o) != 0)
-            exp_fail(fails, "sameTokenAs: expected the token of step %s again, got %s",
-                     json_string_value(w), jwt == NULL ? "no token" : "another token");
-    }
-    if ((w = json_object_get(ex, "newTokenAfter")) != NULL) {
-        const char *o = exp_step_token(r, json_string_value(w));
-        if (jwt == NULL || (o != NULL && strcmp(jwt, o) == 0))
-            exp_fail(fails, "newTokenAfter: expected a token other than step %s's, got %s",
-                     json_string_value(w), jwt == NULL ? "no token" : "the same one");
-    }
-    if ((w = json_object_get(ex, "count")) != NULL) {
-        json_t *l = exp_counted(result);
-        if (l == NULL || (json_int_t)json_array_size(l) != json_integer_value(w))
-            exp_fail(fails, "count: expected %lld, got %s", (long long)json_integer_value(w),
-                     l == NULL ? "no list"
-                               : exp_show(json_integer(json_array_size(l)), a, sizeof(a)));
-    }
-    if ((w = json_object_get(ex, "registered")) != NULL) {
-        json_t *ids = json_array(), *reg;
-        json_array_foreach(json_object_get(result, "registrations"), i, reg)
-            json_array_append(ids, json_object_get(reg, "eesId"));
-        exp_list(r, fails, "registered", w, ids, 0, 1);
-        json_decref(ids);
-    }
-    if ((w = json_object_get(ex, "implReg")) != NULL) {
-        json_t *ir = json_object_get(result, "implReg");
-        int has = ir != NULL && !json_is_null(ir);
-        if (has != json_is_true(w))
-            exp_fail(fails, "implReg: expected %s, got %s", json_is_true(w) ? "present" : "absent",
-                     exp_show(ir, a, sizeof(a)));
-    }
-    if ((w = json_object_get(ex, "body")) != NULL) {
-        json_t *sw = step_subst(r, w);
-        if (!exp_subset(sw, json_object_get(result, "body")))
-            exp_fail(fails, "body: expected to contain %s, got %s", exp_show(sw, a, sizeof(a)),
-                     exp_show(json_object_get(result, "body"), b, sizeof(b)));
-        json_decref(sw);
-    }
-    return fails;
+    for (size_t i = 0; i < sizeof(exp_judges) / sizeof(exp_judges[0]); i++)
+        if ((w = json_object_get(ex, exp_judges[i].key)) != NULL)
+            exp_judges[i].judge(&x, w);
+    exp_token(r, x.fails, "", x.jwt, ex);
+    return x.fails;
 }

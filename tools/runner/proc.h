@@ -2,10 +2,10 @@
  *
  * A node is started with a socketpair end as --ctl-fd (the runner keeps the
  * other end as a ctl_client) and a --ctl PATH for people; the runner then
- * waits for its "ready" event, never a fixed time. Every child gets its own
- * process group (a terminal's Ctrl-C reaches only the runner, which tears
- * down in order) and PR_SET_PDEATHSIG (a runner killed with SIGKILL still
- * takes its children along). Exits are watched through pidfds. */
+ * waits for its "ready" event, never a fixed time. Every child is started by
+ * hostnet_spawn(): its own process group (a terminal's Ctrl-C reaches only
+ * the runner, which tears down in order) and PR_SET_PDEATHSIG (a runner
+ * killed with SIGKILL still takes its children along). */
 #ifndef RUN_PROC_H
 #define RUN_PROC_H
 
@@ -25,12 +25,14 @@ void proc_unwatch_fd(int fd);
 
 /* Run argv to completion with stdout+stderr appended to log. */
 int proc_run(const char *const argv[], const char *log, char *err);
-/* Start argv in the background: output to log, inside network namespace ns
- * (NULL: this one), keeping the listed fds open in the child. */
-int proc_spawn(const char *const argv[], const char *log, const char *ns, const int *keep,
-               size_t nkeep, pid_t *pid, int *pidfd, char *err);
-/* Wait up to timeout_ms for pid to exit; 1 exited (status filled), 0 still running. */
-int proc_wait_exit(pid_t pid, int pidfd, int timeout_ms, int *status);
+/* Start argv (argv[0] a path) in the background: stdin /dev/null, stdout and stderr appended to
+ * log, inside the namespace of node (NULL, or r NULL: the runner's own), keeping the listed fds
+ * open in the child. */
+int proc_spawn(struct run *r, const char *const argv[], const char *log, const char *node,
+               const int *keep, size_t nkeep, pid_t *pid, char *err);
+/* Wait up to timeout_ms (< 0: forever; 0: a look) for pid to exit; 1 exited (status filled), 0
+ * still running. r: the run that spawned it (NULL for proc_run's). */
+int proc_wait_exit(struct run *r, pid_t pid, int timeout_ms, int *status);
 /* "exited with status 1" / "killed by signal 11 (Segmentation fault)". */
 const char *proc_status_str(int status, char *buf, size_t len);
 

@@ -39,7 +39,6 @@ struct run_node {
     char kakma[65]; /* hex */
     /* process */
     pid_t pid;
-    int pidfd;
     struct ctl_client *cc;
     int starts;      /* how many times started */
     int stopping;    /* a stop was asked: its exit is expected */

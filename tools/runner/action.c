@@ -1,0 +1,378 @@
+/* action.c -- the table of step actions (name, node kinds, args schema, exec) and the check of a
+ * step against it.
+ *
+ * A step is checked key by key (its node and action first: the args table depends on them), so
+ * a mistake names its JSON path: "$.steps[3].args.token: ...". scenarios/README.md documents each
+ * action and argument. */
+#include "action.h"
+
+#include "base/err.h"
+#include "expect.h"
+
+#include <stdio.h>
+#include <string.h>
+
+/* ---- arguments ---- */
+
+static int arg_tokref(json_t *v, const struct js_field *f, void *ctx, char *why);
+
+static int
+arg_forge(json_t *v, const struct js_field *f, void *ctx, char *why)
+{
+    static const char *const names[] = {"payload",       "alg-none",        "hs256-pubkey",
+                                        "untrusted-key", "strip-signature", NULL};
+    (void)f, (void)ctx;
+    return val_enum(v, names, why);
+}
+
+/* {"from": STEP, "ees": EES, "forge": ..., "set": {...}, "unset": [...]} */
+static const struct js_field tokref_fields[] = {
+    {.name = "from", .type = JS_STRING, .flags = JS_REQUIRED, .check = val_step_ref},
+    {.name = "ees", .type = JS_STRING, .check = val_ees_ref},
+    {.name = "forge", .type = JS_STRING, .check = arg_forge},
+    {.name = "set", .type = JS_OBJECT},
+    {.name = "unset", .type = JS_ARRAY, .items = JS_STRING},
+    {.name = NULL},
+};
+
+/* A token argument: a keyword, or a reference to a token of an earlier step. */
+static int
+arg_tokref(json_t *v, const struct js_field *f, void *ctx, char *why)
+{
+    struct scn_ctx *c = ctx;
+    char err[EDGE_ERR_LEN];
+    (void)f;
+
+    if (json_is_string(v)) {
+        const char *s = json_string_value(v);
+        int eec = c->kind == SCN_EEC;
+        if ((eec && (strcmp(s, "provisioned") == 0 || strcmp(s, "none") == 0)) ||
+            (!eec && (strcmp(s, "fetch") == 0 || strcmp(s, "none") == 0)))
+            return 0;
+        return edge_err(why, "expected %s or {\"from\": STEP}, got \"%s\"",
+                        eec ? "\"provisioned\", \"none\"" : "\"fetch\", \"none\"", s);
+    }
+    if (!json_is_object(v))
+        return edge_err(why, "expected string or object, got %s", js_type_name(v));
+    if (js_decode(v, "", tokref_fields, NULL, ctx, err) == -1)
+        return edge_err(why, "%s", err);
+    if (json_object_get(v, "set") != NULL || json_object_get(v, "unset") != NULL) {
+        if (json_object_get(v, "forge") == NULL)
+            return edge_err(why, "\"set\"/\"unset\" change claims, so they need \"forge\"");
+    }
+    return 0;
+}
+
+/* A string, or {"from": STEP} naming the step whose result holds the value. */
+static const struct js_field fromref_fields[] = {
+    {.name = "from", .type = JS_STRING, .flags = JS_REQUIRED, .check = val_step_ref},
+    {.name = NULL},
+};
+
+static int
+arg_str_or_from(json_t *v, const struct js_field *f, void *ctx, char *why)
+{
+    char err[EDGE_ERR_LEN];
+    (void)f;
+    if (json_is_string(v))
+        return 0;
+    if (!json_is_object(v))
+        return edge_err(why, "expected string or {\"from\": STEP}, got %s", js_type_name(v));
+    if (js_decode(v, "", fromref_fields, NULL, ctx, err) == -1)
+        return edge_err(why, "%s", err);
+    return 0;
+}
+
+/* ueId: a GPSI to send, or false to send none. */
+static int
+arg_ueid(json_t *v, const struct js_field *f, void *ctx, char *why)
+{
+    if (json_is_false(v))
+        return 0;
+    if (!json_is_string(v))
+        return edge_err(why, "expected a GPSI string or false, got %s", js_type_name(v));
+    return js_check_gpsi(v, f, ctx, why);
+}
+
+static int
+arg_api(json_t *v, const struct js_field *f, void *ctx, char *why)
+{
+    static const char *const names[] = {"push", "pull", NULL};
+    (void)f, (void)ctx;
+    return val_enum(v, names, why);
+}
+
+static int
+arg_signal(json_t *v, const struct js_field *f, void *ctx, char *why)
+{
+    static const char *const names[] = {"TERM", "KILL", NULL};
+    (void)f, (void)ctx;
+    return val_enum(v, names, why);
+}
+
+static const struct js_field args_provision[] = {
+    {.name = "acProfs", .type = JS_ARRAY, .items = JS_OBJECT},
+    {.name = "ueId", .type = JS_ANY, .check = arg_ueid},
+    {.name = "locInf", .type = JS_OBJECT},
+    {.name = NULL},
+};
+static const struct js_field args_register[] = {
+    {.name = "ees", .type = JS_STRING, .flags = JS_REQUIRED, .check = val_ees_ref},
+    {.name = "token", .type = JS_ANY, .check = arg_tokref},
+    {.name = "ueId", .type = JS_ANY, .check = arg_ueid},
+    {.name = "eecCntxId", .type = JS_ANY, .check = arg_str_or_from},
+    {.name = "srcEes", .type = JS_STRING, .check = val_ees_ref},
+    {.name = "acProfs", .type = JS_ARRAY, .items = JS_OBJECT},
+    {.name = NULL},
+};
+static const struct js_field args_ees_only[] = {
+    {.name = "ees", .type = JS_STRING, .flags = JS_REQUIRED, .check = val_ees_ref},
+    {.name = NULL},
+};
+static const struct js_field args_discover_eec[] = {
+    {.name = "ees", .type = JS_STRING, .flags = JS_REQUIRED, .check = val_ees_ref},
+    {.name = "easIds", .type = JS_ARRAY, .items = JS_STRING},
+    {.name = NULL},
+};
+static const struct js_field args_discover_ees[] = {
+    {.name = "easId", .type = JS_STRING, .flags = JS_REQUIRED},
+    {.name = "ueId", .type = JS_ANY, .check = arg_ueid},
+    {.name = NULL},
+};
+static const struct js_field args_relocate[] = {
+    {.name = "ees", .type = JS_STRING, .flags = JS_REQUIRED, .check = val_ees_ref},
+    {.name = "tEes", .type = JS_STRING, .flags = JS_REQUIRED, .check = val_ees_ref},
+    {.name = "acId", .type = JS_STRING},
+    {.name = "easId", .type = JS_STRING},
+    {.name = "tEasEndpoint", .type = JS_OBJECT},
+    {.name = NULL},
+};
+static const struct js_field args_request_token[] = {
+    {.name = "target", .type = JS_STRING, .flags = JS_REQUIRED, .check = val_ees_or_fqdn},
+    {.name = "scope", .type = JS_STRING},
+    {.name = "eec", .type = JS_STRING, .check = val_eec_ref},
+    {.name = NULL},
+};
+static const struct js_field args_call[] = {
+    {.name = "api", .type = JS_STRING, .flags = JS_REQUIRED, .check = arg_api},
+    {.name = "peer", .type = JS_STRING, .flags = JS_REQUIRED, .check = val_ees_ref},
+    {.name = "eecCntxId", .type = JS_ANY, .flags = JS_REQUIRED, .check = arg_str_or_from},
+    {.name = "token", .type = JS_ANY, .check = arg_tokref},
+    {.name = NULL},
+};
+static const struct js_field args_wait[] = {
+    {.name = "token", .type = JS_ANY, .check = arg_tokref},
+    {.name = "registration", .type = JS_STRING, .check = val_step_ref},
+    {.name = "marginMs", .type = JS_INT, .check = js_check_range, .min = 0, .max = 60000},
+    {.name = NULL},
+};
+/* wait_until_expired: exactly one instant to wait for. */
+static int
+arg_wait_check(json_t *args, char *err)
+{
+    if ((json_object_get(args, "token") == NULL) == (json_object_get(args, "registration") == NULL))
+        return edge_err(err, "give exactly one of \"token\" and \"registration\"");
+    return 0;
+}
+
+static const struct js_field args_stop[] = {
+    {.name = "signal", .type = JS_STRING, .check = arg_signal},
+    {.name = NULL},
+};
+static const struct js_field args_none[] = {{.name = NULL}};
+static const struct js_field drop_fields[] = {
+    {.name = "count",
+     .type = JS_INT,
+     .flags = JS_REQUIRED,
+     .check = js_check_range,
+     .min = 1,
+     .max = 10000},
+    {.name = "between",
+     .type = JS_ARRAY,
+     .flags = JS_REQUIRED,
+     .items = JS_STRING,
+     .item_check = val_node_ref},
+    {.name = "port", .type = JS_INT, .check = js_check_range, .min = 1, .max = 65535},
+    {.name = NULL},
+};
+static const struct js_field args_link[] = {
+    {.name = "link", .type = JS_STRING, .flags = JS_REQUIRED, .check = val_link_ref},
+    {.name = "rate", .type = JS_STRING, .check = val_rate},
+    {.name = "delay", .type = JS_STRING, .check = val_delay},
+    {.name = "jitter", .type = JS_STRING, .check = val_delay},
+    {.name = "loss", .type = JS_NUMBER, .check = val_prob},
+    {.name = "drop", .type = JS_OBJECT, .sub = drop_fields},
+    {.name = NULL},
+};
+static const struct js_field args_await[] = {
+    {.name = "event", .type = JS_STRING, .flags = JS_REQUIRED | JS_NONEMPTY},
+    {.name = "timeoutMs", .type = JS_INT, .check = js_check_range, .min = 1, .max = 600000},
+    {.name = NULL},
+};
+static const struct js_field args_rotate[] = {
+    {.name = "kid", .type = JS_STRING, .flags = JS_REQUIRED, .check = js_check_id},
+    {.name = NULL},
+};
+
+/* ---- the table ---- */
+
+#define ECS ACT_K(SCN_ECS)
+#define EES ACT_K(SCN_EES)
+#define EEC ACT_K(SCN_EEC)
+
+static const struct act act_table[] = {
+    {"provision", EEC, 0, args_provision, act_provision, NULL},
+    {"register", EEC, 0, args_register, act_register, NULL},
+    {"update", EEC, 0, args_ees_only, act_at_ees, NULL},
+    {"deregister", EEC, 0, args_ees_only, act_at_ees, NULL},
+    {"discover", EEC, 0, args_discover_eec, act_discover_eas, NULL},
+    {"discover", EES, 0, args_discover_ees, act_discover_target, NULL},
+    {"relocate", EEC, 0, args_relocate, act_relocate, NULL},
+    {"request_token", EES, 0, args_request_token, act_request_token, NULL},
+    {"call", EES, 0, args_call, act_call, NULL},
+    {"registrations", ECS, 0, args_none, act_plain, NULL},
+    {"registration", EES, 0, args_none, act_plain, NULL},
+    {"contexts", EES, 0, args_none, act_plain, NULL},
+    {"rotate", ECS, 0, args_rotate, act_plain, NULL},
+    {"wait_until_expired", ACT_ANY, ACT_NO_EXPECT, args_wait, act_wait, arg_wait_check},
+    {"await", ACT_ANY, ACT_NO_EXPECT, args_await, act_await, NULL},
+    {"stop", ACT_ANY, ACT_NO_EXPECT, args_stop, act_stop, NULL},
+    {"start", ACT_ANY, ACT_NO_EXPECT, args_none, act_start, NULL},
+    {"link", 0, ACT_NO_EXPECT, args_link, act_link, NULL},
+    {NULL, 0, 0, NULL, NULL, NULL},
+};
+
+const struct act *
+act_find(const char *name, int k)
+{
+    for (const struct act *a = act_table; a->name != NULL; a++)
+        if (strcmp(a->name, name) == 0 && (k < 0 ? a->kinds == 0 : (a->kinds & ACT_K(k)) != 0))
+            return a;
+    return NULL;
+}
+
+/* The first row of name, whatever its kinds. */
+static const struct act *
+act_named(const char *name)
+{
+    for (const struct act *a = act_table; a->name != NULL; a++)
+        if (strcmp(a->name, name) == 0)
+            return a;
+    return NULL;
+}
+
+static int
+arg_action(json_t *v, const struct js_field *f, void *ctx, char *why)
+{
+    char list[512] = "";
+    size_t o = 0;
+    (void)f, (void)ctx;
+
+    if (json_is_string(v) && act_named(json_string_value(v)) != NULL)
+        return 0;
+    for (const struct act *a = act_table; a->name != NULL && o < sizeof(list); a++)
+        if (act_named(a->name) == a)
+            o += (size_t)snprintf(list + o, sizeof(list) - o, "%s\"%s\"", o ? ", " : "", a->name);
+    return edge_err(why, "expected one of %s, got \"%s\"", list,
+                    json_is_string(v) ? json_string_value(v) : "?");
+}
+
+static const struct js_field step_fields[] = {
+    {.name = "name", .type = JS_STRING, .check = val_name},
+    {.name = "about", .type = JS_STRING, .flags = JS_NONEMPTY},
+    {.name = "node", .type = JS_STRING, .check = val_node_ref},
+    {.name = "action", .type = JS_STRING, .flags = JS_REQUIRED, .check = arg_action},
+    {.name = "args", .type = JS_OBJECT},
+    {.name = "expect", .type = JS_OBJECT, .sub = exp_fields},
+    {.name = NULL},
+};
+
+/* ---- checking a step ---- */
+
+/* The row of the step's action at its node (or at none), with the refusal's sentence. */
+static const struct act *
+act_of_step(struct scn_ctx *c, json_t *step, const char *path, char *err)
+{
+    const char *action = json_string_value(json_object_get(step, "action"));
+    const char *node = json_string_value(json_object_get(step, "node"));
+    const struct act *a = act_named(action);
+    struct scn_node *n;
+
+    c->kind = SCN_EEC;
+    if (a->kinds != 0 && node == NULL) {
+        edge_err(err, "%s.node: missing required field (action \"%s\" acts at a node)", path,
+                 action);
+        return NULL;
+    }
+    if (a->kinds == 0 && node != NULL) {
+        edge_err(err, "%s.node: action \"%s\" acts at no node", path, action);
+        return NULL;
+    }
+    if (node == NULL)
+        return a;
+    if ((n = scn_node(c->s, node)) == NULL) {
+        edge_err(err, "%s.node: no node named \"%s\"", path, node);
+        return NULL;
+    }
+    if ((a = act_find(action, (int)n->kind)) == NULL) {
+        edge_err(err, "%s.action: \"%s\" is not an action of an %s (%s)", path, action,
+                 scn_kind_name(n->kind), node);
+        return NULL;
+    }
+    c->kind = n->kind;
+    return a;
+}
+
+static int
+act_check_args(struct scn_ctx *c, const struct act *a, json_t *step, const char *path, char *err)
+{
+    json_t *args = json_object_get(step, "args");
+    char apath[80], why[EDGE_ERR_LEN];
+
+    snprintf(apath, sizeof(apath), "%s.args", path);
+    c->action = a->name;
+    if (args == NULL) {
+        for (const struct js_field *f = a->args; f->name != NULL; f++)
+            if (f->flags & JS_REQUIRED)
+                return edge_err(err, "%s.%s: missing required field", apath, f->name);
+        return 0;
+    }
+    if (js_decode(args, apath, a->args, NULL, c, err) == -1)
+        return -1;
+    if (a->check != NULL && a->check(args, why) == -1)
+        return edge_err(err, "%s: %s", apath, why);
+    return 0;
+}
+
+int
+act_check_step(struct scn_ctx *c, json_t *step, size_t i, char *err)
+{
+    char path[64];
+    const struct act *a;
+    const char *name;
+
+    snprintf(path, sizeof(path), "$.steps[%zu]", i);
+    c->kind = SCN_EEC;
+    /* Node and action first: the other tables depend on them. */
+    if (js_decode(step, path, step_fields, NULL, c, err) == -1)
+        return -1;
+    if ((a = act_of_step(c, step, path, err)) == NULL ||
+        act_check_args(c, a, step, path, err) == -1)
+        return -1;
+    if (json_object_get(step, "expect") == NULL && !(a->flags & ACT_NO_EXPECT))
+        return edge_err(err,
+                        "%s.expect: missing required field (every protocol step says what "
+                        "must happen)",
+                        path);
+    /* Give every step a name so results and later steps can refer to it. */
+    if (json_object_get(step, "name") == NULL) {
+        char gen[32];
+        snprintf(gen, sizeof(gen), "step%zu", i + 1);
+        json_object_set_new(step, "name", json_string(gen));
+    }
+    name = json_string_value(json_object_get(step, "name"));
+    if (json_object_get(c->seen_steps, name) != NULL)
+        return edge_err(err, "%s.name: \"%s\" is already the name of an earlier step", path, name);
+    json_object_set_new(c->seen_steps, name, json_string(a->name));
+    return 0;
+}

@@ -1,0 +1,63 @@
+/* action.h -- the step actions of a scenario, as one table: name, node kinds, args schema, exec.
+ *
+ * Loading checks a step against its row (scenario.c calls act_check_step()); running a step
+ * calls its row's exec (step.c). Exec functions live by family: act_node.c (a node's control
+ * command), act_runner.c (what the runner does itself), act_http.c (an HTTP request sent as a
+ * node). scenarios/README.md documents every row. */
+#ifndef RUN_ACTION_H
+#define RUN_ACTION_H
+
+#include "run.h"
+#include "values.h"
+
+/* Carry out a step at node n (NULL for an action at no node); args is the step's "args" (may be
+ * NULL). *result gets the outcome (the node result shape of nodes/README.md). -1 only when the
+ * step could not be carried out at all (err says why); a refusal is a result. */
+typedef int (*act_exec_fn)(struct run *r, struct run_node *n, json_t *step, json_t *args,
+                           json_t **result, char *err);
+
+#define ACT_K(kind) (1u << (kind))
+#define ACT_ANY (ACT_K(SCN_ECS) | ACT_K(SCN_EES) | ACT_K(SCN_EEC))
+#define ACT_NO_EXPECT 1u /* a runner act: passes when done, "expect" optional */
+
+struct act {
+    const char *name;
+    unsigned kinds; /* ACT_K() bits of the node kinds it acts at; 0: at no node */
+    unsigned flags;
+    const struct js_field *args;
+    act_exec_fn exec;
+    /* A rule across args the table cannot say (NULL: none); err without the path. */
+    int (*check)(json_t *args, char *err);
+};
+
+/* The row of name for a node of kind k (k < 0: an action at no node), or NULL. */
+const struct act *act_find(const char *name, int k);
+/* Check step number i (its keys, node, action, args and expect), name it "stepN" when unnamed,
+ * and add it to c->seen_steps. */
+int act_check_step(struct scn_ctx *c, json_t *step, size_t i, char *err);
+
+/* act_node.c: a control command of the node. */
+int act_provision(struct run *r, struct run_node *n, json_t *step, json_t *a, json_t **res,
+                  char *err);
+int act_register(struct run *r, struct run_node *n, json_t *step, json_t *a, json_t **res,
+                 char *err);
+int act_at_ees(struct run *r, struct run_node *n, json_t *step, json_t *a, json_t **res, char *err);
+int act_discover_eas(struct run *r, struct run_node *n, json_t *step, json_t *a, json_t **res,
+                     char *err);
+int act_discover_target(struct run *r, struct run_node *n, json_t *step, json_t *a, json_t **res,
+                        char *err);
+int act_relocate(struct run *r, struct run_node *n, json_t *step, json_t *a, json_t **res,
+                 char *err);
+int act_request_token(struct run *r, struct run_node *n, json_t *step, json_t *a, json_t **res,
+                      char *err);
+int act_call(struct run *r, struct run_node *n, json_t *step, json_t *a, json_t **res, char *err);
+int act_plain(struct run *r, struct run_node *n, json_t *step, json_t *a, json_t **res, char *err);
+
+/* act_runner.c: the runner's own acts. */
+int act_stop(struct run *r, struct run_node *n, json_t *step, json_t *a, json_t **res, char *err);
+int act_start(struct run *r, struct run_node *n, json_t *step, json_t *a, json_t **res, char *err);
+int act_link(struct run *r, struct run_node *n, json_t *step, json_t *a, json_t **res, char *err);
+int act_wait(struct run *r, struct run_node *n, json_t *step, json_t *a, json_t **res, char *err);
+int act_await(struct run *r, struct run_node *n, json_t *step, json_t *a, json_t **res, char *err);
+
+#endif
