@@ -7,6 +7,7 @@
 #include "action.h"
 
 #include "step.h"
+#include "subst.h"
 
 #include <string.h>
 
@@ -179,4 +180,19 @@ act_plain(struct run *r, struct run_node *n, json_t *step, json_t *a, json_t **r
     json_t *out = a != NULL ? json_deep_copy(a) : json_object();
 
     return node_send(r, n, step, json_string_value(json_object_get(step, "action")), out, res, err);
+}
+
+/* "ctl": a control command as it is (references replaced), for what no other action says: a
+ * command's refusal of bad arguments, a built-in such as "status". */
+int
+act_ctl(struct run *r, struct run_node *n, json_t *step, json_t *a, json_t **res, char *err)
+{
+    json_t *sa = subst_value(r, a), *args = json_object_get(sa, "args");
+    int rc;
+
+    args = args != NULL ? json_incref(args) : json_object();
+    rc = step_node_call(r, n, step, json_string_value(json_object_get(sa, "cmd")), args, res, err);
+    json_decref(args);
+    json_decref(sa);
+    return rc;
 }

@@ -35,13 +35,27 @@ static const struct js_field tokref_fields[] = {
     {.name = NULL},
 };
 
+/* A reference to a token of an earlier step (forged when asked). */
+static int
+arg_tokref_object(json_t *v, const struct js_field *f, void *ctx, char *why)
+{
+    char err[EDGE_ERR_LEN];
+    (void)f;
+
+    if (js_decode(v, "", tokref_fields, NULL, ctx, err) == -1)
+        return edge_err(why, "%s", err);
+    if (json_object_get(v, "set") != NULL || json_object_get(v, "unset") != NULL) {
+        if (json_object_get(v, "forge") == NULL)
+            return edge_err(why, "\"set\"/\"unset\" change claims, so they need \"forge\"");
+    }
+    return 0;
+}
+
 /* A token argument: a keyword, or a reference to a token of an earlier step. */
 static int
 arg_tokref(json_t *v, const struct js_field *f, void *ctx, char *why)
 {
     struct scn_ctx *c = ctx;
-    char err[EDGE_ERR_LEN];
-    (void)f;
 
     if (json_is_string(v)) {
         const char *s = json_string_value(v);
@@ -54,13 +68,7 @@ arg_tokref(json_t *v, const struct js_field *f, void *ctx, char *why)
     }
     if (!json_is_object(v))
         return edge_err(why, "expected string or object, got %s", js_type_name(v));
-    if (js_decode(v, "", tokref_fields, NULL, ctx, err) == -1)
-        return edge_err(why, "%s", err);
-    if (json_object_get(v, "set") != NULL || json_object_get(v, "unset") != NULL) {
-        if (json_object_get(v, "forge") == NULL)
-            return edge_err(why, "\"set\"/\"unset\" change claims, so they need \"forge\"");
-    }
-    return 0;
+    return arg_tokref_object(v, f, ctx, why);
 }
 
 /* A string, or {"from": STEP} naming the step whose result holds the value. */
@@ -209,6 +217,52 @@ static const struct js_field args_await[] = {
     {.name = "timeoutMs", .type = JS_INT, .check = js_check_range, .min = 1, .max = 600000},
     {.name = NULL},
 };
+static int
+arg_method(json_t *v, const struct js_field *f, void *ctx, char *why)
+{
+    static const char *const names[] = {"GET", "POST", "PUT", "PATCH", "DELETE", NULL};
+    (void)f, (void)ctx;
+    return val_enum(v, names, why);
+}
+
+/* http: one request; at most one kind of body. */
+static const struct js_field args_http[] = {
+    {.name = "to", .type = JS_STRING, .flags = JS_REQUIRED, .check = val_server_ref},
+    {.name = "method", .type = JS_STRING, .flags = JS_REQUIRED, .check = arg_method},
+    {.name = "path", .type = JS_STRING, .flags = JS_REQUIRED | JS_NONEMPTY, .max_len = 8192},
+    {.name = "headers", .type = JS_OBJECT},
+    {.name = "token", .type = JS_OBJECT, .check = arg_tokref_object},
+    {.name = "json", .type = JS_ANY},
+    {.name = "form", .type = JS_STRING},
+    {.name = "body", .type = JS_STRING},
+    {.name = "bodyB64", .type = JS_STRING},
+    {.name = "contentType", .type = JS_STRING, .flags = JS_NONEMPTY},
+    {.name = NULL},
+};
+
+static int
+arg_http_check(json_t *args, char *err)
+{
+    static const char *const bodies[] = {"json", "form", "body", "bodyB64", NULL};
+    const char *path = json_string_value(json_object_get(args, "path"));
+    int n = 0;
+
+    for (int i = 0; bodies[i] != NULL; i++)
+        n += json_object_get(args, bodies[i]) != NULL;
+    if (n > 1)
+        return edge_err(err, "give at most one of \"json\", \"form\", \"body\", \"bodyB64\"");
+    if (path[0] != '/' && path[0] != '$' && strncmp(path, "https://", 8) != 0)
+        return edge_err(err, "path: expected \"/...\", an https:// URI or a ${STEP/...} reference");
+    return 0;
+}
+
+/* ctl: a control command as it is. */
+static const struct js_field args_ctl[] = {
+    {.name = "cmd", .type = JS_STRING, .flags = JS_REQUIRED | JS_NONEMPTY, .max_len = 64},
+    {.name = "args", .type = JS_OBJECT},
+    {.name = NULL},
+};
+
 static const struct js_field args_rotate[] = {
     {.name = "kid", .type = JS_STRING, .flags = JS_REQUIRED, .check = js_check_id},
     {.name = NULL},
@@ -234,6 +288,8 @@ static const struct act act_table[] = {
     {"registration", EES, 0, args_none, act_plain, NULL},
     {"contexts", EES, 0, args_none, act_plain, NULL},
     {"rotate", ECS, 0, args_rotate, act_plain, NULL},
+    {"http", ACT_ANY, 0, args_http, act_http, arg_http_check},
+    {"ctl", ACT_ANY, 0, args_ctl, act_ctl, NULL},
     {"wait_until_expired", ACT_ANY, ACT_NO_EXPECT, args_wait, act_wait, arg_wait_check},
     {"await", ACT_ANY, ACT_NO_EXPECT, args_await, act_await, NULL},
     {"stop", ACT_ANY, ACT_NO_EXPECT, args_stop, act_stop, NULL},

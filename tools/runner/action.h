@@ -52,6 +52,10 @@ int act_request_token(struct run *r, struct run_node *n, json_t *step, json_t *a
                       char *err);
 int act_call(struct run *r, struct run_node *n, json_t *step, json_t *a, json_t **res, char *err);
 int act_plain(struct run *r, struct run_node *n, json_t *step, json_t *a, json_t **res, char *err);
+int act_ctl(struct run *r, struct run_node *n, json_t *step, json_t *a, json_t **res, char *err);
+
+/* act_http.c: an HTTPS request sent as the node. */
+int act_http(struct run *r, struct run_node *n, json_t *step, json_t *a, json_t **res, char *err);
 
 /* act_runner.c: the runner's own acts. */
 int act_stop(struct run *r, struct run_node *n, json_t *step, json_t *a, json_t **res, char *err);

@@ -1,14 +1,16 @@
-/* expect.c -- checks a step's outcome against its "expect": status, cause, claims, issuer, hops.
+/* expect.c -- the keys of a step's "expect": their schema (checked when the scenario loads) and
+ * their judges (run on the step's outcome), one table each, side by side.
  *
- * Each key is one check and yields at most one sentence naming what was
- * expected and what came, so the step line and summary.json say exactly why
- * a step failed. The issuer check is the runner's own: it verifies the
- * token's signature with the named ECS's public key, not only its iss. */
+ * Each key is one check and yields at most one sentence naming what was expected and what came,
+ * so the step line and summary.json say exactly why a step failed. References (${...}, subst.h)
+ * in the expect are replaced first; values are patterns where match.h says so. The token checks
+ * are in exp_token.c, the event-log check in exp_log.c. */
 #include "expect.h"
 
 #include "base/err.h"
-#include "step.h"
-#include "tok.h"
+#include "exp_int.h"
+#include "match.h"
+#include "subst.h"
 #include "values.h"
 
 #include <stdarg.h>
@@ -18,49 +20,37 @@
 
 /* ---- the keys of "expect" ---- */
 
-static const struct js_field exp_token_fields[];
-
+/* A value whose "~RE" patterns must compile. */
 static int
-exp_tokens_keys(json_t *v, const struct js_field *f, void *ctx, char *why)
+exp_patterns(json_t *v, const struct js_field *f, void *ctx, char *why)
 {
-    const char *k;
-    json_t *e;
-    char err[EDGE_ERR_LEN], path[EDGE_ERR_LEN];
-    struct scn_ctx *c = ctx;
-    (void)f;
+    (void)f, (void)ctx;
+    return match_check(v, why, EDGE_ERR_LEN);
+}
 
-    json_object_foreach(v, k, e)
-    {
-        struct scn_node *n = scn_node(c->s, k);
-        if (n == NULL || n->kind != SCN_EES)
-            return edge_err(why, "%s: not an EES of the topology", k);
-        if (json_is_boolean(e))
-            continue;
-        snprintf(path, sizeof(path), "%s", k);
-        if (!json_is_object(e))
-            return edge_err(why, "%s: expected boolean or object, got %s", k, js_type_name(e));
-        if (js_decode(e, path, exp_token_fields, NULL, ctx, err) == -1)
-            return edge_err(why, "%s", err);
-    }
+/* [min, max] with min <= max. */
+static int
+exp_range_keys(json_t *v, const struct js_field *f, void *ctx, char *why)
+{
+    (void)f, (void)ctx;
+    if (json_array_size(v) != 2 || !json_is_integer(json_array_get(v, 0)) ||
+        !json_is_integer(json_array_get(v, 1)) ||
+        json_integer_value(json_array_get(v, 0)) > json_integer_value(json_array_get(v, 1)))
+        return edge_err(why, "expected [min, max], two integers with min <= max");
     return 0;
 }
 
-/* Claims checks that apply to one token. */
-static const struct js_field exp_token_fields[] = {
-    {.name = "claims", .type = JS_OBJECT},
-    {.name = "absentClaims", .type = JS_ARRAY, .items = JS_STRING},
-    {.name = "issuer", .type = JS_STRING, .check = val_ecs_ref},
-    {.name = NULL},
-};
-
 const struct js_field exp_fields[] = {
     {.name = "status", .type = JS_ANY, .check = val_status},
-    {.name = "cause", .type = JS_STRING, .flags = JS_NONEMPTY},
+    {.name = "cause", .type = JS_STRING, .flags = JS_NONEMPTY, .check = exp_patterns},
     {.name = "detail", .type = JS_STRING, .flags = JS_NONEMPTY},
     {.name = "error", .type = JS_STRING, .flags = JS_NONEMPTY},
-    {.name = "claims", .type = JS_OBJECT},
+    {.name = "ctlError", .type = JS_STRING, .flags = JS_NONEMPTY},
+    {.name = "claims", .type = JS_OBJECT, .check = exp_patterns},
     {.name = "absentClaims", .type = JS_ARRAY, .items = JS_STRING},
     {.name = "issuer", .type = JS_STRING, .check = val_ecs_ref},
+    {.name = "header", .type = JS_OBJECT, .check = exp_patterns},
+    {.name = "lifetime", .type = JS_INT, .check = js_check_range, .min = 0, .max = 31536000},
     {.name = "via", .type = JS_ARRAY, .items = JS_STRING, .item_check = val_ecs_ref},
     {.name = "tokens", .type = JS_OBJECT, .check = exp_tokens_keys},
     {.name = "eess", .type = JS_ARRAY, .items = JS_STRING, .item_check = val_ees_ref},
@@ -70,13 +60,18 @@ const struct js_field exp_fields[] = {
     {.name = "count", .type = JS_INT, .check = js_check_range, .min = 0, .max = 100000},
     {.name = "registered", .type = JS_ARRAY, .items = JS_STRING, .item_check = val_ees_ref},
     {.name = "implReg", .type = JS_BOOL},
-    {.name = "body", .type = JS_OBJECT},
+    {.name = "body", .type = JS_ANY, .check = exp_patterns},
+    {.name = "headers", .type = JS_OBJECT, .check = exp_patterns},
+    {.name = "result", .type = JS_OBJECT, .check = exp_patterns},
+    {.name = "logged", .type = JS_OBJECT, .check = exp_logged_keys},
+    {.name = "elapsedMs", .type = JS_ARRAY, .check = exp_range_keys},
+    {.name = "expiresIn", .type = JS_ARRAY, .check = exp_range_keys},
     {.name = NULL},
 };
 
-/* ---- judging ---- */
+/* ---- what came ---- */
 
-static void
+void
 exp_fail(json_t *fails, const char *fmt, ...)
 {
     char buf[1024];
@@ -89,8 +84,7 @@ exp_fail(json_t *fails, const char *fmt, ...)
     json_array_append_new(fails, json_string(buf));
 }
 
-/* Compact JSON of v, cut to fit a line. */
-static const char *
+const char *
 exp_show(json_t *v, char *buf, size_t len)
 {
     char *t;
@@ -144,76 +138,6 @@ exp_got(json_t *result, char *buf, size_t len)
     return buf;
 }
 
-/* Claims: equal after ${node} substitution; "*" means present with any value;
- * an aud array of one element equals that element. */
-static void
-exp_claims(struct run *r, json_t *fails, const char *what, json_t *claims, json_t *want,
-           json_t *absent)
-{
-    const char *k;
-    json_t *v, *w;
-    size_t i;
-    char a[256], b[256];
-
-    json_t *sw = step_subst(r, want);
-    json_object_foreach(sw, k, w)
-    {
-        v = json_object_get(claims, k);
-        if (json_is_string(w) && strcmp(json_string_value(w), "*") == 0) {
-            if (v == NULL)
-                exp_fail(fails, "%sclaim %s: expected present, got absent", what, k);
-            continue;
-        }
-        if (v != NULL && json_is_array(v) && json_array_size(v) == 1 && !json_is_array(w))
-            v = json_array_get(v, 0);
-        if (v == NULL || !json_equal(v, w))
-            exp_fail(fails, "%sclaim %s: expected %s, got %s", what, k, exp_show(w, a, sizeof(a)),
-                     exp_show(json_object_get(claims, k), b, sizeof(b)));
-    }
-    json_decref(sw);
-    json_array_foreach(absent, i, w)
-    {
-        if ((v = json_object_get(claims, json_string_value(w))) != NULL)
-            exp_fail(fails, "%sclaim %s: expected absent, got %s", what, json_string_value(w),
-                     exp_show(v, a, sizeof(a)));
-    }
-}
-
-/* The claims of a token and the issuer check. */
-static void
-exp_token(struct run *r, json_t *fails, const char *what, const char *jwt, json_t *want)
-{
-    json_t *h = NULL, *c = NULL;
-    char err[EDGE_ERR_LEN];
-    const char *iss = json_string_value(json_object_get(want, "issuer"));
-
-    if (json_object_get(want, "claims") == NULL && json_object_get(want, "absentClaims") == NULL &&
-        iss == NULL)
-        return;
-    if (jwt == NULL) {
-        exp_fail(fails, "%stoken: expected one, got none", what);
-        return;
-    }
-    if (tok_decode(jwt, &h, &c, err) == -1) {
-        exp_fail(fails, "%stoken: cannot decode: %s", what, err);
-        return;
-    }
-    exp_claims(r, fails, what, c, json_object_get(want, "claims"),
-               json_object_get(want, "absentClaims"));
-    if (iss != NULL) {
-        struct run_node *ecs = run_node(r, iss);
-        const char *got = json_string_value(json_object_get(c, "iss"));
-        if (got == NULL || strcmp(got, ecs->sn->id) != 0)
-            exp_fail(fails, "%sissuer: expected %s, got iss %s", what, ecs->sn->id,
-                     got ? got : "(absent)");
-        else if (tok_signed_by(jwt, r->pkidir, ecs->sn->id, err) != 1)
-            exp_fail(fails, "%sissuer: iss is %s but its keys do not verify the signature", what,
-                     ecs->sn->id);
-    }
-    json_decref(h);
-    json_decref(c);
-}
-
 /* Compare a list of names (node names, mapped to ids) with a result list, as sets or in order. */
 static void
 exp_list(struct run *r, json_t *fails, const char *key, json_t *want, json_t *got, int ordered,
@@ -229,19 +153,16 @@ exp_list(struct run *r, json_t *fails, const char *key, json_t *want, json_t *go
         struct run_node *n = map_names ? run_node(r, json_string_value(e)) : NULL;
         json_array_append_new(w, json_string(n ? n->sn->id : json_string_value(e)));
     }
-    if (ok) {
-        json_array_foreach(w, i, e)
-        {
-            int found = 0;
-            if (ordered) {
-                found = json_equal(e, json_array_get(got, i));
-            } else {
-                json_t *g;
-                json_array_foreach(got, j, g) if (json_equal(e, g)) found = 1;
-            }
-            if (!found)
-                ok = 0;
+    json_array_foreach(w, i, e)
+    {
+        int found = 0;
+        if (ordered) {
+            found = json_equal(e, json_array_get(got, i));
+        } else {
+            json_t *g;
+            json_array_foreach(got, j, g) found |= json_equal(e, g);
         }
+        ok &= found;
     }
     if (!ok)
         exp_fail(fails, "%s: expected %s, got %s", key, exp_show(w, a, sizeof(a)),
@@ -249,47 +170,7 @@ exp_list(struct run *r, json_t *fails, const char *key, json_t *want, json_t *go
     json_decref(w);
 }
 
-/* Every member of want is in got with an equal value (objects recursively). */
-static int
-exp_subset(json_t *want, json_t *got)
-{
-    const char *k;
-    json_t *v;
-
-    if (json_is_object(want)) {
-        if (!json_is_object(got))
-            return 0;
-        json_object_foreach(want, k, v) if (!exp_subset(v, json_object_get(got, k))) return 0;
-        return 1;
-    }
-    return got != NULL && json_equal(want, got);
-}
-
-static const char *
-exp_step_token(struct run *r, const char *step)
-{
-    return json_string_value(json_object_get(json_object_get(r->results, step), "token"));
-}
-
-/* The list a counting step returns. */
-static json_t *
-exp_counted(json_t *result)
-{
-    static const char *keys[] = {"registrations", "contexts", "eess", "easIds", NULL};
-    for (int i = 0; keys[i] != NULL; i++)
-        if (json_is_array(json_object_get(result, keys[i])))
-            return json_object_get(result, keys[i]);
-    return NULL;
-}
-
-/* What every judge reads: the run, the result and where failures go. */
-struct exp_ctx {
-    struct run *r;
-    json_t *result;
-    json_t *fails;
-    json_int_t status;
-    const char *jwt; /* the result's token, or NULL */
-};
+/* ---- judges ---- */
 
 static void
 exp_status(struct exp_ctx *x, json_t *w)
@@ -309,9 +190,12 @@ static void
 exp_cause_is(struct exp_ctx *x, json_t *w)
 {
     const char *c = exp_cause(x->result);
+    json_t *got = c != NULL ? json_string(c) : NULL;
+    char why[1024];
 
-    if (c == NULL || strcmp(c, json_string_value(w)) != 0)
-        exp_fail(x->fails, "cause: expected %s, got %s", json_string_value(w), c ? c : "(none)");
+    if (!match_value(w, got, "cause", why, sizeof(why)))
+        exp_fail(x->fails, "%s", why);
+    json_decref(got);
 }
 
 static void
@@ -338,6 +222,19 @@ exp_error(struct exp_ctx *x, json_t *w)
                  json_string_value(w), exp_got(x->result, b, sizeof(b)));
 }
 
+/* The code of a control error (nodes/README.md), e.g. "eec.bad_args". */
+static void
+exp_ctl_error(struct exp_ctx *x, json_t *w)
+{
+    json_t *e = json_object_get(x->result, "ctlError");
+    const char *code = json_string_value(json_object_get(e, "code"));
+    char b[512];
+
+    if (code == NULL || strcmp(code, json_string_value(w)) != 0)
+        exp_fail(x->fails, "ctlError: expected %s, got %s", json_string_value(w),
+                 code != NULL ? code : exp_got(x->result, b, sizeof(b)));
+}
+
 static void
 exp_via(struct exp_ctx *x, json_t *w)
 {
@@ -356,47 +253,15 @@ exp_easids(struct exp_ctx *x, json_t *w)
     exp_list(x->r, x->fails, "easIds", w, json_object_get(x->result, "easIds"), 0, 0);
 }
 
-/* Per EES of a provisioning result: a token (with these claims) or none. */
-static void
-exp_tokens(struct exp_ctx *x, json_t *want)
+/* The list a counting step returns. */
+static json_t *
+exp_counted(json_t *result)
 {
-    const char *k;
-    json_t *w;
-
-    json_object_foreach(want, k, w)
-    {
-        struct run_node *e = run_node(x->r, k);
-        const char *t =
-            json_string_value(json_object_get(json_object_get(x->result, "tokens"), e->sn->id));
-        char what[128];
-        snprintf(what, sizeof(what), "tokens.%s: ", k);
-        if (json_is_false(w) && t != NULL)
-            exp_fail(x->fails, "%sexpected no token, got one", what);
-        else if (!json_is_false(w) && t == NULL)
-            exp_fail(x->fails, "%sexpected a token, got none", what);
-        else if (json_is_object(w))
-            exp_token(x->r, x->fails, what, t, w);
-    }
-}
-
-static void
-exp_same_token(struct exp_ctx *x, json_t *w)
-{
-    const char *o = exp_step_token(x->r, json_string_value(w));
-
-    if (x->jwt == NULL || o == NULL || strcmp(x->jwt, o) != 0)
-        exp_fail(x->fails, "sameTokenAs: expected the token of step %s again, got %s",
-                 json_string_value(w), x->jwt == NULL ? "no token" : "another token");
-}
-
-static void
-exp_new_token(struct exp_ctx *x, json_t *w)
-{
-    const char *o = exp_step_token(x->r, json_string_value(w));
-
-    if (x->jwt == NULL || (o != NULL && strcmp(x->jwt, o) == 0))
-        exp_fail(x->fails, "newTokenAfter: expected a token other than step %s's, got %s",
-                 json_string_value(w), x->jwt == NULL ? "no token" : "the same one");
+    static const char *keys[] = {"registrations", "contexts", "eess", "easIds", NULL};
+    for (int i = 0; keys[i] != NULL; i++)
+        if (json_is_array(json_object_get(result, keys[i])))
+            return json_object_get(result, keys[i]);
+    return NULL;
 }
 
 static void
@@ -436,18 +301,91 @@ exp_implreg(struct exp_ctx *x, json_t *w)
 }
 
 static void
-exp_body(struct exp_ctx *x, json_t *w)
+exp_match_at(struct exp_ctx *x, json_t *w, json_t *got, const char *what)
 {
-    json_t *sw = step_subst(x->r, w), *body = json_object_get(x->result, "body");
-    char a[512], b[512];
+    char why[1024];
 
-    if (!exp_subset(sw, body))
-        exp_fail(x->fails, "body: expected to contain %s, got %s", exp_show(sw, a, sizeof(a)),
-                 exp_show(body, b, sizeof(b)));
-    json_decref(sw);
+    if (!match_value(w, got, what, why, sizeof(why)))
+        exp_fail(x->fails, "%s", why);
 }
 
-/* The judge of each key of exp_fields; claims, absentClaims and issuer are judged together. */
+static void
+exp_body(struct exp_ctx *x, json_t *w)
+{
+    exp_match_at(x, w, json_object_get(x->result, "body"), "body");
+}
+
+static void
+exp_result(struct exp_ctx *x, json_t *w)
+{
+    exp_match_at(x, w, x->result, "result");
+}
+
+/* Header names are case-insensitive (RFC 9110 5.1): both sides compared in lower case. */
+static void
+exp_headers(struct exp_ctx *x, json_t *w)
+{
+    json_t *lw = json_object(), *got = json_object(), *v;
+    const char *k;
+    char low[256];
+
+    json_object_foreach(json_object_get(x->result, "headers"), k, v)
+    {
+        snprintf(low, sizeof(low), "%s", k);
+        for (char *p = low; *p; p++)
+            *p = (char)(*p >= 'A' && *p <= 'Z' ? *p + 32 : *p);
+        json_object_set(got, low, v);
+    }
+    json_object_foreach(w, k, v)
+    {
+        snprintf(low, sizeof(low), "%s", k);
+        for (char *p = low; *p; p++)
+            *p = (char)(*p >= 'A' && *p <= 'Z' ? *p + 32 : *p);
+        json_object_set(lw, low, v);
+    }
+    exp_match_at(x, lw, got, "headers");
+    json_decref(lw);
+    json_decref(got);
+}
+
+/* The step took min..max ms, as the runner measured it. */
+static void
+exp_elapsed(struct exp_ctx *x, json_t *w)
+{
+    double ms = json_number_value(json_object_get(x->result, "runner_ms"));
+    json_int_t lo = json_integer_value(json_array_get(w, 0));
+    json_int_t hi = json_integer_value(json_array_get(w, 1));
+
+    if (ms < (double)lo || ms > (double)hi)
+        exp_fail(x->fails, "elapsedMs: expected %lld to %lld, got %.0f", (long long)lo,
+                 (long long)hi, ms);
+}
+
+/* The expTime of the result (or its body) lies min..max s after the step began. */
+static void
+exp_expires(struct exp_ctx *x, json_t *w)
+{
+    json_t *e = json_object_get(x->result, "expTime");
+    struct timespec ts;
+    char why[EDGE_ERR_LEN];
+    long long left;
+
+    if (e == NULL)
+        e = json_object_get(json_object_get(x->result, "body"), "expTime");
+    if (!json_is_string(e) || js_time_parse(json_string_value(e), &ts, why) == -1) {
+        exp_fail(x->fails, "expiresIn: expected an expTime, got %s", exp_show(e, why, 256));
+        return;
+    }
+    left = (long long)ts.tv_sec - (long long)x->r->step_wall;
+    if (left < json_integer_value(json_array_get(w, 0)) ||
+        left > json_integer_value(json_array_get(w, 1)))
+        exp_fail(x->fails, "expiresIn: expected %lld to %lld s, got %lld s (expTime %s)",
+                 (long long)json_integer_value(json_array_get(w, 0)),
+                 (long long)json_integer_value(json_array_get(w, 1)), left, json_string_value(e));
+}
+
+/* The judge of each key of exp_fields; claims, absentClaims, issuer, header and lifetime are
+ * judged together (exp_token). */
 static const struct {
     const char *key;
     void (*judge)(struct exp_ctx *x, json_t *want);
@@ -456,6 +394,7 @@ static const struct {
     {"cause", exp_cause_is},
     {"detail", exp_detail},
     {"error", exp_error},
+    {"ctlError", exp_ctl_error},
     {"via", exp_via},
     {"tokens", exp_tokens},
     {"eess", exp_eess},
@@ -466,6 +405,11 @@ static const struct {
     {"registered", exp_registered},
     {"implReg", exp_implreg},
     {"body", exp_body},
+    {"headers", exp_headers},
+    {"result", exp_result},
+    {"logged", exp_logged},
+    {"elapsedMs", exp_elapsed},
+    {"expiresIn", exp_expires},
 };
 
 json_t *
@@ -486,9 +430,11 @@ exp_check(struct run *r, json_t *step, json_t *result)
             exp_fail(x.fails, "%s", json_string_value(json_object_get(result, "error")));
         return x.fails;
     }
+    ex = subst_value(r, ex);
     for (size_t i = 0; i < sizeof(exp_judges) / sizeof(exp_judges[0]); i++)
         if ((w = json_object_get(ex, exp_judges[i].key)) != NULL)
             exp_judges[i].judge(&x, w);
     exp_token(r, x.fails, "", x.jwt, ex);
+    json_decref(ex);
     return x.fails;
 }

@@ -141,6 +141,7 @@ main_steps(struct run *r, json_t *out_steps, char *fatal, size_t fatal_len)
         if (proc_interrupted)
             break;
         r->step_index = (int)i;
+        r->step_wall = time(NULL);
         snprintf(about, sizeof(about), "step %zu/%zu %s: %s %s%s%s", i + 1, total, name,
                  node ? node : "", action, json_object_get(step, "about") ? " -- " : "",
                  json_object_get(step, "about") ? json_string_value(json_object_get(step, "about"))
@@ -288,6 +289,7 @@ main_alloc(struct run *r)
     r->tokens = json_array();
     r->seen = json_array();
     r->step_index = -1;
+    r->step_wall = time(NULL);
     r->t0_mono = run_now_mono();
     return 0;
 }

@@ -11,6 +11,7 @@
 #include <limits.h>
 #include <stdint.h>
 #include <sys/types.h>
+#include <time.h>
 
 #include "scenario.h"
 
@@ -61,12 +62,13 @@ struct run {
     int timeout_ms;         /* per protocol step */
     struct run_node *nodes; /* parallel to scn->nodes */
     size_t nnodes;
-    json_t *results; /* step name -> the node's result object (plus runner fields) */
-    json_t *tokens;  /* array of token records (tokens/ and the report) */
-    json_t *seen;    /* unsolicited events received: {node, step, event, used} */
-    int step_index;  /* the step being run (0-based), -1 during start-up */
-    void *net_state; /* net.c */
-    double t0_mono;  /* CLOCK_MONOTONIC at start, seconds */
+    json_t *results;  /* step name -> the node's result object (plus runner fields) */
+    json_t *tokens;   /* array of token records (tokens/ and the report) */
+    json_t *seen;     /* unsolicited events received: {node, step, event, used} */
+    int step_index;   /* the step being run (0-based), -1 during start-up */
+    time_t step_wall; /* when it began (wall clock): ${now} of its args and expect */
+    void *net_state;  /* net.c */
+    double t0_mono;   /* CLOCK_MONOTONIC at start, seconds */
 };
 
 struct run_node *run_node(struct run *r, const char *name);

@@ -9,6 +9,7 @@
 #include "step.h"
 
 #include "action.h"
+#include "subst.h"
 #include "base/err.h"
 #include "ctl/ctl_client.h"
 #include "tok.h"
@@ -18,70 +19,6 @@
 #include <string.h>
 
 /* ---- names ---- */
-
-static json_t *
-step_subst_str(struct run *r, const char *s)
-{
-    char out[4096];
-    size_t o = 0;
-
-    while (*s && o < sizeof(out) - 1) {
-        const char *end;
-        if (s[0] == '$' && s[1] == '{' && (end = strchr(s, '}')) != NULL) {
-            char name[64];
-            const char *field = NULL, *val = NULL;
-            size_t n = (size_t)(end - s - 2);
-            if (n < sizeof(name)) {
-                memcpy(name, s + 2, n);
-                name[n] = '\0';
-                char *dot = strchr(name, '.');
-                if (dot != NULL) {
-                    *dot = '\0';
-                    field = dot + 1;
-                }
-                struct run_node *rn = run_node(r, name);
-                if (rn != NULL && field == NULL)
-                    val = rn->sn->id;
-                else if (rn != NULL && strcmp(field, "gpsi") == 0)
-                    val = scn_conf_str(rn->sn, "gpsi", NULL);
-                else if (rn != NULL && strcmp(field, "akid") == 0)
-                    val = rn->akid;
-            }
-            if (val != NULL) {
-                o += (size_t)snprintf(out + o, sizeof(out) - o, "%s", val);
-                if (o >= sizeof(out))
-                    o = sizeof(out) - 1;
-                s = end + 1;
-                continue;
-            }
-        }
-        out[o++] = *s++;
-    }
-    out[o] = '\0';
-    return json_string(out);
-}
-
-json_t *
-step_subst(struct run *r, json_t *v)
-{
-    json_t *out, *e;
-    const char *k;
-    size_t i;
-
-    if (json_is_string(v))
-        return step_subst_str(r, json_string_value(v));
-    if (json_is_object(v)) {
-        out = json_object();
-        json_object_foreach(v, k, e) json_object_set_new(out, k, step_subst(r, e));
-        return out;
-    }
-    if (json_is_array(v)) {
-        out = json_array();
-        json_array_foreach(v, i, e) json_array_append_new(out, step_subst(r, e));
-        return out;
-    }
-    return json_incref(v);
-}
 
 const char *
 step_id(struct run *r, json_t *name)
@@ -237,7 +174,7 @@ step_token_arg(struct run *r, json_t *ref, const char *step, char *err)
     }
     if ((forge = json_string_value(json_object_get(ref, "forge"))) == NULL)
         return json_string(jwt);
-    json_t *set = step_subst(r, json_object_get(ref, "set"));
+    json_t *set = subst_value(r, json_object_get(ref, "set"));
     forged = tok_forge(jwt, forge, set, json_object_get(ref, "unset"), r->pkidir, err);
     json_decref(set);
     if (forged == NULL)

@@ -10,9 +10,6 @@
  * the step could not be carried out at all (err says why); a protocol
  * failure is a result, judged by expect.c. */
 int step_exec(struct run *r, json_t *step, json_t **result, char *err);
-/* Copy of v with "${node}" replaced by the node's FQDN / EEC ID and
- * "${node.gpsi}" by its GPSI, in every string. */
-json_t *step_subst(struct run *r, json_t *v);
 /* The FQDN / EEC ID of a node named by name (a string value), or the string itself. */
 const char *step_id(struct run *r, json_t *name);
 /* The JWT a token argument names: a keyword passes through; {"from": ...} is looked up (and

@@ -37,6 +37,8 @@ int val_node_ref(json_t *v, const struct js_field *f, void *ctx, char *why);
 int val_ecs_ref(json_t *v, const struct js_field *f, void *ctx, char *why);
 int val_ees_ref(json_t *v, const struct js_field *f, void *ctx, char *why);
 int val_eec_ref(json_t *v, const struct js_field *f, void *ctx, char *why);
+/* An ECS or an EES of the topology: a server. */
+int val_server_ref(json_t *v, const struct js_field *f, void *ctx, char *why);
 int val_ees_or_fqdn(json_t *v, const struct js_field *f, void *ctx, char *why);
 int val_ees_or_star(json_t *v, const struct js_field *f, void *ctx, char *why);
 /* A link of the topology; a step named earlier in the file. */
