@@ -321,11 +321,11 @@ static void
 http_cmd(struct ctl_req *req, json_t *args, void *arg)
 {
     struct node *n = arg;
-    const char *hdrs[2 * NODE_HTTP_HEADERS + 1], *k, *b64 = NULL;
+    const char *hdrs[2 * NODE_HTTP_HEADERS + 3], *k, *b64 = NULL;
     const char *body = json_string_value(json_object_get(args, "body"));
     size_t nh = 0, len = body != NULL ? strlen(body) : 0;
     uint8_t *raw = NULL;
-    char err[EDGE_ERR_LEN], addr[64];
+    char err[EDGE_ERR_LEN], addr[64], clen[24];
     json_t *v;
     struct http_client_req r = {.port = 0};
 
@@ -347,6 +347,12 @@ http_cmd(struct ctl_req *req, json_t *args, void *arg)
     {
         hdrs[nh++] = k;
         hdrs[nh++] = json_string_value(v);
+    }
+    /* libevent 2.1 frames only POST and PUT bodies itself: a PATCH body needs its length said. */
+    snprintf(clen, sizeof(clen), "%zu", len);
+    if (len > 0 && json_object_get(json_object_get(args, "headers"), "Content-Length") == NULL) {
+        hdrs[nh++] = "Content-Length";
+        hdrs[nh++] = clen;
     }
     hdrs[nh] = NULL;
     r.method = json_string_value(json_object_get(args, "method"));

@@ -76,8 +76,8 @@ http_request(struct run *r, json_t *step, json_t *a, json_t *out, char *err)
 }
 
 /* What a known answer shape gives the step: token, tokens and eess, locationId. */
-static void
-http_result_shapes(json_t *res)
+void
+act_http_shapes(json_t *res)
 {
     json_t *body = json_object_get(res, "body"), *info, *e;
     const char *loc = json_string_value(json_object_get(res, "location"));
@@ -114,7 +114,7 @@ act_http(struct run *r, struct run_node *n, json_t *step, json_t *a, json_t **re
 
     if (http_request(r, step, sa, out, err) == 0 &&
         (rc = step_node_call(r, n, step, "http", out, res, err)) == 0)
-        http_result_shapes(*res);
+        act_http_shapes(*res);
     json_decref(out);
     json_decref(sa);
     return rc;

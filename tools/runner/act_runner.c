@@ -1,14 +1,18 @@
-/* act_runner.c -- the actions the runner does itself: stop, start, link, wait_until_expired,
- * await. None sends a protocol message; each passes when it could be done. */
+/* act_runner.c -- the actions the runner does itself: stop, start, freeze, thaw, link,
+ * wait_until_expired, await. None sends a protocol message; each passes when it could be done. */
 #include "action.h"
 
 #include "base/err.h"
 #include "base/json_strict.h"
 #include "auth/token_validate.h"
+#include "async.h"
+#include "conf.h"
 #include "ctl/ctl_client.h"
+#include "logwait.h"
 #include "net.h"
 #include "proc.h"
 #include "step.h"
+#include "subst.h"
 #include "tok.h"
 
 #include <errno.h>
@@ -24,21 +28,49 @@ int
 act_stop(struct run *r, struct run_node *n, json_t *step, json_t *a, json_t **res, char *err)
 {
     const char *sig = json_string_value(json_object_get(a, "signal"));
-    int s = sig != NULL && strcmp(sig, "KILL") == 0 ? SIGKILL : SIGTERM;
+    enum proc_stop how = PROC_STOP_TERM;
     (void)step;
 
-    if (proc_node_stop(r, n, s, 10000, err) == -1)
+    if (sig != NULL && strcmp(sig, "KILL") == 0)
+        how = PROC_STOP_KILL;
+    else if (sig != NULL && strcmp(sig, "ctl") == 0)
+        how = PROC_STOP_CTL;
+    if (proc_node_stop(r, n, how, 10000, err) == -1)
         *res = step_local_result(0, err);
     else
         *res = step_local_result(1, NULL);
     return 0;
 }
 
+/* Start a stopped (or not yet started) node: its config written again, with the step's "config"
+ * merged in when given; waited for until ready unless "wait" is false. A node that cannot start
+ * is a result with the error (a bad config's "FILE: field: reason"), for "expect" to judge. */
 int
 act_start(struct run *r, struct run_node *n, json_t *step, json_t *a, json_t **res, char *err)
 {
-    (void)step, (void)a;
-    if (proc_node_start(r, n, err) == -1)
+    json_t *wait = json_object_get(a, "wait");
+    (void)step;
+
+    if (n->pid > 0 && !n->exited)
+        return edge_err(err, "%s is running: stop it first", n->sn->name);
+    if (conf_write_node(r, n, json_object_get(a, "config"), err) == -1)
+        return -1;
+    if (proc_node_start(r, n, !json_is_false(wait), err) == -1)
+        *res = step_local_result(0, err);
+    else
+        *res = step_local_result(1, NULL);
+    return 0;
+}
+
+/* freeze, thaw: SIGSTOP / SIGCONT. A frozen node's kernel still accepts connections into the
+ * listen backlog, so it is a peer that never answers. */
+int
+act_freeze(struct run *r, struct run_node *n, json_t *step, json_t *a, json_t **res, char *err)
+{
+    int freeze = strcmp(json_string_value(json_object_get(step, "action")), "freeze") == 0;
+    (void)r, (void)a;
+
+    if (proc_node_freeze(n, freeze, err) == -1)
         return -1;
     *res = step_local_result(1, NULL);
     return 0;
@@ -127,19 +159,47 @@ act_wait(struct run *r, struct run_node *n, json_t *step, json_t *a, json_t **re
     return 0;
 }
 
-/* An unsolicited control event of the node: one already received since the previous step, or
- * the next one within timeoutMs. */
+/* The index of the step named name, or -1. */
+static int
+runner_step_index(struct run *r, const char *name)
+{
+    json_t *s;
+    size_t i;
+
+    json_array_foreach(r->scn->steps, i, s)
+    {
+        if (name != NULL && strcmp(json_string_value(json_object_get(s, "name")), name) == 0)
+            return (int)i;
+    }
+    return -1;
+}
+
+/* An unsolicited control event of the node (one already received since the previous step, or
+ * the next one within timeoutMs), or count events of its event log matching a pattern written
+ * since the previous step (or the step "since") began. */
 int
 act_await(struct run *r, struct run_node *n, json_t *step, json_t *a, json_t **res, char *err)
 {
     const char *name = json_string_value(json_object_get(a, "event"));
+    json_t *pattern = json_object_get(a, "logged"), *e;
     int to = json_object_get(a, "timeoutMs")
                  ? (int)json_integer_value(json_object_get(a, "timeoutMs"))
                  : r->timeout_ms;
     char why[EDGE_ERR_LEN];
-    json_t *e;
     (void)step;
 
+    if (pattern != NULL) {
+        json_t *sp = subst_value(r, pattern);
+        json_int_t count = json_integer_value(json_object_get(a, "count"));
+        int since = runner_step_index(r, json_string_value(json_object_get(a, "since")));
+        e = logwait_events(n, since >= 0 ? since : r->step_index - 1, sp,
+                           count > 0 ? (size_t)count : 1, to, why);
+        json_decref(sp);
+        *res = step_local_result(e != NULL, why);
+        if (e != NULL)
+            json_object_set_new(*res, "events", e);
+        return 0;
+    }
     if (n->cc == NULL)
         return edge_err(err, "%s is not running", n->sn->name);
     step_collect_events(r);
@@ -149,6 +209,30 @@ act_await(struct run *r, struct run_node *n, json_t *step, json_t *a, json_t **r
     } else {
         *res = step_local_result(1, NULL);
         json_object_set_new(*res, "event", e);
+    }
+    return 0;
+}
+
+/* The answer of an asynchronous step (async.h), judged by this step's expect. */
+int
+act_reply(struct run *r, struct run_node *n, json_t *step, json_t *a, json_t **res, char *err)
+{
+    const char *of = json_string_value(json_object_get(a, "step"));
+    json_t *reply = async_reply(r, of, err), *s;
+    size_t i;
+    (void)n, (void)step;
+
+    if (reply == NULL) {
+        *res = json_pack("{s:i, s:n, s:n, s:s}", "status", 0, "body", "problem", "error", err);
+        return 0;
+    }
+    *res = step_reply_result(reply);
+    json_decref(reply);
+    json_array_foreach(r->scn->steps, i, s)
+    {
+        if (strcmp(json_string_value(json_object_get(s, "name")), of) == 0 &&
+            strcmp(json_string_value(json_object_get(s, "action")), "http") == 0)
+            act_http_shapes(*res);
     }
     return 0;
 }

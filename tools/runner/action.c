@@ -8,6 +8,7 @@
 
 #include "base/err.h"
 #include "expect.h"
+#include "match.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -19,8 +20,9 @@ static int arg_tokref(json_t *v, const struct js_field *f, void *ctx, char *why)
 static int
 arg_forge(json_t *v, const struct js_field *f, void *ctx, char *why)
 {
-    static const char *const names[] = {"payload",       "alg-none",        "hs256-pubkey",
-                                        "untrusted-key", "strip-signature", NULL};
+    static const char *const names[] = {
+        "payload",    "alg-none", "hs256-pubkey", "untrusted-key", "strip-signature",
+        "issuer-key", NULL};
     (void)f, (void)ctx;
     return val_enum(v, names, why);
 }
@@ -32,6 +34,7 @@ static const struct js_field tokref_fields[] = {
     {.name = "forge", .type = JS_STRING, .check = arg_forge},
     {.name = "set", .type = JS_OBJECT},
     {.name = "unset", .type = JS_ARRAY, .items = JS_STRING},
+    {.name = "header", .type = JS_OBJECT},
     {.name = NULL},
 };
 
@@ -44,7 +47,8 @@ arg_tokref_object(json_t *v, const struct js_field *f, void *ctx, char *why)
 
     if (js_decode(v, "", tokref_fields, NULL, ctx, err) == -1)
         return edge_err(why, "%s", err);
-    if (json_object_get(v, "set") != NULL || json_object_get(v, "unset") != NULL) {
+    if (json_object_get(v, "set") != NULL || json_object_get(v, "unset") != NULL ||
+        json_object_get(v, "header") != NULL) {
         if (json_object_get(v, "forge") == NULL)
             return edge_err(why, "\"set\"/\"unset\" change claims, so they need \"forge\"");
     }
@@ -113,7 +117,7 @@ arg_api(json_t *v, const struct js_field *f, void *ctx, char *why)
 static int
 arg_signal(json_t *v, const struct js_field *f, void *ctx, char *why)
 {
-    static const char *const names[] = {"TERM", "KILL", NULL};
+    static const char *const names[] = {"TERM", "KILL", "ctl", NULL};
     (void)f, (void)ctx;
     return val_enum(v, names, why);
 }
@@ -212,9 +216,54 @@ static const struct js_field args_link[] = {
     {.name = "drop", .type = JS_OBJECT, .sub = drop_fields},
     {.name = NULL},
 };
+static int
+arg_patterns(json_t *v, const struct js_field *f, void *ctx, char *why)
+{
+    (void)f, (void)ctx;
+    return match_check(v, why, EDGE_ERR_LEN);
+}
+
 static const struct js_field args_await[] = {
-    {.name = "event", .type = JS_STRING, .flags = JS_REQUIRED | JS_NONEMPTY},
+    {.name = "event", .type = JS_STRING, .flags = JS_NONEMPTY},
+    {.name = "logged", .type = JS_OBJECT, .check = arg_patterns},
+    {.name = "count", .type = JS_INT, .check = js_check_range, .min = 1, .max = 10000},
+    {.name = "since", .type = JS_STRING, .check = val_step_ref},
     {.name = "timeoutMs", .type = JS_INT, .check = js_check_range, .min = 1, .max = 600000},
+    {.name = NULL},
+};
+
+/* await: a control event, or events of the event log. */
+static int
+arg_await_check(json_t *args, char *err)
+{
+    if ((json_object_get(args, "event") == NULL) == (json_object_get(args, "logged") == NULL))
+        return edge_err(err, "give exactly one of \"event\" and \"logged\"");
+    if ((json_object_get(args, "count") != NULL || json_object_get(args, "since") != NULL) &&
+        json_object_get(args, "logged") == NULL)
+        return edge_err(err, "\"count\" and \"since\" are of \"logged\" events");
+    return 0;
+}
+
+/* start: the node's config with these keys merged in for this start; wait for ready or not. */
+static const struct js_field args_start[] = {
+    {.name = "config", .type = JS_OBJECT},
+    {.name = "wait", .type = JS_BOOL},
+    {.name = NULL},
+};
+
+/* An earlier step sent with "async": true. */
+static int
+arg_async_step(json_t *v, const struct js_field *f, void *ctx, char *why)
+{
+    struct scn_ctx *c = ctx;
+    (void)f;
+    if (json_object_get(c->async_steps, json_string_value(v)) != NULL)
+        return 0;
+    return edge_err(why, "no earlier step \"%s\" with \"async\": true", json_string_value(v));
+}
+
+static const struct js_field args_reply[] = {
+    {.name = "step", .type = JS_STRING, .flags = JS_REQUIRED, .check = arg_async_step},
     {.name = NULL},
 };
 static int
@@ -291,10 +340,13 @@ static const struct act act_table[] = {
     {"http", ACT_ANY, 0, args_http, act_http, arg_http_check},
     {"ctl", ACT_ANY, 0, args_ctl, act_ctl, NULL},
     {"wait_until_expired", ACT_ANY, ACT_NO_EXPECT, args_wait, act_wait, arg_wait_check},
-    {"await", ACT_ANY, ACT_NO_EXPECT, args_await, act_await, NULL},
+    {"await", ACT_ANY, ACT_NO_EXPECT, args_await, act_await, arg_await_check},
     {"stop", ACT_ANY, ACT_NO_EXPECT, args_stop, act_stop, NULL},
-    {"start", ACT_ANY, ACT_NO_EXPECT, args_none, act_start, NULL},
+    {"start", ACT_ANY, ACT_NO_EXPECT, args_start, act_start, NULL},
+    {"freeze", ACT_ANY, ACT_NO_EXPECT, args_none, act_freeze, NULL},
+    {"thaw", ACT_ANY, ACT_NO_EXPECT, args_none, act_freeze, NULL},
     {"link", 0, ACT_NO_EXPECT, args_link, act_link, NULL},
+    {"reply", 0, 0, args_reply, act_reply, NULL},
     {NULL, 0, 0, NULL, NULL, NULL},
 };
 
@@ -340,6 +392,7 @@ static const struct js_field step_fields[] = {
     {.name = "action", .type = JS_STRING, .flags = JS_REQUIRED, .check = arg_action},
     {.name = "args", .type = JS_OBJECT},
     {.name = "expect", .type = JS_OBJECT, .sub = exp_fields},
+    {.name = "async", .type = JS_BOOL},
     {.name = NULL},
 };
 
@@ -415,7 +468,14 @@ act_check_step(struct scn_ctx *c, json_t *step, size_t i, char *err)
     if ((a = act_of_step(c, step, path, err)) == NULL ||
         act_check_args(c, a, step, path, err) == -1)
         return -1;
-    if (json_object_get(step, "expect") == NULL && !(a->flags & ACT_NO_EXPECT))
+    if (json_is_true(json_object_get(step, "async")) &&
+        (a->flags & ACT_NO_EXPECT || a->kinds == 0 || json_object_get(step, "expect") != NULL))
+        return edge_err(err,
+                        "%s.async: only a node's command goes on in flight, and its step "
+                        "\"reply\" says what must happen (no \"expect\" here)",
+                        path);
+    if (json_object_get(step, "expect") == NULL && !(a->flags & ACT_NO_EXPECT) &&
+        !json_is_true(json_object_get(step, "async")))
         return edge_err(err,
                         "%s.expect: missing required field (every protocol step says what "
                         "must happen)",
@@ -430,5 +490,7 @@ act_check_step(struct scn_ctx *c, json_t *step, size_t i, char *err)
     if (json_object_get(c->seen_steps, name) != NULL)
         return edge_err(err, "%s.name: \"%s\" is already the name of an earlier step", path, name);
     json_object_set_new(c->seen_steps, name, json_string(a->name));
+    if (json_is_true(json_object_get(step, "async")))
+        json_object_set_new(c->async_steps, name, json_string(a->name));
     return 0;
 }

@@ -56,6 +56,8 @@ int act_ctl(struct run *r, struct run_node *n, json_t *step, json_t *a, json_t *
 
 /* act_http.c: an HTTPS request sent as the node. */
 int act_http(struct run *r, struct run_node *n, json_t *step, json_t *a, json_t **res, char *err);
+/* What a known answer shape gives an http step's result (token, tokens, eess, locationId). */
+void act_http_shapes(json_t *res);
 
 /* act_runner.c: the runner's own acts. */
 int act_stop(struct run *r, struct run_node *n, json_t *step, json_t *a, json_t **res, char *err);
@@ -63,5 +65,7 @@ int act_start(struct run *r, struct run_node *n, json_t *step, json_t *a, json_t
 int act_link(struct run *r, struct run_node *n, json_t *step, json_t *a, json_t **res, char *err);
 int act_wait(struct run *r, struct run_node *n, json_t *step, json_t *a, json_t **res, char *err);
 int act_await(struct run *r, struct run_node *n, json_t *step, json_t *a, json_t **res, char *err);
+int act_freeze(struct run *r, struct run_node *n, json_t *step, json_t *a, json_t **res, char *err);
+int act_reply(struct run *r, struct run_node *n, json_t *step, json_t *a, json_t **res, char *err);
 
 #endif

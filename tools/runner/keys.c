@@ -66,7 +66,31 @@ static const struct js_field edge9_policy_fields[] = {
     {.name = NULL},
 };
 
+/* A scripted HTTPS peer in a server's place (tools/runner/fake.c): canned answers per route, every
+ * request recorded; "hold" never answers. */
+static const struct js_field keys_fake_route[] = {
+    {.name = "method", .type = JS_STRING, .flags = JS_REQUIRED | JS_NONEMPTY},
+    {.name = "path", .type = JS_STRING, .flags = JS_REQUIRED | JS_NONEMPTY},
+    {.name = "status", .type = JS_INT, .check = js_check_range, .min = 100, .max = 599},
+    {.name = "location", .type = JS_STRING},
+    {.name = "body", .type = JS_ANY},
+    {.name = "hold", .type = JS_BOOL},
+    {.name = NULL},
+};
+
+static const struct js_field keys_fake[] = {
+    {.name = "routes",
+     .type = JS_ARRAY,
+     .flags = JS_REQUIRED | JS_NONEMPTY,
+     .items = JS_OBJECT,
+     .sub = keys_fake_route},
+    {.name = NULL},
+};
+
 const struct js_field keys_ecs[] = {
+    {.name = "started", .type = JS_BOOL},
+    {.name = "config", .type = JS_OBJECT},
+    {.name = "fake", .type = JS_OBJECT, .sub = keys_fake},
     {.name = "peers", .type = JS_ARRAY, .items = JS_STRING, .item_check = val_ecs_ref},
     {.name = "eesAuth", .type = JS_OBJECT},
     {.name = "tokenLifetime", .type = JS_INT, .check = js_check_range, .min = 1, .max = 86400},
@@ -89,6 +113,9 @@ const struct js_field keys_ecs[] = {
 };
 
 const struct js_field keys_ees[] = {
+    {.name = "started", .type = JS_BOOL},
+    {.name = "config", .type = JS_OBJECT},
+    {.name = "fake", .type = JS_OBJECT, .sub = keys_fake},
     {.name = "ecs", .type = JS_STRING, .flags = JS_REQUIRED, .check = val_ecs_ref},
     {.name = "authorization", .type = JS_STRING, .check = val_authz},
     {.name = "policy", .type = JS_OBJECT, .sub = policy_fields},
@@ -112,6 +139,8 @@ const struct js_field keys_ees[] = {
 };
 
 const struct js_field keys_eec[] = {
+    {.name = "started", .type = JS_BOOL},
+    {.name = "config", .type = JS_OBJECT},
     {.name = "eecId", .type = JS_STRING, .flags = JS_REQUIRED, .check = js_check_id},
     {.name = "ecs", .type = JS_STRING, .flags = JS_REQUIRED, .check = val_ecs_ref},
     {.name = "credentials", .type = JS_STRING, .check = val_cred},

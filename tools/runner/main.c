@@ -10,11 +10,13 @@
  * EESes, EECs; each waited for on its "ready" event), the steps one by one
  * with a PASS/FAIL line each, then teardown on every path (also on a crashed
  * node, SIGINT or SIGTERM), and the results folder. */
+#include "async.h"
 #include "conf.h"
 #include "creds.h"
 #include "base/err.h"
 #include "expect.h"
 #include "base/json_strict.h"
+#include "logwait.h"
 #include "net.h"
 #include "proc.h"
 #include "report.h"
@@ -114,7 +116,9 @@ main_start_nodes(struct run *r, char *err)
                 continue;
             if (proc_interrupted)
                 return edge_err(err, "interrupted");
-            if (proc_node_start(r, &r->nodes[i], err) == -1)
+            if (json_is_false(json_object_get(r->nodes[i].sn->conf, "started")))
+                continue;
+            if (proc_node_start(r, &r->nodes[i], 1, err) == -1)
                 return -1;
         }
     return 0;
@@ -142,6 +146,7 @@ main_steps(struct run *r, json_t *out_steps, char *fatal, size_t fatal_len)
             break;
         r->step_index = (int)i;
         r->step_wall = time(NULL);
+        logwait_mark(r);
         snprintf(about, sizeof(about), "step %zu/%zu %s: %s %s%s%s", i + 1, total, name,
                  node ? node : "", action, json_object_get(step, "about") ? " -- " : "",
                  json_object_get(step, "about") ? json_string_value(json_object_get(step, "about"))
@@ -153,6 +158,8 @@ main_steps(struct run *r, json_t *out_steps, char *fatal, size_t fatal_len)
             result = json_pack("{s:i, s:s}", "status", 0, "error", err);
             fails = json_pack("[s]", err);
         } else {
+            /* Its own result is known to its expect (${step/...}). */
+            json_object_set(r->results, name, result);
             fails = exp_check(r, step, result);
         }
         step_collect_events(r);
@@ -234,15 +241,11 @@ main_opts(int argc, char **argv, struct run *r, const char **file, const char **
 static int
 main_have_nodes(struct run *r)
 {
-    static const char *exes[] = {"edge-ecs", "edge-ees", "edge-eec", NULL};
     char path[RUN_PATH_MAX + 32];
 
-    for (int i = 0; exes[i] != NULL; i++) {
-        int used = 0;
-        for (size_t j = 0; j < r->scn->nnodes; j++)
-            used |= (int)r->scn->nodes[j].kind == i;
-        snprintf(path, sizeof(path), "%s/%s", r->bindir, exes[i]);
-        if (used && access(path, X_OK) != 0) {
+    for (size_t j = 0; j < r->scn->nnodes; j++) {
+        snprintf(path, sizeof(path), "%s/%s", r->bindir, proc_node_exe(&r->scn->nodes[j]));
+        if (access(path, X_OK) != 0) {
             printf("edge-run: %s: cannot run here: %s is not built\n", r->scn->name, path);
             return 0;
         }
@@ -326,7 +329,10 @@ main_session(struct run *r, json_t *steps, char *fatal, size_t fatal_len)
     if (proc_interrupted && fatal[0] == '\0')
         snprintf(fatal, fatal_len, "interrupted by signal %d", (int)proc_interrupted);
     step_collect_events(r);
-    proc_stop_all(r);
+    /* Every node must stop gracefully and leave no sanitizer report, also at the end. */
+    if (proc_stop_all(r, err) == -1 && fatal[0] == '\0')
+        snprintf(fatal, fatal_len, "teardown: %.400s", err);
+    async_end_all(r);
     net_teardown(r);
     return failed;
 }
@@ -420,6 +426,7 @@ done:
     json_decref(r.results);
     json_decref(r.seen);
     json_decref(r.tokens);
+    logwait_free(&r);
     free(r.nodes);
     net_free(&r);
     scn_free(r.scn);

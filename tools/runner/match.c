@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#define MATCH_ARRAY_MAX 256 /* longer arrays never match a pattern */
+
 /* Compact JSON of v (or "(absent)"), cut to fit. */
 static const char *
 match_show(json_t *v, char *buf, size_t len)
@@ -38,6 +40,8 @@ match_regex(const char *re, const char *s)
     regfree(&rx);
     return rc;
 }
+
+static int match_pairs(json_t *want, json_t *got, size_t i, unsigned char *used);
 
 static int
 match_fail(const char *what, json_t *want, json_t *got, char *why, size_t len)
@@ -72,13 +76,33 @@ match_string(json_t *want, json_t *got, const char *what, char *why, size_t len)
     return match_fail(what, want, got, why, len);
 }
 
+/* Can want[i..] be paired, one to one, with the elements of got not used yet? (Arrays are short:
+ * plain backtracking.) */
+static int
+match_pairs(json_t *want, json_t *got, size_t i, unsigned char *used)
+{
+    char why[256];
+
+    if (i == json_array_size(want))
+        return 1;
+    for (size_t j = 0; j < json_array_size(got); j++) {
+        if (used[j] ||
+            !match_value(json_array_get(want, i), json_array_get(got, j), "", why, sizeof(why)))
+            continue;
+        used[j] = 1;
+        if (match_pairs(want, got, i + 1, used))
+            return 1;
+        used[j] = 0;
+    }
+    return 0;
+}
+
 int
 match_value(json_t *want, json_t *got, const char *what, char *why, size_t len)
 {
     char sub[512];
     const char *k;
     json_t *v;
-    size_t i;
 
     if (json_is_null(want))
         return got == NULL || json_is_null(got) ? 1 : match_fail(what, want, got, why, len);
@@ -100,14 +124,10 @@ match_value(json_t *want, json_t *got, const char *what, char *why, size_t len)
         return 1;
     }
     if (json_is_array(want)) {
-        if (!json_is_array(got) || json_array_size(got) != json_array_size(want))
+        unsigned char used[MATCH_ARRAY_MAX] = {0};
+        if (!json_is_array(got) || json_array_size(got) != json_array_size(want) ||
+            json_array_size(want) > MATCH_ARRAY_MAX || !match_pairs(want, got, 0, used))
             return match_fail(what, want, got, why, len);
-        json_array_foreach(want, i, v)
-        {
-            snprintf(sub, sizeof(sub), "%s[%zu]", what, i);
-            if (!match_value(v, json_array_get(got, i), sub, why, len))
-                return 0;
-        }
         return 1;
     }
     return got != NULL && json_equal(want, got) ? 1 : match_fail(what, want, got, why, len);

@@ -7,8 +7,9 @@
  *   null      absent (or null)
  *
  * An object matches an object holding at least its members, each matching; an array matches an
- * array of the same length, element by element; numbers compare by value (1 matches 1.0); any
- * other value must be equal. */
+ * array of the same length whose elements pair off one to one with its own, each matching (in any
+ * order: the order of a list a node returns is not a contract); numbers compare by value (1
+ * matches 1.0); any other value must be equal. */
 #ifndef RUN_MATCH_H
 #define RUN_MATCH_H
 

@@ -141,26 +141,92 @@ proc_run(const char *const argv[], const char *log, char *err)
                     proc_status_str(status, why, sizeof(why)), log);
 }
 
-static const char *
-proc_node_exe(enum scn_kind k)
+const char *
+proc_node_exe(const struct scn_node *sn)
 {
-    return k == SCN_ECS ? "edge-ecs" : k == SCN_EES ? "edge-ees" : "edge-eec";
+    if (json_object_get(sn->conf, "fake") != NULL)
+        return "edge-fake";
+    return sn->kind == SCN_ECS ? "edge-ecs" : sn->kind == SCN_EES ? "edge-ees" : "edge-eec";
+}
+
+/* The last line of a node's log that says something, into buf ("" when none). */
+static const char *
+proc_log_last(const char *log, char *buf, size_t len)
+{
+    char line[1024];
+    FILE *f = fopen(log, "r");
+
+    buf[0] = '\0';
+    while (f != NULL && fgets(line, sizeof(line), f) != NULL) {
+        line[strcspn(line, "\n")] = '\0';
+        if (line[0] != '\0')
+            snprintf(buf, len, "%.*s", (int)len - 1, line);
+    }
+    if (f != NULL)
+        fclose(f);
+    return buf;
+}
+
+/* The first line of a sanitizer report in a node's log, into buf; 0 when there is none. */
+static int
+proc_log_sanitizer(const char *log, char *buf, size_t len)
+{
+    char line[1024];
+    FILE *f = fopen(log, "r");
+    int found = 0;
+
+    while (f != NULL && !found && fgets(line, sizeof(line), f) != NULL) {
+        if (strstr(line, "Sanitizer") != NULL || strstr(line, "runtime error:") != NULL) {
+            line[strcspn(line, "\n")] = '\0';
+            snprintf(buf, len, "%.*s", (int)len - 1, line);
+            found = 1;
+        }
+    }
+    if (f != NULL)
+        fclose(f);
+    return found;
+}
+
+/* Wait for the ready event of a node just started; a node that ends first is an error with the
+ * last line of its log (a bad config's "FILE: field: reason"). */
+static int
+proc_node_ready(struct run *r, struct run_node *n, char *err)
+{
+    char why[EDGE_ERR_LEN], st[128], last[512];
+    json_t *ev = ctl_client_wait_event(n->cc, "ready", PROC_READY_MS, why);
+    int status;
+
+    if (ev != NULL) {
+        json_decref(ev);
+        return 0;
+    }
+    if (proc_interrupted)
+        return edge_err(err, "%s: interrupted while waiting for it to be ready", n->sn->name);
+    if (proc_wait_exit(r, n->pid, 2000, &status) == 1) {
+        n->exited = 1;
+        n->exit_status = status;
+        return edge_err(err, "%s (%s) %s before it was ready: %s (see %s)", n->sn->name,
+                        proc_node_exe(n->sn), proc_status_str(status, st, sizeof(st)),
+                        proc_log_last(n->log, last, sizeof(last)), n->log);
+    }
+    return edge_err(err, "%s (%s) not ready within %d ms: %s (see %s)", n->sn->name,
+                    proc_node_exe(n->sn), PROC_READY_MS, why, n->log);
 }
 
 int
-proc_node_start(struct run *r, struct run_node *n, char *err)
+proc_node_start(struct run *r, struct run_node *n, int wait_ready, char *err)
 {
-    char exe[RUN_PATH_MAX + 16], fdarg[16], why[EDGE_ERR_LEN], st[128];
+    char exe[RUN_PATH_MAX + 16], fdarg[16];
     int sv[2];
-    json_t *ev;
 
-    snprintf(exe, sizeof(exe), "%s/%s", r->bindir, proc_node_exe(n->sn->kind));
+    snprintf(exe, sizeof(exe), "%s/%s", r->bindir, proc_node_exe(n->sn));
     if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0)
         return edge_err(err, "socketpair: %s", strerror(errno));
     snprintf(fdarg, sizeof(fdarg), "%d", sv[1]);
     const char *argv[] = {exe, "--config", n->conf, "--ctl", n->ctl, "--ctl-fd", fdarg, NULL};
     n->exited = 0;
     n->stopping = 0;
+    n->frozen = 0;
     if (proc_spawn(r, argv, n->log, r->net == RUN_NET_TAP ? n->sn->name : NULL, &sv[1], 1, &n->pid,
                    err) == -1) {
         close(sv[0]);
@@ -174,23 +240,7 @@ proc_node_start(struct run *r, struct run_node *n, char *err)
         return -1;
     }
     proc_watch_fd(sv[0]);
-    ev = ctl_client_wait_event(n->cc, "ready", PROC_READY_MS, why);
-    if (ev == NULL) {
-        int status;
-        if (proc_interrupted)
-            return edge_err(err, "%s: interrupted while waiting for it to be ready", n->sn->name);
-        if (proc_wait_exit(r, n->pid, 2000, &status) == 1) {
-            n->exited = 1;
-            n->exit_status = status;
-            return edge_err(err, "%s (%s) %s before it was ready (see %s)", n->sn->name,
-                            proc_node_exe(n->sn->kind), proc_status_str(status, st, sizeof(st)),
-                            n->log);
-        }
-        return edge_err(err, "%s (%s) not ready within %d ms: %s (see %s)", n->sn->name,
-                        proc_node_exe(n->sn->kind), PROC_READY_MS, why, n->log);
-    }
-    json_decref(ev);
-    return 0;
+    return wait_ready ? proc_node_ready(r, n, err) : 0;
 }
 
 static void
@@ -203,34 +253,65 @@ proc_node_release(struct run_node *n)
     }
 }
 
+/* Ask for the stop: a signal, or the control command "stop". A frozen node is thawed so that it
+ * can act on it. */
+static void
+proc_node_ask_stop(struct run *r, struct run_node *n, enum proc_stop how)
+{
+    char why[EDGE_ERR_LEN];
+
+    if (how == PROC_STOP_CTL) {
+        if (n->frozen)
+            kill(n->pid, SIGCONT);
+        json_decref(ctl_client_call(n->cc, "stop", NULL, r->timeout_ms, why));
+    } else {
+        kill(n->pid, how == PROC_STOP_KILL ? SIGKILL : SIGTERM);
+        if (n->frozen)
+            kill(n->pid, SIGCONT);
+    }
+    n->frozen = 0;
+}
+
 int
-proc_node_stop(struct run *r, struct run_node *n, int sig, int timeout_ms, char *err)
+proc_node_stop(struct run *r, struct run_node *n, enum proc_stop how, int timeout_ms, char *err)
 {
     int status = 0;
-    char st[128];
-    (void)r;
+    char st[128], report[512];
 
     if (n->pid <= 0 || n->exited) {
         proc_node_release(n);
         return 0;
     }
     n->stopping = 1;
-    kill(n->pid, sig);
+    proc_node_ask_stop(r, n, how);
     if (proc_wait_exit(r, n->pid, timeout_ms, &status) == 0) {
         kill(n->pid, SIGKILL);
         proc_wait_exit(r, n->pid, 5000, &status);
         n->exited = 1;
         n->exit_status = status;
         proc_node_release(n);
-        return edge_err(err, "%s did not exit within %d ms of signal %d: killed", n->sn->name,
-                        timeout_ms, sig);
+        return edge_err(err, "%s did not exit within %d ms of being asked to stop: killed",
+                        n->sn->name, timeout_ms);
     }
     n->exited = 1;
     n->exit_status = status;
     proc_node_release(n);
-    if (sig == SIGTERM && !(WIFEXITED(status) && WEXITSTATUS(status) == 0))
-        return edge_err(err, "%s %s on SIGTERM (a graceful stop exits 0; see %s)", n->sn->name,
+    if (how != PROC_STOP_KILL && !(WIFEXITED(status) && WEXITSTATUS(status) == 0))
+        return edge_err(err, "%s %s when stopped (a graceful stop exits 0; see %s)", n->sn->name,
                         proc_status_str(status, st, sizeof(st)), n->log);
+    if (proc_log_sanitizer(n->log, report, sizeof(report)))
+        return edge_err(err, "%s: sanitizer report in its log: %s", n->sn->name, report);
+    return 0;
+}
+
+int
+proc_node_freeze(struct run_node *n, int freeze, char *err)
+{
+    if (n->pid <= 0 || n->exited)
+        return edge_err(err, "%s is not running", n->sn->name);
+    if (kill(n->pid, freeze ? SIGSTOP : SIGCONT) < 0)
+        return edge_err(err, "%s: %s", n->sn->name, strerror(errno));
+    n->frozen = freeze;
     return 0;
 }
 
@@ -259,18 +340,24 @@ proc_check(struct run *r, char *err)
     return rc;
 }
 
-void
-proc_stop_all(struct run *r)
+int
+proc_stop_all(struct run *r, char *err)
 {
     static const enum scn_kind order[] = {SCN_EEC, SCN_EES, SCN_ECS};
-    char err[EDGE_ERR_LEN];
+    char why[EDGE_ERR_LEN];
+    int rc = 0;
 
     for (size_t k = 0; k < 3; k++)
         for (size_t i = 0; i < r->nnodes; i++) {
             struct run_node *n = &r->nodes[i];
             if (n->sn->kind != order[k] || n->pid <= 0 || n->exited)
                 continue;
-            if (proc_node_stop(r, n, SIGTERM, 5000, err) == -1)
-                fprintf(stderr, "edge-run: %s\n", err);
+            if (proc_node_stop(r, n, PROC_STOP_TERM, 5000, why) == -1) {
+                fprintf(stderr, "edge-run: %s\n", why);
+                if (rc == 0)
+                    snprintf(err, EDGE_ERR_LEN, "%s", why);
+                rc = -1;
+            }
         }
+    return rc;
 }

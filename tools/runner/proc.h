@@ -36,14 +36,28 @@ int proc_wait_exit(struct run *r, pid_t pid, int timeout_ms, int *status);
 /* "exited with status 1" / "killed by signal 11 (Segmentation fault)". */
 const char *proc_status_str(int status, char *buf, size_t len);
 
-/* Start node n and wait for its ready event. */
-int proc_node_start(struct run *r, struct run_node *n, char *err);
-/* Stop node n: SIGTERM (or sig) and wait; SIGKILL after timeout_ms. */
-int proc_node_stop(struct run *r, struct run_node *n, int sig, int timeout_ms, char *err);
+/* The program that runs a node: edge-ecs, edge-ees, edge-eec, or edge-fake in its place. */
+const char *proc_node_exe(const struct scn_node *sn);
+/* Start node n (its config file written) and, wait_ready, wait for its ready event; a node that
+ * ends first is an error with the last line of its log. */
+int proc_node_start(struct run *r, struct run_node *n, int wait_ready, char *err);
+
+enum proc_stop {
+    PROC_STOP_TERM, /* SIGTERM: a graceful stop, exit 0 */
+    PROC_STOP_KILL, /* SIGKILL: a crash on purpose */
+    PROC_STOP_CTL,  /* the control command "stop": a graceful stop, exit 0 */
+};
+/* Stop node n as asked and wait; SIGKILL after timeout_ms. A graceful stop that does not exit 0,
+ * and a sanitizer report in the node's log, are errors. */
+int proc_node_stop(struct run *r, struct run_node *n, enum proc_stop how, int timeout_ms,
+                   char *err);
+/* Freeze (SIGSTOP) or thaw (SIGCONT) node n: a peer that accepts connections and says nothing. */
+int proc_node_freeze(struct run_node *n, int freeze, char *err);
 /* Reap children that exited on their own: -1 with a sentence when a node
  * that was not being stopped is gone. */
 int proc_check(struct run *r, char *err);
-/* Stop every running node (EECs, then EESes, then ECSes). */
-void proc_stop_all(struct run *r);
+/* Stop every running node (EECs, then EESes, then ECSes); -1 with the first problem (a node that
+ * did not exit 0, a sanitizer report) when there was one. */
+int proc_stop_all(struct run *r, char *err);
 
 #endif

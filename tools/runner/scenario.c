@@ -73,8 +73,7 @@ done:
     return v;
 }
 
-/* Override base with over, key by key: objects merge, null removes, anything else replaces. */
-static void
+void
 scn_merge(json_t *base, json_t *over)
 {
     const char *k;
@@ -374,6 +373,7 @@ scn_check(struct scn *s, char *err)
         return -1;
     s->steps = json_object_get(s->root, "steps");
     c.seen_steps = json_object();
+    c.async_steps = json_object();
     json_array_foreach(s->steps, i, step)
     {
         if (act_check_step(&c, step, i, err) == -1)
@@ -382,6 +382,7 @@ scn_check(struct scn *s, char *err)
     rc = 0;
 done:
     json_decref(c.seen_steps);
+    json_decref(c.async_steps);
     return rc;
 }
 

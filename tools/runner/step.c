@@ -9,6 +9,7 @@
 #include "step.h"
 
 #include "action.h"
+#include "async.h"
 #include "subst.h"
 #include "base/err.h"
 #include "ctl/ctl_client.h"
@@ -174,9 +175,11 @@ step_token_arg(struct run *r, json_t *ref, const char *step, char *err)
     }
     if ((forge = json_string_value(json_object_get(ref, "forge"))) == NULL)
         return json_string(jwt);
-    json_t *set = subst_value(r, json_object_get(ref, "set"));
-    forged = tok_forge(jwt, forge, set, json_object_get(ref, "unset"), r->pkidir, err);
-    json_decref(set);
+    struct tok_changes ch = {.set = subst_value(r, json_object_get(ref, "set")),
+                             .unset = json_object_get(ref, "unset"),
+                             .header = json_object_get(ref, "header")};
+    forged = tok_forge(jwt, forge, &ch, r->pkidir, err);
+    json_decref(ch.set);
     if (forged == NULL)
         return NULL;
     char how[64];
@@ -198,6 +201,26 @@ step_local_result(int ok, const char *error)
     return res;
 }
 
+json_t *
+step_reply_result(json_t *reply)
+{
+    json_t *result;
+
+    if (json_is_true(json_object_get(reply, "ok"))) {
+        result = json_incref(json_object_get(reply, "result"));
+        if (!json_is_object(result)) {
+            json_decref(result);
+            result = json_object();
+        }
+    } else {
+        json_t *e = json_object_get(reply, "error");
+        result = json_pack("{s:i, s:n, s:n, s:O*}", "status", 0, "body", "problem", "error",
+                           json_object_get(e, "message"));
+        json_object_set(result, "ctlError", e);
+    }
+    return result;
+}
+
 int
 step_node_call(struct run *r, struct run_node *n, json_t *step, const char *cmd, json_t *args,
                json_t **result, char *err)
@@ -208,21 +231,19 @@ step_node_call(struct run *r, struct run_node *n, json_t *step, const char *cmd,
     json_object_set_new(step, "sent", json_pack("{s:s, s:O}", "cmd", cmd, "args", args));
     if (n->cc == NULL)
         return edge_err(err, "%s is not running (stopped earlier?)", n->sn->name);
+    if (json_is_true(json_object_get(step, "async"))) {
+        /* Sent; a later step "reply" reads the answer. */
+        if (async_send(r, n, json_string_value(json_object_get(step, "name")), cmd, args, err) ==
+            -1)
+            return -1;
+        *result = json_pack("{s:i, s:n, s:n, s:n, s:s}", "status", 0, "body", "problem", "error",
+                            "pending", cmd);
+        return 0;
+    }
     reply = ctl_client_call(n->cc, cmd, args, r->timeout_ms, why);
     if (reply == NULL)
         return edge_err(err, "%s did not answer \"%s\": %s", n->sn->name, cmd, why);
-    if (json_is_true(json_object_get(reply, "ok"))) {
-        *result = json_incref(json_object_get(reply, "result"));
-        if (!json_is_object(*result)) {
-            json_decref(*result);
-            *result = json_object();
-        }
-    } else {
-        json_t *e = json_object_get(reply, "error");
-        *result = json_pack("{s:i, s:n, s:n, s:O*}", "status", 0, "body", "problem", "error",
-                            json_object_get(e, "message"));
-        json_object_set(*result, "ctlError", e);
-    }
+    *result = step_reply_result(reply);
     json_decref(reply);
     return 0;
 }

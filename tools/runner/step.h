@@ -17,8 +17,11 @@ const char *step_id(struct run *r, json_t *name);
 json_t *step_token_arg(struct run *r, json_t *ref, const char *step, char *err);
 /* The outcome of a runner act: done, or not with the sentence error. */
 json_t *step_local_result(int ok, const char *error);
+/* A control reply as a step result: its "result", or an error result with "ctlError". */
+json_t *step_reply_result(json_t *reply);
 /* Send control command cmd with args to node n (recorded as the step's "sent"); the reply's
- * result, or an error result with "ctlError", in *result. -1 when n does not answer at all. */
+ * result, or an error result with "ctlError", in *result. -1 when n does not answer at all. A
+ * step with "async": true is only sent (async.h): its result says "pending". */
 int step_node_call(struct run *r, struct run_node *n, json_t *step, const char *cmd, json_t *args,
                    json_t **result, char *err);
 /* An unsolicited event named name of node n that came while the previous step or this one ran

@@ -10,9 +10,10 @@
 
 struct scn_ctx {
     struct scn *s;
-    json_t *seen_steps; /* object: step name -> its action */
-    enum scn_kind kind; /* kind of the node a step acts at */
-    const char *action; /* action of the step being checked */
+    json_t *seen_steps;  /* object: step name -> its action */
+    json_t *async_steps; /* object: name -> action of the steps sent with "async": true */
+    enum scn_kind kind;  /* kind of the node a step acts at */
+    const char *action;  /* action of the step being checked */
 };
 
 /* v is one of names (NULL-terminated); the refusal lists them. */
