@@ -323,31 +323,78 @@ static const struct js_field args_rotate[] = {
 #define EES ACT_K(SCN_EES)
 #define EEC ACT_K(SCN_EEC)
 
+/* How node commands take their args from the step's (nodes/README.md "Control commands"). */
+static const struct act_arg map_provision[] = {
+    {.out = "acProfs"}, {.out = "ueId"}, {.out = "locInf"}, {.out = NULL}};
+static const struct act_arg map_register[] = {
+    {.out = "ees", .how = ACT_ARG_ID},
+    {.out = "token", .how = ACT_ARG_TOKEN},
+    {.out = "ueId"},
+    {.out = "eecCntxId", .how = ACT_ARG_CNTX},
+    {.out = "srcEesId", .in = "srcEes", .how = ACT_ARG_ID},
+    {.out = "acProfs"},
+    {.out = NULL},
+};
+static const struct act_arg map_at_ees[] = {{.out = "ees", .how = ACT_ARG_ID}, {.out = NULL}};
+static const struct act_arg map_discover_eas[] = {
+    {.out = "ees", .how = ACT_ARG_ID}, {.out = "easIds"}, {.out = NULL}};
+static const struct act_arg map_discover_target[] = {
+    {.out = "easId"}, {.out = "ueId"}, {.out = NULL}};
+static const struct act_arg map_relocate[] = {
+    {.out = "ees", .how = ACT_ARG_ID},
+    {.out = "tEes", .how = ACT_ARG_ID},
+    {.out = "acId"},
+    {.out = "easId"},
+    {.out = "tEasEndpoint"},
+    {.out = NULL},
+};
+static const struct act_arg map_request_token[] = {{.out = "target", .how = ACT_ARG_ID},
+                                                   {.out = "scope"},
+                                                   {.out = "eecId", .in = "eec", .how = ACT_ARG_ID},
+                                                   {.out = NULL}};
+static const struct act_arg map_none[] = {{.out = NULL}};
+static const struct act_arg map_rotate[] = {{.out = "kid"}, {.out = NULL}};
+
+#define NODE_CMD(act, k, schema, command, m)                                                       \
+    {                                                                                              \
+        .name = (act), .kinds = (k), .args = (schema), .exec = act_node, .cmd = (command),         \
+        .map = (m)                                                                                 \
+    }
+#define RUNNER_ACT(act, k, schema, fn, chk)                                                        \
+    {                                                                                              \
+        .name = (act), .kinds = (k), .flags = ACT_NO_EXPECT, .args = (schema), .exec = (fn),       \
+        .check = (chk)                                                                             \
+    }
+
 static const struct act act_table[] = {
-    {"provision", EEC, 0, args_provision, act_provision, NULL},
-    {"register", EEC, 0, args_register, act_register, NULL},
-    {"update", EEC, 0, args_ees_only, act_at_ees, NULL},
-    {"deregister", EEC, 0, args_ees_only, act_at_ees, NULL},
-    {"discover", EEC, 0, args_discover_eec, act_discover_eas, NULL},
-    {"discover", EES, 0, args_discover_ees, act_discover_target, NULL},
-    {"relocate", EEC, 0, args_relocate, act_relocate, NULL},
-    {"request_token", EES, 0, args_request_token, act_request_token, NULL},
-    {"call", EES, 0, args_call, act_call, NULL},
-    {"registrations", ECS, 0, args_none, act_plain, NULL},
-    {"registration", EES, 0, args_none, act_plain, NULL},
-    {"contexts", EES, 0, args_none, act_plain, NULL},
-    {"rotate", ECS, 0, args_rotate, act_plain, NULL},
-    {"http", ACT_ANY, 0, args_http, act_http, arg_http_check},
-    {"ctl", ACT_ANY, 0, args_ctl, act_ctl, NULL},
-    {"wait_until_expired", ACT_ANY, ACT_NO_EXPECT, args_wait, act_wait, arg_wait_check},
-    {"await", ACT_ANY, ACT_NO_EXPECT, args_await, act_await, arg_await_check},
-    {"stop", ACT_ANY, ACT_NO_EXPECT, args_stop, act_stop, NULL},
-    {"start", ACT_ANY, ACT_NO_EXPECT, args_start, act_start, NULL},
-    {"freeze", ACT_ANY, ACT_NO_EXPECT, args_none, act_freeze, NULL},
-    {"thaw", ACT_ANY, ACT_NO_EXPECT, args_none, act_freeze, NULL},
-    {"link", 0, ACT_NO_EXPECT, args_link, act_link, NULL},
-    {"reply", 0, 0, args_reply, act_reply, NULL},
-    {NULL, 0, 0, NULL, NULL, NULL},
+    NODE_CMD("provision", EEC, args_provision, NULL, map_provision),
+    NODE_CMD("register", EEC, args_register, NULL, map_register),
+    NODE_CMD("update", EEC, args_ees_only, NULL, map_at_ees),
+    NODE_CMD("deregister", EEC, args_ees_only, NULL, map_at_ees),
+    NODE_CMD("discover", EEC, args_discover_eec, NULL, map_discover_eas),
+    NODE_CMD("discover", EES, args_discover_ees, "discover_target", map_discover_target),
+    NODE_CMD("relocate", EEC, args_relocate, NULL, map_relocate),
+    NODE_CMD("request_token", EES, args_request_token, NULL, map_request_token),
+    NODE_CMD("registrations", ECS, args_none, NULL, map_none),
+    NODE_CMD("registration", EES, args_none, NULL, map_none),
+    NODE_CMD("contexts", EES, args_none, NULL, map_none),
+    NODE_CMD("rotate", ECS, args_rotate, NULL, map_rotate),
+    {.name = "call", .kinds = EES, .args = args_call, .exec = act_call},
+    {.name = "ctl", .kinds = ACT_ANY, .args = args_ctl, .exec = act_ctl},
+    {.name = "http",
+     .kinds = ACT_ANY,
+     .args = args_http,
+     .exec = act_http,
+     .check = arg_http_check},
+    RUNNER_ACT("wait_until_expired", ACT_ANY, args_wait, act_wait, arg_wait_check),
+    RUNNER_ACT("await", ACT_ANY, args_await, act_await, arg_await_check),
+    RUNNER_ACT("stop", ACT_ANY, args_stop, act_stop, NULL),
+    RUNNER_ACT("start", ACT_ANY, args_start, act_start, NULL),
+    RUNNER_ACT("freeze", ACT_ANY, args_none, act_freeze, NULL),
+    RUNNER_ACT("thaw", ACT_ANY, args_none, act_freeze, NULL),
+    RUNNER_ACT("link", 0, args_link, act_link, NULL),
+    {.name = "reply", .args = args_reply, .exec = act_reply},
+    {.name = NULL},
 };
 
 const struct act *

@@ -16,8 +16,6 @@ struct exp_ctx {
 
 /* Add one failure sentence. */
 void exp_fail(json_t *fails, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-/* Compact JSON of v ("(absent)" for NULL), cut to fit buf. */
-const char *exp_show(json_t *v, char *buf, size_t len);
 
 /* exp_token.c: the checks of one token (claims, absentClaims, issuer, lifetime, header), what:
  * the prefix of each sentence ("tokens.ees1: "). */

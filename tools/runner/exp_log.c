@@ -5,14 +5,13 @@
 #include "exp_int.h"
 
 #include "base/err.h"
+#include "logwait.h"
 #include "match.h"
 #include "values.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-#define EXP_LOG_LINE_MAX ((size_t)256 * 1024)
 
 /* Schema: node name -> non-empty array of objects whose "~RE" patterns compile. */
 int
@@ -44,26 +43,6 @@ exp_logged_keys(json_t *v, const struct js_field *f, void *ctx, char *why)
     return 0;
 }
 
-/* The events of a node's event log, in order (a new array; empty when there is none yet). */
-static json_t *
-exp_log_read(const char *path)
-{
-    json_t *events = json_array();
-    char *line = malloc(EXP_LOG_LINE_MAX);
-    FILE *f = fopen(path, "r");
-
-    while (f != NULL && line != NULL && fgets(line, EXP_LOG_LINE_MAX, f) != NULL) {
-        json_t *ev = json_loads(line, 0, NULL);
-        if (json_is_object(ev))
-            json_array_append(events, ev);
-        json_decref(ev);
-    }
-    if (f != NULL)
-        fclose(f);
-    free(line);
-    return events;
-}
-
 void
 exp_logged(struct exp_ctx *x, json_t *want)
 {
@@ -75,7 +54,7 @@ exp_logged(struct exp_ctx *x, json_t *want)
     json_object_foreach(want, k, list)
     {
         struct run_node *n = run_node(x->r, k);
-        json_t *events = exp_log_read(n->evlog);
+        json_t *events = logwait_read(n->evlog, 0, NULL);
         json_array_foreach(list, i, p)
         {
             int found = 0;
@@ -88,7 +67,7 @@ exp_logged(struct exp_ctx *x, json_t *want)
             }
             if (!found)
                 exp_fail(x->fails, "logged.%s: no event matching %s among its %zu", k,
-                         exp_show(p, shown, sizeof(shown)), json_array_size(events));
+                         match_show(p, shown, sizeof(shown)), json_array_size(events));
         }
         json_decref(events);
     }

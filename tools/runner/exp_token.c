@@ -70,7 +70,7 @@ exp_claims(json_t *fails, const char *what, json_t *claims, json_t *want, json_t
     {
         if ((v = json_object_get(claims, json_string_value(w))) != NULL)
             exp_fail(fails, "%sclaim %s: expected absent, got %s", what, json_string_value(w),
-                     exp_show(v, a, sizeof(a)));
+                     match_show(v, a, sizeof(a)));
     }
 }
 
@@ -121,8 +121,8 @@ exp_token(struct run *r, json_t *fails, const char *what, const char *jwt, json_
         if (!json_is_integer(exp) || !json_is_integer(iat) ||
             json_integer_value(exp) - json_integer_value(iat) != json_integer_value(w))
             exp_fail(fails, "%slifetime: expected exp - iat = %lld, got exp %s, iat %s", what,
-                     (long long)json_integer_value(w), exp_show(exp, why, 64),
-                     exp_show(iat, label, 64));
+                     (long long)json_integer_value(w), match_show(exp, why, 64),
+                     match_show(iat, label, 64));
     }
     if (iss != NULL)
         exp_issuer(r, fails, what, jwt, c, iss);

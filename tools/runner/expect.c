@@ -120,23 +120,6 @@ exp_fail(json_t *fails, const char *fmt, ...)
     json_array_append_new(fails, json_string(buf));
 }
 
-const char *
-exp_show(json_t *v, char *buf, size_t len)
-{
-    char *t;
-
-    if (v == NULL) {
-        snprintf(buf, len, "(absent)");
-        return buf;
-    }
-    t = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
-    snprintf(buf, len, "%s", t ? t : "?");
-    if (t != NULL && strlen(t) >= len && len > 4)
-        memcpy(buf + len - 4, "...", sizeof("..."));
-    free(t);
-    return buf;
-}
-
 static const char *
 exp_cause(json_t *result)
 {
@@ -203,8 +186,8 @@ exp_list(struct run *r, json_t *fails, const char *key, json_t *want, json_t *go
         ok &= found;
     }
     if (!ok)
-        exp_fail(fails, "%s: expected %s, got %s", key, exp_show(w, a, sizeof(a)),
-                 exp_show(got, b, sizeof(b)));
+        exp_fail(fails, "%s: expected %s, got %s", key, match_show(w, a, sizeof(a)),
+                 match_show(got, b, sizeof(b)));
     json_decref(w);
 }
 
@@ -220,7 +203,7 @@ exp_status(struct exp_ctx *x, json_t *w)
 
     json_array_foreach(w, i, v) ok |= json_integer_value(v) == x->status;
     if (!ok)
-        exp_fail(x->fails, "status: expected %s, got %s", exp_show(w, a, sizeof(a)),
+        exp_fail(x->fails, "status: expected %s, got %s", match_show(w, a, sizeof(a)),
                  exp_got(x->result, b, sizeof(b)));
 }
 
@@ -339,7 +322,7 @@ exp_implreg(struct exp_ctx *x, json_t *w)
 
     if (has != json_is_true(w))
         exp_fail(x->fails, "implReg: expected %s, got %s", json_is_true(w) ? "present" : "absent",
-                 exp_show(ir, a, sizeof(a)));
+                 match_show(ir, a, sizeof(a)));
 }
 
 static void
@@ -426,7 +409,7 @@ exp_expires(struct exp_ctx *x, json_t *w)
     if (e == NULL)
         e = json_object_get(json_object_get(x->result, "body"), "expTime");
     if (!json_is_string(e) || js_time_parse(json_string_value(e), &ts, why) == -1) {
-        exp_fail(x->fails, "expiresIn: expected an expTime, got %s", exp_show(e, why, 256));
+        exp_fail(x->fails, "expiresIn: expected an expTime, got %s", match_show(e, why, 256));
         return;
     }
     left = (long long)ts.tv_sec - (long long)x->r->step_wall;

@@ -47,9 +47,8 @@ logwait_free(struct run *r)
     }
 }
 
-/* The events from offset on that match pattern (a new array). */
-static json_t *
-logwait_scan(const char *path, off_t from, json_t *pattern)
+json_t *
+logwait_read(const char *path, off_t from, json_t *pattern)
 {
     json_t *found = json_array();
     char *line = malloc(LOGWAIT_LINE_MAX), why[256];
@@ -58,7 +57,8 @@ logwait_scan(const char *path, off_t from, json_t *pattern)
     if (f != NULL && line != NULL && fseeko(f, from, SEEK_SET) == 0) {
         while (fgets(line, (int)LOGWAIT_LINE_MAX, f) != NULL) {
             json_t *ev = json_loads(line, 0, NULL);
-            if (json_is_object(ev) && match_value(pattern, ev, "", why, sizeof(why)))
+            if (json_is_object(ev) &&
+                (pattern == NULL || match_value(pattern, ev, "", why, sizeof(why))))
                 json_array_append(found, ev);
             json_decref(ev);
         }
@@ -96,7 +96,7 @@ logwait_events(struct run_node *n, int since, json_t *pattern, size_t count, int
     for (;;) {
         long long left = deadline - logwait_now_ms();
         struct pollfd p = {.fd = fd, .events = POLLIN};
-        found = logwait_scan(n->evlog, from, pattern);
+        found = logwait_read(n->evlog, from, pattern);
         if (json_array_size(found) >= count)
             goto done;
         if (left <= 0 || proc_interrupted) {

@@ -17,6 +17,7 @@
 #include "expect.h"
 #include "base/json_strict.h"
 #include "logwait.h"
+#include "match.h"
 #include "net.h"
 #include "proc.h"
 #include "report.h"
@@ -74,23 +75,6 @@ main_bindir(char *buf, size_t len)
     }
     exe[n] = '\0';
     snprintf(buf, len, "%s", dirname(exe));
-}
-
-static const char *
-main_expect_str(json_t *ex, char *buf, size_t len)
-{
-    char *t;
-
-    if (ex == NULL) {
-        snprintf(buf, len, "done");
-        return buf;
-    }
-    t = json_dumps(ex, JSON_COMPACT | JSON_PRESERVE_ORDER);
-    snprintf(buf, len, "%s", t);
-    if (strlen(t) >= len && len > 4)
-        memcpy(buf + len - 4, "...", sizeof("..."));
-    free(t);
-    return buf;
 }
 
 static void
@@ -184,7 +168,9 @@ main_steps(struct run *r, json_t *out_steps, char *fatal, size_t fatal_len)
         json_array_append_new(out_steps, rec);
         printf("%s %2zu/%zu %-22s %-6s %-18s expected %s, got %s (%.0f ms)\n", verdict, i + 1,
                total, name, node ? node : "-", action,
-               main_expect_str(json_object_get(step, "expect"), exp, sizeof(exp)),
+               json_object_get(step, "expect") != NULL
+                   ? match_show(json_object_get(step, "expect"), exp, sizeof(exp))
+                   : "done",
                json_object_get(result, "skipped")
                    ? json_string_value(json_object_get(result, "skipped"))
                    : got,

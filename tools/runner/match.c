@@ -9,8 +9,7 @@
 
 #define MATCH_ARRAY_MAX 256 /* longer arrays never match a pattern */
 
-/* Compact JSON of v (or "(absent)"), cut to fit. */
-static const char *
+const char *
 match_show(json_t *v, char *buf, size_t len)
 {
     char *t;

@@ -19,6 +19,8 @@
 /* 1 when got (NULL: absent) matches want; 0 with why ("eesProf.eesId: expected "a", got "b"",
  * the path under what). */
 int match_value(json_t *want, json_t *got, const char *what, char *why, size_t len);
+/* Compact JSON of v ("(absent)" for NULL), cut to fit buf with "...". */
+const char *match_show(json_t *v, char *buf, size_t len);
 /* Check the patterns of want once, when the scenario loads: every "~RE" compiles. -1 with why. */
 int match_check(json_t *want, char *why, size_t len);
 
