@@ -1,6 +1,7 @@
 /* keyring.c -- the ES256 signing and verification keys of the token profile (RFC 7518 3.4,
  * TS 33.558 6.2); the only place that touches a private key. */
 #include "auth/keyring.h"
+#include "auth/es256.h"
 #include "base/err.h"
 #include "net/peer.h"
 
@@ -22,12 +23,18 @@
 #define KEYRING_PEM_MAX 16384 /* a P-256 key PEM is about 250 bytes */
 #define KEYRING_P256 SN_X9_62_prime256v1
 
+_Static_assert(KEYRING_SIG_LEN == ES256_SIG_LEN, "JWS ES256 signature length");
+
+/* The key is parsed once, when it is loaded; each signature or verification
+ * starts from a copy of a digest context already bound to it, so no token
+ * costs a PEM parse or a key set-up. */
 struct keyring_key {
     char kk_issuer[EDGE_FQDN_MAX];
     char kk_kid[KEYRING_KID_MAX + 1];
-    EVP_PKEY *kk_pkey; /* public key, and the private one for a signing key */
-    char *kk_pem;      /* unencrypted PKCS#8 PEM for libjwt; NULL: verify only */
-    size_t kk_pem_len;
+    EVP_PKEY *kk_pkey;     /* public key, and the private one for a signing key */
+    int kk_private;        /* 1: a signing key */
+    EVP_MD_CTX *kk_sign;   /* EVP_DigestSignInit(SHA-256, kk_pkey); NULL: verify only */
+    EVP_MD_CTX *kk_verify; /* EVP_DigestVerifyInit(SHA-256, kk_pkey) */
 };
 
 struct keyring {
@@ -82,11 +89,9 @@ keyring_new(void)
 static void
 keyring_key_clear(struct keyring_key *k)
 {
+    EVP_MD_CTX_free(k->kk_sign);
+    EVP_MD_CTX_free(k->kk_verify);
     EVP_PKEY_free(k->kk_pkey);
-    if (k->kk_pem != NULL) {
-        OPENSSL_cleanse(k->kk_pem, k->kk_pem_len);
-        free(k->kk_pem);
-    }
     memset(k, 0, sizeof(*k));
 }
 
@@ -116,7 +121,7 @@ static const char *
 keyring_signing_issuer(const struct keyring *kr)
 {
     for (size_t i = 0; i < kr->kr_n; i++)
-        if (kr->kr_keys[i].kk_pem != NULL)
+        if (kr->kr_keys[i].kk_private)
             return kr->kr_keys[i].kk_issuer;
     return NULL;
 }
@@ -151,35 +156,90 @@ keyring_check_names(const struct keyring *kr, const char *issuer, const char *ki
     return 0;
 }
 
-/* Takes ownership of pkey and pem (both freed here on error). */
+/* ES256 with k's key over msg, as R || S. */
 static int
-keyring_insert(struct keyring *kr, const char *issuer, const char *kid, EVP_PKEY *pkey, char *pem,
-               size_t pem_len, char *err)
+keyring_key_sign(const struct keyring_key *k, const uint8_t *msg, size_t len,
+                 uint8_t sig[KEYRING_SIG_LEN])
+{
+    EVP_MD_CTX *md = EVP_MD_CTX_new();
+    uint8_t der[ES256_DER_MAX];
+    size_t der_len = sizeof(der);
+    int rc = -1;
+
+    if (md == NULL || k->kk_sign == NULL || EVP_MD_CTX_copy_ex(md, k->kk_sign) != 1 ||
+        EVP_DigestSign(md, der, &der_len, msg, len) != 1)
+        goto done;
+    rc = es256_sig_from_der(der, der_len, sig);
+done:
+    EVP_MD_CTX_free(md);
+    return rc;
+}
+
+/* 1 when sig (R || S) is k's ES256 signature over msg, else 0. */
+static int
+keyring_key_verify(const struct keyring_key *k, const uint8_t *msg, size_t len,
+                   const uint8_t sig[KEYRING_SIG_LEN])
+{
+    uint8_t der[ES256_DER_MAX];
+    EVP_MD_CTX *md;
+    int der_len, ok;
+
+    /* JWS carries R || S; EVP wants the DER SEQUENCE of RFC 3279. */
+    if ((der_len = es256_sig_to_der(sig, der)) < 0 || (md = EVP_MD_CTX_new()) == NULL)
+        return 0;
+    ok = EVP_MD_CTX_copy_ex(md, k->kk_verify) == 1 &&
+         EVP_DigestVerify(md, der, (size_t)der_len, msg, len) == 1;
+    EVP_MD_CTX_free(md);
+    return ok;
+}
+
+/* Bind the digest contexts to k's key, and for a signing key sign once and
+ * verify that signature: the key pair and the whole path (EVP, DER to R || S
+ * and back) are checked here, at load, instead of after every token. */
+static int
+keyring_key_prepare(struct keyring_key *k, char *err)
+{
+    static const uint8_t probe[] = "edgesim keyring self-test";
+    uint8_t sig[KEYRING_SIG_LEN];
+
+    if ((k->kk_verify = EVP_MD_CTX_new()) == NULL ||
+        EVP_DigestVerifyInit(k->kk_verify, NULL, EVP_sha256(), NULL, k->kk_pkey) != 1)
+        return edge_err(err, "key %s: cannot set up ES256 verification", k->kk_kid);
+    if (!k->kk_private)
+        return 0;
+    if ((k->kk_sign = EVP_MD_CTX_new()) == NULL ||
+        EVP_DigestSignInit(k->kk_sign, NULL, EVP_sha256(), NULL, k->kk_pkey) != 1)
+        return edge_err(err, "signing key %s: cannot set up ES256 signing", k->kk_kid);
+    if (keyring_key_sign(k, probe, sizeof(probe), sig) < 0 ||
+        !keyring_key_verify(k, probe, sizeof(probe), sig))
+        return edge_err(err, "signing key %s: a test signature does not verify", k->kk_kid);
+    return 0;
+}
+
+/* Takes ownership of pkey (freed here on error). */
+static int
+keyring_insert(struct keyring *kr, const char *issuer, const char *kid, EVP_PKEY *pkey, int private,
+               char *err)
 {
     const char *signer = keyring_signing_issuer(kr);
-    struct keyring_key *k;
+    struct keyring_key k = {.kk_pkey = pkey, .kk_private = private};
 
     if (keyring_check_names(kr, issuer, kid, err) < 0)
         goto fail;
-    if (pem != NULL && signer != NULL && strcmp(signer, issuer) != 0) {
+    if (private && signer != NULL && strcmp(signer, issuer) != 0) {
         edge_err(err, "keyring signs for %s, not for %s", signer, issuer);
         goto fail;
     }
-    k = &kr->kr_keys[kr->kr_n++];
-    snprintf(k->kk_issuer, sizeof(k->kk_issuer), "%s", issuer);
-    snprintf(k->kk_kid, sizeof(k->kk_kid), "%s", kid);
-    k->kk_pkey = pkey;
-    k->kk_pem = pem;
-    k->kk_pem_len = pem_len;
-    if (pem != NULL && kr->kr_active[0] == '\0')
+    snprintf(k.kk_issuer, sizeof(k.kk_issuer), "%s", issuer);
+    snprintf(k.kk_kid, sizeof(k.kk_kid), "%s", kid);
+    if (keyring_key_prepare(&k, err) < 0)
+        goto fail;
+    kr->kr_keys[kr->kr_n++] = k;
+    if (private && kr->kr_active[0] == '\0')
         snprintf(kr->kr_active, sizeof(kr->kr_active), "%s", kid);
     return 0;
 fail:
-    EVP_PKEY_free(pkey);
-    if (pem != NULL) {
-        OPENSSL_cleanse(pem, pem_len);
-        free(pem);
-    }
+    keyring_key_clear(&k);
     return -1;
 }
 
@@ -192,28 +252,6 @@ keyring_no_passphrase(char *buf, int size, int rwflag, void *u)
     return -1;
 }
 
-/* The PEM libjwt will parse on every signature: written back from the key
- * checked here, so libjwt never sees anything but this one P-256 key. */
-static char *
-keyring_pem_of(EVP_PKEY *pk, size_t *len)
-{
-    BIO *bio = BIO_new(BIO_s_secmem());
-    char *data = NULL, *pem = NULL;
-    long n;
-
-    if (bio == NULL || !PEM_write_bio_PrivateKey(bio, pk, NULL, NULL, 0, NULL, NULL))
-        goto done;
-    n = BIO_get_mem_data(bio, &data);
-    if (n <= 0 || (pem = malloc((size_t)n + 1)) == NULL)
-        goto done;
-    memcpy(pem, data, (size_t)n);
-    pem[n] = '\0';
-    *len = (size_t)n;
-done:
-    BIO_free(bio); /* secmem BIO: cleansed on free */
-    return pem;
-}
-
 int
 keyring_add_signing_pem(struct keyring *kr, const char *issuer, const char *kid, const char *pem,
                         size_t len, char *err)
@@ -221,8 +259,6 @@ keyring_add_signing_pem(struct keyring *kr, const char *issuer, const char *kid,
     BIO *bio = NULL;
     EVP_PKEY *pk = NULL;
     EVP_PKEY_CTX *cctx = NULL;
-    char *canon = NULL;
-    size_t canon_len = 0;
     int rc = -1;
 
     if (keyring_check_names(kr, issuer, kid, err) < 0)
@@ -245,11 +281,7 @@ keyring_add_signing_pem(struct keyring *kr, const char *issuer, const char *kid,
         edge_err(err, "signing key %s: private and public parts do not match", kid);
         goto done;
     }
-    if ((canon = keyring_pem_of(pk, &canon_len)) == NULL) {
-        edge_err(err, "signing key %s: cannot re-encode as PKCS#8", kid);
-        goto done;
-    }
-    rc = keyring_insert(kr, issuer, kid, pk, canon, canon_len, err);
+    rc = keyring_insert(kr, issuer, kid, pk, 1, err);
     pk = NULL; /* owned (or freed) by keyring_insert */
 done:
     EVP_PKEY_CTX_free(cctx);
@@ -295,7 +327,7 @@ keyring_add_verify_pem(struct keyring *kr, const char *issuer, const char *kid, 
         EVP_PKEY_free(pk);
         return -1;
     }
-    return keyring_insert(kr, issuer, kid, pk, NULL, 0, err);
+    return keyring_insert(kr, issuer, kid, pk, 0, err);
 }
 
 int
@@ -326,7 +358,7 @@ keyring_add_verify_xy(struct keyring *kr, const char *issuer, const char *kid,
     }
     if (keyring_check_public(pk, kid, err) < 0)
         goto done;
-    rc = keyring_insert(kr, issuer, kid, pk, NULL, 0, err);
+    rc = keyring_insert(kr, issuer, kid, pk, 0, err);
     pk = NULL;
 done:
     EVP_PKEY_free(pk);
@@ -492,7 +524,7 @@ keyring_load_dir(struct keyring *kr, const char *dir, const char *issuer, int wi
     /* readdir order is arbitrary: make the choice of signer reproducible. */
     tmp->kr_active[0] = '\0';
     for (size_t i = 0; i < tmp->kr_n; i++)
-        if (tmp->kr_keys[i].kk_pem != NULL && strcmp(tmp->kr_keys[i].kk_kid, tmp->kr_active) > 0)
+        if (tmp->kr_keys[i].kk_private && strcmp(tmp->kr_keys[i].kk_kid, tmp->kr_active) > 0)
             snprintf(tmp->kr_active, sizeof(tmp->kr_active), "%s", tmp->kr_keys[i].kk_kid);
     n = (int)tmp->kr_n;
     if (keyring_merge(kr, tmp, err) < 0)
@@ -533,7 +565,7 @@ keyring_remove(struct keyring *kr, const char *issuer, const char *kid)
 
     if (k == NULL)
         return -1;
-    if (k->kk_pem != NULL && strcmp(kr->kr_active, kid) == 0)
+    if (k->kk_private && strcmp(kr->kr_active, kid) == 0)
         kr->kr_active[0] = '\0';
     keyring_key_clear(k);
     i = (size_t)(k - kr->kr_keys);
@@ -562,7 +594,7 @@ keyring_set_active(struct keyring *kr, const char *kid, char *err)
     if (signer == NULL)
         return edge_err(err, "no signing key loaded");
     k = keyring_find(kr, signer, kid ? kid : "");
-    if (k == NULL || k->kk_pem == NULL)
+    if (k == NULL || !k->kk_private)
         return edge_err(err, "no signing key %.64s of %s", kid ? kid : "(null)", signer);
     snprintf(kr->kr_active, sizeof(kr->kr_active), "%s", kid);
     return 0;
@@ -584,29 +616,17 @@ keyring_signer(const struct keyring *kr)
     return k ? k->kk_issuer : NULL;
 }
 
-char *
-keyring_sign_jwt(const struct keyring *kr, jwt_t *jwt, char *err)
+int
+keyring_sign_es256(const struct keyring *kr, const uint8_t *msg, size_t len,
+                   uint8_t sig[KEYRING_SIG_LEN], char *err)
 {
     struct keyring_key *k = keyring_active(kr);
-    char *token = NULL;
 
-    if (k == NULL) {
-        edge_err(err, "no active signing key");
-        return NULL;
-    }
-    jwt_del_headers(jwt, "kid");
-    if (jwt_add_header(jwt, "kid", k->kk_kid) != 0 ||
-        jwt_set_alg(jwt, JWT_ALG_ES256, (const unsigned char *)k->kk_pem, (int)k->kk_pem_len) !=
-            0) {
-        edge_err(err, "libjwt refused the header or the key");
-        goto done;
-    }
-    if ((token = jwt_encode_str(jwt)) == NULL)
-        edge_err(err, "libjwt could not sign with key %s: %s", k->kk_kid, strerror(errno));
-done:
-    /* libjwt keeps a copy of the PEM; switching to "none" scrubs it. */
-    jwt_set_alg(jwt, JWT_ALG_NONE, NULL, 0);
-    return token;
+    if (k == NULL)
+        return edge_err(err, "no active signing key");
+    if (keyring_key_sign(k, msg, len, sig) < 0)
+        return edge_err(err, "signing key %s: ES256 signature failed", k->kk_kid);
+    return 0;
 }
 
 size_t
@@ -663,34 +683,11 @@ keyring_verify_es256(const struct keyring *kr, const char *issuer, const char *k
                      const uint8_t *msg, size_t len, const uint8_t *sig, size_t sig_len)
 {
     const struct keyring_key *k = keyring_find(kr, issuer, kid);
-    ECDSA_SIG *es = NULL;
-    BIGNUM *r = NULL, *s = NULL;
-    EVP_MD_CTX *md = NULL;
-    unsigned char *der = NULL;
-    int der_len, ok = 0;
 
     if (k == NULL)
         return -1;
-    /* JWS carries R || S, 32 bytes each; EVP wants the DER SEQUENCE of
-     * RFC 3279. Any other length is not an ES256 signature. */
+    /* Any other length is not an ES256 signature. */
     if (sig_len != KEYRING_SIG_LEN)
         return 0;
-    if ((es = ECDSA_SIG_new()) == NULL || (r = BN_bin2bn(sig, KEYRING_COORD_LEN, NULL)) == NULL ||
-        (s = BN_bin2bn(sig + KEYRING_COORD_LEN, KEYRING_COORD_LEN, NULL)) == NULL ||
-        ECDSA_SIG_set0(es, r, s) != 1)
-        goto done;
-    r = s = NULL; /* owned by es */
-    if ((der_len = i2d_ECDSA_SIG(es, &der)) <= 0)
-        goto done;
-    if ((md = EVP_MD_CTX_new()) == NULL ||
-        EVP_DigestVerifyInit(md, NULL, EVP_sha256(), NULL, k->kk_pkey) != 1)
-        goto done;
-    ok = EVP_DigestVerify(md, der, (size_t)der_len, msg, len) == 1;
-done:
-    EVP_MD_CTX_free(md);
-    OPENSSL_free(der);
-    BN_free(r);
-    BN_free(s);
-    ECDSA_SIG_free(es);
-    return ok;
+    return keyring_key_verify(k, msg, len, sig);
 }

@@ -8,13 +8,15 @@
  * - verification keys: public P-256 keys, grouped by the issuer (ECS FQDN)
  *   they belong to; an EES holds those of its own ECS.
  * Every signing key is also a verification key of its issuer. The private
- * key never leaves this module: callers hand a libjwt object in and get a
- * signed token back. Keys are looked up by kid in memory only; a token never
- * names a file or URL to fetch a key from. */
+ * key never leaves this module: callers hand the JWS signing input in and
+ * get the signature back. Each key is parsed and checked once, when it is
+ * loaded (a signing key also signs and verifies a test message then); a
+ * signature or verification reuses that EVP key, with no parse per token.
+ * Keys are looked up by kid in memory only; a token never names a file or
+ * URL to fetch a key from. A keyring is not shared between threads. */
 #ifndef EDGE_KEYRING_H
 #define EDGE_KEYRING_H
 
-#include <jwt.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -64,9 +66,10 @@ int keyring_set_active(struct keyring *kr, const char *kid, char *err);
 /* kid and issuer of the active signing key, or NULL when the keyring cannot sign. */
 const char *keyring_active_kid(const struct keyring *kr);
 const char *keyring_signer(const struct keyring *kr);
-/* Sign jwt with the active key: sets header kid and alg ES256, encodes, and
- * scrubs libjwt's copy of the key. Returns the compact JWS (free()) or NULL. */
-char *keyring_sign_jwt(const struct keyring *kr, jwt_t *jwt, char *err);
+/* The JWS ES256 signature (R || S, RFC 7518 3.4) of msg, the JWS signing
+ * input "header.payload", with the active key (keyring_active_kid). */
+int keyring_sign_es256(const struct keyring *kr, const uint8_t *msg, size_t len,
+                       uint8_t sig[KEYRING_SIG_LEN], char *err);
 
 /* Verification keys, in the order added. */
 size_t keyring_count(const struct keyring *kr);

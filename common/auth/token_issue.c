@@ -5,8 +5,6 @@
 #include "base/randid.h"
 #include "base/err.h"
 
-#include <jansson.h>
-#include <jwt.h>
 #include <openssl/crypto.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -62,30 +60,120 @@ token_check_common(const struct keyring *kr, const char *aud, const char *scope,
     return 0;
 }
 
-/* Our own signature checked once before the token leaves the ECS: a bad
- * encoding from libjwt would otherwise surface only at some EES. */
-static int
-token_self_check(const struct keyring *kr, const char *tok, char *err)
-{
-    const char *d2 = strrchr(tok, '.');
-    uint8_t sig[KEYRING_SIG_LEN + 3];
-    size_t slen;
+/* The claims of one token. Every string has passed token_fqdn_ok, token_id_ok or
+ * token_scope_ok: printable ASCII, so only '"' and '\\' need escaping (RFC 8259 7). */
+struct token_claims {
+    const char *aud, *client_id, *eec_id, *iss, *scope, *sub; /* eec_id, sub: NULL if absent */
+    int64_t nbf;                                              /* 0: absent */
+};
 
-    if (d2 == NULL || strlen(d2 + 1) != b64url_encoded_len(KEYRING_SIG_LEN) ||
-        b64url_decode(d2 + 1, strlen(d2 + 1), sig, &slen) < 0 ||
-        keyring_verify_es256(kr, keyring_signer(kr), keyring_active_kid(kr), (const uint8_t *)tok,
-                             (size_t)(d2 - tok), sig, slen) != 1)
-        return edge_err(err, "libjwt produced a token that does not verify");
-    return 0;
+/* A bounded text buffer: the claims are written here, not built as a JSON tree and then
+ * serialised, since a token's claims are few, fixed and already checked (the ECS writes one
+ * token per candidate EES of every provisioning answer). */
+struct token_text {
+    char *buf;
+    size_t len, cap;
+    int overflow;
+};
+
+static void
+token_put(struct token_text *t, const char *s)
+{
+    size_t n = strlen(s);
+
+    if (t->len + n >= t->cap) {
+        t->overflow = 1;
+        return;
+    }
+    memcpy(t->buf + t->len, s, n + 1);
+    t->len += n;
+}
+
+/* "name":"value", escaped, with a leading comma unless first. */
+static void
+token_put_str(struct token_text *t, const char *name, const char *v)
+{
+    char esc[3] = "\\";
+
+    token_put(t, t->len > 1 ? ",\"" : "\"");
+    token_put(t, name);
+    token_put(t, "\":\"");
+    for (; *v != '\0' && !t->overflow; v++) {
+        char one[2] = {*v, '\0'};
+        esc[1] = *v;
+        token_put(t, *v == '"' || *v == '\\' ? esc : one);
+    }
+    token_put(t, "\"");
+}
+
+static void
+token_put_int(struct token_text *t, const char *name, int64_t v)
+{
+    char num[48];
+
+    snprintf(num, sizeof(num), "%s\"%s\":%lld", t->len > 1 ? "," : "", name, (long long)v);
+    token_put(t, num);
+}
+
+/* The claims as compact JSON, members in sorted order (as libjwt wrote them). */
+static int
+token_claims_json(const struct token_claims *c, const struct token_issued *ti, struct token_text *t)
+{
+    token_put(t, "{");
+    token_put_str(t, "aud", c->aud);
+    token_put_str(t, "client_id", c->client_id);
+    if (c->eec_id != NULL)
+        token_put_str(t, "eec_id", c->eec_id);
+    token_put_int(t, "exp", ti->exp);
+    token_put_int(t, "iat", ti->iat);
+    token_put_str(t, "iss", c->iss);
+    token_put_str(t, "jti", ti->jti);
+    if (c->nbf != 0)
+        token_put_int(t, "nbf", c->nbf);
+    token_put_str(t, "scope", c->scope);
+    if (c->sub != NULL)
+        token_put_str(t, "sub", c->sub);
+    token_put(t, "}");
+    return t->overflow ? -1 : 0;
+}
+
+/* The compact JWS (RFC 7515 7.1) of claims, signed ES256 with the active key:
+ * BASE64URL(header) "." BASE64URL(claims) "." BASE64URL(R || S). */
+static char *
+token_jws(const struct keyring *kr, const char *claims, size_t cl, char *err)
+{
+    char hdr[sizeof("{\"alg\":\"ES256\",\"kid\":\"\",\"typ\":\"JWT\"}") + KEYRING_KID_MAX];
+    uint8_t sig[KEYRING_SIG_LEN];
+    size_t hl, n;
+    char *tok;
+
+    /* kid is [A-Za-z0-9._-] (keyring_kid_ok): nothing to escape. */
+    hl = (size_t)snprintf(hdr, sizeof(hdr), "{\"alg\":\"ES256\",\"kid\":\"%s\",\"typ\":\"JWT\"}",
+                          keyring_active_kid(kr));
+    if ((tok = malloc(b64url_encoded_len(hl) + b64url_encoded_len(cl) +
+                      b64url_encoded_len(KEYRING_SIG_LEN) + 3)) == NULL) {
+        edge_err(err, "out of memory");
+        return NULL;
+    }
+    n = b64url_encode((const uint8_t *)hdr, hl, tok);
+    tok[n++] = '.';
+    n += b64url_encode((const uint8_t *)claims, cl, tok + n);
+    if (keyring_sign_es256(kr, (const uint8_t *)tok, n, sig, err) < 0) {
+        OPENSSL_cleanse(tok, n);
+        free(tok);
+        return NULL;
+    }
+    tok[n++] = '.';
+    b64url_encode(sig, sizeof(sig), tok + n);
+    return tok;
 }
 
 /* Sign claims (iat, exp and jti added here) with the keyring's active key. */
 static int
-token_sign(const struct keyring *kr, json_t *claims, int64_t now, int64_t lifetime,
+token_sign(const struct keyring *kr, const struct token_claims *c, int64_t now, int64_t lifetime,
            struct token_issued *out, char *err)
 {
-    jwt_t *jwt = NULL;
-    char *json = NULL;
+    struct token_text t = {0};
     int rc = -1;
 
     memset(out, 0, sizeof(*out));
@@ -93,30 +181,29 @@ token_sign(const struct keyring *kr, json_t *claims, int64_t now, int64_t lifeti
         goto done;
     out->iat = now;
     out->exp = now + lifetime;
-    if (json_object_set_new(claims, "iat", json_integer(out->iat)) != 0 ||
-        json_object_set_new(claims, "exp", json_integer(out->exp)) != 0 ||
-        json_object_set_new(claims, "jti", json_string(out->jti)) != 0 ||
-        (json = json_dumps(claims, JSON_COMPACT | JSON_PRESERVE_ORDER)) == NULL) {
+    /* Each string at most doubles when escaped; names, numbers and punctuation fit in 256. */
+    t.cap = 2 * (strlen(c->aud) + strlen(c->client_id) + strlen(c->iss) + strlen(c->scope) +
+                 (c->eec_id ? strlen(c->eec_id) : 0) + (c->sub ? strlen(c->sub) : 0) +
+                 sizeof(out->jti)) +
+            256;
+    if ((t.buf = malloc(t.cap)) == NULL) {
         edge_err(err, "out of memory");
         goto done;
     }
-    if (jwt_new(&jwt) != 0 || jwt_add_grants_json(jwt, json) != 0) {
-        edge_err(err, "libjwt refused the claims");
+    if (token_claims_json(c, out, &t) < 0) {
+        edge_err(err, "token claims longer than %zu bytes", t.cap);
         goto done;
     }
-    if ((out->token = keyring_sign_jwt(kr, jwt, err)) == NULL)
-        goto done;
-    if (token_self_check(kr, out->token, err) < 0)
+    if ((out->token = token_jws(kr, t.buf, t.len, err)) == NULL)
         goto done;
     snprintf(out->kid, sizeof(out->kid), "%s", keyring_active_kid(kr));
     rc = 0;
 done:
     if (rc < 0)
         token_issued_clear(out);
-    jwt_free(jwt);
-    if (json != NULL) {
-        OPENSSL_cleanse(json, strlen(json));
-        free(json);
+    if (t.buf != NULL) {
+        OPENSSL_cleanse(t.buf, t.cap);
+        free(t.buf);
     }
     return rc;
 }
@@ -126,8 +213,7 @@ token_issue_eec(const struct keyring *kr, const struct edge_peer *peer, const ch
                 const char *aud, const char *scope, int64_t now, int64_t lifetime,
                 struct token_issued *out, char *err)
 {
-    json_t *claims = NULL;
-    int rc = -1;
+    struct token_claims c = {0};
 
     memset(out, 0, sizeof(*out));
     if (token_check_common(kr, aud, scope, now, lifetime, err) < 0)
@@ -140,20 +226,13 @@ token_issue_eec(const struct keyring *kr, const struct edge_peer *peer, const ch
                               strcmp(gpsi_sent, peer->gpsi) != 0))
         return edge_err(err, "GPSI '%.64s' is not the one bound to the EEC's credential",
                         gpsi_sent);
-    claims = json_pack("{s:s}", "iss", keyring_signer(kr));
-    if (claims == NULL ||
-        (gpsi_sent != NULL && json_object_set_new(claims, "sub", json_string(gpsi_sent)) != 0) ||
-        json_object_set_new(claims, "aud", json_string(aud)) != 0 ||
-        json_object_set_new(claims, "client_id", json_string(peer->eec_id)) != 0 ||
-        json_object_set_new(claims, "scope", json_string(scope)) != 0 ||
-        json_object_set_new(claims, "nbf", json_integer(now)) != 0) {
-        edge_err(err, "out of memory");
-        goto done;
-    }
-    rc = token_sign(kr, claims, now, lifetime, out, err);
-done:
-    json_decref(claims);
-    return rc;
+    c.iss = keyring_signer(kr);
+    c.sub = gpsi_sent;
+    c.aud = aud;
+    c.client_id = peer->eec_id;
+    c.scope = scope;
+    c.nbf = now;
+    return token_sign(kr, &c, now, lifetime, out, err);
 }
 
 int
@@ -161,8 +240,7 @@ token_issue_ees(const struct keyring *kr, const char *sees_fqdn, const char *tee
                 const char *scope, const char *eec_id, int64_t now, int64_t lifetime,
                 struct token_issued *out, char *err)
 {
-    json_t *claims = NULL;
-    int rc = -1;
+    struct token_claims c = {0};
 
     memset(out, 0, sizeof(*out));
     if (token_check_common(kr, tees_fqdn, scope, now, lifetime, err) < 0)
@@ -171,17 +249,13 @@ token_issue_ees(const struct keyring *kr, const char *sees_fqdn, const char *tee
         return edge_err(err, "S-EES '%.64s' is not an FQDN", sees_fqdn ? sees_fqdn : "(null)");
     if (eec_id != NULL && !token_id_ok(eec_id, EDGE_ID_MAX))
         return edge_err(err, "EEC ID '%.64s' is not an identifier", eec_id);
-    claims = json_pack("{s:s, s:s, s:s, s:s, s:s}", "iss", keyring_signer(kr), "sub", sees_fqdn,
-                       "aud", tees_fqdn, "client_id", sees_fqdn, "scope", scope);
-    if (claims == NULL ||
-        (eec_id != NULL && json_object_set_new(claims, "eec_id", json_string(eec_id)) != 0)) {
-        edge_err(err, "out of memory");
-        goto done;
-    }
-    rc = token_sign(kr, claims, now, lifetime, out, err);
-done:
-    json_decref(claims);
-    return rc;
+    c.iss = keyring_signer(kr);
+    c.sub = sees_fqdn;
+    c.aud = tees_fqdn;
+    c.client_id = sees_fqdn;
+    c.scope = scope;
+    c.eec_id = eec_id;
+    return token_sign(kr, &c, now, lifetime, out, err);
 }
 
 void

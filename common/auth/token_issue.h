@@ -1,7 +1,9 @@
 /* token_issue.h -- the ECS issues the two access tokens of edgesim's token
  * profile: EEC -> EES (TS 33.558 6.2) and S-EES -> T-EES on EDGE-9
- * (TR 33.739 6.27). JWT (RFC 7519) signed ES256 by the keyring's active key;
- * libjwt encodes, header {"alg":"ES256","typ":"JWT","kid":...}.
+ * (TR 33.739 6.27). JWT (RFC 7519) in JWS compact form (RFC 7515), header
+ * {"alg":"ES256","kid":...,"typ":"JWT"}, signed ES256 by the keyring's active
+ * key (keyring_sign_es256: the key parsed once, no self-check per token; the
+ * test suite checks every kind of token with libjwt, tests/token).
  *
  * iss is always the keyring's signer (the ECS FQDN), so no caller can sign a
  * token in another issuer's name. Lifetimes come from the caller (config);

@@ -1,7 +1,10 @@
 /* token_units.c -- the pieces under the token profile, each against fixed data: strict base64url
  * (RFC 4648 test vectors, RFC 7515 2), JWKS parsing (RFC 7517/7518 6.2), keyring loading (P-256
- * only, key files of edge-pki), the RFC 6750 challenge, and the bounded replay cache. */
+ * only, key files of edge-pki), the ES256 signature forms (DER <-> R || S, RFC 7518 3.4), the
+ * signature of the keyring's cached key, the RFC 6750 challenge, and the bounded replay cache. */
+#include "auth/es256.h"
 #include "base/b64url.h"
+#include "check.h"
 #include "forge.h"
 #include "auth/jwks.h"
 #include "auth/keyring.h"
@@ -10,18 +13,6 @@
 
 #include <sys/stat.h>
 #include <unistd.h>
-
-static int failures;
-
-#define CHECK(cond, ...)                                                                           \
-    do {                                                                                           \
-        if (!(cond)) {                                                                             \
-            printf("FAIL %s:%d: ", __FILE__, __LINE__);                                            \
-            printf(__VA_ARGS__);                                                                   \
-            printf("\n");                                                                          \
-            failures++;                                                                            \
-        }                                                                                          \
-    } while (0)
 
 static void
 test_b64url(void)
@@ -300,6 +291,86 @@ test_keyring(void)
     EVP_PKEY_free(c);
 }
 
+/* DER <-> R || S: sign bytes, leading zeros, and DER that is not the one encoding. */
+static void
+test_es256_forms(void)
+{
+    static const struct {
+        uint8_t r0, s0; /* first byte of r and s (the rest 0x11) */
+        int der_len;
+    } vec[] = {
+        {0x7f, 0x01, 70}, /* no sign byte */
+        {0x80, 0xff, 72}, /* high bit: a 0x00 sign byte each */
+        {0x00, 0x80, 70}, /* r one byte shorter, s with a sign byte */
+        {0x00, 0x00, 68},
+    };
+    /* Not minimal, negative, trailing byte, long-form length, three integers. */
+    static const uint8_t bad[][12] = {
+        {0x30, 0x07, 0x02, 0x02, 0x00, 0x01, 0x02, 0x01, 0x01},
+        {0x30, 0x06, 0x02, 0x01, 0x81, 0x02, 0x01, 0x01},
+        {0x30, 0x06, 0x02, 0x01, 0x01, 0x02, 0x01, 0x01, 0x00},
+        {0x30, 0x81, 0x06, 0x02, 0x01, 0x01, 0x02, 0x01, 0x01},
+        {0x30, 0x09, 0x02, 0x01, 0x01, 0x02, 0x01, 0x01, 0x02, 0x01, 0x01},
+    };
+    static const size_t bad_len[] = {9, 8, 9, 9, 11};
+    uint8_t raw[ES256_SIG_LEN], back[ES256_SIG_LEN], der[ES256_DER_MAX];
+    int n;
+
+    for (size_t i = 0; i < sizeof(vec) / sizeof(vec[0]); i++) {
+        memset(raw, 0x11, sizeof(raw));
+        raw[0] = vec[i].r0;
+        raw[ES256_INT_LEN] = vec[i].s0;
+        n = es256_sig_to_der(raw, der);
+        CHECK(n == vec[i].der_len, "vector %zu: DER of %d bytes, want %d", i, n, vec[i].der_len);
+        CHECK(n > 0 && es256_sig_from_der(der, (size_t)n, back) == 0 &&
+                  memcmp(raw, back, sizeof(raw)) == 0,
+              "vector %zu does not round-trip", i);
+    }
+    memset(raw, 0, sizeof(raw));
+    raw[ES256_SIG_LEN - 1] = 1;
+    CHECK(es256_sig_to_der(raw, der) < 0, "r = 0 encoded");
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+        CHECK(es256_sig_from_der(bad[i], bad_len[i], back) < 0, "bad DER %zu accepted", i);
+}
+
+/* The cached key's signature over a JWS signing input verifies with the public key alone, in
+ * OpenSSL directly (the DER made back from R || S by hand, as forge.h does). */
+static void
+test_keyring_sign(void)
+{
+    static const char msg[] = "eyJhbGciOiJFUzI1NiJ9.eyJpc3MiOiJlY3MxIn0";
+    EVP_PKEY *pk = forge_p256();
+    char *pem = forge_pem(pk, 1), err[EDGE_ERR_LEN];
+    struct keyring *kr = keyring_new(), *pub = keyring_new();
+    uint8_t sig[KEYRING_SIG_LEN], der[80], *p = der;
+    ECDSA_SIG *es = ECDSA_SIG_new();
+    EVP_MD_CTX *md = EVP_MD_CTX_new();
+    int dl;
+
+    CHECK(keyring_sign_es256(kr, (const uint8_t *)msg, strlen(msg), sig, err) < 0,
+          "an empty keyring signed");
+    CHECK(keyring_add_signing_pem(kr, "ecs1.edge.test", "k1", pem, strlen(pem), err) == 0, "%s",
+          err);
+    CHECK(keyring_sign_es256(kr, (const uint8_t *)msg, strlen(msg), sig, err) == 0, "%s", err);
+    ECDSA_SIG_set0(es, BN_bin2bn(sig, 32, NULL), BN_bin2bn(sig + 32, 32, NULL));
+    dl = i2d_ECDSA_SIG(es, &p);
+    CHECK(dl > 0 && EVP_DigestVerifyInit(md, NULL, EVP_sha256(), NULL, pk) == 1 &&
+              EVP_DigestVerify(md, der, (size_t)dl, (const uint8_t *)msg, strlen(msg)) == 1,
+          "the keyring's signature does not verify in OpenSSL");
+    free(pem);
+    pem = forge_pem(pk, 0);
+    CHECK(keyring_add_verify_pem(pub, "ecs1.edge.test", "k1", pem, strlen(pem), err) == 0, "%s",
+          err);
+    CHECK(keyring_sign_es256(pub, (const uint8_t *)msg, strlen(msg), sig, err) < 0,
+          "a public key signed");
+    EVP_MD_CTX_free(md);
+    ECDSA_SIG_free(es);
+    keyring_free(kr);
+    keyring_free(pub);
+    free(pem);
+    EVP_PKEY_free(pk);
+}
+
 static void
 test_http_mapping(void)
 {
@@ -428,6 +499,8 @@ main(void)
     test_scopes();
     test_jwks();
     test_keyring();
+    test_es256_forms();
+    test_keyring_sign();
     test_http_mapping();
     test_replay_cache();
     printf("%s\n", failures ? "FAILED" : "all unit checks passed");
