@@ -3,6 +3,7 @@
  * service-area matching and EndPoint helpers. */
 #include "edgeapp/edgeapp.h"
 #include "base/err.h"
+#include "check.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,8 +27,6 @@ static const struct {
     {"implicit_reg", edgeapp_implicit_reg},
 };
 
-static int failures;
-
 static void
 run_row(int lineno, char *line)
 {
@@ -37,25 +36,21 @@ run_row(int lineno, char *line)
     json_t *v = NULL;
 
     if (type == NULL || expect == NULL || body == NULL) {
-        fprintf(stderr, "cases.txt:%d: malformed row\n", lineno);
-        failures++;
+        FAIL("cases.txt:%d: malformed row", lineno);
         return;
     }
     for (size_t i = 0; i < sizeof(types) / sizeof(types[0]); i++)
         if (strcmp(types[i].name, type) == 0)
             table = types[i].table;
     if (table == NULL) {
-        fprintf(stderr, "cases.txt:%d: unknown type %s\n", lineno, type);
-        failures++;
+        FAIL("cases.txt:%d: unknown type %s", lineno, type);
         return;
     }
     int rc = js_loads(body, strlen(body), &v, err);
     if (rc == 0)
         rc = js_decode(v, "", table, NULL, NULL, err);
     int ok = strcmp(expect, "ok") == 0 ? rc == 0 : (rc < 0 && strstr(err, expect) != NULL);
-    printf("%s line %d: %s: expected %s, got %s\n", ok ? "ok  " : "FAIL", lineno, type, expect,
-           rc == 0 ? "ok" : err);
-    failures += !ok;
+    check_row(ok, "line %d: %s: expected %s, got %s", lineno, type, expect, rc == 0 ? "ok" : err);
     json_decref(v);
 }
 
@@ -73,18 +68,15 @@ check_area(void)
                              0, NULL);
     char host[256];
 
-    if (!edgeapp_area_covers(area, in) || edgeapp_area_covers(area, out) ||
-        !edgeapp_area_covers(NULL, out) || !edgeapp_area_covers(area, NULL)) {
-        fprintf(stderr, "FAIL service area matching\n");
-        failures++;
-    }
+    CHECK(edgeapp_area_covers(area, in) && !edgeapp_area_covers(area, out) &&
+              edgeapp_area_covers(NULL, out) && edgeapp_area_covers(area, NULL),
+          "service area matching");
     json_t *ep = edgeapp_endpoint_uri("ees1.edge.test", 8443);
-    if (strcmp(json_string_value(json_object_get(ep, "uri")), "https://ees1.edge.test:8443") ||
-        edgeapp_endpoint_host(ep, host, sizeof(host)) == NULL ||
-        strcmp(host, "ees1.edge.test") != 0) {
-        fprintf(stderr, "FAIL endpoint helpers\n");
-        failures++;
-    }
+    CHECK(strcmp(json_string_value(json_object_get(ep, "uri")), "https://ees1.edge.test:8443") ==
+                  0 &&
+              edgeapp_endpoint_host(ep, host, sizeof(host)) != NULL &&
+              strcmp(host, "ees1.edge.test") == 0,
+          "endpoint helpers");
     json_decref(ep);
     json_decref(area);
     json_decref(in);
@@ -111,6 +103,6 @@ main(int argc, char **argv)
     }
     fclose(f);
     check_area();
-    printf("%d rows, %d failures\n", rows, failures);
-    return failures || rows == 0 ? 1 : 0;
+    CHECK(rows > 0, "no rows in the cases file");
+    return check_result("edgeapp");
 }
