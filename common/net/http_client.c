@@ -20,6 +20,7 @@
 #include <openssl/ssl.h>
 
 #include "base/err.h"
+#include "base/clock.h"
 
 static const struct {
     const char *name;
@@ -31,12 +32,9 @@ static const struct {
 };
 
 static double
-http_ms_since(const struct timespec *t0)
+http_ms_since(int64_t t0_ns)
 {
-    struct timespec t;
-
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (double)(t.tv_sec - t0->tv_sec) * 1e3 + (double)(t.tv_nsec - t0->tv_nsec) / 1e6;
+    return (double)(edge_now_ns() - t0_ns) / 1e6;
 }
 
 static void
@@ -84,7 +82,7 @@ http_call_finish(struct http_call *call, struct http_client_resp *resp)
     json_t *j = NULL;
 
     event_del(call->timer);
-    resp->elapsed_ms = http_ms_since(&call->t0);
+    resp->elapsed_ms = http_ms_since(call->t0_ns);
     if (resp->status >= 400 && resp->body_len > 0) {
         j = json_loadb(resp->body, resp->body_len, 0, NULL);
         cause = json_string_value(json_object_get(j, "cause"));
@@ -397,7 +395,7 @@ http_client_send(struct http_client *cl, const struct http_client_req *r, http_c
         return -1;
     call->cb = cb;
     call->arg = arg;
-    clock_gettime(CLOCK_MONOTONIC, &call->t0);
+    call->t0_ns = edge_now_ns();
     if (http_call_start(call, err) < 0) {
         http_call_free(call);
         return -1;

@@ -42,8 +42,8 @@ struct http_call {
     char *body;
     size_t body_len;
     struct evkeyvalq headers; /* extra request headers */
-    struct timespec t0;
-    int timeout_ms; /* this call's deadline */
+    int64_t t0_ns;            /* edge_now_ns() when sent */
+    int timeout_ms;           /* this call's deadline */
     int tries;
     int error, have_error; /* from evhttp's error callback */
     int cancelling;

@@ -76,10 +76,7 @@ static const struct js_field tls_fields[] = {
 };
 
 static const struct js_field psk_fields[] = {
-    {.name = "akid",
-     .type = JS_STRING,
-     .flags = JS_REQUIRED | JS_NONEMPTY,
-     .max_len = EDGE_ID_MAX - 1},
+    {.name = "akid", .type = JS_STRING, .flags = JS_REQUIRED, .check = js_check_akid},
     {.name = "kakma", .type = JS_STRING, .flags = JS_REQUIRED, .max_len = 64},
     {0},
 };

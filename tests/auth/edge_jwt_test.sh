@@ -70,7 +70,7 @@ expect 1 'token.too_large' bash -c "head -c 9437184 /dev/zero | tr '\\0' A | \"$
 
 expect 2 'usage' "$jwt" verify "$eec" --aud ees1.edge.test
 expect 2 'usage' "$jwt" frobnicate
-expect 2 '--profile is eec or ees' "$jwt" verify "$eec" "${v[@]}" --aud ees1.edge.test --profile xyz
+expect 2 '--profile: expected "eec" or "ees", got "xyz"' "$jwt" verify "$eec" "${v[@]}" --aud ees1.edge.test --profile xyz
 expect 1 'not an EC P-256 key' "$jwt" issue --key "$dir/p384.key" --kid k1 --iss ecs1.edge.test \
   --aud ees1.edge.test --scope x --client eec-0001
 expect 1 'is not the one bound' "$jwt" issue --key "$dir/ecs1.edge.test.sig-2026-01.key" --kid k1 \

@@ -236,25 +236,33 @@ issue_refusals(const struct keyring *kr, const struct signer *s)
     token_issued_clear(&t);
 }
 
-/* Claims with the two characters JSON escapes: libjwt reads back exactly what was given. */
+/* Claims with the two characters JSON escapes: an extid GPSI may hold '"' and '\\' (TS 23.003
+ * 28.7.2: any visible character), an identifier may not. libjwt reads back exactly the GPSI given,
+ * and an eec_id with a quote is refused before anything is signed. */
 static void
 issue_escaped(const struct keyring *kr, const struct signer *s)
 {
-    static const char eec_id[] = "eec-\"quoted\"\\back";
+    static const char gpsi[] = "extid-\"quoted\"\\back@edge.test";
+    static const struct edge_peer eec = {EDGE_PEER_CERT, "", "eec-0001",
+                                         "extid-\"quoted\"\\back@edge.test", ""};
     char err[EDGE_ERR_LEN], why[EDGE_ERR_LEN];
     struct token_issued t;
     json_t *c = NULL;
 
-    if (token_issue_ees(kr, "ees1.edge.test", "ees2.edge.test", "eees-appctxtreloc", eec_id, NOW,
-                        LIFETIME, &t, err) < 0) {
+    CHECK(token_issue_ees(kr, "ees1.edge.test", "ees2.edge.test", "eees-appctxtreloc",
+                          "eec-\"quoted\"", NOW, LIFETIME, &t, err) < 0 &&
+              strstr(err, "not a valid identifier") != NULL,
+          "an eec_id with a quote was signed or refused for another reason: %s", err);
+    if (token_issue_eec(kr, &eec, gpsi, "ees1.edge.test", "eees-eecregistration", NOW, LIFETIME, &t,
+                        err) < 0) {
         CHECK(0, "issue: %s", err);
         return;
     }
     CHECK(libjwt_verify(t.token, pem_of_kid(s, 2, t.kid), strlen(pem_of_kid(s, 2, t.kid)), &c, why),
-          "escaped eec_id: %s", why);
-    CHECK(c != NULL && json_is_string(json_object_get(c, "eec_id")) &&
-              strcmp(json_string_value(json_object_get(c, "eec_id")), eec_id) == 0,
-          "eec_id with a quote and a backslash did not come back as given");
+          "escaped sub: %s", why);
+    CHECK(c != NULL && json_is_string(json_object_get(c, "sub")) &&
+              strcmp(json_string_value(json_object_get(c, "sub")), gpsi) == 0,
+          "a GPSI with a quote and a backslash did not come back as given");
     json_decref(c);
     token_issued_clear(&t);
 }

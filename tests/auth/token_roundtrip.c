@@ -6,6 +6,7 @@
 #include "auth/jwks.h"
 #include "auth/token_issue.h"
 #include "auth/token_validate.h"
+#include "base/clock.h"
 
 #include <time.h>
 
@@ -24,9 +25,7 @@ struct issued {
 static double
 seconds(void)
 {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+    return (double)edge_now_ns() / 1e9;
 }
 
 static struct edge_peer eec_peer = {EDGE_PEER_CERT, "", "eec-0001", "msisdn-491700000001", ""};

@@ -1,6 +1,7 @@
 /* json_strict_test.c -- table-driven checks of json_strict: each bad row must fail with its exact
  * message. */
 #include "base/err.h"
+#include "base/ipv4.h"
 #include "base/json_strict.h"
 #include "check.h"
 
@@ -85,74 +86,112 @@ static const struct js_field open_fields[] = {
     {0},
 };
 
+/* One field of each remaining kind, as a node config or scenario carries them. */
+static const char *const auth_choices[] = {"token", "local", NULL};
+static const char *const replay_choices[] = {"reusable", "single-use", "once", NULL};
+
+static const struct js_field conf_fields[] = {
+    {.name = "authorization", .type = JS_STRING, .check = js_check_enum, .choices = auth_choices},
+    {.name = "tokenReplay", .type = JS_STRING, .check = js_check_enum, .choices = replay_choices},
+    {.name = "akid", .type = JS_STRING, .check = js_check_akid},
+    {.name = "kid", .type = JS_STRING, .check = js_check_kid},
+    {.name = "allow", .type = JS_ARRAY, .items = JS_STRING, .item_check = js_check_id_or_star},
+    {.name = "address", .type = JS_STRING, .check = js_check_cidr},
+    {0},
+};
+
 #define EP "\"endPt\":{\"fqdn\":\"ees1.edge.test\"}"
 #define PROF(extra) "{\"eesProf\":{\"eesId\":\"ees-1\"," EP extra "}}"
 
 struct row {
     const char *json;
     const struct js_field *table;
-    const char *want; /* "" : decodes */
+    const char *want;  /* "" : decodes */
+    enum js_fail code; /* what js_decode() returns */
 };
 
 static const struct row rows[] = {
     /* good */
-    {PROF(""), top_fields, ""},
-    {PROF(",\"gpsi\":null,\"secured\":false,\"load\":3"), top_fields, ""},
-    {PROF(",\"gpsi\":\"extid-alice@edge.test\",\"tags\":[\"a\",\"b.c\",\"d~e\"]"), top_fields, ""},
+    {PROF(""), top_fields, "", JS_OK},
+    {PROF(",\"gpsi\":null,\"secured\":false,\"load\":3"), top_fields, "", JS_OK},
+    {PROF(",\"gpsi\":\"extid-alice@edge.test\",\"tags\":[\"a\",\"b.c\",\"d~e\"]"), top_fields, "",
+     JS_OK},
     {"{\"eesProf\":{\"eesId\":\"e\",\"endPt\":{\"fqdn\":\"a.b\",\"port\":65535}},"
      "\"acProfs\":[{\"acId\":\"x\",\"scheds\":[0,9]},{\"acId\":\"y\"}]}",
-     top_fields, ""},
-    {"{\"a\":1,\"eecToken\":{\"anything\":[1]}}", open_fields, ""},
+     top_fields, "", JS_OK},
+    {"{\"a\":1,\"eecToken\":{\"anything\":[1]}}", open_fields, "", JS_OK},
     /* the three messages named in the issue */
     {"{\"eesProf\":{\"eesId\":\"e\",\"endPt\":{\"fqdn\":5}}}", top_fields,
-     "eesProf.endPt.fqdn: expected string, got integer"},
+     "eesProf.endPt.fqdn: expected string, got integer", JS_ETYPE},
     {"{\"eesProf\":{\"eesId\":\"e\"," EP "},\"acProfs\":[{\"acId\":\"a\"},{\"acId\":\"b\"},{}]}",
-     top_fields, "acProfs[2].acId: missing required field"},
-    {PROF(",\"foo\":1"), top_fields, "eesProf.foo: unknown field"},
+     top_fields, "acProfs[2].acId: missing required field", JS_EMISSING},
+    {PROF(",\"foo\":1"), top_fields, "eesProf.foo: unknown field", JS_EUNKNOWN},
     /* structure */
-    {"[]", top_fields, "(top level): expected object, got array"},
-    {"{}", top_fields, "eesProf: missing required field"},
-    {"{\"eesProf\":{\"eesId\":\"e\"}}", top_fields, "eesProf.endPt: missing required field"},
+    {"[]", top_fields, "(top level): expected object, got array", JS_ENOTOBJECT},
+    {"{}", top_fields, "eesProf: missing required field", JS_EMISSING},
+    {"{\"eesProf\":{\"eesId\":\"e\"}}", top_fields, "eesProf.endPt: missing required field",
+     JS_EMISSING},
     {"{\"eesProf\":{\"eesId\":\"e\",\"endPt\":[]}}", top_fields,
-     "eesProf.endPt: expected object, got array"},
+     "eesProf.endPt: expected object, got array", JS_ETYPE},
     {"{\"eesProf\":{\"eesId\":\"e\",\"endPt\":{}}}", top_fields,
-     "eesProf.endPt.fqdn: missing required field"},
-    {"{\"eesProf\":null}", top_fields, "eesProf: expected object, got null"},
+     "eesProf.endPt.fqdn: missing required field", JS_EMISSING},
+    {"{\"eesProf\":null}", top_fields, "eesProf: expected object, got null", JS_ETYPE},
     {"{\"eesProf\":{\"eesId\":\"e\"," EP "},\"acProfs\":[]}", top_fields,
-     "acProfs: must not be empty"},
+     "acProfs: must not be empty", JS_EVALUE},
     {"{\"eesProf\":{\"eesId\":\"e\"," EP "},\"acProfs\":[{\"acId\":\"a\"},\"b\"]}", top_fields,
-     "acProfs[1]: expected object, got string"},
+     "acProfs[1]: expected object, got string", JS_ETYPE},
     {"{\"eesProf\":{\"eesId\":\"e\"," EP "},\"acProfs\":[{\"acId\":\"\"}]}", top_fields,
-     "acProfs[0].acId: must not be empty"},
+     "acProfs[0].acId: must not be empty", JS_EVALUE},
     {"{\"eesProf\":{\"eesId\":\"e\"," EP "},\"acProfs\":[{\"acId\":\"12345678901234567\"}]}",
-     top_fields, "acProfs[0].acId: longer than 16 bytes"},
+     top_fields, "acProfs[0].acId: longer than 16 bytes", JS_EVALUE},
     {"{\"eesProf\":{\"eesId\":\"e\"," EP "},\"acProfs\":[{\"acId\":\"a\",\"scheds\":[1,10]}]}",
-     top_fields, "acProfs[0].scheds[1]: 10 is out of range (0 to 9)"},
+     top_fields, "acProfs[0].scheds[1]: 10 is out of range (0 to 9)", JS_EVALUE},
     {"{\"eesProf\":{\"eesId\":\"e\"," EP "},\"acProfs\":[{\"acId\":\"a\",\"scheds\":[1.5]}]}",
-     top_fields, "acProfs[0].scheds[0]: expected integer, got number"},
-    {"{\"\\u0001x\":1}", top_fields, "?x: unknown field"},
+     top_fields, "acProfs[0].scheds[0]: expected integer, got number", JS_ETYPE},
+    {"{\"\\u0001x\":1}", top_fields, "?x: unknown field", JS_EUNKNOWN},
     /* types and validators */
     {"{\"eesProf\":{\"eesId\":\"e\",\"endPt\":{\"fqdn\":\"a.b\",\"port\":70000}}}", top_fields,
-     "eesProf.endPt.port: 70000 is out of range (1 to 65535)"},
+     "eesProf.endPt.port: 70000 is out of range (1 to 65535)", JS_EVALUE},
     {"{\"eesProf\":{\"eesId\":\"e\",\"endPt\":{\"fqdn\":\"a.b\",\"port\":443.0}}}", top_fields,
-     "eesProf.endPt.port: expected integer, got number"},
+     "eesProf.endPt.port: expected integer, got number", JS_ETYPE},
     {"{\"eesProf\":{\"eesId\":\"e\",\"endPt\":{\"fqdn\":\"-a.b\"}}}", top_fields,
-     "eesProf.endPt.fqdn: not a valid FQDN (label starts with '-')"},
+     "eesProf.endPt.fqdn: not a valid FQDN (label starts with '-')", JS_EVALUE},
     {"{\"eesProf\":{\"eesId\":\"e/1\"," EP "}}", top_fields,
-     "eesProf.eesId: not a valid identifier ('/' not allowed)"},
-    {PROF(",\"secured\":\"yes\""), top_fields, "eesProf.secured: expected boolean, got string"},
-    {PROF(",\"load\":\"1\""), top_fields, "eesProf.load: expected number, got string"},
+     "eesProf.eesId: not a valid identifier ('/' not allowed)", JS_EVALUE},
+    {PROF(",\"secured\":\"yes\""), top_fields, "eesProf.secured: expected boolean, got string",
+     JS_ETYPE},
+    {PROF(",\"load\":\"1\""), top_fields, "eesProf.load: expected number, got string", JS_ETYPE},
     {PROF(",\"gpsi\":\"msisdn-1234\""), top_fields,
-     "eesProf.gpsi: not a valid GPSI (msisdn- takes 5 to 15 digits)"},
-    {PROF(",\"gpsi\":7"), top_fields, "eesProf.gpsi: expected string, got integer"},
+     "eesProf.gpsi: not a valid GPSI (msisdn- takes 5 to 15 digits)", JS_EVALUE},
+    {PROF(",\"gpsi\":7"), top_fields, "eesProf.gpsi: expected string, got integer", JS_ETYPE},
     {PROF(",\"expTime\":\"2026-02-30T00:00:00Z\""), top_fields,
-     "eesProf.expTime: not an RFC 3339 date-time (field out of range)"},
-    {PROF(",\"tags\":[\"a\",\"b\",\"c\",\"d\"]"), top_fields, "eesProf.tags: more than 3 elements"},
+     "eesProf.expTime: not an RFC 3339 date-time (field out of range)", JS_EVALUE},
+    {PROF(",\"tags\":[\"a\",\"b\",\"c\",\"d\"]"), top_fields, "eesProf.tags: more than 3 elements",
+     JS_EVALUE},
     {PROF(",\"tags\":[\"a\",\"b c\"]"), top_fields,
-     "eesProf.tags[1]: not a valid identifier (byte 0x20 not allowed)"},
-    {PROF(",\"tags\":[\"a\",true]"), top_fields, "eesProf.tags[1]: expected string, got boolean"},
-    {"{\"a\":\"1\",\"b\":2}", open_fields, "a: expected integer, got string"},
-    {"{\"b\":2}", open_fields, "a: missing required field"},
+     "eesProf.tags[1]: not a valid identifier (byte 0x20 not allowed)", JS_EVALUE},
+    {PROF(",\"tags\":[\"a\",true]"), top_fields, "eesProf.tags[1]: expected string, got boolean",
+     JS_ETYPE},
+    {"{\"a\":\"1\",\"b\":2}", open_fields, "a: expected integer, got string", JS_ETYPE},
+    {"{\"b\":2}", open_fields, "a: missing required field", JS_EMISSING},
+    /* enums, A-KIDs, kids, allow lists and addresses, through the table as configs use them */
+    {"{\"authorization\":\"token\",\"tokenReplay\":\"single-use\",\"akid\":"
+     "\"atid-0001@rid1.akma.edge.test\",\"kid\":\"k1\",\"allow\":[\"*\",\"eec-1\"],"
+     "\"address\":\"198.18.1.1/24\"}",
+     conf_fields, "", JS_OK},
+    {"{\"authorization\":\"Token\"}", conf_fields,
+     "authorization: expected \"token\" or \"local\", got \"Token\"", JS_EVALUE},
+    {"{\"tokenReplay\":\"twice\"}", conf_fields,
+     "tokenReplay: expected \"reusable\", \"single-use\" or \"once\", got \"twice\"", JS_EVALUE},
+    {"{\"authorization\":1}", conf_fields, "authorization: expected string, got integer", JS_ETYPE},
+    {"{\"akid\":\"eec-0001\"}", conf_fields, "akid: not a valid A-KID (expected username@realm)",
+     JS_EVALUE},
+    {"{\"kid\":\"k/1\"}", conf_fields, "kid: not a valid identifier ('/' not allowed)", JS_EVALUE},
+    {"{\"allow\":[\"*\",\"**\"]}", conf_fields,
+     "allow[1]: not a valid identifier ('*' not allowed)", JS_EVALUE},
+    {"{\"address\":\"10.0.0.1/24\"}", conf_fields,
+     "address: \"10.0.0.1\" is outside 198.18.0.0/15, the only range edgesim configures",
+     JS_EVALUE},
 };
 
 /* Syntax-level rows: the text does not load, or loads but must not. */
@@ -185,11 +224,12 @@ test_rows(void)
         }
         memset(&p, 0, sizeof(p));
         err[0] = '\0';
-        rc = js_decode(v, NULL, rows[i].table, &p, NULL, err);
-        if (rows[i].want[0] == '\0' && rc != 0)
+        rc = js_decode_code(v, NULL, rows[i].table, &p, NULL, err);
+        if (rows[i].want[0] == '\0' && rc != JS_OK)
             FAIL("row %zu: expected success, got \"%s\"", i, err);
-        else if (rows[i].want[0] != '\0' && (rc != -1 || strcmp(err, rows[i].want) != 0))
-            FAIL("row %zu: expected \"%s\", got rc %d \"%s\"", i, rows[i].want, rc, err);
+        else if (rows[i].want[0] != '\0' && (rc != rows[i].code || strcmp(err, rows[i].want) != 0))
+            FAIL("row %zu: expected %d \"%s\", got %d \"%s\"", i, rows[i].code, rows[i].want, rc,
+                 err);
         json_decref(v);
     }
     for (i = 0; i < sizeof(load_rows) / sizeof(load_rows[0]); i++) {
@@ -219,7 +259,7 @@ test_store(void)
         FAIL("store: %s", err);
         return;
     }
-    if (js_decode(v, "", top_fields, &p, NULL, err) == -1)
+    if (js_decode_code(v, "", top_fields, &p, NULL, err) != JS_OK)
         FAIL("store: %s", err);
     if (p.ees_id == NULL || strcmp(p.ees_id, "ees-1") != 0)
         FAIL("store: eesId: got %s", p.ees_id ? p.ees_id : "NULL");
@@ -239,7 +279,7 @@ test_store(void)
     /* A caller that decodes array elements itself names them in the path. */
     e = json_array_get(p.ac_profs, 0);
     json_object_set_new(e, "bad", json_true());
-    if (js_decode(e, "acProfs[0]", ac_fields, NULL, NULL, err) != -1 ||
+    if (js_decode_code(e, "acProfs[0]", ac_fields, NULL, NULL, err) != JS_EUNKNOWN ||
         strcmp(err, "acProfs[0].bad: unknown field") != 0)
         FAIL("store: element path: got \"%s\"", err);
     /* A string made through the API may hold a NUL that JSON text cannot. */
@@ -247,11 +287,11 @@ test_store(void)
     {
         static const struct js_field nul_fields[] = {
             {.name = "bad", .type = JS_STRING}, {.name = JS_OTHER}, {0}};
-        if (js_decode(e, "x", nul_fields, NULL, NULL, err) != -1 ||
+        if (js_decode_code(e, "x", nul_fields, NULL, NULL, err) != JS_EVALUE ||
             strcmp(err, "x.bad: contains a NUL character") != 0)
             FAIL("store: NUL: got \"%s\"", err);
     }
-    if (js_decode(NULL, "body", top_fields, NULL, NULL, err) != -1 ||
+    if (js_decode_code(NULL, "body", top_fields, NULL, NULL, err) != JS_ENOTOBJECT ||
         strcmp(err, "body: expected object, got nothing") != 0)
         FAIL("store: NULL value: got \"%s\"", err);
     json_decref(v);
@@ -349,6 +389,137 @@ test_validators(void)
         FAIL("id of 128 bytes: got \"%s\"", why);
 }
 
+/* The string rules added for the A-KID, kid, allow-list patterns, enums and 198.18.0.0/15
+ * addresses: one row each, want "" when the string passes. */
+enum vkind { V_AKID, V_KID, V_STAR, V_ENUM, V_CIDR_HOST, V_CIDR_NET, V_BENCH };
+
+static const struct {
+    enum vkind k;
+    const char *s, *want;
+} vrows[] = {
+    {V_AKID, "atid-0001@rid1.akma.edge.test", ""},
+    {V_AKID, "a.b@c", ""},
+    {V_AKID, "x!#$%&'*+-/=?^_`{|}~@r.test", ""},
+    {V_AKID, "", "not a valid A-KID (empty)"},
+    {V_AKID, "eec-0001", "not a valid A-KID (expected username@realm)"},
+    {V_AKID, "@rid1.test", "not a valid A-KID (empty username)"},
+    {V_AKID, ".a@r.test", "not a valid A-KID (empty part of the username)"},
+    {V_AKID, "a.@r.test", "not a valid A-KID (empty part of the username)"},
+    {V_AKID, "a..b@r.test", "not a valid A-KID (empty part of the username)"},
+    {V_AKID, "a b@r.test", "not a valid A-KID (byte 0x20 not allowed in the username)"},
+    {V_AKID, "a\"b@r.test", "not a valid A-KID ('\"' not allowed in the username)"},
+    {V_AKID, "a@", "not a valid A-KID (realm: not a valid FQDN (empty))"},
+    {V_AKID, "a@b@c", "not a valid A-KID (realm: not a valid FQDN ('@' not allowed))"},
+    {V_AKID, "a@-r.test", "not a valid A-KID (realm: not a valid FQDN (label starts with '-'))"},
+    {V_KID, "k1", ""},
+    {V_KID, "ecs1-2026.01_a~b", ""},
+    {V_KID, "k/1", "not a valid identifier ('/' not allowed)"},
+    {V_KID, "", "not a valid identifier (empty)"},
+    {V_STAR, "*", ""},
+    {V_STAR, "eec-0001", ""},
+    {V_STAR, "*x", "not a valid identifier ('*' not allowed)"},
+    {V_STAR, "", "not a valid identifier (empty)"},
+    {V_ENUM, "local", ""},
+    {V_ENUM, "LOCAL", "expected \"token\" or \"local\", got \"LOCAL\""},
+    {V_ENUM, "", "expected \"token\" or \"local\", got \"\""},
+    {V_CIDR_HOST, "198.18.1.10/24", ""},
+    {V_CIDR_HOST, "198.19.255.254/15", ""},
+    {V_CIDR_HOST, "198.18.0.1/30", ""},
+    {V_CIDR_HOST, "198.18.1.0/24", "\"198.18.1.0/24\" is a network or broadcast address"},
+    {V_CIDR_HOST, "198.18.1.255/24", "\"198.18.1.255/24\" is a network or broadcast address"},
+    {V_CIDR_HOST, "198.18.1.1", "\"198.18.1.1\" is not of the form A.B.C.D/N"},
+    {V_CIDR_HOST, "198.18.1.1/14",
+     "\"198.18.1.1/14\": prefix length must be 15..30 (inside "
+     "198.18.0.0/15)"},
+    {V_CIDR_HOST, "198.18.1.1/31",
+     "\"198.18.1.1/31\": prefix length must be 15..30 (inside "
+     "198.18.0.0/15)"},
+    {V_CIDR_HOST, "198.18.1.1/ 24",
+     "\"198.18.1.1/ 24\": prefix length must be 15..30 (inside "
+     "198.18.0.0/15)"},
+    {V_CIDR_HOST, "198.18.1.1/+24",
+     "\"198.18.1.1/+24\": prefix length must be 15..30 (inside "
+     "198.18.0.0/15)"},
+    {V_CIDR_HOST, "198.18.1.1/24x",
+     "\"198.18.1.1/24x\": prefix length must be 15..30 (inside "
+     "198.18.0.0/15)"},
+    {V_CIDR_HOST, "10.0.0.1/24",
+     "\"10.0.0.1\" is outside 198.18.0.0/15, the only range edgesim configures"},
+    {V_CIDR_HOST, "198.20.0.1/24",
+     "\"198.20.0.1\" is outside 198.18.0.0/15, the only range edgesim configures"},
+    {V_CIDR_HOST, "198.18.1/24", "\"198.18.1\" is not an IPv4 address"},
+    {V_CIDR_NET, "198.18.2.0/24", ""},
+    {V_CIDR_NET, "198.18.2.1/24", "\"198.18.2.1/24\" has host bits set"},
+    {V_BENCH, "198.18.0.1", ""},
+    {V_BENCH, "192.0.2.1",
+     "\"192.0.2.1\" is outside 198.18.0.0/15, the only range edgesim "
+     "configures"},
+    {V_BENCH, "198.18.0.256", "\"198.18.0.256\" is not an IPv4 address"},
+};
+
+static int
+vrow_check(enum vkind k, const char *s, char *why)
+{
+    static const char *const choices[] = {"token", "local", NULL};
+    struct ipv4_cidr c;
+    uint32_t a;
+
+    switch (k) {
+    case V_AKID:
+        return js_valid_akid(s, why);
+    case V_KID:
+        return js_valid_kid(s, why);
+    case V_STAR:
+        return js_valid_id_or_star(s, why);
+    case V_ENUM:
+        return js_valid_enum(s, choices, why);
+    case V_CIDR_HOST:
+        return ipv4_cidr_parse(s, IPV4_CIDR_HOST, &c, why);
+    case V_CIDR_NET:
+        return ipv4_cidr_parse(s, IPV4_CIDR_NET, &c, why);
+    case V_BENCH:
+        return ipv4_parse_bench(s, &a, why);
+    }
+    return -1;
+}
+
+static void
+test_vrows(void)
+{
+    char why[EDGE_ERR_LEN], longname[300];
+    size_t i;
+    int rc;
+
+    for (i = 0; i < sizeof(vrows) / sizeof(vrows[0]); i++) {
+        why[0] = '\0';
+        rc = vrow_check(vrows[i].k, vrows[i].s, why);
+        if (vrows[i].want[0] == '\0' && rc != 0)
+            FAIL("vrow %zu \"%s\": expected to pass, got \"%s\"", i, vrows[i].s, why);
+        else if (vrows[i].want[0] != '\0' && (rc != -1 || strcmp(why, vrows[i].want) != 0))
+            FAIL("vrow %zu \"%s\": expected \"%s\", got rc %d \"%s\"", i, vrows[i].s, vrows[i].want,
+                 rc, why);
+    }
+    /* Bounds: a kid of 64 bytes, an A-KID of 127. */
+    memset(longname, 'k', sizeof(longname));
+    longname[64] = '\0';
+    if (js_valid_kid(longname, why) != 0)
+        FAIL("kid of 64 bytes: got \"%s\"", why);
+    longname[64] = 'k';
+    longname[65] = '\0';
+    if (js_valid_kid(longname, why) != -1 ||
+        strcmp(why, "not a valid kid (longer than 64 bytes)") != 0)
+        FAIL("kid of 65 bytes: got \"%s\"", why);
+    memset(longname, 'k', sizeof(longname));
+    memcpy(longname + 120, "@r.test", 8);
+    if (js_valid_akid(longname, why) != 0)
+        FAIL("A-KID of 127 bytes: got \"%s\"", why);
+    memset(longname, 'k', sizeof(longname));
+    memcpy(longname + 121, "@r.test", 8);
+    if (js_valid_akid(longname, why) != -1 ||
+        strcmp(why, "not a valid A-KID (longer than 127 bytes)") != 0)
+        FAIL("A-KID of 128 bytes: got \"%s\"", why);
+}
+
 static void
 test_time(void)
 {
@@ -409,6 +580,7 @@ main(void)
     test_rows();
     test_store();
     test_validators();
+    test_vrows();
     test_time();
     return check_result("json_strict");
 }

@@ -1,8 +1,9 @@
 /* edgeapp_test.c -- runs the rows of cases.txt through the EDGEAPP field tables:
- * each row names a type, the expected outcome and a JSON body. Also checks
- * service-area matching and EndPoint helpers. */
+ * each row names a type, the ProblemDetails cause a server answers, the expected
+ * outcome and a JSON body. Also checks service-area matching and EndPoint helpers. */
 #include "edgeapp/edgeapp.h"
 #include "base/err.h"
+#include "net/problem.h"
 #include "check.h"
 
 #include <stdio.h>
@@ -27,15 +28,30 @@ static const struct {
     {"implicit_reg", edgeapp_implicit_reg},
 };
 
+static int
+tabs(const char *s)
+{
+    int n = 0;
+
+    for (; *s != '\0'; s++)
+        n += *s == '\t';
+    return n;
+}
+
 static void
 run_row(int lineno, char *line)
 {
-    char *type = strtok(line, "\t"), *expect = strtok(NULL, "\t"), *body = strtok(NULL, "\n");
+    /* TYPE CAUSE EXPECT JSON, or TYPE EXPECT JSON (cause unchecked) */
+    int four = tabs(line) >= 3;
+    char *type = strtok(line, "\t"), *cause = four ? strtok(NULL, "\t") : NULL;
+    char *expect = strtok(NULL, "\t"), *body = strtok(NULL, "\n");
     const struct js_field *table = NULL;
     char err[EDGE_ERR_LEN] = "";
+    const char *got_cause = "-";
     json_t *v = NULL;
+    enum js_fail rc;
 
-    if (type == NULL || expect == NULL || body == NULL) {
+    if (type == NULL || (four && cause == NULL) || expect == NULL || body == NULL) {
         FAIL("cases.txt:%d: malformed row", lineno);
         return;
     }
@@ -46,11 +62,16 @@ run_row(int lineno, char *line)
         FAIL("cases.txt:%d: unknown type %s", lineno, type);
         return;
     }
-    int rc = js_loads(body, strlen(body), &v, err);
-    if (rc == 0)
-        rc = js_decode(v, "", table, NULL, NULL, err);
-    int ok = strcmp(expect, "ok") == 0 ? rc == 0 : (rc < 0 && strstr(err, expect) != NULL);
-    check_row(ok, "line %d: %s: expected %s, got %s", lineno, type, expect, rc == 0 ? "ok" : err);
+    if (js_loads(body, strlen(body), &v, err) < 0) {
+        rc = JS_ENOTOBJECT; /* http_req_json answers text that is no JSON so */
+        got_cause = PROBLEM_INVALID_MSG_FORMAT;
+    } else if ((rc = js_decode_code(v, "", table, NULL, NULL, err)) != JS_OK) {
+        got_cause = problem_decode_cause(rc);
+    }
+    int ok = strcmp(expect, "ok") == 0 ? rc == JS_OK : (rc < 0 && strstr(err, expect) != NULL);
+    ok = ok && (cause == NULL || strcmp(cause, got_cause) == 0);
+    check_row(ok, "line %d: %s: expected %s %s, got %s %s", lineno, type,
+              cause != NULL ? cause : "", expect, got_cause, rc == JS_OK ? "ok" : err);
     json_decref(v);
 }
 

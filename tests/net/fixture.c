@@ -1,6 +1,7 @@
 /* fixture.c -- temp dirs, credentials, child processes and file reading for the TLS/HTTP, node and
  * control tests (fixture.h). */
 #include "fixture.h"
+#include "base/file.h"
 
 #include <sys/socket.h>
 #include <arpa/inet.h>
@@ -91,30 +92,10 @@ fixture_have(const char *prog)
 char *
 fixture_slurp(const char *path)
 {
-    FILE *f = fopen(path, "r");
-    char *buf = NULL;
-    size_t len = 0, cap = 0, n;
+    char *buf;
+    size_t len;
 
-    if (f == NULL)
-        return NULL;
-    do {
-        if (cap - len < 4096) {
-            char *nb = realloc(buf, cap + 8192);
-
-            if (nb == NULL) {
-                free(buf);
-                fclose(f);
-                return NULL;
-            }
-            buf = nb;
-            cap += 8192;
-        }
-        n = fread(buf + len, 1, cap - len - 1, f);
-        len += n;
-    } while (n > 0);
-    fclose(f);
-    buf[len] = '\0';
-    return buf;
+    return edge_file_read(path, FIXTURE_SLURP_MAX, &buf, &len, NULL) == 0 ? buf : NULL;
 }
 
 int

@@ -20,7 +20,9 @@ int fixture_run(char *const argv[], const char *out_path);
 pid_t fixture_spawn(char *const argv[], const char *out_path);
 /* Is prog an executable in PATH? */
 int fixture_have(const char *prog);
-/* Whole file as a NUL-terminated string (free it), or NULL. */
+/* Whole file (a regular one, at most FIXTURE_SLURP_MAX bytes) as a NUL-terminated string (free
+ * it), or NULL. */
+#define FIXTURE_SLURP_MAX (64u * 1024 * 1024)
 char *fixture_slurp(const char *path);
 /* Make the test credentials in dir with the script gen-creds.sh. */
 int fixture_creds(const char *script, const char *dir);

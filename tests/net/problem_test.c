@@ -1,4 +1,5 @@
-/* problem_test.c -- ProblemDetails bodies: fields, titles, invalidParams, the read side. */
+/* problem_test.c -- ProblemDetails bodies: fields, titles, invalidParams, the read side, and the
+ * one table from a js_decode() code to its 3GPP cause (rows). */
 #include <string.h>
 
 #include "fixture.h"
@@ -17,6 +18,43 @@ static const struct {
     {500, "Internal Server Error"},
     {299, "Unknown Status"},
 };
+
+/* A decode refusal and the answer every server gives it (TS 29.500 Table 5.2.7.2-1). */
+static const struct {
+    enum js_fail code;
+    const char *err, *cause, *param;
+} decode_rows[] = {
+    {JS_EMISSING, "eecId: missing required field", "MANDATORY_IE_MISSING", "eecId"},
+    {JS_EUNKNOWN, "eesProf.foo: unknown field", "INVALID_MSG_FORMAT", "eesProf.foo"},
+    {JS_ENOTOBJECT, "(top level): expected object, got array", "INVALID_MSG_FORMAT", "(top level)"},
+    {JS_ETYPE, "eesProf: expected object, got null", "MANDATORY_IE_INCORRECT", "eesProf"},
+    {JS_ETYPE, "acProfs[0].acId: expected string, got integer", "MANDATORY_IE_INCORRECT",
+     "acProfs[0].acId"},
+    /* the sentence does not choose the cause: only the code does */
+    {JS_EVALUE, "x: unknown field", "MANDATORY_IE_INCORRECT", "x"},
+    {JS_EVALUE, "ueId: not a valid GPSI (empty)", "MANDATORY_IE_INCORRECT", "ueId"},
+};
+
+static void
+check_decode_rows(void)
+{
+    for (size_t i = 0; i < sizeof(decode_rows) / sizeof(decode_rows[0]); i++) {
+        json_t *pd = problem_from_decode(decode_rows[i].code, decode_rows[i].err);
+        json_t *ip = json_array_get(json_object_get(pd, "invalidParams"), 0);
+        const char *param = json_string_value(json_object_get(ip, "param"));
+
+        CHECK(pd != NULL && problem_status(pd) == 400 && problem_cause(pd) != NULL &&
+                  strcmp(problem_cause(pd), decode_rows[i].cause) == 0,
+              "decode row %zu: expected 400 %s, got %d %s", i, decode_rows[i].cause,
+              problem_status(pd), problem_cause(pd) ? problem_cause(pd) : "(none)");
+        CHECK(param != NULL && strcmp(param, decode_rows[i].param) == 0,
+              "decode row %zu: expected invalidParams[0].param %s, got %s", i, decode_rows[i].param,
+              param ? param : "(none)");
+        CHECK(strcmp(problem_decode_cause(decode_rows[i].code), decode_rows[i].cause) == 0,
+              "decode row %zu: problem_decode_cause disagrees", i);
+        json_decref(pd);
+    }
+}
 
 int
 main(void)
@@ -67,5 +105,6 @@ main(void)
     CHECK(problem_status(pd) == 0 && problem_cause(pd) == NULL,
           "expected mistyped status/cause to read as absent");
     json_decref(pd);
+    check_decode_rows();
     return check_result("problem");
 }

@@ -39,6 +39,7 @@
 #include "ctl/ctl_client.h"
 #include "base/err.h"
 #include "hostnet.h"
+#include "base/clock.h"
 #include "check.h"
 
 #define SKIP 127
@@ -91,10 +92,7 @@ die(const char *fmt, ...)
 static double
 now_ms(void)
 {
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+    return (double)edge_now_ns() / 1e6;
 }
 
 /* ---- a world: a run with its namespaces, TAPs and edge-netsim ---- */
@@ -781,34 +779,46 @@ test_leak(void)
 
 /* ---- topology errors (no root needed) ---- */
 
-/* Bad topologies, each with the words its error must contain. */
+/* Bad topologies, each with the words its error must contain: the path of the field (the
+ * js_field tables of nodes/netsim/netsim_topology.c) and what is wrong. */
 static const struct {
     const char *json, *want;
 } bad_topologies[] = {
-    {"{\"links\": [", "topology.json:1:"},
-    {"{\"links\": []}", "links: expected a non-empty array"},
-    {"{\"links\": [{\"name\": \"l\", \"bogus\": 1}]}", "links[0]: unknown field \"bogus\""},
-    {"{\"links\": [{\"name\": \"l\", \"delay_ms\": -1}]}", "links[0]: delay_ms: -1 is not in"},
-    {"{\"links\": [{\"name\": \"l\", \"loss\": 2}]}", "links[0]: loss: 2 is not in"},
-    {"{\"links\": [{\"name\": \"l\", \"rate\": \"fast\"}]}", "links[0]: rate: data rate"},
+    {"{\"links\": [", "topology.json: line 1 column"},
+    {"{\"links\": []}", "links: must not be empty"},
+    {"{\"links\": [{\"name\": \"l\", \"bogus\": 1}]}", "links[0].bogus: unknown field"},
+    {"{\"links\": [{\"name\": \"l\", \"delay_ms\": -1}]}",
+     "links[0].delay_ms: -1 is out of range (0 to 60000)"},
+    {"{\"links\": [{\"name\": \"l\", \"loss\": 2}]}", "links[0].loss: 2 is out of range (0 to 1)"},
+    {"{\"links\": [{\"name\": \"l\", \"rate\": \"fast\"}]}", "links[0].rate: data rate"},
     {"{\"links\": [{\"name\": \"l\", \"rate\": \"10MBps\"}]}", "unit must be"},
+    {"{\"links\": [{\"name\": \"l\", \"mtu\": 1500.5}]}",
+     "links[0].mtu: expected integer, got number"},
+    {"{\"links\": [{\"name\": \"l\", \"pcap\": 5}]}",
+     "links[0].pcap: expected a path, true or false"},
+    {"{\"seed\": 0, \"links\": [{\"name\": \"l\"}]}", "seed: 0 is out of range"},
     {"{\"links\": [{\"name\": \"bad name\"}]}", "links[0]: link name"},
     {"{\"links\": [{\"name\": \"l\"}, {\"name\": \"l\"}]}", "links[1]: link \"l\" already exists"},
     {"{\"links\": [{\"name\": \"l\"}], \"routers\": [{\"name\": \"r\", \"interfaces\": "
      "[{\"link\": \"l\", \"address\": \"10.0.0.1/24\"}]}]}",
-     "routers[0].interfaces[0]: address: expected A.B.C.D/N inside 198.18.0.0/15"},
+     "routers[0].interfaces[0].address: \"10.0.0.1\" is outside 198.18.0.0/15"},
+    {"{\"links\": [{\"name\": \"l\"}], \"routers\": [{\"name\": \"r\", \"interfaces\": "
+     "[{\"link\": \"l\", \"address\": \"198.18.0.0/24\"}]}]}",
+     "routers[0].interfaces[0].address: \"198.18.0.0/24\" is a network or broadcast address"},
+    {"{\"links\": [{\"name\": \"l\"}], \"routers\": [{\"name\": \"r\", \"interfaces\": []}]}",
+     "routers[0].interfaces: must not be empty"},
     {"{\"links\": [{\"name\": \"l\"}], \"routers\": [{\"name\": \"r\", \"interfaces\": "
      "[{\"link\": \"x\", \"address\": \"198.18.0.1/24\"}]}]}",
-     "routers[0].interfaces[0]: link: missing or not a link"},
+     "routers[0].interfaces[0].link: \"x\" is not a link of \"links\""},
     {"{\"links\": [{\"name\": \"l\"}], \"taps\": [{\"name\": \"t\", \"link\": \"l\", "
      "\"fd\": 0}]}",
-     "taps[0]: fd: expected an inherited fd number"},
+     "taps[0].fd: 0 is out of range (3 to 2147483647)"},
     {"{\"links\": [{\"name\": \"l\"}], \"taps\": [{\"name\": \"t\", \"link\": \"l\", "
      "\"fd\": 999}]}",
      "taps[0]: tap \"t\": fd 999 is not open"},
     {"{\"links\": [{\"name\": \"l\"}], \"taps\": [{\"name\": \"t\", \"link\": \"l\", "
      "\"fd\": 2}]}",
-     "taps[0]: fd: expected"},
+     "taps[0].fd: 2 is out of range"},
 };
 
 static int

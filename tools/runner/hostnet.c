@@ -32,9 +32,14 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "base/clock.h"
+#include "base/clock.h"
 #include "base/err.h"
+#include "base/file.h"
+#include "base/ipv4.h"
 
 #define NETNS_DIR "/run/netns"
+#define PROC_STAT_MAX 4096 /* /proc/PID/stat is one line of some 300 bytes */
 #define NS_PREFIX "edgesim-"
 #define IF_PREFIX "es"
 #define MAX_NODES 64
@@ -113,15 +118,6 @@ ns_runid(const char *name, char id[HOSTNET_RUNID_LEN + 1])
     return runid_ok(id);
 }
 
-static long long
-ms_now(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 static void
 nap_ms(int ms)
 {
@@ -129,58 +125,6 @@ nap_ms(int ms)
 
     while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
         ;
-}
-
-/* ---- addresses (198.18.0.0/15 only) ---- */
-
-static int
-in_bench_range(uint32_t a)
-{
-    return (a & 0xfffe0000u) == 0xc6120000u;
-}
-
-static int
-parse_addr(const char *s, uint32_t *a)
-{
-    struct in_addr in;
-
-    if (s == NULL || inet_pton(AF_INET, s, &in) != 1)
-        return -1;
-    *a = ntohl(in.s_addr);
-    return 0;
-}
-
-/* "A.B.C.D/N" with N in 15..30 and the whole prefix inside 198.18.0.0/15. */
-static int
-parse_cidr(const char *s, uint32_t *a, int *plen, char *err)
-{
-    char buf[INET_ADDRSTRLEN];
-    const char *slash = s != NULL ? strchr(s, '/') : NULL;
-    char *end;
-    long n;
-
-    *a = 0;
-    *plen = 0;
-    if (slash == NULL || (size_t)(slash - s) >= sizeof buf)
-        return edge_err(err, "address \"%s\" is not of the form A.B.C.D/N", s ? s : "(null)");
-    memcpy(buf, s, slash - s);
-    buf[slash - s] = '\0';
-    if (parse_addr(buf, a) < 0)
-        return edge_err(err, "\"%s\" is not an IPv4 address", buf);
-    errno = 0;
-    n = strtol(slash + 1, &end, 10);
-    if (errno != 0 || end == slash + 1 || *end != '\0' || n < 15 || n > 30)
-        return edge_err(err, "%s: prefix length must be 15..30 (inside 198.18.0.0/15)", s);
-    if (!in_bench_range(*a))
-        return edge_err(err, "%s is outside 198.18.0.0/15, the only range edgesim configures", s);
-    *plen = (int)n;
-    return 0;
-}
-
-static uint32_t
-mask_of(int plen)
-{
-    return plen == 0 ? 0 : ~(0xffffffffu >> plen);
 }
 
 /* ---- running ip(8) ---- */
@@ -277,22 +221,19 @@ record_path(const char *runid, char *buf, size_t len)
 static unsigned long long
 proc_starttime(pid_t pid, char *state)
 {
-    char path[64], buf[1024], *p, *save = NULL, *tok;
+    char path[64], *buf, *p, *save = NULL, *tok;
     unsigned long long st = 0;
-    ssize_t n;
-    int fd, field;
+    size_t n;
+    int field;
 
     snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
-    if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+    if (edge_file_read(path, PROC_STAT_MAX, &buf, &n, NULL) < 0)
         return 0;
-    n = read(fd, buf, sizeof buf - 1);
-    close(fd);
-    if (n <= 0)
-        return 0;
-    buf[n] = '\0';
     /* The command name may hold spaces and parentheses: skip to the last ')'. */
-    if ((p = strrchr(buf, ')')) == NULL)
+    if ((p = strrchr(buf, ')')) == NULL) {
+        free(buf);
         return 0;
+    }
     for (field = 3, tok = strtok_r(p + 1, " ", &save); tok != NULL;
          tok = strtok_r(NULL, " ", &save), field++) {
         if (field == 3 && state != NULL)
@@ -302,6 +243,7 @@ proc_starttime(pid_t pid, char *state)
             break;
         }
     }
+    free(buf);
     return st;
 }
 
@@ -534,7 +476,7 @@ is_gone(pid_t pid)
 static size_t
 kill_wait(pid_t *pids, size_t n, int sig, int wait_ms)
 {
-    long long deadline = ms_now() + wait_ms;
+    long long deadline = edge_now_ms() + wait_ms;
     size_t i, left;
 
     for (i = 0; i < n; i++)
@@ -544,7 +486,7 @@ kill_wait(pid_t *pids, size_t n, int sig, int wait_ms)
             if (!is_gone(pids[i]))
                 pids[left++] = pids[i];
         n = left;
-        if (n == 0 || ms_now() >= deadline)
+        if (n == 0 || edge_now_ms() >= deadline)
             return n;
         /* No event tells us that a process that is not our child ended:
          * poll, bounded by the deadline. */
@@ -693,21 +635,22 @@ hostnet_tap_add(struct hostnet_run *run, const struct hostnet_tap *t, int *fdp,
 {
     char ns[HOSTNET_NSNAME_LEN], mac[24], mtu[16], gw[INET_ADDRSTRLEN];
     struct ifreq ifr;
-    uint32_t a = 0, g = 0, m;
-    int plen = 0, fd = -1;
+    struct ipv4_cidr c;
+    uint32_t a, g = 0, m;
+    int fd = -1;
 
     *fdp = -1;
     if (t->node == NULL || !has_node(run, t->node))
         return edge_err(err, "tap: node %s has no namespace in run %s",
                         t->node ? t->node : "(null)", run->id);
-    if (parse_cidr(t->cidr, &a, &plen, err) < 0)
+    /* base/ipv4.h: addresses of 198.18.0.0/15 only. */
+    if (ipv4_cidr_parse(t->cidr, IPV4_CIDR_HOST, &c, err) < 0)
         return -1;
-    m = mask_of(plen);
-    if ((a & ~m) == 0 || (a & ~m) == ~m)
-        return edge_err(err, "%s is a network or broadcast address", t->cidr);
+    a = c.addr;
+    m = ipv4_mask(c.plen);
     if (t->gateway != NULL) {
-        if (parse_addr(t->gateway, &g) < 0)
-            return edge_err(err, "gateway \"%s\" is not an IPv4 address", t->gateway);
+        if (ipv4_parse(t->gateway, &g, err) < 0)
+            return -1;
         if ((g & m) != (a & m) || g == a)
             return edge_err(err, "gateway %s is not another address of %s", t->gateway, t->cidr);
         snprintf(gw, sizeof gw, "%s", t->gateway);
@@ -762,19 +705,14 @@ hostnet_route_add(struct hostnet_run *run, const char *node, const char *dst, co
                   char *err)
 {
     char ns[HOSTNET_NSNAME_LEN];
-    uint32_t a = 0, g = 0;
-    int plen = 0;
+    struct ipv4_cidr c;
+    uint32_t g = 0;
 
     if (node == NULL || !has_node(run, node))
         return edge_err(err, "route: node %s has no namespace in run %s", node ? node : "(null)",
                         run->id);
-    if (parse_cidr(dst, &a, &plen, err) < 0)
+    if (ipv4_cidr_parse(dst, IPV4_CIDR_NET, &c, err) < 0 || ipv4_parse_bench(gateway, &g, err) < 0)
         return -1;
-    if ((a & ~mask_of(plen)) != 0)
-        return edge_err(err, "route destination %s has host bits set", dst);
-    if (parse_addr(gateway, &g) < 0 || !in_bench_range(g))
-        return edge_err(err, "gateway \"%s\" is not an address of 198.18.0.0/15",
-                        gateway ? gateway : "(null)");
     hostnet_ns_name(run, node, ns, sizeof ns);
     const char *args[] = {"-n", ns, "route", "add", dst, "via", gateway, NULL};
     return run_ip(err, args);
@@ -947,7 +885,7 @@ forget_pid(struct hostnet_run *run, pid_t pid)
 int
 hostnet_wait(struct hostnet_run *run, pid_t pid, int timeout_ms, int *status, char *err)
 {
-    long long deadline = ms_now() + timeout_ms;
+    long long deadline = edge_now_ms() + timeout_ms;
     int pfd = -1;
     pid_t r;
 
@@ -964,7 +902,7 @@ hostnet_wait(struct hostnet_run *run, pid_t pid, int timeout_ms, int *status, ch
                 close(pfd);
             return edge_err(err, "waitpid %d: %s", (int)pid, strerror(errno));
         }
-        long long left = deadline - ms_now();
+        long long left = deadline - edge_now_ms();
         if (left <= 0) {
             if (pfd >= 0)
                 close(pfd);

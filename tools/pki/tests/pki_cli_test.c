@@ -1,5 +1,7 @@
 /* pki_cli_test.c -- the edge-pki command line: exit codes 0/1/2, printed paths, --force, and
  * messages that name the file. */
+#include "base/file.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
@@ -22,14 +24,14 @@ static char out[16384], errout[16384];
 static void
 slurp(const char *path, char *buf, size_t len)
 {
-    FILE *f;
-    size_t n = 0;
+    char *text;
+    size_t n;
 
-    if ((f = fopen(path, "r")) != NULL) {
-        n = fread(buf, 1, len - 1, f);
-        fclose(f);
+    buf[0] = '\0';
+    if (edge_file_read(path, len - 1, &text, &n, NULL) == 0) {
+        memcpy(buf, text, n + 1);
+        free(text);
     }
-    buf[n] = '\0';
 }
 
 /* Run edge-pki with the NULL-ended arguments; stdout and stderr land in out
@@ -137,7 +139,7 @@ main(int argc, char **argv)
     expect(pki_run("ca", "--dir", dir, "--days", "9x", NULL), 2, "--days 9x", "--days takes");
     expect(pki_run("node", "--dir", dir, NULL), 2, "node without --fqdn", "node needs --fqdn");
     expect(pki_run("node", "--dir", dir, "--fqdn", "a.test", "--kind", "eec", NULL), 2,
-           "--kind eec", "--kind takes ecs or ees");
+           "--kind eec", "--kind: expected \"ecs\" or \"ees\", got \"eec\"");
     expect(pki_run("node", "--dir", dir, "--fqdn", "a.test", "--gpsi", "msisdn-12345", NULL), 2,
            "--gpsi on node", "--gpsi does not apply to node");
     expect(pki_run("signkey", "--dir", dir, "--ecs", "ecs1.edge.test", NULL), 2,

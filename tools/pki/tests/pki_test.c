@@ -2,6 +2,7 @@
  * present, `openssl verify`. */
 #include "base/err.h"
 #include "pki.h"
+#include "base/file.h"
 #include "check.h"
 
 #include <dirent.h>
@@ -67,20 +68,18 @@ count_files(const char *d)
 static char *
 slurp(const char *name)
 {
-    char path[PATH_MAX];
+    char path[PATH_MAX], *text;
     static char buf[4][8192];
     static int slot;
     char *b = buf[slot++ % 4];
-    FILE *f;
     size_t n;
 
     FMT(path, "%s/%s", dir, name);
     b[0] = '\0';
-    if ((f = fopen(path, "r")) == NULL)
-        return b;
-    n = fread(b, 1, sizeof(buf[0]) - 1, f);
-    b[n] = '\0';
-    fclose(f);
+    if (edge_file_read(path, sizeof(buf[0]) - 1, &text, &n, NULL) == 0) {
+        memcpy(b, text, n + 1);
+        free(text);
+    }
     return b;
 }
 

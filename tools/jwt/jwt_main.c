@@ -1,7 +1,9 @@
-/* edge_jwt.c -- edge-jwt: decode, verify, issue tokens of edgesim's token profile and write
+/* jwt_main.c -- edge-jwt: decode, verify, issue tokens of edgesim's token profile and write
  * JWKS documents (TS 33.558 6.2, TR 33.739 6.27, RFC 7519, RFC 7517). verify runs the very
  * token_validate() every EES runs. Exit status: 0 valid / done, 1 refused / failed, 2 usage. */
 #include "base/b64url.h"
+#include "base/err.h"
+#include "base/json_strict.h"
 #include "auth/jwks.h"
 #include "auth/keyring.h"
 #include "auth/token_issue.h"
@@ -9,6 +11,7 @@
 
 #include <getopt.h>
 #include <jansson.h>
+#include <stddef.h>
 #include <openssl/crypto.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -49,6 +52,24 @@ usage(const char *why)
         fprintf(stderr, "edge-jwt: %s\n", why);
     fputs(usage_text, stderr);
     return EXIT_USAGE;
+}
+
+/* --profile eec|ees (absent: *out untouched). 0, or -1 with why. */
+static int
+parse_profile(const char *s, enum token_profile *out, char *why)
+{
+    static const char *const profiles[] = {"eec", "ees", NULL};
+
+    if (s == NULL)
+        return 0;
+    if (js_valid_enum(s, profiles, why) < 0) {
+        char sub[EDGE_ERR_LEN];
+
+        snprintf(sub, sizeof(sub), "%s", why);
+        return edge_err(why, "--profile: %s", sub);
+    }
+    *out = strcmp(s, "eec") == 0 ? TOKEN_PROFILE_EEC : TOKEN_PROFILE_EES;
+    return 0;
 }
 
 /* Seconds since the epoch, or an RFC 3339 UTC time. */
@@ -223,18 +244,65 @@ done:
     return rc;
 }
 
+/* What the user left out, from an unverified peek at the claims c (may be NULL): the trusted
+ * issuer, the profile and the TLS peer. Each guess is said on stderr, since each skips a check an
+ * EES makes. */
+static void
+verify_guess(const struct opts *o, json_t *c, const char **iss, struct token_check *chk,
+             struct edge_peer *peer)
+{
+    const char *client = o->client, *label;
+    enum token_profile guessed = c ? guess_profile(c, &label) : 0;
+
+    if (*iss == NULL) {
+        *iss = c && claim_str(c, "iss") ? claim_str(c, "iss") : "unknown.invalid";
+        fprintf(stderr, "note: no --iss: trusting %s for the token's iss %s\n", o->jwks, *iss);
+    }
+    if (o->profile == NULL) {
+        chk->profile = guessed ? guessed : TOKEN_PROFILE_EEC;
+        fprintf(stderr, "note: no --profile: checking as %s\n",
+                chk->profile == TOKEN_PROFILE_EEC ? "eec" : "ees");
+    }
+    if (client == NULL) {
+        client = c && claim_str(c, "client_id") ? claim_str(c, "client_id") : "";
+        fprintf(stderr, "note: no --client: taking the token's client_id %s as the TLS peer\n",
+                client);
+    }
+    if (chk->profile == TOKEN_PROFILE_EEC) {
+        snprintf(peer->eec_id, sizeof(peer->eec_id), "%s", client);
+        snprintf(peer->gpsi, sizeof(peer->gpsi), "%s", o->peer_gpsi ? o->peer_gpsi : "");
+    } else {
+        snprintf(peer->fqdn, sizeof(peer->fqdn), "%s", client);
+    }
+}
+
+/* The verdict as an EES would answer it: the rule, and for a refusal the HTTP status and the
+ * WWW-Authenticate challenge (RFC 6750 3). */
+static int
+verify_print(const struct opts *o, const struct token_verdict *v)
+{
+    char chal[512];
+
+    printf("%s: %s\n", token_rule_name(v->rule), v->sentence);
+    if (v->rule == TOKEN_OK)
+        return 0;
+    printf("HTTP %d", token_rule_status(v->rule));
+    if (token_www_authenticate(v, o->scope, chal, sizeof(chal)) == 0)
+        printf(", WWW-Authenticate: %s", chal);
+    printf("\n");
+    return EXIT_REFUSED;
+}
+
 static int
 cmd_verify(const struct opts *o)
 {
-    char err[EDGE_ERR_LEN], chal[512];
-    char *tok = NULL;
+    char err[EDGE_ERR_LEN], *tok = NULL;
     struct keyring *kr = keyring_new();
     json_t *h = NULL, *c = NULL;
     struct edge_peer peer = {EDGE_PEER_CERT, "", "", "", ""};
     struct token_check chk = {0};
     struct token_verdict v = {0};
-    const char *iss = o->iss, *client = o->client, *label, *trusted[2] = {NULL, NULL};
-    enum token_profile guessed;
+    const char *iss = o->iss, *trusted[2] = {NULL, NULL};
     int rc = EXIT_USAGE;
 
     if (o->jwks == NULL || o->aud == NULL) {
@@ -245,41 +313,19 @@ cmd_verify(const struct opts *o)
         rc = usage("--now: not epoch seconds nor YYYY-MM-DDTHH:MM:SSZ");
         goto done;
     }
+    if (parse_profile(o->profile, &chk.profile, err) < 0) {
+        rc = usage(err);
+        goto done;
+    }
     if ((tok = read_token(o->token)) == NULL)
         goto done;
     /* Unverified peek, only to fill in what the user left out. */
     split_decode(tok, &h, &c);
-    guessed = c ? guess_profile(c, &label) : 0;
-    if (iss == NULL) {
-        iss = c && claim_str(c, "iss") ? claim_str(c, "iss") : "unknown.invalid";
-        fprintf(stderr, "note: no --iss: trusting %s for the token's iss %s\n", o->jwks, iss);
-    }
+    verify_guess(o, c, &iss, &chk, &peer);
     if (jwks_load_file(kr, iss, o->jwks, err) < 0) {
         fprintf(stderr, "edge-jwt: %s\n", err);
         rc = EXIT_REFUSED;
         goto done;
-    }
-    if (o->profile != NULL) {
-        if (strcmp(o->profile, "eec") != 0 && strcmp(o->profile, "ees") != 0) {
-            rc = usage("--profile is eec or ees");
-            goto done;
-        }
-        chk.profile = strcmp(o->profile, "eec") == 0 ? TOKEN_PROFILE_EEC : TOKEN_PROFILE_EES;
-    } else {
-        chk.profile = guessed ? guessed : TOKEN_PROFILE_EEC;
-        fprintf(stderr, "note: no --profile: checking as %s\n",
-                chk.profile == TOKEN_PROFILE_EEC ? "eec" : "ees");
-    }
-    if (client == NULL) {
-        client = c && claim_str(c, "client_id") ? claim_str(c, "client_id") : "";
-        fprintf(stderr, "note: no --client: taking the token's client_id %s as the TLS peer\n",
-                client);
-    }
-    if (chk.profile == TOKEN_PROFILE_EEC) {
-        snprintf(peer.eec_id, sizeof(peer.eec_id), "%s", client);
-        snprintf(peer.gpsi, sizeof(peer.gpsi), "%s", o->peer_gpsi ? o->peer_gpsi : "");
-    } else {
-        snprintf(peer.fqdn, sizeof(peer.fqdn), "%s", client);
     }
     trusted[0] = iss;
     chk.aud = o->aud;
@@ -289,16 +335,7 @@ cmd_verify(const struct opts *o)
     chk.peer = &peer;
     chk.gpsi = o->gpsi;
     token_validate(tok, &chk, &v);
-    printf("%s: %s\n", token_rule_name(v.rule), v.sentence);
-    if (v.rule == TOKEN_OK) {
-        rc = 0;
-    } else {
-        printf("HTTP %d", token_rule_status(v.rule));
-        if (token_www_authenticate(&v, o->scope, chal, sizeof(chal)) == 0)
-            printf(", WWW-Authenticate: %s", chal);
-        printf("\n");
-        rc = EXIT_REFUSED;
-    }
+    rc = verify_print(o, &v);
 done:
     token_verdict_clear(&v);
     json_decref(h);
@@ -318,15 +355,16 @@ cmd_issue(const struct opts *o)
     struct keyring *kr = keyring_new();
     struct edge_peer peer = {EDGE_PEER_CERT, "", "", "", ""};
     struct token_issued t = {0};
+    enum token_profile profile = TOKEN_PROFILE_EEC;
     int64_t now, lifetime = 300;
-    int ees = o->profile && strcmp(o->profile, "ees") == 0, rc = EXIT_USAGE;
+    int rc = EXIT_USAGE;
 
     if (o->nkey != 1 || o->nkid != 1 || !o->iss || !o->aud || !o->scope || !o->client) {
         rc = usage("issue needs --key, --kid, --iss, --aud, --scope and --client");
         goto done;
     }
-    if (o->profile && strcmp(o->profile, "eec") != 0 && !ees) {
-        rc = usage("--profile is eec or ees");
+    if (parse_profile(o->profile, &profile, err) < 0) {
+        rc = usage(err);
         goto done;
     }
     if (parse_time(o->now, &now) < 0) {
@@ -342,7 +380,7 @@ cmd_issue(const struct opts *o)
         fprintf(stderr, "edge-jwt: %s\n", err);
         goto done;
     }
-    if (ees) {
+    if (profile == TOKEN_PROFILE_EES) {
         if (token_issue_ees(kr, o->client, o->aud, o->scope, o->eec_id, now, lifetime, &t, err) <
             0) {
             fprintf(stderr, "edge-jwt: %s\n", err);
@@ -403,106 +441,114 @@ done:
     return rc;
 }
 
+/* Options: each stores its value at an offset of struct opts, but --key and --kid, which
+ * repeat. */
+#define O(m) offsetof(struct opts, m)
+static const struct {
+    struct option opt;
+    size_t at;
+} jwt_opts[] = {
+    {{"jwks", required_argument, NULL, 'j'}, O(jwks)},
+    {{"aud", required_argument, NULL, 'a'}, O(aud)},
+    {{"scope", required_argument, NULL, 's'}, O(scope)},
+    {{"iss", required_argument, NULL, 'i'}, O(iss)},
+    {{"client", required_argument, NULL, 'c'}, O(client)},
+    {{"gpsi", required_argument, NULL, 'g'}, O(gpsi)},
+    {{"peer-gpsi", required_argument, NULL, 'G'}, O(peer_gpsi)},
+    {{"profile", required_argument, NULL, 'p'}, O(profile)},
+    {{"now", required_argument, NULL, 'n'}, O(now)},
+    {{"dir", required_argument, NULL, 'd'}, O(dir)},
+    {{"eec-id", required_argument, NULL, 'e'}, O(eec_id)},
+    {{"lifetime", required_argument, NULL, 'l'}, O(lifetime)},
+    {{"key", required_argument, NULL, 'k'}, 0},
+    {{"kid", required_argument, NULL, 'K'}, 0},
+    {{"help", no_argument, NULL, 'h'}, 0},
+};
+#undef O
+#define JWT_NOPTS (sizeof(jwt_opts) / sizeof(jwt_opts[0]))
+
+/* Store one option; 0, -1 when help was printed (exit 0), or the exit status of a usage error. */
+static int
+set_option(struct opts *o, int ch, const char *val)
+{
+    size_t i;
+
+    if (ch == 'h') {
+        fputs(usage_text, stdout);
+        return -1;
+    }
+    if (ch == 'k' || ch == 'K') {
+        int *n = ch == 'k' ? &o->nkey : &o->nkid;
+        if (*n == JWT_MAX_KEYS)
+            return usage(ch == 'k' ? "too many --key" : "too many --kid");
+        (ch == 'k' ? o->key : o->kid)[(*n)++] = val;
+        return 0;
+    }
+    for (i = 0; i < JWT_NOPTS; i++)
+        if (jwt_opts[i].opt.val == ch) {
+            *(const char **)(void *)((char *)o + jwt_opts[i].at) = val;
+            return 0;
+        }
+    return usage(NULL);
+}
+
+/* The options after the command word, and at most one token. */
+static int
+parse_opts(int argc, char **argv, struct opts *o)
+{
+    struct option longopts[JWT_NOPTS + 1];
+    int ch, rc;
+
+    for (size_t i = 0; i < JWT_NOPTS; i++)
+        longopts[i] = jwt_opts[i].opt;
+    memset(&longopts[JWT_NOPTS], 0, sizeof(longopts[JWT_NOPTS]));
+    optind = 2;
+    while ((ch = getopt_long(argc, argv, "h", longopts, NULL)) != -1)
+        if ((rc = set_option(o, ch, optarg)) != 0)
+            return rc;
+    /* The token may come before or after the options: GNU getopt permutes. */
+    if (optind < argc)
+        o->token = argv[optind++];
+    if (optind < argc)
+        return usage("more than one token");
+    return 0;
+}
+
+static const struct {
+    const char *name;
+    int (*run)(const struct opts *o);
+    int takes_token;
+} jwt_cmds[] = {
+    {"decode", cmd_decode, 1},
+    {"verify", cmd_verify, 1},
+    {"issue", cmd_issue, 0},
+    {"jwks", cmd_jwks, 0},
+};
+
 int
 main(int argc, char **argv)
 {
-    static const struct option longopts[] = {
-        {"jwks", required_argument, NULL, 'j'},
-        {"aud", required_argument, NULL, 'a'},
-        {"scope", required_argument, NULL, 's'},
-        {"iss", required_argument, NULL, 'i'},
-        {"client", required_argument, NULL, 'c'},
-        {"gpsi", required_argument, NULL, 'g'},
-        {"peer-gpsi", required_argument, NULL, 'G'},
-        {"profile", required_argument, NULL, 'p'},
-        {"now", required_argument, NULL, 'n'},
-        {"key", required_argument, NULL, 'k'},
-        {"kid", required_argument, NULL, 'K'},
-        {"dir", required_argument, NULL, 'd'},
-        {"eec-id", required_argument, NULL, 'e'},
-        {"lifetime", required_argument, NULL, 'l'},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
-    };
     struct opts o = {0};
     const char *cmd;
-    int ch;
+    int rc;
 
     if (argc < 2)
         return usage(NULL);
     cmd = argv[1];
-    optind = 2;
-    while ((ch = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
-        switch (ch) {
-        case 'j':
-            o.jwks = optarg;
-            break;
-        case 'a':
-            o.aud = optarg;
-            break;
-        case 's':
-            o.scope = optarg;
-            break;
-        case 'i':
-            o.iss = optarg;
-            break;
-        case 'c':
-            o.client = optarg;
-            break;
-        case 'g':
-            o.gpsi = optarg;
-            break;
-        case 'G':
-            o.peer_gpsi = optarg;
-            break;
-        case 'p':
-            o.profile = optarg;
-            break;
-        case 'n':
-            o.now = optarg;
-            break;
-        case 'd':
-            o.dir = optarg;
-            break;
-        case 'e':
-            o.eec_id = optarg;
-            break;
-        case 'l':
-            o.lifetime = optarg;
-            break;
-        case 'k':
-            if (o.nkey == JWT_MAX_KEYS)
-                return usage("too many --key");
-            o.key[o.nkey++] = optarg;
-            break;
-        case 'K':
-            if (o.nkid == JWT_MAX_KEYS)
-                return usage("too many --kid");
-            o.kid[o.nkid++] = optarg;
-            break;
-        case 'h':
-            fputs(usage_text, stdout);
-            return 0;
-        default:
-            return usage(NULL);
-        }
-    }
-    /* The token may come before or after the options: GNU getopt permutes. */
-    if (optind < argc)
-        o.token = argv[optind++];
-    if (optind < argc)
-        return usage("more than one token");
-    if (strcmp(cmd, "decode") == 0)
-        return cmd_decode(&o);
-    if (strcmp(cmd, "verify") == 0)
-        return cmd_verify(&o);
-    if (strcmp(cmd, "issue") == 0)
-        return o.token ? usage("issue takes no token") : cmd_issue(&o);
-    if (strcmp(cmd, "jwks") == 0)
-        return o.token ? usage("jwks takes no token") : cmd_jwks(&o);
     if (strcmp(cmd, "-h") == 0 || strcmp(cmd, "--help") == 0 || strcmp(cmd, "help") == 0) {
         fputs(usage_text, stdout);
         return 0;
+    }
+    if ((rc = parse_opts(argc, argv, &o)) != 0)
+        return rc < 0 ? 0 : rc;
+    for (size_t i = 0; i < sizeof(jwt_cmds) / sizeof(jwt_cmds[0]); i++) {
+        if (strcmp(cmd, jwt_cmds[i].name) != 0)
+            continue;
+        if (o.token != NULL && !jwt_cmds[i].takes_token) {
+            fprintf(stderr, "edge-jwt: %s takes no token\n", cmd);
+            return usage(NULL);
+        }
+        return jwt_cmds[i].run(&o);
     }
     return usage("unknown command");
 }

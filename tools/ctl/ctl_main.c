@@ -1,4 +1,4 @@
-/* edge-ctl.c -- send one command to a node's control socket and print the reply.
+/* ctl_main.c -- edge-ctl: send one command to a node's control socket and print the reply.
  *
  *   edge-ctl SOCKET CMD [ARGS_JSON] [--timeout MS]   one command, reply on stdout
  *   edge-ctl SOCKET --wait-ready [--timeout MS]      wait for the node's ready event
@@ -11,6 +11,7 @@
  * shell tests; the runner links ctl_client directly. */
 #include "ctl/ctl_client.h"
 #include "base/err.h"
+#include "base/clock.h"
 
 #include <errno.h>
 #include <poll.h>
@@ -25,15 +26,6 @@
 
 #define RETRY_MIN_MS 10
 #define RETRY_MAX_MS 200
-
-static long
-now_ms(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
-}
 
 /* Connect to the node's socket before the deadline. A node that has not bound its socket yet
  * (ENOENT), or whose socket file is left from an earlier run (ECONNREFUSED), is waited for: this
@@ -65,7 +57,7 @@ connect_waiting(const char *path, long deadline, char *err)
         /* Linux refuses a connect to a file that is no socket as it refuses a stale socket. */
         if (e == ECONNREFUSED && stat(path, &st) == 0 && !S_ISSOCK(st.st_mode))
             e = ENOTSOCK;
-        if ((e != ENOENT && e != ECONNREFUSED) || (left = deadline - now_ms()) <= 0) {
+        if ((e != ENOENT && e != ECONNREFUSED) || (left = deadline - edge_now_ms()) <= 0) {
             edge_err(err, "cannot connect to control socket %s: %s", path, strerror(e));
             return NULL;
         }
@@ -125,7 +117,7 @@ main(int argc, char **argv)
             return 2;
         }
     }
-    long deadline = now_ms() + timeout;
+    long deadline = edge_now_ms() + timeout;
     struct ctl_client *cc =
         wait_ready ? connect_waiting(sock, deadline, err) : ctl_client_open(sock, -1, err);
     if (cc == NULL) {
@@ -134,7 +126,7 @@ main(int argc, char **argv)
         return 1;
     }
     if (wait_ready) {
-        long left = deadline - now_ms();
+        long left = deadline - edge_now_ms();
         r = ctl_client_wait_event(cc, "ready", left > 0 ? (int)left : 1, err);
     } else {
         r = ctl_client_call(cc, cmd, args, timeout, err);

@@ -1,6 +1,7 @@
-/* edge-pki.c -- the command line of tools/pki/pki.c: makes a scenario's CA, node and EEC credentials
- * and ECS signing keys. */
+/* pki_main.c -- edge-pki, the command line of tools/pki/pki.c: makes a scenario's CA, node and EEC
+ * credentials and ECS signing keys. */
 #include "base/err.h"
+#include "base/json_strict.h"
 #include "pki.h"
 
 #include <getopt.h>
@@ -113,111 +114,143 @@ print_paths(const char *dir, enum pki_file a, enum pki_file b, const char *name,
         printf("%s\n", path);
 }
 
-int
-main(int argc, char **argv)
+/* The command line, as parsed. */
+struct pki_args {
+    size_t cmd; /* index in cmds[] */
+    const char *dir, *cn, *fqdn, *eec_id, *gpsi, *ecs, *kid;
+    enum pki_kind kind;
+    long days;
+    int force;
+    unsigned seen; /* options given, as bits */
+};
+
+/* Store one option's value; 0, or the exit status of a usage error. */
+static int
+set_option(struct pki_args *a, int opt, const char *val)
 {
-    const char *dir = NULL, *cn = NULL, *fqdn = NULL, *eec_id = NULL, *gpsi = NULL;
-    const char *ecs = NULL, *kid = NULL;
-    char err[EDGE_ERR_LEN], *end, **av;
-    enum pki_kind kind = PKI_KIND_NODE;
-    unsigned seen = 0;
-    long days = 0;
-    size_t c;
-    int opt, ac, force = 0, rc = -1;
+    static const char *const kinds[] = {"ecs", "ees", NULL};
+    char why[EDGE_ERR_LEN], *end;
+
+    switch (opt) {
+    case O_DIR:
+        a->dir = val;
+        break;
+    case O_CN:
+        a->cn = val;
+        break;
+    case O_DAYS:
+        a->days = strtol(val, &end, 10);
+        if (*val == '\0' || *end != '\0' || a->days < 1 || a->days > PKI_DAYS_MAX)
+            return usage("--days takes a number of days from 1 to 36500, not \"%s\"", val);
+        break;
+    case O_FORCE:
+        a->force = 1;
+        break;
+    case O_FQDN:
+        a->fqdn = val;
+        break;
+    case O_KIND:
+        if (js_valid_enum(val, kinds, why) < 0)
+            return usage("--kind: %s", why);
+        a->kind = strcmp(val, "ecs") == 0 ? PKI_KIND_ECS : PKI_KIND_EES;
+        break;
+    case O_EEC_ID:
+        a->eec_id = val;
+        break;
+    case O_GPSI:
+        a->gpsi = val;
+        break;
+    case O_ECS:
+        a->ecs = val;
+        break;
+    case O_KID:
+        a->kid = val;
+        break;
+    }
+    return 0;
+}
+
+/* Parse "COMMAND [options]" into a: 0, -1 when help was printed (exit 0), or the exit status of
+ * a usage error. */
+static int
+parse_args(int argc, char **argv, struct pki_args *a)
+{
+    char **av = argv + 1;
+    int opt, ac = argc - 1, rc;
 
     if (argc < 2)
         return usage(NULL);
     if (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0 ||
         strcmp(argv[1], "help") == 0) {
         fputs(usage_text, stdout);
-        return 0;
+        return -1;
     }
-    for (c = 0; c < sizeof(cmds) / sizeof(cmds[0]); c++)
-        if (strcmp(argv[1], cmds[c].name) == 0)
+    for (a->cmd = 0; a->cmd < sizeof(cmds) / sizeof(cmds[0]); a->cmd++)
+        if (strcmp(argv[1], cmds[a->cmd].name) == 0)
             break;
-    if (c == sizeof(cmds) / sizeof(cmds[0]))
+    if (a->cmd == sizeof(cmds) / sizeof(cmds[0]))
         return usage("unknown command \"%s\"", argv[1]);
-
     /* getopt_long over the arguments after the command word. */
-    av = argv + 1;
-    ac = argc - 1;
     opterr = 0;
     optind = 1;
     while ((opt = getopt_long(ac, av, "h", long_opts, NULL)) != -1) {
         if (opt == 'h') {
             fputs(usage_text, stdout);
-            return 0;
+            return -1;
         }
         if (opt == '?' || opt == ':')
             return usage("unknown option or missing value: \"%s\"", av[optind - 1]);
-        if (!(cmds[c].allowed & (unsigned)opt))
-            return usage("--%s does not apply to %s", opt_name((unsigned)opt), cmds[c].name);
-        seen |= (unsigned)opt;
-        switch (opt) {
-        case O_DIR:
-            dir = optarg;
-            break;
-        case O_CN:
-            cn = optarg;
-            break;
-        case O_DAYS:
-            days = strtol(optarg, &end, 10);
-            if (*optarg == '\0' || *end != '\0' || days < 1 || days > PKI_DAYS_MAX)
-                return usage("--days takes a number of days from 1 to 36500, not \"%s\"", optarg);
-            break;
-        case O_FORCE:
-            force = 1;
-            break;
-        case O_FQDN:
-            fqdn = optarg;
-            break;
-        case O_KIND:
-            if (strcmp(optarg, "ecs") == 0)
-                kind = PKI_KIND_ECS;
-            else if (strcmp(optarg, "ees") == 0)
-                kind = PKI_KIND_EES;
-            else
-                return usage("--kind takes ecs or ees, not \"%s\"", optarg);
-            break;
-        case O_EEC_ID:
-            eec_id = optarg;
-            break;
-        case O_GPSI:
-            gpsi = optarg;
-            break;
-        case O_ECS:
-            ecs = optarg;
-            break;
-        case O_KID:
-            kid = optarg;
-            break;
-        }
+        if (!(cmds[a->cmd].allowed & (unsigned)opt))
+            return usage("--%s does not apply to %s", opt_name((unsigned)opt), cmds[a->cmd].name);
+        a->seen |= (unsigned)opt;
+        if ((rc = set_option(a, opt, optarg)) != 0)
+            return rc;
     }
     if (optind < ac)
         return usage("unexpected argument \"%s\"", av[optind]);
     for (opt = 1; opt <= O_KID; opt <<= 1)
-        if ((cmds[c].required & (unsigned)opt) && !(seen & (unsigned)opt))
-            return usage("%s needs --%s", cmds[c].name, opt_name((unsigned)opt));
+        if ((cmds[a->cmd].required & (unsigned)opt) && !(a->seen & (unsigned)opt))
+            return usage("%s needs --%s", cmds[a->cmd].name, opt_name((unsigned)opt));
+    return 0;
+}
 
-    switch (cmds[c].cmd) {
+/* Make the files of the command and print their paths. */
+static int
+run_cmd(const struct pki_args *a, char *err)
+{
+    int rc = -1;
+
+    switch (cmds[a->cmd].cmd) {
     case CMD_CA:
-        if ((rc = pki_make_ca(dir, cn, (int)days, force, err)) == 0)
-            print_paths(dir, PKI_CA_CRT, PKI_CA_KEY, NULL, NULL);
+        if ((rc = pki_make_ca(a->dir, a->cn, (int)a->days, a->force, err)) == 0)
+            print_paths(a->dir, PKI_CA_CRT, PKI_CA_KEY, NULL, NULL);
         break;
     case CMD_NODE:
-        if ((rc = pki_make_node(dir, fqdn, kind, (int)days, force, err)) == 0)
-            print_paths(dir, PKI_NODE_CRT, PKI_NODE_KEY, fqdn, NULL);
+        if ((rc = pki_make_node(a->dir, a->fqdn, a->kind, (int)a->days, a->force, err)) == 0)
+            print_paths(a->dir, PKI_NODE_CRT, PKI_NODE_KEY, a->fqdn, NULL);
         break;
     case CMD_EEC:
-        if ((rc = pki_make_eec(dir, eec_id, gpsi, (int)days, force, err)) == 0)
-            print_paths(dir, PKI_EEC_CRT, PKI_EEC_KEY, eec_id, NULL);
+        if ((rc = pki_make_eec(a->dir, a->eec_id, a->gpsi, (int)a->days, a->force, err)) == 0)
+            print_paths(a->dir, PKI_EEC_CRT, PKI_EEC_KEY, a->eec_id, NULL);
         break;
     case CMD_SIGNKEY:
-        if ((rc = pki_make_signkey(dir, ecs, kid, force, err)) == 0)
-            print_paths(dir, PKI_SIG_KEY, PKI_SIG_PUB, ecs, kid);
+        if ((rc = pki_make_signkey(a->dir, a->ecs, a->kid, a->force, err)) == 0)
+            print_paths(a->dir, PKI_SIG_KEY, PKI_SIG_PUB, a->ecs, a->kid);
         break;
     }
-    if (rc != 0) {
+    return rc;
+}
+
+int
+main(int argc, char **argv)
+{
+    struct pki_args a = {.kind = PKI_KIND_NODE};
+    char err[EDGE_ERR_LEN];
+    int rc;
+
+    if ((rc = parse_args(argc, argv, &a)) != 0)
+        return rc < 0 ? 0 : rc;
+    if (run_cmd(&a, err) != 0) {
         fprintf(stderr, "edge-pki: %s\n", err);
         return 1;
     }
