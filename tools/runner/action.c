@@ -17,21 +17,14 @@
 
 static int arg_tokref(json_t *v, const struct js_field *f, void *ctx, char *why);
 
-static int
-arg_forge(json_t *v, const struct js_field *f, void *ctx, char *why)
-{
-    static const char *const names[] = {
-        "payload",    "alg-none", "hs256-pubkey", "untrusted-key", "strip-signature",
-        "issuer-key", NULL};
-    (void)f, (void)ctx;
-    return val_enum(v, names, why);
-}
+static const char *const arg_forges[] = {
+    "payload", "alg-none", "hs256-pubkey", "untrusted-key", "strip-signature", "issuer-key", NULL};
 
 /* {"from": STEP, "ees": EES, "forge": ..., "set": {...}, "unset": [...]} */
 static const struct js_field tokref_fields[] = {
     {.name = "from", .type = JS_STRING, .flags = JS_REQUIRED, .check = val_step_ref},
     {.name = "ees", .type = JS_STRING, .check = val_ees_ref},
-    {.name = "forge", .type = JS_STRING, .check = arg_forge},
+    {.name = "forge", .type = JS_STRING, .check = js_check_enum, .choices = arg_forges},
     {.name = "set", .type = JS_OBJECT},
     {.name = "unset", .type = JS_ARRAY, .items = JS_STRING},
     {.name = "header", .type = JS_OBJECT},
@@ -106,21 +99,9 @@ arg_ueid(json_t *v, const struct js_field *f, void *ctx, char *why)
     return js_check_gpsi(v, f, ctx, why);
 }
 
-static int
-arg_api(json_t *v, const struct js_field *f, void *ctx, char *why)
-{
-    static const char *const names[] = {"push", "pull", NULL};
-    (void)f, (void)ctx;
-    return val_enum(v, names, why);
-}
+static const char *const arg_apis[] = {"push", "pull", NULL};
 
-static int
-arg_signal(json_t *v, const struct js_field *f, void *ctx, char *why)
-{
-    static const char *const names[] = {"TERM", "KILL", "ctl", NULL};
-    (void)f, (void)ctx;
-    return val_enum(v, names, why);
-}
+static const char *const arg_signals[] = {"TERM", "KILL", "ctl", NULL};
 
 static const struct js_field args_provision[] = {
     {.name = "acProfs", .type = JS_ARRAY, .items = JS_OBJECT},
@@ -166,7 +147,11 @@ static const struct js_field args_request_token[] = {
     {.name = NULL},
 };
 static const struct js_field args_call[] = {
-    {.name = "api", .type = JS_STRING, .flags = JS_REQUIRED, .check = arg_api},
+    {.name = "api",
+     .type = JS_STRING,
+     .flags = JS_REQUIRED,
+     .check = js_check_enum,
+     .choices = arg_apis},
     {.name = "peer", .type = JS_STRING, .flags = JS_REQUIRED, .check = val_ees_ref},
     {.name = "eecCntxId", .type = JS_ANY, .flags = JS_REQUIRED, .check = arg_str_or_from},
     {.name = "token", .type = JS_ANY, .check = arg_tokref},
@@ -188,7 +173,7 @@ arg_wait_check(json_t *args, char *err)
 }
 
 static const struct js_field args_stop[] = {
-    {.name = "signal", .type = JS_STRING, .check = arg_signal},
+    {.name = "signal", .type = JS_STRING, .check = js_check_enum, .choices = arg_signals},
     {.name = NULL},
 };
 static const struct js_field args_none[] = {{.name = NULL}};
@@ -266,18 +251,16 @@ static const struct js_field args_reply[] = {
     {.name = "step", .type = JS_STRING, .flags = JS_REQUIRED, .check = arg_async_step},
     {.name = NULL},
 };
-static int
-arg_method(json_t *v, const struct js_field *f, void *ctx, char *why)
-{
-    static const char *const names[] = {"GET", "POST", "PUT", "PATCH", "DELETE", NULL};
-    (void)f, (void)ctx;
-    return val_enum(v, names, why);
-}
+static const char *const arg_methods[] = {"GET", "POST", "PUT", "PATCH", "DELETE", NULL};
 
 /* http: one request; at most one kind of body. */
 static const struct js_field args_http[] = {
     {.name = "to", .type = JS_STRING, .flags = JS_REQUIRED, .check = val_server_ref},
-    {.name = "method", .type = JS_STRING, .flags = JS_REQUIRED, .check = arg_method},
+    {.name = "method",
+     .type = JS_STRING,
+     .flags = JS_REQUIRED,
+     .check = js_check_enum,
+     .choices = arg_methods},
     {.name = "path", .type = JS_STRING, .flags = JS_REQUIRED | JS_NONEMPTY, .max_len = 8192},
     {.name = "headers", .type = JS_OBJECT},
     {.name = "token", .type = JS_OBJECT, .check = arg_tokref_object},
@@ -419,17 +402,15 @@ act_named(const char *name)
 static int
 arg_action(json_t *v, const struct js_field *f, void *ctx, char *why)
 {
-    char list[512] = "";
-    size_t o = 0;
+    static const char *names[sizeof(act_table) / sizeof(act_table[0])];
+    size_t n = 0;
     (void)f, (void)ctx;
 
-    if (json_is_string(v) && act_named(json_string_value(v)) != NULL)
-        return 0;
-    for (const struct act *a = act_table; a->name != NULL && o < sizeof(list); a++)
+    for (const struct act *a = act_table; a->name != NULL; a++)
         if (act_named(a->name) == a)
-            o += (size_t)snprintf(list + o, sizeof(list) - o, "%s\"%s\"", o ? ", " : "", a->name);
-    return edge_err(why, "expected one of %s, got \"%s\"", list,
-                    json_is_string(v) ? json_string_value(v) : "?");
+            names[n++] = a->name;
+    names[n] = NULL;
+    return js_valid_enum(json_string_value(v), names, why);
 }
 
 static const struct js_field step_fields[] = {

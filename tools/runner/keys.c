@@ -7,7 +7,11 @@
 #include "values.h"
 
 const struct js_field keys_topo_node[] = {
-    {.name = "kind", .type = JS_STRING, .flags = JS_REQUIRED, .check = val_kind},
+    {.name = "kind",
+     .type = JS_STRING,
+     .flags = JS_REQUIRED,
+     .check = js_check_enum,
+     .choices = val_kinds},
     {.name = "fqdn", .type = JS_STRING, .check = js_check_fqdn},
     {.name = "link", .type = JS_STRING, .flags = JS_REQUIRED, .check = val_name},
     {.name = NULL},
@@ -102,7 +106,7 @@ const struct js_field keys_ees[] = {
     {.name = "config", .type = JS_OBJECT},
     {.name = "fake", .type = JS_OBJECT, .sub = keys_fake},
     {.name = "ecs", .type = JS_STRING, .flags = JS_REQUIRED, .check = val_ecs_ref},
-    {.name = "authorization", .type = JS_STRING, .check = val_authz},
+    {.name = "authorization", .type = JS_STRING, .check = js_check_enum, .choices = val_authzs},
     {.name = "policy", .type = JS_OBJECT, .sub = policy_fields},
     {.name = "easIds",
      .type = JS_ARRAY,
@@ -119,7 +123,7 @@ const struct js_field keys_ees[] = {
      .check = js_check_range,
      .min = 1,
      .max = 86400},
-    {.name = "tokenReplay", .type = JS_STRING, .check = val_replay},
+    {.name = "tokenReplay", .type = JS_STRING, .check = js_check_enum, .choices = val_replays},
     {.name = NULL},
 };
 
@@ -128,7 +132,7 @@ const struct js_field keys_eec[] = {
     {.name = "config", .type = JS_OBJECT},
     {.name = "eecId", .type = JS_STRING, .flags = JS_REQUIRED, .check = js_check_id},
     {.name = "ecs", .type = JS_STRING, .flags = JS_REQUIRED, .check = val_ecs_ref},
-    {.name = "credentials", .type = JS_STRING, .check = val_cred},
+    {.name = "credentials", .type = JS_STRING, .check = js_check_enum, .choices = val_creds},
     {.name = "gpsi", .type = JS_STRING, .check = js_check_gpsi},
     {.name = "boundGpsi", .type = JS_STRING, .flags = JS_NULLABLE, .check = js_check_gpsi},
     {.name = "akid", .type = JS_STRING, .check = val_akid},

@@ -6,6 +6,7 @@
  * every line the node writes), bounded by a deadline; nothing sleeps for a guessed time. */
 #include "logwait.h"
 
+#include "base/clock.h"
 #include "base/err.h"
 #include "match.h"
 #include "proc.h"
@@ -69,20 +70,11 @@ logwait_read(const char *path, off_t from, json_t *pattern)
     return found;
 }
 
-static long long
-logwait_now_ms(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 json_t *
 logwait_events(struct run_node *n, int since, json_t *pattern, size_t count, int timeout_ms,
                char *err)
 {
-    long long deadline = logwait_now_ms() + timeout_ms;
+    int64_t deadline = edge_now_ms() + timeout_ms;
     off_t from = n->log_marks != NULL && since >= 0 ? n->log_marks[since] : 0;
     int fd = inotify_init1(IN_CLOEXEC | IN_NONBLOCK);
     json_t *found = NULL;
@@ -94,7 +86,7 @@ logwait_events(struct run_node *n, int since, json_t *pattern, size_t count, int
         goto done;
     }
     for (;;) {
-        long long left = deadline - logwait_now_ms();
+        int64_t left = deadline - edge_now_ms();
         struct pollfd p = {.fd = fd, .events = POLLIN};
         found = logwait_read(n->evlog, from, pattern);
         if (json_array_size(found) >= count)

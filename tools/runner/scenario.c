@@ -9,6 +9,7 @@
 
 #include "action.h"
 #include "base/err.h"
+#include "base/file.h"
 #include "base/json_strict.h"
 #include "keys.h"
 #include "values.h"
@@ -27,52 +28,29 @@ scn_kind_name(enum scn_kind k)
     return scn_kinds[k];
 }
 
+#define SCN_FILE_MAX ((size_t)4 * 1024 * 1024)
+
 static json_t *
 scn_read_json(const char *path, char *err)
 {
-    FILE *f = fopen(path, "r");
-    char *buf = NULL;
-    size_t len = 0, cap = 0;
+    char *buf = NULL, why[EDGE_ERR_LEN];
+    size_t len = 0;
     json_t *v = NULL;
-    char why[EDGE_ERR_LEN];
 
-    if (f == NULL) {
-        edge_err(err, "%s: cannot open: %s", path, strerror(errno));
+    if (edge_file_read(path, SCN_FILE_MAX, &buf, &len, err) == -1)
         return NULL;
-    }
-    for (;;) {
-        if (cap - len < 4096) {
-            cap = cap ? cap * 2 : 16384;
-            if (cap > (size_t)4 * 1024 * 1024) {
-                edge_err(err, "%s: larger than 4 MiB", path);
-                goto done;
-            }
-            buf = realloc(buf, cap);
-        }
-        size_t n = fread(buf + len, 1, cap - len, f);
-        len += n;
-        if (n == 0)
-            break;
-    }
-    if (ferror(f)) {
-        edge_err(err, "%s: read error", path);
-        goto done;
-    }
     if (js_loads(buf, len, &v, why) == -1) {
         edge_err(err, "%s: %s", path, why);
-        goto done;
-    }
-    if (!json_is_object(v)) {
+    } else if (!json_is_object(v)) {
         edge_err(err, "%s: $: expected object, got %s", path, js_type_name(v));
         json_decref(v);
         v = NULL;
     }
-done:
     free(buf);
-    fclose(f);
     return v;
 }
 
+/* Override base with over, key by key: objects merge, null removes, anything else replaces. */
 void
 scn_merge(json_t *base, json_t *over)
 {
@@ -289,7 +267,7 @@ scn_ecs_maps(struct scn *s, struct scn_node *n, const char *path, char *err)
         if (!json_is_string(m))
             return edge_err(err, "%s.eesAuth.%s: expected string, got %s", path, e,
                             js_type_name(m));
-        if (val_authz(m, NULL, NULL, why) == -1)
+        if (js_valid_enum(json_string_value(m), val_authzs, why) == -1)
             return edge_err(err, "%s.eesAuth.%s: %s", path, e, why);
     }
     return 0;

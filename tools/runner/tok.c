@@ -4,6 +4,7 @@
 
 #include "base/b64url.h"
 #include "base/err.h"
+#include "base/file.h"
 
 #include <glob.h>
 #include <openssl/bn.h>
@@ -241,23 +242,18 @@ tok_forge_unsigned(struct tok_forgery *f, char *err)
 static char *
 tok_forge_hs256(struct tok_forgery *f, char *err)
 {
-    char path[2048], pem[8192], *s64, *out = NULL;
+    char path[2048], *pem = NULL, *s64 = NULL, *out = NULL;
     unsigned char mac[32];
     unsigned int maclen = 0;
-    size_t pemlen;
-    FILE *fp;
+    size_t pemlen = 0;
 
-    if (tok_issuer_file(f->pkidir, f->header, f->claims, ".pub", path, sizeof(path), err) == -1)
+    if (tok_issuer_file(f->pkidir, f->header, f->claims, ".pub", path, sizeof(path), err) == -1 ||
+        edge_file_read(path, 16384, &pem, &pemlen, err) == -1)
         return NULL;
-    if ((fp = fopen(path, "rb")) == NULL) {
-        edge_err(err, "cannot read the issuer's public key %s", path);
-        return NULL;
-    }
-    pemlen = fread(pem, 1, sizeof(pem) - 1, fp);
-    fclose(fp);
     HMAC(EVP_sha256(), pem, (int)pemlen, (unsigned char *)f->signing, strlen(f->signing), mac,
          &maclen);
-    OPENSSL_cleanse(pem, sizeof(pem));
+    OPENSSL_cleanse(pem, pemlen);
+    free(pem);
     if ((s64 = b64url_encode_alloc(mac, 32)) != NULL &&
         (out = malloc(strlen(f->signing) + strlen(s64) + 2)) != NULL)
         sprintf(out, "%s.%s", f->signing, s64);

@@ -14,44 +14,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-int
-val_enum(json_t *v, const char *const *names, char *why)
-{
-    const char *s = json_string_value(v);
-    char list[200] = "";
-
-    for (size_t i = 0; names[i] != NULL; i++) {
-        if (s != NULL && strcmp(s, names[i]) == 0)
-            return 0;
-        snprintf(list + strlen(list), sizeof(list) - strlen(list), "%s\"%s\"", i ? ", " : "",
-                 names[i]);
-    }
-    return edge_err(why, "expected one of %s, got \"%s\"", list, s ? s : "?");
-}
-
-int
-val_kind(json_t *v, const struct js_field *f, void *ctx, char *why)
-{
-    static const char *const names[] = {"ecs", "ees", "eec", NULL};
-    (void)f, (void)ctx;
-    return val_enum(v, names, why);
-}
-
-int
-val_cred(json_t *v, const struct js_field *f, void *ctx, char *why)
-{
-    static const char *const names[] = {"cert", "psk", NULL};
-    (void)f, (void)ctx;
-    return val_enum(v, names, why);
-}
-
-int
-val_authz(json_t *v, const struct js_field *f, void *ctx, char *why)
-{
-    static const char *const names[] = {"token", "local", NULL};
-    (void)f, (void)ctx;
-    return val_enum(v, names, why);
-}
+/* The choices of the enum keys (js_check_enum, common/base/json_strict.h). */
+const char *const val_kinds[] = {"ecs", "ees", "eec", NULL};
+const char *const val_creds[] = {"cert", "psk", NULL};
+const char *const val_authzs[] = {"token", "local", NULL};
+const char *const val_replays[] = {"reusable", "single-use", NULL};
 
 int
 scn_parse_delay(const char *s, double *ms)
@@ -108,14 +75,6 @@ val_rate(json_t *v, const struct js_field *f, void *ctx, char *why)
                     "expected a rate such as \"100Mbps\" (bps, kbps, Mbps, Gbps) or "
                     "\"unlimited\", got \"%s\"",
                     s);
-}
-
-int
-val_replay(json_t *v, const struct js_field *f, void *ctx, char *why)
-{
-    static const char *const names[] = {"reusable", "single-use", NULL};
-    (void)f, (void)ctx;
-    return val_enum(v, names, why);
 }
 
 int

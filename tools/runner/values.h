@@ -16,16 +16,15 @@ struct scn_ctx {
     const char *action;  /* action of the step being checked */
 };
 
-/* v is one of names (NULL-terminated); the refusal lists them. */
-int val_enum(json_t *v, const char *const *names, char *why);
 /* v names a node of kind k. */
 int val_node_kind(json_t *v, struct scn_ctx *c, enum scn_kind k, char *why);
 
-/* "ecs", "ees", "eec" / "cert", "psk" / "token", "local" / "reusable", "single-use". */
-int val_kind(json_t *v, const struct js_field *f, void *ctx, char *why);
-int val_cred(json_t *v, const struct js_field *f, void *ctx, char *why);
-int val_authz(json_t *v, const struct js_field *f, void *ctx, char *why);
-int val_replay(json_t *v, const struct js_field *f, void *ctx, char *why);
+/* The choices of the enum keys, for js_check_enum: a node's kind, an EEC's credentials, an EES's
+ * authorization, its token replay rule. */
+extern const char *const val_kinds[];
+extern const char *const val_creds[];
+extern const char *const val_authzs[];
+extern const char *const val_replays[];
 /* "40ms", "250us", "2s", "0" (at most 60 s); ns-3 rates; a probability 0..1. */
 int val_delay(json_t *v, const struct js_field *f, void *ctx, char *why);
 int val_rate(json_t *v, const struct js_field *f, void *ctx, char *why);
