@@ -46,6 +46,7 @@ pki_run(const char *first, ...)
 
     argv[argc++] = (char *)pki;
     va_start(ap, first);
+    // NOLINTNEXTLINE(clang-analyzer-valist.Uninitialized): va_start is the line above
     for (const char *a = first; a != NULL && argc < 31; a = va_arg(ap, const char *))
         argv[argc++] = (char *)a;
     va_end(ap);
