@@ -187,6 +187,16 @@ proc_log_sanitizer(const char *log, char *buf, size_t len)
     return found;
 }
 
+static void
+proc_node_release(struct run_node *n)
+{
+    if (n->cc != NULL) {
+        proc_unwatch_fd(ctl_client_fd(n->cc));
+        ctl_client_close(n->cc);
+        n->cc = NULL;
+    }
+}
+
 /* Wait for the ready event of a node just started; a node that ends first is an error with the
  * last line of its log (a bad config's "FILE: field: reason"). */
 static int
@@ -205,6 +215,7 @@ proc_node_ready(struct run *r, struct run_node *n, char *err)
     if (proc_wait_exit(r, n->pid, 2000, &status) == 1) {
         n->exited = 1;
         n->exit_status = status;
+        proc_node_release(n);
         return edge_err(err, "%s (%s) %s before it was ready: %s (see %s)", n->sn->name,
                         proc_node_exe(n->sn), proc_status_str(status, st, sizeof(st)),
                         proc_log_last(n->log, last, sizeof(last)), n->log);
@@ -241,16 +252,6 @@ proc_node_start(struct run *r, struct run_node *n, int wait_ready, char *err)
     }
     proc_watch_fd(sv[0]);
     return wait_ready ? proc_node_ready(r, n, err) : 0;
-}
-
-static void
-proc_node_release(struct run_node *n)
-{
-    if (n->cc != NULL) {
-        proc_unwatch_fd(ctl_client_fd(n->cc));
-        ctl_client_close(n->cc);
-        n->cc = NULL;
-    }
 }
 
 /* Ask for the stop: a signal, or the control command "stop". A frozen node is thawed so that it
