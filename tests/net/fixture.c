@@ -1,5 +1,6 @@
 /* fixture.c -- temp dirs, credentials, child processes, file reading, the event loop under a guard
- * and the handlers of the HTTP test servers, for the TLS/HTTP, node and control tests (fixture.h). */
+ * and the handlers of the HTTP test servers, for the TLS/HTTP, node and control tests (fixture.h).
+ */
 #include "fixture.h"
 #include "base/file.h"
 
