@@ -138,7 +138,7 @@ const struct js_field keys_eec[] = {
     {.name = "credentials", .type = JS_STRING, .check = js_check_enum, .choices = val_creds},
     {.name = "gpsi", .type = JS_STRING, .check = js_check_gpsi},
     {.name = "boundGpsi", .type = JS_STRING, .flags = JS_NULLABLE, .check = js_check_gpsi},
-    {.name = "akid", .type = JS_STRING, .check = val_akid},
+    {.name = "akid", .type = JS_STRING, .check = js_check_akid},
     {.name = "subscriber", .type = JS_BOOL},
     {.name = "acProfs", .type = JS_ARRAY, .items = JS_OBJECT},
     {.name = "locInf", .type = JS_OBJECT},

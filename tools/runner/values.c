@@ -1,5 +1,5 @@
 /* values.c -- checks of single values of a scenario file: enums, delays, rates, probabilities,
- * A-KIDs, names, HTTP statuses, and references to a node (of a kind), a link or an earlier step.
+ * names, HTTP statuses, and references to a node (of a kind), a link or an earlier step.
  *
  * Each is a js_field check callback (common/base/json_strict.h), so the key tables of keys.c and
  * action.c name them and a refusal carries the value's JSON path. The references are resolved
@@ -86,20 +86,6 @@ val_prob(json_t *v, const struct js_field *f, void *ctx, char *why)
     (void)f, (void)ctx;
     if (p < 0 || p > 1)
         return edge_err(why, "expected a probability from 0 to 1, got %g", p);
-    return 0;
-}
-
-/* A-KID (TS 33.535 6.1): "A-TID@RID-realm", visible ASCII with exactly one '@'. */
-int
-val_akid(json_t *v, const struct js_field *f, void *ctx, char *why)
-{
-    const char *s = json_string_value(v), *at = strchr(s, '@');
-    (void)f, (void)ctx;
-    if (at == NULL || at == s || at[1] == '\0' || strchr(at + 1, '@') != NULL || strlen(s) > 127)
-        return edge_err(why, "expected an A-KID such as \"atid-0001@rid1.akma.edge.test\"");
-    for (; *s; s++)
-        if ((unsigned char)*s <= 0x20 || (unsigned char)*s >= 0x7f)
-            return edge_err(why, "an A-KID is visible ASCII");
     return 0;
 }
 

@@ -30,8 +30,6 @@ extern const char *const val_replays[];
 int val_delay(json_t *v, const struct js_field *f, void *ctx, char *why);
 int val_rate(json_t *v, const struct js_field *f, void *ctx, char *why);
 int val_prob(json_t *v, const struct js_field *f, void *ctx, char *why);
-/* A-KID (TS 33.535 6.1): "A-TID@RID-realm". */
-int val_akid(json_t *v, const struct js_field *f, void *ctx, char *why);
 /* A node of the topology; an ECS / EES / EEC of it; an EES or an FQDN no node has; an EES or "*".
  */
 int val_node_ref(json_t *v, const struct js_field *f, void *ctx, char *why);
