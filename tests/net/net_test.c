@@ -18,6 +18,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <math.h>
 #include <netinet/in.h>
 #include <pcap/pcap.h>
 #include <poll.h>
@@ -66,6 +67,7 @@ struct host {
 struct link_spec {
     const char *name;
     double delay_ms;
+    const char *rate; /* NULL: 100Mbps */
 };
 
 struct world {
@@ -141,8 +143,9 @@ world_start(struct world *w, struct host *hosts, size_t nhosts, const struct lin
     for (i = 0; i < nlinks; i++) {
         snprintf(w->pcap[i], sizeof w->pcap[i], "%s/%s.pcap", w->dir, links[i].name);
         off += snprintf(topo + off, sizeof topo - off,
-                        "%s{\"name\": \"%s\", \"rate\": \"100Mbps\", \"delay_ms\": %g}",
-                        i ? ", " : "", links[i].name, links[i].delay_ms);
+                        "%s{\"name\": \"%s\", \"rate\": \"%s\", \"delay_ms\": %g}",
+                        i ? ", " : "", links[i].name, links[i].rate ? links[i].rate : "100Mbps",
+                        links[i].delay_ms);
     }
     off += snprintf(topo + off, sizeof topo - off,
                     "], \"pcap_dir\": \"%s\", \"routers\": %s, "
@@ -413,7 +416,7 @@ test_two_ns(void)
 {
     struct host hosts[] = {{"a", "198.18.0.1/24", NULL, "lan", ""},
                            {"b", "198.18.0.2/24", NULL, "lan", ""}};
-    struct link_spec links[] = {{"lan", 10}};
+    struct link_spec links[] = {{"lan", 10, NULL}};
     struct world w;
     struct echo e;
     json_t *reply;
@@ -560,7 +563,7 @@ test_routed(void)
     struct host hosts[] = {{"a", "198.18.1.10/24", "198.18.1.1", "l1", ""},
                            {"b", "198.18.2.10/24", "198.18.2.1", "l2", ""},
                            {"c", "198.18.3.10/24", "198.18.3.1", "l3", ""}};
-    struct link_spec links[] = {{"l1", 5}, {"l2", 15}, {"l3", 10}};
+    struct link_spec links[] = {{"l1", 5, NULL}, {"l2", 15, NULL}, {"l3", 10, NULL}};
     const char *routers = "[{\"name\": \"r1\", \"interfaces\": ["
                           "{\"link\": \"l1\", \"address\": \"198.18.1.1/24\"},"
                           "{\"link\": \"l2\", \"address\": \"198.18.2.1/24\"}]},"
@@ -597,6 +600,125 @@ test_routed(void)
     echo_close(&e);
     CHECK(counter(&w, "l1", "tx_frames") > 0 && counter(&w, "l3", "tx_frames") > 0,
           "l1 and l3 should have carried frames");
+    CHECK(world_stop_netsim(&w) == 0, "edge-netsim did not exit 0 on SIGTERM");
+    world_end(&w);
+    return failures;
+}
+
+/* ---- RTT accuracy ---- */
+
+/* Echoes per measurement: the median of 41 is the 21st; other load on the
+ * machine only ever adds delay, so it moves the median only when it hits more
+ * than 20 of the 41 exchanges. */
+#define RTT_ECHOES 41
+/* Measurements per case: a case passes when one median is within the bound.
+ * Noise is one-sided (it delays, never speeds up), so a link that is really
+ * slow fails all of them and one that is too fast fails the first. */
+#define RTT_TRIES 3
+#define RTT_PROBE "probe 1000" /* every probe's payload has this length */
+
+/* A path of the RTT test: the links a probe crosses, each with its delay. */
+struct rtt_case {
+    const char *label;
+    const char *links[2];
+    double delay_ms[2];
+};
+
+/* The configured RTT of a path: both ways, each link's delay plus the time
+ * to send the probe's IP packet at the link's rate (SimpleNetDevice
+ * serialises the IP packet; the Ethernet header is not counted). */
+static double
+rtt_configured(const struct rtt_case *c, double rate_bps)
+{
+    double bits = 8.0 * (20 + 8 + strlen(RTT_PROBE)), ms = 0;
+
+    for (size_t i = 0; i < 2 && c->links[i] != NULL; i++)
+        ms += 2 * (c->delay_ms[i] + 1e3 * bits / rate_bps);
+    return ms;
+}
+
+/* Median RTT of RTT_ECHOES echoes (ms), -1 if any was lost. */
+static double
+rtt_median(struct echo *e)
+{
+    double rtt[RTT_ECHOES];
+    int i;
+
+    for (i = 0; i < RTT_ECHOES; i++)
+        if ((rtt[i] = echo_once(e, 1000 + i, 1000)) < 0)
+            return -1;
+    qsort(rtt, RTT_ECHOES, sizeof rtt[0], cmp_double);
+    return rtt[RTT_ECHOES / 2];
+}
+
+/* Set the case's delays, then measure until a median is within
+ * max(5%, 0.1 ms) of the configured RTT or RTT_TRIES are spent. */
+static void
+rtt_check(struct world *w, struct echo *e, const struct rtt_case *c, double rate_bps)
+{
+    double want = rtt_configured(c, rate_bps), bound = want * 0.05, got = -1;
+    json_t *reply;
+    int t;
+
+    bound = bound > 0.1 ? bound : 0.1;
+    for (size_t i = 0; i < 2 && c->links[i] != NULL; i++) {
+        ctl(w, "link", json_pack("{s:s, s:f}", "link", c->links[i], "delay_ms", c->delay_ms[i]),
+            &reply);
+        json_decref(reply);
+    }
+    /* Frames sent before the change may still be on the link. */
+    CHECK(echo_once(e, 1, 2000) > 0, "%s: no echo", c->label);
+    for (t = 1; t <= RTT_TRIES; t++) {
+        got = rtt_median(e);
+        printf("rtt: %-26s configured %7.3f ms, median of %d %7.3f ms (%+.3f), bound %.3f%s\n",
+               c->label, want, RTT_ECHOES, got, got - want, bound, t > 1 ? " (again)" : "");
+        if (got >= 0 && fabs(got - want) <= bound)
+            break;
+    }
+    CHECK(got >= 0 && fabs(got - want) <= bound,
+          "%s: median RTT %.3f ms is not within %.3f ms of the configured %.3f ms", c->label, got,
+          bound, want);
+}
+
+static int
+test_rtt(void)
+{
+    static const struct rtt_case one[] = {
+        {"one link, 0 ms", {"lan", NULL}, {0, 0}},
+        {"one link, 0.5 ms", {"lan", NULL}, {0.5, 0}},
+        {"one link, 1 ms", {"lan", NULL}, {1, 0}},
+        {"one link, 10 ms", {"lan", NULL}, {10, 0}},
+    };
+    static const struct rtt_case two[] = {
+        {"routed, 0.5 + 0.5 ms", {"l1", "l2"}, {0.5, 0.5}},
+        {"routed, 1 + 1 ms", {"l1", "l2"}, {1, 1}},
+        {"routed, 0.5 + 10 ms", {"l1", "l2"}, {0.5, 10}},
+    };
+    struct host h1[] = {{"a", "198.18.5.1/24", NULL, "lan", ""},
+                        {"b", "198.18.5.2/24", NULL, "lan", ""}};
+    struct host h2[] = {{"a", "198.18.6.10/24", "198.18.6.1", "l1", ""},
+                        {"b", "198.18.7.10/24", "198.18.7.1", "l2", ""}};
+    struct link_spec l1[] = {{"lan", 0, "1Gbps"}}, l2[] = {{"l1", 0, "1Gbps"}, {"l2", 0, "1Gbps"}};
+    const char *routers = "[{\"name\": \"r1\", \"interfaces\": ["
+                          "{\"link\": \"l1\", \"address\": \"198.18.6.1/24\"},"
+                          "{\"link\": \"l2\", \"address\": \"198.18.7.1/24\"}]}]";
+    struct world w;
+    struct echo e;
+    size_t i;
+
+    world_start(&w, h1, 2, l1, 1, NULL);
+    echo_open(&w, &e, &h1[0], &h1[1]);
+    for (i = 0; i < sizeof one / sizeof one[0]; i++)
+        rtt_check(&w, &e, &one[i], 1e9);
+    echo_close(&e);
+    CHECK(world_stop_netsim(&w) == 0, "edge-netsim did not exit 0 on SIGTERM");
+    world_end(&w);
+
+    world_start(&w, h2, 2, l2, 2, routers);
+    echo_open(&w, &e, &h2[0], &h2[1]);
+    for (i = 0; i < sizeof two / sizeof two[0]; i++)
+        rtt_check(&w, &e, &two[i], 1e9);
+    echo_close(&e);
     CHECK(world_stop_netsim(&w) == 0, "edge-netsim did not exit 0 on SIGTERM");
     world_end(&w);
     return failures;
@@ -648,7 +770,7 @@ runner_child(int fd, enum runner_end how)
 {
     struct host hosts[] = {{"a", "198.18.4.1/24", NULL, "lan", ""},
                            {"b", "198.18.4.2/24", NULL, "lan", ""}};
-    struct link_spec links[] = {{"lan", 1}};
+    struct link_spec links[] = {{"lan", 1, NULL}};
     char line[128], err[EDGE_ERR_LEN];
     struct world w;
     struct echo e;
@@ -924,6 +1046,8 @@ main(int argc, char **argv)
         rc = test_routed();
     else if (strcmp(argv[2], "leak") == 0)
         rc = test_leak();
+    else if (strcmp(argv[2], "rtt") == 0)
+        rc = test_rtt();
     else
         return 2;
     printf("%s: %s\n", argv[2], rc == 0 ? "passed" : "FAILED");
