@@ -38,7 +38,6 @@
 #include <ns3/bridge-helper.h>
 #include <ns3/data-rate.h>
 #include <ns3/error-model.h>
-#include <ns3/fd-net-device-helper.h>
 #include <ns3/fd-net-device.h>
 #include <ns3/global-value.h>
 #include <ns3/internet-stack-helper.h>
@@ -217,12 +216,20 @@ class ExitClock
         lead_ns = std::min(std::max(lead_ns, int64_t{0}), LEAD_MAX_NS);
     }
 
-    /* Busy-wait until the wall clock reaches due. No pause instruction: on a
-     * VM, a pause loop makes the hypervisor deschedule the vCPU (pause-loop
-     * exiting), which is the very latency this avoids. */
-    void wait_until(Time due) const
+    /* The frame deliver_tap is handing to a TAP device is due at `due`
+     * (Time(0): no frame). */
+    void hand_over(Time due)
     {
-        while (rt->RealtimeNow() < due) {
+        pending = due;
+    }
+
+    /* Busy-wait until the wall clock reaches the handed-over frame's time.
+     * No pause instruction: on a VM, a pause loop makes the hypervisor
+     * deschedule the vCPU (pause-loop exiting), which is the very latency
+     * this avoids. */
+    void wait() const
+    {
+        while (rt->RealtimeNow() < pending) {
         }
     }
 
@@ -244,8 +251,24 @@ class ExitClock
     static constexpr int64_t LEAD_STEP_NS = 1000;
 
     Ptr<RealtimeSimulatorImpl> rt;
+    Time pending;
     int64_t lead_ns = LEAD_START_NS;
     int64_t busy_until_ns = 0;
+};
+
+/* The FdNetDevice of a TAP bridge. It writes a frame once its time has
+ * come, so that the bridge's and the device's work on the frame is done
+ * before the wait rather than after it. */
+class TapDevice : public FdNetDevice
+{
+  public:
+    ExitClock *clock = nullptr;
+
+    ssize_t Write(uint8_t *buffer, size_t length) override
+    {
+        clock->wait();
+        return FdNetDevice::Write(buffer, length);
+    }
 };
 
 } // namespace
@@ -416,17 +439,19 @@ deliver(ns3c_link *l, Ptr<SimpleNetDevice> dev, Frame f)
     l->sim->exit.busy();
 }
 
-/* A frame reaches a TAP port, which writes it to the TAP at once: called
- * early (ExitClock), it waits for the frame's wall-clock time first. */
+/* A frame reaches a TAP port, which passes it through the bridge to the
+ * TapDevice at once: called early (ExitClock), the TapDevice waits for the
+ * frame's wall-clock time before it writes. */
 void
 deliver_tap(ns3c_link *l, Ptr<SimpleNetDevice> dev, Frame f, Time due)
 {
     ExitClock &ec = l->sim->exit;
 
     ec.learn(Simulator::Now());
-    ec.wait_until(due);
+    ec.hand_over(due);
     l->rx_frames++;
     dev->Receive(f.p, f.protocol, f.to, f.from);
+    ec.hand_over(Time(0));
     ec.busy();
 }
 
@@ -879,8 +904,11 @@ ns3c_link_attach_tap(ns3c_link *l, const char *name, int fd, char *err)
     }
     try {
         Ptr<Node> node = CreateObject<Node>();
-        FdNetDeviceHelper fdh;
-        Ptr<FdNetDevice> fdd = DynamicCast<FdNetDevice>(fdh.Install(node).Get(0));
+        /* As FdNetDeviceHelper::Install, with the TapDevice. */
+        Ptr<TapDevice> fdd = CreateObject<TapDevice>();
+        fdd->clock = &sim->exit;
+        fdd->SetAddress(Mac48Address::Allocate());
+        node->AddDevice(fdd);
         fdd->SetFileDescriptor(fd);
         fd = -1;
         fdd->SetMtu(l->mtu);
