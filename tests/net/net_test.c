@@ -615,10 +615,13 @@ test_routed(void)
  * machine only ever adds delay, so it moves the median only when it hits more
  * than 20 of the 41 exchanges. */
 #define RTT_ECHOES 41
-/* Measurements per case: a case passes when one median is within the bound.
- * Noise is one-sided (it delays, never speeds up), so a link that is really
- * slow fails all of them and one that is too fast fails the first. */
+/* Passes over a world's cases: a case passes when one of its medians is
+ * within the bound; a pass re-measures only the cases that have not passed,
+ * so a case's measurements are seconds apart and one burst of other load
+ * does not spoil all of them. The machine's noise only ever adds delay, so a
+ * link that is slower than the bound on every pass fails. */
 #define RTT_TRIES 3
+#define RTT_MAX_CASES 8
 #define RTT_PROBE "probe 1000" /* every probe's payload has this length */
 
 /* A path of the RTT test: the links a probe crosses, each with its delay. */
@@ -734,14 +737,13 @@ echo_stamp(struct echo *e)
         die("SO_TIMESTAMPNS: %s", strerror(errno));
 }
 
-/* Set the case's delays, then measure until a median is within
- * max(5%, 0.1 ms) of the configured RTT or RTT_TRIES are spent. */
-static void
-rtt_check(struct world *w, struct echo *e, const struct rtt_case *c, double rate_bps)
+/* Set the case's delays and measure once; 1 when the median is within
+ * max(5%, 0.1 ms) of the configured RTT. */
+static int
+rtt_measure(struct world *w, struct echo *e, const struct rtt_case *c, double rate_bps, int pass)
 {
-    double want = rtt_configured(c, rate_bps), bound = want * 0.05, got = -1, wall = -1;
+    double want = rtt_configured(c, rate_bps), bound = want * 0.05, got, wall = -1;
     json_t *reply;
-    int t;
 
     bound = bound > 0.1 ? bound : 0.1;
     for (size_t i = 0; i < 2 && c->links[i] != NULL; i++) {
@@ -750,18 +752,31 @@ rtt_check(struct world *w, struct echo *e, const struct rtt_case *c, double rate
         json_decref(reply);
     }
     /* Frames sent before the change may still be on the link. */
-    CHECK(echo_once(e, 1, 2000) > 0, "%s: no echo", c->label);
-    for (t = 1; t <= RTT_TRIES; t++) {
-        got = rtt_median(e, &wall);
-        printf("rtt: %-22s configured %7.3f ms, median of %d %7.3f ms (%+.3f, bound %.3f), "
-               "seen by the process %7.3f ms%s\n",
-               c->label, want, RTT_ECHOES, got, got - want, bound, wall, t > 1 ? " (again)" : "");
-        if (got >= 0 && fabs(got - want) <= bound)
-            break;
+    if (echo_once(e, 1, 2000) < 0) {
+        printf("rtt: %-22s no echo\n", c->label);
+        return 0;
     }
-    CHECK(got >= 0 && fabs(got - want) <= bound,
-          "%s: median RTT %.3f ms is not within %.3f ms of the configured %.3f ms", c->label, got,
-          bound, want);
+    got = rtt_median(e, &wall);
+    printf("rtt: %-22s configured %7.3f ms, median of %d %7.3f ms (%+.3f, bound %.3f), seen "
+           "by the process %7.3f ms%s\n",
+           c->label, want, RTT_ECHOES, got, got - want, bound, wall, pass > 1 ? " (again)" : "");
+    return got >= 0 && fabs(got - want) <= bound;
+}
+
+/* Measure every case of a world, in up to RTT_TRIES passes. */
+static void
+rtt_cases(struct world *w, struct echo *e, const struct rtt_case *cs, size_t n, double rate_bps)
+{
+    int ok[RTT_MAX_CASES] = {0};
+    size_t i;
+
+    for (int pass = 1; pass <= RTT_TRIES; pass++)
+        for (i = 0; i < n && i < RTT_MAX_CASES; i++)
+            if (!ok[i])
+                ok[i] = rtt_measure(w, e, &cs[i], rate_bps, pass);
+    for (i = 0; i < n && i < RTT_MAX_CASES; i++)
+        CHECK(ok[i], "%s: no median RTT of %d passes within max(5%%, 0.1 ms) of the configured",
+              cs[i].label, RTT_TRIES);
 }
 
 static int
@@ -788,13 +803,11 @@ test_rtt(void)
                           "{\"link\": \"l2\", \"address\": \"198.18.7.1/24\"}]}]";
     struct world w;
     struct echo e;
-    size_t i;
 
     world_start(&w, h1, 2, l1, 1, NULL);
     echo_open(&w, &e, &h1[0], &h1[1]);
     echo_stamp(&e);
-    for (i = 0; i < sizeof one / sizeof one[0]; i++)
-        rtt_check(&w, &e, &one[i], 1e9);
+    rtt_cases(&w, &e, one, sizeof one / sizeof one[0], 1e9);
     echo_close(&e);
     CHECK(world_stop_netsim(&w) == 0, "edge-netsim did not exit 0 on SIGTERM");
     world_end(&w);
@@ -802,8 +815,7 @@ test_rtt(void)
     world_start(&w, h2, 2, l2, 2, routers);
     echo_open(&w, &e, &h2[0], &h2[1]);
     echo_stamp(&e);
-    for (i = 0; i < sizeof two / sizeof two[0]; i++)
-        rtt_check(&w, &e, &two[i], 1e9);
+    rtt_cases(&w, &e, two, sizeof two / sizeof two[0], 1e9);
     echo_close(&e);
     CHECK(world_stop_netsim(&w) == 0, "edge-netsim did not exit 0 on SIGTERM");
     world_end(&w);

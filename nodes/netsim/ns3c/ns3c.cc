@@ -30,6 +30,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <stdexcept>
 #include <string>
 #include <thread>
 #include <vector>
@@ -183,9 +184,10 @@ struct Frame {
  * (50 us by default) plus the wake-up latency of an idle CPU (20-100 us on a
  * VM): 70-150 us per one-way trip, 0.2-0.5 ms per RTT. So every delivery to a
  * TAP port is scheduled `lead` before its time and the simulator thread spins
- * the rest (wait_until). lead follows the 90th percentile of how late the
- * thread wakes from an idle wait (learn); the spin costs lead minus that
- * lateness per frame, and nothing when the thread is busy anyway. */
+ * the rest (wait, in TapDevice::Write). lead follows the 90th percentile of
+ * how late the thread wakes from an idle wait (learn); the spin costs lead
+ * minus that lateness per frame, and nothing when the thread is busy anyway.
+ * nodes/netsim/README.md has the measurements. */
 class ExitClock
 {
   public:
@@ -224,9 +226,9 @@ class ExitClock
     }
 
     /* Busy-wait until the wall clock reaches the handed-over frame's time.
-     * No pause instruction: on a VM, a pause loop makes the hypervisor
-     * deschedule the vCPU (pause-loop exiting), which is the very latency
-     * this avoids. */
+     * No pause instruction: on a VM, a pause loop can make the hypervisor
+     * deschedule the vCPU (pause-loop exiting), the very latency this
+     * avoids. */
     void wait() const
     {
         while (rt->RealtimeNow() < pending) {
@@ -238,11 +240,6 @@ class ExitClock
     void busy()
     {
         busy_until_ns = rt->RealtimeNow().GetNanoSeconds();
-    }
-
-    int64_t lead() const
-    {
-        return lead_ns;
     }
 
   private:
@@ -1110,10 +1107,14 @@ ns3c_run(ns3c_sim *sim, void (*ready)(void *), void *arg, char *err)
     try {
         sim->ready = ready;
         sim->ready_arg = arg;
-        sim->exit.bind(DynamicCast<RealtimeSimulatorImpl>(Simulator::GetImplementation()));
-        /* Timed waits of this thread (and of the TAP readers it starts) end
-         * as close to their time as the kernel can: the default slack of 50 us
-         * would be added to every event that follows an idle wait. */
+        Ptr<RealtimeSimulatorImpl> rt =
+            DynamicCast<RealtimeSimulatorImpl>(Simulator::GetImplementation());
+        if (rt == nullptr)
+            throw std::runtime_error("the simulator is not ns3::RealtimeSimulatorImpl");
+        sim->exit.bind(rt);
+        /* This thread's timed waits end as close to their time as the kernel
+         * can: the default slack of 50 us would be added to every event that
+         * follows an idle wait (ExitClock covers what is left). */
         prctl(PR_SET_TIMERSLACK, 1UL, 0UL, 0UL, 0UL);
         add_routes(sim);
         Simulator::Schedule(Seconds(0), &on_start, sim);
