@@ -146,10 +146,10 @@ world_start(struct world *w, struct host *hosts, size_t nhosts, const struct lin
     off += snprintf(topo + off, sizeof topo - off, "{\"seed\": 7, \"links\": [");
     for (i = 0; i < nlinks; i++) {
         snprintf(w->pcap[i], sizeof w->pcap[i], "%s/%s.pcap", w->dir, links[i].name);
-        off += snprintf(topo + off, sizeof topo - off,
-                        "%s{\"name\": \"%s\", \"rate\": \"%s\", \"delay_ms\": %g}",
-                        i ? ", " : "", links[i].name, links[i].rate ? links[i].rate : "100Mbps",
-                        links[i].delay_ms);
+        off +=
+            snprintf(topo + off, sizeof topo - off,
+                     "%s{\"name\": \"%s\", \"rate\": \"%s\", \"delay_ms\": %g}", i ? ", " : "",
+                     links[i].name, links[i].rate ? links[i].rate : "100Mbps", links[i].delay_ms);
     }
     off += snprintf(topo + off, sizeof topo - off,
                     "], \"pcap_dir\": \"%s\", \"routers\": %s, "
