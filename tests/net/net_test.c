@@ -623,6 +623,8 @@ test_routed(void)
 #define RTT_TRIES 3
 #define RTT_MAX_CASES 8
 #define RTT_PROBE "probe 1000" /* every probe's payload has this length */
+#define RTT_RATE "1Gbps"
+#define RTT_RATE_BPS 1e9
 
 /* A path of the RTT test: the links a probe crosses, each with its delay. */
 struct rtt_case {
@@ -763,20 +765,30 @@ rtt_measure(struct world *w, struct echo *e, const struct rtt_case *c, double ra
     return got >= 0 && fabs(got - want) <= bound;
 }
 
-/* Measure every case of a world, in up to RTT_TRIES passes. */
+/* Start a world of two hosts, a and b, measure every case between them in up
+ * to RTT_TRIES passes, and end the world. */
 static void
-rtt_cases(struct world *w, struct echo *e, const struct rtt_case *cs, size_t n, double rate_bps)
+rtt_world(struct host *h, const struct link_spec *links, size_t nlinks, const char *routers,
+          const struct rtt_case *cs, size_t n)
 {
     int ok[RTT_MAX_CASES] = {0};
+    struct world w;
+    struct echo e;
     size_t i;
 
+    world_start(&w, h, 2, links, nlinks, routers);
+    echo_open(&w, &e, &h[0], &h[1]);
+    echo_stamp(&e);
     for (int pass = 1; pass <= RTT_TRIES; pass++)
         for (i = 0; i < n && i < RTT_MAX_CASES; i++)
             if (!ok[i])
-                ok[i] = rtt_measure(w, e, &cs[i], rate_bps, pass);
+                ok[i] = rtt_measure(&w, &e, &cs[i], RTT_RATE_BPS, pass);
     for (i = 0; i < n && i < RTT_MAX_CASES; i++)
         CHECK(ok[i], "%s: no median RTT of %d passes within max(5%%, 0.1 ms) of the configured",
               cs[i].label, RTT_TRIES);
+    echo_close(&e);
+    CHECK(world_stop_netsim(&w) == 0, "edge-netsim did not exit 0 on SIGTERM");
+    world_end(&w);
 }
 
 static int
@@ -797,28 +809,14 @@ test_rtt(void)
                         {"b", "198.18.5.2/24", NULL, "lan", ""}};
     struct host h2[] = {{"a", "198.18.6.10/24", "198.18.6.1", "l1", ""},
                         {"b", "198.18.7.10/24", "198.18.7.1", "l2", ""}};
-    struct link_spec l1[] = {{"lan", 0, "1Gbps"}}, l2[] = {{"l1", 0, "1Gbps"}, {"l2", 0, "1Gbps"}};
+    const struct link_spec l1[] = {{"lan", 0, RTT_RATE}};
+    const struct link_spec l2[] = {{"l1", 0, RTT_RATE}, {"l2", 0, RTT_RATE}};
     const char *routers = "[{\"name\": \"r1\", \"interfaces\": ["
                           "{\"link\": \"l1\", \"address\": \"198.18.6.1/24\"},"
                           "{\"link\": \"l2\", \"address\": \"198.18.7.1/24\"}]}]";
-    struct world w;
-    struct echo e;
 
-    world_start(&w, h1, 2, l1, 1, NULL);
-    echo_open(&w, &e, &h1[0], &h1[1]);
-    echo_stamp(&e);
-    rtt_cases(&w, &e, one, sizeof one / sizeof one[0], 1e9);
-    echo_close(&e);
-    CHECK(world_stop_netsim(&w) == 0, "edge-netsim did not exit 0 on SIGTERM");
-    world_end(&w);
-
-    world_start(&w, h2, 2, l2, 2, routers);
-    echo_open(&w, &e, &h2[0], &h2[1]);
-    echo_stamp(&e);
-    rtt_cases(&w, &e, two, sizeof two / sizeof two[0], 1e9);
-    echo_close(&e);
-    CHECK(world_stop_netsim(&w) == 0, "edge-netsim did not exit 0 on SIGTERM");
-    world_end(&w);
+    rtt_world(h1, l1, 1, NULL, one, sizeof one / sizeof one[0]);
+    rtt_world(h2, l2, 2, routers, two, sizeof two / sizeof two[0]);
     return failures;
 }
 
