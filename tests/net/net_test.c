@@ -690,7 +690,7 @@ static double
 echo_net_rtt(struct echo *e, int seq, double *wall)
 {
     char buf[64], got[64];
-    struct sockaddr_in from;
+    struct sockaddr_in from = {0};
     int64_t t0, b_rx, b_tx, a_rx;
     ssize_t n;
 
