@@ -15,7 +15,7 @@
  *   rtt     link accuracy (issue 11): on one 1 Gbps link of 0, 0.5, 1 and 10 ms and on a
  *           routed path of two (0.5 + 0.5, 1 + 1, 0.5 + 10 ms), the median RTT of 41 UDP
  *           echoes, timed as ping(8) times its echoes, is within max(5%, 0.1 ms) of the
- *           configured RTT (up to 3 measurements per case; see RTT_TRIES).
+ *           configured RTT (up to 3 passes over the cases; see RTT_TRIES).
  * Exit 0 pass, 1 fail, 127 cannot run here (not root, no /dev/net/tun, no netsim).
  * Nothing sleeps to synchronise: readiness comes from netsim's control socket,
  * ends from waitpid/pidfds, answers from poll() with deadlines. */
