@@ -2,6 +2,7 @@
 #include "auth/jwks.h"
 #include "base/b64url.h"
 #include "base/err.h"
+#include "base/file.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -168,33 +169,17 @@ done:
 int
 jwks_load_file(struct keyring *kr, const char *issuer, const char *path, char *err)
 {
-    FILE *f = fopen(path, "rb");
     char *buf = NULL;
-    size_t n;
-    int rc = -1;
+    size_t n = 0;
+    int rc;
 
-    if (f == NULL)
-        return edge_err(err, "%s: %s", path, strerror(errno));
-    if ((buf = malloc(JWKS_MAX_LEN + 1)) == NULL) {
-        edge_err(err, "out of memory");
-        goto done;
-    }
-    n = fread(buf, 1, JWKS_MAX_LEN + 1, f);
-    if (ferror(f)) {
-        edge_err(err, "%s: read error", path);
-        goto done;
-    }
-    if (n > JWKS_MAX_LEN) {
-        edge_err(err, "%s: larger than %d bytes", path, JWKS_MAX_LEN);
-        goto done;
-    }
+    if (edge_file_read(path, JWKS_MAX_LEN, &buf, &n, err) < 0)
+        return -1;
     if ((rc = jwks_load(kr, issuer, buf, n, err)) < 0 && err != NULL) {
         char msg[EDGE_ERR_LEN];
         snprintf(msg, sizeof(msg), "%s", err);
         edge_err(err, "%s: %s", path, msg);
     }
-done:
     free(buf);
-    fclose(f);
     return rc;
 }

@@ -3,7 +3,9 @@
 #include "auth/keyring.h"
 #include "auth/es256.h"
 #include "base/err.h"
+#include "base/file.h"
 #include "net/peer.h"
+#include "base/json_strict.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -46,38 +48,18 @@ struct keyring {
 int
 keyring_kid_ok(const char *kid)
 {
-    size_t n = 0;
+    char why[EDGE_ERR_LEN];
 
-    if (kid == NULL)
-        return 0;
-    for (; kid[n] != '\0'; n++) {
-        char c = kid[n];
-        if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-              c == '.' || c == '_' || c == '-'))
-            return 0;
-        if (n >= KEYRING_KID_MAX)
-            return 0;
-    }
-    return n > 0;
+    return js_valid_kid(kid, why) == 0;
 }
 
-/* An issuer is an ECS FQDN (RFC 1035 letters, digits, hyphens and dots). */
+/* An issuer is an ECS FQDN. */
 static int
 keyring_issuer_ok(const char *iss)
 {
-    size_t n = 0;
+    char why[EDGE_ERR_LEN];
 
-    if (iss == NULL)
-        return 0;
-    for (; iss[n] != '\0'; n++) {
-        char c = iss[n];
-        if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-              c == '.' || c == '-'))
-            return 0;
-        if (n >= EDGE_FQDN_MAX - 1)
-            return 0;
-    }
-    return n > 0;
+    return js_valid_fqdn(iss, why) == 0;
 }
 
 struct keyring *
@@ -371,31 +353,13 @@ done:
 static int
 keyring_read_file(const char *path, char **buf, size_t *len, char *err)
 {
-    FILE *f = fopen(path, "rb");
-    char *b = NULL;
-    size_t n;
-
-    *buf = NULL;
-    if (f == NULL)
-        return edge_err(err, "%s: %s", path, strerror(errno));
-    if ((b = malloc(KEYRING_PEM_MAX + 1)) == NULL) {
-        fclose(f);
-        return edge_err(err, "out of memory");
+    if (edge_file_read(path, KEYRING_PEM_MAX, buf, len, err) < 0)
+        return -1;
+    if (*len == 0) {
+        free(*buf);
+        *buf = NULL;
+        return edge_err(err, "%s: empty file", path);
     }
-    n = fread(b, 1, KEYRING_PEM_MAX + 1, f);
-    if (ferror(f) || n > KEYRING_PEM_MAX || n == 0) {
-        int e = ferror(f);
-        fclose(f);
-        OPENSSL_cleanse(b, KEYRING_PEM_MAX + 1);
-        free(b);
-        return edge_err(err, "%s: %s", path,
-                        e        ? "read error"
-                        : n == 0 ? "empty file"
-                                 : "larger than a key file");
-    }
-    fclose(f);
-    *buf = b;
-    *len = n;
     return 0;
 }
 
@@ -413,7 +377,7 @@ keyring_load_file(struct keyring *kr, const char *issuer, const char *kid, const
         rc = keyring_add_signing_pem(kr, issuer, kid, buf, len, err);
     else
         rc = keyring_add_verify_pem(kr, issuer, kid, buf, len, err);
-    OPENSSL_cleanse(buf, KEYRING_PEM_MAX + 1);
+    OPENSSL_cleanse(buf, len);
     free(buf);
     if (rc < 0 && err != NULL) {
         char msg[EDGE_ERR_LEN];

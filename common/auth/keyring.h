@@ -20,10 +20,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define KEYRING_KID_MAX 64   /* kid characters: [A-Za-z0-9._-] */
-#define KEYRING_MAX_KEYS 64  /* per keyring: a few ECSes, a few kids each */
-#define KEYRING_COORD_LEN 32 /* P-256 x and y, big-endian */
-#define KEYRING_SIG_LEN 64   /* JWS ES256 signature: R || S (RFC 7518 3.4) */
+#include "base/sizes.h"
+
+#define KEYRING_KID_MAX EDGE_KID_MAX /* js_valid_kid: an identifier of at most 64 bytes */
+#define KEYRING_MAX_KEYS 64          /* per keyring: a few ECSes, a few kids each */
+#define KEYRING_COORD_LEN 32         /* P-256 x and y, big-endian */
+#define KEYRING_SIG_LEN 64           /* JWS ES256 signature: R || S (RFC 7518 3.4) */
 
 struct keyring;
 
@@ -83,7 +85,7 @@ const char *keyring_kid_issuer(const struct keyring *kr, const char *kid, size_t
 int keyring_verify_es256(const struct keyring *kr, const char *issuer, const char *kid,
                          const uint8_t *msg, size_t len, const uint8_t *sig, size_t sig_len);
 
-/* Names accepted as kid: 1..KEYRING_KID_MAX of [A-Za-z0-9._-]. */
+/* Names accepted as kid: js_valid_kid (base/json_strict.h). */
 int keyring_kid_ok(const char *kid);
 
 #endif

@@ -29,7 +29,7 @@ check_kakma(json_t *v, const struct js_field *f, void *ctx, char *why)
 }
 
 const struct js_field subscribers_entry_fields[] = {
-    {.name = "akid", .type = JS_STRING, .flags = JS_REQUIRED, .max_len = EDGE_ID_MAX - 1},
+    {.name = "akid", .type = JS_STRING, .flags = JS_REQUIRED, .check = js_check_akid},
     {.name = "kakma", .type = JS_STRING, .flags = JS_REQUIRED, .check = check_kakma},
     {.name = "gpsi", .type = JS_STRING, .check = js_check_gpsi, .max_len = EDGE_GPSI_MAX - 1},
     {.name = "eecId", .type = JS_STRING, .check = js_check_id, .max_len = EDGE_ID_MAX - 1},

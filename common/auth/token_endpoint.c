@@ -2,6 +2,7 @@
  * 5.2, RFC 8705 2.1, TS 29.510 AccessTokenReq, TR 33.739 6.27, TS 33.501 13.4.1.1.3). */
 #include "auth/token_endpoint.h"
 #include "net/http_form.h"
+#include "base/json_strict.h"
 
 #include <openssl/crypto.h>
 #include <stdarg.h>
@@ -77,32 +78,6 @@ tep_error(struct token_endpoint_result *res, const char *error, const char *fmt,
     return res->decision;
 }
 
-static int
-tep_fqdn_ok(const char *s)
-{
-    size_t n = 0;
-
-    for (; s[n] != '\0'; n++) {
-        char c = s[n];
-        if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-              c == '.' || c == '-') ||
-            n >= EDGE_FQDN_MAX - 1)
-            return 0;
-    }
-    return n > 0;
-}
-
-static int
-tep_id_ok(const char *s)
-{
-    size_t n = 0;
-
-    for (; s[n] != '\0'; n++)
-        if ((unsigned char)s[n] <= 0x20 || (unsigned char)s[n] >= 0x7f || n >= EDGE_ID_MAX - 1)
-            return 0;
-    return n > 0;
-}
-
 /* The request as the next ECS must see it: the S-EES named by requesterFqdn,
  * since the next ECS sees this ECS's certificate, not the S-EES's. */
 static char *
@@ -164,6 +139,7 @@ tep_client(const struct token_endpoint *ep, const struct token_endpoint_req *req
            struct token_endpoint_result *res, const char *const v[TEP_NPARAMS], int *forwarded)
 {
     const struct edge_peer *peer = req->peer;
+    char why[EDGE_ERR_LEN];
     const char *client;
 
     /* RFC 8705 2.1 tls_client_auth: the certificate is the credential. */
@@ -172,7 +148,7 @@ tep_client(const struct token_endpoint *ep, const struct token_endpoint_req *req
                          "client not authenticated by a TLS certificate with an FQDN");
     *forwarded = ep->policy->is_peer_ecs(ep->policy->arg, peer->fqdn);
     if (*forwarded) {
-        if (v[TEP_REQUESTER_FQDN] == NULL || !tep_fqdn_ok(v[TEP_REQUESTER_FQDN]))
+        if (v[TEP_REQUESTER_FQDN] == NULL || js_valid_fqdn(v[TEP_REQUESTER_FQDN], why) < 0)
             return tep_error(res, "invalid_request",
                              "request forwarded by ECS %.64s names no requesterFqdn", peer->fqdn);
         client = v[TEP_REQUESTER_FQDN];
@@ -219,6 +195,7 @@ token_endpoint_handle(const struct token_endpoint *ep, const struct token_endpoi
 {
     const struct token_endpoint_policy *pol = ep->policy;
     const char *v[TEP_NPARAMS] = {0};
+    char why[EDGE_ERR_LEN];
     enum token_target where;
     enum token_authz authz;
     int forwarded = 0;
@@ -227,6 +204,8 @@ token_endpoint_handle(const struct token_endpoint *ep, const struct token_endpoi
     if (pol == NULL || pol->is_peer_ecs == NULL || pol->is_client == NULL || pol->locate == NULL ||
         pol->authorize == NULL || ep->keys == NULL)
         return tep_error(res, NULL, "token endpoint has no policy or keys");
+    /* Each value is checked by the rule of its kind (base/json_strict.h), as configs and bodies
+     * are: a host name for the EES FQDNs, an identifier for the EES ID and the EEC ID. */
     if (tep_collect(req, res, v) != 0)
         return res->decision;
     if (v[TEP_GRANT_TYPE] == NULL)
@@ -242,11 +221,12 @@ token_endpoint_handle(const struct token_endpoint *ep, const struct token_endpoi
         return tep_error(res, "invalid_scope", "scope is not a list of service names");
     if (v[TEP_TARGET_ID] == NULL && v[TEP_TARGET_FQDN] == NULL)
         return tep_error(res, "invalid_request", "targetNfInstanceId or targetEesFqdn is missing");
-    if ((v[TEP_TARGET_ID] != NULL && !tep_id_ok(v[TEP_TARGET_ID])) ||
-        (v[TEP_TARGET_FQDN] != NULL && !tep_fqdn_ok(v[TEP_TARGET_FQDN])))
-        return tep_error(res, "invalid_request", "the target EES is not an ID or an FQDN");
-    if (v[TEP_EEC_ID] != NULL && !tep_id_ok(v[TEP_EEC_ID]))
-        return tep_error(res, "invalid_request", "eec_id is not an identifier");
+    if (v[TEP_TARGET_ID] != NULL && js_valid_id(v[TEP_TARGET_ID], why) < 0)
+        return tep_error(res, "invalid_request", "targetNfInstanceId: %s", why);
+    if (v[TEP_TARGET_FQDN] != NULL && js_valid_fqdn(v[TEP_TARGET_FQDN], why) < 0)
+        return tep_error(res, "invalid_request", "targetEesFqdn: %s", why);
+    if (v[TEP_EEC_ID] != NULL && js_valid_id(v[TEP_EEC_ID], why) < 0)
+        return tep_error(res, "invalid_request", "eec_id: %s", why);
     /* The ECS where the S-EES is registered decides that it is a client;
      * a forwarding ECS has done so already (TS 33.501 13.4.1.1.3 step 2). */
     if (!forwarded && !pol->is_client(pol->arg, res->client))
@@ -268,7 +248,7 @@ token_endpoint_handle(const struct token_endpoint *ep, const struct token_endpoi
         res->decision = TOKEN_DECISION_FORWARD;
         return res->decision;
     }
-    if (where != TOKEN_TARGET_LOCAL || !tep_fqdn_ok(res->aud))
+    if (where != TOKEN_TARGET_LOCAL || js_valid_fqdn(res->aud, why) < 0)
         return tep_error(res, "invalid_request", "target EES %.64s is not known",
                          v[TEP_TARGET_FQDN] ? v[TEP_TARGET_FQDN] : v[TEP_TARGET_ID]);
     /* The local ECS authorizes (TS 33.501 13.4.1.1.3 step 4). */

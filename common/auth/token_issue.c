@@ -4,52 +4,23 @@
 #include "base/b64url.h"
 #include "base/randid.h"
 #include "base/err.h"
+#include "base/json_strict.h"
 
 #include <openssl/crypto.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-/* FQDN: RFC 1035 letters, digits, hyphens, dots. */
-static int
-token_fqdn_ok(const char *s)
-{
-    size_t n = 0;
-
-    if (s == NULL)
-        return 0;
-    for (; s[n] != '\0'; n++) {
-        char c = s[n];
-        if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-              c == '.' || c == '-') ||
-            n >= EDGE_FQDN_MAX - 1)
-            return 0;
-    }
-    return n > 0;
-}
-
-/* EEC ID, GPSI: visible ASCII, no space, bounded. */
-static int
-token_id_ok(const char *s, size_t max)
-{
-    size_t n = 0;
-
-    if (s == NULL)
-        return 0;
-    for (; s[n] != '\0'; n++)
-        if ((unsigned char)s[n] <= 0x20 || (unsigned char)s[n] >= 0x7f || n >= max - 1)
-            return 0;
-    return n > 0;
-}
-
 static int
 token_check_common(const struct keyring *kr, const char *aud, const char *scope, int64_t now,
                    int64_t lifetime, char *err)
 {
+    char why[EDGE_ERR_LEN];
+
     if (keyring_signer(kr) == NULL)
         return edge_err(err, "no active signing key");
-    if (!token_fqdn_ok(aud))
-        return edge_err(err, "audience '%.64s' is not an FQDN", aud ? aud : "(null)");
+    if (js_valid_fqdn(aud, why) < 0)
+        return edge_err(err, "audience '%.64s': %s", aud ? aud : "(null)", why);
     if (!token_scope_ok(scope))
         return edge_err(err, "scope '%.64s' is not a list of service names", scope ? scope : "");
     if (lifetime < 1 || lifetime > TOKEN_LIFETIME_MAX)
@@ -60,7 +31,7 @@ token_check_common(const struct keyring *kr, const char *aud, const char *scope,
     return 0;
 }
 
-/* The claims of one token. Every string has passed token_fqdn_ok, token_id_ok or
+/* The claims of one token. Every string has passed js_valid_fqdn, js_valid_id or
  * token_scope_ok: printable ASCII, so only '"' and '\\' need escaping (RFC 8259 7). */
 struct token_claims {
     const char *aud, *client_id, *eec_id, *iss, *scope, *sub; /* eec_id, sub: NULL if absent */
@@ -214,15 +185,16 @@ token_issue_eec(const struct keyring *kr, const struct edge_peer *peer, const ch
                 struct token_issued *out, char *err)
 {
     struct token_claims c = {0};
+    char why[EDGE_ERR_LEN];
 
     memset(out, 0, sizeof(*out));
     if (token_check_common(kr, aud, scope, now, lifetime, err) < 0)
         return -1;
-    if (peer == NULL || peer->mode == EDGE_PEER_NONE || !token_id_ok(peer->eec_id, EDGE_ID_MAX))
+    if (peer == NULL || peer->mode == EDGE_PEER_NONE || js_valid_id(peer->eec_id, why) < 0)
         return edge_err(err, "EEC token needs a TLS client with an authenticated EEC ID");
     /* TS 33.558 6.2: the GPSI goes into the token only once authenticated,
      * i.e. bound to the credential of the handshake. */
-    if (gpsi_sent != NULL && (!token_id_ok(gpsi_sent, EDGE_GPSI_MAX) || peer->gpsi[0] == '\0' ||
+    if (gpsi_sent != NULL && (js_valid_gpsi(gpsi_sent, why) < 0 || peer->gpsi[0] == '\0' ||
                               strcmp(gpsi_sent, peer->gpsi) != 0))
         return edge_err(err, "GPSI '%.64s' is not the one bound to the EEC's credential",
                         gpsi_sent);
@@ -241,14 +213,15 @@ token_issue_ees(const struct keyring *kr, const char *sees_fqdn, const char *tee
                 struct token_issued *out, char *err)
 {
     struct token_claims c = {0};
+    char why[EDGE_ERR_LEN];
 
     memset(out, 0, sizeof(*out));
     if (token_check_common(kr, tees_fqdn, scope, now, lifetime, err) < 0)
         return -1;
-    if (!token_fqdn_ok(sees_fqdn))
-        return edge_err(err, "S-EES '%.64s' is not an FQDN", sees_fqdn ? sees_fqdn : "(null)");
-    if (eec_id != NULL && !token_id_ok(eec_id, EDGE_ID_MAX))
-        return edge_err(err, "EEC ID '%.64s' is not an identifier", eec_id);
+    if (js_valid_fqdn(sees_fqdn, why) < 0)
+        return edge_err(err, "S-EES '%.64s': %s", sees_fqdn ? sees_fqdn : "(null)", why);
+    if (eec_id != NULL && js_valid_id(eec_id, why) < 0)
+        return edge_err(err, "EEC ID '%.64s': %s", eec_id, why);
     c.iss = keyring_signer(kr);
     c.sub = sees_fqdn;
     c.aud = tees_fqdn;

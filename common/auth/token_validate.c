@@ -10,6 +10,8 @@
 #include <string.h>
 #include <time.h>
 
+const char *const token_authz_methods[] = {"token", "local", NULL};
+
 /* One table: rule -> stable name, HTTP status, RFC 6750 error code.
  * A request without any token gets a bare challenge (RFC 6750 3.1: no error
  * code when no authentication was attempted). */

@@ -26,6 +26,10 @@
 #define TOKEN_JTI_MAX 128
 #define TOKEN_LIFETIME_MAX 86400 /* seconds from iat to exp: bearer tokens cannot be revoked */
 
+/* The EEC authorization methods an EES uses, as the ECS is configured with them per EES
+ * (TS 33.558 6.2): "token" or "local"; NULL-ended, for js_field.choices. */
+extern const char *const token_authz_methods[];
+
 /* Which token a call expects: who the client is decides what client_id is
  * compared with. */
 enum token_profile {

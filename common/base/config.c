@@ -2,6 +2,7 @@
  */
 #include "base/config.h"
 #include "base/err.h"
+#include "base/file.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -17,59 +18,6 @@ struct config {
     char *cf_dir;  /* absolute directory of the file, for relative paths */
     json_t *cf_root;
 };
-
-/* Read the whole regular file at path, refusing more than CONFIG_MAX_BYTES so
- * that a wrong path (a device, a huge log) fails fast instead of eating memory. */
-static int
-config_read(const char *path, char **out, size_t *outlen, char *err)
-{
-    struct stat st;
-    char *buf = NULL;
-    size_t len = 0;
-    ssize_t n;
-    int fd, rc = -1;
-
-    if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
-        return edge_err(err, "%s: %s", path, strerror(errno));
-    if (fstat(fd, &st) == -1) {
-        edge_err(err, "%s: %s", path, strerror(errno));
-        goto done;
-    }
-    if (!S_ISREG(st.st_mode)) {
-        edge_err(err, "%s: not a regular file", path);
-        goto done;
-    }
-    if ((buf = malloc(CONFIG_MAX_BYTES + 1)) == NULL) {
-        edge_err(err, "%s: out of memory", path);
-        goto done;
-    }
-    /* Read one byte past the cap: the size from fstat may change under us. */
-    while (len <= (size_t)CONFIG_MAX_BYTES) {
-        n = read(fd, buf + len, CONFIG_MAX_BYTES + 1 - len);
-        if (n == -1 && errno == EINTR)
-            continue;
-        if (n == -1) {
-            edge_err(err, "%s: %s", path, strerror(errno));
-            goto done;
-        }
-        if (n == 0)
-            break;
-        len += (size_t)n;
-    }
-    if (len > (size_t)CONFIG_MAX_BYTES) {
-        edge_err(err, "%s: larger than %d bytes", path, CONFIG_MAX_BYTES);
-        goto done;
-    }
-    *out = buf;
-    *outlen = len;
-    buf = NULL;
-    rc = 0;
-
-done:
-    free(buf);
-    close(fd);
-    return rc;
-}
 
 static char *
 config_dir_of(const char *path)
@@ -104,7 +52,7 @@ config_load(const char *path, char *err)
         edge_err(err, "%s: out of memory", path);
         goto fail;
     }
-    if (config_read(path, &text, &len, err) == -1)
+    if (edge_file_read(path, (size_t)CONFIG_MAX_BYTES, &text, &len, err) == -1)
         goto fail;
     if (js_loads(text, len, &cf->cf_root, why) == -1) {
         edge_err(err, "%s: %s", path, why);
@@ -156,7 +104,7 @@ config_decode_at(struct config *cf, json_t *v, const char *path, const struct js
 {
     char why[EDGE_ERR_LEN];
 
-    if (js_decode(v, path, table, dst, cf, why) == -1)
+    if (js_decode(v, path, table, dst, cf, why) < 0)
         return edge_err(err, "%s: %s", cf->cf_path, why);
     return 0;
 }

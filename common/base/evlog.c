@@ -1,6 +1,7 @@
 /* evlog.c -- writes the event log of evlog.h: one JSON line per protocol event. */
 #include "base/evlog.h"
 #include "base/err.h"
+#include "base/clock.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -195,7 +196,8 @@ int
 evlog_write(struct evlog *log, const struct evlog_event *ev)
 {
     struct evbuf b = {0};
-    struct timespec mono, wall;
+    struct timespec wall;
+    int64_t mono;
     struct tm tm;
     char tbuf[32], num[128];
     size_t off;
@@ -206,7 +208,8 @@ evlog_write(struct evlog *log, const struct evlog_event *ev)
         return 0;
     if (ev == NULL)
         return -1;
-    if (clock_gettime(CLOCK_MONOTONIC, &mono) == -1 || clock_gettime(CLOCK_REALTIME, &wall) == -1)
+    mono = edge_now_ns();
+    if (clock_gettime(CLOCK_REALTIME, &wall) == -1)
         return -1;
     if (gmtime_r(&wall.tv_sec, &tm) == NULL)
         return -1;
@@ -214,8 +217,8 @@ evlog_write(struct evlog *log, const struct evlog_event *ev)
     /* Built by hand rather than through a jansson object: the key order and
      * the fixed-point t_mono are part of the format, and jansson would print
      * the double with %.17g. */
-    snprintf(num, sizeof(num), "{\"t_mono\":%lld.%06ld", (long long)mono.tv_sec,
-             (long)(mono.tv_nsec / 1000));
+    snprintf(num, sizeof(num), "{\"t_mono\":%lld.%06ld", (long long)(mono / 1000000000),
+             (long)(mono % 1000000000 / 1000));
     evbuf_puts(&b, num);
     strftime(tbuf, sizeof(tbuf), "%Y-%m-%dT%H:%M:%S", &tm);
     snprintf(num, sizeof(num), ",\"t_wall\":\"%s.%06ldZ\"", tbuf, (long)(wall.tv_nsec / 1000));

@@ -1,8 +1,10 @@
 /* json_strict.c -- checks JSON values against field tables and names the field that is wrong. */
 #include "base/json_strict.h"
 #include "base/err.h"
+#include "base/ipv4.h"
 #include "sizes.h"
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -119,8 +121,20 @@ js_path_shown(const char *path)
     return (path == NULL || path[0] == '\0') ? "(top level)" : path;
 }
 
-static int js_decode_value(json_t *v, const char *path, const struct js_field *f, void *dst,
-                           void *ctx, char *err);
+/* Write the sentence into err and return the code: every refusal of the decoder goes here. */
+__attribute__((format(printf, 3, 4))) static enum js_fail
+js_fail(char *err, enum js_fail code, const char *fmt, ...)
+{
+    va_list ap;
+
+    if (err != NULL) {
+        va_start(ap, fmt);
+        // NOLINTNEXTLINE(clang-analyzer-valist.Uninitialized): va_start is the line above
+        vsnprintf(err, EDGE_ERR_LEN, fmt, ap);
+        va_end(ap);
+    }
+    return code;
+}
 
 static int
 js_store(json_t *v, const struct js_field *f, void *dst)
@@ -149,62 +163,65 @@ js_store(json_t *v, const struct js_field *f, void *dst)
     return 0;
 }
 
-static int
+static enum js_fail
 js_decode_array(json_t *v, const char *path, const struct js_field *f, void *ctx, char *err)
 {
     char epath[EDGE_ERR_LEN], why[EDGE_ERR_LEN];
     enum js_type items;
+    enum js_fail rc;
     json_t *e;
     size_t i;
 
     if ((f->flags & JS_NONEMPTY) && json_array_size(v) == 0)
-        return edge_err(err, "%s: must not be empty", path);
+        return js_fail(err, JS_EVALUE, "%s: must not be empty", path);
     if (f->max_len > 0 && json_array_size(v) > f->max_len)
-        return edge_err(err, "%s: more than %zu elements", path, f->max_len);
+        return js_fail(err, JS_EVALUE, "%s: more than %zu elements", path, f->max_len);
     items = (f->items == JS_ANY && f->sub != NULL) ? JS_OBJECT : f->items;
     json_array_foreach(v, i, e)
     {
         js_path_index(epath, sizeof(epath), path, i);
         if (!js_type_ok(e, items))
-            return edge_err(err, "%s: expected %s, got %s", epath, js_type_label(items),
-                            js_type_name(e));
+            return js_fail(err, JS_ETYPE, "%s: expected %s, got %s", epath, js_type_label(items),
+                           js_type_name(e));
         if (items == JS_OBJECT && f->sub != NULL &&
-            js_decode(e, epath, f->sub, NULL, ctx, err) == -1)
-            return -1;
+            (rc = js_decode_code(e, epath, f->sub, NULL, ctx, err)) != JS_OK)
+            return rc;
         if (f->item_check != NULL && f->item_check(e, f, ctx, why) == -1)
-            return edge_err(err, "%s: %s", epath, why);
+            return js_fail(err, JS_EVALUE, "%s: %s", epath, why);
     }
-    return 0;
+    return JS_OK;
 }
 
-static int
+static enum js_fail
 js_decode_value(json_t *v, const char *path, const struct js_field *f, void *dst, void *ctx,
                 char *err)
 {
     char why[EDGE_ERR_LEN];
+    enum js_fail rc;
 
     if (json_is_null(v) && (f->flags & JS_NULLABLE))
-        return 0;
+        return JS_OK;
     if (!js_type_ok(v, f->type))
-        return edge_err(err, "%s: expected %s, got %s", path, js_type_label(f->type),
-                        js_type_name(v));
+        return js_fail(err, JS_ETYPE, "%s: expected %s, got %s", path, js_type_label(f->type),
+                       js_type_name(v));
     if (f->type == JS_STRING) {
         if (strlen(json_string_value(v)) != json_string_length(v))
-            return edge_err(err, "%s: contains a NUL character", path);
+            return js_fail(err, JS_EVALUE, "%s: contains a NUL character", path);
         if ((f->flags & JS_NONEMPTY) && json_string_length(v) == 0)
-            return edge_err(err, "%s: must not be empty", path);
+            return js_fail(err, JS_EVALUE, "%s: must not be empty", path);
         if (f->max_len > 0 && json_string_length(v) > f->max_len)
-            return edge_err(err, "%s: longer than %zu bytes", path, f->max_len);
+            return js_fail(err, JS_EVALUE, "%s: longer than %zu bytes", path, f->max_len);
     }
-    if (f->type == JS_OBJECT && f->sub != NULL && js_decode(v, path, f->sub, dst, ctx, err) == -1)
-        return -1;
-    if (f->type == JS_ARRAY && js_decode_array(v, path, f, ctx, err) == -1)
-        return -1;
+    if (f->type == JS_OBJECT && f->sub != NULL &&
+        (rc = js_decode_code(v, path, f->sub, dst, ctx, err)) != JS_OK)
+        return rc;
+    if (f->type == JS_ARRAY && (rc = js_decode_array(v, path, f, ctx, err)) != JS_OK)
+        return rc;
     if (f->check != NULL && f->check(v, f, ctx, why) == -1)
-        return edge_err(err, "%s: %s", path, why);
+        return js_fail(err, JS_EVALUE, "%s: %s", path, why);
     if ((f->flags & JS_STORE) && dst != NULL)
         js_store(v, f, dst);
-    return 0;
+    return JS_OK;
 }
 
 static const struct js_field *
@@ -222,19 +239,20 @@ js_lookup(const struct js_field *table, const char *name, int *other)
     return NULL;
 }
 
-int
-js_decode(json_t *v, const char *path, const struct js_field *table, void *dst, void *ctx,
-          char *err)
+enum js_fail
+js_decode_code(json_t *v, const char *path, const struct js_field *table, void *dst, void *ctx,
+               char *err)
 {
     char fpath[EDGE_ERR_LEN];
     const struct js_field *f;
+    enum js_fail rc;
     const char *key;
     json_t *val;
     int other;
 
     if (!json_is_object(v))
-        return edge_err(err, "%s: expected object, got %s", js_path_shown(path),
-                        v == NULL ? "nothing" : js_type_name(v));
+        return js_fail(err, JS_ENOTOBJECT, "%s: expected object, got %s", js_path_shown(path),
+                       v == NULL ? "nothing" : js_type_name(v));
     /* Fields in document order, so the first error is the first in the text. */
     json_object_foreach(v, key, val)
     {
@@ -242,10 +260,10 @@ js_decode(json_t *v, const char *path, const struct js_field *table, void *dst, 
         if ((f = js_lookup(table, key, &other)) == NULL) {
             if (other)
                 continue;
-            return edge_err(err, "%s: unknown field", fpath);
+            return js_fail(err, JS_EUNKNOWN, "%s: unknown field", fpath);
         }
-        if (js_decode_value(val, fpath, f, dst, ctx, err) == -1)
-            return -1;
+        if ((rc = js_decode_value(val, fpath, f, dst, ctx, err)) != JS_OK)
+            return rc;
     }
     for (f = table; f->name != NULL; f++) {
         if (!(f->flags & JS_REQUIRED) || strcmp(f->name, JS_OTHER) == 0)
@@ -253,10 +271,17 @@ js_decode(json_t *v, const char *path, const struct js_field *table, void *dst, 
         val = json_object_get(v, f->name);
         if (val == NULL || (json_is_null(val) && (f->flags & JS_NULLABLE))) {
             js_path_key(fpath, sizeof(fpath), path, f->name);
-            return edge_err(err, "%s: missing required field", fpath);
+            return js_fail(err, JS_EMISSING, "%s: missing required field", fpath);
         }
     }
-    return 0;
+    return JS_OK;
+}
+
+int
+js_decode(json_t *v, const char *path, const struct js_field *table, void *dst, void *ctx,
+          char *err)
+{
+    return js_decode_code(v, path, table, dst, ctx, err) == JS_OK ? 0 : -1;
 }
 
 int
@@ -392,6 +417,84 @@ js_valid_id(const char *s, char *why)
     return 0;
 }
 
+/* RFC 7542 2.2 utf8-atext, ASCII only: an A-KID is also a TLS PSK identity and a log field. */
+static int
+js_atext(char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+           (c != '\0' && strchr("!#$%&'*+-/=?^_`{|}~", c) != NULL);
+}
+
+int
+js_valid_akid(const char *s, char *why)
+{
+    char shown[16], sub[EDGE_ERR_LEN];
+    const char *at;
+    size_t i;
+
+    if (s == NULL || s[0] == '\0')
+        return edge_err(why, "not a valid A-KID (empty)");
+    if (strlen(s) > EDGE_ID_MAX - 1)
+        return edge_err(why, "not a valid A-KID (longer than %d bytes)", EDGE_ID_MAX - 1);
+    /* TS 33.535: username@realm, the NAI of RFC 7542 2.2; the username is a dot-string. */
+    if ((at = strchr(s, '@')) == NULL)
+        return edge_err(why, "not a valid A-KID (expected username@realm)");
+    for (i = 0; s + i < at; i++) {
+        if (s[i] == '.') {
+            if (i == 0 || s[i - 1] == '.' || s + i + 1 == at)
+                return edge_err(why, "not a valid A-KID (empty part of the username)");
+        } else if (!js_atext(s[i])) {
+            js_show_byte(shown, sizeof(shown), (unsigned char)s[i]);
+            return edge_err(why, "not a valid A-KID (%s not allowed in the username)", shown);
+        }
+    }
+    if (i == 0)
+        return edge_err(why, "not a valid A-KID (empty username)");
+    if (js_valid_fqdn(at + 1, sub) == -1)
+        return edge_err(why, "not a valid A-KID (realm: %s)", sub);
+    return 0;
+}
+
+int
+js_valid_kid(const char *s, char *why)
+{
+    if (js_valid_id(s, why) == -1)
+        return -1;
+    if (strlen(s) > EDGE_KID_MAX)
+        return edge_err(why, "not a valid kid (longer than %d bytes)", EDGE_KID_MAX);
+    return 0;
+}
+
+int
+js_valid_id_or_star(const char *s, char *why)
+{
+    if (s != NULL && strcmp(s, "*") == 0)
+        return 0;
+    return js_valid_id(s, why);
+}
+
+int
+js_valid_enum(const char *s, const char *const *choices, char *why)
+{
+    char list[EDGE_ERR_LEN];
+    size_t i, n, off = 0;
+
+    for (n = 0; choices != NULL && choices[n] != NULL; n++)
+        if (s != NULL && strcmp(s, choices[n]) == 0)
+            return 0;
+    /* "a" | "a" or "b" | "a", "b" or "c" */
+    list[0] = '\0';
+    for (i = 0; i < n && off < sizeof(list); i++) {
+        int k = snprintf(list + off, sizeof(list) - off, "%s\"%s\"",
+                         i == 0       ? ""
+                         : i + 1 == n ? " or "
+                                      : ", ",
+                         choices[i]);
+        off += k > 0 ? (size_t)k : 0;
+    }
+    return edge_err(why, "expected %s, got \"%.64s\"", list, s != NULL ? s : "");
+}
+
 static int
 js_need_string(json_t *v, char *why)
 {
@@ -428,6 +531,57 @@ js_check_id(json_t *v, const struct js_field *f, void *ctx, char *why)
     if (js_need_string(v, why) == -1)
         return -1;
     return js_valid_id(json_string_value(v), why);
+}
+
+int
+js_check_akid(json_t *v, const struct js_field *f, void *ctx, char *why)
+{
+    (void)f;
+    (void)ctx;
+    if (js_need_string(v, why) == -1)
+        return -1;
+    return js_valid_akid(json_string_value(v), why);
+}
+
+int
+js_check_kid(json_t *v, const struct js_field *f, void *ctx, char *why)
+{
+    (void)f;
+    (void)ctx;
+    if (js_need_string(v, why) == -1)
+        return -1;
+    return js_valid_kid(json_string_value(v), why);
+}
+
+int
+js_check_id_or_star(json_t *v, const struct js_field *f, void *ctx, char *why)
+{
+    (void)f;
+    (void)ctx;
+    if (js_need_string(v, why) == -1)
+        return -1;
+    return js_valid_id_or_star(json_string_value(v), why);
+}
+
+int
+js_check_enum(json_t *v, const struct js_field *f, void *ctx, char *why)
+{
+    (void)ctx;
+    if (js_need_string(v, why) == -1)
+        return -1;
+    return js_valid_enum(json_string_value(v), f->choices, why);
+}
+
+int
+js_check_cidr(json_t *v, const struct js_field *f, void *ctx, char *why)
+{
+    struct ipv4_cidr c;
+
+    (void)f;
+    (void)ctx;
+    if (js_need_string(v, why) == -1)
+        return -1;
+    return ipv4_cidr_parse(json_string_value(v), IPV4_CIDR_HOST, &c, why);
 }
 
 int

@@ -9,5 +9,6 @@
 #define EDGE_FQDN_MAX 254 /* RFC 1035 name, plus NUL */
 #define EDGE_ID_MAX 128   /* EEC ID, PSK identity (A-KID) */
 #define EDGE_GPSI_MAX 128
+#define EDGE_KID_MAX 64 /* JWS kid (RFC 7515 4.1.4), also part of a key file name */
 
 #endif

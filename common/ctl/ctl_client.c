@@ -2,6 +2,7 @@
 #include "ctl/ctl_client.h"
 #include "ctl/ctl.h"
 #include "base/err.h"
+#include "base/clock.h"
 
 #include <errno.h>
 #include <poll.h>
@@ -19,15 +20,6 @@ struct ctl_client {
     size_t len, cap;
     json_t *events; /* array of queued event objects */
 };
-
-static long
-now_ms(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
-}
 
 struct ctl_client *
 ctl_client_open(const char *path, int fd, char *err)
@@ -101,7 +93,7 @@ read_msg(struct ctl_client *cc, long deadline, char *err)
             }
             return msg;
         }
-        long left = deadline - now_ms();
+        long left = deadline - edge_now_ms();
         if (left <= 0) {
             edge_err(err, "no answer from node within the deadline");
             return NULL;
@@ -141,7 +133,7 @@ json_t *
 ctl_client_call(struct ctl_client *cc, const char *cmd, json_t *args, int timeout_ms, char *err)
 {
     long id = cc->next_id++;
-    long deadline = now_ms() + timeout_ms;
+    long deadline = edge_now_ms() + timeout_ms;
     json_t *req = json_pack("{s:I, s:s, s:o}", "id", (json_int_t)id, "cmd", cmd, "args",
                             args != NULL ? json_incref(args) : json_object());
     char *line = json_dumps(req, JSON_COMPACT);
@@ -181,7 +173,7 @@ ctl_client_call(struct ctl_client *cc, const char *cmd, json_t *args, int timeou
 json_t *
 ctl_client_wait_event(struct ctl_client *cc, const char *name, int timeout_ms, char *err)
 {
-    long deadline = now_ms() + timeout_ms;
+    long deadline = edge_now_ms() + timeout_ms;
     size_t i;
     json_t *ev;
 

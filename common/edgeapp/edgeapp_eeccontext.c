@@ -30,7 +30,7 @@ const struct js_field edgeapp_eec_context_push[] = {
 };
 
 /* The registration a T-EES made for the EEC of a pushed context; the EEC learns it from
- * ACRInfoNotification.eecCtxtReloc.implReg (TS 23.558 8.9.1.1). */
+ * ACRInfoNotification.eecCtxtReloc.implReg (TS 23.558 8.9.2.3). */
 const struct js_field edgeapp_implicit_reg[] = {
     {.name = "regId", .type = JS_STRING, .flags = JS_REQUIRED, .check = js_check_id},
     {.name = "expTime", .type = JS_STRING, .check = js_check_datetime},

@@ -15,7 +15,7 @@ const struct js_field edgeapp_eec_registration[] = {
      .sub = edgeapp_ac_profile},
     {.name = "expTime", .type = JS_STRING, .check = js_check_datetime},
     {.name = "eecSvcContSupp", .type = JS_ARRAY, .max_len = ARRAY_MAX, .items = JS_STRING},
-    /* eecCntxId + srcEesId: the T-EES pulls the context (TS 23.558 8.9.1.1). */
+    /* eecCntxId + srcEesId: the T-EES pulls the context (TS 23.558 8.9.2.2). */
     {.name = "eecCntxId", .type = JS_STRING, .check = js_check_id},
     {.name = "srcEesId", .type = JS_STRING, .check = js_check_id},
     {.name = "endPt", .type = JS_OBJECT, .sub = edgeapp_endpoint, .check = edgeapp_check_endpoint},

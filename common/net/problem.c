@@ -9,6 +9,7 @@ static const struct {
     int status;
     const char *title;
 } problem_titles[] = {
+    {100, "Continue"},
     {200, "OK"},
     {201, "Created"},
     {202, "Accepted"},
@@ -30,12 +31,15 @@ static const struct {
     {413, "Content Too Large"},
     {414, "URI Too Long"},
     {415, "Unsupported Media Type"},
+    {417, "Expectation Failed"},
     {429, "Too Many Requests"},
+    {431, "Request Header Fields Too Large"},
     {500, "Internal Server Error"},
     {501, "Not Implemented"},
     {502, "Bad Gateway"},
     {503, "Service Unavailable"},
     {504, "Gateway Timeout"},
+    {505, "HTTP Version Not Supported"},
 };
 
 const char *
@@ -87,20 +91,38 @@ problem_add_invalid_param(json_t *pd, const char *param, const char *reason)
     return json_array_append_new(list, item);
 }
 
-json_t *
-problem_from_decode(const char *err)
+/* TS 29.500 Table 5.2.7.2-1: an IE that is absent, an IE that is wrong, a message that is not
+ * the structure the API defines. */
+static const struct {
+    enum js_fail code;
+    const char *cause;
+} problem_decode_causes[] = {
+    {JS_EVALUE, PROBLEM_MANDATORY_IE_INCORRECT}, {JS_ETYPE, PROBLEM_MANDATORY_IE_INCORRECT},
+    {JS_EMISSING, PROBLEM_MANDATORY_IE_MISSING}, {JS_EUNKNOWN, PROBLEM_INVALID_MSG_FORMAT},
+    {JS_ENOTOBJECT, PROBLEM_INVALID_MSG_FORMAT},
+};
+
+const char *
+problem_decode_cause(enum js_fail code)
 {
+    size_t i;
+
+    for (i = 0; i < sizeof(problem_decode_causes) / sizeof(problem_decode_causes[0]); i++)
+        if (problem_decode_causes[i].code == code)
+            return problem_decode_causes[i].cause;
+    return PROBLEM_MANDATORY_IE_INCORRECT;
+}
+
+json_t *
+problem_from_decode(enum js_fail code, const char *err)
+{
+    /* err is "path: reason" (json_strict.h): the path names the invalid parameter. */
     const char *sep = strstr(err, ": ");
     const char *reason = sep != NULL ? sep + 2 : err;
-    const char *cause = PROBLEM_MANDATORY_IE_INCORRECT;
     char param[256];
     json_t *pd;
 
-    if (strcmp(reason, "missing required field") == 0)
-        cause = PROBLEM_MANDATORY_IE_MISSING;
-    else if (strcmp(reason, "unknown field") == 0 || strncmp(reason, "expected object", 15) == 0)
-        cause = PROBLEM_INVALID_MSG_FORMAT;
-    if ((pd = problem_new(400, cause, "%s", err)) == NULL)
+    if ((pd = problem_new(400, problem_decode_cause(code), "%s", err)) == NULL)
         return NULL;
     if (sep != NULL) {
         snprintf(param, sizeof(param), "%.*s", (int)(sep - err), err);

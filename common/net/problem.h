@@ -9,6 +9,8 @@
 
 #include <jansson.h>
 
+#include "base/json_strict.h"
+
 #define PROBLEM_MEDIA_TYPE "application/problem+json"
 
 #define PROBLEM_INVALID_MSG_FORMAT "INVALID_MSG_FORMAT"               /* 400 */
@@ -33,11 +35,14 @@ int problem_add_invalid_param(json_t *pd, const char *param, const char *reason)
 /* The RFC 9110 reason phrase of status ("Unknown Status" if none); also the HTTP reason. */
 const char *problem_title(int status);
 
-/* A 400 ProblemDetails for a js_decode() error "path: reason" (json_strict.h): cause
- * MANDATORY_IE_MISSING for a missing required field, INVALID_MSG_FORMAT for an unknown field or
- * a body that is not an object, MANDATORY_IE_INCORRECT otherwise; invalidParams names the field.
- * Every server decodes bodies this way, so a bad body gets one answer everywhere. */
-json_t *problem_from_decode(const char *err);
+/* The cause of a js_decode() refusal, from one table: MANDATORY_IE_MISSING for a missing
+ * required field, INVALID_MSG_FORMAT for an unknown field or a body that is not an object,
+ * MANDATORY_IE_INCORRECT for a wrong type or value. */
+const char *problem_decode_cause(enum js_fail code);
+/* A 400 ProblemDetails for a js_decode() refusal: code and its sentence "path: reason"
+ * (json_strict.h); invalidParams names the field. Every server decodes bodies this way, so a bad
+ * body gets one answer everywhere. */
+json_t *problem_from_decode(enum js_fail code, const char *err);
 
 /* Read side, for a client that received a ProblemDetails (NULL/0 when absent or mistyped). */
 int problem_status(const json_t *pd);

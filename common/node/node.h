@@ -105,6 +105,34 @@ json_t *node_result(const struct http_client_resp *r);
 void node_log(struct node *n, const char *kind, const char *peer, const char *cause, json_t *data,
               const char *fmt, ...) __attribute__((format(printf, 6, 7)));
 
+/* A refusal a node answers with a ProblemDetails: each node keeps one table of them, indexed by
+ * an enum of its refusals (ecs.h, ees.h), so that the (status, cause) of a refusal is chosen in
+ * one place and the handlers only name the refusal. */
+struct node_refusal {
+    int status;
+    const char *cause;    /* the ProblemDetails cause */
+    const char *sentence; /* the detail when the handler gives none */
+};
+
+/* Answer req with the ProblemDetails of r; fmt (printf-style, may be NULL for r's sentence) gives
+ * the detail naming what was refused. */
+void node_refuse(struct http_req *req, const struct node_refusal *r, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+/* The same with r's sentence as detail and invalidParams [{param, reason}]. */
+void node_refuse_param(struct http_req *req, const struct node_refusal *r, const char *param,
+                       const char *reason);
+/* The ProblemDetails of r (new reference; NULL when out of memory), for an answer that carries
+ * more members. */
+json_t *node_refusal_problem(const struct node_refusal *r, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/* Decode body (a request's JSON) against table; a bad body is answered with a 400
+ * ProblemDetails naming the field (problem_from_decode) and -1 returned. */
+int node_req_decode(struct http_req *req, json_t *body, const struct js_field *table);
+/* The JSON body of req (http_req_json) decoded against table: a new reference, or NULL when the
+ * request has been answered already (no JSON, or a field refused). */
+json_t *node_req_body(struct http_req *req, const struct js_field *table);
+
 /* Current time, seconds since the epoch (tokens, expiry). */
 long long node_now(void);
 

@@ -46,17 +46,33 @@ struct ecs {
     int stopping; /* set on stop: late callbacks only free their own state */
 };
 
-/* A ProblemDetails cause of edge-ecs's own (beside problem.h and gpsi_auth.h). */
-#define ECS_EES_ID_MISMATCH "EES_ID_MISMATCH"             /* 403: eesId is not the cert's FQDN */
-#define ECS_EES_ENDPOINT_MISMATCH "EES_ENDPOINT_MISMATCH" /* 403: endPt host is not it either */
-#define ECS_NOT_OWNER "REGISTRATION_NOT_OWNED"            /* 403: another EES's registration */
-#define ECS_NOT_PEER_ECS "NOT_A_PEER_ECS"                 /* 403: lookup from a non-peer */
-#define ECS_EEC_NOT_AUTHORIZED "EEC_NOT_AUTHORIZED"       /* 403: local EEC policy says no */
-#define ECS_EES_NOT_REGISTERED "EES_NOT_REGISTERED"       /* 403: S-EES unknown here */
-#define ECS_TARGET_NOT_FOUND "TARGET_EES_NOT_FOUND"       /* 404: no T-EES candidate */
-#define ECS_QUERY_PARAM_MISSING "MANDATORY_QUERY_PARAM_MISSING"     /* 400: TS 29.500 */
-#define ECS_QUERY_PARAM_INCORRECT "MANDATORY_QUERY_PARAM_INCORRECT" /* 400: TS 29.500 */
-#define ECS_PEER_UNREACHABLE "TARGET_NF_NOT_REACHABLE" /* 504: TS 29.500 Table 5.2.7.2-1 */
+/* Every refusal of edge-ecs; ecs_refusals[] (ecs_refusal.c) gives each its status, cause and
+ * sentence, so a handler names the refusal and never picks a status or cause itself. Bodies
+ * refused by their field table are answered by node_req_body(), GPSI verdicts by gpsi_auth.h,
+ * token requests by token_endpoint.h. */
+enum ecs_refusal {
+    ECS_R_NO_CERT_FQDN,          /* 403: EDGE-6 caller without a certificate FQDN */
+    ECS_R_EES_ID_MISMATCH,       /* 403: eesId is not the cert's FQDN */
+    ECS_R_EES_ENDPOINT_MISMATCH, /* 403: endPt host is not it either */
+    ECS_R_REG_NOT_FOUND,         /* 404: no such EES registration */
+    ECS_R_NOT_OWNER,             /* 403: another EES's registration */
+    ECS_R_EXPTIME_PAST,          /* 400: a registration expTime in the past */
+    ECS_R_EEC_NOT_AUTHORIZED,    /* 403: local EEC policy says no */
+    ECS_R_NOT_PEER_ECS,          /* 403: ECS lookup from a non-peer */
+    ECS_R_EES_NOT_REGISTERED,    /* 403: S-EES unknown here */
+    ECS_R_TARGET_NOT_FOUND,      /* 404: no T-EES candidate */
+    ECS_R_QUERY_MISSING,         /* 400: TS 29.500 MANDATORY_QUERY_PARAM_MISSING */
+    ECS_R_QUERY_INCORRECT,       /* 400: TS 29.500 MANDATORY_QUERY_PARAM_INCORRECT */
+    ECS_R_QUERY_INVALID,         /* 400: an optional query parameter is wrong */
+    ECS_R_HEADER_INVALID,        /* 400: Via / hop-count header unreadable */
+    ECS_R_MEDIA_TYPE,            /* 415: token request not form-encoded */
+    ECS_R_PEER_UNREACHABLE,      /* 504: TS 29.500 TARGET_NF_NOT_REACHABLE */
+    ECS_R_UNAVAILABLE,           /* 503: cannot register now */
+    ECS_R_INTERNAL,              /* 500: SYSTEM_FAILURE (out of memory, ...) */
+    ECS_R_COUNT
+};
+extern const struct node_refusal ecs_refusals[ECS_R_COUNT];
+#define ecs_refuse(req, r, ...) node_refuse((req), &ecs_refusals[(r)], __VA_ARGS__)
 
 /* ecs_config.c */
 extern const struct js_field ecs_config_fields[];

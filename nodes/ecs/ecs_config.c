@@ -29,16 +29,6 @@ ecs_check_dir(json_t *v, const struct js_field *f, void *ctx, char *why)
 }
 
 static int
-ecs_check_kid(json_t *v, const struct js_field *f, void *ctx, char *why)
-{
-    (void)f;
-    (void)ctx;
-    if (!keyring_kid_ok(json_string_value(v)))
-        return edge_err(why, "a kid is 1..%d of [A-Za-z0-9._-]", KEYRING_KID_MAX);
-    return 0;
-}
-
-static int
 ecs_check_scope(json_t *v, const struct js_field *f, void *ctx, char *why)
 {
     (void)f;
@@ -48,9 +38,15 @@ ecs_check_scope(json_t *v, const struct js_field *f, void *ctx, char *why)
     return 0;
 }
 
-/* {"<fqdn>"|"default": value}, each value checked by vcheck. */
+/* The value of a per-EES map entry: an authorization method (TS 33.558 6.2), or a scope. */
+static const struct js_field ees_auth_value = {
+    .name = "eesAuth", .type = JS_STRING, .check = js_check_enum, .choices = token_authz_methods};
+static const struct js_field ees_scope_value = {
+    .name = "eesScopes", .type = JS_STRING, .check = ecs_check_scope};
+
+/* {"<fqdn>"|"default": value}, each value checked by the check of value. */
 static int
-ecs_check_per_ees(json_t *v, int (*vcheck)(json_t *, char *), char *why)
+ecs_check_per_ees(json_t *v, const struct js_field *value, void *ctx, char *why)
 {
     const char *k;
     json_t *e;
@@ -60,51 +56,24 @@ ecs_check_per_ees(json_t *v, int (*vcheck)(json_t *, char *), char *why)
     {
         if (strcmp(k, "default") != 0 && js_valid_fqdn(k, sub) < 0)
             return edge_err(why, "%s: key must be an EES FQDN or \"default\": %s", k, sub);
-        if (vcheck(e, sub) < 0)
+        if (value->check(e, value, ctx, sub) < 0)
             return edge_err(why, "%s: %s", k, sub);
     }
     return 0;
 }
 
 static int
-ecs_auth_value(json_t *v, char *why)
-{
-    const char *s = json_string_value(v);
-
-    if (s == NULL || (strcmp(s, "token") != 0 && strcmp(s, "local") != 0))
-        return edge_err(why, "expected \"token\" or \"local\"");
-    return 0;
-}
-
-static int
-ecs_scope_value(json_t *v, char *why)
-{
-    return ecs_check_scope(v, NULL, NULL, why);
-}
-
-static int
 ecs_check_ees_auth(json_t *v, const struct js_field *f, void *ctx, char *why)
 {
     (void)f;
-    (void)ctx;
-    return ecs_check_per_ees(v, ecs_auth_value, why);
+    return ecs_check_per_ees(v, &ees_auth_value, ctx, why);
 }
 
 static int
 ecs_check_ees_scopes(json_t *v, const struct js_field *f, void *ctx, char *why)
 {
     (void)f;
-    (void)ctx;
-    return ecs_check_per_ees(v, ecs_scope_value, why);
-}
-
-/* "*" or a host name / ID. */
-static int
-ecs_check_pattern(json_t *v, const struct js_field *f, void *ctx, char *why)
-{
-    if (strcmp(json_string_value(v), "*") == 0)
-        return 0;
-    return js_check_id(v, f, ctx, why);
+    return ecs_check_per_ees(v, &ees_scope_value, ctx, why);
 }
 
 static const struct js_field signing_fields[] = {
@@ -119,12 +88,12 @@ static const struct js_field signing_fields[] = {
      .store = offsetof(struct ecs_config, sign_kids),
      .max_len = 16,
      .items = JS_STRING,
-     .item_check = ecs_check_kid},
+     .item_check = js_check_kid},
     {.name = "active",
      .type = JS_STRING,
      .flags = JS_STORE,
      .store = offsetof(struct ecs_config, sign_active),
-     .check = ecs_check_kid},
+     .check = js_check_kid},
     {0},
 };
 
@@ -153,13 +122,13 @@ static const struct js_field eec_policy_fields[] = {
      .store = offsetof(struct ecs_config, eec_allow),
      .max_len = 4096,
      .items = JS_STRING,
-     .item_check = ecs_check_pattern},
+     .item_check = js_check_id_or_star},
     {0},
 };
 
 static const struct js_field edge9_rule_fields[] = {
-    {.name = "client", .type = JS_STRING, .flags = JS_REQUIRED, .check = ecs_check_pattern},
-    {.name = "target", .type = JS_STRING, .flags = JS_REQUIRED, .check = ecs_check_pattern},
+    {.name = "client", .type = JS_STRING, .flags = JS_REQUIRED, .check = js_check_id_or_star},
+    {.name = "target", .type = JS_STRING, .flags = JS_REQUIRED, .check = js_check_id_or_star},
     {.name = "scope", .type = JS_STRING, .flags = JS_REQUIRED, .check = ecs_check_scope},
     {0},
 };

@@ -16,6 +16,7 @@
 #include "base/err.h"
 #include "net/http_form.h"
 #include "net/problem.h"
+#include "base/clock.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -52,28 +53,18 @@ static const struct js_field ecsdisc_resp[] = {
 
 /* ---- the time budget (ecs.h, README "Deadlines") ---- */
 
-static long long
-ecs_now_ms(void)
-{
-    struct timespec ts;
-
-    /* Monotonic: a budget must not stretch or shrink when the wall clock is set. */
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 long long
 ecs_deadline(const struct via *via)
 {
     long long budget = ECS_BUDGET_MS - (long long)ECS_BUDGET_HOP_MS * (long long)via->n;
 
-    return ecs_now_ms() + (budget > ECS_BUDGET_FLOOR_MS ? budget : ECS_BUDGET_FLOOR_MS);
+    return edge_now_ms() + (budget > ECS_BUDGET_FLOOR_MS ? budget : ECS_BUDGET_FLOOR_MS);
 }
 
 int
 ecs_time_left(long long deadline)
 {
-    long long left = deadline - ecs_now_ms();
+    long long left = deadline - edge_now_ms();
 
     /* Spent already: a peer still gets a short try rather than none at all. */
     return left > ECS_CALL_MIN_MS ? (int)left : ECS_CALL_MIN_MS;
@@ -331,21 +322,20 @@ ecsdisc_query(struct http_req *req, const char **ees_id, const char **eas_id, st
     *ees_id = http_req_query(req, "ees-id");
     *eas_id = http_req_query(req, "eas-id");
     if (*ees_id == NULL && *eas_id == NULL) {
-        http_reply_problem(req, 400, PROBLEM_INVALID_QUERY_PARAM, "ees-id or eas-id is required");
+        ecs_refuse(req, ECS_R_QUERY_INVALID, "ees-id or eas-id is required");
         return -1;
     }
     if ((*ees_id != NULL && js_valid_id(*ees_id, why) < 0) ||
         (*eas_id != NULL && js_valid_id(*eas_id, why) < 0)) {
-        http_reply_problem(req, 400, PROBLEM_INVALID_QUERY_PARAM, "ees-id/eas-id: %s", why);
+        ecs_refuse(req, ECS_R_QUERY_INVALID, "ees-id/eas-id: %s", why);
         return -1;
     }
     if (via_parse(http_req_header(req, VIA_HEADER), via, why) < 0) {
-        http_reply_problem(req, 400, PROBLEM_INVALID_MSG_FORMAT, "%s", why);
+        ecs_refuse(req, ECS_R_HEADER_INVALID, "%s", why);
         return -1;
     }
     if ((*hops = via_hops_parse(http_req_header(req, VIA_HOPS_HEADER))) == -2) {
-        http_reply_problem(req, 400, PROBLEM_INVALID_MSG_FORMAT, "%s is not a number 0..255",
-                           VIA_HOPS_HEADER);
+        ecs_refuse(req, ECS_R_HEADER_INVALID, "%s is not a number 0..255", VIA_HOPS_HEADER);
         return -1;
     }
     return 0;
@@ -365,16 +355,16 @@ ecsdisc_get(struct http_req *req, void *arg)
     int hops;
 
     if (p->mode != EDGE_PEER_CERT || !ecs_is_peer(e, p->fqdn)) {
-        http_reply_problem(req, 403, ECS_NOT_PEER_ECS,
-                           "%s is not a peer ECS of %s: the ECS lookup is for peer ECSes only",
-                           p->fqdn[0] ? p->fqdn : "the client", e->node.name);
+        ecs_refuse(req, ECS_R_NOT_PEER_ECS,
+                   "%s is not a peer ECS of %s: the ECS lookup is for peer ECSes only",
+                   p->fqdn[0] ? p->fqdn : "the client", e->node.name);
         return;
     }
     if (ecsdisc_query(req, &ees_id, &eas_id, &via, &hops) < 0)
         return;
     deadline = ecs_deadline(&via); /* the asker waits less than its own asker: fewer in Via */
     if ((d = calloc(1, sizeof(*d))) == NULL || (d->local = json_array()) == NULL) {
-        http_reply_problem(req, 500, PROBLEM_SYSTEM_FAILURE, "out of memory");
+        ecs_refuse(req, ECS_R_INTERNAL, "out of memory");
         goto done;
     }
     d->e = e;
@@ -393,7 +383,7 @@ ecsdisc_get(struct http_req *req, void *arg)
         if (ecs_lookup_start(e, ees_id, eas_id, &via, (unsigned)hops - 1, deadline, ecsdisc_done, d,
                              err) == 0)
             return;
-        http_reply_problem(req, 500, PROBLEM_SYSTEM_FAILURE, "cannot ask the peer ECSes: %s", err);
+        ecs_refuse(req, ECS_R_INTERNAL, "cannot ask the peer ECSes: %s", err);
         goto done;
     }
     ecsdisc_answer(d, NULL, NULL);

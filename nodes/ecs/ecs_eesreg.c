@@ -1,6 +1,7 @@
-/* ecs_eesreg.c -- EDGE-6 Eecs_EESRegistration at the ECS (TS 29.558 clause 8.x, TS 23.558 8.4.4):
- * create, read, update, modify and delete an EES registration, each only by the EES whose TLS
- * certificate names the eesId (TS 33.558 6.1: EDGE-6 is mutually authenticated TLS). */
+/* ecs_eesreg.c -- EDGE-6 Eecs_EESRegistration at the ECS (TS 29.558 Eecs_EESRegistration API,
+ * TS 23.558 8.4.4): create, read, update, modify and delete an EES registration, each only by the
+ * EES whose TLS certificate names the eesId (TS 33.558 6.1: EDGE-6 is mutually authenticated TLS).
+ */
 #include "ecs.h"
 #include "edgeapp/edgeapp.h"
 #include "base/err.h"
@@ -20,8 +21,7 @@ eesreg_peer(struct http_req *req)
     const struct edge_peer *p = http_req_peer(req);
 
     if (p->mode != EDGE_PEER_CERT || p->fqdn[0] == '\0') {
-        http_reply_problem(req, 403, ECS_EES_ID_MISMATCH,
-                           "EDGE-6 needs an EES authenticated by a certificate naming its FQDN");
+        ecs_refuse(req, ECS_R_NO_CERT_FQDN, NULL);
         return NULL;
     }
     return p->fqdn;
@@ -35,29 +35,15 @@ eesreg_owned(struct ecs *e, struct http_req *req, const char *fqdn)
     struct ecs_reg *r = id != NULL ? ecs_registry_find_id(e->reg, id) : NULL;
 
     if (r == NULL) {
-        http_reply_problem(req, 404, PROBLEM_CONTEXT_NOT_FOUND, "no EES registration %.64s",
-                           id != NULL ? id : "");
+        ecs_refuse(req, ECS_R_REG_NOT_FOUND, "no EES registration %.64s", id != NULL ? id : "");
         return NULL;
     }
     if (strcasecmp(r->fqdn, fqdn) != 0) {
-        http_reply_problem(req, 403, ECS_NOT_OWNER, "registration %s belongs to %s, not to %s",
-                           r->id, r->fqdn, fqdn);
+        ecs_refuse(req, ECS_R_NOT_OWNER, "registration %s belongs to %s, not to %s", r->id, r->fqdn,
+                   fqdn);
         return NULL;
     }
     return r;
-}
-
-/* Decode body with table; a bad body is answered (400 naming the field). */
-static int
-eesreg_decode(struct http_req *req, json_t *body, const struct js_field *table)
-{
-    char err[EDGE_ERR_LEN];
-
-    if (js_decode(body, "", table, NULL, NULL, err) < 0) {
-        http_reply_problem_json(req, problem_from_decode(err));
-        return -1;
-    }
-    return 0;
 }
 
 /* The profile must describe the EES that speaks: eesId and the host of endPt are the FQDN its
@@ -69,15 +55,15 @@ eesreg_check_profile(struct http_req *req, const json_t *prof, const char *fqdn)
     char host[EDGE_FQDN_MAX];
 
     if (ees_id == NULL || strcasecmp(ees_id, fqdn) != 0) {
-        http_reply_problem(req, 403, ECS_EES_ID_MISMATCH,
-                           "eesProf.eesId %.64s is not %s, the FQDN of the TLS certificate",
-                           ees_id != NULL ? ees_id : "", fqdn);
+        ecs_refuse(req, ECS_R_EES_ID_MISMATCH,
+                   "eesProf.eesId %.64s is not %s, the FQDN of the TLS certificate",
+                   ees_id != NULL ? ees_id : "", fqdn);
         return -1;
     }
     if (edgeapp_endpoint_host(json_object_get(prof, "endPt"), host, sizeof(host)) == NULL ||
         strcasecmp(host, fqdn) != 0) {
-        http_reply_problem(req, 403, ECS_EES_ENDPOINT_MISMATCH,
-                           "eesProf.endPt must name %s, the FQDN of the TLS certificate", fqdn);
+        ecs_refuse(req, ECS_R_EES_ENDPOINT_MISMATCH,
+                   "eesProf.endPt must name %s, the FQDN of the TLS certificate", fqdn);
         return -1;
     }
     return 0;
@@ -97,10 +83,7 @@ eesreg_grant(struct ecs *e, struct http_req *req, const char *exp_time, long lon
         return 0;
     }
     if (js_time_parse(exp_time, &ts, why) < 0 || (long long)ts.tv_sec <= now) {
-        json_t *pd = problem_new(400, PROBLEM_MANDATORY_IE_INCORRECT,
-                                 "expTime %.40s is not a time in the future", exp_time);
-        problem_add_invalid_param(pd, "expTime", "not in the future");
-        http_reply_problem_json(req, pd);
+        node_refuse_param(req, &ecs_refusals[ECS_R_EXPTIME_PAST], "expTime", "not in the future");
         return -1;
     }
     *exp =
@@ -125,7 +108,7 @@ eesreg_reply(struct http_req *req, int status, const struct ecs_reg *r)
     json_t *res = ecs_reg_resource(r);
 
     if (res == NULL)
-        http_reply_problem(req, 500, PROBLEM_SYSTEM_FAILURE, "out of memory");
+        ecs_refuse(req, ECS_R_INTERNAL, "out of memory");
     else
         http_reply_json(req, status, res);
 }
@@ -144,7 +127,7 @@ eesreg_create(struct http_req *req, void *arg)
 
     if (fqdn == NULL || (body = http_req_json(req)) == NULL)
         goto done;
-    if (eesreg_decode(req, body, edgeapp_ees_registration) < 0)
+    if (node_req_decode(req, body, edgeapp_ees_registration) < 0)
         goto done;
     prof = json_object_get(body, "eesProf");
     if (eesreg_check_profile(req, prof, fqdn) < 0 ||
@@ -154,7 +137,7 @@ eesreg_create(struct http_req *req, void *arg)
     r = ecs_registry_add(e->reg, fqdn, json_incref(prof),
                          json_incref(json_object_get(body, "suppFeat")), exp, err);
     if (r == NULL) {
-        http_reply_problem(req, 503, PROBLEM_SERVICE_UNAVAILABLE, "cannot register: %s", err);
+        ecs_refuse(req, ECS_R_UNAVAILABLE, "cannot register: %s", err);
         goto done;
     }
     if (old != NULL) {
@@ -202,8 +185,8 @@ eesreg_change(struct http_req *req, struct ecs *e, int patch)
         (patch && http_req_require_type(req, "application/merge-patch+json") < 0) ||
         (body = http_req_json(req)) == NULL)
         goto done;
-    if (eesreg_decode(req, body,
-                      patch ? edgeapp_ees_registration_patch : edgeapp_ees_registration) < 0)
+    if (node_req_decode(req, body,
+                        patch ? edgeapp_ees_registration_patch : edgeapp_ees_registration) < 0)
         goto done;
     prof = json_object_get(body, "eesProf");
     exp_time = json_object_get(body, "expTime");
@@ -213,8 +196,7 @@ eesreg_change(struct http_req *req, struct ecs *e, int patch)
          eesreg_grant(e, req, json_string_value(exp_time), &exp) < 0))
         goto done;
     if (ecs_registry_update(r, json_incref(prof), exp, err) < 0) {
-        http_reply_problem(req, 500, PROBLEM_SYSTEM_FAILURE, "cannot %s: %s",
-                           patch ? "modify" : "update", err);
+        ecs_refuse(req, ECS_R_INTERNAL, "cannot %s: %s", patch ? "modify" : "update", err);
         goto done;
     }
     if (!patch) {

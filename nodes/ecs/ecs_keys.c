@@ -56,7 +56,7 @@ ecs_keys_jwks(struct http_req *req, void *arg)
     char *text = jwks_dump(e->keys, e->node.name, err);
 
     if (text == NULL) {
-        http_reply_problem(req, 500, PROBLEM_SYSTEM_FAILURE, "cannot serialise the JWKS: %s", err);
+        ecs_refuse(req, ECS_R_INTERNAL, "cannot serialise the JWKS: %s", err);
         return;
     }
     http_reply_header(req, "Cache-Control", "no-cache"); /* a rotation must be seen at once */

@@ -147,12 +147,8 @@ servprov_request(struct http_req *req, void *arg)
     long long min_exp = node_now() + TOKEN_LIFETIME_MAX;
     char err[EDGE_ERR_LEN], when[JS_TIME_LEN];
 
-    if ((body = http_req_json(req)) == NULL)
+    if ((body = node_req_body(req, edgeapp_servprov_req)) == NULL)
         goto done;
-    if (js_decode(body, "", edgeapp_servprov_req, NULL, NULL, err) < 0) {
-        http_reply_problem_json(req, problem_from_decode(err));
-        goto done;
-    }
     eec_id = json_string_value(json_object_get(body, "eecId"));
     v = gpsi_authenticate(p, eec_id, json_string_value(json_object_get(body, "ueId")),
                           e->node.subs);
@@ -161,13 +157,12 @@ servprov_request(struct http_req *req, void *arg)
         goto done;
     }
     if (!ecs_eec_allowed(e, eec_id)) {
-        http_reply_problem(req, 403, ECS_EEC_NOT_AUTHORIZED,
-                           "EEC %s is not authorized by the local policy of %s", eec_id,
-                           e->node.name);
+        ecs_refuse(req, ECS_R_EEC_NOT_AUTHORIZED,
+                   "EEC %s is not authorized by the local policy of %s", eec_id, e->node.name);
         goto done;
     }
     if ((eess = json_array()) == NULL || servprov_select(e, p, body, eess, &min_exp, err) < 0) {
-        http_reply_problem(req, 500, PROBLEM_SYSTEM_FAILURE, "cannot provision: %s", err);
+        ecs_refuse(req, ECS_R_INTERNAL, "cannot provision: %s", err);
         goto done;
     }
     servprov_log(e, eec_id, eess);

@@ -113,9 +113,9 @@ targetdisc_answer(struct targetdisc_req *d, json_t *found, json_t *errors)
     json_decref(data);
     if (json_array_size(d->eess) == 0)
         /* ECSServProvResp needs at least one EESInfo (minItems 1): nothing found is a 404. */
-        http_reply_problem(d->req, 404, ECS_TARGET_NOT_FOUND, "no T-EES offers %s for %s%s",
-                           http_req_query(d->req, "eas-id"), d->sees,
-                           json_array_size(errors) > 0 ? " (a peer ECS could not be asked)" : "");
+        ecs_refuse(d->req, ECS_R_TARGET_NOT_FOUND, "no T-EES offers %s for %s%s",
+                   http_req_query(d->req, "eas-id"), d->sees,
+                   json_array_size(errors) > 0 ? " (a peer ECS could not be asked)" : "");
     else
         http_reply_json(
             d->req, 200,
@@ -142,19 +142,19 @@ targetdisc_query(struct targetdisc_req *d, const char **ees_id, const char **eas
     *ees_id = http_req_query(d->req, "ees-id");
     *eas_id = http_req_query(d->req, "eas-id");
     if (*ees_id == NULL || *eas_id == NULL) {
-        http_reply_problem(d->req, 400, ECS_QUERY_PARAM_MISSING, "%s is required",
-                           *ees_id == NULL ? "ees-id" : "eas-id");
+        ecs_refuse(d->req, ECS_R_QUERY_MISSING, "%s is required",
+                   *ees_id == NULL ? "ees-id" : "eas-id");
         return -1;
     }
     if (js_valid_id(*ees_id, why) < 0 || js_valid_id(*eas_id, why) < 0) {
-        http_reply_problem(d->req, 400, ECS_QUERY_PARAM_INCORRECT, "ees-id/eas-id: %s", why);
+        ecs_refuse(d->req, ECS_R_QUERY_INCORRECT, "ees-id/eas-id: %s", why);
         return -1;
     }
     if (loc != NULL &&
         (js_loads(loc, strlen(loc), &d->ue_loc, why) < 0 ||
          js_decode(d->ue_loc, "ue-location", location_area_5g, NULL, NULL, why) < 0)) {
-        http_reply_problem(d->req, 400, PROBLEM_INVALID_QUERY_PARAM,
-                           "ue-location must be a LocationArea5G in JSON: %s", why);
+        ecs_refuse(d->req, ECS_R_QUERY_INVALID, "ue-location must be a LocationArea5G in JSON: %s",
+                   why);
         return -1;
     }
     return 0;
@@ -173,7 +173,7 @@ targetdisc_get(struct http_req *req, void *arg)
     char err[EDGE_ERR_LEN];
 
     if (d == NULL || (d->eess = json_array()) == NULL) {
-        http_reply_problem(req, 500, PROBLEM_SYSTEM_FAILURE, "out of memory");
+        ecs_refuse(req, ECS_R_INTERNAL, "out of memory");
         goto done;
     }
     d->e = e;
@@ -183,9 +183,8 @@ targetdisc_get(struct http_req *req, void *arg)
     /* The S-EES is a client of this ECS: registered here, under its TLS identity. */
     if (self == NULL ||
         strcmp(json_string_value(json_object_get(self->prof, "eesId")), ees_id) != 0) {
-        http_reply_problem(req, 403, ECS_EES_NOT_REGISTERED,
-                           "ees-id %s is not the EES registered here as %s", ees_id,
-                           p->fqdn[0] ? p->fqdn : "the TLS client");
+        ecs_refuse(req, ECS_R_EES_NOT_REGISTERED, "ees-id %s is not the EES registered here as %s",
+                   ees_id, p->fqdn[0] ? p->fqdn : "the TLS client");
         goto done;
     }
     snprintf(d->sees, sizeof(d->sees), "%s", ees_id);
@@ -198,7 +197,7 @@ targetdisc_get(struct http_req *req, void *arg)
         if (ecs_lookup_start(e, NULL, eas_id, &via, (unsigned)e->cfg.max_hops - 1,
                              ecs_deadline(&via), targetdisc_done, d, err) == 0)
             return;
-        http_reply_problem(req, 500, PROBLEM_SYSTEM_FAILURE, "cannot ask the peer ECSes: %s", err);
+        ecs_refuse(req, ECS_R_INTERNAL, "cannot ask the peer ECSes: %s", err);
         goto done;
     }
     targetdisc_answer(d, NULL, NULL);

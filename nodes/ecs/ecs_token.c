@@ -1,10 +1,10 @@
 /* ecs_token.c -- POST /oauth2/token at the ECS: the EDGE-9 client credentials grant of TR 33.739
  * 6.27, with the forwarding of TS 33.501 13.4.1.1.3 when the T-EES is registered at another ECS.
  *
- * The decisions are token_endpoint_handle's (common/auth/token_endpoint.c); this file is the HTTP glue
- * and the registry/policy behind it. When the T-EES is not registered here, the request goes to
- * the peer ECS that the ECS-to-ECS lookup finds (ecs_ecsdisc.c), over mutual TLS with this ECS as
- * the client, carrying Via (the ECSes passed; an ECS that sees itself there refuses a loop) and
+ * The decisions are token_endpoint_handle's (common/auth/token_endpoint.c); this file is the HTTP
+ * glue and the registry/policy behind it. When the T-EES is not registered here, the request goes
+ * to the peer ECS that the ECS-to-ECS lookup finds (ecs_ecsdisc.c), over mutual TLS with this ECS
+ * as the client, carrying Via (the ECSes passed; an ECS that sees itself there refuses a loop) and
  * 3gpp-Sbi-Max-Forward-Hops (TS 29.500 5.2.3.2: forwards still allowed). The answer is relayed
  * as received (status, body, Cache-Control, Pragma), with Via listing the ECSes it passed, the
  * deciding ECS first: "Via: ecs2.edge.test, ecs1.edge.test". */
@@ -179,9 +179,10 @@ tok_refuse(struct tok_req *t, const char *error, const char *fmt, ...)
     tok_reply(t, 400, json_pack("{s:s, s:s}", "error", error, "error_description", desc));
 }
 
-/* A forwarding failure this ECS answers itself: ProblemDetails (TS 29.500 5.2.7.2). */
-__attribute__((format(printf, 4, 5))) static void
-tok_fail(struct tok_req *t, int status, const char *cause, const char *fmt, ...)
+/* A forwarding failure this ECS answers itself: ProblemDetails (TS 29.500 5.2.7.2) of its row
+ * in ecs_refusals[]. */
+__attribute__((format(printf, 3, 4))) static void
+tok_fail(struct tok_req *t, enum ecs_refusal r, const char *fmt, ...)
 {
     char detail[EDGE_ERR_LEN];
     va_list ap;
@@ -190,9 +191,10 @@ tok_fail(struct tok_req *t, int status, const char *cause, const char *fmt, ...)
     // NOLINTNEXTLINE(clang-analyzer-valist.Uninitialized): va_start is the line above
     vsnprintf(detail, sizeof(detail), fmt, ap);
     va_end(ap);
-    ecs_token_report(t->e, t->peer, "refused", cause, t->target[0] ? t->target : NULL, NULL,
-                     "token request from %s failed: %s", t->peer, detail);
-    tok_reply(t, status, problem_new(status, cause, "%s", detail));
+    ecs_token_report(t->e, t->peer, "refused", ecs_refusals[r].cause,
+                     t->target[0] ? t->target : NULL, NULL, "token request from %s failed: %s",
+                     t->peer, detail);
+    tok_reply(t, ecs_refusals[r].status, node_refusal_problem(&ecs_refusals[r], "%s", detail));
 }
 
 /* ---- forwarding ---- */
@@ -210,9 +212,8 @@ tok_relay(const struct http_client_resp *r, void *arg)
         return;
     }
     if (r->status == 0) {
-        tok_fail(t, 504, ECS_PEER_UNREACHABLE,
-                 "peer ECS %s did not answer the forwarded request: %s", t->next,
-                 r->error != NULL ? r->error : "no answer");
+        tok_fail(t, ECS_R_PEER_UNREACHABLE, "peer ECS %s did not answer the forwarded request: %s",
+                 t->next, r->error != NULL ? r->error : "no answer");
         return;
     }
     data = json_pack("{s:s, s:s, s:i, s:s?}", "from", t->next, "to", t->e->node.name, "status",
@@ -252,7 +253,7 @@ tok_forward(struct tok_req *t, const char *next, unsigned hops_to_holder)
     json_decref(data);
     if (node_send_form_within(&t->e->node, ecs_time_left(t->deadline), next, TOKEN_PATH,
                               t->res.forward_form, headers, tok_relay, t, err) < 0)
-        tok_fail(t, 504, ECS_PEER_UNREACHABLE, "cannot forward to peer ECS %s: %s", next, err);
+        tok_fail(t, ECS_R_PEER_UNREACHABLE, "cannot forward to peer ECS %s: %s", next, err);
 }
 
 /* The peers answered: forward to the one that reaches the T-EES in the fewest hops. */
@@ -290,7 +291,7 @@ tok_located(struct ecs *e, json_t *found, json_t *errors, void *arg)
                  json_string_value(json_object_get(err_ent, "error")));
     }
     if (unreachable)
-        tok_fail(t, 504, ECS_PEER_UNREACHABLE,
+        tok_fail(t, ECS_R_PEER_UNREACHABLE,
                  "target EES %s is not registered at %s, and a peer ECS could not be asked%s",
                  t->target, e->node.name, why);
     else if (json_array_size(found) > 0)
@@ -315,7 +316,7 @@ tok_parse(struct tok_req *t)
 
     if ((form = http_req_form(t->req, &status, err)) == NULL) {
         if (status == 415)
-            tok_reply(t, 415, problem_new(415, PROBLEM_UNSUPPORTED_MEDIA_TYPE, "%s", err));
+            tok_reply(t, 415, node_refusal_problem(&ecs_refusals[ECS_R_MEDIA_TYPE], "%s", err));
         else
             tok_refuse(t, "invalid_request", "%s", err);
         return -1;
@@ -360,7 +361,7 @@ tok_handle(struct http_req *req, void *arg)
     char err[EDGE_ERR_LEN];
 
     if (t == NULL) {
-        http_reply_problem(req, 500, PROBLEM_SYSTEM_FAILURE, "out of memory");
+        ecs_refuse(req, ECS_R_INTERNAL, "out of memory");
         return;
     }
     t->e = e;
@@ -401,9 +402,9 @@ tok_handle(struct http_req *req, void *arg)
                          t->target[0] ? t->target : NULL, NULL, "token request from %s refused: %s",
                          t->peer, t->res.description);
         tok_reply(t, t->res.status,
-                  t->res.body != NULL
-                      ? json_incref(t->res.body)
-                      : problem_new(500, PROBLEM_SYSTEM_FAILURE, "%s", t->res.description));
+                  t->res.body != NULL ? json_incref(t->res.body)
+                                      : node_refusal_problem(&ecs_refusals[ECS_R_INTERNAL], "%s",
+                                                             t->res.description));
         return;
     case TOKEN_DECISION_FORWARD:
         break;
@@ -415,7 +416,7 @@ tok_handle(struct http_req *req, void *arg)
     http_req_hold(req);
     if (ecs_lookup_start(e, t->target, NULL, &asked, t->max_hops - (unsigned)t->via.n - 1,
                          t->deadline, tok_located, t, err) < 0)
-        tok_fail(t, 500, PROBLEM_SYSTEM_FAILURE, "cannot ask the peer ECSes: %s", err);
+        tok_fail(t, ECS_R_INTERNAL, "cannot ask the peer ECSes: %s", err);
 }
 
 int

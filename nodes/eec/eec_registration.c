@@ -1,7 +1,7 @@
 /* eec_registration.c -- EDGE-1 EEC registration, update and deregistration as the EEC does them
  * (TS 23.558 8.4.2.2, TS 24.558 Eees_EECRegistration): the security credentials of the request
  * are the TLS handshake plus the bearer token the ECS issued for that EES (TS 33.558 6.2/6.3);
- * eecCntxId + srcEesId make the T-EES pull the EEC context (TS 23.558 8.9.1.1). */
+ * eecCntxId + srcEesId make the T-EES pull the EEC context (TS 23.558 8.9.2.2). */
 #include "eec.h"
 
 #include <stddef.h>
@@ -148,7 +148,7 @@ eec_register_cmd(struct ctl_req *req, json_t *args, void *arg)
 
     if (eec_args_decode(req, args, eec_register_fields, &a) < 0)
         return;
-    if ((a.cntx_id == NULL) != (a.src_ees == NULL)) { /* TS 23.558 8.9.1.1 needs both */
+    if ((a.cntx_id == NULL) != (a.src_ees == NULL)) { /* TS 23.558 8.9.2.2 needs both */
         ctl_reply_error(req, EEC_CTL_BAD_ARGS, "register: eecCntxId and srcEesId go together");
         return;
     }

@@ -1,5 +1,5 @@
 /* eec_relocation.c -- EEC-initiated ACR with the EEC context moved by the S-EES (TS 23.558
- * 8.8.2.2 and 8.9.1.1; TS 24.558 Eees_AppContextRelocation POST /initiate with AcrInitReq and
+ * 8.8.2.3 and 8.9.2.3; TS 24.558 Eees_AppContextRelocation POST /initiate with AcrInitReq and
  * eecCtxtReloc): the S-EES pushes the context to the T-EES, which registers the EEC implicitly,
  * and the EEC learns that registration from ACRInfoNotification.eecCtxtReloc.implReg. The EEC
  * has no notification endpoint, so the S-EES answers it in the 200 body (edgesim extension). */
@@ -62,7 +62,7 @@ static const struct js_field eec_relocate_fields[] = {
 };
 
 /* The T-EAS endpoint when the runner gives none (new reference). First the EAS discovered at the
- * T-EES (TS 23.558 8.8.2.2: the EEC discovers the T-EAS before it initiates ACR); easId may be
+ * T-EES (TS 23.558 8.8.2.3: the EEC discovers the T-EAS before it initiates ACR); easId may be
  * NULL: the first one. Else, edgesim's convention: EASes are data served at their EES, so the
  * T-EAS is addressed by the T-EES's FQDN -- all the EEC knows when it cannot discover there
  * (no token of the T-EES's ECS, as across ECSes). NULL when t_ees is no FQDN. */
@@ -87,7 +87,7 @@ eec_relocate_t_eas(struct eec *e, const char *t_ees, const char **eas_id, char *
 }
 
 /* acId and easId when the runner names neither: the AC profile (config) that lists the EAS, or
- * the first one with an EAS (TS 23.558 8.8.2.2: the ACR is for one AC and its EAS). */
+ * the first one with an EAS (TS 23.558 8.8.2.3: the ACR is for one AC and its EAS). */
 static void
 eec_relocate_ids(const struct eec *e, const char **ac_id, const char **eas_id)
 {

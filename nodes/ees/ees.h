@@ -38,20 +38,37 @@
 #define EES_CTX_MAX 4096 /* EEC contexts (each with its registration) held at once */
 #define EES_ID_LEN 48    /* regId / cntxId / subId as generated here */
 
-/* ProblemDetails causes of edge-ees's own (beside problem.h, gpsi_auth.h and token rule names). */
-#define EES_EEC_NOT_AUTHORIZED "EEC_NOT_AUTHORIZED" /* 403: local policy says no */
-#define EES_EEC_NOT_REGISTERED "EEC_NOT_REGISTERED" /* 403: discovery/ACR before registering */
-#define EES_NOT_OWNER "REGISTRATION_NOT_OWNED"      /* 403: another EEC's registration/context */
-#define EES_EES_ID_MISMATCH "EES_ID_MISMATCH"       /* 403: eesId/ees-id is not the TLS peer */
-#define EES_NOT_AN_EES "PEER_NOT_AN_EES"            /* 403: EDGE-9 caller without an FQDN */
-#define EES_REQUESTOR "REQUESTOR_NOT_SUPPORTED"     /* 403: an EAS requestor (no EDGE-3 here) */
-#define EES_CTX_FULL "INSUFFICIENT_RESOURCES"       /* 503: EES_CTX_MAX contexts held */
-#define EES_EEC_ID_MISMATCH "EEC_ID_MISMATCH"       /* 403: token eec_id vs the context's EEC */
-#define EES_ACR_TARGET_NOT_FOUND "ACR_TARGET_NOT_FOUND"
-#define EES_ACR_TARGET_DISCOVERY_FAILED "ACR_TARGET_DISCOVERY_FAILED"
-#define EES_ACR_TOKEN_REFUSED "ACR_TOKEN_REFUSED"
-#define EES_ACR_PUSH_REFUSED "ACR_PUSH_REFUSED"
-#define EES_ACR_PEER_UNREACHABLE "ACR_PEER_UNREACHABLE"
+/* Every refusal of edge-ees; ees_refusals[] (ees_refusal.c) gives each its status, cause and
+ * sentence, so a handler names the refusal and never picks a status or cause itself. Bodies
+ * refused by their field table are answered by node_req_body(), GPSI verdicts by gpsi_auth.h,
+ * tokens by token_validate.h's rule table. */
+enum ees_refusal {
+    EES_R_EEC_NOT_AUTHORIZED,    /* 403: local policy says no */
+    EES_R_EEC_NOT_REGISTERED,    /* 403: discovery/ACR before registering */
+    EES_R_NOT_OWNER,             /* 403: another EEC's registration/context */
+    EES_R_EES_ID_MISMATCH,       /* 403: eesId/ees-id is not the TLS peer */
+    EES_R_NOT_AN_EES,            /* 403: EDGE-9 caller without an FQDN */
+    EES_R_REQUESTOR,             /* 403: an EAS requestor (no EDGE-3 here) */
+    EES_R_EEC_ID_MISMATCH,       /* 403: token eec_id vs the context's EEC */
+    EES_R_CTX_FULL,              /* 503: EES_CTX_MAX contexts held */
+    EES_R_CONTEXT_NOT_FOUND,     /* 404: no such EEC context */
+    EES_R_REG_NOT_FOUND,         /* 404: no such EEC registration */
+    EES_R_QUERY_INVALID,         /* 400: pull query parameters */
+    EES_R_TEES_INCORRECT,        /* 400: ACR tEesId is not another EES */
+    EES_R_TARGET_MISSING,        /* 400: ACR names no T-EES and no EAS */
+    EES_R_RELOC_MISSING,         /* 400: ACR without eecCtxtReloc */
+    EES_R_ACR_TARGET_NOT_FOUND,  /* 404: no T-EES serves the EAS */
+    EES_R_ACR_DISCOVERY_REFUSED, /* 502: the ECS refused target discovery */
+    EES_R_ACR_TOKEN_REFUSED,     /* 502: the ECS refused the EDGE-9 token */
+    EES_R_ACR_PUSH_REFUSED,      /* 502: the T-EES refused the context push */
+    EES_R_ACR_STEP_FAILED,       /* 502: another step failed */
+    EES_R_ACR_UNREACHABLE,       /* 504: a peer did not answer */
+    EES_R_ACR_CONTEXT_GONE,      /* 404: the context went away during ACR */
+    EES_R_INTERNAL,              /* 500: SYSTEM_FAILURE (out of memory, ...) */
+    EES_R_COUNT
+};
+extern const struct node_refusal ees_refusals[EES_R_COUNT];
+#define ees_refuse(req, r, ...) node_refuse((req), &ees_refusals[(r)], __VA_ARGS__)
 
 /* Control error codes (ctl_reply_error). */
 #define EES_CTL_BAD_ARGS "ees.bad_args"
@@ -120,8 +137,6 @@ int ees_uses_token(const struct ees *e);
 /* A new random identifier "<prefix>-<16 hex>": 64 bits, a resource name a peer cannot guess. */
 #define EES_NEW_ID(out, prefix, err)                                                               \
     randid_new((out), sizeof(out), prefix "-", 8, RANDID_HEX, (err))
-/* The request's JSON body checked against table: new reference, or NULL with the answer sent. */
-json_t *ees_req_body(struct http_req *req, const struct js_field *table);
 /* A control result for a failure without an HTTP answer. */
 json_t *ees_result_error(const char *cause, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));

@@ -32,12 +32,11 @@ ees_access_eec(struct ees *e, struct http_req *req, const char *eec_id, const ch
     }
     data = json_pack("{s:s, s:s?, s:s}", "eecId", eec_id, "ueId", ue_id, "authorization", "local");
     if (!ees_policy_allows(e, eec_id, ue_id)) {
-        node_log(&e->n, "access", eec_id, EES_EEC_NOT_AUTHORIZED, data,
+        node_log(&e->n, "access", eec_id, ees_refusals[EES_R_EEC_NOT_AUTHORIZED].cause, data,
                  "EEC %s refused by the local authorization policy", eec_id);
         json_decref(data);
-        http_reply_problem(req, 403, EES_EEC_NOT_AUTHORIZED,
-                           "EEC %s is not allowed by this EES's local authorization policy",
-                           eec_id);
+        ees_refuse(req, EES_R_EEC_NOT_AUTHORIZED,
+                   "EEC %s is not allowed by this EES's local authorization policy", eec_id);
         cb(e, NULL, 0, NULL, arg);
         return;
     }

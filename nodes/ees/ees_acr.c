@@ -1,5 +1,5 @@
 /* ees_acr.c -- ACR initiated by the EEC at this EES, the S-EES (TS 24.558
- * Eees_AppContextRelocation POST /initiate, TS 23.558 8.8.2.2 / 8.9.1.1): find the T-EES
+ * Eees_AppContextRelocation POST /initiate, TS 23.558 8.8.2.3 / 8.9.2.3): find the T-EES
  * (eecCtxtReloc.tEesId, else target EES discovery at its ECS), get an EDGE-9 token for it from its
  * ECS (TR 33.739 6.27), push the EEC context there, and tell the EEC the outcome. 3GPP answers 204
  * and sends an ACRInfoNotification to the EEC's notification endpoint; the edgesim EEC has none,
@@ -41,46 +41,55 @@ enum acr_failure {
     ACR_CONTEXT_GONE /* the context went away meanwhile */
 };
 
+/* The refusal of a step the peer answered and refused (ees_refusals[] rows). */
 static const struct {
     const char *step;
-    const char *refused; /* cause when the peer refused */
-    const char *what;    /* what failed, for detail and log */
+    enum ees_refusal refused;
 } acr_steps[] = {
-    {"target_discovery", EES_ACR_TARGET_DISCOVERY_FAILED, "target EES discovery at the ECS"},
-    {"token", EES_ACR_TOKEN_REFUSED, "the EDGE-9 token request at the ECS"},
-    {"push", EES_ACR_PUSH_REFUSED, "the context push to the T-EES"},
+    {"target_discovery", EES_R_ACR_DISCOVERY_REFUSED},
+    {"token", EES_R_ACR_TOKEN_REFUSED},
+    {"push", EES_R_ACR_PUSH_REFUSED},
 };
+
+static enum ees_refusal
+acr_refusal(const struct ees_up *up, enum acr_failure f)
+{
+    switch (f) {
+    case ACR_UNREACHABLE:
+        return EES_R_ACR_UNREACHABLE;
+    case ACR_NOT_FOUND:
+        return EES_R_ACR_TARGET_NOT_FOUND;
+    case ACR_CONTEXT_GONE:
+        return EES_R_ACR_CONTEXT_GONE;
+    case ACR_REFUSED:
+        break;
+    }
+    for (size_t i = 0; i < sizeof(acr_steps) / sizeof(acr_steps[0]); i++)
+        if (strcmp(acr_steps[i].step, up->step) == 0)
+            return acr_steps[i].refused;
+    return EES_R_ACR_STEP_FAILED;
+}
 
 static void
 acr_fail(struct acr_op *op, const struct ees_up *up, enum acr_failure f)
 {
     struct ees *e = op->e;
-    const char *cause = PROBLEM_SYSTEM_FAILURE, *what = up->step;
-    int status = 502;
+    const struct node_refusal *r = &ees_refusals[acr_refusal(up, f)];
+    const char *cause = r->cause, *what = up->step;
     json_t *pd, *upstream;
 
+    /* What failed: the step (even when its peer did not answer), or why there was no step. */
     for (size_t i = 0; i < sizeof(acr_steps) / sizeof(acr_steps[0]); i++)
-        if (strcmp(acr_steps[i].step, up->step) == 0) {
-            cause = acr_steps[i].refused;
-            what = acr_steps[i].what;
-        }
-    if (f == ACR_UNREACHABLE) {
-        cause = EES_ACR_PEER_UNREACHABLE;
-        status = 504;
-    } else if (f == ACR_NOT_FOUND) {
-        cause = EES_ACR_TARGET_NOT_FOUND;
-        status = 404;
-        what = "no T-EES serves the EAS";
-    } else if (f == ACR_CONTEXT_GONE) {
-        cause = PROBLEM_CONTEXT_NOT_FOUND;
-        status = 404;
-        what = "the EEC context went away";
-    }
-    pd = problem_new(status, cause, "ACR of context %s failed: %s (%s: %d %s)", op->cntx_id, what,
-                     up->peer != NULL ? up->peer : "", up->status,
-                     up->cause != NULL   ? up->cause
-                     : up->error != NULL ? up->error
-                                         : "");
+        if (strcmp(acr_steps[i].step, up->step) == 0)
+            what = ees_refusals[acr_steps[i].refused].sentence;
+    if (f == ACR_NOT_FOUND || f == ACR_CONTEXT_GONE)
+        what = r->sentence;
+
+    pd = node_refusal_problem(r, "ACR of context %s failed: %s (%s: %d %s)", op->cntx_id, what,
+                              up->peer != NULL ? up->peer : "", up->status,
+                              up->cause != NULL   ? up->cause
+                              : up->error != NULL ? up->error
+                                                  : "");
     upstream = json_pack("{s:s, s:s?, s:i, s:s?, s:s?}", "step", up->step, "peer", up->peer,
                          "status", up->status, "cause", up->cause, "error", up->error);
     if (pd != NULL && upstream != NULL)
@@ -89,7 +98,7 @@ acr_fail(struct acr_op *op, const struct ees_up *up, enum acr_failure f)
              what);
     json_decref(upstream);
     if (pd == NULL)
-        http_reply_problem(op->req, 500, PROBLEM_SYSTEM_FAILURE, "out of memory");
+        ees_refuse(op->req, EES_R_INTERNAL, "out of memory");
     else
         http_reply_problem_json(op->req, pd);
 }
@@ -104,7 +113,7 @@ acr_complete(struct acr_op *op, const json_t *push_res)
     char sub_id[EES_ID_LEN], why[EDGE_ERR_LEN];
 
     if (EES_NEW_ID(sub_id, "acr", why) < 0) {
-        http_reply_problem(op->req, 500, PROBLEM_SYSTEM_FAILURE, "%s", why);
+        ees_refuse(op->req, EES_R_INTERNAL, "%s", why);
         return;
     }
     note = json_pack("{s:s, s:s, s:{s:b, s:O}, s:{s:{s:{}, s:[O]}}}", "subId", sub_id, "eventId",
@@ -112,7 +121,7 @@ acr_complete(struct acr_op *op, const json_t *push_res)
                      json_object_get(op->body, "tEasEndpoint"), "trgtInfo", "trgetEESInfo",
                      "ednConInfo", "eess", op->tees_info);
     if (note == NULL) {
-        http_reply_problem(op->req, 500, PROBLEM_SYSTEM_FAILURE, "out of memory");
+        ees_refuse(op->req, EES_R_INTERNAL, "out of memory");
         return;
     }
     json_object_set_new(note, "easId", json_string(eas_id != NULL ? eas_id : ""));
@@ -217,23 +226,19 @@ acr_authorized(struct ees *e, struct http_req *req, int ok, const json_t *claims
         goto fail;
     op->req = req;
     if ((c = ees_store_by_cntx(e, op->cntx_id)) == NULL) {
-        http_reply_problem(req, 404, PROBLEM_CONTEXT_NOT_FOUND, "no EEC context %s here",
-                           op->cntx_id);
+        ees_refuse(req, EES_R_CONTEXT_NOT_FOUND, "no EEC context %s here", op->cntx_id);
         goto fail;
     }
     if (strcmp(c->eec_id, op->eec_id) != 0) {
-        http_reply_problem(req, 403, EES_NOT_OWNER, "EEC context %s belongs to another EEC",
-                           op->cntx_id);
+        ees_refuse(req, EES_R_NOT_OWNER, "EEC context %s belongs to another EEC", op->cntx_id);
         goto fail;
     }
     http_req_hold(req);
     if (tees != NULL) {
         char why[EDGE_ERR_LEN];
         if (js_valid_fqdn(tees, why) < 0 || strcasecmp(tees, e->n.name) == 0) {
-            json_t *pd = problem_new(400, PROBLEM_MANDATORY_IE_INCORRECT,
-                                     "eecCtxtReloc.tEesId must name another EES by its FQDN");
-            problem_add_invalid_param(pd, "eecCtxtReloc.tEesId", "not another EES's FQDN");
-            http_reply_problem_json(req, pd);
+            node_refuse_param(req, &ees_refusals[EES_R_TEES_INCORRECT], "eecCtxtReloc.tEesId",
+                              "not another EES's FQDN");
             goto fail;
         }
         snprintf(op->tees, sizeof(op->tees), "%s", tees);
@@ -243,10 +248,8 @@ acr_authorized(struct ees *e, struct http_req *req, int ok, const json_t *claims
         return;
     }
     if (eas_id == NULL) {
-        json_t *pd = problem_new(400, PROBLEM_MANDATORY_IE_MISSING,
-                                 "eecCtxtReloc.tEesId or easId is needed to find the T-EES");
-        problem_add_invalid_param(pd, "easId", "missing required field");
-        http_reply_problem_json(req, pd);
+        node_refuse_param(req, &ees_refusals[EES_R_TARGET_MISSING], "easId",
+                          "missing required field");
         goto fail;
     }
     ees_targetdisc(e, eas_id, json_string_value(json_object_get(op->body, "ueId")),
@@ -261,7 +264,7 @@ static void
 acr_initiate(struct http_req *req, void *arg)
 {
     struct ees *e = arg;
-    json_t *body = ees_req_body(req, edgeapp_acr_init_req), *reloc;
+    json_t *body = node_req_body(req, edgeapp_acr_init_req), *reloc;
     const char *eec_id, *cntx_id;
     struct acr_op *op;
 
@@ -271,15 +274,13 @@ acr_initiate(struct http_req *req, void *arg)
     eec_id = json_string_value(json_object_get(body, "requestorId"));
     cntx_id = json_string_value(json_object_get(reloc, "eecCtxtId"));
     if (reloc == NULL) {
-        json_t *pd = problem_new(400, PROBLEM_MANDATORY_IE_MISSING,
-                                 "eecCtxtReloc: missing (it names the EEC context to relocate)");
-        problem_add_invalid_param(pd, "eecCtxtReloc", "missing required field");
-        http_reply_problem_json(req, pd);
+        node_refuse_param(req, &ees_refusals[EES_R_RELOC_MISSING], "eecCtxtReloc",
+                          "missing required field");
         json_decref(body);
         return;
     }
     if ((op = calloc(1, sizeof(*op))) == NULL) {
-        http_reply_problem(req, 500, PROBLEM_SYSTEM_FAILURE, "out of memory");
+        ees_refuse(req, EES_R_INTERNAL, "out of memory");
         json_decref(body);
         return;
     }

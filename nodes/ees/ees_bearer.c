@@ -143,7 +143,7 @@ ees_bearer_check(struct ees *e, struct http_req *req, const struct ees_bearer_wa
     struct bearer_op *op = calloc(1, sizeof(*op));
 
     if (op == NULL) {
-        http_reply_problem(req, 500, PROBLEM_SYSTEM_FAILURE, "out of memory");
+        ees_refuse(req, EES_R_INTERNAL, "out of memory");
         cb(e, NULL, 0, NULL, arg);
         return;
     }

@@ -1,6 +1,6 @@
-/* ees_cntxreloc.c -- EDGE-9 Eees_EECContextRelocation at this EES (TS 29.558, TS 23.558 8.9.1.1):
- * an S-EES pushes an EEC context here (stored, the EEC implicitly registered, 200
- * EECContextPushRes.implReg), a T-EES pulls one from here (200 EECContext). Both only with a
+/* ees_cntxreloc.c -- EDGE-9 Eees_EECContextRelocation at this EES (TS 29.558, TS 23.558 8.9.2.3
+ * push, 8.9.2.2 pull): an S-EES pushes an EEC context here (stored, the EEC implicitly registered,
+ * 200 EECContextPushRes.implReg), a T-EES pulls one from here (200 EECContext). Both only with a
  * bearer token issued by this EES's own ECS for this EES to the calling EES (TR 33.739 6.27:
  * aud = this EES, client_id = sub = the TLS peer), and only for the EES the peer is. */
 #include "ees.h"
@@ -18,8 +18,8 @@ cr_peer(struct http_req *req)
     const struct edge_peer *p = http_req_peer(req);
 
     if (p->mode != EDGE_PEER_CERT || p->fqdn[0] == '\0') {
-        http_reply_problem(req, 403, EES_NOT_AN_EES,
-                           "EDGE-9 needs an EES authenticated by a certificate naming its FQDN");
+        ees_refuse(req, EES_R_NOT_AN_EES,
+                   "EDGE-9 needs an EES authenticated by a certificate naming its FQDN");
         return NULL;
     }
     return p->fqdn;
@@ -33,9 +33,8 @@ cr_eec_bound(struct http_req *req, const json_t *claims, const char *eec_id)
 
     if (bound == NULL || strcmp(bound, eec_id) == 0)
         return 0;
-    http_reply_problem(req, 403, EES_EEC_ID_MISMATCH,
-                       "the token is for the context of EEC %.64s, not of EEC %.64s", bound,
-                       eec_id);
+    ees_refuse(req, EES_R_EEC_ID_MISMATCH,
+               "the token is for the context of EEC %.64s, not of EEC %.64s", bound, eec_id);
     return -1;
 }
 
@@ -53,7 +52,7 @@ push_authorized(struct ees *e, struct http_req *req, int ok, const json_t *claim
     if (!ok || e->closing)
         return;
     peer = http_req_peer(req)->fqdn;
-    if ((body = ees_req_body(req, edgeapp_eec_context_push)) == NULL)
+    if ((body = node_req_body(req, edgeapp_eec_context_push)) == NULL)
         return;
     cntx = json_object_get(body, "eecCntx");
     ees_id = json_string_value(json_object_get(body, "eesId"));
@@ -61,8 +60,8 @@ push_authorized(struct ees *e, struct http_req *req, int ok, const json_t *claim
     cntx_id = json_string_value(json_object_get(cntx, "cntxId"));
     ue_id = json_string_value(json_object_get(cntx, "ueId"));
     if (strcasecmp(ees_id, peer) != 0) {
-        http_reply_problem(req, 403, EES_EES_ID_MISMATCH,
-                           "eesId %.64s is not %s, the EES of the TLS certificate", ees_id, peer);
+        ees_refuse(req, EES_R_EES_ID_MISMATCH,
+                   "eesId %.64s is not %s, the EES of the TLS certificate", ees_id, peer);
         goto done;
     }
     if (cr_eec_bound(req, claims, eec_id) < 0)
@@ -71,8 +70,7 @@ push_authorized(struct ees *e, struct http_req *req, int ok, const json_t *claim
     if ((old = ees_store_by_cntx(e, cntx_id)) != NULL && strcmp(old->eec_id, eec_id) == 0)
         ees_store_remove(e, old, "context replaced by a pushed copy");
     if ((c = ees_store_add(e, eec_id, cntx_id)) == NULL) {
-        http_reply_problem(req, 503, EES_CTX_FULL, "this EES holds %d EEC contexts already",
-                           EES_CTX_MAX);
+        ees_refuse(req, EES_R_CTX_FULL, "this EES holds %d EEC contexts already", EES_CTX_MAX);
         goto done;
     }
     c->cntx = json_deep_copy(cntx);
@@ -120,17 +118,17 @@ pull_authorized(struct ees *e, struct http_req *req, int ok, const json_t *claim
     cntx_id = http_req_query(req, "eec-cntx-id");
     if (ees_id == NULL || cntx_id == NULL || js_valid_fqdn(ees_id, why) < 0 ||
         js_valid_id(cntx_id, why) < 0) {
-        http_reply_problem(req, 400, PROBLEM_INVALID_QUERY_PARAM,
-                           "ees-id (an EES FQDN) and eec-cntx-id (a context ID) are required");
+        ees_refuse(req, EES_R_QUERY_INVALID,
+                   "ees-id (an EES FQDN) and eec-cntx-id (a context ID) are required");
         return;
     }
     if (strcasecmp(ees_id, peer) != 0) {
-        http_reply_problem(req, 403, EES_EES_ID_MISMATCH,
-                           "ees-id %.64s is not %s, the EES of the TLS certificate", ees_id, peer);
+        ees_refuse(req, EES_R_EES_ID_MISMATCH,
+                   "ees-id %.64s is not %s, the EES of the TLS certificate", ees_id, peer);
         return;
     }
     if ((c = ees_store_by_cntx(e, cntx_id)) == NULL) {
-        http_reply_problem(req, 404, PROBLEM_CONTEXT_NOT_FOUND, "no EEC context %s here", cntx_id);
+        ees_refuse(req, EES_R_CONTEXT_NOT_FOUND, "no EEC context %s here", cntx_id);
         return;
     }
     if (cr_eec_bound(req, claims, c->eec_id) < 0)

@@ -2,51 +2,22 @@
  * profile it registers (TS 29.558 EESProfile), the EEC authorization method and local policy
  * (TS 33.558 6.3), the token replay policy and the EAS profiles it serves. */
 #include "ees.h"
+#include "auth/token_validate.h"
 #include "base/err.h"
 
 #include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 
-static int
-check_authorization(json_t *v, const struct js_field *f, void *ctx, char *why)
-{
-    const char *s = json_string_value(v);
-
-    (void)f;
-    (void)ctx;
-    if (strcmp(s, "token") != 0 && strcmp(s, "local") != 0)
-        return edge_err(why, "expected \"token\" or \"local\", got \"%.64s\"", s);
-    return 0;
-}
-
-static int
-check_replay(json_t *v, const struct js_field *f, void *ctx, char *why)
-{
-    const char *s = json_string_value(v);
-
-    (void)f;
-    (void)ctx;
-    if (strcmp(s, "reusable") != 0 && strcmp(s, "single-use") != 0)
-        return edge_err(why, "expected \"reusable\" or \"single-use\", got \"%.64s\"", s);
-    return 0;
-}
-
-/* An EEC ID, or "*" for every EEC. */
-static int
-check_eec_or_star(json_t *v, const struct js_field *f, void *ctx, char *why)
-{
-    if (strcmp(json_string_value(v), "*") == 0)
-        return 0;
-    return js_check_id(v, f, ctx, why);
-}
+/* TS 33.558 6.3 leaves replay to the EES: a token may serve many calls, or one. */
+static const char *const replay_policies[] = {"reusable", "single-use", NULL};
 
 static const struct js_field policy_fields[] = {
     {.name = "allowEecs",
      .type = JS_ARRAY,
      .max_len = 4096,
      .items = JS_STRING,
-     .item_check = check_eec_or_star},
+     .item_check = js_check_id_or_star},
     {.name = "allowGpsis",
      .type = JS_ARRAY,
      .max_len = 4096,
@@ -73,7 +44,8 @@ const struct js_field ees_config_fields[] = {
      .type = JS_STRING,
      .flags = JS_STORE,
      .store = S(authorization),
-     .check = check_authorization},
+     .check = js_check_enum,
+     .choices = token_authz_methods},
     {.name = "policy",
      .type = JS_OBJECT,
      .flags = JS_STORE,
@@ -112,7 +84,8 @@ const struct js_field ees_config_fields[] = {
      .type = JS_STRING,
      .flags = JS_STORE,
      .store = S(token_replay),
-     .check = check_replay},
+     .check = js_check_enum,
+     .choices = replay_policies},
     {.name = "eas",
      .type = JS_ARRAY,
      .flags = JS_STORE,

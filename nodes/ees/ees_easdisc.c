@@ -82,8 +82,8 @@ disc_eec_authorized(struct ees *e, struct http_req *req, int ok, const json_t *c
         /* TS 23.558 8.5.2.2: the EES checks that the EEC is authorized; with eecRegConf
          * (EESProfile: EECs must register to use this EES) that means registered here. */
         if (e->cfg.eec_reg_conf && !ees_store_has_eec(e, eec_id))
-            http_reply_problem(req, 403, EES_EEC_NOT_REGISTERED,
-                               "EEC %s is not registered at this EES", eec_id);
+            ees_refuse(req, EES_R_EEC_NOT_REGISTERED, "EEC %s is not registered at this EES",
+                       eec_id);
         else
             disc_answer(e, req, body);
     }
@@ -106,7 +106,7 @@ disc_request(struct http_req *req, void *arg)
 {
     struct ees *e = arg;
     const struct edge_peer *p = http_req_peer(req);
-    json_t *body = ees_req_body(req, edgeapp_eas_discovery_req), *rid;
+    json_t *body = node_req_body(req, edgeapp_eas_discovery_req), *rid;
     const char *eec_id, *ees_id;
     struct ees_bearer_want w = {.profile = TOKEN_PROFILE_EES, .scope = EES_SCOPE_EASDISC};
 
@@ -121,11 +121,11 @@ disc_request(struct http_req *req, void *arg)
         return;
     }
     if (ees_id == NULL) {
-        http_reply_problem(req, 403, EES_REQUESTOR,
-                           "an EAS requestor is not served here (edgesim has no EDGE-3)");
+        ees_refuse(req, EES_R_REQUESTOR,
+                   "an EAS requestor is not served here (edgesim has no EDGE-3)");
     } else if (p->mode != EDGE_PEER_CERT || strcasecmp(p->fqdn, ees_id) != 0) {
-        http_reply_problem(req, 403, EES_EES_ID_MISMATCH,
-                           "requestorId.eesId %.64s is not the EES of the TLS certificate", ees_id);
+        ees_refuse(req, EES_R_EES_ID_MISMATCH,
+                   "requestorId.eesId %.64s is not the EES of the TLS certificate", ees_id);
     } else {
         ees_bearer_check(e, req, &w, disc_ees_authorized, body);
         return;

@@ -1,7 +1,7 @@
 /* ees_edge9.c -- this EES as EDGE-9 client (TS 29.558 Eees_EECContextRelocation, TS 23.558
- * 8.9.1.1): push an EEC context to a T-EES, pull one from an S-EES, each with the bearer token
- * its ECS issued for that EES (TR 33.739 6.27; cached, requested, none, or a given one for attack
- * scenarios); the "push" and "pull" commands. */
+ * 8.9.2.3 and 8.9.2.2): push an EEC context to a T-EES, pull one from an S-EES, each with the
+ * bearer token its ECS issued for that EES (TR 33.739 6.27; cached, requested, none, or a given one
+ * for attack scenarios); the "push" and "pull" commands. */
 #include "ees.h"
 #include "net/http_form.h"
 #include "auth/bearer.h"

@@ -2,7 +2,7 @@
  * registers (creating its EEC context), updates, modifies and deregisters, each after
  * authentication and authorization (ees_access.c, TS 33.558 6.3). A registration that names an
  * earlier context (eecCntxId + srcEesId) makes this EES pull it from the source EES over EDGE-9
- * and reuse it; when the pull fails a fresh context is created (TS 23.558 8.9.1.1) and the
+ * and reuse it; when the pull fails a fresh context is created (TS 23.558 8.9.2.2) and the
  * answer says so in the edgesim extension member "cntxPull". */
 #include "ees.h"
 #include "base/err.h"
@@ -35,7 +35,7 @@ reg_op_new(struct ees *e, struct http_req *req, json_t *body)
 
     if (op == NULL) {
         json_decref(body);
-        http_reply_problem(req, 500, PROBLEM_SYSTEM_FAILURE, "out of memory");
+        ees_refuse(req, EES_R_INTERNAL, "out of memory");
         return NULL;
     }
     op->e = e;
@@ -122,8 +122,7 @@ reg_created(struct reg_op *op, const json_t *pulled, const char *src, json_t *pu
     struct ees_ctx *c;
 
     if ((c = ees_store_add(e, eec_id, keep)) == NULL) {
-        http_reply_problem(op->req, 503, EES_CTX_FULL, "this EES holds %d EEC contexts already",
-                           EES_CTX_MAX);
+        ees_refuse(op->req, EES_R_CTX_FULL, "this EES holds %d EEC contexts already", EES_CTX_MAX);
         return;
     }
     snprintf(c->ue_id, sizeof(c->ue_id), "%s", ue_id != NULL ? ue_id : "");
@@ -136,7 +135,7 @@ reg_created(struct reg_op *op, const json_t *pulled, const char *src, json_t *pu
     c->reg = reg_resource(e, c, op->body);
     if (c->cntx == NULL || c->reg == NULL) {
         ees_store_remove(e, c, "registration abandoned: out of memory");
-        http_reply_problem(op->req, 500, PROBLEM_SYSTEM_FAILURE, "out of memory");
+        ees_refuse(op->req, EES_R_INTERNAL, "out of memory");
         return;
     }
     res = json_deep_copy(c->reg);
@@ -153,7 +152,7 @@ reg_created(struct reg_op *op, const json_t *pulled, const char *src, json_t *pu
     http_reply_json(op->req, 201, res);
 }
 
-/* TS 23.558 8.9.1.1: a pulled context is reused only when it is this EEC's. */
+/* TS 23.558 8.9.2.2: a pulled context is reused only when it is this EEC's. */
 static int
 reg_pulled_ok(const struct reg_op *op, const json_t *cntx, char *err)
 {
@@ -265,7 +264,7 @@ reg_create(struct http_req *req, void *arg)
 {
     struct ees *e = arg;
     struct reg_op *op;
-    json_t *body = ees_req_body(req, edgeapp_eec_registration);
+    json_t *body = node_req_body(req, edgeapp_eec_registration);
 
     if (body == NULL || (op = reg_op_new(e, req, body)) == NULL)
         return;
@@ -284,8 +283,8 @@ reg_find(struct ees *e, struct http_req *req)
     struct ees_ctx *c = id != NULL ? ees_store_by_reg(e, id) : NULL;
 
     if (c == NULL)
-        http_reply_problem(req, 404, PROBLEM_CONTEXT_NOT_FOUND, "no EEC registration %.64s here",
-                           id != NULL ? id : "");
+        ees_refuse(req, EES_R_REG_NOT_FOUND, "no EEC registration %.64s here",
+                   id != NULL ? id : "");
     return c;
 }
 
@@ -297,8 +296,7 @@ reg_owned(struct ees *e, struct http_req *req)
     struct ees_ctx *c = reg_find(e, req);
 
     if (c != NULL && strcmp(c->eec_id, p->eec_id) != 0) {
-        http_reply_problem(req, 403, EES_NOT_OWNER, "registration %s belongs to another EEC",
-                           c->reg_id);
+        ees_refuse(req, EES_R_NOT_OWNER, "registration %s belongs to another EEC", c->reg_id);
         return NULL;
     }
     return c;
@@ -313,7 +311,7 @@ reg_replace(struct ees *e, struct http_req *req, struct ees_ctx *c, const json_t
     json_t *reg = reg_resource(e, c, sent);
 
     if (reg == NULL) {
-        http_reply_problem(req, 500, PROBLEM_SYSTEM_FAILURE, "out of memory");
+        ees_refuse(req, EES_R_INTERNAL, "out of memory");
         return;
     }
     json_decref(c->reg);
@@ -352,7 +350,7 @@ reg_put(struct http_req *req, void *arg)
     struct reg_op *op;
     json_t *body;
 
-    if (reg_find(e, req) == NULL || (body = ees_req_body(req, edgeapp_eec_registration)) == NULL ||
+    if (reg_find(e, req) == NULL || (body = node_req_body(req, edgeapp_eec_registration)) == NULL ||
         (op = reg_op_new(e, req, body)) == NULL)
         return;
     ees_access_eec(e, req, json_string_value(json_object_get(body, "eecId")),
@@ -398,7 +396,7 @@ reg_patch(struct http_req *req, void *arg)
     json_t *body;
 
     if ((c = reg_find(e, req)) == NULL ||
-        (body = ees_req_body(req, edgeapp_eec_registration_patch)) == NULL ||
+        (body = node_req_body(req, edgeapp_eec_registration_patch)) == NULL ||
         (op = reg_op_new(e, req, body)) == NULL)
         return;
     /* The EEC that owns it, with the GPSI it registered (its token's sub, if any). */

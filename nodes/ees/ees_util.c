@@ -1,5 +1,4 @@
-/* ees_util.c -- small helpers the edge-ees modules share: strict body decoding
- * (TS 29.500 5.2.7 causes), control results, RFC 3339 times. */
+/* ees_util.c -- small helpers the edge-ees modules share: control results, RFC 3339 times. */
 #include "ees.h"
 #include "base/err.h"
 #include "net/problem.h"
@@ -7,22 +6,6 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
-
-json_t *
-ees_req_body(struct http_req *req, const struct js_field *table)
-{
-    char err[EDGE_ERR_LEN];
-    json_t *v = http_req_json(req);
-
-    if (v == NULL)
-        return NULL;
-    if (js_decode(v, NULL, table, NULL, NULL, err) < 0) {
-        json_decref(v);
-        http_reply_problem_json(req, problem_from_decode(err));
-        return NULL;
-    }
-    return v;
-}
 
 json_t *
 ees_result_error(const char *cause, const char *fmt, ...)

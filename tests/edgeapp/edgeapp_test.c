@@ -1,8 +1,10 @@
 /* edgeapp_test.c -- runs the rows of cases.txt through the EDGEAPP field tables:
- * each row names a type, the expected outcome and a JSON body. Also checks
- * service-area matching and EndPoint helpers. */
+ * each row names a type, the ProblemDetails cause a server answers, the expected
+ * outcome and a JSON body. Also checks service-area matching and EndPoint helpers. */
 #include "edgeapp/edgeapp.h"
 #include "base/err.h"
+#include "net/problem.h"
+#include "check.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,36 +28,50 @@ static const struct {
     {"implicit_reg", edgeapp_implicit_reg},
 };
 
-static int failures;
+static int
+tabs(const char *s)
+{
+    int n = 0;
+
+    for (; *s != '\0'; s++)
+        n += *s == '\t';
+    return n;
+}
 
 static void
 run_row(int lineno, char *line)
 {
-    char *type = strtok(line, "\t"), *expect = strtok(NULL, "\t"), *body = strtok(NULL, "\n");
+    /* TYPE CAUSE EXPECT JSON, or TYPE EXPECT JSON (cause unchecked) */
+    int four = tabs(line) >= 3;
+    char *type = strtok(line, "\t"), *cause = four ? strtok(NULL, "\t") : NULL;
+    char *expect = strtok(NULL, "\t"), *body = strtok(NULL, "\n");
     const struct js_field *table = NULL;
     char err[EDGE_ERR_LEN] = "";
+    const char *got_cause = "-";
     json_t *v = NULL;
+    enum js_fail rc;
 
-    if (type == NULL || expect == NULL || body == NULL) {
-        fprintf(stderr, "cases.txt:%d: malformed row\n", lineno);
-        failures++;
+    if (type == NULL || (four && cause == NULL) || expect == NULL || body == NULL) {
+        FAIL("cases.txt:%d: malformed row", lineno);
         return;
     }
     for (size_t i = 0; i < sizeof(types) / sizeof(types[0]); i++)
         if (strcmp(types[i].name, type) == 0)
             table = types[i].table;
     if (table == NULL) {
-        fprintf(stderr, "cases.txt:%d: unknown type %s\n", lineno, type);
-        failures++;
+        FAIL("cases.txt:%d: unknown type %s", lineno, type);
         return;
     }
-    int rc = js_loads(body, strlen(body), &v, err);
-    if (rc == 0)
-        rc = js_decode(v, "", table, NULL, NULL, err);
-    int ok = strcmp(expect, "ok") == 0 ? rc == 0 : (rc < 0 && strstr(err, expect) != NULL);
-    printf("%s line %d: %s: expected %s, got %s\n", ok ? "ok  " : "FAIL", lineno, type, expect,
-           rc == 0 ? "ok" : err);
-    failures += !ok;
+    if (js_loads(body, strlen(body), &v, err) < 0) {
+        rc = JS_ENOTOBJECT; /* http_req_json answers text that is no JSON so */
+        got_cause = PROBLEM_INVALID_MSG_FORMAT;
+    } else if ((rc = js_decode_code(v, "", table, NULL, NULL, err)) != JS_OK) {
+        got_cause = problem_decode_cause(rc);
+    }
+    int ok = strcmp(expect, "ok") == 0 ? rc == JS_OK : (rc < 0 && strstr(err, expect) != NULL);
+    ok = ok && (cause == NULL || strcmp(cause, got_cause) == 0);
+    check_row(ok, "line %d: %s: expected %s %s, got %s %s", lineno, type,
+              cause != NULL ? cause : "", expect, got_cause, rc == JS_OK ? "ok" : err);
     json_decref(v);
 }
 
@@ -73,18 +89,15 @@ check_area(void)
                              0, NULL);
     char host[256];
 
-    if (!edgeapp_area_covers(area, in) || edgeapp_area_covers(area, out) ||
-        !edgeapp_area_covers(NULL, out) || !edgeapp_area_covers(area, NULL)) {
-        fprintf(stderr, "FAIL service area matching\n");
-        failures++;
-    }
+    CHECK(edgeapp_area_covers(area, in) && !edgeapp_area_covers(area, out) &&
+              edgeapp_area_covers(NULL, out) && edgeapp_area_covers(area, NULL),
+          "service area matching");
     json_t *ep = edgeapp_endpoint_uri("ees1.edge.test", 8443);
-    if (strcmp(json_string_value(json_object_get(ep, "uri")), "https://ees1.edge.test:8443") ||
-        edgeapp_endpoint_host(ep, host, sizeof(host)) == NULL ||
-        strcmp(host, "ees1.edge.test") != 0) {
-        fprintf(stderr, "FAIL endpoint helpers\n");
-        failures++;
-    }
+    CHECK(strcmp(json_string_value(json_object_get(ep, "uri")), "https://ees1.edge.test:8443") ==
+                  0 &&
+              edgeapp_endpoint_host(ep, host, sizeof(host)) != NULL &&
+              strcmp(host, "ees1.edge.test") == 0,
+          "endpoint helpers");
     json_decref(ep);
     json_decref(area);
     json_decref(in);
@@ -111,6 +124,6 @@ main(int argc, char **argv)
     }
     fclose(f);
     check_area();
-    printf("%d rows, %d failures\n", rows, failures);
-    return failures || rows == 0 ? 1 : 0;
+    CHECK(rows > 0, "no rows in the cases file");
+    return check_result("edgeapp");
 }

@@ -13,6 +13,7 @@
 
 #include "net/http_form.h"
 #include "auth/token_endpoint.h"
+#include "base/json_strict.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -43,6 +44,15 @@ stub_is_client(void *arg, const char *fqdn)
     return ((const struct stub *)arg)->is_client;
 }
 
+/* The longest host name: labels of 63 'a', 253 bytes. */
+static void
+stub_long_aud(char aud[EDGE_FQDN_MAX])
+{
+    for (size_t i = 0; i < EDGE_FQDN_MAX - 1; i++)
+        aud[i] = i % 64 == 63 ? '.' : 'a';
+    aud[EDGE_FQDN_MAX - 1] = '\0';
+}
+
 static enum token_target
 stub_locate(void *arg, const char *target_id, const char *target_fqdn, char aud[EDGE_FQDN_MAX],
             char ecs[EDGE_FQDN_MAX])
@@ -55,7 +65,8 @@ stub_locate(void *arg, const char *target_id, const char *target_fqdn, char aud[
         snprintf(aud, EDGE_FQDN_MAX, "%s", FZ_EES2);
         return TOKEN_TARGET_LOCAL;
     case 2: /* fills every byte: the endpoint must terminate it */
-        memset(aud, 'a', EDGE_FQDN_MAX);
+        stub_long_aud(aud);
+        aud[EDGE_FQDN_MAX - 1] = 'a';
         return TOKEN_TARGET_LOCAL;
     case 3:
         ecs[0] = '\0';
@@ -79,31 +90,22 @@ stub_authorize(void *arg, const char *client, const char *aud, const char *scope
     return (enum token_authz)((const struct stub *)arg)->authz;
 }
 
+/* Host names and identifiers by the one rule of each (base/json_strict.h, tested by its own
+ * rows): this model restates the endpoint's decisions, not those rules. */
 static int
 fqdn_ok(const char *s)
 {
-    size_t n = strlen(s);
+    char why[EDGE_ERR_LEN];
 
-    if (n == 0 || n > 253)
-        return 0;
-    for (size_t i = 0; i < n; i++)
-        if (!((s[i] >= 'A' && s[i] <= 'Z') || (s[i] >= 'a' && s[i] <= 'z') ||
-              (s[i] >= '0' && s[i] <= '9') || s[i] == '.' || s[i] == '-'))
-            return 0;
-    return 1;
+    return js_valid_fqdn(s, why) == 0;
 }
 
 static int
 id_ok(const char *s)
 {
-    size_t n = strlen(s);
+    char why[EDGE_ERR_LEN];
 
-    if (n == 0 || n > 127)
-        return 0;
-    for (size_t i = 0; i < n; i++)
-        if ((unsigned char)s[i] <= 0x20 || (unsigned char)s[i] >= 0x7f)
-            return 0;
-    return 1;
+    return js_valid_id(s, why) == 0;
 }
 
 static int
@@ -188,8 +190,8 @@ ref_decide(const struct token_endpoint_req *req, const struct stub *s, unsigned 
         return TOKEN_DECISION_ERROR;
     if (s->locate == 3 || s->locate == 4)
         return req->hops < max_hops ? TOKEN_DECISION_FORWARD : TOKEN_DECISION_ERROR;
-    /* locate 2 fills aud with no NUL: the endpoint keeps its first 253 bytes, a name of
-     * FQDN characters (the registry is trusted; only the termination is checked here). */
+    /* locate 2 fills aud with no NUL: the endpoint keeps its first 253 bytes, a host name (the
+     * registry is trusted; only the termination is checked here). */
     if ((s->locate != 1 && s->locate != 2) || s->authz != TOKEN_AUTHZ_OK)
         return TOKEN_DECISION_ERROR;
     return TOKEN_DECISION_ISSUED;
@@ -368,7 +370,7 @@ endpoint_one(const uint8_t *data, size_t n)
     } else if (d == TOKEN_DECISION_ISSUED && want == d) {
         char aud[EDGE_FQDN_MAX];
         if (s.locate == 2)
-            memset(aud, 'a', EDGE_FQDN_MAX - 1), aud[EDGE_FQDN_MAX - 1] = '\0';
+            stub_long_aud(aud);
         else
             snprintf(aud, sizeof(aud), "%s", FZ_EES2);
         check_issued(data, n, &req, &res, client, aud);

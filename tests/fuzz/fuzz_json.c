@@ -241,9 +241,9 @@ json_one(const uint8_t *data, size_t n)
     if (!json_is_object(v) && !json_is_array(v))
         fz_finding("json", data, n, "js_loads returned a %s", js_type_name(v));
     copy = json_deep_copy(v);
-    rc = js_decode(v, "", types[t].table, NULL, NULL, err);
-    rc2 = js_decode(v, "", types[t].table, NULL, NULL, err2);
-    if ((rc != 0 && rc != -1) || rc != rc2 || (rc < 0 && strcmp(err, err2) != 0))
+    rc = js_decode_code(v, "", types[t].table, NULL, NULL, err);
+    rc2 = js_decode_code(v, "", types[t].table, NULL, NULL, err2);
+    if (rc > 0 || rc < JS_ENOTOBJECT || rc != rc2 || (rc < 0 && strcmp(err, err2) != 0))
         fz_finding("json", data, n, "%s: not deterministic: %d '%s' then %d '%s'", types[t].name,
                    rc, err, rc2, err2);
     if (rc < 0 && (memchr(err, '\0', sizeof(err)) == NULL || err[0] == '\0'))

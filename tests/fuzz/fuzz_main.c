@@ -6,6 +6,7 @@
  * is printed and saved as a file that --replay runs again. Exit: 0 no finding, 1 findings,
  * 127 the target cannot run here. */
 #include "fuzz.h"
+#include "base/file.h"
 
 #include <dirent.h>
 #include <stdio.h>
@@ -13,9 +14,11 @@
 #include <string.h>
 
 static const struct fz_target *const targets[] = {
-    &fz_target_token, &fz_target_jwks,     &fz_target_form,
-    &fz_target_json,  &fz_target_endpoint, &fz_target_tls,
+    &fz_target_token,    &fz_target_jwks, &fz_target_form, &fz_target_json,
+    &fz_target_endpoint, &fz_target_tls,  &fz_target_h2,   &fz_target_http1,
 };
+/* Longest corpus or crash file replayed. */
+#define FZ_FILE_MAX (16u * 1024 * 1024)
 #define NTARGETS (sizeof(targets) / sizeof(targets[0]))
 
 static int
@@ -32,21 +35,15 @@ usage(void)
 static int
 run_file(const struct fz_target *t, const char *path)
 {
-    FILE *f = fopen(path, "rb");
-    struct fz_buf b = {0};
-    char chunk[65536];
-    size_t n;
+    char err[EDGE_ERR_LEN], *text;
+    size_t len;
 
-    if (f == NULL) {
-        fprintf(stderr, "edge-fuzz: cannot open %s\n", path);
+    if (edge_file_read(path, FZ_FILE_MAX, &text, &len, err) < 0) {
+        fprintf(stderr, "edge-fuzz: %s\n", err);
         return -1;
     }
-    fz_buf_reserve(&b, 0);
-    while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-        fz_buf_add(&b, chunk, n);
-    fclose(f);
-    t->one(b.p, b.len);
-    fz_buf_free(&b);
+    t->one((const unsigned char *)text, len);
+    free(text);
     return 0;
 }
 

@@ -5,6 +5,7 @@
 #include "base/err.h"
 #include "auth/jwks.h"
 #include "pki.h"
+#include "base/clock.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -62,10 +63,7 @@ fz_seed(const char *target)
 double
 fz_seconds(void)
 {
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+    return (double)edge_now_ns() / 1e9;
 }
 
 /* ---- buffers ---- */

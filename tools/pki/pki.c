@@ -2,6 +2,7 @@
  * OpenSSL 3. */
 #include "pki.h"
 #include "base/err.h"
+#include "base/file.h"
 #include "base/json_strict.h"
 #include "base/sizes.h"
 
@@ -84,7 +85,7 @@ pki_path(char *buf, size_t len, const char *dir, enum pki_file which, const char
     case PKI_CA_KEY:
         break;
     }
-    if ((which == PKI_SIG_KEY || which == PKI_SIG_PUB) && js_valid_id(kid, why) == -1)
+    if ((which == PKI_SIG_KEY || which == PKI_SIG_PUB) && js_valid_kid(kid, why) == -1)
         return edge_err(err, "kid \"%.64s\": %s", kid ? kid : "", why);
 
     switch (which) {
@@ -476,34 +477,10 @@ pki_load(const char *path, enum pki_pem what, char *err)
     char *buf = NULL;
     void *obj = NULL;
     size_t len = 0;
-    ssize_t n;
     BIO *bio = NULL;
-    int fd;
 
-    if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
-        edge_err(err, "%s: %s", path, strerror(errno));
+    if (edge_file_read(path, (size_t)PKI_PEM_MAX, &buf, &len, err) == -1)
         return NULL;
-    }
-    if ((buf = malloc((size_t)PKI_PEM_MAX)) == NULL) {
-        edge_err(err, "%s: out of memory", path);
-        goto done;
-    }
-    while (len < (size_t)PKI_PEM_MAX) {
-        n = read(fd, buf + len, (size_t)PKI_PEM_MAX - len);
-        if (n == -1 && errno == EINTR)
-            continue;
-        if (n == -1) {
-            edge_err(err, "%s: %s", path, strerror(errno));
-            goto done;
-        }
-        if (n == 0)
-            break;
-        len += (size_t)n;
-    }
-    if (len == (size_t)PKI_PEM_MAX) {
-        edge_err(err, "%s: larger than %d bytes", path, PKI_PEM_MAX);
-        goto done;
-    }
     if ((bio = BIO_new_mem_buf(buf, (int)len)) == NULL) {
         pki_ossl_err(err, path);
         goto done;
@@ -530,11 +507,8 @@ pki_load(const char *path, enum pki_pem what, char *err)
 
 done:
     BIO_free(bio);
-    if (buf != NULL) {
-        OPENSSL_cleanse(buf, len);
-        free(buf);
-    }
-    close(fd);
+    OPENSSL_cleanse(buf, len);
+    free(buf);
     return obj;
 }
 

@@ -32,9 +32,14 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "base/clock.h"
+#include "base/clock.h"
 #include "base/err.h"
+#include "base/file.h"
+#include "base/ipv4.h"
 
 #define NETNS_DIR "/run/netns"
+#define PROC_STAT_MAX 4096 /* /proc/PID/stat is one line of some 300 bytes */
 #define NS_PREFIX "edgesim-"
 #define IF_PREFIX "es"
 #define MAX_NODES 64
@@ -113,15 +118,6 @@ ns_runid(const char *name, char id[HOSTNET_RUNID_LEN + 1])
     return runid_ok(id);
 }
 
-static long long
-ms_now(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 static void
 nap_ms(int ms)
 {
@@ -129,58 +125,6 @@ nap_ms(int ms)
 
     while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
         ;
-}
-
-/* ---- addresses (198.18.0.0/15 only) ---- */
-
-static int
-in_bench_range(uint32_t a)
-{
-    return (a & 0xfffe0000u) == 0xc6120000u;
-}
-
-static int
-parse_addr(const char *s, uint32_t *a)
-{
-    struct in_addr in;
-
-    if (s == NULL || inet_pton(AF_INET, s, &in) != 1)
-        return -1;
-    *a = ntohl(in.s_addr);
-    return 0;
-}
-
-/* "A.B.C.D/N" with N in 15..30 and the whole prefix inside 198.18.0.0/15. */
-static int
-parse_cidr(const char *s, uint32_t *a, int *plen, char *err)
-{
-    char buf[INET_ADDRSTRLEN];
-    const char *slash = s != NULL ? strchr(s, '/') : NULL;
-    char *end;
-    long n;
-
-    *a = 0;
-    *plen = 0;
-    if (slash == NULL || (size_t)(slash - s) >= sizeof buf)
-        return edge_err(err, "address \"%s\" is not of the form A.B.C.D/N", s ? s : "(null)");
-    memcpy(buf, s, slash - s);
-    buf[slash - s] = '\0';
-    if (parse_addr(buf, a) < 0)
-        return edge_err(err, "\"%s\" is not an IPv4 address", buf);
-    errno = 0;
-    n = strtol(slash + 1, &end, 10);
-    if (errno != 0 || end == slash + 1 || *end != '\0' || n < 15 || n > 30)
-        return edge_err(err, "%s: prefix length must be 15..30 (inside 198.18.0.0/15)", s);
-    if (!in_bench_range(*a))
-        return edge_err(err, "%s is outside 198.18.0.0/15, the only range edgesim configures", s);
-    *plen = (int)n;
-    return 0;
-}
-
-static uint32_t
-mask_of(int plen)
-{
-    return plen == 0 ? 0 : ~(0xffffffffu >> plen);
 }
 
 /* ---- running ip(8) ---- */
@@ -277,22 +221,19 @@ record_path(const char *runid, char *buf, size_t len)
 static unsigned long long
 proc_starttime(pid_t pid, char *state)
 {
-    char path[64], buf[1024], *p, *save = NULL, *tok;
+    char path[64], *buf, *p, *save = NULL, *tok;
     unsigned long long st = 0;
-    ssize_t n;
-    int fd, field;
+    size_t n;
+    int field;
 
     snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
-    if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+    if (edge_file_read(path, PROC_STAT_MAX, &buf, &n, NULL) < 0)
         return 0;
-    n = read(fd, buf, sizeof buf - 1);
-    close(fd);
-    if (n <= 0)
-        return 0;
-    buf[n] = '\0';
     /* The command name may hold spaces and parentheses: skip to the last ')'. */
-    if ((p = strrchr(buf, ')')) == NULL)
+    if ((p = strrchr(buf, ')')) == NULL) {
+        free(buf);
         return 0;
+    }
     for (field = 3, tok = strtok_r(p + 1, " ", &save); tok != NULL;
          tok = strtok_r(NULL, " ", &save), field++) {
         if (field == 3 && state != NULL)
@@ -302,6 +243,7 @@ proc_starttime(pid_t pid, char *state)
             break;
         }
     }
+    free(buf);
     return st;
 }
 
@@ -534,7 +476,7 @@ is_gone(pid_t pid)
 static size_t
 kill_wait(pid_t *pids, size_t n, int sig, int wait_ms)
 {
-    long long deadline = ms_now() + wait_ms;
+    long long deadline = edge_now_ms() + wait_ms;
     size_t i, left;
 
     for (i = 0; i < n; i++)
@@ -544,7 +486,7 @@ kill_wait(pid_t *pids, size_t n, int sig, int wait_ms)
             if (!is_gone(pids[i]))
                 pids[left++] = pids[i];
         n = left;
-        if (n == 0 || ms_now() >= deadline)
+        if (n == 0 || edge_now_ms() >= deadline)
             return n;
         /* No event tells us that a process that is not our child ended:
          * poll, bounded by the deadline. */
@@ -693,21 +635,22 @@ hostnet_tap_add(struct hostnet_run *run, const struct hostnet_tap *t, int *fdp,
 {
     char ns[HOSTNET_NSNAME_LEN], mac[24], mtu[16], gw[INET_ADDRSTRLEN];
     struct ifreq ifr;
-    uint32_t a = 0, g = 0, m;
-    int plen = 0, fd = -1;
+    struct ipv4_cidr c;
+    uint32_t a, g = 0, m;
+    int fd = -1;
 
     *fdp = -1;
     if (t->node == NULL || !has_node(run, t->node))
         return edge_err(err, "tap: node %s has no namespace in run %s",
                         t->node ? t->node : "(null)", run->id);
-    if (parse_cidr(t->cidr, &a, &plen, err) < 0)
+    /* base/ipv4.h: addresses of 198.18.0.0/15 only. */
+    if (ipv4_cidr_parse(t->cidr, IPV4_CIDR_HOST, &c, err) < 0)
         return -1;
-    m = mask_of(plen);
-    if ((a & ~m) == 0 || (a & ~m) == ~m)
-        return edge_err(err, "%s is a network or broadcast address", t->cidr);
+    a = c.addr;
+    m = ipv4_mask(c.plen);
     if (t->gateway != NULL) {
-        if (parse_addr(t->gateway, &g) < 0)
-            return edge_err(err, "gateway \"%s\" is not an IPv4 address", t->gateway);
+        if (ipv4_parse(t->gateway, &g, err) < 0)
+            return -1;
         if ((g & m) != (a & m) || g == a)
             return edge_err(err, "gateway %s is not another address of %s", t->gateway, t->cidr);
         snprintf(gw, sizeof gw, "%s", t->gateway);
@@ -762,19 +705,14 @@ hostnet_route_add(struct hostnet_run *run, const char *node, const char *dst, co
                   char *err)
 {
     char ns[HOSTNET_NSNAME_LEN];
-    uint32_t a = 0, g = 0;
-    int plen = 0;
+    struct ipv4_cidr c;
+    uint32_t g = 0;
 
     if (node == NULL || !has_node(run, node))
         return edge_err(err, "route: node %s has no namespace in run %s", node ? node : "(null)",
                         run->id);
-    if (parse_cidr(dst, &a, &plen, err) < 0)
+    if (ipv4_cidr_parse(dst, IPV4_CIDR_NET, &c, err) < 0 || ipv4_parse_bench(gateway, &g, err) < 0)
         return -1;
-    if ((a & ~mask_of(plen)) != 0)
-        return edge_err(err, "route destination %s has host bits set", dst);
-    if (parse_addr(gateway, &g) < 0 || !in_bench_range(g))
-        return edge_err(err, "gateway \"%s\" is not an address of 198.18.0.0/15",
-                        gateway ? gateway : "(null)");
     hostnet_ns_name(run, node, ns, sizeof ns);
     const char *args[] = {"-n", ns, "route", "add", dst, "via", gateway, NULL};
     return run_ip(err, args);
@@ -800,35 +738,112 @@ resolve_prog(const char *prog, char *out, size_t len)
     return -1;
 }
 
+/* The namespace file of node, opened for setns() (-1 with err); node NULL: none, returns -2. */
+static int
+spawn_nsfd(struct hostnet_run *run, const char *node, char *err)
+{
+    char ns[HOSTNET_NSNAME_LEN], nspath[160];
+    int fd;
+
+    if (node == NULL)
+        return -2;
+    if (run == NULL || !has_node(run, node))
+        return edge_err(err, "spawn: node %s has no namespace in run %s", node,
+                        run != NULL ? run->id : "(none)");
+    hostnet_ns_name(run, node, ns, sizeof ns);
+    snprintf(nspath, sizeof nspath, "%s/%s", NETNS_DIR, ns);
+    if ((fd = open(nspath, O_RDONLY | O_CLOEXEC)) < 0)
+        return edge_err(err, "spawn: %s: %s", nspath, strerror(errno));
+    return fd;
+}
+
+/* In the child, between fork and exec: only async-signal-safe calls. Reports the failed stage and
+ * errno on epipe (close-on-exec: an exec that works closes it with nothing written). */
+static void __attribute__((noreturn))
+spawn_child(pid_t parent, int nsfd, int epipe, const char *prog, char *const argv[],
+            const struct hostnet_spawn_opts *o)
+{
+    static const int defaults[] = {SIGPIPE, SIGINT, SIGTERM, SIGHUP, SIGCHLD};
+    struct sigaction dfl;
+    sigset_t none;
+    int stage = 0, msg[2];
+    size_t i;
+
+    /* A runner that dies takes its nodes (and their TAP fds) along. */
+    prctl(PR_SET_PDEATHSIG, SIGTERM);
+    if (getppid() != parent)
+        _exit(127);
+    /* Blocked and ignored signals survive exec: the program starts with the defaults. */
+    sigemptyset(&none);
+    sigprocmask(SIG_SETMASK, &none, NULL);
+    memset(&dfl, 0, sizeof dfl);
+    dfl.sa_handler = SIG_DFL;
+    for (i = 0; i < sizeof defaults / sizeof defaults[0]; i++)
+        sigaction(defaults[i], &dfl, NULL);
+    if (o != NULL && o->own_group && setpgid(0, 0) < 0)
+        goto fail;
+    if (nsfd >= 0 && setns(nsfd, CLONE_NEWNET) < 0)
+        goto fail;
+    stage = 1;
+    if (o != NULL) {
+        if (o->stdin_fd >= 0 && dup2(o->stdin_fd, 0) < 0)
+            goto fail;
+        if (o->stdout_fd >= 0 && dup2(o->stdout_fd, 1) < 0)
+            goto fail;
+        if (o->stderr_fd >= 0 && dup2(o->stderr_fd, 2) < 0)
+            goto fail;
+        for (i = 0; i < o->nkeep; i++)
+            if (fcntl(o->keep_fds[i], F_SETFD, 0) < 0)
+                goto fail;
+    }
+    stage = 2;
+    execv(prog, argv);
+fail:
+    msg[0] = stage;
+    msg[1] = errno;
+    (void)!write(epipe, msg, sizeof msg);
+    _exit(127);
+}
+
+/* After fork: did the child reach its program? A failure is reaped and reported. */
+static int
+spawn_result(int epipe, pid_t pid, const char *what, char *err)
+{
+    static const char *const stages[] = {"enter namespace", "set up fds", "exec"};
+    int msg[2], status;
+    ssize_t r;
+
+    while ((r = read(epipe, msg, sizeof msg)) < 0 && errno == EINTR)
+        ;
+    close(epipe);
+    if (r != (ssize_t)sizeof msg)
+        return 0;
+    while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+        ;
+    return edge_err(err, "spawn %s: %s: %s", what, stages[msg[0] % 3], strerror(msg[1]));
+}
+
 int
 hostnet_spawn(struct hostnet_run *run, const char *node, char *const argv[],
               const struct hostnet_spawn_opts *o, pid_t *pidp, char *err)
 {
-    char ns[HOSTNET_NSNAME_LEN], nspath[160], prog[512];
-    int epipe[2], nsfd = -1, status, e;
+    char prog[512];
+    int epipe[2], nsfd, e;
     pid_t parent = getpid(), pid;
-    size_t i;
-    ssize_t r;
 
     if (argv == NULL || argv[0] == NULL)
         return edge_err(err, "spawn: empty command");
-    if (run->npids == MAX_PIDS)
+    if (run != NULL && run->npids == MAX_PIDS)
         return edge_err(err, "run %s: more than %d processes", run->id, MAX_PIDS);
     if (resolve_prog(argv[0], prog, sizeof prog) < 0)
         return edge_err(err, "spawn: %s: not found or not executable", argv[0]);
-    if (node != NULL) {
-        if (!has_node(run, node))
-            return edge_err(err, "spawn: node %s has no namespace in run %s", node, run->id);
-        hostnet_ns_name(run, node, ns, sizeof ns);
-        snprintf(nspath, sizeof nspath, "%s/%s", NETNS_DIR, ns);
-        if ((nsfd = open(nspath, O_RDONLY | O_CLOEXEC)) < 0)
-            return edge_err(err, "spawn: %s: %s", nspath, strerror(errno));
-    }
+    if ((nsfd = spawn_nsfd(run, node, err)) == -1)
+        return -1;
     if (pipe2(epipe, O_CLOEXEC) < 0) {
         e = errno;
         if (nsfd >= 0)
             close(nsfd);
-        return edge_err(err, "pipe: %s", strerror(e));
+        return edge_err(err, "spawn %s: pipe: %s", argv[0], strerror(e));
     }
     if ((pid = fork()) < 0) {
         e = errno;
@@ -836,58 +851,20 @@ hostnet_spawn(struct hostnet_run *run, const char *node, char *const argv[],
         close(epipe[1]);
         if (nsfd >= 0)
             close(nsfd);
-        return edge_err(err, "fork: %s", strerror(e));
+        return edge_err(err, "spawn %s: fork: %s", argv[0], strerror(e));
     }
-    if (pid == 0) {
-        sigset_t none;
-        int stage = 0;
-
-        /* A runner that dies takes its nodes (and their TAP fds) along. */
-        prctl(PR_SET_PDEATHSIG, SIGTERM);
-        if (getppid() != parent)
-            _exit(127);
-        sigemptyset(&none);
-        sigprocmask(SIG_SETMASK, &none, NULL);
-        if (nsfd >= 0 && setns(nsfd, CLONE_NEWNET) < 0)
-            goto child_fail;
-        stage = 1;
-        if (o != NULL) {
-            if (o->stdin_fd >= 0 && dup2(o->stdin_fd, 0) < 0)
-                goto child_fail;
-            if (o->stdout_fd >= 0 && dup2(o->stdout_fd, 1) < 0)
-                goto child_fail;
-            if (o->stderr_fd >= 0 && dup2(o->stderr_fd, 2) < 0)
-                goto child_fail;
-            for (i = 0; i < o->nkeep; i++)
-                if (fcntl(o->keep_fds[i], F_SETFD, 0) < 0)
-                    goto child_fail;
-        }
-        stage = 2;
-        execv(prog, argv);
-    child_fail:
-        e = errno;
-        {
-            int msg[2] = {stage, e};
-            (void)!write(epipe[1], msg, sizeof msg);
-        }
-        _exit(127);
-    }
+    if (pid == 0)
+        spawn_child(parent, nsfd, epipe[1], prog, argv, o);
     close(epipe[1]);
     if (nsfd >= 0)
         close(nsfd);
-    {
-        int msg[2];
-        while ((r = read(epipe[0], msg, sizeof msg)) < 0 && errno == EINTR)
-            ;
-        close(epipe[0]);
-        if (r == (ssize_t)sizeof msg) {
-            static const char *const what[] = {"enter namespace", "set up fds", "exec"};
-            while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-                ;
-            return edge_err(err, "spawn %s: %s: %s", argv[0], what[msg[0] % 3], strerror(msg[1]));
-        }
-    }
-    run->pids[run->npids++] = pid;
+    /* Also here: a signal sent to the group right after fork finds it. */
+    if (o != NULL && o->own_group)
+        setpgid(pid, pid);
+    if (spawn_result(epipe[0], pid, argv[0], err) == -1)
+        return -1;
+    if (run != NULL)
+        run->pids[run->npids++] = pid;
     *pidp = pid;
     return 0;
 }
@@ -908,11 +885,11 @@ forget_pid(struct hostnet_run *run, pid_t pid)
 int
 hostnet_wait(struct hostnet_run *run, pid_t pid, int timeout_ms, int *status, char *err)
 {
-    long long deadline = ms_now() + timeout_ms;
+    long long deadline = edge_now_ms() + timeout_ms;
     int pfd = -1;
     pid_t r;
 
-    if (timeout_ms >= 0)
+    if (timeout_ms > 0)
         pfd = (int)syscall(SYS_pidfd_open, pid, 0);
     for (;;) {
         r = waitpid(pid, status, timeout_ms < 0 ? 0 : WNOHANG);
@@ -925,7 +902,7 @@ hostnet_wait(struct hostnet_run *run, pid_t pid, int timeout_ms, int *status, ch
                 close(pfd);
             return edge_err(err, "waitpid %d: %s", (int)pid, strerror(errno));
         }
-        long long left = deadline - ms_now();
+        long long left = deadline - edge_now_ms();
         if (left <= 0) {
             if (pfd >= 0)
                 close(pfd);
@@ -941,7 +918,8 @@ hostnet_wait(struct hostnet_run *run, pid_t pid, int timeout_ms, int *status, ch
     }
     if (pfd >= 0)
         close(pfd);
-    forget_pid(run, pid);
+    if (run != NULL)
+        forget_pid(run, pid);
     return 0;
 }
 

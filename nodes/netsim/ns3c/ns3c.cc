@@ -6,6 +6,8 @@
  * thread-safe, and wait on a condition variable for the answer. Counters are
  * atomics so that reading them never needs the simulator thread. */
 #include "ns3c.h"
+#include "base/err.h"
+#include "base/ipv4.h"
 
 #include <arpa/inet.h>
 #include <fcntl.h>
@@ -121,32 +123,6 @@ check_params(const ns3c_link_params *p, unsigned mask, char *err)
                       MAX_DELAY_MS);
     if ((mask & NS3C_SET_LOSS) && !(std::isfinite(p->loss) && p->loss >= 0 && p->loss <= 1))
         return seterr(err, NS3C_EINVAL, "loss %g is not a probability in [0, 1]", p->loss);
-    return NS3C_OK;
-}
-
-/* "198.18.1.1/24" -> address and prefix length, host byte order. */
-int
-parse_cidr(const char *s, uint32_t *addr, int *plen, char *err)
-{
-    char buf[32];
-    const char *slash = s != nullptr ? strchr(s, '/') : nullptr;
-    struct in_addr in;
-    char *end;
-    long n;
-
-    if (slash == nullptr || (size_t)(slash - s) >= sizeof buf)
-        return seterr(err, NS3C_EINVAL, "address \"%s\" is not of the form A.B.C.D/N",
-                      s != nullptr ? s : "(null)");
-    memcpy(buf, s, slash - s);
-    buf[slash - s] = '\0';
-    if (inet_pton(AF_INET, buf, &in) != 1)
-        return seterr(err, NS3C_EINVAL, "\"%s\" is not an IPv4 address", buf);
-    errno = 0;
-    n = strtol(slash + 1, &end, 10);
-    if (errno != 0 || end == slash + 1 || *end != '\0' || n < 1 || n > 30)
-        return seterr(err, NS3C_EINVAL, "prefix length in \"%s\" is not in 1..30", s);
-    *addr = ntohl(in.s_addr);
-    *plen = (int)n;
     return NS3C_OK;
 }
 
@@ -1058,15 +1034,13 @@ ns3c_router_new(ns3c_sim *sim, const char *name, ns3c_router **out, char *err)
 extern "C" int
 ns3c_router_add_link(ns3c_router *r, ns3c_link *l, const char *cidr, char *err)
 {
-    uint32_t addr = 0;
-    int plen = 0, rc;
+    struct ipv4_cidr c;
+    char why[EDGE_ERR_LEN];
 
-    if ((rc = parse_cidr(cidr, &addr, &plen, err)) != NS3C_OK)
-        return rc;
-    uint32_t mask = plen == 32 ? 0xffffffffu : ~(0xffffffffu >> plen);
-    if ((addr & ~mask) == 0 || (addr & ~mask) == ~mask)
-        return seterr(err, NS3C_EINVAL, "router \"%s\": %s is a network or broadcast address",
-                      r->name.c_str(), cidr);
+    /* The one parser of simulated addresses (base/ipv4.h): 198.18.0.0/15, a host's address. */
+    if (ipv4_cidr_parse(cidr, IPV4_CIDR_HOST, &c, why) != 0)
+        return seterr(err, NS3C_EINVAL, "router \"%s\": %s", r->name.c_str(), why);
+    uint32_t addr = c.addr, mask = ipv4_mask(c.plen);
     if (r->on(l))
         return seterr(err, NS3C_EEXIST, "router \"%s\" is already on link \"%s\"", r->name.c_str(),
                       l->name.c_str());
