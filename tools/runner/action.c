@@ -107,6 +107,7 @@ static const struct js_field args_provision[] = {
     {.name = "acProfs", .type = JS_ARRAY, .items = JS_OBJECT},
     {.name = "ueId", .type = JS_ANY, .check = arg_ueid},
     {.name = "locInf", .type = JS_OBJECT},
+    {.name = "ecs", .type = JS_STRING, .check = val_ecs_ref},
     {.name = NULL},
 };
 static const struct js_field args_register[] = {
@@ -118,13 +119,26 @@ static const struct js_field args_register[] = {
     {.name = "acProfs", .type = JS_ARRAY, .items = JS_OBJECT},
     {.name = NULL},
 };
-static const struct js_field args_ees_only[] = {
+/* update, deregister and discover at an EES: the token (default: the one its registration there
+ * carried) and the GPSI sent can be chosen, as for register. */
+static const struct js_field args_update[] = {
     {.name = "ees", .type = JS_STRING, .flags = JS_REQUIRED, .check = val_ees_ref},
+    {.name = "token", .type = JS_ANY, .check = arg_tokref},
+    {.name = "ueId", .type = JS_ANY, .check = arg_ueid},
+    {.name = "acProfs", .type = JS_ARRAY, .items = JS_OBJECT},
+    {.name = NULL},
+};
+static const struct js_field args_deregister[] = {
+    {.name = "ees", .type = JS_STRING, .flags = JS_REQUIRED, .check = val_ees_ref},
+    {.name = "token", .type = JS_ANY, .check = arg_tokref},
     {.name = NULL},
 };
 static const struct js_field args_discover_eec[] = {
     {.name = "ees", .type = JS_STRING, .flags = JS_REQUIRED, .check = val_ees_ref},
     {.name = "easIds", .type = JS_ARRAY, .items = JS_STRING},
+    {.name = "token", .type = JS_ANY, .check = arg_tokref},
+    {.name = "ueId", .type = JS_ANY, .check = arg_ueid},
+    {.name = "locInf", .type = JS_OBJECT},
     {.name = NULL},
 };
 static const struct js_field args_discover_ees[] = {
@@ -307,8 +321,11 @@ static const struct js_field args_rotate[] = {
 #define EEC ACT_K(SCN_EEC)
 
 /* How node commands take their args from the step's (nodes/README.md "Control commands"). */
-static const struct act_arg map_provision[] = {
-    {.out = "acProfs"}, {.out = "ueId"}, {.out = "locInf"}, {.out = NULL}};
+static const struct act_arg map_provision[] = {{.out = "acProfs"},
+                                               {.out = "ueId"},
+                                               {.out = "locInf"},
+                                               {.out = "ecs", .how = ACT_ARG_ID},
+                                               {.out = NULL}};
 static const struct act_arg map_register[] = {
     {.out = "ees", .how = ACT_ARG_ID},
     {.out = "token", .how = ACT_ARG_TOKEN},
@@ -318,9 +335,17 @@ static const struct act_arg map_register[] = {
     {.out = "acProfs"},
     {.out = NULL},
 };
-static const struct act_arg map_at_ees[] = {{.out = "ees", .how = ACT_ARG_ID}, {.out = NULL}};
-static const struct act_arg map_discover_eas[] = {
-    {.out = "ees", .how = ACT_ARG_ID}, {.out = "easIds"}, {.out = NULL}};
+static const struct act_arg map_update[] = {{.out = "ees", .how = ACT_ARG_ID},
+                                            {.out = "token", .how = ACT_ARG_TOKEN},
+                                            {.out = "ueId"},
+                                            {.out = "acProfs"},
+                                            {.out = NULL}};
+static const struct act_arg map_discover_eas[] = {{.out = "ees", .how = ACT_ARG_ID},
+                                                  {.out = "easIds"},
+                                                  {.out = "token", .how = ACT_ARG_TOKEN},
+                                                  {.out = "ueId"},
+                                                  {.out = "locInf"},
+                                                  {.out = NULL}};
 static const struct act_arg map_discover_target[] = {
     {.out = "easId"}, {.out = "ueId"}, {.out = NULL}};
 static const struct act_arg map_relocate[] = {
@@ -352,8 +377,8 @@ static const struct act_arg map_rotate[] = {{.out = "kid"}, {.out = NULL}};
 static const struct act act_table[] = {
     NODE_CMD("provision", EEC, args_provision, NULL, map_provision),
     NODE_CMD("register", EEC, args_register, NULL, map_register),
-    NODE_CMD("update", EEC, args_ees_only, NULL, map_at_ees),
-    NODE_CMD("deregister", EEC, args_ees_only, NULL, map_at_ees),
+    NODE_CMD("update", EEC, args_update, NULL, map_update),
+    NODE_CMD("deregister", EEC, args_deregister, NULL, map_update),
     NODE_CMD("discover", EEC, args_discover_eec, NULL, map_discover_eas),
     NODE_CMD("discover", EES, args_discover_ees, "discover_target", map_discover_target),
     NODE_CMD("relocate", EEC, args_relocate, NULL, map_relocate),

@@ -25,6 +25,8 @@ void exp_same_token(struct exp_ctx *x, json_t *want);
 void exp_new_token(struct exp_ctx *x, json_t *want);
 /* The keys of one token's checks, for the schema (exp_token.c). */
 extern const struct js_field exp_token_fields[];
+/* "header": JOSE header parameter -> pattern (RFC 7515 4.1 names only). */
+int exp_header_keys(json_t *v, const struct js_field *f, void *ctx, char *why);
 int exp_tokens_keys(json_t *v, const struct js_field *f, void *ctx, char *why);
 
 /* exp_log.c: "logged": per node, events its event log must hold. */

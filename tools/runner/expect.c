@@ -63,6 +63,32 @@ exp_schema_keys(json_t *v, const struct js_field *f, void *ctx, char *why)
     return 0;
 }
 
+/* cause: a pattern, or a non-empty list of patterns of which one must match (a refusal that
+ * may come from either of two checks, e.g. ["token.kid_unknown", "token.iss_untrusted"]). */
+static int
+exp_cause_keys(json_t *v, const struct js_field *f, void *ctx, char *why)
+{
+    json_t *e;
+    size_t i;
+
+    if (json_is_string(v) && json_string_length(v) > 0)
+        return exp_patterns(v, f, ctx, why);
+    if (!json_is_array(v) || json_array_size(v) == 0)
+        return edge_err(why, "expected a non-empty string or a non-empty array of them, got %s",
+                        json_is_string(v)  ? "\"\""
+                        : json_is_array(v) ? "[]"
+                                           : js_type_name(v));
+    json_array_foreach(v, i, e)
+    {
+        if (!json_is_string(e) || json_string_length(e) == 0)
+            return edge_err(why, "[%zu]: expected a non-empty string, got %s", i,
+                            json_is_string(e) ? "\"\"" : js_type_name(e));
+        if (exp_patterns(e, f, ctx, why) == -1)
+            return -1;
+    }
+    return 0;
+}
+
 /* [min, max] with min <= max. */
 static int
 exp_range_keys(json_t *v, const struct js_field *f, void *ctx, char *why)
@@ -77,14 +103,14 @@ exp_range_keys(json_t *v, const struct js_field *f, void *ctx, char *why)
 
 const struct js_field exp_fields[] = {
     {.name = "status", .type = JS_ANY, .check = val_status},
-    {.name = "cause", .type = JS_STRING, .flags = JS_NONEMPTY, .check = exp_patterns},
+    {.name = "cause", .type = JS_ANY, .check = exp_cause_keys},
     {.name = "detail", .type = JS_STRING, .flags = JS_NONEMPTY},
     {.name = "error", .type = JS_STRING, .flags = JS_NONEMPTY, .check = exp_patterns},
     {.name = "ctlError", .type = JS_STRING, .flags = JS_NONEMPTY},
     {.name = "claims", .type = JS_OBJECT, .check = exp_patterns},
     {.name = "absentClaims", .type = JS_ARRAY, .items = JS_STRING},
     {.name = "issuer", .type = JS_STRING, .check = val_ecs_ref},
-    {.name = "header", .type = JS_OBJECT, .check = exp_patterns},
+    {.name = "header", .type = JS_OBJECT, .check = exp_header_keys},
     {.name = "lifetime", .type = JS_INT, .check = js_check_range, .min = 0, .max = 31536000},
     {.name = "via", .type = JS_ARRAY, .items = JS_STRING, .item_check = val_ecs_ref},
     {.name = "tokens", .type = JS_OBJECT, .check = exp_tokens_keys},
@@ -207,15 +233,26 @@ exp_status(struct exp_ctx *x, json_t *w)
                  exp_got(x->result, b, sizeof(b)));
 }
 
+/* The cause matches the pattern, or one of the list's. */
 static void
 exp_cause_is(struct exp_ctx *x, json_t *w)
 {
     const char *c = exp_cause(x->result);
-    json_t *got = c != NULL ? json_string(c) : NULL;
-    char why[1024];
+    json_t *got = c != NULL ? json_string(c) : NULL, *e;
+    char why[1024], a[512], b[256];
+    size_t i;
+    int ok = 0;
 
-    if (!match_value(w, got, "cause", why, sizeof(why)))
-        exp_fail(x->fails, "%s", why);
+    if (json_is_string(w)) {
+        if (!match_value(w, got, "cause", why, sizeof(why)))
+            exp_fail(x->fails, "%s", why);
+        json_decref(got);
+        return;
+    }
+    json_array_foreach(w, i, e) ok |= match_value(e, got, "cause", why, sizeof(why));
+    if (!ok)
+        exp_fail(x->fails, "cause: expected one of %s, got %s", match_show(w, a, sizeof(a)),
+                 match_show(got, b, sizeof(b)));
     json_decref(got);
 }
 
