@@ -179,8 +179,9 @@ static const struct js_field args_wait[] = {
 };
 /* wait_until_expired: exactly one instant to wait for. */
 static int
-arg_wait_check(json_t *args, char *err)
+arg_wait_check(struct scn_ctx *c, json_t *args, char *err)
 {
+    (void)c;
     if ((json_object_get(args, "token") == NULL) == (json_object_get(args, "registration") == NULL))
         return edge_err(err, "give exactly one of \"token\" and \"registration\"");
     return 0;
@@ -233,8 +234,9 @@ static const struct js_field args_await[] = {
 
 /* await: a control event, or events of the event log. */
 static int
-arg_await_check(json_t *args, char *err)
+arg_await_check(struct scn_ctx *c, json_t *args, char *err)
 {
+    (void)c;
     if ((json_object_get(args, "event") == NULL) == (json_object_get(args, "logged") == NULL))
         return edge_err(err, "give exactly one of \"event\" and \"logged\"");
     if ((json_object_get(args, "count") != NULL || json_object_get(args, "since") != NULL) &&
@@ -287,8 +289,9 @@ static const struct js_field args_http[] = {
 };
 
 static int
-arg_http_check(json_t *args, char *err)
+arg_http_check(struct scn_ctx *c, json_t *args, char *err)
 {
+    (void)c;
     static const char *const bodies[] = {"json", "form", "body", "bodyB64", NULL};
     const char *path = json_string_value(json_object_get(args, "path"));
     int n = 0;
@@ -310,9 +313,37 @@ static const struct js_field args_ctl[] = {
 };
 
 static const struct js_field args_rotate[] = {
-    {.name = "kid", .type = JS_STRING, .flags = JS_REQUIRED, .check = js_check_id},
+    {.name = "kid", .type = JS_STRING, .flags = JS_REQUIRED, .check = js_check_kid},
+    {.name = "new", .type = JS_BOOL},
     {.name = NULL},
 };
+
+/* rotate with "new": the runner makes the key during the run, so it must be a kid the ECS was
+ * not given at the start (its "kids", default k1). */
+static int
+arg_rotate_check(struct scn_ctx *c, json_t *args, char *err)
+{
+    const char *kid = json_string_value(json_object_get(args, "kid"));
+    json_t *kids = json_object_get(c->node->conf, "kids"), *k;
+    size_t i;
+
+    if (!json_is_true(json_object_get(args, "new")))
+        return 0;
+    if (kids == NULL && strcmp(kid, "k1") == 0)
+        return edge_err(err,
+                        "kid: k1 is the key %s is given at the start; a new key needs "
+                        "another kid",
+                        c->node->name);
+    json_array_foreach(kids, i, k)
+    {
+        if (strcmp(json_string_value(k), kid) == 0)
+            return edge_err(err,
+                            "kid: %s is in %s's \"kids\" (made at the start); a new key needs "
+                            "another kid",
+                            kid, c->node->name);
+    }
+    return 0;
+}
 
 /* ---- the table ---- */
 
@@ -386,7 +417,12 @@ static const struct act act_table[] = {
     NODE_CMD("registrations", ECS, args_none, NULL, map_none),
     NODE_CMD("registration", EES, args_none, NULL, map_none),
     NODE_CMD("contexts", EES, args_none, NULL, map_none),
-    NODE_CMD("rotate", ECS, args_rotate, NULL, map_rotate),
+    {.name = "rotate",
+     .kinds = ECS,
+     .args = args_rotate,
+     .exec = act_rotate,
+     .check = arg_rotate_check,
+     .map = map_rotate},
     {.name = "call", .kinds = EES, .args = args_call, .exec = act_call},
     {.name = "ctl", .kinds = ACT_ANY, .args = args_ctl, .exec = act_ctl},
     {.name = "http",
@@ -461,6 +497,7 @@ act_of_step(struct scn_ctx *c, json_t *step, const char *path, char *err)
     struct scn_node *n;
 
     c->kind = SCN_EEC;
+    c->node = NULL;
     if (a->kinds != 0 && node == NULL) {
         edge_err(err, "%s.node: missing required field (action \"%s\" acts at a node)", path,
                  action);
@@ -482,6 +519,7 @@ act_of_step(struct scn_ctx *c, json_t *step, const char *path, char *err)
         return NULL;
     }
     c->kind = n->kind;
+    c->node = n;
     return a;
 }
 
@@ -501,7 +539,7 @@ act_check_args(struct scn_ctx *c, const struct act *a, json_t *step, const char 
     }
     if (js_decode(args, apath, a->args, NULL, c, err) == -1)
         return -1;
-    if (a->check != NULL && a->check(args, why) == -1)
+    if (a->check != NULL && a->check(c, args, why) == -1)
         return edge_err(err, "%s: %s", apath, why);
     return 0;
 }

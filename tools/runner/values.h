@@ -10,10 +10,11 @@
 
 struct scn_ctx {
     struct scn *s;
-    json_t *seen_steps;  /* object: step name -> its action */
-    json_t *async_steps; /* object: name -> action of the steps sent with "async": true */
-    enum scn_kind kind;  /* kind of the node a step acts at */
-    const char *action;  /* action of the step being checked */
+    json_t *seen_steps;    /* object: step name -> its action */
+    json_t *async_steps;   /* object: name -> action of the steps sent with "async": true */
+    enum scn_kind kind;    /* kind of the node a step acts at */
+    struct scn_node *node; /* the node a step acts at (NULL: none) */
+    const char *action;    /* action of the step being checked */
 };
 
 /* v names a node of kind k. */
