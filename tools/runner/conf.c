@@ -256,6 +256,8 @@ conf_ecs(struct run *r, struct run_node *n, json_t *c)
             json_pack("{s:o}", "allow", conf_names(r, json_object_get(pol, "allowEecs"))));
     if ((pol = json_object_get(n->sn->conf, "edge9Policy")) != NULL)
         json_object_set_new(c, "edge9Policy", conf_edge9_policy(r, pol));
+    if ((pol = json_object_get(n->sn->conf, "deadlines")) != NULL)
+        json_object_set(c, "deadlines", pol);
 }
 
 static void
@@ -278,8 +280,8 @@ conf_ees(struct run *r, struct run_node *n, json_t *c)
                         json_integer(scn_conf_int(n->sn, "registrationExpiry", 3600)));
     json_object_set_new(c, "refresh",
                         json_boolean(!json_is_false(json_object_get(n->sn->conf, "refresh"))));
-    static const char *passed[] = {"keepAlive", "eecRegConf", "eecRegistrationExpiry",
-                                   "tokenReplay", NULL};
+    static const char *passed[] = {"keepAlive",   "eecRegConf", "eecRegistrationExpiry",
+                                   "tokenReplay", "deadlines",  NULL};
     for (int i = 0; passed[i] != NULL; i++)
         if (json_object_get(n->sn->conf, passed[i]) != NULL)
             json_object_set(c, passed[i], json_object_get(n->sn->conf, passed[i]));
@@ -301,6 +303,8 @@ conf_eec(struct run *r, struct run_node *n, json_t *c)
         json_object_set(c, "acProfs", json_object_get(n->sn->conf, "acProfs"));
     if (json_object_get(n->sn->conf, "locInf") != NULL)
         json_object_set(c, "locInf", json_object_get(n->sn->conf, "locInf"));
+    if (json_object_get(n->sn->conf, "deadlines") != NULL)
+        json_object_set(c, "deadlines", json_object_get(n->sn->conf, "deadlines"));
 }
 
 /* A scripted peer in the node's place (tools/runner/fake.c): the common keys and its routes. */

@@ -4,7 +4,10 @@
  * keys are in action.c (args) and expect.c (expect). */
 #include "keys.h"
 
+#include "base/err.h"
 #include "values.h"
+
+#include <string.h>
 
 const struct js_field keys_topo_node[] = {
     {.name = "kind",
@@ -76,6 +79,62 @@ static const struct js_field keys_fake[] = {
     {.name = NULL},
 };
 
+/* How long an ECS gives a token request, and what of that it keeps to answer its client (config
+ * "deadlines" of edge-ecs, nodes/ecs/README.md "Deadlines"); the node checks them again. */
+static const struct js_field ecs_deadline_fields[] = {
+    {.name = "requestMs", .type = JS_INT, .check = js_check_range, .min = 100, .max = 600000},
+    {.name = "replyMarginMs", .type = JS_INT, .check = js_check_range, .min = 0, .max = 60000},
+    {.name = NULL},
+};
+
+/* How long an EES waits for its ECS (token request, discovery) and for a peer EES (EDGE-9). */
+static const struct js_field ees_deadline_fields[] = {
+    {.name = "ecsMs", .type = JS_INT, .check = js_check_range, .min = 100, .max = 600000},
+    {.name = "peerMs", .type = JS_INT, .check = js_check_range, .min = 100, .max = 600000},
+    {.name = NULL},
+};
+
+/* How long an EEC waits for an answer (edge-eec config "deadlines"). */
+static const struct js_field eec_deadline_fields[] = {
+    {.name = "requestMs", .type = JS_INT, .check = js_check_range, .min = 100, .max = 600000},
+    {.name = NULL},
+};
+
+/* A node's wait must end before the runner's (the scenario's timeoutMs, default 15 s): else the
+ * step ends with "did not answer" and the node's own verdict on its deadline is never seen. */
+static int
+keys_deadlines(json_t *v, const struct js_field *f, void *ctx, char *why)
+{
+    struct scn_ctx *c = ctx;
+    json_t *t = json_object_get(c->s->root, "timeoutMs"), *e;
+    json_int_t limit = json_is_integer(t) ? json_integer_value(t) : 15000;
+    const char *k;
+    (void)f;
+
+    json_object_foreach(v, k, e)
+    {
+        if (strcmp(k, "replyMarginMs") != 0 && json_integer_value(e) >= limit)
+            return edge_err(why,
+                            "%s %lld is not below the scenario's timeoutMs %lld: the runner "
+                            "would stop waiting first (raise timeoutMs)",
+                            k, (long long)json_integer_value(e), (long long)limit);
+    }
+    return 0;
+}
+
+/* The margin is kept out of the request's time: it must leave some. */
+static int
+keys_ecs_deadlines(json_t *v, const struct js_field *f, void *ctx, char *why)
+{
+    json_t *req = json_object_get(v, "requestMs"), *margin = json_object_get(v, "replyMarginMs");
+
+    if (json_is_integer(req) && json_is_integer(margin) &&
+        json_integer_value(margin) >= json_integer_value(req))
+        return edge_err(why, "replyMarginMs %lld leaves nothing of requestMs %lld",
+                        (long long)json_integer_value(margin), (long long)json_integer_value(req));
+    return keys_deadlines(v, f, ctx, why);
+}
+
 const struct js_field keys_ecs[] = {
     {.name = "started", .type = JS_BOOL},
     {.name = "http", .type = JS_STRING, .check = js_check_enum, .choices = val_https},
@@ -99,6 +158,10 @@ const struct js_field keys_ecs[] = {
      .flags = JS_NONEMPTY,
      .items = JS_STRING,
      .item_check = js_check_kid},
+    {.name = "deadlines",
+     .type = JS_OBJECT,
+     .sub = ecs_deadline_fields,
+     .check = keys_ecs_deadlines},
     {.name = NULL},
 };
 
@@ -126,6 +189,7 @@ const struct js_field keys_ees[] = {
      .min = 1,
      .max = 86400},
     {.name = "tokenReplay", .type = JS_STRING, .check = js_check_enum, .choices = val_replays},
+    {.name = "deadlines", .type = JS_OBJECT, .sub = ees_deadline_fields, .check = keys_deadlines},
     {.name = NULL},
 };
 
@@ -142,6 +206,7 @@ const struct js_field keys_eec[] = {
     {.name = "subscriber", .type = JS_BOOL},
     {.name = "acProfs", .type = JS_ARRAY, .items = JS_OBJECT},
     {.name = "locInf", .type = JS_OBJECT},
+    {.name = "deadlines", .type = JS_OBJECT, .sub = eec_deadline_fields, .check = keys_deadlines},
     {.name = NULL},
 };
 
