@@ -482,6 +482,7 @@ static const struct js_field step_fields[] = {
     {.name = "args", .type = JS_OBJECT},
     {.name = "expect", .type = JS_OBJECT, .sub = exp_fields},
     {.name = "async", .type = JS_BOOL},
+    {.name = "tapOnly", .type = JS_BOOL},
     {.name = NULL},
 };
 

@@ -89,18 +89,6 @@ exp_cause_keys(json_t *v, const struct js_field *f, void *ctx, char *why)
     return 0;
 }
 
-/* [min, max] with min <= max. */
-static int
-exp_range_keys(json_t *v, const struct js_field *f, void *ctx, char *why)
-{
-    (void)f, (void)ctx;
-    if (json_array_size(v) != 2 || !json_is_integer(json_array_get(v, 0)) ||
-        !json_is_integer(json_array_get(v, 1)) ||
-        json_integer_value(json_array_get(v, 0)) > json_integer_value(json_array_get(v, 1)))
-        return edge_err(why, "expected [min, max], two integers with min <= max");
-    return 0;
-}
-
 const struct js_field exp_fields[] = {
     {.name = "status", .type = JS_ANY, .check = val_status},
     {.name = "cause", .type = JS_ANY, .check = exp_cause_keys},
@@ -126,7 +114,7 @@ const struct js_field exp_fields[] = {
     {.name = "schema", .type = JS_STRING, .check = exp_schema_keys},
     {.name = "result", .type = JS_OBJECT, .check = exp_patterns},
     {.name = "logged", .type = JS_OBJECT, .check = exp_logged_keys},
-    {.name = "elapsedMs", .type = JS_ARRAY, .check = exp_range_keys},
+    {.name = "elapsedMs", .type = JS_ANY, .check = exp_elapsed_keys},
     {.name = "expiresIn", .type = JS_ARRAY, .check = exp_range_keys},
     {.name = NULL},
 };
@@ -421,42 +409,6 @@ exp_headers(struct exp_ctx *x, json_t *w)
     json_decref(got);
 }
 
-/* The step took min..max ms, as the runner measured it. */
-static void
-exp_elapsed(struct exp_ctx *x, json_t *w)
-{
-    double ms = json_number_value(json_object_get(x->result, "runner_ms"));
-    json_int_t lo = json_integer_value(json_array_get(w, 0));
-    json_int_t hi = json_integer_value(json_array_get(w, 1));
-
-    if (ms < (double)lo || ms > (double)hi)
-        exp_fail(x->fails, "elapsedMs: expected %lld to %lld, got %.0f", (long long)lo,
-                 (long long)hi, ms);
-}
-
-/* The expTime of the result (or its body) lies min..max s after the step began. */
-static void
-exp_expires(struct exp_ctx *x, json_t *w)
-{
-    json_t *e = json_object_get(x->result, "expTime");
-    struct timespec ts;
-    char why[EDGE_ERR_LEN];
-    long long left;
-
-    if (e == NULL)
-        e = json_object_get(json_object_get(x->result, "body"), "expTime");
-    if (!json_is_string(e) || js_time_parse(json_string_value(e), &ts, why) == -1) {
-        exp_fail(x->fails, "expiresIn: expected an expTime, got %s", match_show(e, why, 256));
-        return;
-    }
-    left = (long long)ts.tv_sec - (long long)x->r->step_wall;
-    if (left < json_integer_value(json_array_get(w, 0)) ||
-        left > json_integer_value(json_array_get(w, 1)))
-        exp_fail(x->fails, "expiresIn: expected %lld to %lld s, got %lld s (expTime %s)",
-                 (long long)json_integer_value(json_array_get(w, 0)),
-                 (long long)json_integer_value(json_array_get(w, 1)), left, json_string_value(e));
-}
-
 /* The judge of each key of exp_fields; claims, absentClaims, issuer, header and lifetime are
  * judged together (exp_token). */
 static const struct {
@@ -498,6 +450,11 @@ exp_check(struct run *r, json_t *step, json_t *result)
         .jwt = json_string_value(json_object_get(result, "token")),
     };
 
+    /* A step not run here (TAP-only in loopback mode) is not judged: its verdict is SKIP. */
+    if (json_object_get(result, "skipped") != NULL &&
+        json_string_value(json_object_get(result, "error")) == NULL)
+        return x.fails;
+    exp_compare(&x, json_string_value(json_object_get(step, "name")));
     if (ex == NULL) {
         /* A runner act without expect must still have been done. */
         if (json_string_value(json_object_get(result, "error")) != NULL)

@@ -210,6 +210,52 @@ const struct js_field keys_eec[] = {
     {.name = NULL},
 };
 
+/* The position of the step named name in the file (explicit names only: the scenario's keys are
+ * read before the steps get their default names), or -1. */
+static long
+keys_step_pos(struct scn_ctx *c, const char *name)
+{
+    json_t *s;
+    size_t i;
+
+    json_array_foreach(json_object_get(c->s->root, "steps"), i, s)
+    {
+        const char *n = json_string_value(json_object_get(s, "name"));
+        if (n != NULL && strcmp(n, name) == 0)
+            return (long)i;
+    }
+    return -1;
+}
+
+/* compare: two named steps, the base first, and the link(s) whose RTT bounds the difference. */
+static int
+keys_compare(json_t *v, const struct js_field *f, void *ctx, char *why)
+{
+    const char *base = json_string_value(json_object_get(v, "base"));
+    const char *step = json_string_value(json_object_get(v, "step"));
+    long b = keys_step_pos(ctx, base), s = keys_step_pos(ctx, step);
+    (void)f;
+
+    if (b < 0)
+        return edge_err(why, "base: no step named \"%s\"", base);
+    if (s < 0)
+        return edge_err(why, "step: no step named \"%s\"", step);
+    if (b >= s)
+        return edge_err(why, "step: \"%s\" must come after its base \"%s\"", step, base);
+    return 0;
+}
+
+/* "compare": what the sweep reports, e.g. a forwarded token's cost over a same-ECS one against
+ * one backhaul RTT + 2 ms (issue 10, tools/sweep/README.md). */
+static const struct js_field compare_fields[] = {
+    {.name = "base", .type = JS_STRING, .flags = JS_REQUIRED | JS_NONEMPTY},
+    {.name = "step", .type = JS_STRING, .flags = JS_REQUIRED | JS_NONEMPTY},
+    {.name = "link", .type = JS_ANY, .flags = JS_REQUIRED, .check = val_links},
+    {.name = "rtts", .type = JS_NUMBER, .check = js_check_range, .min = 0, .max = 100},
+    {.name = "plusMs", .type = JS_INT, .check = js_check_range, .min = -60000, .max = 60000},
+    {.name = NULL},
+};
+
 const struct js_field keys_top[] = {
     {.name = "name", .type = JS_STRING, .flags = JS_REQUIRED, .check = val_name},
     {.name = "title", .type = JS_STRING, .flags = JS_REQUIRED | JS_NONEMPTY},
@@ -219,5 +265,7 @@ const struct js_field keys_top[] = {
     {.name = "nodes", .type = JS_OBJECT},
     {.name = "steps", .type = JS_ARRAY, .flags = JS_REQUIRED | JS_NONEMPTY, .items = JS_OBJECT},
     {.name = "timeoutMs", .type = JS_INT, .check = js_check_range, .min = 100, .max = 600000},
+    {.name = "tapOnly", .type = JS_BOOL},
+    {.name = "compare", .type = JS_OBJECT, .sub = compare_fields, .check = keys_compare},
     {.name = NULL},
 };

@@ -24,6 +24,7 @@
 #include "results.h"
 #include "run.h"
 #include "scenario.h"
+#include "sim.h"
 #include "step.h"
 
 #include <dirent.h>
@@ -177,6 +178,9 @@ main_steps(struct run *r, json_t *out_steps, char *fatal, size_t fatal_len)
                (run_now_mono() - t0) * 1000.0);
         for (size_t j = 0; j < json_array_size(fails); j++)
             printf("       - %s\n", json_string_value(json_array_get(fails, j)));
+        for (size_t j = 0; j < json_array_size(json_object_get(result, "notes")); j++)
+            printf("       ~ %s\n",
+                   json_string_value(json_array_get(json_object_get(result, "notes"), j)));
         fflush(stdout);
         json_decref(result);
         if (fatal[0] != '\0')
@@ -334,6 +338,12 @@ main_results(struct run *r, json_t *steps, time_t wall0, int failed, const char 
     int rc;
 
     res_tokens(r, events);
+    /* What loopback mode did not simulate, and the scenario's compare (sim.c). */
+    json_t *sim = sim_report(r, steps, stdout);
+    json_t *sk = json_object_get(sim, "skipped");
+    char skipped[64] = "";
+    if (json_array_size(sk) > 0)
+        snprintf(skipped, sizeof(skipped), ", %zu skipped (not judged)", json_array_size(sk));
     js_time_format(wall0, started_s, sizeof(started_s));
     summary = json_pack(
         "{s:{s:s, s:s, s:s, s:s, s:s}, s:s, s:s, s:s, s:s, s:i, s:s, s:f, s:o, "
@@ -345,6 +355,7 @@ main_results(struct run *r, json_t *steps, time_t wall0, int failed, const char 
         "versions", main_versions(), "nodes", net_summary(r), "steps", steps, "tokens", r->tokens,
         "pcaps", res_pcaps(r), "keylog", r->keylog, "steps_total", all_steps, "steps_failed",
         failed);
+    json_object_set_new(summary, "sim", sim);
     if (fatal[0] != '\0')
         json_object_set_new(summary, "error", json_string(fatal));
     snprintf(path, sizeof(path), "%s/summary.json", r->out);
@@ -354,9 +365,9 @@ main_results(struct run *r, json_t *steps, time_t wall0, int failed, const char 
         fprintf(stderr, "edge-run: %s\n", err);
     if (fatal[0] != '\0')
         printf("edge-run: %s\n", fatal);
-    printf("%s %s: %d of %d steps failed%s (%.1f s); report: %s\n", verdict, r->scn->name, failed,
-           all_steps, done < all_steps ? ", not all steps ran" : "", run_now_mono() - r->t0_mono,
-           path);
+    printf("%s %s: %d of %d steps failed%s%s (%.1f s); report: %s\n", verdict, r->scn->name, failed,
+           all_steps, skipped, done < all_steps ? ", not all steps ran" : "",
+           run_now_mono() - r->t0_mono, path);
     rc = strcmp(verdict, "PASS") == 0 ? RUN_EXIT_PASS : RUN_EXIT_FAIL;
     if (proc_interrupted)
         rc = 128 + (int)proc_interrupted;
