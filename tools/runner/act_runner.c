@@ -70,9 +70,7 @@ act_freeze(struct run *r, struct run_node *n, json_t *step, json_t *a, json_t **
     int freeze = strcmp(json_string_value(json_object_get(step, "action")), "freeze") == 0;
     (void)r, (void)a;
 
-    if (proc_node_freeze(n, freeze, err) == -1)
-        return -1;
-    *res = step_local_result(1, NULL);
+    *res = step_local_result(proc_node_freeze(n, freeze, err) == 0, err);
     return 0;
 }
 

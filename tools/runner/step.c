@@ -232,6 +232,14 @@ step_node_call(struct run *r, struct run_node *n, json_t *step, const char *cmd,
     json_object_set_new(step, "sent", json_pack("{s:s, s:O}", "cmd", cmd, "args", args));
     if (n->cc == NULL)
         return edge_err(err, "%s is not running (stopped earlier?)", n->sn->name);
+    /* SIGSTOPped, it reads no command either: say so now, not after the step's deadline (a
+     * result with the error, so a step can expect it). */
+    if (n->frozen) {
+        edge_err(why, "%s is frozen: it cannot take the command \"%s\" (thaw it first)",
+                 n->sn->name, cmd);
+        *result = step_local_result(0, why);
+        return 0;
+    }
     if (json_is_true(json_object_get(step, "async"))) {
         /* Sent; a later step "reply" reads the answer. */
         if (async_send(r, n, json_string_value(json_object_get(step, "name")), cmd, args, err) ==
