@@ -251,8 +251,7 @@ val_links(json_t *v, const struct js_field *f, void *ctx, char *why)
         if (!json_is_string(l))
             return edge_err(why, "[%zu]: expected a link name, got %s", i, js_type_name(l));
         if (json_object_get(have, json_string_value(l)) == NULL)
-            return edge_err(why, "[%zu]: no link \"%s\" in the topology", i,
-                            json_string_value(l));
+            return edge_err(why, "[%zu]: no link \"%s\" in the topology", i, json_string_value(l));
     }
     return 0;
 }
