@@ -14,6 +14,7 @@
 #include "conf.h"
 #include "creds.h"
 #include "base/err.h"
+#include "base/file.h"
 #include "expect.h"
 #include "base/json_strict.h"
 #include "logwait.h"
@@ -30,7 +31,6 @@
 #include <dirent.h>
 #include <errno.h>
 #include <jansson.h>
-#include <libgen.h>
 #include <openssl/opensslv.h>
 #include <signal.h>
 #include <stdio.h>
@@ -61,21 +61,6 @@ usage(FILE *f)
           "  exit status: 0 every expectation held, 1 one did not, 127 cannot run here\n",
           f);
     return f == stderr ? 2 : 0;
-}
-
-/* The folder of this executable: edge-* binaries are its siblings. */
-static void
-main_bindir(char *buf, size_t len)
-{
-    char exe[RUN_PATH_MAX];
-    ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-
-    if (n <= 0) {
-        snprintf(buf, len, ".");
-        return;
-    }
-    exe[n] = '\0';
-    snprintf(buf, len, "%s", dirname(exe));
 }
 
 static void
@@ -396,7 +381,7 @@ main_run(int argc, char **argv)
         fprintf(stderr, "%s\n", err);
         goto done;
     }
-    main_bindir(r.bindir, sizeof(r.bindir));
+    edge_self_dir(r.bindir, sizeof(r.bindir)); /* edge-* binaries are its siblings */
     if (!main_have_nodes(&r)) {
         rc = RUN_EXIT_SKIP;
         goto done;

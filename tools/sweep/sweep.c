@@ -13,10 +13,10 @@
 #include "sweep.h"
 
 #include "base/err.h"
+#include "base/file.h"
 
 #include <errno.h>
 #include <fcntl.h>
-#include <libgen.h>
 #include <signal.h>
 #include <spawn.h>
 #include <stdlib.h>
@@ -138,21 +138,6 @@ sweep_name(struct sweep *s, char *err)
     return rc;
 }
 
-/* The folder of this executable: edge-run is its sibling. */
-static void
-sweep_bindir(char *buf, size_t len)
-{
-    char exe[SWEEP_PATH_MAX];
-    ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-
-    if (n <= 0) {
-        snprintf(buf, len, ".");
-        return;
-    }
-    exe[n] = '\0';
-    snprintf(buf, len, "%s", dirname(exe));
-}
-
 /* Run edge-run for one seed, its output into log; its exit status, or -1 with err. */
 static int
 sweep_spawn(const struct sweep *s, unsigned seed, const char *dir, const char *log, char *err)
@@ -163,7 +148,7 @@ sweep_spawn(const struct sweep *s, unsigned seed, const char *dir, const char *l
     pid_t pid;
     posix_spawn_file_actions_t fa;
 
-    sweep_bindir(exe, sizeof(exe));
+    edge_self_dir(exe, sizeof(exe)); /* edge-run is a sibling */
     strncat(exe, "/edge-run", sizeof(exe) - strlen(exe) - 1);
     snprintf(seed_s, sizeof(seed_s), "%u", seed);
     argv[n++] = exe;
