@@ -190,7 +190,7 @@ exp_bound(struct exp_ctx *x, json_t *b, double *ms, char *what, size_t len)
 void
 exp_elapsed(struct exp_ctx *x, json_t *w)
 {
-    double ms = json_number_value(json_object_get(x->result, "runner_ms")), lo, hi;
+    double ms = json_number_value(json_object_get(x->result, "runner_ms")), lo = 0, hi = 0;
     json_t *bmin = json_is_array(w) ? json_array_get(w, 0) : json_object_get(w, "min");
     json_t *bmax = json_is_array(w) ? json_array_get(w, 1) : json_object_get(w, "max");
     char a[400], b[400];
