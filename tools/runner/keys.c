@@ -46,12 +46,18 @@ const struct js_field keys_topology[] = {
     {.name = NULL},
 };
 
-/* Local authorization policy (TS 33.558 6.2/6.3: "local authorization"). */
+/* Local authorization policy (TS 33.558 6.2/6.3: "local authorization"): the EECs, and on EDGE-9
+ * the S-EESes, an EES serves without a token. */
 static const struct js_field policy_fields[] = {
     {.name = "allowEecs", .type = JS_ARRAY, .items = JS_STRING, .item_check = val_eec_ref},
     {.name = "allowGpsis", .type = JS_ARRAY, .items = JS_STRING, .item_check = js_check_gpsi},
+    {.name = "allowEeses", .type = JS_ARRAY, .items = JS_STRING, .item_check = val_ees_or_star},
     {.name = NULL},
 };
+
+/* How an ECS gets a token for a T-EES at another ECS (TR 33.739 6.27 Editor's Note): forward it
+ * to that ECS, redirect the S-EES there, or sign it itself. */
+static const char *const keys_edge9_modes[] = {"forward", "redirect", "local-issue", NULL};
 
 /* The ECS's local policy names the EECs it provisions (TS 33.558 6.2). */
 static const struct js_field ecs_policy_fields[] = {
@@ -162,6 +168,22 @@ const struct js_field keys_ecs[] = {
      .type = JS_OBJECT,
      .sub = ecs_deadline_fields,
      .check = keys_ecs_deadlines},
+    {.name = "edge9Mode", .type = JS_STRING, .check = js_check_enum, .choices = keys_edge9_modes},
+    {.name = "edge9ForeignClients",
+     .type = JS_ARRAY,
+     .items = JS_STRING,
+     .item_check = val_ees_or_star},
+    {.name = "locationCacheLifetime",
+     .type = JS_INT,
+     .check = js_check_range,
+     .min = 0,
+     .max = 86400},
+    {.name = "peerKeepAlive", .type = JS_INT, .check = js_check_range, .min = 0, .max = 3600},
+    {.name = "eecBindingLifetime",
+     .type = JS_INT,
+     .check = js_check_range,
+     .min = 1,
+     .max = 2678400},
     {.name = NULL},
 };
 
@@ -190,6 +212,7 @@ const struct js_field keys_ees[] = {
      .max = 86400},
     {.name = "tokenReplay", .type = JS_STRING, .check = js_check_enum, .choices = val_replays},
     {.name = "deadlines", .type = JS_OBJECT, .sub = ees_deadline_fields, .check = keys_deadlines},
+    {.name = "partnerEcs", .type = JS_ARRAY, .items = JS_STRING, .item_check = val_ecs_ref},
     {.name = NULL},
 };
 
