@@ -216,6 +216,8 @@ sweep_say_run(const struct sweep_run *run)
     if (run->summary == NULL)
         printf(" (no summary.json: exit status %d)", run->rc);
     printf("%s %.1f s\n", shown ? ")" : "", run->secs);
+    if (json_string_value(json_object_get(run->summary, "error")) != NULL)
+        printf("           %s\n", json_string_value(json_object_get(run->summary, "error")));
     fflush(stdout);
 }
 
@@ -251,6 +253,11 @@ sweep_runs(struct sweep *s, char *err)
         run->summary = json_load_file(path, 0, &je);
         s->nruns++;
         sweep_say_run(run);
+        /* A first run that wrote nothing (a scenario edge-run refuses) will not do better later. */
+        if (run->summary == NULL && s->nruns == 1) {
+            sweep_last_line(log, path, sizeof(path));
+            return edge_err(err, "the first run wrote no summary.json: %s", path);
+        }
     }
     return 0;
 }
