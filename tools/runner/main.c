@@ -14,6 +14,7 @@
 #include "conf.h"
 #include "creds.h"
 #include "base/err.h"
+#include "base/file.h"
 #include "expect.h"
 #include "base/json_strict.h"
 #include "logwait.h"
@@ -24,12 +25,12 @@
 #include "results.h"
 #include "run.h"
 #include "scenario.h"
+#include "sim.h"
 #include "step.h"
 
 #include <dirent.h>
 #include <errno.h>
 #include <jansson.h>
-#include <libgen.h>
 #include <openssl/opensslv.h>
 #include <signal.h>
 #include <stdio.h>
@@ -60,21 +61,6 @@ usage(FILE *f)
           "  exit status: 0 every expectation held, 1 one did not, 127 cannot run here\n",
           f);
     return f == stderr ? 2 : 0;
-}
-
-/* The folder of this executable: edge-* binaries are its siblings. */
-static void
-main_bindir(char *buf, size_t len)
-{
-    char exe[RUN_PATH_MAX];
-    ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-
-    if (n <= 0) {
-        snprintf(buf, len, ".");
-        return;
-    }
-    exe[n] = '\0';
-    snprintf(buf, len, "%s", dirname(exe));
 }
 
 static void
@@ -177,6 +163,9 @@ main_steps(struct run *r, json_t *out_steps, char *fatal, size_t fatal_len)
                (run_now_mono() - t0) * 1000.0);
         for (size_t j = 0; j < json_array_size(fails); j++)
             printf("       - %s\n", json_string_value(json_array_get(fails, j)));
+        for (size_t j = 0; j < json_array_size(json_object_get(result, "notes")); j++)
+            printf("       ~ %s\n",
+                   json_string_value(json_array_get(json_object_get(result, "notes"), j)));
         fflush(stdout);
         json_decref(result);
         if (fatal[0] != '\0')
@@ -334,6 +323,12 @@ main_results(struct run *r, json_t *steps, time_t wall0, int failed, const char 
     int rc;
 
     res_tokens(r, events);
+    /* What loopback mode did not simulate, and the scenario's compare (sim.c). */
+    json_t *sim = sim_report(r, steps, stdout);
+    json_t *sk = json_object_get(sim, "skipped");
+    char skipped[64] = "";
+    if (json_array_size(sk) > 0)
+        snprintf(skipped, sizeof(skipped), ", %zu skipped (not judged)", json_array_size(sk));
     js_time_format(wall0, started_s, sizeof(started_s));
     summary = json_pack(
         "{s:{s:s, s:s, s:s, s:s, s:s}, s:s, s:s, s:s, s:s, s:i, s:s, s:f, s:o, "
@@ -345,6 +340,7 @@ main_results(struct run *r, json_t *steps, time_t wall0, int failed, const char 
         "versions", main_versions(), "nodes", net_summary(r), "steps", steps, "tokens", r->tokens,
         "pcaps", res_pcaps(r), "keylog", r->keylog, "steps_total", all_steps, "steps_failed",
         failed);
+    json_object_set_new(summary, "sim", sim);
     if (fatal[0] != '\0')
         json_object_set_new(summary, "error", json_string(fatal));
     snprintf(path, sizeof(path), "%s/summary.json", r->out);
@@ -354,9 +350,9 @@ main_results(struct run *r, json_t *steps, time_t wall0, int failed, const char 
         fprintf(stderr, "edge-run: %s\n", err);
     if (fatal[0] != '\0')
         printf("edge-run: %s\n", fatal);
-    printf("%s %s: %d of %d steps failed%s (%.1f s); report: %s\n", verdict, r->scn->name, failed,
-           all_steps, done < all_steps ? ", not all steps ran" : "", run_now_mono() - r->t0_mono,
-           path);
+    printf("%s %s: %d of %d steps failed%s%s (%.1f s); report: %s\n", verdict, r->scn->name, failed,
+           all_steps, skipped, done < all_steps ? ", not all steps ran" : "",
+           run_now_mono() - r->t0_mono, path);
     rc = strcmp(verdict, "PASS") == 0 ? RUN_EXIT_PASS : RUN_EXIT_FAIL;
     if (proc_interrupted)
         rc = 128 + (int)proc_interrupted;
@@ -385,7 +381,7 @@ main_run(int argc, char **argv)
         fprintf(stderr, "%s\n", err);
         goto done;
     }
-    main_bindir(r.bindir, sizeof(r.bindir));
+    edge_self_dir(r.bindir, sizeof(r.bindir)); /* edge-* binaries are its siblings */
     if (!main_have_nodes(&r)) {
         rc = RUN_EXIT_SKIP;
         goto done;
