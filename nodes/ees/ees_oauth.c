@@ -156,11 +156,13 @@ jwt_segment(const char *jwt, int n)
     return obj;
 }
 
+/* A request that brought no token; via: the ECSes the refusal passed, the refusing one first (an
+ * answer's Via says which ECS decided, a refusal's as much as a grant's), or NULL. */
 static void
-oauth_fail(struct ees *e, const char *target, const char *scope, struct ees_up *up, ees_token_cb cb,
-           void *arg)
+oauth_fail(struct ees *e, const char *target, const char *scope, struct ees_up *up, json_t *via,
+           ees_token_cb cb, void *arg)
 {
-    struct ees_token t = {.up = *up};
+    struct ees_token t = {.up = *up, .via = via};
     char summary[EDGE_ERR_LEN + 128];
 
     snprintf(summary, sizeof(summary), "token for %.64s (%.64s) not obtained from %s: %d %s",
@@ -189,8 +191,15 @@ oauth_resp(const struct http_client_resp *r, void *arg)
         op->cb(e, &t, op->arg);
         goto done;
     }
+    /* The ECSes the request passed, the deciding one first (TR 33.739 6.27 forwarding), on a
+     * refusal as on a token; an unreadable Via costs only the list, not the answer. */
+    if (via_parse(http_client_resp_header(r, VIA_HEADER), &via, err) < 0)
+        node_log(&e->n, "token", e->cfg.ecs, PROBLEM_INVALID_MSG_FORMAT, NULL,
+                 "token answer of %s: %s; via kept up to there", e->cfg.ecs, err);
+    t.via = via_json(&via);
+    err[0] = '\0';
     if (r->status != 200) {
-        oauth_fail(e, op->target, op->scope, &t.up, op->cb, op->arg);
+        oauth_fail(e, op->target, op->scope, &t.up, t.via, op->cb, op->arg);
         goto done;
     }
     if (js_loads(r->body, r->body_len, &body, err) < 0 ||
@@ -200,18 +209,12 @@ oauth_resp(const struct http_client_resp *r, void *arg)
             snprintf(err, sizeof(err), "token_type is not Bearer");
         t.up.error = err;
         t.up.cause = "BAD_TOKEN_RESPONSE";
-        oauth_fail(e, op->target, op->scope, &t.up, op->cb, op->arg);
+        oauth_fail(e, op->target, op->scope, &t.up, t.via, op->cb, op->arg);
         goto done;
     }
     jwt = json_string_value(json_object_get(body, "access_token"));
     claims = jwt_segment(jwt, 1);
     header = jwt_segment(jwt, 0);
-    /* The ECSes the request passed, the deciding one first (TR 33.739 6.27 forwarding); an
-     * unreadable Via costs only the list, not the token. */
-    if (via_parse(http_client_resp_header(r, VIA_HEADER), &via, err) < 0)
-        node_log(&e->n, "token", e->cfg.ecs, PROBLEM_INVALID_MSG_FORMAT, NULL,
-                 "token answer of %s: %s; via kept up to there", e->cfg.ecs, err);
-    t.via = via_json(&via);
     exp = json_is_integer(json_object_get(body, "expires_in"))
               ? node_now() + json_integer_value(json_object_get(body, "expires_in"))
               : json_integer_value(json_object_get(claims, "exp"));
@@ -288,7 +291,7 @@ ees_oauth_get(struct ees *e, const char *target, const char *scope, const char *
 fail:
     if (t.up.result == NULL)
         t.up.result = ees_result_error(t.up.cause, "%s", t.up.error);
-    oauth_fail(e, target != NULL ? target : "", scope != NULL ? scope : "", &t.up, cb, arg);
+    oauth_fail(e, target != NULL ? target : "", scope != NULL ? scope : "", &t.up, NULL, cb, arg);
     json_decref(t.up.result);
 }
 
