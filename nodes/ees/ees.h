@@ -63,6 +63,7 @@ enum ees_refusal {
     EES_R_ACR_PUSH_REFUSED,      /* 502: the T-EES refused the context push */
     EES_R_ACR_STEP_FAILED,       /* 502: another step failed */
     EES_R_ACR_UNREACHABLE,       /* 504: a peer did not answer */
+    EES_R_ACR_NOT_REACHABLE,     /* 504: a peer answered that the one behind it did not */
     EES_R_ACR_CONTEXT_GONE,      /* 404: the context went away during ACR */
     EES_R_INTERNAL,              /* 500: SYSTEM_FAILURE (out of memory, ...) */
     EES_R_COUNT

@@ -32,8 +32,9 @@ acr_free(struct acr_op *op)
 }
 
 /* How a failed step is answered (one table): no HTTP answer from the peer is 504
- * ACR_PEER_UNREACHABLE whatever the step; an answer that refused is 502 with the step's cause;
- * no T-EES at all is 404. */
+ * ACR_PEER_UNREACHABLE whatever the step; a 504 TARGET_NF_NOT_REACHABLE the peer answered (its
+ * own peer did not answer: the T-EES's ECS, say) stays a 504 with that cause; an answer that
+ * refused is 502 with the step's cause; no T-EES at all is 404. */
 enum acr_failure {
     ACR_NOT_FOUND,   /* no T-EES serves the EAS */
     ACR_REFUSED,     /* the peer answered, and not as hoped */
@@ -64,6 +65,9 @@ acr_refusal(const struct ees_up *up, enum acr_failure f)
     case ACR_REFUSED:
         break;
     }
+    if (up->status == 504 && up->cause != NULL &&
+        strcmp(up->cause, ees_refusals[EES_R_ACR_NOT_REACHABLE].cause) == 0)
+        return EES_R_ACR_NOT_REACHABLE;
     for (size_t i = 0; i < sizeof(acr_steps) / sizeof(acr_steps[0]); i++)
         if (strcmp(acr_steps[i].step, up->step) == 0)
             return acr_steps[i].refused;
