@@ -1,15 +1,20 @@
 /* edgeapp_servprov.c -- EDGE-4 types: ECSServProvReq and ECSServProvResp (TS 24.558
- * Eecs_ServiceProvisioning), with edgesim's one wire extension, EESInfo.accessToken.
+ * Eecs_ServiceProvisioning), with edgesim's EESInfo extensions (edgeapp.h):
  *
  * TS 33.558 6.2 has the ECS issue a separate access token per candidate EES
  * that uses token-based authorization, but no 3GPP body field carries it.
  * edgesim puts it in that EES's EESInfo entry as "accessToken" (the JWS
  * compact serialization); the EEC presents it to that EES as
- * "Authorization: Bearer" (RFC 6750). */
+ * "Authorization: Bearer" (RFC 6750). The same EESInfo, in the answers of
+ * Eecs_TargetEESDiscovery and EDGE-10 Eecs_ECSServiceProvisioning, also says
+ * how the EES authorizes its callers ("authzMethod", TS 33.558 6.2) and, from
+ * a partner ECS, where it is registered ("regEcs", "ecsHops"). */
 #include "edgeapp/edgeapp.h"
 
 #define ARRAY_MAX 64
 #define TOKEN_MAX 8192 /* the validator's cap (token_validate) */
+
+const char *const edgeapp_authz_methods[] = {EDGEAPP_AUTHZ_TOKEN, EDGEAPP_AUTHZ_LOCAL, NULL};
 
 const struct js_field edgeapp_servprov_req[] = {
     {.name = "eecId", .type = JS_STRING, .flags = JS_REQUIRED, .check = js_check_id},
@@ -40,6 +45,12 @@ static const struct js_field ees_info[] = {
     {.name = "eesAuthMethods", .type = JS_ARRAY, .max_len = 8, .items = JS_STRING},
     {.name = "easBundleInfo", .type = JS_OBJECT},
     {.name = "accessToken", .type = JS_STRING, .flags = JS_NONEMPTY, .max_len = TOKEN_MAX},
+    {.name = "authzMethod",
+     .type = JS_STRING,
+     .check = js_check_enum,
+     .choices = edgeapp_authz_methods},
+    {.name = "regEcs", .type = JS_STRING, .check = js_check_fqdn},
+    {.name = "ecsHops", .type = JS_INT, .check = js_check_range, .min = 0, .max = 8},
     {0},
 };
 

@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # forward_test.sh -- token requests forwarded between ECSes (TR 33.739 6.27 after TS 33.501
-# 13.4.1.1.3), the ECS-to-ECS lookup (edgesim Eecs_ECSDiscovery) and target EES discovery, with
-# four real edge-ecs processes and one configured peer that is down:
-#   ecs1 (peers ecs2, ecs4=down) -- ecs2 (peers ecs1, ecs3) -- ecs3 (peers ecs2, maxForwardHops 0)
+# 13.4.1.1.3), the ECS-to-ECS lookup (EDGE-10 Eecs_ECSServiceProvisioning) and target EES
+# discovery, with four real edge-ecs processes and one configured peer that is down:
+#   ecs1 (peers ecs2, ecs4=down) -- ecs2 (peers ecs1, ecs3) -- ecs3 (peers ecs2 and ecs1, whose
+#   authentication of an S-EES it trusts; maxForwardHops 0)
 #   ecs5 (peer ecs2, which does not list ecs5)
 # EES ees<i> is registered at ecs<i>; curl plays the EESes and, for crafted forwards, an ECS.
 . "$(dirname "$0")/../lib.sh" "$1" edge-ecs
 
+pki eec --eec-id eec-0001
 for i in 1 2 3 4 5; do
     pki node --fqdn ecs$i.edge.test
     pki node --fqdn ees$i.edge.test
@@ -14,9 +16,10 @@ for i in 1 2 3 4 5; do
 done
 read -r P1 P2 P3 P4 P5 < <(free_ports 5)
 h() { echo "\"ecs$1.edge.test\": \"127.0.0.1:$2\""; }
-start ecs ecs1.edge.test "$(HOSTS="{$(h 2 $P2), $(h 4 $P4)}" ecs_config ecs1.edge.test $P1 '"peers": ["ecs2.edge.test","ecs4.edge.test"]')"
+# ecs1's deadlines are short, so that a silent peer is answered for within curl's patience.
+start ecs ecs1.edge.test "$(HOSTS="{$(h 2 $P2), $(h 4 $P4)}" ecs_config ecs1.edge.test $P1 '"peers": ["ecs2.edge.test","ecs4.edge.test"], "deadlines": {"requestMs": 3500, "replyMarginMs": 500}')"
 start ecs ecs2.edge.test "$(HOSTS="{$(h 1 $P1), $(h 3 $P3)}" ecs_config ecs2.edge.test $P2 '"peers": ["ecs1.edge.test","ecs3.edge.test"]')"
-start ecs ecs3.edge.test "$(HOSTS="{$(h 2 $P2)}" ecs_config ecs3.edge.test $P3 '"peers": ["ecs2.edge.test"], "maxForwardHops": 0')"
+start ecs ecs3.edge.test "$(HOSTS="{$(h 2 $P2), $(h 1 $P1)}" ecs_config ecs3.edge.test $P3 '"peers": ["ecs2.edge.test", "ecs1.edge.test"], "maxForwardHops": 0')"
 start ecs ecs5.edge.test "$(HOSTS="{$(h 2 $P2)}" ecs_config ecs5.edge.test $P5 '"peers": ["ecs2.edge.test"]')"
 listen ecs2.edge.test
 declare -A PORT=([1]=$P1 [2]=$P2 [3]=$P3 [5]=$P5)
@@ -41,6 +44,11 @@ jwks 2
 jwks 3
 
 # --- one forward: ees1 at ecs1 asks for ees2 at ecs2; ecs2 signs ---
+# ecs1 names eec-0001 in a token only once it provisioned that EEC with ees1.
+tok 1 "$G&targetEesFqdn=ees2.edge.test&eec_id=eec-0001"
+eq "eec_id of an EEC not provisioned with the S-EES: invalid_request" "400 invalid_request" "$(err)"
+req eec-eec-0001 POST ecs1.edge.test:$P1 /eecs-serviceprovisioning/v1/request application/json '{"eecId":"eec-0001"}'
+eq "eec-0001 provisioned by ecs1 with ees1" '200 ["ees1.edge.test"]' "$STATUS $(jget "$BODY" '[e["eesId"] for e in d["ednCnfgInfo"][0]["eess"]]')"
 tok 1 "$G&targetEesFqdn=ees2.edge.test&eec_id=eec-0001"
 eq "forwarded once: 200" 200 "$STATUS"
 eq "forwarded once: Via, the signer first" "ecs2.edge.test, ecs1.edge.test" "$(hdr Via)"
@@ -76,7 +84,7 @@ eq "forwarded twice: iss = ecs3" ecs3.edge.test "$(jget "$(claims "$jwt3")" 'd["
 "$BIN/edge-jwt" verify "$jwt3" --jwks "$T/jwks3.json" --iss ecs3.edge.test --aud ees3.edge.test \
     --client ees1.edge.test --profile ees >/dev/null 2>&1
 eq "forwarded twice: verifies with ecs3's JWKS" 0 "$?"
-has "ecs2 log: the second hop" "forwarded from ECS ecs2.edge.test to ECS ecs3.edge.test (hop 2 of at most 2)" \
+has "ecs2 log: the second hop, its location cached from the lookup ecs2 passed on" "forwarded from ECS ecs2.edge.test to ECS ecs3.edge.test (hop 2 of at most 2, location cached)" \
     "$(cat "$T/ecs2.edge.test.events.jsonl")"
 
 # --- refusals ---
@@ -98,31 +106,46 @@ eq "a crafted forward: client is the requesterFqdn" ees1.edge.test "$(jget "$(cl
 req ecs5.edge.test POST ecs2.edge.test:$P2 /oauth2/token $F "$G&requesterFqdn=ees5.edge.test&targetEesFqdn=ees2.edge.test" \
     -H 'Via: ecs5.edge.test'
 eq "forward from an ECS that is not a peer of ECS-2: invalid_client" "400 invalid_client" "$(err)"
+req ecs2.edge.test POST ecs3.edge.test:$P3 /oauth2/token $F "$G&requesterFqdn=ees5.edge.test&targetEesFqdn=ees3.edge.test" \
+    -H 'Via: ecs5.edge.test, ecs2.edge.test'
+eq "forward by a peer, the S-EES authenticated by a non-peer (ecs5): invalid_client" "400 invalid_client" "$(err)"
+has "the authenticating ECS named" "authenticated by ecs5.edge.test" "$(jget "$BODY" 'd["error_description"]')"
 tok 5 "$G&targetEesFqdn=ees2.edge.test"
 eq "ecs5 -> ecs2, not a peer of ecs2: invalid_request" "400 invalid_request" "$(err)"
 has "not a peer: ECS-2's refusal named" "is not a peer ECS of ecs2.edge.test" "$(jget "$BODY" 'd["error_description"]')"
-tok 2 "$G&targetEesFqdn=ees9.edge.test"
+req ecs1.edge.test POST ecs2.edge.test:$P2 /oauth2/token $F "$G&requesterFqdn=ees1.edge.test&targetEesFqdn=ees9.edge.test" \
+    -H 'Via: ecs1.edge.test' -H '3gpp-Sbi-Max-Forward-Hops: 1'
 eq "T-EES registered nowhere: invalid_request" "400 invalid_request" "$(err)"
 has "T-EES registered nowhere: says so" "registered neither at ecs2.edge.test nor at a peer ECS" "$(jget "$BODY" 'd["error_description"]')"
+tok 2 "$G&targetEesFqdn=ees9.edge.test"
+eq "T-EES not found, and ecs1's peer ecs4 is down: 504 TARGET_NF_NOT_REACHABLE" "504 TARGET_NF_NOT_REACHABLE" "$STATUS $(jget "$BODY" 'd["cause"]')"
+has "not found, a peer further on down: names the peer that said so" "ecs1.edge.test" "$(jget "$BODY" 'd["detail"]')"
 tok 1 "$G&targetEesFqdn=ees9.edge.test"
 eq "peer ECS down, T-EES not found: 504 TARGET_NF_NOT_REACHABLE" "504 TARGET_NF_NOT_REACHABLE" "$STATUS $(jget "$BODY" 'd["cause"]')"
 has "peer ECS down: names it" "ecs4.edge.test" "$(jget "$BODY" 'd["detail"]')"
 
-# --- the ECS-to-ECS lookup itself ---
-LK=/eecs-ecsdiscovery/v1/ees-profiles
-req ecs1.edge.test GET ecs2.edge.test:$P2 "$LK?ees-id=ees2.edge.test"
+# --- the ECS-to-ECS lookup itself: EDGE-10 Eecs_ECSServiceProvisioning ---
+LK=/eecs-ecsserviceprovisioning/v1/request
+J=application/json
+req ecs1.edge.test POST ecs2.edge.test:$P2 $LK $J '{"requestorEcs":"ecs1.edge.test","eesIds":["ees2.edge.test"]}'
 eq "lookup by a peer: 200" 200 "$STATUS"
-eq "lookup: the EES, its ECS, 0 hops" '[["ees2.edge.test", "ecs2.edge.test", 0]]' \
-    "$(jget "$BODY" '[[e["eesProf"]["eesId"], e["ecsId"], e["hops"]] for e in d["eess"]]')"
-req ecs1.edge.test GET ecs2.edge.test:$P2 "$LK?eas-id=eas-1" -H '3gpp-Sbi-Max-Forward-Hops: 1' -H 'Via: ecs1.edge.test'
+eq "lookup: the EES, its ECS, 0 hops, its authorization method" '[["ees2.edge.test", "ecs2.edge.test", 0, "TOKEN"]]' \
+    "$(jget "$BODY" '[[e["eesId"], e["regEcs"], e["ecsHops"], e["authzMethod"]] for e in d["ednCnfgInfo"][0]["eess"]]')"
+req ecs1.edge.test POST ecs2.edge.test:$P2 $LK $J '{"requestorEcs":"ecs1.edge.test","easIds":["eas-1"]}' \
+    -H '3gpp-Sbi-Max-Forward-Hops: 1' -H 'Via: ecs1.edge.test'
 eq "lookup with a hop left: also ecs3's EES, not the asker's" '[["ees2.edge.test", 0], ["ees3.edge.test", 1]]' \
-    "$(jget "$BODY" 'sorted([e["eesProf"]["eesId"], e["hops"]] for e in d["eess"])')"
-req ees1.edge.test GET ecs2.edge.test:$P2 "$LK?ees-id=ees2.edge.test"
+    "$(jget "$BODY" 'sorted([e["eesId"], e["ecsHops"]] for e in d["ednCnfgInfo"][0]["eess"])')"
+req ecs1.edge.test POST ecs2.edge.test:$P2 $LK $J '{"requestorEcs":"ecs1.edge.test","eesIds":["ees7.edge.test"]}' \
+    -H '3gpp-Sbi-Max-Forward-Hops: 0' -H 'Via: ecs1.edge.test'
+eq "lookup, nothing found: 204" 204 "$STATUS"
+req ees1.edge.test POST ecs2.edge.test:$P2 $LK $J '{"requestorEcs":"ees1.edge.test","eesIds":["ees2.edge.test"]}'
 eq "lookup by an EES: 403 NOT_A_PEER_ECS" "403 NOT_A_PEER_ECS" "$STATUS $(jget "$BODY" 'd["cause"]')"
-req ecs5.edge.test GET ecs2.edge.test:$P2 "$LK?ees-id=ees2.edge.test"
+req ecs5.edge.test POST ecs2.edge.test:$P2 $LK $J '{"requestorEcs":"ecs5.edge.test","eesIds":["ees2.edge.test"]}'
 eq "lookup by a non-peer ECS: 403 NOT_A_PEER_ECS" "403 NOT_A_PEER_ECS" "$STATUS $(jget "$BODY" 'd["cause"]')"
-req ecs1.edge.test GET ecs2.edge.test:$P2 "$LK"
-eq "lookup without a query: 400" 400 "$STATUS"
+req ecs1.edge.test POST ecs2.edge.test:$P2 $LK $J '{"requestorEcs":"ecs3.edge.test","eesIds":["ees2.edge.test"]}'
+eq "lookup naming another ECS as requestor: 403 REQUESTOR_ECS_MISMATCH" "403 REQUESTOR_ECS_MISMATCH" "$STATUS $(jget "$BODY" 'd["cause"]')"
+req ecs1.edge.test POST ecs2.edge.test:$P2 $LK $J '{"eesIds":["ees2.edge.test"]}'
+eq "lookup without requestorEcs: 400" 400 "$STATUS"
 
 # --- target EES discovery (TS 29.558 Eecs_TargetEESDiscovery) ---
 TD=/eecs-targeteesdiscovery/v1/ees-profiles
@@ -153,9 +176,9 @@ eq "ECS-1 still serves" 200 "$STATUS"
 # --- ECS-1 stopped while a lookup is pending at a peer that never answers: ECS-1 exits 0 at
 # once (no sanitizer report: checked by finish), the S-EES's request ends ---
 silent "$P4"
-# The S-EES gives up after 5 s (HTTP_CLIENT_TIMEOUT_MS): ECS-1 must say why before that. Its
-# budget for a request from an EES is 3 s (nodes/ecs/README.md "Deadlines"), so the 504 comes
-# at about 3 s, not when the S-EES's own deadline fires.
+# curl gives up after 5 s: ECS-1 must say why before that. ecs1's deadlines above (requestMs 3500,
+# replyMarginMs 500: nodes/ecs/README.md "Deadlines") give it 3 s for a request that names no
+# 3gpp-Sbi-Max-Rsp-Time, so the 504 comes at about 3 s, not when curl's own deadline fires.
 t0=$(date +%s%N)
 req ees1.edge.test POST ecs1.edge.test:$P1 /oauth2/token $F "$G&targetEesFqdn=ees9.edge.test" --max-time 5
 ms=$((($(date +%s%N) - t0) / 1000000))

@@ -21,6 +21,10 @@ for n in ees1 ees2; do
     eq "$n registered" 201 "$STATUS"
 done
 
+# The ECS signs an eec_id only for an EEC it provisioned with that S-EES (nodes/ecs/README.md).
+req eec-eec-0001 POST "$ECS" /eecs-serviceprovisioning/v1/request application/json '{"eecId":"eec-0001"}'
+eq "eec-0001 provisioned with ees1 and ees2" 200 "$STATUS"
+
 F=application/x-www-form-urlencoded
 tok() { req "$1" POST "$ECS" /oauth2/token $F "$2"; }
 err() { echo "$STATUS $(jget "$BODY" 'd["error"]')"; }
@@ -48,7 +52,8 @@ eq "verify with the ECS's JWKS: exit 0" 0 "$?"
 has "verify: token.ok" token.ok "$out"
 tok ees1.edge.test 'grant_type=client_credentials&scope=eees-easdiscovery&targetNfInstanceId=ees2.edge.test&client_id=ees1.edge.test'
 eq "token by targetNfInstanceId, with client_id: 200" 200 "$STATUS"
-ev=$(ctl_wait ecs1.edge.test token 2)
+# The first two token events are the EEC tokens of the provisioning.
+ev=$(ctl_wait ecs1.edge.test token 4 | python -c 'import json,sys; print(json.dumps(json.load(sys.stdin)[2:]))')
 eq "ctl events: two tokens issued" '["issued", "issued"]' "$(jget "$ev" '[e["verdict"] for e in d]')"
 eq "ctl event: the JWT, issuer, aud" "$jwt ecs1.edge.test ees2.edge.test" \
     "$(jget "$ev" '" ".join([d[0]["jwt"], d[0]["issuer"], d[0]["aud"]])')"
@@ -91,7 +96,7 @@ req ees1.edge.test POST "$ECS" /oauth2/token application/json '{"grant_type":"cl
 eq "JSON body: 415 ProblemDetails" "415 UNSUPPORTED_MEDIA_TYPE" "$STATUS $(jget "$BODY" 'd["cause"]')"
 req ees1.edge.test GET "$ECS" /oauth2/token
 eq "GET /oauth2/token: 405" 405 "$STATUS"
-ev=$(ctl_wait ecs1.edge.test token 17)
+ev=$(ctl_wait ecs1.edge.test token 19)
 eq "ctl events: refusals reported with their rule" unsupported_grant_type \
     "$(jget "$ev" '[e["rule"] for e in d if e["verdict"] == "refused"][1]')"
 finish

@@ -36,6 +36,15 @@ static const struct {
     {"-1", -2}, {"two", -2}, {"", -2}, {"2x", -2},
 };
 
+static const struct {
+    const char *value;
+    long want;
+} rsp_times[] = {
+    {NULL, -1},   {"1", 1},   {"14000", 14000}, {"600000", 600000}, {"600001", -2},
+    {"0", -2},    {"-5", -2}, {" 5", -2},       {"+5", -2},         {"5ms", -2},
+    {"", -2},
+};
+
 int
 main(void)
 {
@@ -62,6 +71,13 @@ main(void)
         int h = via_hops_parse(hops[i].value), ok = h == hops[i].want;
         printf("%s via_hops_parse(%s): expected %d, got %d\n", ok ? "ok  " : "FAIL",
                hops[i].value != NULL ? hops[i].value : "NULL", hops[i].want, h);
+        fails += !ok;
+    }
+    for (size_t i = 0; i < sizeof(rsp_times) / sizeof(rsp_times[0]); i++, n++) {
+        long t = via_rsp_time_parse(rsp_times[i].value);
+        int ok = t == rsp_times[i].want;
+        printf("%s via_rsp_time_parse(%s): expected %ld, got %ld\n", ok ? "ok  " : "FAIL",
+               rsp_times[i].value != NULL ? rsp_times[i].value : "NULL", rsp_times[i].want, t);
         fails += !ok;
     }
 

@@ -77,6 +77,8 @@ forged=$("$BIN/edge-jwt" issue --key "$PKI/ecs9.edge.test.sig-k1.key" --kid k1 -
     --aud ees1.edge.test --scope eees-eeccontextreloc --client ees2.edge.test --profile ees)
 req ees2.edge.test GET "$E1" "$CNTX?ees-id=ees2.edge.test&eec-cntx-id=$C1" -H "Authorization: Bearer $forged"
 has "another ECS's token" "401 token." "$STATUS $(cause)"
+# The ECS names eec-2 in ees2's token only once it provisioned eec-2 with ees2.
+provision eec-2 "$GPSI2"
 req ees2.edge.test POST "$ECS:$P_ECS1" /oauth2/token application/x-www-form-urlencoded \
     "grant_type=client_credentials&scope=eees-eeccontextreloc&targetEesFqdn=ees1.edge.test&eec_id=eec-2"
 T2B=$(jget "$BODY" 'd["access_token"]')
