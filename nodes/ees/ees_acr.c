@@ -174,6 +174,7 @@ acr_push(struct acr_op *op)
 {
     struct ees *e = op->e;
     struct ees_ctx *c = ees_store_by_cntx(e, op->cntx_id);
+    const char *authz;
     json_t *push;
     struct ees_up up = {.step = "push", .peer = op->tees, .cause = PROBLEM_CONTEXT_NOT_FOUND};
 
@@ -184,7 +185,12 @@ acr_push(struct acr_op *op)
     }
     push = json_pack("{s:s, s:O, s:O}", "eesId", e->n.name, "eecCntx", c->cntx, "tgtEas",
                      json_object_get(op->body, "tEasEndpoint"));
-    ees_edge9_push(e, op->tees, push, "fetch", op->eec_id, acr_pushed, op);
+    /* Target discovery said how the T-EES authorizes (EESInfo.authzMethod, TS 33.558 6.2): no
+     * token is asked for a local-policy T-EES; for one named by tEesId, the ECS says so. */
+    authz = json_string_value(json_object_get(op->tees_info, "authzMethod"));
+    ees_edge9_push(e, op->tees, push,
+                   authz != NULL && strcmp(authz, EDGEAPP_AUTHZ_LOCAL) == 0 ? "none" : "fetch",
+                   op->eec_id, acr_pushed, op);
     json_decref(push);
 }
 

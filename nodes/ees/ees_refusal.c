@@ -8,6 +8,9 @@ const struct node_refusal ees_refusals[EES_R_COUNT] = {
     [EES_R_EEC_NOT_AUTHORIZED] =
         {403, "EEC_NOT_AUTHORIZED",
          "the EEC is not allowed by this EES's local authorization policy"},
+    [EES_R_EES_NOT_AUTHORIZED] =
+        {403, "EES_NOT_AUTHORIZED",
+         "the calling EES is not allowed by this EES's local authorization policy"},
     [EES_R_EEC_NOT_REGISTERED] = {403, "EEC_NOT_REGISTERED", "the EEC is not registered here"},
     [EES_R_NOT_OWNER] = {403, "REGISTRATION_NOT_OWNED",
                          "the registration or context belongs to another EEC"},
