@@ -31,6 +31,7 @@ struct eec_config {
     const char *gpsi;   /* its GPSI, or NULL */
     json_t *ac_profs;   /* default ACProfile array, or NULL */
     json_t *loc_inf;    /* default LocationInfo, or NULL */
+    long long request_ms; /* deadlines.requestMs: longest wait for an answer */
 };
 
 /* What the EEC knows about one EES: the provisioning entry, its registration there. */
