@@ -1,8 +1,9 @@
 /* http_client.c -- sends HTTPS requests on pooled TLS connections and says precisely what failed.
  *
- * Each request owns a deadline timer; when it fires, or evhttp reports a failure, the handshake
- * state of the connection tells whether the connect, the TLS handshake or the answer failed and
- * why. The connection pool is in http_client_pool.c. */
+ * Each request owns a deadline timer; when it fires, or its connection fails, the handshake state
+ * of the connection tells whether the connect, the TLS handshake or the answer failed and why. The
+ * connection pool is in http_client_pool.c, the protocols in http_client_h1.c and
+ * http_client_h2.c. */
 #include "net/http_client_int.h"
 
 #include <errno.h>
@@ -13,8 +14,6 @@
 #include <time.h>
 
 #include <event2/buffer.h>
-#include <event2/bufferevent.h>
-#include <event2/bufferevent_ssl.h>
 #include <event2/http.h>
 #include <jansson.h>
 #include <openssl/ssl.h>
@@ -22,14 +21,8 @@
 #include "base/err.h"
 #include "base/clock.h"
 
-static const struct {
-    const char *name;
-    enum evhttp_cmd_type cmd;
-} http_methods[] = {
-    {"GET", EVHTTP_REQ_GET},         {"POST", EVHTTP_REQ_POST},     {"PUT", EVHTTP_REQ_PUT},
-    {"PATCH", EVHTTP_REQ_PATCH},     {"DELETE", EVHTTP_REQ_DELETE}, {"HEAD", EVHTTP_REQ_HEAD},
-    {"OPTIONS", EVHTTP_REQ_OPTIONS},
-};
+static const char *const http_methods[] = {"GET",    "POST", "PUT",     "PATCH",
+                                           "DELETE", "HEAD", "OPTIONS", NULL};
 
 static double
 http_ms_since(int64_t t0_ns)
@@ -64,6 +57,9 @@ http_call_free(struct http_call *call)
     if (call->timer != NULL)
         event_free(call->timer);
     evhttp_clear_headers(&call->headers);
+    evhttp_clear_headers(&call->rheaders);
+    if (call->rbody != NULL)
+        evbuffer_free(call->rbody);
     free(call->fqdn);
     free(call->addr);
     free(call->path);
@@ -96,8 +92,7 @@ http_call_finish(struct http_call *call, struct http_client_resp *resp)
                  resp->body_len, resp->elapsed_ms);
     http_call_log(call, "in", resp->status, cause, summary);
     json_decref(j);
-    if (call->conn != NULL)
-        http_conn_release(call->conn);
+    http_conn_detach(call);
     if (call->prev != NULL)
         call->prev->next = call->next;
     else if (cl->calls == call)
@@ -130,12 +125,15 @@ http_call_failure(struct http_call *call, int timed_out, char *buf, size_t len)
                      call->port, ms);
             return HTTP_CLIENT_NO_RESPONSE;
         }
-        if (call->have_error &&
-            (call->error == EVREQ_HTTP_INVALID_HEADER || call->error == EVREQ_HTTP_DATA_TOO_LONG)) {
-            snprintf(buf, len, "response from %s (%s:%u) %s", call->fqdn, call->addr, call->port,
-                     call->error == EVREQ_HTTP_DATA_TOO_LONG ? "is too large"
-                                                             : "has a malformed header");
+        if (call->bad != NULL) {
+            snprintf(buf, len, "response from %s (%s:%u) refused: %s", call->fqdn, call->addr,
+                     call->port, call->bad);
             return HTTP_CLIENT_BAD_RESPONSE;
+        }
+        if (call->reset != NULL) {
+            snprintf(buf, len, "%s (%s:%u) reset the stream before a complete response (%s)",
+                     call->fqdn, call->addr, call->port, call->reset);
+            return HTTP_CLIENT_NO_RESPONSE;
         }
         snprintf(buf, len, "connection to %s (%s:%u) closed before a complete response", call->fqdn,
                  call->addr, call->port);
@@ -183,69 +181,86 @@ http_call_retry(struct http_call *call, const char *cause, const char *why)
         return 0;
     snprintf(line, sizeof(line), "%s; retry %d of %d", why, call->tries, call->cl->retries);
     http_call_log(call, "local", 0, cause, line);
-    http_conn_release(call->conn);
-    call->conn = NULL;
+    http_conn_detach(call);
     return http_call_start(call, err) == 0;
 }
 
-static void
-http_call_fail(struct http_call *call, int timed_out)
+void
+http_call_failed(struct http_call *call)
 {
     struct http_client_resp resp = {.body = ""};
     char buf[EDGE_ERR_LEN];
 
-    http_conn_kill(call->conn);
-    resp.error_cause = http_call_failure(call, timed_out, buf, sizeof(buf));
+    resp.error_cause = http_call_failure(call, 0, buf, sizeof(buf));
     resp.error = buf;
     if (http_call_retry(call, resp.error_cause, resp.error))
         return;
     http_call_finish(call, &resp);
 }
 
-static void
-http_call_error_cb(enum evhttp_request_error error, void *arg)
+void
+http_call_resend(struct http_call *call, const char *why)
 {
-    struct http_call *call = arg;
+    struct http_client_resp resp = {.body = "", .error_cause = HTTP_CLIENT_NO_RESPONSE};
+    char err[EDGE_ERR_LEN], line[EDGE_ERR_LEN + 64];
 
-    if (call->cancelling)
+    /* RFC 9113 8.7: a stream the server refused (REFUSED_STREAM, or beyond its GOAWAY) was not
+     * processed, so sending it again repeats nothing; once only. */
+    if (why != NULL && call->refused) {
+        snprintf(line, sizeof(line), "%s %.40s: %s, twice", call->method, call->path, why);
+        resp.error = line;
+        http_call_finish(call, &resp);
         return;
-    call->error = error;
-    call->have_error = 1;
+    }
+    if (why != NULL) {
+        snprintf(line, sizeof(line), "%s %.40s: %s; sent again on a new connection", call->method,
+                 call->path, why);
+        http_call_log(call, "local", 0, NULL, line);
+        call->refused = 1;
+    }
+    http_conn_detach(call);
+    call->sent = 0;
+    call->stream = 0;
+    call->body_off = 0;
+    call->stream_done = 0;
+    call->status = 0;
+    evhttp_clear_headers(&call->rheaders);
+    evbuffer_drain(call->rbody, evbuffer_get_length(call->rbody));
+    if (http_conn_attach(call->cl, call, err) == 0)
+        return;
+    resp.error = err;
+    http_call_finish(call, &resp);
 }
 
 static void
 http_call_timeout(evutil_socket_t fd, short what, void *arg)
 {
     struct http_call *call = arg;
-    struct evhttp_request *ereq = call->ereq;
+    struct http_conn *conn = call->conn;
     struct http_client_resp resp = {.body = ""};
     char buf[EDGE_ERR_LEN];
 
     (void)fd, (void)what;
-    /* Classify before the cancel resets the connection. */
+    /* Classify before the cancel changes the connection. */
     resp.error_cause = http_call_failure(call, 1, buf, sizeof(buf));
     resp.error = buf;
-    http_conn_kill(call->conn);
-    call->ereq = NULL;
-    call->cancelling = 1;
-    if (ereq != NULL)
-        evhttp_cancel_request(ereq); /* runs only the error callback, which ignores it */
-    http_call_finish(call, &resp);   /* the deadline is the whole request's: no retry */
+    if (conn->proto != NULL)
+        conn->proto->cancel(conn, call); /* HTTP/2: the stream only; HTTP/1.1: the connection */
+    else if (conn->ncalls == 1)
+        http_conn_kill(conn);      /* still connecting, for this call only */
+    http_call_finish(call, &resp); /* the deadline is the whole request's: no retry */
 }
 
-static void
-http_call_done(struct evhttp_request *ereq, void *arg)
+void
+http_call_answered(struct http_call *call)
 {
-    struct http_call *call = arg;
     struct http_client_resp resp = {.body = ""};
     struct edge_peer peer;
     char err[EDGE_ERR_LEN], buf[EDGE_ERR_LEN + 64];
-    struct evbuffer *in;
     char *body = NULL;
 
-    call->ereq = NULL; /* evhttp frees it after this callback */
-    if (ereq == NULL || evhttp_request_get_response_code(ereq) == 0) {
-        http_call_fail(call, 0);
+    if (call->bad != NULL) {
+        http_call_failed(call);
         return;
     }
     resp.peer = &peer;
@@ -262,73 +277,42 @@ http_call_done(struct evhttp_request *ereq, void *arg)
         resp.error = buf;
         resp.error_cause = HTTP_CLIENT_PEER_MISMATCH;
     } else {
-        in = evhttp_request_get_input_buffer(ereq);
-        resp.body_len = evbuffer_get_length(in);
+        resp.body_len = evbuffer_get_length(call->rbody);
         if ((body = malloc(resp.body_len + 1)) == NULL) {
             resp.error = "out of memory";
             resp.error_cause = HTTP_CLIENT_BAD_RESPONSE;
             resp.body_len = 0;
         } else {
-            evbuffer_copyout(in, body, resp.body_len);
+            evbuffer_copyout(call->rbody, body, resp.body_len);
             body[resp.body_len] = '\0';
             resp.body = body;
-            resp.status = evhttp_request_get_response_code(ereq);
-            resp.headers = evhttp_request_get_input_headers(ereq);
+            resp.status = call->status;
+            resp.headers = &call->rheaders;
+            resp.protocol = call->conn->proto->name;
         }
     }
     if (resp.error != NULL)
         http_conn_kill(call->conn);
-    else
-        call->conn->clean = 1;
     http_call_finish(call, &resp);
     free(body);
+}
+
+void
+http_call_authority(const struct http_call *call, char *buf, size_t len)
+{
+    if (call->port == 443)
+        snprintf(buf, len, "%s", call->fqdn);
+    else
+        snprintf(buf, len, "%s:%u", call->fqdn, call->port);
 }
 
 static int
 http_call_start(struct http_call *call, char *err)
 {
-    struct http_client *cl = call->cl;
-    struct http_conn *conn;
-    struct evhttp_request *ereq;
-    struct evkeyvalq *out;
-    struct evkeyval *h;
-    char host[EDGE_FQDN_MAX + 8];
-
     call->tries++;
-    call->have_error = 0;
-    if ((conn = http_conn_get(cl, call, err)) == NULL)
-        return -1;
-    conn->clean = 0;
-    http_conn_set_deadline(conn, call->timeout_ms);
-    if ((ereq = evhttp_request_new(http_call_done, call)) == NULL)
-        return edge_err(err, "out of memory");
-    evhttp_request_set_error_cb(ereq, http_call_error_cb);
-    out = evhttp_request_get_output_headers(ereq);
-    /* RFC 9110 7.2: Host names the authority, with the port when it is not the default. */
-    if (call->port == 443)
-        snprintf(host, sizeof(host), "%s", call->fqdn);
-    else
-        snprintf(host, sizeof(host), "%s:%u", call->fqdn, call->port);
-    evhttp_add_header(out, "Host", host);
-    if (call->content_type != NULL)
-        evhttp_add_header(out, "Content-Type", call->content_type);
-    TAILQ_FOREACH(h, &call->headers, next)
-    {
-        evhttp_add_header(out, h->key, h->value);
-    }
-    if (call->body_len > 0)
-        evbuffer_add(evhttp_request_get_output_buffer(ereq), call->body, call->body_len);
-    conn->busy = 1;
-    call->conn = conn;
-    call->ereq = ereq;
-    if (evhttp_make_request(conn->evcon, ereq, call->cmd, call->path) < 0) {
-        call->ereq = NULL; /* evhttp freed it */
-        http_conn_kill(conn);
-        conn->busy = 0;
-        call->conn = NULL;
-        return edge_err(err, "cannot send %s %s to %s", call->method, call->path, call->fqdn);
-    }
-    return 0;
+    call->sent = 0;
+    call->bad = NULL;
+    return http_conn_attach(call->cl, call, err);
 }
 
 static struct http_call *
@@ -337,10 +321,10 @@ http_call_new(struct http_client *cl, const struct http_client_req *r, char *err
     struct http_call *call;
     size_t i;
 
-    for (i = 0; i < sizeof(http_methods) / sizeof(http_methods[0]); i++)
-        if (r->method != NULL && strcmp(r->method, http_methods[i].name) == 0)
+    for (i = 0; http_methods[i] != NULL; i++)
+        if (r->method != NULL && strcmp(r->method, http_methods[i]) == 0)
             break;
-    if (i == sizeof(http_methods) / sizeof(http_methods[0])) {
+    if (http_methods[i] == NULL) {
         edge_err(err, "unsupported HTTP method %s", r->method ? r->method : "(none)");
         return NULL;
     }
@@ -353,8 +337,8 @@ http_call_new(struct http_client *cl, const struct http_client_req *r, char *err
         return NULL;
     }
     TAILQ_INIT(&call->headers);
+    TAILQ_INIT(&call->rheaders);
     call->cl = cl;
-    call->cmd = http_methods[i].cmd;
     snprintf(call->method, sizeof(call->method), "%s", r->method);
     call->port = r->port != 0 ? r->port : 443;
     call->timeout_ms = r->timeout_ms > 0 ? r->timeout_ms : cl->timeout_ms;
@@ -364,8 +348,10 @@ http_call_new(struct http_client *cl, const struct http_client_req *r, char *err
     call->content_type = r->content_type != NULL ? strdup(r->content_type) : NULL;
     call->body = malloc(r->body_len + 1);
     call->timer = evtimer_new(cl->base, http_call_timeout, call);
+    call->rbody = evbuffer_new();
     if (call->fqdn == NULL || call->addr == NULL || call->path == NULL || call->body == NULL ||
-        call->timer == NULL || (r->content_type != NULL && call->content_type == NULL))
+        call->timer == NULL || call->rbody == NULL ||
+        (r->content_type != NULL && call->content_type == NULL))
         goto oom;
     if (r->body_len > 0)
         memcpy(call->body, r->body, r->body_len);
@@ -397,6 +383,7 @@ http_client_send(struct http_client *cl, const struct http_client_req *r, http_c
     call->arg = arg;
     call->t0_ns = edge_now_ns();
     if (http_call_start(call, err) < 0) {
+        http_conn_detach(call);
         http_call_free(call);
         return -1;
     }
@@ -432,6 +419,7 @@ http_client_new(struct event_base *base, const struct http_client_config *cfg, c
     cl->timeout_ms = cfg->timeout_ms > 0 ? cfg->timeout_ms : HTTP_CLIENT_TIMEOUT_MS;
     cl->retries = cfg->retries > 0 ? cfg->retries : 0;
     cl->max_idle = cfg->max_idle > 0 ? cfg->max_idle : 2;
+    cl->version = cfg->version;
     if ((cl->reaper = event_new(base, -1, 0, http_client_reap, cl)) == NULL) {
         edge_err(err, "out of memory");
         free(cl);
@@ -457,12 +445,8 @@ http_client_free(struct http_client *cl)
         if (call->next != NULL)
             call->next->prev = NULL;
         call->next = NULL;
-        if (call->ereq != NULL) {
-            call->cancelling = 1;
-            evhttp_cancel_request(call->ereq);
-            call->ereq = NULL;
-        }
-        http_conn_kill(call->conn);
+        if (call->conn != NULL)
+            http_conn_kill(call->conn);
         http_call_finish(call, &resp);
     }
     while ((conn = cl->conns) != NULL) {
@@ -478,7 +462,7 @@ http_client_resp_header(const struct http_client_resp *resp, const char *name)
 {
     if (resp->headers == NULL)
         return NULL;
-    return evhttp_find_header((struct evkeyvalq *)resp->headers, name);
+    return evhttp_find_header(resp->headers, name);
 }
 
 struct event_base *

@@ -1,13 +1,16 @@
 /* http_client.h -- the HTTPS client of edgesim nodes: async requests over kept-alive TLS 1.3
- * connections.
+ * connections, HTTP/2 or HTTP/1.1.
  *
- * One client holds a small pool of connections per peer (expected FQDN, address, port) and reuses
- * an idle one (HTTP/1.1 persistent connections, RFC 9112 9.3); an idle connection it drops ends
- * with a TLS close_notify (RFC 8446 6.1). Each request has one deadline (the client's, or its own)
- * covering connect, TLS handshake and response; a request that fails is reported, never resent
- * (retries are off by default: a protocol step must not be silently repeated). The callback gets
- * the status, headers, body and the server's identity as the handshake proved it, or a sentence
- * saying which phase failed and why. Requests and answers are event-log lines. */
+ * One client holds a small pool of connections per peer (expected FQDN, address, port). With
+ * HTTP/2 (the default; ALPN "h2", RFC 9113) concurrent requests to a peer share one connection as
+ * streams; with HTTP/1.1 (a server that picks "http/1.1", or a client set to it) an idle
+ * connection is reused (persistent connections, RFC 9112 9.3). Responses are parsed strictly
+ * (http1.h). An idle connection the client drops ends with a TLS close_notify (RFC 8446 6.1). Each
+ * request has one deadline (the client's, or its own) covering connect, TLS handshake and response;
+ * a request that fails is reported, never resent (retries are off by default: a protocol step must
+ * not be silently repeated). The callback gets the status, headers, body and the server's identity
+ * as the handshake proved it, or a sentence saying which phase failed and why. Requests and answers
+ * are event-log lines. */
 #ifndef EDGE_HTTP_CLIENT_H
 #define EDGE_HTTP_CLIENT_H
 
@@ -18,18 +21,21 @@
 
 #include "base/err.h"
 #include "base/evlog.h"
+#include "net/http_version.h"
 #include "net/peer.h"
 #include "net/tls.h"
 
 #define HTTP_CLIENT_TIMEOUT_MS 5000
-#define HTTP_CLIENT_MAX_BODY (1024 * 1024)
+#define HTTP_CLIENT_MAX_BODY ((size_t)1024 * 1024)
 
 struct http_client_config {
-    struct tls_ctx *tls; /* a client context; borrowed, must outlive the client */
-    struct evlog *log;   /* borrowed; NULL: no event log */
-    int timeout_ms;      /* deadline of one request; 0: HTTP_CLIENT_TIMEOUT_MS */
-    int retries;         /* times evhttp may reconnect a failed connect; 0 (default): never */
-    int max_idle;        /* idle connections kept per peer; 0: 2 */
+    struct tls_ctx *tls;       /* a client context; borrowed, must outlive the client */
+    struct evlog *log;         /* borrowed; NULL: no event log */
+    int timeout_ms;            /* deadline of one request; 0: HTTP_CLIENT_TIMEOUT_MS */
+    int retries;               /* times a failed connect is tried again; 0 (default): never */
+    int max_idle;              /* idle connections kept per peer; 0: 2 */
+    enum http_version version; /* HTTP_VERSION_2 (default): offer h2 and http/1.1;
+                                * HTTP_VERSION_1_1: offer http/1.1 only */
 };
 
 struct http_client_req {
@@ -65,6 +71,7 @@ struct http_client_resp {
     size_t body_len;
     const struct edge_peer *peer; /* the server as authenticated; NULL when no answer came */
     double elapsed_ms;
+    const char *protocol; /* "h2" or "http/1.1" when an answer came; NULL otherwise */
 };
 
 /* Called once per request; resp and what it points to live until the callback returns. */
@@ -95,6 +102,7 @@ struct http_client_result {
     size_t body_len;
     struct edge_peer peer;
     double elapsed_ms;
+    char protocol[16]; /* "h2" or "http/1.1"; "" when no answer came */
 };
 
 /* 0 when an HTTP answer came (whatever its status); -1 with err (and out->error) otherwise.

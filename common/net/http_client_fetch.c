@@ -30,6 +30,8 @@ http_fetch_cb(const struct http_client_resp *resp, void *arg)
         snprintf(out->error, sizeof(out->error), "%s", resp->error);
     if (resp->peer != NULL)
         out->peer = *resp->peer;
+    if (resp->protocol != NULL)
+        snprintf(out->protocol, sizeof(out->protocol), "%s", resp->protocol);
     if (resp->headers != NULL) {
         TAILQ_FOREACH(h, resp->headers, next)
         {

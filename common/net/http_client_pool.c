@@ -1,10 +1,12 @@
 /* http_client_pool.c -- the client's kept-alive TLS connections, one small pool per peer.
  *
- * evhttp cannot restart a TLS connection (its reconnect reuses the finished SSL object), so a
- * connection that closed is never reused: it is marked dead and freed from the event loop (never
- * inside one of its own callbacks), and the next request opens a fresh one (RFC 9112 9.3). An idle
- * connection the client drops (too many idle, client freed) ends with a close_notify, so that the
- * server logs an orderly close rather than an unexpected EOF. */
+ * A call goes on a connection to its peer (expected FQDN, address, port): an HTTP/2 connection
+ * that can open another stream, an idle HTTP/1.1 one, or one still connecting when the client
+ * offers h2 (the calls wait; should the server pick http/1.1, all but the first move on). Else a
+ * new connection is opened; its protocol is what ALPN chose (RFC 7301). A connection that closed
+ * is never reused: it is marked dead and freed from the event loop (never inside one of its own
+ * callbacks). An idle connection the client drops (too many idle, client freed) ends with a
+ * close_notify, so that the server logs an orderly close rather than an unexpected EOF. */
 #include "net/http_client_int.h"
 
 #include <errno.h>
@@ -13,7 +15,6 @@
 #include <strings.h>
 #include <sys/socket.h>
 
-#include <event2/bufferevent.h>
 #include <event2/bufferevent_ssl.h>
 #include <openssl/err.h>
 
@@ -28,8 +29,9 @@ http_conn_close_notify(struct http_conn *conn)
     evutil_socket_t fd = bufferevent_getfd(conn->bev);
     char b;
 
-    if (!conn->clean || conn->busy || fd < 0 || !tls_ssl_handshake_done(conn->ssl) ||
-        SSL_get_shutdown(conn->ssl) != 0)
+    if (!conn->clean || conn->ncalls > 0 || conn->closed || fd < 0 ||
+        !tls_ssl_handshake_done(conn->ssl) || SSL_get_shutdown(conn->ssl) != 0 ||
+        evbuffer_get_length(bufferevent_get_output(conn->bev)) != 0)
         return;
     if (recv(fd, &b, 1, MSG_PEEK | MSG_DONTWAIT) >= 0 || (errno != EAGAIN && errno != EWOULDBLOCK))
         return;
@@ -40,9 +42,12 @@ http_conn_close_notify(struct http_conn *conn)
 void
 http_conn_free(struct http_conn *conn)
 {
-    if (conn->evcon != NULL) {
+    if (conn->proto != NULL)
+        conn->proto->free(conn);
+    if (conn->bev != NULL) {
         http_conn_close_notify(conn);
-        evhttp_connection_free(conn->evcon); /* frees bev and, through it, ssl */
+        tls_ssl_observe(conn->ssl, NULL, NULL);
+        bufferevent_free(conn->bev); /* frees ssl and closes the socket */
     }
     free(conn->fqdn);
     free(conn->addr);
@@ -58,7 +63,7 @@ http_client_reap(evutil_socket_t fd, short what, void *arg)
 
     (void)fd, (void)what;
     while ((conn = *pp) != NULL) {
-        if (conn->dead && !conn->busy) {
+        if (conn->dead && conn->ncalls == 0) {
             *pp = conn->next;
             http_conn_free(conn);
         } else {
@@ -70,43 +75,86 @@ http_client_reap(evutil_socket_t fd, short what, void *arg)
 void
 http_conn_kill(struct http_conn *conn)
 {
+    if (conn == NULL)
+        return;
+    if (!conn->dead && conn->bev != NULL)
+        bufferevent_disable(conn->bev, EV_READ);
     conn->dead = 1;
     event_active(conn->cl->reaper, EV_TIMEOUT, 1);
 }
 
-/* An idle connection is reusable while its socket is open: evhttp resets (fd -1) one the server
- * closed. */
-static int
-http_conn_reusable(struct http_conn *conn, const struct http_call *call)
+/* Every call still on conn failed with it. */
+static void
+http_conn_fail_calls(struct http_conn *conn)
 {
-    if (conn->dead || conn->busy)
-        return 0;
-    if (strcasecmp(conn->fqdn, call->fqdn) != 0 || strcmp(conn->addr, call->addr) != 0 ||
-        conn->port != call->port)
-        return 0;
-    if (bufferevent_getfd(conn->bev) < 0) {
-        http_conn_kill(conn);
-        return 0;
+    http_conn_kill(conn);
+    while (conn->calls != NULL)
+        http_call_failed(conn->calls); /* takes it off conn (or puts it on another) */
+}
+
+static void
+http_conn_read_cb(struct bufferevent *bev, void *arg)
+{
+    struct http_conn *conn = arg;
+
+    (void)bev;
+    if (!conn->dead && conn->proto != NULL)
+        conn->proto->read(conn);
+}
+
+static void
+http_conn_write_cb(struct bufferevent *bev, void *arg)
+{
+    struct http_conn *conn = arg;
+
+    (void)bev;
+    if (!conn->dead && conn->proto != NULL && conn->proto->written != NULL)
+        conn->proto->written(conn);
+}
+
+/* The handshake is done: the protocol ALPN chose takes the calls waiting. */
+static void
+http_conn_connected(struct http_conn *conn)
+{
+    char alpn[32];
+    struct http_call *call, *next;
+
+    tls_ssl_alpn(conn->ssl, alpn, sizeof(alpn));
+    conn->proto = strcmp(alpn, "h2") == 0 ? &http_c2_proto : &http_c1_proto;
+    if (conn->proto->start(conn) < 0) {
+        http_conn_fail_calls(conn);
+        return;
     }
-    return 1;
+    /* The oldest call first (the list holds the newest first). */
+    for (call = conn->calls; call != NULL && call->cnext != NULL; call = call->cnext)
+        ;
+    for (; call != NULL && !conn->dead; call = next) {
+        next = call->cprev;
+        if (call->sent)
+            continue;
+        if (!conn->proto->can_take(conn) || conn->proto->submit(conn, call) < 0)
+            http_call_resend(call, NULL); /* HTTP/1.1 takes one at a time: the rest move */
+    }
 }
 
-/* evhttp's own timeout on the connection is a backstop only, beyond the call's deadline (the call's
- * timer says which phase failed): it follows each call, as calls on one connection may have
- * different deadlines. It also bounds how long an idle connection is kept: never shorter than
- * the client's default, whatever the last call's deadline. */
-void
-http_conn_set_deadline(struct http_conn *conn, int timeout_ms)
+static void
+http_conn_event_cb(struct bufferevent *bev, short what, void *arg)
 {
-    int ms = timeout_ms > conn->cl->timeout_ms ? timeout_ms : conn->cl->timeout_ms;
-    struct timeval tv = {.tv_sec = ms / 1000 + 1, .tv_usec = (suseconds_t)(ms % 1000) * 1000};
+    struct http_conn *conn = arg;
 
-    evhttp_connection_set_timeout_tv(conn->evcon, &tv);
+    (void)bev;
+    if (what & BEV_EVENT_CONNECTED) {
+        http_conn_connected(conn);
+        return;
+    }
+    if (what & BEV_EVENT_EOF)
+        conn->closed = 1;
+    if ((what & BEV_EVENT_EOF) && conn->proto != NULL)
+        conn->proto->eof(conn); /* a response delimited by the close is complete now */
+    http_conn_fail_calls(conn);
 }
 
-/* Note who the server is as soon as the handshake proves it: an answer that closes the connection
- * (Connection: close) makes evhttp reset it before the answer is handed over, and the reset clears
- * the SSL's session, peer certificate included. */
+/* Note who the server is as soon as the handshake proves it. */
 static void
 http_conn_tls_event(SSL *ssl, enum tls_event ev, const char *reason, void *arg)
 {
@@ -121,7 +169,7 @@ int
 http_conn_peer(struct http_conn *conn, struct edge_peer *peer, char *err)
 {
     /* A failure after the handshake (TLS 1.3: the server refused our certificate after our
-     * Finished) is in the connection's TLS state, which the reset keeps: tls_peer_get says it. */
+     * Finished) is in the connection's TLS state: tls_peer_get says it. */
     if (conn->peer_state == 0 || tls_ssl_failed(conn->ssl))
         return tls_peer_get(conn->ssl, peer, err);
     if (conn->peer_state < 0) {
@@ -132,11 +180,42 @@ http_conn_peer(struct http_conn *conn, struct edge_peer *peer, char *err)
     return 0;
 }
 
+static int
+http_conn_tls(struct http_client *cl, struct http_conn *conn, char *err)
+{
+    size_t alen;
+    const unsigned char *alpn = http_version_alpn(cl->version, &alen);
+    SSL *ssl;
+
+    if ((ssl = tls_ssl_new(cl->tls, conn->fqdn, err)) == NULL)
+        return -1;
+    tls_ssl_set_conn(ssl, conn->id);
+    tls_ssl_observe(ssl, http_conn_tls_event, conn);
+    if (tls_ssl_set_alpn(ssl, alpn, alen, err) < 0) {
+        SSL_free(ssl);
+        return -1;
+    }
+    conn->bev = bufferevent_openssl_socket_new(cl->base, -1, ssl, BUFFEREVENT_SSL_CONNECTING,
+                                               BEV_OPT_CLOSE_ON_FREE | BEV_OPT_DEFER_CALLBACKS);
+    if (conn->bev == NULL) {
+        SSL_free(ssl);
+        return edge_err(err, "cannot create TLS connection to %s", conn->fqdn);
+    }
+    conn->ssl = ssl;
+    /* A server closing without close_notify after its answer is an end, not an attack on it:
+     * HTTP framing already delimits the message. */
+    bufferevent_openssl_set_allow_dirty_shutdown(conn->bev, 1);
+    bufferevent_setcb(conn->bev, http_conn_read_cb, http_conn_write_cb, http_conn_event_cb, conn);
+    bufferevent_enable(conn->bev, EV_READ | EV_WRITE);
+    if (bufferevent_socket_connect_hostname(conn->bev, NULL, AF_UNSPEC, conn->addr, conn->port) < 0)
+        return edge_err(err, "cannot connect to %s (%s:%u)", conn->fqdn, conn->addr, conn->port);
+    return 0;
+}
+
 static struct http_conn *
 http_conn_open(struct http_client *cl, const struct http_call *call, char *err)
 {
     struct http_conn *conn;
-    SSL *ssl;
 
     if ((conn = calloc(1, sizeof(*conn))) == NULL || (conn->fqdn = strdup(call->fqdn)) == NULL ||
         (conn->addr = strdup(call->addr)) == NULL) {
@@ -146,38 +225,15 @@ http_conn_open(struct http_client *cl, const struct http_call *call, char *err)
     conn->cl = cl;
     conn->port = call->port;
     conn->id = ++cl->nconn;
-    if ((ssl = tls_ssl_new(cl->tls, call->fqdn, err)) == NULL)
-        goto fail;
-    tls_ssl_set_conn(ssl, conn->id);
-    tls_ssl_observe(ssl, http_conn_tls_event, conn);
-    conn->bev = bufferevent_openssl_socket_new(cl->base, -1, ssl, BUFFEREVENT_SSL_CONNECTING,
-                                               BEV_OPT_CLOSE_ON_FREE | BEV_OPT_DEFER_CALLBACKS);
-    if (conn->bev == NULL) {
-        SSL_free(ssl);
-        edge_err(err, "cannot create TLS connection to %s", call->fqdn);
-        goto fail;
-    }
-    conn->ssl = ssl;
-    /* A server closing without close_notify after its answer is an end, not an attack on it:
-     * HTTP framing (Content-Length) already delimits the message. */
-    bufferevent_openssl_set_allow_dirty_shutdown(conn->bev, 1);
-    conn->evcon =
-        evhttp_connection_base_bufferevent_new(cl->base, NULL, conn->bev, call->addr, call->port);
-    if (conn->evcon == NULL) {
-        bufferevent_free(conn->bev);
-        edge_err(err, "cannot create HTTP connection to %s", call->fqdn);
-        goto fail;
-    }
-    /* evhttp's own retry would reuse the spent SSL object: retries are done here instead. */
-    evhttp_connection_set_retries(conn->evcon, 0);
-    http_conn_set_deadline(conn, call->timeout_ms);
-    evhttp_connection_set_max_body_size(conn->evcon, (ev_ssize_t)HTTP_CLIENT_MAX_BODY);
     conn->next = cl->conns;
     cl->conns = conn;
+    if (http_conn_tls(cl, conn, err) < 0) {
+        http_conn_kill(conn); /* the reaper frees it, bev and all */
+        return NULL;
+    }
     return conn;
 fail:
     if (conn != NULL) {
-        conn->evcon = NULL;
         free(conn->fqdn);
         free(conn->addr);
         free(conn);
@@ -185,24 +241,85 @@ fail:
     return NULL;
 }
 
-/* Give the connection back after a call: idle for reuse, or dead. */
-void
-http_conn_release(struct http_conn *conn)
+static int
+http_conn_same_peer(const struct http_conn *conn, const char *fqdn, const char *addr,
+                    unsigned short port)
+{
+    return strcasecmp(conn->fqdn, fqdn) == 0 && strcmp(conn->addr, addr) == 0 && conn->port == port;
+}
+
+/* Can call go on conn now (or once it is up)? */
+static int
+http_conn_usable(struct http_conn *conn, const struct http_call *call)
+{
+    if (conn->dead || conn->closed ||
+        !http_conn_same_peer(conn, call->fqdn, call->addr, call->port))
+        return 0;
+    if (conn->proto == NULL) /* connecting: HTTP/2 is expected when the client offers it */
+        return conn->cl->version == HTTP_VERSION_2;
+    return conn->proto->can_take(conn);
+}
+
+int
+http_conn_attach(struct http_client *cl, struct http_call *call, char *err)
+{
+    struct http_conn *conn;
+
+    for (conn = cl->conns; conn != NULL; conn = conn->next)
+        if (http_conn_usable(conn, call))
+            break;
+    if (conn == NULL && (conn = http_conn_open(cl, call, err)) == NULL)
+        return -1;
+    call->conn = conn;
+    call->cprev = NULL;
+    call->cnext = conn->calls;
+    if (conn->calls != NULL)
+        conn->calls->cprev = call;
+    conn->calls = call;
+    conn->ncalls++;
+    conn->clean = 0;
+    if (conn->proto != NULL && conn->proto->submit(conn, call) < 0) {
+        http_conn_kill(conn);
+        return edge_err(err, "cannot send %s %s to %s", call->method, call->path, call->fqdn);
+    }
+    return 0;
+}
+
+/* Idle connections to conn's peer, conn aside. */
+static int
+http_conn_idle_peers(struct http_conn *conn)
 {
     struct http_conn *c;
     int idle = 0;
 
-    conn->busy = 0;
-    if (conn->dead)
+    for (c = conn->cl->conns; c != NULL; c = c->next)
+        idle += c != conn && !c->dead && c->ncalls == 0 &&
+                http_conn_same_peer(c, conn->fqdn, conn->addr, conn->port);
+    return idle;
+}
+
+void
+http_conn_detach(struct http_call *call)
+{
+    struct http_conn *conn = call->conn;
+
+    if (conn == NULL)
         return;
-    if (bufferevent_getfd(conn->bev) < 0) {
-        http_conn_kill(conn);
+    if (call->cprev != NULL)
+        call->cprev->cnext = call->cnext;
+    else
+        conn->calls = call->cnext;
+    if (call->cnext != NULL)
+        call->cnext->cprev = call->cprev;
+    call->cnext = call->cprev = NULL;
+    call->conn = NULL;
+    conn->ncalls--;
+    if (conn->dead) {
+        event_active(conn->cl->reaper, EV_TIMEOUT, 1);
         return;
     }
-    for (c = conn->cl->conns; c != NULL; c = c->next)
-        idle += c != conn && !c->dead && !c->busy && strcasecmp(c->fqdn, conn->fqdn) == 0 &&
-                strcmp(c->addr, conn->addr) == 0 && c->port == conn->port;
-    if (idle >= conn->cl->max_idle)
+    if (conn->ncalls == 0 && (conn->closed || bufferevent_getfd(conn->bev) < 0 ||
+                              http_conn_idle_peers(conn) >= conn->cl->max_idle))
         http_conn_kill(conn);
 }
 
@@ -217,17 +334,6 @@ http_conn_ossl_error(struct http_conn *conn)
     return first;
 }
 
-struct http_conn *
-http_conn_get(struct http_client *cl, const struct http_call *call, char *err)
-{
-    struct http_conn *conn;
-
-    for (conn = cl->conns; conn != NULL; conn = conn->next)
-        if (http_conn_reusable(conn, call))
-            return conn;
-    return http_conn_open(cl, call, err);
-}
-
 size_t
 http_client_open_conns(const struct http_client *cl)
 {
@@ -235,6 +341,6 @@ http_client_open_conns(const struct http_client *cl)
     size_t n = 0;
 
     for (conn = cl->conns; conn != NULL; conn = conn->next)
-        n += !conn->dead && bufferevent_getfd(conn->bev) >= 0;
+        n += !conn->dead && !conn->closed && bufferevent_getfd(conn->bev) >= 0;
     return n;
 }

@@ -1,8 +1,10 @@
 /* http_req.c -- what a handler sees of a request (body, JSON, form, peer) and its one reply.
  *
- * The request is read in full before a handler runs; the checks every handler needs (body size
- * 413, media type 415, JSON syntax 400) answer with ProblemDetails naming what was wrong
- * (TS 29.122 5.2.6). A reply is logged and sent once; a request stays ours until then. */
+ * The request is read in full, over HTTP/2 or HTTP/1.1, before a handler runs; the checks every
+ * handler needs (body size 413, a field that may come once given twice 400, media type and JSON
+ * charset 415, JSON syntax 400) answer with ProblemDetails naming what was wrong (TS 29.122
+ * 5.2.6). A reply is logged and handed to the connection's protocol once; a request stays ours
+ * until then, and outlives its connection if the client leaves first. */
 #include "net/http_server_int.h"
 
 #include <stdarg.h>
@@ -12,36 +14,9 @@
 #include <sys/queue.h>
 
 #include <event2/buffer.h>
-#include <event2/bufferevent.h>
-#include <event2/bufferevent_ssl.h>
+#include <event2/http.h>
 
 #include "net/problem.h"
-
-static const char *
-http_method_name(enum evhttp_cmd_type cmd)
-{
-    switch (cmd) {
-    case EVHTTP_REQ_GET:
-        return "GET";
-    case EVHTTP_REQ_POST:
-        return "POST";
-    case EVHTTP_REQ_HEAD:
-        return "HEAD";
-    case EVHTTP_REQ_PUT:
-        return "PUT";
-    case EVHTTP_REQ_DELETE:
-        return "DELETE";
-    case EVHTTP_REQ_OPTIONS:
-        return "OPTIONS";
-    case EVHTTP_REQ_TRACE:
-        return "TRACE";
-    case EVHTTP_REQ_CONNECT:
-        return "CONNECT";
-    case EVHTTP_REQ_PATCH:
-        return "PATCH";
-    }
-    return "UNKNOWN";
-}
 
 static void
 http_req_early(struct http_req *req, int status, const char *cause, const char *fmt, ...)
@@ -77,66 +52,125 @@ http_req_log(struct http_req *req, const char *dir, int status, const char *caus
     evlog_write(req->srv->log, &e);
 }
 
-/* Peer and connection number from the TLS layer of the request's connection. */
-static void
-http_req_identify(struct http_req *req)
-{
-    struct evhttp_connection *evcon = evhttp_request_get_connection(req->ereq);
-    struct bufferevent *bev = evcon != NULL ? evhttp_connection_get_bufferevent(evcon) : NULL;
-    SSL *ssl = bev != NULL ? bufferevent_openssl_get_ssl(bev) : NULL;
-    char err[EDGE_ERR_LEN];
+/* Fields a request may carry once only (RFC 9110 5.3: not lists): two could be read two ways. */
+static const char *const http_req_singletons[] = {"Host", "Authorization", "Content-Type", NULL};
 
-    if (ssl == NULL) {
-        http_req_early(req, 500, PROBLEM_SYSTEM_FAILURE, "request arrived without TLS");
-        return;
+static void
+http_req_check_fields(struct http_req *req)
+{
+    struct evkeyval *h;
+
+    for (size_t i = 0; http_req_singletons[i] != NULL; i++) {
+        int n = 0;
+
+        TAILQ_FOREACH(h, &req->headers, next)
+        {
+            n += strcasecmp(h->key, http_req_singletons[i]) == 0;
+        }
+        if (n > 1)
+            http_req_early(req, 400, PROBLEM_INVALID_MSG_FORMAT, "%d %s fields (one expected)", n,
+                           http_req_singletons[i]);
     }
-    req->conn = tls_ssl_conn(ssl);
-    if (tls_peer_get(ssl, &req->peer, err) < 0)
-        http_req_early(req, 403, PROBLEM_PEER_IDENTITY_MALFORMED, "%s", err);
+}
+
+/* Path and query of the request-target (origin-form, RFC 9112 3.2.1). */
+static int
+http_req_target(struct http_req *req, const char *target)
+{
+    size_t n = strcspn(target, "?#");
+
+    if ((req->path = strndup(target, n)) == NULL)
+        return -1;
+    if (target[n] == '#')
+        http_req_early(req, 400, PROBLEM_INVALID_MSG_FORMAT, "a fragment in the request-target");
+    else if (target[n] == '?' && evhttp_parse_query_str(target + n + 1, &req->query) < 0)
+        http_req_early(req, 400, PROBLEM_INVALID_QUERY_PARAM, "malformed query string");
+    return 0;
+}
+
+/* The body as the handler sees it: NUL-terminated; none when too large (413). */
+static int
+http_req_take_body(struct http_req *req, struct http_req_in *in)
+{
+    size_t len = in->body != NULL ? evbuffer_get_length(in->body) : 0;
+
+    if (in->too_large || in->body_len > req->srv->max_body) {
+        http_req_early(req, 413, PROBLEM_PAYLOAD_TOO_LARGE,
+                       "request body of %zu bytes exceeds the limit of %zu bytes", in->body_len,
+                       req->srv->max_body);
+        len = 0;
+    }
+    if ((req->body = malloc(len + 1)) == NULL)
+        return -1;
+    if (len > 0)
+        evbuffer_remove(in->body, req->body, len);
+    req->body[len] = '\0';
+    req->body_len = len;
+    return 0;
 }
 
 struct http_req *
-http_req_new(struct http_server *srv, struct evhttp_request *ereq)
+http_req_new(struct http_sconn *sc, int32_t stream, struct http_req_in *in)
 {
-    const struct evhttp_uri *uri = evhttp_request_get_evhttp_uri(ereq);
-    struct evbuffer *in = evhttp_request_get_input_buffer(ereq);
-    const char *path = uri != NULL ? evhttp_uri_get_path(uri) : NULL;
-    const char *query = uri != NULL ? evhttp_uri_get_query(uri) : NULL;
-    char summary[160];
     struct http_req *req;
+    struct evkeyval *h;
+    const char *ct;
+    char summary[160];
 
     if ((req = calloc(1, sizeof(*req))) == NULL)
         return NULL;
-    req->srv = srv;
-    req->ereq = ereq;
-    req->conn = -1;
+    req->srv = sc->srv;
+    req->sc = sc;
+    req->stream = stream;
+    req->conn = sc->id;
+    req->peer = sc->peer;
     TAILQ_INIT(&req->query);
-    snprintf(req->method, sizeof(req->method), "%s",
-             http_method_name(evhttp_request_get_command(ereq)));
-    if ((req->path = strdup(path != NULL && *path != '\0' ? path : "/")) == NULL)
-        goto fail;
-    http_req_identify(req);
-    req->body_len = evbuffer_get_length(in);
-    if (req->body_len > srv->max_body) {
-        http_req_early(req, 413, PROBLEM_PAYLOAD_TOO_LARGE,
-                       "request body of %zu bytes exceeds the limit of %zu bytes", req->body_len,
-                       srv->max_body);
-        req->body_len = 0;
+    TAILQ_INIT(&req->headers);
+    TAILQ_INIT(&req->out);
+    while (in->headers != NULL && (h = TAILQ_FIRST(in->headers)) != NULL) {
+        TAILQ_REMOVE(in->headers, h, next);
+        TAILQ_INSERT_TAIL(&req->headers, h, next);
     }
-    if ((req->body = malloc(req->body_len + 1)) == NULL)
-        goto fail;
-    evbuffer_copyout(in, req->body, req->body_len);
-    req->body[req->body_len] = '\0';
-    if (query != NULL && evhttp_parse_query_str(query, &req->query) < 0)
-        http_req_early(req, 400, PROBLEM_INVALID_QUERY_PARAM, "malformed query string");
+    snprintf(req->method, sizeof(req->method), "%s", in->method != NULL ? in->method : "");
+    if (http_req_target(req, in->target != NULL && in->target[0] == '/' ? in->target : "/") < 0 ||
+        http_req_take_body(req, in) < 0) {
+        http_req_free(req);
+        return NULL;
+    }
+    if (in->err_status != 0)
+        http_req_early(req, in->err_status,
+                       in->err_status == 413 ? PROBLEM_PAYLOAD_TOO_LARGE
+                                             : PROBLEM_INVALID_MSG_FORMAT,
+                       "%s", in->err != NULL ? in->err : "malformed request");
+    if (sc->peer_state < 0)
+        http_req_early(req, 403, PROBLEM_PEER_IDENTITY_MALFORMED, "%s", sc->peer_err);
+    http_req_check_fields(req);
+    req->cnext = sc->reqs;
+    if (sc->reqs != NULL)
+        sc->reqs->cprev = req;
+    sc->reqs = req;
+    ct = http_req_header(req, "Content-Type");
     snprintf(summary, sizeof(summary), "%s %s, %zu body bytes%s%s", req->method, req->path,
-             evbuffer_get_length(in), http_req_header(req, "Content-Type") ? ", " : "",
-             http_req_header(req, "Content-Type") ? http_req_header(req, "Content-Type") : "");
+             in->body_len, ct != NULL ? ", " : "", ct != NULL ? ct : "");
     http_req_log(req, "in", 0, NULL, summary);
     return req;
-fail:
-    http_req_free(req);
-    return NULL;
+}
+
+void
+http_req_detach(struct http_req *req)
+{
+    struct http_sconn *sc = req->sc;
+
+    if (sc == NULL)
+        return;
+    if (req->cprev != NULL)
+        req->cprev->cnext = req->cnext;
+    else
+        sc->reqs = req->cnext;
+    if (req->cnext != NULL)
+        req->cnext->cprev = req->cprev;
+    req->cnext = req->cprev = NULL;
+    req->sc = NULL;
 }
 
 void
@@ -144,8 +178,11 @@ http_req_free(struct http_req *req)
 {
     if (req == NULL)
         return;
+    http_req_detach(req);
     http_route_match_clear(&req->match);
     evhttp_clear_headers(&req->query);
+    evhttp_clear_headers(&req->headers);
+    evhttp_clear_headers(&req->out);
     http_form_free(req->form);
     free(req->body);
     free(req->path);
@@ -179,9 +216,7 @@ http_req_query(const struct http_req *req, const char *name)
 const char *
 http_req_header(const struct http_req *req, const char *name)
 {
-    if (req->ereq == NULL)
-        return NULL;
-    return evhttp_find_header(evhttp_request_get_input_headers(req->ereq), name);
+    return evhttp_find_header(&req->headers, name);
 }
 
 const char *
@@ -240,10 +275,43 @@ http_req_require_type(struct http_req *req, const char *media_type)
     return -1;
 }
 
+/* RFC 8259 8.1: JSON between systems is UTF-8; a charset parameter (RFC 9110 8.3.2) naming
+ * anything else is refused. got: the charset named. */
+static int
+http_json_charset_ok(const char *ct, char *got, size_t len)
+{
+    const char *p = ct != NULL ? strchr(ct, ';') : NULL;
+
+    while (p != NULL) {
+        size_t n, vl;
+        const char *v;
+
+        p++;
+        p += strspn(p, " \t");
+        n = strcspn(p, "=;");
+        if (n == 7 && strncasecmp(p, "charset", 7) == 0 && p[n] == '=') {
+            v = p + n + 1;
+            if (*v == '"')
+                vl = strcspn(++v, "\"");
+            else
+                vl = strcspn(v, " \t;");
+            snprintf(got, len, "%.*s", (int)vl, v);
+            for (char *g = got; *g != '\0'; g++)
+                if ((unsigned char)*g < 0x20 || (unsigned char)*g > 0x7e)
+                    *g = '?';
+            if (vl != 5 || strncasecmp(v, "utf-8", 5) != 0)
+                return 0;
+        }
+        p = strchr(p, ';');
+    }
+    return 1;
+}
+
 json_t *
 http_req_json(struct http_req *req)
 {
     const char *ct = http_req_header(req, "Content-Type");
+    char charset[64];
     json_error_t e;
     json_t *v;
 
@@ -251,6 +319,11 @@ http_req_json(struct http_req *req)
         http_reply_problem(req, 415, PROBLEM_UNSUPPORTED_MEDIA_TYPE,
                            "Content-Type must be application/json, not %s",
                            ct != NULL ? ct : "absent");
+        return NULL;
+    }
+    if (!http_json_charset_ok(ct, charset, sizeof(charset))) {
+        http_reply_problem(req, 415, PROBLEM_UNSUPPORTED_MEDIA_TYPE,
+                           "JSON must be UTF-8 (RFC 8259 8.1), not charset %s", charset);
         return NULL;
     }
     if (req->body_len == 0) {
@@ -292,9 +365,9 @@ http_req_form(struct http_req *req, int *status, char *err)
 int
 http_reply_header(struct http_req *req, const char *name, const char *value)
 {
-    if (req->replied || req->ereq == NULL)
+    if (req->replied)
         return -1;
-    return evhttp_add_header(evhttp_request_get_output_headers(req->ereq), name, value);
+    return evhttp_add_header(&req->out, name, value);
 }
 
 void
@@ -315,7 +388,6 @@ static void
 http_req_send(struct http_req *req, int status, const char *ctype, const void *body, size_t len,
               const char *cause, const char *summary)
 {
-    struct evkeyvalq *out;
     char line[EDGE_ERR_LEN];
 
     if (req->replied && req->drained) {
@@ -332,24 +404,27 @@ http_req_send(struct http_req *req, int status, const char *ctype, const void *b
         return;
     }
     req->replied = 1;
-    out = evhttp_request_get_output_headers(req->ereq);
-    if (ctype != NULL)
-        evhttp_add_header(out, "Content-Type", ctype);
-    if (req->srv->stopping) {
-        /* RFC 9112 9.6: the client learns not to send another request on this connection. */
-        evhttp_remove_header(out, "Connection");
-        evhttp_add_header(out, "Connection", "close");
+    if (ctype != NULL) {
+        evhttp_remove_header(&req->out, "Content-Type");
+        evhttp_add_header(&req->out, "Content-Type", ctype);
     }
-    if (len > 0)
-        evbuffer_add(evhttp_request_get_output_buffer(req->ereq), body, len);
-    http_server_reply_started(req->srv, req->ereq);
-    evhttp_send_reply(req->ereq, status, problem_title(status), NULL);
-    req->ereq = NULL; /* evhttp owns and frees it from here */
-    if (summary == NULL) {
-        snprintf(line, sizeof(line), "%d %s, %zu body bytes", status, problem_title(status), len);
-        summary = line;
+    if (req->sc == NULL) {
+        snprintf(line, sizeof(line), "reply %d to %s %s dropped: the client has gone", status,
+                 req->method, req->path);
+        http_req_log(req, "local", status, NULL, line);
+    } else if (req->sc->ops->reply(req->sc, req, status, body, len) < 0) {
+        snprintf(line, sizeof(line), "reply %d to %s %s could not be sent", status, req->method,
+                 req->path);
+        http_req_log(req, "local", status, PROBLEM_SYSTEM_FAILURE, line);
+    } else {
+        if (summary == NULL) {
+            snprintf(line, sizeof(line), "%d %s, %zu body bytes", status, problem_title(status),
+                     len);
+            summary = line;
+        }
+        http_req_log(req, "out", status, cause, summary);
     }
-    http_req_log(req, "out", status, cause, summary);
+    http_req_detach(req);
     if (req->drained)
         return; /* stays held: its holder may still reply, which then only frees it */
     http_req_unhold(req);

@@ -1,19 +1,16 @@
-/* http_server.c -- listens for HTTPS, authenticates the peer, routes requests, enforces limits.
+/* http_server.c -- listens for HTTPS, routes requests, stops gracefully.
  *
- * evhttp does HTTP/1.1; each accepted connection gets an SSL from the node's server context
- * through evhttp_set_bevcb, so nothing is ever served in clear. The handshake outcome and every
- * request are event-log lines; requests and replies themselves are in http_req.c. */
+ * Each accepted connection is TLS from its first byte (http_server_conn.c) and speaks HTTP/2 or
+ * HTTP/1.1 as ALPN decides (http_server_h2.c, http_server_h1.c); both hand complete requests to
+ * the one dispatcher here. Requests and replies themselves are in http_req.c. */
 #include "net/http_server_int.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <netinet/in.h>
-
-#include <event2/bufferevent_ssl.h>
-#include <event2/http.h>
-#include <openssl/ssl.h>
 
 #include "base/err.h"
 #include "net/problem.h"
@@ -23,76 +20,13 @@ struct http_route_target {
     void *arg;
 };
 
-/* Log the TLS outcome of a connection: who authenticated, or why the handshake failed. A peer's
- * close is no failure: it has no cause (reports draw every cause as a failure), only an outcome. */
-static void
-http_server_tls_event(SSL *ssl, enum tls_event ev, const char *reason, void *arg)
+void
+http_server_dispatch(struct http_req *req)
 {
-    struct http_server *srv = arg;
-    struct evlog_event e = {.dir = "in", .kind = "tls", .conn = tls_ssl_conn(ssl)};
-    struct edge_peer peer;
-    char err[EDGE_ERR_LEN], summary[EDGE_ERR_LEN + 64];
-    json_t *data = NULL;
-
-    if (ev == TLS_HANDSHAKE_FAILED) {
-        snprintf(summary, sizeof(summary), "TLS handshake failed: %s", reason);
-        e.cause = "TLS_HANDSHAKE_FAILED";
-    } else if (ev == TLS_CLOSED_BEFORE_HANDSHAKE) {
-        snprintf(summary, sizeof(summary), "connection closed before the TLS handshake");
-        data = json_pack("{s:s}", "outcome", HTTP_SERVER_CLOSED_BEFORE_HANDSHAKE);
-    } else if (ev == TLS_CLOSED) {
-        if (tls_peer_get(ssl, &peer, err) == 0)
-            e.peer = tls_peer_name(&peer);
-        snprintf(summary, sizeof(summary), "TLS connection closed by the peer (%s)", reason);
-        data = json_pack("{s:s}", "outcome", HTTP_SERVER_CLOSED);
-    } else if (tls_peer_get(ssl, &peer, err) < 0) {
-        snprintf(summary, sizeof(summary), "TLS handshake done, peer identity unusable: %s", err);
-    } else {
-        e.peer = tls_peer_name(&peer);
-        snprintf(summary, sizeof(summary), "TLS handshake done (%s%s%s%s%s)",
-                 peer.mode == EDGE_PEER_PSK ? "PSK " : "certificate",
-                 peer.mode == EDGE_PEER_PSK ? peer.psk_identity : "",
-                 peer.eec_id[0] ? ", EEC " : "", peer.eec_id, peer.gpsi[0] ? ", GPSI bound" : "");
-    }
-    e.summary = summary;
-    e.data = data;
-    evlog_write(srv->log, &e);
-    json_decref(data);
-}
-
-static struct bufferevent *
-http_server_bevcb(struct event_base *base, void *arg)
-{
-    struct http_server *srv = arg;
-    struct bufferevent *bev;
-    char err[EDGE_ERR_LEN];
-    SSL *ssl;
-
-    /* Returning NULL would make evhttp serve this connection in clear; http_server_dispatch
-     * refuses any request that arrives without TLS. */
-    if ((ssl = tls_ssl_new(srv->tls, NULL, err)) == NULL)
-        return NULL;
-    tls_ssl_set_conn(ssl, ++srv->nconn);
-    tls_ssl_observe(ssl, http_server_tls_event, srv);
-    bev = bufferevent_openssl_socket_new(base, -1, ssl, BUFFEREVENT_SSL_ACCEPTING,
-                                         BEV_OPT_CLOSE_ON_FREE | BEV_OPT_DEFER_CALLBACKS);
-    if (bev == NULL)
-        SSL_free(ssl);
-    return bev;
-}
-
-static void
-http_server_dispatch(struct evhttp_request *ereq, void *arg)
-{
-    struct http_server *srv = arg;
+    struct http_server *srv = req->srv;
     struct http_route_target *target;
     struct http_route_match m;
-    struct http_req *req;
 
-    if ((req = http_req_new(srv, ereq)) == NULL) {
-        evhttp_send_error(ereq, HTTP_INTERNAL, "out of memory");
-        return;
-    }
     req->in_dispatch = 1;
     if (req->early_status != 0) {
         http_reply_problem(req, req->early_status, req->early_cause, "%s", req->early_detail);
@@ -152,53 +86,18 @@ http_server_drain_cb(evutil_socket_t fd, short what, void *arg)
     done(srv->drained_arg);
 }
 
-static void
+void
 http_server_check_drained(struct http_server *srv)
 {
     if (srv->stopping && srv->inflight <= 0 && srv->drained != NULL)
         event_active(srv->drain, EV_TIMEOUT, 1);
 }
 
-/* evhttp wrote the whole reply (with HTTP/1.1 and no pipelining, a connection has one at most). */
-static void
-http_server_reply_written(struct evhttp_request *ereq, void *arg)
-{
-    struct http_server *srv = arg;
-    struct evhttp_connection *evcon = evhttp_request_get_connection(ereq);
-
-    if (evcon != NULL)
-        evhttp_connection_set_closecb(evcon, NULL, NULL);
-    srv->inflight--;
-    http_server_check_drained(srv);
-}
-
-/* The connection went before its reply was written (the client left): nothing more to wait for. */
-static void
-http_server_reply_lost(struct evhttp_connection *evcon, void *arg)
-{
-    struct http_server *srv = arg;
-
-    evhttp_connection_set_closecb(evcon, NULL, NULL);
-    srv->inflight--;
-    http_server_check_drained(srv);
-}
-
-void
-http_server_reply_started(struct http_server *srv, struct evhttp_request *ereq)
-{
-    struct evhttp_connection *evcon = evhttp_request_get_connection(ereq);
-
-    if (evcon == NULL)
-        return; /* the client has gone: evhttp drops the reply */
-    srv->inflight++;
-    evhttp_request_set_on_complete_cb(ereq, http_server_reply_written, srv);
-    evhttp_connection_set_closecb(evcon, http_server_reply_lost, srv);
-}
-
 void
 http_server_shutdown(struct http_server *srv, int grace_ms, void (*done)(void *arg), void *arg)
 {
     struct http_req *req, *next;
+    struct http_sconn *sc, *scnext;
     struct timeval tv;
 
     if (srv->stopping)
@@ -206,9 +105,9 @@ http_server_shutdown(struct http_server *srv, int grace_ms, void (*done)(void *a
     srv->stopping = 1;
     srv->drained = done;
     srv->drained_arg = arg;
-    if (srv->bound != NULL) {
-        evhttp_del_accept_socket(srv->http, srv->bound);
-        srv->bound = NULL;
+    if (srv->listener != NULL) {
+        evconnlistener_free(srv->listener); /* closes the socket: new connections are refused */
+        srv->listener = NULL;
     }
     for (req = srv->held; req != NULL; req = next) {
         next = req->next;
@@ -216,6 +115,15 @@ http_server_shutdown(struct http_server *srv, int grace_ms, void (*done)(void *a
             continue;
         req->drained = 1;
         http_reply_problem(req, 503, PROBLEM_SERVICE_UNAVAILABLE, "server shutting down");
+    }
+    for (sc = srv->conns; sc != NULL; sc = scnext) {
+        scnext = sc->next;
+        if (sc->dead)
+            continue;
+        if (sc->ops == NULL)
+            http_sconn_close(sc, NULL, NULL); /* no request can have come yet */
+        else
+            sc->ops->stop(sc);
     }
     grace_ms = grace_ms > 0 ? grace_ms : HTTP_SERVER_GRACE_MS;
     tv.tv_sec = grace_ms / 1000;
@@ -230,14 +138,71 @@ http_server_stopping(const struct http_server *srv)
     return srv->stopping;
 }
 
+static void
+http_server_accept(struct evconnlistener *l, evutil_socket_t fd, struct sockaddr *sa, int salen,
+                   void *arg)
+{
+    (void)l;
+    if (http_sconn_accept(arg, fd, sa, salen) < 0)
+        evutil_closesocket(fd);
+}
+
+/* Free closed connections from the event loop, never from inside one of their callbacks. */
+static void
+http_server_reap(evutil_socket_t fd, short what, void *arg)
+{
+    struct http_server *srv = arg;
+    struct http_sconn *sc, *next;
+
+    (void)fd, (void)what;
+    for (sc = srv->conns; sc != NULL; sc = next) {
+        next = sc->next;
+        if (sc->dead)
+            http_sconn_free(sc);
+    }
+    http_server_check_drained(srv);
+}
+
+/* Parse the listen address, bind and listen; the port the kernel gave when port is 0. */
+static int
+http_server_listen(struct http_server *srv, const char *addr, unsigned short port, char *err)
+{
+    struct sockaddr_storage ss = {0};
+    struct sockaddr_in *sin = (struct sockaddr_in *)&ss;
+    struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)&ss;
+    socklen_t sslen = sizeof(ss);
+    const unsigned flags = LEV_OPT_CLOSE_ON_FREE | LEV_OPT_REUSEABLE | LEV_OPT_CLOSE_ON_EXEC;
+
+    if (addr != NULL && inet_pton(AF_INET6, addr, &sin6->sin6_addr) == 1) {
+        sin6->sin6_family = AF_INET6;
+        sin6->sin6_port = htons(port);
+        sslen = sizeof(*sin6);
+    } else if (addr != NULL && inet_pton(AF_INET, addr, &sin->sin_addr) == 1) {
+        sin->sin_family = AF_INET;
+        sin->sin_port = htons(port);
+        sslen = sizeof(*sin);
+    } else {
+        return edge_err(err, "listen address %s is not a numeric IPv4 or IPv6 address",
+                        addr != NULL ? addr : "(none)");
+    }
+    /* A deep backlog: a burst of connections (slow ones among them) must not drop the SYN of a
+     * valid client, which would wait a whole retransmission timeout. */
+    srv->listener = evconnlistener_new_bind(srv->base, http_server_accept, srv, flags, 1024,
+                                            (struct sockaddr *)&ss, (int)sslen);
+    if (srv->listener == NULL)
+        return edge_err(err, "cannot listen on %s port %u: %s", addr, port, strerror(errno));
+    sslen = sizeof(ss);
+    if (getsockname(evconnlistener_get_fd(srv->listener), (struct sockaddr *)&ss, &sslen) < 0)
+        return edge_err(err, "cannot read the address of the listening socket: %s",
+                        strerror(errno));
+    srv->port = ntohs(ss.ss_family == AF_INET6 ? sin6->sin6_port : sin->sin_port);
+    return 0;
+}
+
 struct http_server *
 http_server_new(struct event_base *base, const struct http_server_config *cfg, char *err)
 {
     struct http_server *srv = NULL;
-    struct evhttp_bound_socket *bound;
-    struct sockaddr_storage ss = {0};
-    socklen_t sslen = sizeof(ss);
-    size_t hard;
 
     if (cfg->tls == NULL || !tls_ctx_is_server(cfg->tls)) {
         edge_err(err, "HTTP server needs a TLS server context");
@@ -250,50 +215,21 @@ http_server_new(struct event_base *base, const struct http_server_config *cfg, c
     srv->base = base;
     srv->tls = cfg->tls;
     srv->log = cfg->log;
+    srv->version = cfg->version;
     srv->max_body = cfg->max_body > 0 ? cfg->max_body : (size_t)HTTP_SERVER_MAX_BODY;
-    if ((srv->http = evhttp_new(base)) == NULL ||
-        (srv->drain = evtimer_new(base, http_server_drain_cb, srv)) == NULL) {
+    srv->idle_ms = (cfg->timeout_sec > 0 ? cfg->timeout_sec : HTTP_SERVER_IDLE_SEC) * 1000;
+    srv->request_ms =
+        cfg->request_timeout_ms > 0 ? cfg->request_timeout_ms : HTTP_SERVER_REQUEST_MS;
+    srv->max_conns = cfg->max_conns > 0 ? cfg->max_conns : HTTP_SERVER_MAX_CONNS;
+    srv->max_conns_per_peer =
+        cfg->max_conns_per_peer > 0 ? cfg->max_conns_per_peer : HTTP_SERVER_MAX_CONNS_PER_PEER;
+    if ((srv->drain = evtimer_new(base, http_server_drain_cb, srv)) == NULL ||
+        (srv->reaper = event_new(base, -1, 0, http_server_reap, srv)) == NULL) {
         edge_err(err, "cannot create HTTP server");
         goto fail;
     }
-    evhttp_set_bevcb(srv->http, http_server_bevcb, srv);
-    evhttp_set_gencb(srv->http, http_server_dispatch, srv);
-    evhttp_set_allowed_methods(srv->http, EVHTTP_REQ_GET | EVHTTP_REQ_POST | EVHTTP_REQ_PUT |
-                                              EVHTTP_REQ_DELETE | EVHTTP_REQ_PATCH |
-                                              EVHTTP_REQ_HEAD | EVHTTP_REQ_OPTIONS);
-    evhttp_set_default_content_type(srv->http, NULL);
-    evhttp_set_timeout(srv->http, cfg->timeout_sec > 0 ? cfg->timeout_sec : 30);
-    evhttp_set_max_headers_size(srv->http, (ev_ssize_t)16 * 1024);
-    /* Bodies up to max_body reach the dispatcher; up to the hard cap they are read and answered
-     * 413 ProblemDetails; beyond it evhttp itself answers 413 and closes, so that a huge
-     * Content-Length costs neither memory nor the time to read it. */
-    hard =
-        srv->max_body < (size_t)64 * 1024 ? srv->max_body + (size_t)64 * 1024 : srv->max_body * 2;
-    evhttp_set_max_body_size(srv->http, (ev_ssize_t)hard);
-    srv->bound = bound = evhttp_bind_socket_with_handle(srv->http, cfg->addr, cfg->port);
-    if (bound == NULL) {
-        edge_err(err, "cannot listen on %s port %u: %s", cfg->addr, cfg->port, strerror(errno));
+    if (http_server_listen(srv, cfg->addr, cfg->port, err) < 0)
         goto fail;
-    }
-    if (getsockname(evhttp_bound_socket_get_fd(bound), (struct sockaddr *)&ss, &sslen) < 0) {
-        edge_err(err, "cannot read the address of the listening socket: %s", strerror(errno));
-        goto fail;
-    }
-    if (ss.ss_family == AF_INET6 && sslen >= (socklen_t)sizeof(struct sockaddr_in6)) {
-        struct sockaddr_in6 sin6;
-
-        memcpy(&sin6, &ss, sizeof(sin6));
-        srv->port = ntohs(sin6.sin6_port);
-    } else if (ss.ss_family == AF_INET && sslen >= (socklen_t)sizeof(struct sockaddr_in)) {
-        struct sockaddr_in sin;
-
-        memcpy(&sin, &ss, sizeof(sin));
-        srv->port = ntohs(sin.sin_port);
-    } else {
-        edge_err(err, "the listening socket's address is of family %d, not IPv4 or IPv6",
-                 (int)ss.ss_family);
-        goto fail;
-    }
     return srv;
 fail:
     http_server_free(srv);
@@ -317,8 +253,12 @@ http_server_free(struct http_server *srv)
             http_reply_problem(req, 503, PROBLEM_SERVICE_UNAVAILABLE, "server shutting down");
         }
     }
-    if (srv->http != NULL)
-        evhttp_free(srv->http);
+    while (srv->conns != NULL)
+        http_sconn_free(srv->conns);
+    if (srv->listener != NULL)
+        evconnlistener_free(srv->listener);
+    if (srv->reaper != NULL)
+        event_free(srv->reaper);
     if (srv->drain != NULL)
         event_free(srv->drain);
     for (i = 0; i < srv->ntargets; i++)

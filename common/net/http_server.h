@@ -1,14 +1,27 @@
-/* http_server.h -- the HTTPS server of an ECS/EES: evhttp over bufferevent_openssl, routed
- * handlers.
+/* http_server.h -- the HTTPS server of an ECS/EES: HTTP/2 (libnghttp2) or strict HTTP/1.1 over
+ * bufferevent_openssl, routed handlers, bounded resources.
  *
- * HTTP/1.1 over TLS 1.3 (DESIGN.md "Wire protocol"). A handler gets a struct http_req: method,
+ * HTTP/2 over TLS 1.3, picked by ALPN, and HTTP/1.1 for clients that offer only that (DESIGN.md
+ * "Wire protocol"; http_version.h). A handler gets a struct http_req: method,
  * path, {param} values, query, headers, body, and the peer the TLS handshake authenticated. It
  * ends in exactly one reply, now or later (http_req_hold() for a reply that waits on another
  * exchange, such as a token request the ECS forwards to a peer ECS). Errors are ProblemDetails
  * (problem.h). Every request received and every response sent is one event-log line, and so is
  * each connection's TLS outcome (kind "tls"): the handshake done, or failed (cause
  * TLS_HANDSHAKE_FAILED), or the peer's close, which is no failure (no cause; data.outcome
- * HTTP_SERVER_CLOSED, or HTTP_SERVER_CLOSED_BEFORE_HANDSHAKE when not a byte came). */
+ * HTTP_SERVER_CLOSED, or HTTP_SERVER_CLOSED_BEFORE_HANDSHAKE when not a byte came).
+ *
+ * Bounds (each a refusal with a logged reason): a request's header section and body must be
+ * complete within request_timeout_ms of the connection's start or of the request's first byte
+ * (slowloris: cause REQUEST_TIMEOUT, the connection or HTTP/2 stream is closed); a connection
+ * without a request in progress is closed after timeout_sec; connections beyond max_conns, or
+ * beyond max_conns_per_peer from one IP address, are closed as they are accepted (cause
+ * CONNECTION_LIMIT). HTTP/1.1 is parsed strictly (http1.h: 400 for what RFC 9112 refuses); a
+ * request with two Host, Authorization or Content-Type fields gets 400 in either version. HTTP/2
+ * settings: HTTP_SERVER_H2_STREAMS concurrent streams, a header list of HTTP_SERVER_H2_HEADER_LIST
+ * bytes (431 beyond), a stream window of HTTP_SERVER_H2_WINDOW bytes and a connection window of
+ * HTTP_SERVER_H2_CONN_WINDOW (what a peer may send before the server has read it), bodies of
+ * max_body (413). So one connection holds at most HTTP_SERVER_H2_STREAMS * max_body of bodies. */
 #ifndef EDGE_HTTP_SERVER_H
 #define EDGE_HTTP_SERVER_H
 
@@ -19,11 +32,24 @@
 
 #include "base/evlog.h"
 #include "net/http_form.h"
+#include "net/http_version.h"
 #include "net/peer.h"
 #include "net/tls.h"
 
 #define HTTP_SERVER_MAX_BODY (64 * 1024)
-#define HTTP_SERVER_GRACE_MS 200 /* http_server_shutdown's default bound */
+#define HTTP_SERVER_GRACE_MS 200          /* http_server_shutdown's default bound */
+#define HTTP_SERVER_REQUEST_MS 10000      /* request_timeout_ms's default */
+#define HTTP_SERVER_IDLE_SEC 30           /* timeout_sec's default */
+#define HTTP_SERVER_MAX_CONNS 512         /* max_conns's default */
+#define HTTP_SERVER_MAX_CONNS_PER_PEER 64 /* max_conns_per_peer's default */
+#define HTTP_SERVER_H2_STREAMS 100        /* SETTINGS_MAX_CONCURRENT_STREAMS (RFC 9113 6.5.2) */
+#define HTTP_SERVER_H2_HEADER_LIST ((size_t)16 * 1024) /* SETTINGS_MAX_HEADER_LIST_SIZE */
+#define HTTP_SERVER_H2_WINDOW (64 * 1024)              /* SETTINGS_INITIAL_WINDOW_SIZE */
+#define HTTP_SERVER_H2_CONN_WINDOW (1024 * 1024)
+
+/* Causes of the event log lines of a refused connection or request. */
+#define HTTP_SERVER_REQUEST_TIMEOUT "REQUEST_TIMEOUT"
+#define HTTP_SERVER_CONNECTION_LIMIT "CONNECTION_LIMIT"
 
 /* Outcomes of a connection that closed without failing (event log "data":{"outcome":...}). */
 #define HTTP_SERVER_CLOSED "CLOSED"
@@ -37,18 +63,24 @@ struct http_req;
 typedef void (*http_handler_fn)(struct http_req *req, void *arg);
 
 struct http_server_config {
-    const char *addr;    /* listen address, e.g. "198.18.1.10" or "127.0.0.1" */
-    unsigned short port; /* 0: an ephemeral port (see http_server_port) */
-    struct tls_ctx *tls; /* a server context; borrowed, must outlive the server */
-    struct evlog *log;   /* borrowed; NULL: no event log */
-    size_t max_body;     /* bytes; 0: HTTP_SERVER_MAX_BODY. Larger bodies get 413. */
-    int timeout_sec;     /* idle/read/write timeout of a connection; 0: 30 */
+    const char *addr;          /* listen address, e.g. "198.18.1.10" or "127.0.0.1" */
+    unsigned short port;       /* 0: an ephemeral port (see http_server_port) */
+    struct tls_ctx *tls;       /* a server context; borrowed, must outlive the server */
+    struct evlog *log;         /* borrowed; NULL: no event log */
+    size_t max_body;           /* bytes; 0: HTTP_SERVER_MAX_BODY. Larger bodies get 413. */
+    int timeout_sec;           /* idle timeout of a connection; 0: HTTP_SERVER_IDLE_SEC */
+    enum http_version version; /* HTTP_VERSION_2 (default): h2, and http/1.1 for clients that
+                                * offer only that; HTTP_VERSION_1_1: http/1.1 only */
+    int request_timeout_ms;    /* headers and body of a request; 0: HTTP_SERVER_REQUEST_MS */
+    int max_conns;             /* open connections; 0: HTTP_SERVER_MAX_CONNS */
+    int max_conns_per_peer;    /* from one IP address; 0: HTTP_SERVER_MAX_CONNS_PER_PEER */
 };
 
 struct http_server *http_server_new(struct event_base *base, const struct http_server_config *cfg,
                                     char *err);
 /* Stop serving, gracefully: stop accepting connections; answer every held request 503
- * SERVICE_UNAVAILABLE, and any request that still arrives (with "Connection: close"); call
+ * SERVICE_UNAVAILABLE, and any request that still arrives (HTTP/1.1: with "Connection: close";
+ * HTTP/2: the connection gets a GOAWAY); call
  * done(arg), once, from the event loop, when every reply has been written, or after grace_ms
  * (0: HTTP_SERVER_GRACE_MS) at most. A held request stays valid after its 503: a reply its holder
  * sends later is dropped (and frees it). Free the server after done; a second call does nothing. */

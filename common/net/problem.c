@@ -9,6 +9,7 @@ static const struct {
     int status;
     const char *title;
 } problem_titles[] = {
+    {100, "Continue"},
     {200, "OK"},
     {201, "Created"},
     {202, "Accepted"},
@@ -30,12 +31,15 @@ static const struct {
     {413, "Content Too Large"},
     {414, "URI Too Long"},
     {415, "Unsupported Media Type"},
+    {417, "Expectation Failed"},
     {429, "Too Many Requests"},
+    {431, "Request Header Fields Too Large"},
     {500, "Internal Server Error"},
     {501, "Not Implemented"},
     {502, "Bad Gateway"},
     {503, "Service Unavailable"},
     {504, "Gateway Timeout"},
+    {505, "HTTP Version Not Supported"},
 };
 
 const char *

@@ -2,9 +2,9 @@
  *
  * Profile: TLS 1.3 only (TS 33.558 6.1 refers to the TS 33.210 6.2 profile; edgesim keeps only
  * 1.3 so that the PSK mode is RFC 8446 external PSK), mutual X.509 against one scenario CA,
- * RFC 6125 name check of the server on the client side, ALPN "http/1.1" (so that Wireshark
- * dissects HTTP on any port), no session tickets: every connection is a full authentication,
- * which is what a capture of a scenario should show. */
+ * RFC 6125 name check of the server on the client side, ALPN (RFC 7301: "h2" or "http/1.1", as the
+ * HTTP layer sets per connection; so that Wireshark dissects HTTP on any port), no session tickets:
+ * every connection is a full authentication, which is what a capture of a scenario should show. */
 #include "net/tls_int.h"
 
 #include <errno.h>
@@ -45,15 +45,51 @@ tls_ossl_reason(char *buf, size_t len)
     return buf;
 }
 
+/* The server's choice: its first protocol that the client offers too. A client that offers ALPN
+ * but none of them gets no_application_protocol (RFC 7301 3.2); one without ALPN gets none (the
+ * HTTP layer then speaks HTTP/1.1). */
 static int
 tls_alpn_select(SSL *ssl, const unsigned char **out, unsigned char *outlen, const unsigned char *in,
                 unsigned int inlen, void *arg)
 {
-    (void)ssl, (void)arg;
-    if (SSL_select_next_proto((unsigned char **)out, outlen, tls_alpn, sizeof(tls_alpn), in,
+    struct tls_conn *c = tls_conn_get(ssl);
+    const unsigned char *accept = c != NULL && c->alpn != NULL ? c->alpn : tls_alpn;
+    size_t accept_len = c != NULL && c->alpn != NULL ? c->alpn_len : sizeof(tls_alpn);
+
+    (void)arg;
+    if (SSL_select_next_proto((unsigned char **)out, outlen, accept, (unsigned int)accept_len, in,
                               inlen) != OPENSSL_NPN_NEGOTIATED)
-        return SSL_TLSEXT_ERR_NOACK; /* a client without ALPN still gets HTTP/1.1 */
+        return SSL_TLSEXT_ERR_ALERT_FATAL;
     return SSL_TLSEXT_ERR_OK;
+}
+
+int
+tls_ssl_set_alpn(SSL *ssl, const unsigned char *wire, size_t len, char *err)
+{
+    struct tls_conn *c = tls_conn_get(ssl);
+    char why[160];
+
+    if (c == NULL || len == 0 || len > 255)
+        return edge_err(err, "cannot set ALPN on this connection");
+    if (c->ctx->server) {
+        c->alpn = wire;
+        c->alpn_len = len;
+        return 0;
+    }
+    if (SSL_set_alpn_protos(ssl, wire, (unsigned int)len) != 0)
+        return edge_err(err, "cannot set ALPN: %s", tls_ossl_reason(why, sizeof(why)));
+    return 0;
+}
+
+const char *
+tls_ssl_alpn(SSL *ssl, char *buf, size_t len)
+{
+    const unsigned char *p = NULL;
+    unsigned int n = 0;
+
+    SSL_get0_alpn_selected(ssl, &p, &n);
+    snprintf(buf, len, "%.*s", p != NULL ? (int)n : 0, p != NULL ? (const char *)p : "");
+    return buf;
 }
 
 /* Name the file that could not be opened, with errno, before OpenSSL's less direct wording. */

@@ -80,6 +80,12 @@ const char *tls_ctx_keylog_path(const struct tls_ctx *ctx);
 /* A connection object for ctx. Client: peer_fqdn (or the config's) is the name checked against
  * the server certificate (RFC 6125) and sent as SNI; it is required. Server: peer_fqdn NULL. */
 SSL *tls_ssl_new(struct tls_ctx *ctx, const char *peer_fqdn, char *err);
+/* ALPN (RFC 7301), a list in wire format (length-prefixed names) that must outlive ssl. Client:
+ * the protocols offered, by preference. Server: those accepted, by preference; a client offering
+ * none of them fails the handshake. Without a call: "http/1.1" on both sides. */
+int tls_ssl_set_alpn(SSL *ssl, const unsigned char *wire, size_t len, char *err);
+/* The protocol ALPN selected on ssl, into buf; "" when none. Returns buf. */
+const char *tls_ssl_alpn(SSL *ssl, char *buf, size_t len);
 /* Have fn called when this connection's handshake completes or fails. */
 void tls_ssl_observe(SSL *ssl, tls_observer_fn fn, void *arg);
 /* A number the owner gives the connection (for log lines); -1 if never set. */

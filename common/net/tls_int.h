@@ -38,6 +38,8 @@ struct tls_conn {
     int closed;        /* the peer's close was seen (TLS_CLOSED or TLS_CLOSED_BEFORE_HANDSHAKE) */
     char failure[192]; /* why, captured when the first fatal alert went either way */
     int sys_errno;
+    const unsigned char *alpn; /* server: the protocols accepted (RFC 7301 wire format), or NULL */
+    size_t alpn_len;
     tls_observer_fn obs;
     void *obs_arg;
 };

@@ -1,8 +1,13 @@
 /* node.c -- the runtime every edgesim daemon shares (see node.h). */
 #include "node/node.h"
 #include "auth/akma.h"
+#include "base/b64url.h"
 #include "base/err.h"
 #include "net/problem.h"
+
+#include <sys/queue.h>
+
+#include <event2/keyvalq_struct.h>
 
 #include <errno.h>
 #include <limits.h>
@@ -52,6 +57,16 @@ check_hosts(json_t *v, const struct js_field *f, void *ctx, char *why)
     return 0;
 }
 
+/* "h2" or "http/1.1" (http_version.h). */
+static int
+check_http_version(json_t *v, const struct js_field *f, void *ctx, char *why)
+{
+    enum http_version ver;
+
+    (void)f, (void)ctx;
+    return http_version_parse(json_string_value(v), &ver, why);
+}
+
 static const struct js_field listen_fields[] = {
     {.name = "addr", .type = JS_STRING, .flags = JS_REQUIRED | JS_NONEMPTY, .max_len = 64},
     {.name = "port",
@@ -60,6 +75,18 @@ static const struct js_field listen_fields[] = {
      .check = js_check_range,
      .min = 1,
      .max = 65535},
+    {.name = "http", .type = JS_STRING, .check = check_http_version},
+    {.name = "requestTimeoutMs",
+     .type = JS_INT,
+     .check = js_check_range,
+     .min = 100,
+     .max = 600000},
+    {.name = "maxConnections", .type = JS_INT, .check = js_check_range, .min = 1, .max = 65536},
+    {.name = "maxConnectionsPerPeer",
+     .type = JS_INT,
+     .check = js_check_range,
+     .min = 1,
+     .max = 65536},
     {0},
 };
 
@@ -80,6 +107,7 @@ static const struct js_field common_fields[] = {
     {.name = "node", .type = JS_STRING, .flags = JS_REQUIRED, .check = js_check_id},
     {.name = "listen", .type = JS_OBJECT, .sub = listen_fields},
     {.name = "hosts", .type = JS_OBJECT, .check = check_hosts},
+    {.name = "http", .type = JS_STRING, .check = check_http_version},
     {.name = "tls", .type = JS_OBJECT, .flags = JS_REQUIRED, .sub = tls_fields},
     {.name = "psk", .type = JS_OBJECT, .sub = psk_fields},
     {.name = "keylog", .type = JS_STRING, .check = config_check_outfile},
@@ -192,10 +220,25 @@ make_tls(struct node *n, const struct node_opts *o, char *err)
     return 0;
 }
 
+/* The HTTP version of an interface: its own key, else the node's "http", else h2. */
+static enum http_version
+cfg_version(const struct node *n, const char *obj)
+{
+    const char *s = obj != NULL ? cfg_str(n, obj, "http") : NULL;
+    enum http_version v = HTTP_VERSION_2;
+
+    if (s == NULL)
+        s = cfg_str(n, NULL, "http");
+    if (s != NULL)
+        (void)http_version_parse(s, &v, NULL); /* checked when the config was loaded */
+    return v;
+}
+
 static int
 make_http(struct node *n, const struct node_opts *o, char *err)
 {
-    struct http_client_config cc = {.tls = n->tls_client, .log = n->log};
+    struct http_client_config cc = {
+        .tls = n->tls_client, .log = n->log, .version = cfg_version(n, NULL)};
 
     if ((n->client = http_client_new(n->base, &cc, err)) == NULL)
         return -1;
@@ -207,6 +250,11 @@ make_http(struct node *n, const struct node_opts *o, char *err)
         .port = (unsigned short)json_integer_value(json_object_get(listen, "port")),
         .tls = n->tls_server,
         .log = n->log,
+        .version = cfg_version(n, "listen"),
+        .request_timeout_ms = (int)json_integer_value(json_object_get(listen, "requestTimeoutMs")),
+        .max_conns = (int)json_integer_value(json_object_get(listen, "maxConnections")),
+        .max_conns_per_peer =
+            (int)json_integer_value(json_object_get(listen, "maxConnectionsPerPeer")),
     };
     if ((n->http = http_server_new(n->base, &sc, err)) == NULL)
         return -1;
@@ -258,6 +306,108 @@ parse_args(int argc, char **argv, const char *kind, const char **config, const c
     return 0;
 }
 
+/* ---- ctl "http": one HTTPS request sent as this node (its certificate or PSK), for scenarios
+ * that call any API from any identity (scenarios/README.md, action "http"). ---- */
+
+#define NODE_HTTP_HEADERS 16
+
+static int
+check_http_headers(json_t *v, const struct js_field *f, void *ctx, char *why)
+{
+    const char *k;
+    json_t *e;
+
+    (void)f, (void)ctx;
+    if (json_object_size(v) > NODE_HTTP_HEADERS)
+        return edge_err(why, "at most %d headers", NODE_HTTP_HEADERS);
+    json_object_foreach(v, k, e)
+    {
+        if (!json_is_string(e) || json_string_length(e) > 8192)
+            return edge_err(why, "%s: expected a string of at most 8192 bytes", k);
+        if (k[0] == '\0' || strpbrk(k, " :\r\n\t") != NULL || strpbrk(json_string_value(e), "\r\n"))
+            return edge_err(why, "%s: not a header line", k);
+    }
+    return 0;
+}
+
+static const struct js_field http_cmd_fields[] = {
+    {.name = "fqdn", .type = JS_STRING, .flags = JS_REQUIRED, .check = js_check_fqdn},
+    {.name = "method", .type = JS_STRING, .flags = JS_REQUIRED | JS_NONEMPTY, .max_len = 16},
+    {.name = "path", .type = JS_STRING, .flags = JS_REQUIRED | JS_NONEMPTY, .max_len = 8192},
+    {.name = "contentType", .type = JS_STRING, .flags = JS_NONEMPTY, .max_len = 256},
+    {.name = "headers", .type = JS_OBJECT, .check = check_http_headers},
+    {.name = "body", .type = JS_STRING},    /* sent as its bytes */
+    {.name = "bodyB64", .type = JS_STRING}, /* base64url: any bytes */
+    {0},
+};
+
+static void
+http_cmd_done(const struct http_client_resp *resp, void *arg)
+{
+    json_t *result = node_result(resp), *headers = json_object();
+    struct evkeyval *h;
+
+    if (resp->headers != NULL) {
+        TAILQ_FOREACH(h, resp->headers, next)
+        {
+            json_object_set_new(headers, h->key, json_string(h->value));
+        }
+    }
+    json_object_set_new(result, "headers", headers);
+    ctl_reply(arg, result);
+}
+
+static void
+http_cmd(struct ctl_req *req, json_t *args, void *arg)
+{
+    struct node *n = arg;
+    const char *hdrs[2 * NODE_HTTP_HEADERS + 3], *k, *b64 = NULL;
+    const char *body = json_string_value(json_object_get(args, "body"));
+    size_t nh = 0, len = body != NULL ? strlen(body) : 0;
+    uint8_t *raw = NULL;
+    char err[EDGE_ERR_LEN], addr[64], clen[24];
+    json_t *v;
+    struct http_client_req r = {.port = 0};
+
+    if (js_decode(args, "", http_cmd_fields, NULL, NULL, err) < 0 ||
+        node_resolve(n, json_string_value(json_object_get(args, "fqdn")), addr, sizeof(addr),
+                     &r.port, err) < 0) {
+        ctl_reply_error(req, "node.bad_args", "%s", err);
+        return;
+    }
+    if ((b64 = json_string_value(json_object_get(args, "bodyB64"))) != NULL) {
+        raw = malloc(b64url_decoded_max(strlen(b64)) + 1);
+        if (raw == NULL || b64url_decode(b64, strlen(b64), raw, &len) < 0) {
+            free(raw);
+            ctl_reply_error(req, "node.bad_args", "bodyB64: not base64url");
+            return;
+        }
+    }
+    json_object_foreach(json_object_get(args, "headers"), k, v)
+    {
+        hdrs[nh++] = k;
+        hdrs[nh++] = json_string_value(v);
+    }
+    /* libevent 2.1 frames only POST and PUT bodies itself: a PATCH body needs its length said. */
+    snprintf(clen, sizeof(clen), "%zu", len);
+    if (len > 0 && json_object_get(json_object_get(args, "headers"), "Content-Length") == NULL) {
+        hdrs[nh++] = "Content-Length";
+        hdrs[nh++] = clen;
+    }
+    hdrs[nh] = NULL;
+    r.method = json_string_value(json_object_get(args, "method"));
+    r.fqdn = json_string_value(json_object_get(args, "fqdn"));
+    r.addr = addr;
+    r.path = json_string_value(json_object_get(args, "path"));
+    r.content_type = json_string_value(json_object_get(args, "contentType"));
+    r.body = raw != NULL ? (const void *)raw : body;
+    r.body_len = len;
+    r.headers = hdrs;
+    if (http_client_send(n->client, &r, http_cmd_done, req, err) < 0)
+        ctl_reply_error(req, "node.bad_args", "%s", err);
+    free(raw);
+}
+
 int
 node_init(struct node *n, int argc, char **argv, const struct node_opts *o, char *err)
 {
@@ -280,15 +430,18 @@ node_init(struct node *n, int argc, char **argv, const struct node_opts *o, char
         return -1;
     if ((n->ctl = ctl_new(n->base, n->name, ctl_path, ctl_fd, err)) == NULL)
         return -1;
-    if (ctl_command(n->ctl, "stop", stop_cmd, n, err) < 0)
+    if (ctl_command(n->ctl, "stop", stop_cmd, n, err) < 0 ||
+        ctl_command(n->ctl, "http", http_cmd, n, err) < 0)
         return -1;
     n->sig_term = evsignal_new(n->base, SIGTERM, signal_cb, n);
     n->sig_int = evsignal_new(n->base, SIGINT, signal_cb, n);
     if (n->sig_term == NULL || n->sig_int == NULL || evsignal_add(n->sig_term, NULL) < 0 ||
         evsignal_add(n->sig_int, NULL) < 0)
         return edge_err(err, "cannot watch SIGTERM/SIGINT");
-    node_log(n, "node", NULL, NULL, NULL, "edge-%s %s started (port %u)", o->kind, n->name,
-             n->port);
+    node_log(n, "node", NULL, NULL, NULL, "edge-%s %s started (port %u, HTTP server %s, client %s)",
+             o->kind, n->name, n->port,
+             o->server ? http_version_name(cfg_version(n, "listen")) : "none",
+             http_version_name(cfg_version(n, NULL)));
     return 0;
 }
 

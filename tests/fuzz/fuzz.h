@@ -119,6 +119,21 @@ const struct fz_keys *fz_keys(void);
 /* Compact JWS over exactly these header and claims bytes, signed ES256 with key k (free()). */
 char *fz_sign(int k, const uint8_t *header, size_t hlen, const uint8_t *claims, size_t clen);
 
+/* ---- the HTTPS server of the tls and h2 targets (fuzz_tls.c) ---- */
+
+/* Start the server (a child process, once for both targets); 0, or -1. */
+int fz_https_setup(void);
+int fz_https_up(void);
+/* Send data as the stream inside a completed mutual-TLS connection that offered ALPN alpn, read
+ * the answer until the server closes or done(ans) holds (or 150 ms pass without a byte), then
+ * close_notify; keep up to cap bytes of the answer in ans. 0, or -1 (a finding about input in is
+ * counted). */
+int fz_https_exchange(const uint8_t *in, size_t n, const uint8_t *data, size_t len,
+                      const char *alpn, int (*done)(const struct fz_buf *ans), struct fz_buf *ans,
+                      size_t cap);
+/* After each input: the server is alive; every 16th input, a valid request still gets 200. */
+void fz_https_after(const uint8_t *in, size_t n);
+
 /* ---- targets ---- */
 
 struct fz_target {
@@ -131,6 +146,6 @@ struct fz_target {
 };
 
 extern const struct fz_target fz_target_token, fz_target_jwks, fz_target_form, fz_target_json,
-    fz_target_endpoint, fz_target_tls;
+    fz_target_endpoint, fz_target_tls, fz_target_h2, fz_target_http1;
 
 #endif

@@ -14,8 +14,8 @@
 #include <string.h>
 
 static const struct fz_target *const targets[] = {
-    &fz_target_token, &fz_target_jwks,     &fz_target_form,
-    &fz_target_json,  &fz_target_endpoint, &fz_target_tls,
+    &fz_target_token,    &fz_target_jwks, &fz_target_form, &fz_target_json,
+    &fz_target_endpoint, &fz_target_tls,  &fz_target_h2,   &fz_target_http1,
 };
 /* Longest corpus or crash file replayed. */
 #define FZ_FILE_MAX (16u * 1024 * 1024)

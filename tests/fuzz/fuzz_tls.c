@@ -1,5 +1,6 @@
 /* fuzz_tls.c -- fuzz target of the HTTPS server of every ECS/EES (tls.h, http_server.h: TLS 1.3
- * with mutual X.509, evhttp, the routed handlers), fed garbage from a client on 127.0.0.1.
+ * with mutual X.509, strict HTTP/1.1, the routed handlers), fed garbage from a client on
+ * 127.0.0.1. The server and the exchange inside TLS also serve the h2 target (fuzz_h2.c).
  *
  * The server runs in a child process, as a node runs it (SIGPIPE ignored, as node.c does), with
  * a certificate made by pki.h in a temporary directory. An input whose first byte is 'T' is sent
@@ -25,6 +26,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
+#include <poll.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <openssl/err.h>
@@ -152,7 +154,8 @@ serve(int report_fd, int stop_fd)
                             .key_file = at(FZ_ECS1 ".key"),
                             .keylog_path = NULL,
                             .psk_lookup = psk_lookup};
-    struct http_server_config sc = {.addr = "127.0.0.1", .timeout_sec = 1, .max_body = 4096};
+    struct http_server_config sc = {
+        .addr = "127.0.0.1", .timeout_sec = 1, .request_timeout_ms = 1000, .max_body = 4096};
     struct event_base *b = event_base_new();
     struct tls_ctx *tls = NULL;
     struct http_server *srv = NULL;
@@ -284,13 +287,18 @@ send_raw(const uint8_t *in, size_t n, const uint8_t *data, size_t len)
     close(fd);
 }
 
-/* Complete a mutual-TLS handshake, send bytes as the HTTP stream, close_notify, read the answer. */
-static void
-send_in_tls(const uint8_t *in, size_t n, const uint8_t *data, size_t len, int psk)
+/* Complete a mutual-TLS handshake (offering ALPN alpn, a wire-format list, when not NULL), send
+ * bytes as the HTTP stream, and read the answer until the server closes: HTTP/1.1 (alpn NULL)
+ * after a request that asks it to close; with ALPN, until done(ans) says the answer is complete,
+ * then close_notify. Keep up to cap bytes of the answer in ans. 0, or -1 when the exchange itself
+ * failed (a finding, or a refusal the input asked for). */
+static int
+tls_exchange(const uint8_t *in, size_t n, const uint8_t *data, size_t len, int psk,
+             const unsigned char *alpn, int (*done_fn)(const struct fz_buf *ans),
+             struct fz_buf *ans, size_t cap)
 {
-    int fd = tcp_connect();
+    int fd = tcp_connect(), rc = -1, draining = 0;
     SSL *ssl = NULL;
-    struct fz_buf ans = {0};
     char buf[4096];
     int got;
 
@@ -302,6 +310,8 @@ send_in_tls(const uint8_t *in, size_t n, const uint8_t *data, size_t len, int ps
     }
     SSL_set_fd(ssl, fd);
     SSL_set_tlsext_host_name(ssl, FZ_ECS1);
+    if (alpn != NULL)
+        SSL_set_alpn_protos(ssl, alpn, (unsigned)alpn[0] + 1);
     if (psk)
         SSL_set_psk_use_session_callback(ssl, psk_use_cb);
     if (SSL_connect(ssl) != 1) {
@@ -320,28 +330,73 @@ send_in_tls(const uint8_t *in, size_t n, const uint8_t *data, size_t len, int ps
             break;
         off += (size_t)w;
     }
+    if (done_fn != NULL) {
+        /* The end of the answer is a marker the caller knows; a stream the server still waits
+         * on (a frame cut short) is no finding: the client gives up after a while and closes. */
+        struct timeval tv = {0, 150000};
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+    }
     /* A last request that asks the server to close: the answer shows where the parser got to,
      * and the close ends the exchange without waiting for a timeout. */
-    SSL_write(ssl, CLOSING_REQUEST, (int)strlen(CLOSING_REQUEST));
-    while ((got = SSL_read(ssl, buf, sizeof(buf))) > 0)
-        if (ans.len < 64)
-            fz_buf_add(&ans, buf, (size_t)got);
-    if (got < 0 && SSL_get_error(ssl, got) == SSL_ERROR_SYSCALL &&
+    if (alpn == NULL)
+        SSL_write(ssl, CLOSING_REQUEST, (int)strlen(CLOSING_REQUEST));
+    while ((got = SSL_read(ssl, buf, sizeof(buf))) > 0) {
+        struct pollfd pfd = {.fd = fd, .events = POLLIN};
+
+        if (ans->len < cap)
+            fz_buf_add(ans, buf, (size_t)got < cap - ans->len ? (size_t)got : cap - ans->len);
+        /* The marker's answer may overtake what the server wrote with it (HTTP/2 sends control
+         * frames first): take what is already on its way (2 ms), then close. */
+        if (done_fn != NULL && (draining || done_fn(ans))) {
+            draining = 1;
+            if (SSL_pending(ssl) == 0 && poll(&pfd, 1, 2) <= 0)
+                break;
+        }
+    }
+    if (draining)
+        SSL_shutdown(ssl);
+    if (done_fn == NULL && got < 0 && SSL_get_error(ssl, got) == SSL_ERROR_SYSCALL &&
         (errno == EAGAIN || errno == EWOULDBLOCK))
         fz_finding("tls", in, n, "no answer and no close within %d s", IO_TIMEOUT_S);
-    if (getenv("EDGESIM_FUZZ_VERBOSE") != NULL)
-        printf("tls: %zu bytes sent in TLS, answer: %.*s\n", len,
-               (int)(ans.len > 0 ? strcspn((const char *)ans.p, "\r\n") : 0), ans.p);
-    fz_accepted += ans.len > 9 && memcmp(ans.p, "HTTP/1.1 2", 10) == 0;
-    /* evhttp answers in the request's version ("HTTP/0.0 404" to "HTTP/0.0"): only the shape. */
-    if (ans.len > 0 && (ans.len < 9 || memcmp(ans.p, "HTTP/", 5) != 0))
-        fz_finding("tls", in, n, "the answer inside TLS is not HTTP: %.*s", (int)ans.len, ans.p);
+    rc = 0;
 done:
     ERR_clear_error();
-    fz_buf_free(&ans);
     SSL_free(ssl);
     if (fd >= 0)
         close(fd);
+    return rc;
+}
+
+/* HTTP/1.1 inside TLS: whatever the server answers is an HTTP/1.1 response. */
+static void
+send_in_tls(const uint8_t *in, size_t n, const uint8_t *data, size_t len, int psk)
+{
+    struct fz_buf ans = {0};
+
+    if (tls_exchange(in, n, data, len, psk, NULL, NULL, &ans, 64) == 0) {
+        if (getenv("EDGESIM_FUZZ_VERBOSE") != NULL)
+            printf("tls: %zu bytes sent in TLS, answer: %.*s\n", len,
+                   (int)(ans.len > 0 ? strcspn((const char *)ans.p, "\r\n") : 0), ans.p);
+        fz_accepted += ans.len > 9 && memcmp(ans.p, "HTTP/1.1 2", 10) == 0;
+        if (ans.len > 0 && (ans.len < 9 || memcmp(ans.p, "HTTP/1.1 ", 9) != 0))
+            fz_finding("tls", in, n, "the answer inside TLS is not HTTP/1.1: %.*s", (int)ans.len,
+                       ans.p);
+    }
+    fz_buf_free(&ans);
+}
+
+int
+fz_https_exchange(const uint8_t *in, size_t n, const uint8_t *data, size_t len, const char *alpn,
+                  int (*done)(const struct fz_buf *ans), struct fz_buf *ans, size_t cap)
+{
+    unsigned char wire[32];
+    size_t l = strlen(alpn);
+
+    if (l == 0 || l >= sizeof(wire))
+        return -1;
+    wire[0] = (unsigned char)l;
+    memcpy(wire + 1, alpn, l);
+    return tls_exchange(in, n, data, len, 0, wire, done, ans, cap);
 }
 
 /* Every line the server has logged so far must be one JSON object (evlog.h), whatever the peer
@@ -397,11 +452,24 @@ psk_use_cb(SSL *ssl, const EVP_MD *md, const unsigned char **id, size_t *idlen, 
     return 1;
 }
 
-static void
-tls_one(const uint8_t *data, size_t n)
+void
+fz_https_after(const uint8_t *in, size_t n)
 {
     static long count;
 
+    if (server_alive(in, n) && ++count % 16 == 0)
+        still_serves(in, n);
+}
+
+int
+fz_https_up(void)
+{
+    return server > 0;
+}
+
+static void
+tls_one(const uint8_t *data, size_t n)
+{
     fz_execs++;
     if (server < 0)
         return;
@@ -417,8 +485,7 @@ tls_one(const uint8_t *data, size_t n)
     } else {
         send_raw(data, n, data, n);
     }
-    if (server_alive(data, n) && ++count % 16 == 0)
-        still_serves(data, n);
+    fz_https_after(data, n);
 }
 
 /* ---- set-up ---- */
@@ -469,14 +536,18 @@ capture_hello(void)
     return hello_len > 5 ? 0 : -1;
 }
 
-static int
-tls_setup(void)
+int
+fz_https_setup(void)
 {
+    static int done, rc;
     const char *t = getenv("TMPDIR");
     char err[EDGE_ERR_LEN];
     struct tls_config cc;
     int report[2], stop[2];
 
+    if (done++)
+        return rc;
+    rc = -1;
     signal(SIGPIPE, SIG_IGN);
     snprintf(dir, sizeof(dir), "%s/edgesim-fuzz-XXXXXX", t != NULL && *t ? t : "/tmp");
     if (mkdtemp(dir) == NULL) {
@@ -541,7 +612,8 @@ tls_setup(void)
      * run that aborts (libFuzzer on a finding) leaves nothing behind. */
     nftw(dir, rm_cb, 16, FTW_DEPTH | FTW_PHYS);
     dir[0] = '\0';
-    return fz_findings == 0 ? 0 : -1;
+    rc = fz_findings == 0 ? 0 : -1;
+    return rc;
 }
 
 /* ---- campaign ---- */
@@ -715,8 +787,8 @@ tls_campaign(struct fz_rng *r, long iters)
 
 const struct fz_target fz_target_tls = {
     .name = "tls",
-    .what = "the HTTPS server (TLS 1.3, evhttp) on garbage and truncated TLS records",
-    .setup = tls_setup,
+    .what = "the HTTPS server (TLS 1.3, HTTP/1.1) on garbage and truncated TLS records",
+    .setup = fz_https_setup,
     .one = tls_one,
     .campaign = tls_campaign,
     .default_iters = 1000,

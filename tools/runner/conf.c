@@ -54,7 +54,6 @@ conf_plan(struct run *r, char *err)
         struct scn_link *l = scn_link(s, n->sn->link);
         const char *name = n->sn->kind == SCN_EEC ? n->sn->name : n->sn->id;
 
-        n->pidfd = -1;
         n->pid = -1;
         if (r->net == RUN_NET_TAP) {
             int host = 10 + per_link[l->index]++;
@@ -162,6 +161,8 @@ conf_common(struct run *r, struct run_node *n)
         json_object_set_new(hosts, p->sn->id, json_string(buf));
     }
     json_object_set_new(c, "hosts", hosts);
+    if (json_is_string(json_object_get(n->sn->conf, "http")))
+        json_object_set(c, "http", json_object_get(n->sn->conf, "http"));
     snprintf(buf, sizeof(buf), "%s/ca.crt", r->pkidir);
     tls = json_pack("{s:s}", "ca", buf);
     if (n->sn->kind != SCN_EEC) {
@@ -302,24 +303,42 @@ conf_eec(struct run *r, struct run_node *n, json_t *c)
         json_object_set(c, "locInf", json_object_get(n->sn->conf, "locInf"));
 }
 
+/* A scripted peer in the node's place (tools/runner/fake.c): the common keys and its routes. */
+static void
+conf_fake(struct run_node *n, json_t *c)
+{
+    json_object_set(c, "routes", json_object_get(json_object_get(n->sn->conf, "fake"), "routes"));
+}
+
+int
+conf_write_node(struct run *r, struct run_node *n, json_t *extra, char *err)
+{
+    json_t *c = conf_common(r, n);
+    int rc;
+
+    if (json_object_get(n->sn->conf, "fake") != NULL)
+        conf_fake(n, c);
+    else if (n->sn->kind == SCN_ECS)
+        conf_ecs(r, n, c);
+    else if (n->sn->kind == SCN_EES)
+        conf_ees(r, n, c);
+    else
+        conf_eec(r, n, c);
+    /* What the scenario gives as it is, then what this start adds: the node checks it. */
+    if (json_object_get(n->sn->conf, "config") != NULL)
+        scn_merge(c, json_object_get(n->sn->conf, "config"));
+    if (extra != NULL)
+        scn_merge(c, extra);
+    rc = run_write_json(n->conf, c, err);
+    json_decref(c);
+    return rc;
+}
+
 int
 conf_write(struct run *r, char *err)
 {
-    for (size_t i = 0; i < r->nnodes; i++) {
-        struct run_node *n = &r->nodes[i];
-        json_t *c = conf_common(r, n);
-        int rc;
-
-        if (n->sn->kind == SCN_ECS)
-            conf_ecs(r, n, c);
-        else if (n->sn->kind == SCN_EES)
-            conf_ees(r, n, c);
-        else
-            conf_eec(r, n, c);
-        rc = run_write_json(n->conf, c, err);
-        json_decref(c);
-        if (rc == -1)
+    for (size_t i = 0; i < r->nnodes; i++)
+        if (conf_write_node(r, &r->nodes[i], NULL, err) == -1)
             return -1;
-    }
     return 0;
 }

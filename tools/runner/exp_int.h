@@ -1,0 +1,34 @@
+/* exp_int.h -- what the judges of a step's expect share (expect.c, exp_token.c, exp_log.c). */
+#ifndef RUN_EXP_INT_H
+#define RUN_EXP_INT_H
+
+#include "base/json_strict.h"
+#include "run.h"
+
+/* What every judge reads: the run, the result, and where failures go. */
+struct exp_ctx {
+    struct run *r;
+    json_t *result;
+    json_t *fails;
+    json_int_t status;
+    const char *jwt; /* the result's token, or NULL */
+};
+
+/* Add one failure sentence. */
+void exp_fail(json_t *fails, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* exp_token.c: the checks of one token (claims, absentClaims, issuer, lifetime, header), what:
+ * the prefix of each sentence ("tokens.ees1: "). */
+void exp_token(struct run *r, json_t *fails, const char *what, const char *jwt, json_t *want);
+void exp_tokens(struct exp_ctx *x, json_t *want);
+void exp_same_token(struct exp_ctx *x, json_t *want);
+void exp_new_token(struct exp_ctx *x, json_t *want);
+/* The keys of one token's checks, for the schema (exp_token.c). */
+extern const struct js_field exp_token_fields[];
+int exp_tokens_keys(json_t *v, const struct js_field *f, void *ctx, char *why);
+
+/* exp_log.c: "logged": per node, events its event log must hold. */
+void exp_logged(struct exp_ctx *x, json_t *want);
+int exp_logged_keys(json_t *v, const struct js_field *f, void *ctx, char *why);
+
+#endif
