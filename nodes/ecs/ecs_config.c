@@ -275,7 +275,7 @@ ecs_config_defaults(struct ecs_config *c)
     c->edge9_mode = "forward";
     /* nodes/ecs/README.md "Deadlines": what a forwarded token needs over a 400 ms one-way
      * backhaul with 5% loss, with room for one lost frame per exchange. */
-    c->request_ms = 15000;
+    c->request_ms = 20000;
     c->margin_ms = 3000;
     c->location_ttl = 60;
     c->eec_binding = 3600;

@@ -98,7 +98,7 @@ main(int argc, char **argv)
 
     /* nodes/eec/README.md "Deadlines": an ACR waits on the S-EES's token request (its ECS may
      * forward it over a slow backhaul) and then on the push to the T-EES. */
-    e.cf.request_ms = 30000;
+    e.cf.request_ms = 45000;
     if (node_init(&e.n, argc, argv, &o, err) < 0 || eec_check_config(&e, err) < 0 ||
         eec_add_commands(&e, err) < 0) {
         fprintf(stderr, "edge-eec: %s\n", err);

@@ -176,8 +176,8 @@ ees_config_defaults(struct ees_config *c)
     c->retry_max_ms = 2000;
     /* nodes/ees/README.md "Deadlines": a forwarded token over a 400 ms one-way backhaul with 5%
      * loss, and a push over that backhaul on a fresh connection with one lost frame. */
-    c->ecs_ms = 14000;
-    c->peer_ms = 10000;
+    c->ecs_ms = 20000;
+    c->peer_ms = 12000;
 }
 
 /* Without "eas", each easId is served by an EAS profile whose endpoint is a path of this EES
