@@ -126,9 +126,9 @@ struct token_endpoint_result {
     const char *cause; /* a refusal answered as ProblemDetails (status, cause, description):
                         * TOKEN_CAUSE_LOCAL_AUTHZ; NULL otherwise */
     char description[EDGE_ERR_LEN];
-    json_t *body;               /* AccessTokenRsp or AccessTokenErr (owned) */
-    char client[EDGE_FQDN_MAX]; /* the S-EES, once known ("" before) */
-    char aud[EDGE_FQDN_MAX];    /* the T-EES, once located */
+    json_t *body;                  /* AccessTokenRsp or AccessTokenErr (owned) */
+    char client[EDGE_FQDN_MAX];    /* the S-EES, once known ("" before) */
+    char aud[EDGE_FQDN_MAX];       /* the T-EES, once located */
     char authn_ecs[EDGE_FQDN_MAX]; /* the ECS that authenticated the S-EES, once known */
     int direct_foreign;            /* the S-EES is registered elsewhere and asked here itself */
     char forward_to[EDGE_FQDN_MAX];

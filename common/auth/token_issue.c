@@ -34,9 +34,8 @@ token_check_common(const struct keyring *kr, const char *aud, const char *scope,
 /* The claims of one token. Every string has passed js_valid_fqdn, js_valid_id or
  * token_scope_ok: printable ASCII, so only '"' and '\\' need escaping (RFC 8259 7). */
 struct token_claims {
-    const char *aud, *authn_ecs, *client_id, *eec_id, *iss, *scope, *sub; /* eec_id, sub: NULL if
-                                                                           * absent */
-    int64_t nbf; /* 0: absent */
+    const char *aud, *authn_ecs, *client_id, *eec_id, *iss, *scope, *sub; /* eec_id, sub: or NULL */
+    int64_t nbf;                                                          /* 0: absent */
 };
 
 /* A bounded text buffer: the claims are written here, not built as a JSON tree and then
@@ -156,9 +155,8 @@ token_sign(const struct keyring *kr, const struct token_claims *c, int64_t now, 
     out->exp = now + lifetime;
     /* Each string at most doubles when escaped; names, numbers and punctuation fit in 256. */
     t.cap = 2 * (strlen(c->aud) + strlen(c->authn_ecs) + strlen(c->client_id) + strlen(c->iss) +
-                 strlen(c->scope) +
-                 (c->eec_id ? strlen(c->eec_id) : 0) + (c->sub ? strlen(c->sub) : 0) +
-                 sizeof(out->jti)) +
+                 strlen(c->scope) + (c->eec_id ? strlen(c->eec_id) : 0) +
+                 (c->sub ? strlen(c->sub) : 0) + sizeof(out->jti)) +
             256;
     if ((t.buf = malloc(t.cap)) == NULL) {
         edge_err(err, "out of memory");

@@ -400,6 +400,8 @@ token_check_key(struct token_verdict *v, const struct token_check *chk, const ch
 {
     const char *cand;
 
+    if (iss == NULL) /* token_check_issuer set it; this keeps strcmp off NULL */
+        return token_refuse(v, TOKEN_CLAIM_MISSING, "claim iss is missing");
     if (keyring_kid_ok(kid))
         for (size_t n = 0; (cand = keyring_kid_issuer(chk->keys, kid, n)) != NULL; n++)
             if (strcmp(cand, iss) == 0)
@@ -533,6 +535,8 @@ token_check_client(struct token_verdict *v, const struct token_check *chk)
     if ((r = token_claim_str(v, "client_id", 1, &client_id)) != TOKEN_OK ||
         (r = token_claim_str(v, "sub", chk->profile == TOKEN_PROFILE_EES, &sub)) != TOKEN_OK)
         return r;
+    if (client_id == NULL) /* token_claim_str refuses a missing one; this keeps strcmp off NULL */
+        return token_refuse(v, TOKEN_CLAIM_MISSING, "claim client_id is missing");
     if (p == NULL || p->mode == EDGE_PEER_NONE)
         return token_refuse(v, TOKEN_CLIENT_MISMATCH, "no authenticated TLS client");
     want = chk->profile == TOKEN_PROFILE_EEC ? p->eec_id : p->fqdn;
@@ -543,8 +547,8 @@ token_check_client(struct token_verdict *v, const struct token_check *chk)
         return token_refuse(v, TOKEN_CLIENT_MISMATCH, "client_id %.64s is not the TLS client %.64s",
                             client_id, want);
     if (chk->profile == TOKEN_PROFILE_EES) {
-        /* TR 33.739 6.27: sub and client_id both name the S-EES. */
-        if (strcmp(sub, want) != 0)
+        /* TR 33.739 6.27: sub and client_id both name the S-EES (sub is required here). */
+        if (sub == NULL || strcmp(sub, want) != 0)
             return token_refuse(v, TOKEN_SUB_MISMATCH, "sub %.64s is not the TLS client %.64s", sub,
                                 want);
         if ((r = token_claim_str(v, "eec_id", 0, &sub)) != TOKEN_OK)
@@ -607,6 +611,8 @@ token_check_claims(struct token_verdict *v, const struct token_check *chk, const
         return r;
     if ((r = token_claim_str(v, "jti", 1, &jti)) != TOKEN_OK)
         return r;
+    if (jti == NULL || iss == NULL) /* refused above already; keeps strlen and the cache off NULL */
+        return token_refuse(v, TOKEN_CLAIM_MISSING, "claim jti or iss is missing");
     if (strlen(jti) > TOKEN_JTI_MAX)
         return token_refuse(v, TOKEN_CLAIM_TYPE, "claim jti is longer than %d", TOKEN_JTI_MAX);
     if ((r = token_check_client(v, chk)) != TOKEN_OK || (r = token_check_authn_ecs(v)) != TOKEN_OK)

@@ -21,7 +21,7 @@
 /* TS 29.500 5.2.3.3: how long the sender waits for the answer, in ms. edgesim sends no
  * 3gpp-Sbi-Sender-Timestamp, so a receiver counts it from the request's arrival. */
 #define VIA_RSP_TIME_HEADER "3gpp-Sbi-Max-Rsp-Time"
-#define VIA_RSP_TIME_MAX 600000 /* ms: no edgesim node waits longer */
+#define VIA_RSP_TIME_MAX 600000                      /* ms: no edgesim node waits longer */
 #define VIA_MAX 10                                   /* ECSes one Via may name */
 #define VIA_TEXT_LEN (VIA_MAX * (EDGE_FQDN_MAX + 2)) /* via_format's output, at most */
 

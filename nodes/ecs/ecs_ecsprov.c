@@ -65,8 +65,7 @@ ask_deferred(evutil_socket_t fd, short what, void *arg)
 }
 
 static void
-ask_error(struct ecsprov_ask *ak, const char *peer, int status, const char *cause,
-          const char *what)
+ask_error(struct ecsprov_ask *ak, const char *peer, int status, const char *cause, const char *what)
 {
     json_array_append_new(ak->errors, json_pack("{s:s, s:i, s:s?, s:s}", "peer", peer, "status",
                                                 status, "cause", cause, "error", what));
@@ -194,8 +193,8 @@ ecs_ecsprov_ask(struct ecs *e, const struct ecs_ask *q, const struct via *via, u
 {
     struct ecsprov_ask *ak = calloc(1, sizeof(*ak));
     char via_text[VIA_TEXT_LEN], hops_text[16], rsp_text[16];
-    const char *headers[] = {VIA_HEADER,          via_text, VIA_HOPS_HEADER, hops_text,
-                             VIA_RSP_TIME_HEADER, rsp_text, NULL};
+    const char *headers[] = {VIA_HEADER, via_text, VIA_HOPS_HEADER, hops_text, VIA_RSP_TIME_HEADER,
+                             rsp_text,   NULL};
     struct via sent = *via;
     struct timeval now = {0, 0};
     json_t *body = ask_body(e, q), *v;
@@ -277,9 +276,10 @@ ecsprov_token(struct ecsprov_req *d, const struct ecs_reg *r, json_t *info)
         return -1;
     }
     json_object_set_new(info, "accessToken", json_string(t.token));
-    ecs_token_report(e, eec_id, "issued", NULL, r->fqdn, &t,
-                     "EEC token %s for %s issued to EEC %s, authenticated by partner ECS %s (kid %s)",
-                     t.jti, r->fqdn, eec_id, d->peer, t.kid);
+    ecs_token_report(
+        e, eec_id, "issued", NULL, r->fqdn, &t,
+        "EEC token %s for %s issued to EEC %s, authenticated by partner ECS %s (kid %s)", t.jti,
+        r->fqdn, eec_id, d->peer, t.kid);
     if (t.exp < d->min_exp)
         d->min_exp = t.exp;
     token_issued_clear(&t);
@@ -374,14 +374,12 @@ ecsprov_asker(struct ecsprov_req *d, const struct edge_peer *p)
 
     if (strcasecmp(requestor, p->fqdn) != 0) {
         ecs_refuse(d->req, ECS_R_REQUESTOR_MISMATCH,
-                   "requestorEcs %s is not %s, the ECS of the TLS certificate", requestor,
-                   p->fqdn);
+                   "requestorEcs %s is not %s, the ECS of the TLS certificate", requestor, p->fqdn);
         return -1;
     }
     if (eec_id != NULL && !ecs_eec_allowed(d->e, eec_id)) {
         ecs_refuse(d->req, ECS_R_EEC_NOT_AUTHORIZED,
-                   "EEC %s is not authorized by the local policy of %s", eec_id,
-                   d->e->node.name);
+                   "EEC %s is not authorized by the local policy of %s", eec_id, d->e->node.name);
         return -1;
     }
     return 0;
@@ -396,7 +394,8 @@ ecsprov_pass_on(struct ecsprov_req *d, const struct edge_peer *p)
     const json_t *b = d->body;
     const char *ees_id = json_string_value(json_array_get(json_object_get(b, "eesIds"), 0));
     const char *eas_id = json_string_value(json_array_get(json_object_get(b, "easIds"), 0));
-    struct ecs_ask q = {.ees_id = ees_id, .eas_id = eas_id, .loc_inf = json_object_get(b, "locInf")};
+    struct ecs_ask q = {
+        .ees_id = ees_id, .eas_id = eas_id, .loc_inf = json_object_get(b, "locInf")};
     struct via via;
     char err[EDGE_ERR_LEN] = "";
     int left;
@@ -437,9 +436,10 @@ ecsprov_request(struct http_req *req, void *arg)
     int rc;
 
     if (p->mode != EDGE_PEER_CERT || !ecs_is_peer(e, p->fqdn)) {
-        ecs_refuse(req, ECS_R_NOT_PEER_ECS,
-                   "%s is not a peer ECS of %s: EDGE-10 service provisioning is for peer ECSes only",
-                   p->fqdn[0] ? p->fqdn : "the client", e->node.name);
+        ecs_refuse(
+            req, ECS_R_NOT_PEER_ECS,
+            "%s is not a peer ECS of %s: EDGE-10 service provisioning is for peer ECSes only",
+            p->fqdn[0] ? p->fqdn : "the client", e->node.name);
         return;
     }
     if ((d = calloc(1, sizeof(*d))) == NULL || (d->eess = json_array()) == NULL) {
@@ -450,8 +450,7 @@ ecsprov_request(struct http_req *req, void *arg)
     d->req = req;
     d->min_exp = node_now() + TOKEN_LIFETIME_MAX;
     snprintf(d->peer, sizeof(d->peer), "%s", p->fqdn);
-    if ((d->body = node_req_body(req, edgeapp_ecs_servprov_req)) == NULL ||
-        ecsprov_asker(d, p) < 0)
+    if ((d->body = node_req_body(req, edgeapp_ecs_servprov_req)) == NULL || ecsprov_asker(d, p) < 0)
         goto done;
     f = (struct ecs_filter){
         .ac_profs = json_object_get(d->body, "acProfs"),

@@ -166,12 +166,10 @@ servprov_ask_partners(struct servprov *sp)
     struct via none = {0};
     char err[EDGE_ERR_LEN];
 
-    if (json_array_size(sp->eess) > 0 || json_array_size(e->cfg.peers) == 0 ||
-        e->cfg.max_hops == 0)
+    if (json_array_size(sp->eess) > 0 || json_array_size(e->cfg.peers) == 0 || e->cfg.max_hops == 0)
         return 0;
     http_req_hold(sp->req);
-    if (ecs_ecsprov_ask(e, &q, &none, 0, ecs_deadline(e, sp->req), servprov_partners, sp, err) ==
-        0)
+    if (ecs_ecsprov_ask(e, &q, &none, 0, ecs_deadline(e, sp->req), servprov_partners, sp, err) == 0)
         return 1;
     node_log(&e->node, "provisioning", sp->peer.eec_id, PROBLEM_SYSTEM_FAILURE, NULL,
              "partner ECSes not asked: %s", err);

@@ -71,12 +71,12 @@ select_named(const struct ecs_reg *r, const json_t *ees_ids)
 json_t *
 ecs_ees_info(const struct ecs *e, const struct ecs_reg *r, const json_t *eas_ids)
 {
-    json_t *info = json_pack(
-        "{s:O, s:O, s:O, s:O, s:s}", "eesId", json_object_get(r->prof, "eesId"), "endPt",
-        json_object_get(r->prof, "endPt"), "easIds",
-        eas_ids != NULL ? eas_ids : json_object_get(r->prof, "easIds"), "eecRegConf",
-        json_object_get(r->prof, "eecRegConf"), "authzMethod",
-        ecs_ees_uses_token(e, r->fqdn) ? EDGEAPP_AUTHZ_TOKEN : EDGEAPP_AUTHZ_LOCAL);
+    json_t *info =
+        json_pack("{s:O, s:O, s:O, s:O, s:s}", "eesId", json_object_get(r->prof, "eesId"), "endPt",
+                  json_object_get(r->prof, "endPt"), "easIds",
+                  eas_ids != NULL ? eas_ids : json_object_get(r->prof, "easIds"), "eecRegConf",
+                  json_object_get(r->prof, "eecRegConf"), "authzMethod",
+                  ecs_ees_uses_token(e, r->fqdn) ? EDGEAPP_AUTHZ_TOKEN : EDGEAPP_AUTHZ_LOCAL);
 
     if (info != NULL && json_object_get(r->prof, "svcArea") != NULL)
         json_object_set(info, "svcArea", json_object_get(r->prof, "svcArea"));

@@ -329,12 +329,12 @@ tok_decide(struct tok_req *t)
                                         : "server_error",
                          t->target[0] ? t->target : NULL, NULL, "token request from %s refused: %s",
                          t->peer, t->res.description);
-        tok_reply(t, t->res.status,
-                  t->res.body != NULL ? json_incref(t->res.body)
-                  : t->res.cause != NULL
-                      ? problem_new(t->res.status, t->res.cause, "%s", t->res.description)
-                      : node_refusal_problem(&ecs_refusals[ECS_R_INTERNAL], "%s",
-                                             t->res.description));
+        tok_reply(
+            t, t->res.status,
+            t->res.body != NULL ? json_incref(t->res.body)
+            : t->res.cause != NULL
+                ? problem_new(t->res.status, t->res.cause, "%s", t->res.description)
+                : node_refusal_problem(&ecs_refusals[ECS_R_INTERNAL], "%s", t->res.description));
         return;
     case TOKEN_DECISION_FORWARD:
         tok_onward(t);

@@ -60,8 +60,8 @@ static void
 tok_forward(struct tok_req *t)
 {
     char via_text[VIA_TEXT_LEN], hops_text[16], rsp_text[16], err[EDGE_ERR_LEN];
-    const char *headers[] = {VIA_HEADER,          via_text, VIA_HOPS_HEADER, hops_text,
-                             VIA_RSP_TIME_HEADER, rsp_text, NULL};
+    const char *headers[] = {VIA_HEADER, via_text, VIA_HOPS_HEADER, hops_text, VIA_RSP_TIME_HEADER,
+                             rsp_text,   NULL};
     struct via sent = t->via;
     unsigned hop = (unsigned)t->via.n + 1;
     json_t *data;
@@ -71,10 +71,9 @@ tok_forward(struct tok_req *t)
     via_format(&sent, via_text, sizeof(via_text));
     snprintf(hops_text, sizeof(hops_text), "%u", t->max_hops - hop);
     ecs_rsp_time(t->deadline, rsp_text);
-    data = json_pack("{s:s, s:s, s:s, s:s, s:i, s:i, s:s, s:b, s:s}", "from", t->e->node.name,
-                     "to", t->next, "client", t->res.client, "target", t->target, "hop", hop,
-                     "maxHops", t->max_hops, "via", via_text, "cached", t->from_cache,
-                     "maxRspTime", rsp_text);
+    data = json_pack("{s:s, s:s, s:s, s:s, s:i, s:i, s:s, s:b, s:s}", "from", t->e->node.name, "to",
+                     t->next, "client", t->res.client, "target", t->target, "hop", hop, "maxHops",
+                     t->max_hops, "via", via_text, "cached", t->from_cache, "maxRspTime", rsp_text);
     node_log(&t->e->node, "forward", t->next, NULL, data,
              "token request of %s for %s forwarded from ECS %s to ECS %s (hop %u of at most %u%s)",
              t->res.client, t->target, t->e->node.name, t->next, hop, t->max_hops,
@@ -101,8 +100,8 @@ tok_redirect(struct tok_req *t)
         snprintf(location, sizeof(location), "https://%s%s", w->holder, ECS_TOKEN_PATH);
     else
         snprintf(location, sizeof(location), "https://%s:%u%s", w->holder, port, ECS_TOKEN_PATH);
-    data = json_pack("{s:s, s:s, s:s, s:s}", "client", t->res.client, "target", t->target,
-                     "holder", w->holder, "location", location);
+    data = json_pack("{s:s, s:s, s:s, s:s}", "client", t->res.client, "target", t->target, "holder",
+                     w->holder, "location", location);
     node_log(&t->e->node, "redirect", t->res.client, NULL, data,
              "token request of %s for %s redirected to ECS %s (%s)", t->res.client, t->target,
              w->holder, location);

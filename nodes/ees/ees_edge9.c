@@ -73,9 +73,8 @@ e9_send(struct e9_op *op)
         return;
     }
     headers[1] = auth;
-    rc = node_send_json_within(&op->e->n, (int)op->e->cfg.peer_ms, op->method, op->target,
-                               op->path, op->body, auth != NULL ? headers : NULL, e9_resp, op,
-                               err);
+    rc = node_send_json_within(&op->e->n, (int)op->e->cfg.peer_ms, op->method, op->target, op->path,
+                               op->body, auth != NULL ? headers : NULL, e9_resp, op, err);
     bearer_free(auth);
     if (rc < 0)
         e9_fail(op, op->step, HTTP_CLIENT_CONNECT_FAILED, err);

@@ -189,8 +189,8 @@ keys_resp(const struct http_client_resp *r, void *arg)
         node_log(&e->n, "keys", ki->fqdn, r->error_cause, NULL, "JWKS of %s not fetched: %s",
                  ki->fqdn, r->error);
     else if (keys_install(e, ki, r, err) < 0)
-        node_log(&e->n, "keys", ki->fqdn, "JWKS_REFUSED", NULL, "JWKS of %s refused: %s",
-                 ki->fqdn, err);
+        node_log(&e->n, "keys", ki->fqdn, "JWKS_REFUSED", NULL, "JWKS of %s refused: %s", ki->fqdn,
+                 err);
     else
         ok = 1;
     keys_done(e, ki, ok);
@@ -222,8 +222,8 @@ ees_keys_fetch(struct ees *e, const char *issuer, ees_keys_cb cb, void *arg)
     }
     f->e = e;
     f->ki = ki;
-    if (node_send_json_within(&e->n, (int)e->cfg.ecs_ms, "GET", ki->fqdn, EES_JWKS_PATH, NULL,
-                              NULL, keys_resp, f, err) < 0) {
+    if (node_send_json_within(&e->n, (int)e->cfg.ecs_ms, "GET", ki->fqdn, EES_JWKS_PATH, NULL, NULL,
+                              keys_resp, f, err) < 0) {
         free(f);
         node_log(&e->n, "keys", ki->fqdn, NULL, NULL, "JWKS of %s not fetched: %s", ki->fqdn, err);
         keys_done(e, ki, 0);
@@ -250,8 +250,8 @@ ees_keys_reload(struct ees *e, const char *issuer, const char *kid, ees_keys_cb 
     }
     if (!ki->fetching) {
         ki->last_reload = now;
-        node_log(&e->n, "keys", ki->fqdn, NULL, data,
-                 "kid %.64s unknown: reloading the JWKS of %s", kid, ki->fqdn);
+        node_log(&e->n, "keys", ki->fqdn, NULL, data, "kid %.64s unknown: reloading the JWKS of %s",
+                 kid, ki->fqdn);
     }
     json_decref(data);
     ees_keys_fetch(e, ki->fqdn, cb, arg);

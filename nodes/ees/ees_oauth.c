@@ -82,8 +82,8 @@ oauth_follow(struct oauth_op *op, const struct http_client_resp *r, char *why)
         return 0;
     if (op->redirected[0] != '\0')
         return edge_err(why, "a second redirect (from %s)", op->asked);
-    if (loc == NULL || strncmp(loc, "https://", 8) != 0 ||
-        (n = strcspn(loc + 8, ":/")) == 0 || n >= sizeof(host))
+    if (loc == NULL || strncmp(loc, "https://", 8) != 0 || (n = strcspn(loc + 8, ":/")) == 0 ||
+        n >= sizeof(host))
         return edge_err(why, "Location %.96s is not an https URI of an ECS", loc ? loc : "(none)");
     memcpy(host, loc + 8, n);
     host[n] = '\0';

@@ -86,8 +86,8 @@ ees_targetdisc(struct ees *e, const char *eas_id, const char *ue_id, ees_targetd
         op->arg = arg;
         /* The ECS may ask its peers: it must answer within this EES's wait (TS 29.500). */
         snprintf(wait, sizeof(wait), "%lld", e->cfg.ecs_ms);
-        if (node_send_json_within(&e->n, (int)e->cfg.ecs_ms, "GET", e->cfg.ecs, path, NULL,
-                                  headers, td_resp, op, err) == 0) {
+        if (node_send_json_within(&e->n, (int)e->cfg.ecs_ms, "GET", e->cfg.ecs, path, NULL, headers,
+                                  td_resp, op, err) == 0) {
             json_decref(none);
             return;
         }

@@ -186,14 +186,15 @@ main(void)
     /* Exactly the claims of each profile, and the header token_issue writes. */
     CHECK(check(ecs, &toks[0], NOW, &claims) == TOKEN_OK, "EEC token");
     members(claims, buf, sizeof(buf));
-    CHECK(strcmp(buf, "aud,authn_ecs,client_id,exp,iat,iss,jti,nbf,scope,sub") == 0, "EEC claims: %s", buf);
+    CHECK(strcmp(buf, "aud,authn_ecs,client_id,exp,iat,iss,jti,nbf,scope,sub") == 0,
+          "EEC claims: %s", buf);
     CHECK(strcmp(json_string_value(json_object_get(claims, "sub")), "msisdn-491700000001") == 0,
           "sub is the GPSI");
     json_decref(claims);
     CHECK(check(ecs, &toks[1], NOW, &claims) == TOKEN_OK, "EDGE-9 token");
     members(claims, buf, sizeof(buf));
-    CHECK(strcmp(buf, "aud,authn_ecs,client_id,eec_id,exp,iat,iss,jti,scope,sub") == 0, "EDGE-9 claims: %s",
-          buf);
+    CHECK(strcmp(buf, "aud,authn_ecs,client_id,eec_id,exp,iat,iss,jti,scope,sub") == 0,
+          "EDGE-9 claims: %s", buf);
     json_decref(claims);
     CHECK(check(ecs, &toks[3], NOW, &claims) == TOKEN_OK, "EDGE-9 token without EEC ID");
     CHECK(json_object_get(claims, "eec_id") == NULL, "eec_id only when given");
@@ -245,11 +246,11 @@ main(void)
         CHECK(token_issue_eec(ecs, &eec_peer, NULL, "ees1.edge.test/x", "eees-eecreg", NOW, 60, &ti,
                               err) < 0,
               "aud not an FQDN");
-        CHECK(token_issue_ees(ecs, "ees1.edge.test", "ees2.edge.test", "a  b", NULL, NULL, NOW, 60, &ti,
-                              err) < 0,
+        CHECK(token_issue_ees(ecs, "ees1.edge.test", "ees2.edge.test", "a  b", NULL, NULL, NOW, 60,
+                              &ti, err) < 0,
               "bad scope");
-        CHECK(token_issue_ees(ees, "ees1.edge.test", "ees2.edge.test", "x", NULL, NULL, NOW, 60, &ti,
-                              err) < 0,
+        CHECK(token_issue_ees(ees, "ees1.edge.test", "ees2.edge.test", "x", NULL, NULL, NOW, 60,
+                              &ti, err) < 0,
               "keyring without a signing key signs");
         /* Without a GPSI sent, no sub, even though the peer has one. */
         CHECK(token_issue_eec(ecs, &eec_peer, NULL, "ees1.edge.test", "eees-eecreg", NOW, 60, &ti,

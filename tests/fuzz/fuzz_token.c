@@ -499,8 +499,8 @@ token_setup(void)
         goto fail;
     base[1] = strdup(ti.token);
     token_issued_clear(&ti);
-    if (token_issue_ees(k->ecs1, FZ_EES1, FZ_EES2, "eees-appctxtreloc eees-eecreg", NULL, NULL, FZ_NOW,
-                        FZ_LIFETIME, &ti, err) < 0)
+    if (token_issue_ees(k->ecs1, FZ_EES1, FZ_EES2, "eees-appctxtreloc eees-eecreg", NULL, NULL,
+                        FZ_NOW, FZ_LIFETIME, &ti, err) < 0)
         goto fail;
     base[2] = strdup(ti.token);
     token_issued_clear(&ti);

@@ -390,8 +390,8 @@ cmd_issue(const struct opts *o)
         goto done;
     }
     if (profile == TOKEN_PROFILE_EES) {
-        if (token_issue_ees(kr, o->client, o->aud, o->scope, o->eec_id, NULL, now, lifetime, &t, err) <
-            0) {
+        if (token_issue_ees(kr, o->client, o->aud, o->scope, o->eec_id, NULL, now, lifetime, &t,
+                            err) < 0) {
             fprintf(stderr, "edge-jwt: %s\n", err);
             goto done;
         }
