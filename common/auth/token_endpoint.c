@@ -49,54 +49,52 @@ tep_sanitize(char *s)
             *s = '\'';
 }
 
-/* Every refusal goes through here: one AccessTokenErr shape. invalid_client
- * is answered with 400 as well: RFC 6749 5.2 allows 401 only to announce an
- * HTTP authentication scheme, and a 401 must carry WWW-Authenticate (RFC 9110
+/* Every refusal goes through here: an AccessTokenErr (error, 400), our own failure (no error:
+ * 500, TS 29.510 answers it with ProblemDetails), or another ProblemDetails (cause, status; TS
+ * 29.510 6.3.5.2.4 allows them); the HTTP glue builds a ProblemDetails from status, cause and
+ * description. invalid_client is answered with 400 as well: RFC 6749 5.2 allows 401 only to
+ * announce an HTTP authentication scheme, and a 401 must carry WWW-Authenticate (RFC 9110
  * 15.5.2), which has no scheme for a TLS certificate. */
-__attribute__((format(printf, 3, 4))) static enum token_decision
-tep_error(struct token_endpoint_result *res, const char *error, const char *fmt, ...)
+static enum token_decision
+tep_refusal(struct token_endpoint_result *res, int status, const char *error, const char *cause,
+            const char *fmt, va_list ap)
 {
-    va_list ap;
-
-    va_start(ap, fmt);
-    // NOLINTNEXTLINE(clang-analyzer-valist.Uninitialized): va_start is the line above
+    // NOLINTNEXTLINE(clang-analyzer-valist.Uninitialized): the callers va_start it
     vsnprintf(res->description, sizeof(res->description), fmt, ap);
-    va_end(ap);
-    tep_sanitize(res->description);
-    json_decref(res->body);
-    res->decision = TOKEN_DECISION_ERROR;
-    res->error = error;
-    if (error == NULL) {
-        /* Our own failure: TS 29.510 answers 500 with ProblemDetails, which
-         * the HTTP glue builds from description. */
-        res->status = 500;
-        res->body = NULL;
-    } else {
-        res->status = 400;
-        res->body = json_pack("{s:s, s:s}", "error", error, "error_description", res->description);
-    }
-    return res->decision;
-}
-
-/* A refusal that is not an OAuth error but a ProblemDetails (TS 29.510 6.3.5.2.4 allows them
- * for other statuses): the HTTP glue builds it from status, cause and description. */
-__attribute__((format(printf, 4, 5))) static enum token_decision
-tep_problem(struct token_endpoint_result *res, int status, const char *cause, const char *fmt, ...)
-{
-    va_list ap;
-
-    va_start(ap, fmt);
-    // NOLINTNEXTLINE(clang-analyzer-valist.Uninitialized): va_start is the line above
-    vsnprintf(res->description, sizeof(res->description), fmt, ap);
-    va_end(ap);
     tep_sanitize(res->description);
     json_decref(res->body);
     res->body = NULL;
     res->decision = TOKEN_DECISION_ERROR;
-    res->error = NULL;
+    res->error = error;
     res->cause = cause;
     res->status = status;
+    if (error != NULL)
+        res->body = json_pack("{s:s, s:s}", "error", error, "error_description", res->description);
     return res->decision;
+}
+
+__attribute__((format(printf, 3, 4))) static enum token_decision
+tep_error(struct token_endpoint_result *res, const char *error, const char *fmt, ...)
+{
+    enum token_decision d;
+    va_list ap;
+
+    va_start(ap, fmt);
+    d = tep_refusal(res, error != NULL ? 400 : 500, error, NULL, fmt, ap);
+    va_end(ap);
+    return d;
+}
+
+__attribute__((format(printf, 4, 5))) static enum token_decision
+tep_problem(struct token_endpoint_result *res, int status, const char *cause, const char *fmt, ...)
+{
+    enum token_decision d;
+    va_list ap;
+
+    va_start(ap, fmt);
+    d = tep_refusal(res, status, NULL, cause, fmt, ap);
+    va_end(ap);
+    return d;
 }
 
 /* The request as the next ECS must see it: the S-EES named by requesterFqdn,

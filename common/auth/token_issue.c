@@ -200,32 +200,39 @@ token_issue_eec(const struct keyring *kr, const struct edge_peer *peer, const ch
                                err);
 }
 
+/* The claims both profiles share, checked, then signed: iss is the signer, authn_ecs the ECS that
+ * authenticated the client (NULL: the signer). */
+static int
+token_issue(const struct keyring *kr, struct token_claims *c, const char *authn_ecs, int64_t now,
+            int64_t lifetime, struct token_issued *out, char *err)
+{
+    char why[EDGE_ERR_LEN];
+
+    if (token_check_common(kr, c->aud, c->scope, now, lifetime, err) < 0)
+        return -1;
+    if (authn_ecs != NULL && js_valid_fqdn(authn_ecs, why) < 0)
+        return edge_err(err, "authenticating ECS '%.64s': %s", authn_ecs, why);
+    c->iss = keyring_signer(kr);
+    c->authn_ecs = authn_ecs != NULL ? authn_ecs : c->iss;
+    return token_sign(kr, c, now, lifetime, out, err);
+}
+
 int
 token_issue_eec_for(const struct keyring *kr, const char *eec_id, const char *gpsi,
                     const char *authn_ecs, const char *aud, const char *scope, int64_t now,
                     int64_t lifetime, struct token_issued *out, char *err)
 {
-    struct token_claims c = {0};
+    struct token_claims c = {
+        .aud = aud, .client_id = eec_id, .scope = scope, .sub = gpsi, .nbf = now};
     char why[EDGE_ERR_LEN];
 
     memset(out, 0, sizeof(*out));
-    if (token_check_common(kr, aud, scope, now, lifetime, err) < 0)
-        return -1;
     if (eec_id == NULL || js_valid_id(eec_id, why) < 0)
         return edge_err(err, "EEC ID '%.64s': %s", eec_id ? eec_id : "(null)",
                         eec_id ? why : "missing");
     if (gpsi != NULL && js_valid_gpsi(gpsi, why) < 0)
         return edge_err(err, "GPSI '%.64s': %s", gpsi, why);
-    if (authn_ecs != NULL && js_valid_fqdn(authn_ecs, why) < 0)
-        return edge_err(err, "authenticating ECS '%.64s': %s", authn_ecs, why);
-    c.iss = keyring_signer(kr);
-    c.authn_ecs = authn_ecs != NULL ? authn_ecs : c.iss;
-    c.sub = gpsi;
-    c.aud = aud;
-    c.client_id = eec_id;
-    c.scope = scope;
-    c.nbf = now;
-    return token_sign(kr, &c, now, lifetime, out, err);
+    return token_issue(kr, &c, authn_ecs, now, lifetime, out, err);
 }
 
 int
@@ -233,26 +240,19 @@ token_issue_ees(const struct keyring *kr, const char *sees_fqdn, const char *tee
                 const char *scope, const char *eec_id, const char *authn_ecs, int64_t now,
                 int64_t lifetime, struct token_issued *out, char *err)
 {
-    struct token_claims c = {0};
+    struct token_claims c = {.aud = tees_fqdn,
+                             .client_id = sees_fqdn,
+                             .eec_id = eec_id,
+                             .scope = scope,
+                             .sub = sees_fqdn};
     char why[EDGE_ERR_LEN];
 
     memset(out, 0, sizeof(*out));
-    if (token_check_common(kr, tees_fqdn, scope, now, lifetime, err) < 0)
-        return -1;
     if (js_valid_fqdn(sees_fqdn, why) < 0)
         return edge_err(err, "S-EES '%.64s': %s", sees_fqdn ? sees_fqdn : "(null)", why);
     if (eec_id != NULL && js_valid_id(eec_id, why) < 0)
         return edge_err(err, "EEC ID '%.64s': %s", eec_id, why);
-    if (authn_ecs != NULL && js_valid_fqdn(authn_ecs, why) < 0)
-        return edge_err(err, "authenticating ECS '%.64s': %s", authn_ecs, why);
-    c.iss = keyring_signer(kr);
-    c.authn_ecs = authn_ecs != NULL ? authn_ecs : c.iss;
-    c.sub = sees_fqdn;
-    c.aud = tees_fqdn;
-    c.client_id = sees_fqdn;
-    c.scope = scope;
-    c.eec_id = eec_id;
-    return token_sign(kr, &c, now, lifetime, out, err);
+    return token_issue(kr, &c, authn_ecs, now, lifetime, out, err);
 }
 
 void

@@ -10,7 +10,7 @@
  * edgesim's extensions on the wire (README "edgesim extensions"): EESInfo.accessToken
  * (ECS -> EEC: 3GPP defines no body field for the EEC's token), EESInfo.authzMethod,
  * .regEcs and .ecsHops (edgeapp_servprov.c), and the EDGE-10 request's requestorEcs, eesIds
- * and easIds (edgeapp_ecsprov.c). */
+ * and easIds (edgeapp_servprov.c). */
 #ifndef EDGE_EDGEAPP_H
 #define EDGE_EDGEAPP_H
 
