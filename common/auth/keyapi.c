@@ -173,7 +173,7 @@ keyapi_akma_resp(const uint8_t kaf[GBA_KEY_LEN], long long expiry, const char *g
 
     key_hex(kaf, hex);
     js_time_format((time_t)expiry, when, sizeof(when));
-    j = json_pack("{s:s, s:s, s:s?, s:s?}", "kaf", hex, "expiry", when, "gpsi", gpsi, "eecId",
+    j = json_pack("{s:s, s:s, s:s*, s:s*}", "kaf", hex, "expiry", when, "gpsi", gpsi, "eecId",
                   eec_id);
     OPENSSL_cleanse(hex, sizeof(hex));
     return j;
@@ -189,7 +189,7 @@ keyapi_gba_resp(const uint8_t ks_naf[GBA_KEY_LEN], long long expiry, long long c
     key_hex(ks_naf, hex);
     js_time_format((time_t)expiry, when, sizeof(when));
     js_time_format((time_t)created, born, sizeof(born));
-    j = json_pack("{s:s, s:s, s:s, s:s?, s:s, s:s?}", "meKeyMaterial", hex, "keyExpiryTime", when,
+    j = json_pack("{s:s, s:s, s:s, s:s*, s:s, s:s*}", "meKeyMaterial", hex, "keyExpiryTime", when,
                   "bootstrappingInfoCreationTime", born, "impi", impi, "gbaType", "3G_GBA", "eecId",
                   eec_id);
     OPENSSL_cleanse(hex, sizeof(hex));

@@ -168,7 +168,7 @@ keycache_list(const struct keycache *kc)
     for (size_t i = 0; a != NULL && i < kc->n; i++) {
         const struct keycache_entry *e = &kc->v[i];
         js_time_format((time_t)e->expiry, when, sizeof(when));
-        json_array_append_new(a, json_pack("{s:s, s:s, s:s, s:s, s:s?, s:s?}", "identity",
+        json_array_append_new(a, json_pack("{s:s, s:s, s:s, s:s, s:s*, s:s*}", "identity",
                                            e->identity, "method", e->method, "server", e->server,
                                            "expiry", when, "gpsi",
                                            e->bind.gpsi[0] != '\0' ? e->bind.gpsi : NULL, "eecId",

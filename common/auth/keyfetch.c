@@ -202,8 +202,11 @@ kf_answer_refused(struct kf_fetch *f, const struct http_client_resp *r, struct t
 
 /* Tell each waiting handshake, one log line each. */
 static void
-kf_answer_waiters(struct kf_fetch *f, const struct tls_psk_answer *a, int status, double ms)
+kf_answer_waiters(struct kf_fetch *f, const struct tls_psk_answer *a, int status, double ms,
+                  long long expiry)
 {
+    char when[JS_TIME_LEN];
+
     struct keyfetch *kf = f->kf;
     struct kf_waiter *w;
     char summary[KF_LINE];
@@ -213,6 +216,8 @@ kf_answer_waiters(struct kf_fetch *f, const struct tls_psk_answer *a, int status
         json_t *data = json_pack("{s:s, s:f, s:b}", "outcome",
                                  a->outcome == TLS_PSK_FOUND ? "found" : "refused", "ms", ms,
                                  "gpsiBound", a->binding.gpsi[0] != '\0');
+        if (a->outcome == TLS_PSK_FOUND && js_time_format((time_t)expiry, when, sizeof(when)) == 0)
+            json_object_set_new(data, "expiry", json_string(when));
         if (a->outcome == TLS_PSK_FOUND)
             snprintf(summary, sizeof(summary), "%s %s gave the key of %s (%.1f ms)",
                      kf_words[f->m].server, kf_server(kf, f->m), f->identity, ms);
@@ -256,7 +261,7 @@ kf_fetch_done(const struct http_client_resp *r, void *arg)
     if (a.outcome == TLS_PSK_FOUND && keycache_put(f->kf->cache, &e, (long long)time(NULL)) < 0)
         kf_log(f->kf, f->m, f->identity, "local", -1, 0, NULL, json_object(),
                "key cache full: the key is used for the waiting handshakes only");
-    kf_answer_waiters(f, &a, status, (double)edge_now_ms() - f->t0_ms);
+    kf_answer_waiters(f, &a, status, (double)edge_now_ns() / 1e6 - f->t0_ms, e.expiry);
     OPENSSL_cleanse(&a, sizeof(a));
     OPENSSL_cleanse(&e, sizeof(e));
     kf_fetch_free(f);
@@ -334,7 +339,7 @@ kf_resolve(void *arg, const char *identity, long conn, struct tls_psk_answer *a,
         f->kf = kf;
         f->m = (enum kf_method)m;
         snprintf(f->identity, sizeof(f->identity), "%s", identity);
-        f->t0_ms = (double)edge_now_ms();
+        f->t0_ms = (double)edge_now_ns() / 1e6;
         if (kf_fetch_send(kf, f, err) < 0) {
             free(f);
             free(w);
