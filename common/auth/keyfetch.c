@@ -438,6 +438,14 @@ keyfetch_source(struct keyfetch *kf)
     return &kf->src;
 }
 
+const char *
+keyfetch_method(const struct keyfetch *kf, const char *identity)
+{
+    int m = kf != NULL && identity != NULL ? kf_route(kf, identity) : -1;
+
+    return m < 0 ? "" : kf_words[m].method;
+}
+
 json_t *
 keyfetch_keys(const struct keyfetch *kf)
 {

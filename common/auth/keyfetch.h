@@ -61,6 +61,8 @@ struct keyfetch *keyfetch_new(const struct keyfetch_config *cfg, char *err);
 void keyfetch_set_client(struct keyfetch *kf, struct http_client *cl);
 /* The tls_psk_source for the server's TLS context; lives as long as kf. */
 const struct tls_psk_source *keyfetch_source(struct keyfetch *kf);
+/* How a handshake offering identity got its key: "akma", "gba", or "" (no key server's). */
+const char *keyfetch_method(const struct keyfetch *kf, const char *identity);
 /* The keys held now, without the keys (keycache_list). */
 json_t *keyfetch_keys(const struct keyfetch *kf);
 /* Free after the HTTPS client (whose callbacks may still name a fetch) and server. */

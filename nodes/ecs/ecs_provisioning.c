@@ -84,8 +84,10 @@ servprov_select(struct ecs *e, const struct edge_peer *p, const json_t *body, js
     const json_t *loc = json_object_get(body, "locInf");
     json_t *wanted = servprov_wanted(body);
     /* How the EEC authenticated to us is how it can authenticate to the EES (TS 33.558 6.2). */
-    const char *method =
-        p->mode == EDGE_PEER_PSK ? "TLS_WITH_AKMA" : "TLS_CLIENT_SERVER_CERTIFICATE";
+    const char *method = p->mode != EDGE_PEER_PSK ? "TLS_CLIENT_SERVER_CERTIFICATE"
+                         : strcmp(keyfetch_method(e->node.keys, p->psk_identity), "gba") == 0
+                             ? "TLS_WITH_GBA"
+                             : "TLS_WITH_AKMA";
     int rc = 0;
 
     for (struct ecs_reg *r = ecs_registry_first(e->reg); r != NULL && rc == 0; r = r->next) {
