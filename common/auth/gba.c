@@ -140,3 +140,24 @@ gba_hex_exact(const char *hex, uint8_t *out, size_t n, const char *what, char *e
     }
     return 0;
 }
+
+int
+gba_check_hex(json_t *v, const struct js_field *f, void *ctx, char *why)
+{
+    uint8_t b[GBA_KS_LEN];
+    int rc;
+
+    (void)ctx;
+    if (f->max <= 0 || f->max > GBA_KS_LEN)
+        return edge_err(why, "internal: %s: no byte count for the hex check", f->name);
+    rc = gba_hex_exact(json_string_value(v), b, (size_t)f->max, f->name, why);
+    OPENSSL_cleanse(b, sizeof(b));
+    return rc;
+}
+
+int
+gba_check_btid(json_t *v, const struct js_field *f, void *ctx, char *why)
+{
+    (void)f, (void)ctx;
+    return gba_btid_check(json_string_value(v), NULL, why);
+}

@@ -12,6 +12,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "base/json_strict.h"
+
 #define GBA_KEY_LEN 32  /* KDF output: Ks_NAF, K_AF */
 #define GBA_KS_LEN 32   /* Ks = CK || IK (TS 33.220 4.5.2), 128 + 128 bits */
 #define GBA_RAND_LEN 16 /* RAND of the AKA run (TS 33.102) */
@@ -48,5 +50,28 @@ int gba_btid_check(const char *btid, const char **domain, char *err);
 
 /* Exactly n bytes from 2n hex digits (config values: Ks, RAND, keys). */
 int gba_hex_exact(const char *hex, uint8_t *out, size_t n, const char *what, char *err);
+
+/* js_field checks: a string of exactly f->max bytes in hex (at most GBA_KS_LEN); a B-TID. */
+int gba_check_hex(json_t *v, const struct js_field *f, void *ctx, char *why);
+int gba_check_btid(json_t *v, const struct js_field *f, void *ctx, char *why);
+
+/* The js_field entries of a bootstrapping session's outcome (TS 33.220 4.5.2) in a config: the
+ * UE's (an EEC's "gba") and the BSF's ("bootstraps" entries) are the same four values. */
+#define GBA_SESSION_FIELDS                                                                         \
+    {.name = "btid", .type = JS_STRING, .flags = JS_REQUIRED, .check = gba_check_btid},            \
+        {.name = "ks",                                                                             \
+         .type = JS_STRING,                                                                        \
+         .flags = JS_REQUIRED,                                                                     \
+         .check = gba_check_hex,                                                                   \
+         .max = GBA_KS_LEN},                                                                       \
+        {.name = "rand",                                                                           \
+         .type = JS_STRING,                                                                        \
+         .flags = JS_REQUIRED,                                                                     \
+         .check = gba_check_hex,                                                                   \
+         .max = GBA_RAND_LEN},                                                                     \
+    {                                                                                              \
+        .name = "impi", .type = JS_STRING, .flags = JS_REQUIRED | JS_NONEMPTY,                     \
+        .max_len = GBA_IMPI_MAX - 1                                                                \
+    }
 
 #endif

@@ -10,19 +10,6 @@
 
 #include "base/err.h"
 
-/* A 256-bit key as 64 hex digits (TS 29.309 MeKeyMaterial; K_AF likewise). */
-static int
-check_key_hex(json_t *v, const struct js_field *f, void *ctx, char *why)
-{
-    uint8_t k[GBA_KEY_LEN];
-    int rc;
-
-    (void)f, (void)ctx;
-    rc = gba_hex_exact(json_string_value(v), k, sizeof(k), "the key", why);
-    OPENSSL_cleanse(k, sizeof(k));
-    return rc;
-}
-
 /* TS 29.571 SupportedFeatures: hex digits. */
 static int
 check_supp_feat(json_t *v, const struct js_field *f, void *ctx, char *why)
@@ -48,13 +35,6 @@ check_ua_id(json_t *v, const struct js_field *f, void *ctx, char *why)
     return 0;
 }
 
-static int
-check_btid(json_t *v, const struct js_field *f, void *ctx, char *why)
-{
-    (void)f, (void)ctx;
-    return gba_btid_check(json_string_value(v), NULL, why);
-}
-
 const struct js_field keyapi_akma_req_fields[] = {
     {.name = "aKId", .type = JS_STRING, .flags = JS_REQUIRED, .check = js_check_akid},
     {.name = "afId", .type = JS_STRING, .flags = JS_REQUIRED, .check = js_check_fqdn},
@@ -64,7 +44,11 @@ const struct js_field keyapi_akma_req_fields[] = {
 };
 
 const struct js_field keyapi_akma_resp_fields[] = {
-    {.name = "kaf", .type = JS_STRING, .flags = JS_REQUIRED, .check = check_key_hex},
+    {.name = "kaf",
+     .type = JS_STRING,
+     .flags = JS_REQUIRED,
+     .check = gba_check_hex,
+     .max = GBA_KEY_LEN},
     {.name = "expiry", .type = JS_STRING, .flags = JS_REQUIRED, .check = js_check_datetime},
     {.name = "gpsi", .type = JS_STRING, .check = js_check_gpsi},
     {.name = "supi", .type = JS_STRING, .flags = JS_NONEMPTY, .max_len = 127},
@@ -80,7 +64,7 @@ static const struct js_field naf_id_fields[] = {
 };
 
 const struct js_field keyapi_gba_req_fields[] = {
-    {.name = "btId", .type = JS_STRING, .flags = JS_REQUIRED, .check = check_btid},
+    {.name = "btId", .type = JS_STRING, .flags = JS_REQUIRED, .check = gba_check_btid},
     {.name = "nafId", .type = JS_OBJECT, .flags = JS_REQUIRED, .sub = naf_id_fields},
     {.name = "gbaUAware", .type = JS_BOOL},
     {.name = "gsIds",
@@ -128,8 +112,12 @@ static const struct js_field uss_item_fields[] = {
 };
 
 const struct js_field keyapi_gba_resp_fields[] = {
-    {.name = "meKeyMaterial", .type = JS_STRING, .flags = JS_REQUIRED, .check = check_key_hex},
-    {.name = "uiccKeyMaterial", .type = JS_STRING, .check = check_key_hex},
+    {.name = "meKeyMaterial",
+     .type = JS_STRING,
+     .flags = JS_REQUIRED,
+     .check = gba_check_hex,
+     .max = GBA_KEY_LEN},
+    {.name = "uiccKeyMaterial", .type = JS_STRING, .check = gba_check_hex, .max = GBA_KEY_LEN},
     {.name = "keyExpiryTime", .type = JS_STRING, .check = js_check_datetime},
     {.name = "bootstrappingInfoCreationTime", .type = JS_STRING, .check = js_check_datetime},
     {.name = "ussList",
@@ -160,7 +148,7 @@ keyapi_gba_req(const char *btid, const char *naf_fqdn)
 static void
 key_hex(const uint8_t k[GBA_KEY_LEN], char out[2 * GBA_KEY_LEN + 1])
 {
-    for (int i = 0; i < GBA_KEY_LEN; i++)
+    for (size_t i = 0; i < GBA_KEY_LEN; i++)
         snprintf(out + 2 * i, 3, "%02x", k[i]);
 }
 

@@ -1,6 +1,7 @@
 /* subscribers.c -- the operator's subscriber data: AKMA contexts and known GPSIs (subscribers.h).
  */
 #include "auth/subscribers.h"
+#include "auth/gba.h"
 #include "base/err.h"
 
 #include <openssl/crypto.h>
@@ -15,22 +16,9 @@ struct subscribers {
     size_t n;
 };
 
-static int
-check_kakma(json_t *v, const struct js_field *f, void *ctx, char *why)
-{
-    uint8_t k[AKMA_KEY_LEN];
-    int rc;
-
-    (void)f;
-    (void)ctx;
-    rc = akma_key_from_hex(json_string_value(v), k, why);
-    OPENSSL_cleanse(k, sizeof(k));
-    return rc;
-}
-
 const struct js_field subscribers_entry_fields[] = {
     {.name = "akid", .type = JS_STRING, .check = js_check_akid},
-    {.name = "kakma", .type = JS_STRING, .check = check_kakma},
+    {.name = "kakma", .type = JS_STRING, .check = gba_check_hex, .max = AKMA_KEY_LEN},
     {.name = "kakmaLifetime", .type = JS_INT, .check = js_check_range, .min = 1, .max = 31536000},
     {.name = "gpsi", .type = JS_STRING, .check = js_check_gpsi, .max_len = EDGE_GPSI_MAX - 1},
     {.name = "eecId", .type = JS_STRING, .check = js_check_id, .max_len = EDGE_ID_MAX - 1},

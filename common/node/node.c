@@ -100,38 +100,17 @@ static const struct js_field tls_fields[] = {
 
 static const struct js_field psk_fields[] = {
     {.name = "akid", .type = JS_STRING, .flags = JS_REQUIRED, .check = js_check_akid},
-    {.name = "kakma", .type = JS_STRING, .flags = JS_REQUIRED, .max_len = 64},
+    {.name = "kakma",
+     .type = JS_STRING,
+     .flags = JS_REQUIRED,
+     .check = gba_check_hex,
+     .max = AKMA_KEY_LEN},
     {0},
 };
 
-static int
-check_gba_btid(json_t *v, const struct js_field *f, void *ctx, char *why)
-{
-    (void)f, (void)ctx;
-    return gba_btid_check(json_string_value(v), NULL, why);
-}
-
-static int
-check_gba_hex(json_t *v, const struct js_field *f, void *ctx, char *why)
-{
-    uint8_t b[GBA_KS_LEN];
-    int rc;
-
-    (void)ctx;
-    rc = gba_hex_exact(json_string_value(v), b, (size_t)f->max, f->name, why);
-    OPENSSL_cleanse(b, sizeof(b));
-    return rc;
-}
-
 /* An EEC's GBA bootstrapping outcome (TS 33.220 4.5.2): B-TID, Ks = CK || IK, RAND, IMPI. */
 static const struct js_field gba_fields[] = {
-    {.name = "btid", .type = JS_STRING, .flags = JS_REQUIRED, .check = check_gba_btid},
-    {.name = "ks", .type = JS_STRING, .flags = JS_REQUIRED, .check = check_gba_hex, .max = 32},
-    {.name = "rand", .type = JS_STRING, .flags = JS_REQUIRED, .check = check_gba_hex, .max = 16},
-    {.name = "impi",
-     .type = JS_STRING,
-     .flags = JS_REQUIRED | JS_NONEMPTY,
-     .max_len = GBA_IMPI_MAX - 1},
+    GBA_SESSION_FIELDS,
     {0},
 };
 

@@ -11,37 +11,8 @@
 
 #define BSF_BOOTS_MAX 4096
 
-static int
-check_hex(json_t *v, const struct js_field *f, void *ctx, char *why)
-{
-    uint8_t b[GBA_KS_LEN];
-    int rc;
-
-    (void)ctx;
-    rc = gba_hex_exact(json_string_value(v), b, (size_t)f->max, f->name, why);
-    OPENSSL_cleanse(b, sizeof(b));
-    return rc;
-}
-
-static int
-check_btid(json_t *v, const struct js_field *f, void *ctx, char *why)
-{
-    (void)f, (void)ctx;
-    return gba_btid_check(json_string_value(v), NULL, why);
-}
-
 const struct js_field bsf_boot_fields[] = {
-    {.name = "btid", .type = JS_STRING, .flags = JS_REQUIRED, .check = check_btid},
-    {.name = "ks", .type = JS_STRING, .flags = JS_REQUIRED, .check = check_hex, .max = GBA_KS_LEN},
-    {.name = "rand",
-     .type = JS_STRING,
-     .flags = JS_REQUIRED,
-     .check = check_hex,
-     .max = GBA_RAND_LEN},
-    {.name = "impi",
-     .type = JS_STRING,
-     .flags = JS_REQUIRED | JS_NONEMPTY,
-     .max_len = GBA_IMPI_MAX - 1},
+    GBA_SESSION_FIELDS,
     {.name = "gpsi", .type = JS_STRING, .check = js_check_gpsi},
     {.name = "eecId", .type = JS_STRING, .check = js_check_id},
     {.name = "lifetime", .type = JS_INT, .check = js_check_range, .min = 1, .max = 31536000},
