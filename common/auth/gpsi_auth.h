@@ -3,8 +3,10 @@
  *
  * A GPSI sent by an EEC (ueId) counts as authenticated only when the TLS
  * handshake's credential binds it: the EEC certificate's SAN URI
- * urn:edgesim:gpsi:<gpsi>, or in PSK mode the GPSI the subscriber table
- * (AAnF stand-in) gives for the A-KID; and the operator must know it. Both the
+ * urn:edgesim:gpsi:<gpsi>, or in PSK mode the GPSI the key server gave with
+ * the key (the AAnF's AkmaAfKeyData.gpsi for an A-KID, TS 33.535 6.3; the
+ * BSF's USS for a B-TID, TS 33.220 4.5.3; keyfetch.h); and the operator must
+ * know it. Both the
  * ECS (service provisioning) and the EES (EEC registration) call this one
  * function, so the rule and its causes live in one place. */
 #ifndef EDGE_GPSI_AUTH_H

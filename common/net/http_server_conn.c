@@ -3,10 +3,12 @@
  * A connection is counted against the server's global cap and its peer address's cap before
  * anything is read (RFC 9110 does not bound connections; an unbounded server is a slowloris
  * target). It is TLS from its first byte; once the handshake is done ALPN says which protocol reads
- * it (RFC 7301; RFC 9113 3.2). Two timers bound it: the request deadline (the handshake and the
- * first request, then each request from its first byte, must be complete in time) and the idle
- * timer (no request in progress). A connection is closed by marking it and freed by the server's
- * reaper from the event loop, never inside one of its own callbacks. */
+ * it (RFC 7301; RFC 9113 3.2). When the server's PSKs come from a key server (an AKMA AF, a GBA
+ * NAF) the handshake runs in tls_accept_start, the ClientHello's PSK identity resolved while it
+ * waits, and the bufferevent takes the open session over. Two timers bound it: the request deadline
+ * (the handshake and the first request, then each request from its first byte, must be complete in
+ * time) and the idle timer (no request in progress). A connection is closed by marking it and freed
+ * by the server's reaper from the event loop, never inside one of its own callbacks. */
 #include "net/http_server_int.h"
 
 #include <arpa/inet.h>
@@ -250,6 +252,34 @@ http_sconn_over_cap(struct http_server *srv, const char *addr)
 }
 
 static int
+http_sconn_bev(struct http_sconn *sc, enum bufferevent_ssl_state state)
+{
+    sc->bev = bufferevent_openssl_socket_new(sc->srv->base, sc->fd, sc->ssl, state,
+                                             BEV_OPT_CLOSE_ON_FREE | BEV_OPT_DEFER_CALLBACKS);
+    if (sc->bev == NULL)
+        return -1;
+    bufferevent_setcb(sc->bev, http_sconn_read_cb, http_sconn_write_cb, http_sconn_event_cb, sc);
+    bufferevent_enable(sc->bev, EV_READ | EV_WRITE);
+    return 0;
+}
+
+/* The handshake tls_accept_start ran is over: TLS is up and the bufferevent takes the session
+ * over, or the connection is over (the TLS observer has logged why). */
+static void
+http_sconn_accepted(void *arg, int ok)
+{
+    struct http_sconn *sc = arg;
+
+    tls_accept_free(sc->accept);
+    sc->accept = NULL;
+    if (!ok || http_sconn_bev(sc, BUFFEREVENT_SSL_OPEN) < 0) {
+        http_sconn_close(sc, NULL, NULL);
+        return;
+    }
+    http_sconn_connected(sc);
+}
+
+static int
 http_sconn_tls(struct http_sconn *sc, evutil_socket_t fd)
 {
     char err[EDGE_ERR_LEN];
@@ -258,21 +288,23 @@ http_sconn_tls(struct http_sconn *sc, evutil_socket_t fd)
 
     if ((sc->ssl = tls_ssl_new(sc->srv->tls, NULL, err)) == NULL)
         return -1;
+    sc->fd = fd;
     tls_ssl_set_conn(sc->ssl, sc->id);
     tls_ssl_observe(sc->ssl, http_sconn_tls_event, sc);
-    if (tls_ssl_set_alpn(sc->ssl, alpn, alen, err) < 0) {
-        SSL_free(sc->ssl);
-        return -1;
+    if (tls_ssl_set_alpn(sc->ssl, alpn, alen, err) < 0)
+        goto fail;
+    if (tls_ctx_psk_async(sc->srv->tls)) {
+        sc->accept = tls_accept_start(sc->srv->base, sc->ssl, fd, http_sconn_accepted, sc, err);
+        if (sc->accept == NULL)
+            goto fail;
+        return 0;
     }
-    sc->bev = bufferevent_openssl_socket_new(sc->srv->base, fd, sc->ssl, BUFFEREVENT_SSL_ACCEPTING,
-                                             BEV_OPT_CLOSE_ON_FREE | BEV_OPT_DEFER_CALLBACKS);
-    if (sc->bev == NULL) {
-        SSL_free(sc->ssl);
-        return -1;
-    }
-    bufferevent_setcb(sc->bev, http_sconn_read_cb, http_sconn_write_cb, http_sconn_event_cb, sc);
-    bufferevent_enable(sc->bev, EV_READ | EV_WRITE);
+    if (http_sconn_bev(sc, BUFFEREVENT_SSL_ACCEPTING) < 0)
+        goto fail;
     return 0;
+fail:
+    SSL_free(sc->ssl);
+    return -1;
 }
 
 int
@@ -325,7 +357,8 @@ http_sconn_close(struct http_sconn *sc, const char *cause, const char *fmt, ...)
     sc->dead = 1;
     evtimer_del(sc->deadline);
     evtimer_del(sc->idle);
-    bufferevent_disable(sc->bev, EV_READ | EV_WRITE);
+    if (sc->bev != NULL)
+        bufferevent_disable(sc->bev, EV_READ | EV_WRITE);
     event_active(sc->srv->reaper, EV_TIMEOUT, 1);
 }
 
@@ -368,7 +401,13 @@ http_sconn_free(struct http_sconn *sc)
         sc->next->prev = sc->prev;
     http_sconn_close_notify(sc);
     tls_ssl_observe(sc->ssl, NULL, NULL);
-    bufferevent_free(sc->bev); /* frees the SSL and closes the socket */
+    if (sc->bev != NULL) {
+        bufferevent_free(sc->bev); /* frees the SSL and closes the socket */
+    } else {
+        tls_accept_free(sc->accept); /* still in the handshake */
+        SSL_free(sc->ssl);           /* cancels a key fetch in flight */
+        evutil_closesocket(sc->fd);
+    }
     event_free(sc->deadline);
     event_free(sc->idle);
     free(sc);

@@ -39,8 +39,10 @@ extern const struct http_proto_ops http_h2_ops;
 /* One accepted connection. */
 struct http_sconn {
     struct http_server *srv;
-    struct bufferevent *bev;
-    SSL *ssl; /* owned by bev */
+    struct bufferevent *bev;   /* NULL while accept runs the handshake */
+    SSL *ssl;                  /* owned by bev (by sc while accept runs) */
+    struct tls_accept *accept; /* PSKs from a key server: the handshake, driven by tls.h */
+    evutil_socket_t fd;
     long id;
     char addr[64]; /* the peer's IP address, for the per-peer cap and logs */
     struct edge_peer peer;

@@ -3,7 +3,7 @@
  * Filled by the TLS layer after the handshake and handed to every HTTP handler
  * and to the token validator. Only what the credential binds is here: a GPSI
  * counts as authenticated only when it comes from the certificate's SAN URI or,
- * in PSK mode, from the subscriber table entry of the PSK identity
+ * in PSK mode, from what the key server (AAnF, BSF) binds to the PSK identity
  * (TS 33.558 6.2/6.3: "the ECS/EES shall also authenticate the GPSI"). */
 #ifndef EDGE_PEER_H
 #define EDGE_PEER_H
@@ -13,7 +13,7 @@
 enum edge_peer_mode {
     EDGE_PEER_NONE = 0, /* not authenticated */
     EDGE_PEER_CERT,     /* mutual X.509 against the scenario CA */
-    EDGE_PEER_PSK,      /* TLS 1.3 external PSK (AKMA K_AF stand-in) */
+    EDGE_PEER_PSK,      /* TLS 1.3 external PSK (AKMA K_AF, GBA Ks_NAF) */
 };
 
 struct edge_peer {

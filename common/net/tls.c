@@ -247,6 +247,12 @@ tls_ctx_is_server(const struct tls_ctx *ctx)
     return ctx->server;
 }
 
+int
+tls_ctx_psk_async(const struct tls_ctx *ctx)
+{
+    return ctx->server && ctx->psk_async;
+}
+
 SSL *
 tls_ssl_new(struct tls_ctx *ctx, const char *peer_fqdn, char *err)
 {

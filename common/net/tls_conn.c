@@ -24,8 +24,10 @@ static void
 tls_conn_free(void *parent, void *ptr, CRYPTO_EX_DATA *ad, int idx, long argl, void *argp)
 {
     (void)parent, (void)ad, (void)idx, (void)argl, (void)argp;
-    if (ptr != NULL)
-        OPENSSL_clear_free(ptr, sizeof(struct tls_conn));
+    if (ptr == NULL)
+        return;
+    tls_psk_forget(ptr); /* a key fetch for a connection that is gone */
+    OPENSSL_clear_free(ptr, sizeof(struct tls_conn));
 }
 
 static void
@@ -126,7 +128,9 @@ tls_note_alert(const SSL *ssl, struct tls_conn *c, int where, int ret)
     snprintf(why, sizeof(why), "%s",
              e != 0 && ERR_reason_error_string(e) != NULL ? ERR_reason_error_string(e)
                                                           : SSL_alert_desc_string_long(ret));
-    if (c->psk_unknown[0] != '\0')
+    if (c->psk_refused[0] != '\0')
+        snprintf(c->failure, sizeof(c->failure), "%s", c->psk_refused);
+    else if (c->psk_unknown[0] != '\0')
         snprintf(c->failure, sizeof(c->failure), "%s (PSK identity \"%.60s\" unknown)", why,
                  c->psk_unknown);
     else

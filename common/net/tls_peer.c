@@ -2,9 +2,9 @@
  *
  * Only what the credential binds is reported (peer.h): a certificate's SAN dNSName (RFC 5280
  * 4.2.1.6) names an ECS/EES; an EEC certificate carries its EEC ID and GPSI as SAN URIs
- * urn:edgesim:eec:<id> and urn:edgesim:gpsi:<gpsi>; a PSK peer is its identity (the A-KID) with the
- * EEC ID and GPSI the subscriber table binds to it (TS 33.535 6.3). A certificate carrying two
- * different EEC IDs or GPSIs is refused rather than guessed at. */
+ * urn:edgesim:eec:<id> and urn:edgesim:gpsi:<gpsi>; a PSK peer is its identity (the A-KID or
+ * B-TID) with the EEC ID and GPSI its key server binds to it (TS 33.535 6.3, TS 33.220 4.5.3). A
+ * certificate carrying two different EEC IDs or GPSIs is refused rather than guessed at. */
 #include "net/tls_int.h"
 
 #include <string.h>

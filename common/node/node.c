@@ -1,6 +1,7 @@
 /* node.c -- the runtime every edgesim daemon shares (see node.h). */
 #include "node/node.h"
 #include "auth/akma.h"
+#include "auth/gba.h"
 #include "base/b64url.h"
 #include "base/err.h"
 #include "net/problem.h"
@@ -99,7 +100,17 @@ static const struct js_field tls_fields[] = {
 
 static const struct js_field psk_fields[] = {
     {.name = "akid", .type = JS_STRING, .flags = JS_REQUIRED, .check = js_check_akid},
-    {.name = "kakma", .type = JS_STRING, .flags = JS_REQUIRED, .max_len = 64},
+    {.name = "kakma",
+     .type = JS_STRING,
+     .flags = JS_REQUIRED,
+     .check = gba_check_hex,
+     .max = AKMA_KEY_LEN},
+    {0},
+};
+
+/* An EEC's GBA bootstrapping outcome (TS 33.220 4.5.2): B-TID, Ks = CK || IK, RAND, IMPI. */
+static const struct js_field gba_fields[] = {
+    GBA_SESSION_FIELDS,
     {0},
 };
 
@@ -110,6 +121,15 @@ static const struct js_field common_fields[] = {
     {.name = "http", .type = JS_STRING, .check = check_http_version},
     {.name = "tls", .type = JS_OBJECT, .flags = JS_REQUIRED, .sub = tls_fields},
     {.name = "psk", .type = JS_OBJECT, .sub = psk_fields},
+    {.name = "gba", .type = JS_OBJECT, .sub = gba_fields},
+    /* A server's key servers: its PSK clients' keys come from them (keyfetch.h). */
+    {.name = "aanf", .type = JS_STRING, .check = js_check_fqdn},
+    {.name = "bsf", .type = JS_STRING, .check = js_check_fqdn},
+    {.name = "keyFetchTimeoutMs",
+     .type = JS_INT,
+     .check = js_check_range,
+     .min = 100,
+     .max = 60000},
     {.name = "keylog", .type = JS_STRING, .check = config_check_outfile},
     {.name = "evlog", .type = JS_STRING, .check = config_check_outfile},
     {.name = "subscribers",
@@ -163,27 +183,86 @@ load_config(struct node *n, const char *path, const struct node_opts *o, char *e
         if (json_object_get(config_root(n->cf), "listen") == NULL)
             return edge_err(err, "%s: listen: missing required field", path);
     }
-    if (cfg_str(n, "tls", "cert") == NULL && json_object_get(config_root(n->cf), "psk") == NULL)
+    if (cfg_str(n, "tls", "cert") == NULL && json_object_get(config_root(n->cf), "psk") == NULL &&
+        json_object_get(config_root(n->cf), "gba") == NULL)
         return edge_err(err, "%s: tls.cert: missing (a node without a PSK needs a certificate)",
                         path);
+    if (json_object_get(config_root(n->cf), "psk") != NULL &&
+        json_object_get(config_root(n->cf), "gba") != NULL)
+        return edge_err(err, "%s: psk, gba: one PSK method (AKMA or GBA), not both", path);
     if ((cfg_str(n, "tls", "cert") == NULL) != (cfg_str(n, "tls", "key") == NULL))
         return edge_err(err, "%s: tls: cert and key go together", path);
     return 0;
 }
 
-/* tls_psk_client_fn: in PSK mode the EEC offers its A-KID and K_AF derived
- * for the server it calls (TS 33.535 A.4: the AF_ID holds the AF's FQDN). */
+/* tls_psk_client_fn: the EEC offers its A-KID and K_AF derived for the server it calls (TS 33.535
+ * A.4: the AF_ID holds the AF's FQDN), or its B-TID and Ks_NAF (TS 33.220 B.3, TS 33.222 5.4.0.2:
+ * the NAF_Id holds the NAF's FQDN). */
 static int
 psk_client(void *arg, const char *server_fqdn, char identity[EDGE_ID_MAX],
            unsigned char key[TLS_PSK_MAX], size_t *key_len)
 {
     struct node *n = arg;
 
+    if (n->gba_on) {
+        if (gba_ks_naf_derive(n->gba_ks, n->gba_rand, n->gba_impi, server_fqdn, key, NULL) < 0)
+            return 0;
+        snprintf(identity, EDGE_ID_MAX, "%s", n->gba_btid);
+        *key_len = GBA_KEY_LEN;
+        return 1;
+    }
     if (!n->psk_on || akma_kaf_derive(n->psk_kakma, server_fqdn, key, NULL) < 0)
         return 0;
     snprintf(identity, EDGE_ID_MAX, "%s", n->psk_akid);
     *key_len = AKMA_KEY_LEN;
     return 1;
+}
+
+/* The EEC's GBA credentials; the B-TID must carry the RAND (TS 33.220 4.5.2). */
+static int
+load_gba(struct node *n, char *err)
+{
+    char btid[GBA_BTID_MAX], why[EDGE_ERR_LEN];
+    const char *domain = NULL;
+
+    if (gba_hex_exact(cfg_str(n, "gba", "ks"), n->gba_ks, GBA_KS_LEN, "ks", why) < 0 ||
+        gba_hex_exact(cfg_str(n, "gba", "rand"), n->gba_rand, GBA_RAND_LEN, "rand", why) < 0 ||
+        gba_btid_check(cfg_str(n, "gba", "btid"), &domain, why) < 0 ||
+        gba_btid_make(n->gba_rand, domain, btid, sizeof(btid), why) < 0)
+        return edge_err(err, "%s: gba: %s", config_path(n->cf), why);
+    if (strcmp(btid, cfg_str(n, "gba", "btid")) != 0)
+        return edge_err(err, "%s: gba.btid: its RAND part is not base64 of gba.rand",
+                        config_path(n->cf));
+    snprintf(n->gba_btid, sizeof(n->gba_btid), "%s", btid);
+    snprintf(n->gba_impi, sizeof(n->gba_impi), "%s", cfg_str(n, "gba", "impi"));
+    n->gba_on = 1;
+    return 0;
+}
+
+static int
+locate(void *arg, const char *fqdn, char *addr, size_t len, unsigned short *port, char *err)
+{
+    return node_resolve(arg, fqdn, addr, len, port, err);
+}
+
+/* A server whose PSK clients' keys come from an AAnF and/or a BSF (keyfetch.h). */
+static int
+make_keyfetch(struct node *n, char *err)
+{
+    json_t *t = json_object_get(config_root(n->cf), "keyFetchTimeoutMs");
+    struct keyfetch_config kc = {.base = n->base,
+                                 .log = n->log,
+                                 .self = n->name,
+                                 .aanf = cfg_str(n, NULL, "aanf"),
+                                 .bsf = cfg_str(n, NULL, "bsf"),
+                                 .timeout_ms = (int)json_integer_value(t),
+                                 .locate = locate,
+                                 .locate_arg = n};
+
+    if (kc.aanf == NULL && kc.bsf == NULL)
+        return 0;
+    n->keys = keyfetch_new(&kc, err);
+    return n->keys != NULL ? 0 : -1;
 }
 
 static int
@@ -197,7 +276,7 @@ make_tls(struct node *n, const struct node_opts *o, char *err)
     };
     const char *akid = cfg_str(n, "psk", "akid");
 
-    n->subs = subscribers_new(json_object_get(config_root(n->cf), "subscribers"), n->name, err);
+    n->subs = subscribers_new(json_object_get(config_root(n->cf), "subscribers"), err);
     if (n->subs == NULL)
         return -1;
     if (akid != NULL) {
@@ -205,6 +284,10 @@ make_tls(struct node *n, const struct node_opts *o, char *err)
             return edge_err(err, "%s: psk.kakma: %s", config_path(n->cf), err);
         snprintf(n->psk_akid, sizeof(n->psk_akid), "%s", akid);
         n->psk_on = 1;
+    }
+    if (json_object_get(config_root(n->cf), "gba") != NULL && load_gba(n, err) < 0)
+        return -1;
+    if (n->psk_on || n->gba_on) {
         tc.psk_client = psk_client;
         tc.psk_client_arg = n;
     }
@@ -212,8 +295,11 @@ make_tls(struct node *n, const struct node_opts *o, char *err)
         return -1;
     if (o->server) {
         tc.psk_client = NULL;
-        tc.psk_lookup = subscribers_psk_lookup;
-        tc.psk_lookup_arg = n->subs;
+        if (make_keyfetch(n, err) < 0)
+            return -1;
+        /* A server's PSK keys come from its key servers only (TS 33.535 6.3, TS 33.220 4.5.3):
+         * without one it accepts certificates alone. */
+        tc.psk_source = n->keys != NULL ? keyfetch_source(n->keys) : NULL;
         if ((n->tls_server = tls_server_new(&tc, err)) == NULL)
             return -1;
     }
@@ -242,6 +328,8 @@ make_http(struct node *n, const struct node_opts *o, char *err)
 
     if ((n->client = http_client_new(n->base, &cc, err)) == NULL)
         return -1;
+    if (n->keys != NULL)
+        keyfetch_set_client(n->keys, n->client);
     if (!o->server)
         return 0;
     json_t *listen = json_object_get(config_root(n->cf), "listen");
@@ -268,6 +356,18 @@ stop_cmd(struct ctl_req *req, json_t *args, void *arg)
     (void)args;
     ctl_reply(req, json_pack("{s:b}", "stopping", 1));
     node_stop(arg);
+}
+
+/* ctl "psk_keys": the PSK keys a server holds from its key servers, without the keys. */
+static void
+psk_keys_cmd(struct ctl_req *req, json_t *args, void *arg)
+{
+    struct node *n = arg;
+    json_t *keys = keyfetch_keys(n->keys);
+
+    (void)args;
+    ctl_reply(req,
+              json_pack("{s:I, s:o}", "count", (json_int_t)json_array_size(keys), "keys", keys));
 }
 
 static void
@@ -431,7 +531,8 @@ node_init(struct node *n, int argc, char **argv, const struct node_opts *o, char
     if ((n->ctl = ctl_new(n->base, n->name, ctl_path, ctl_fd, err)) == NULL)
         return -1;
     if (ctl_command(n->ctl, "stop", stop_cmd, n, err) < 0 ||
-        ctl_command(n->ctl, "http", http_cmd, n, err) < 0)
+        ctl_command(n->ctl, "http", http_cmd, n, err) < 0 ||
+        (n->keys != NULL && ctl_command(n->ctl, "psk_keys", psk_keys_cmd, n, err) < 0))
         return -1;
     n->sig_term = evsignal_new(n->base, SIGTERM, signal_cb, n);
     n->sig_int = evsignal_new(n->base, SIGINT, signal_cb, n);
@@ -505,6 +606,7 @@ node_free(struct node *n)
     ctl_free(n->ctl);
     http_server_free(n->http);
     http_client_free(n->client);
+    keyfetch_free(n->keys); /* after the server and client: no handshake waits, no fetch flies */
     tls_ctx_free(n->tls_server);
     tls_ctx_free(n->tls_client);
     subscribers_free(n->subs);
@@ -513,6 +615,7 @@ node_free(struct node *n)
     if (n->base != NULL)
         event_base_free(n->base);
     OPENSSL_cleanse(n->psk_kakma, sizeof(n->psk_kakma));
+    OPENSSL_cleanse(n->gba_ks, sizeof(n->gba_ks));
     memset(n, 0, sizeof(*n));
 }
 

@@ -18,6 +18,7 @@
 #include "net/http_server.h"
 #include "base/json_strict.h"
 #include "net/peer.h"
+#include "auth/keyfetch.h"
 #include "auth/subscribers.h"
 #include "net/tls.h"
 
@@ -39,7 +40,8 @@ struct node {
     struct tls_ctx *tls_client;
     struct http_server *http; /* NULL for a client-only node */
     struct http_client *client;
-    struct subscribers *subs; /* AAnF stand-in; empty when none configured */
+    struct subscribers *subs; /* the operator's subscribers (GPSIs it knows; an AAnF's table) */
+    struct keyfetch *keys;    /* PSKs from the AAnF / BSF ("aanf", "bsf"); NULL: none */
     unsigned short port;      /* own listening port (0 for a client-only node) */
     int exit_code;
     int stopping; /* node_stop() called: the server drains, then the loop ends */
@@ -48,10 +50,15 @@ struct node {
      * loop ends: a node deregisters, frees held requests, and so on. */
     void (*on_stop)(struct node *n, void *arg);
     void *on_stop_arg;
-    /* PSK client credentials (EEC in PSK mode): A-KID and K_AKMA. */
+    /* PSK client credentials (EEC): AKMA (A-KID and K_AKMA) or GBA (B-TID, Ks, RAND, IMPI). */
     char psk_akid[EDGE_ID_MAX];
     unsigned char psk_kakma[32];
     int psk_on;
+    char gba_btid[EDGE_ID_MAX];
+    char gba_impi[EDGE_ID_MAX];
+    unsigned char gba_ks[32];
+    unsigned char gba_rand[16];
+    int gba_on;
 };
 
 /* Parse argv (--config FILE, --ctl PATH, --ctl-fd N), load and check the

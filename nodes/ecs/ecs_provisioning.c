@@ -197,7 +197,11 @@ servprov_request(struct http_req *req, void *arg)
     sp->peer = *p;
     sp->min_exp = node_now() + TOKEN_LIFETIME_MAX;
     /* How the EEC authenticated to us is how it can authenticate to the EES (TS 33.558 6.2). */
-    sp->method = p->mode == EDGE_PEER_PSK ? "TLS_WITH_AKMA" : "TLS_CLIENT_SERVER_CERTIFICATE";
+    /* How the EEC authenticated to us is how it can authenticate to the EES (TS 33.558 6.2). */
+    sp->method = p->mode != EDGE_PEER_PSK ? "TLS_CLIENT_SERVER_CERTIFICATE"
+                 : strcmp(keyfetch_method(e->node.keys, p->psk_identity), "gba") == 0
+                     ? "TLS_WITH_GBA"
+                     : "TLS_WITH_AKMA";
     if ((sp->body = node_req_body(req, edgeapp_servprov_req)) == NULL)
         goto fail;
     eec_id = json_string_value(json_object_get(sp->body, "eecId"));

@@ -74,13 +74,14 @@ main_wait_enter(const char *who, const char *what)
         printf("\n");
 }
 
-/* Start every node, ECSes first: an EES is ready only once registered at its ECS. */
+/* Start every node, key servers and ECSes first: an EES is ready only once registered at its ECS.
+ */
 static int
 main_start_nodes(struct run *r, char *err)
 {
-    static const enum scn_kind order[] = {SCN_ECS, SCN_EES, SCN_EEC};
+    static const enum scn_kind order[] = {SCN_AANF, SCN_BSF, SCN_ECS, SCN_EES, SCN_EEC};
 
-    for (int k = 0; k < 3; k++)
+    for (int k = 0; k < 5; k++)
         for (size_t i = 0; i < r->nnodes; i++) {
             if (r->nodes[i].sn->kind != order[k])
                 continue;

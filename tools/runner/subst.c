@@ -2,7 +2,7 @@
  * (scenarios/README.md "References"):
  *
  *   ${node}           the node's FQDN (ECS, EES) or EEC ID (EEC)
- *   ${node.gpsi}      an EEC's GPSI;  ${node.akid}  an EEC's A-KID
+ *   ${node.gpsi}      an EEC's GPSI;  ${node.akid}  an EEC's A-KID;  ${node.btid}  its B-TID
  *   ${STEP/POINTER}   what an earlier step's result holds there (RFC 6901 JSON pointer), e.g.
  *                     ${reg/body/eecCntxId}; a string that is only this reference becomes the
  *                     value itself, whatever its type
@@ -94,6 +94,8 @@ subst_ref(struct run *r, const char *ref)
         return json_string(scn_conf_str(rn->sn, "gpsi", NULL));
     if (strcmp(field, "akid") == 0)
         return json_string(rn->akid);
+    if (strcmp(field, "btid") == 0 && rn->btid[0] != '\0')
+        return json_string(rn->btid);
     return NULL;
 }
 

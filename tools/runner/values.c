@@ -15,8 +15,8 @@
 #include <string.h>
 
 /* The choices of the enum keys (js_check_enum, common/base/json_strict.h). */
-const char *const val_kinds[] = {"ecs", "ees", "eec", NULL};
-const char *const val_creds[] = {"cert", "psk", NULL};
+const char *const val_kinds[] = {"ecs", "ees", "eec", "aanf", "bsf", NULL};
+const char *const val_creds[] = {"cert", "psk", "gba", NULL};
 const char *const val_authzs[] = {"token", "local", NULL};
 /* The HTTP version a node speaks (common/net/http_version.h). */
 const char *const val_https[] = {"h2", "http/1.1", NULL};
