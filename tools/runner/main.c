@@ -25,6 +25,8 @@
 #include "run.h"
 #include "scenario.h"
 #include "step.h"
+#include "subst.h"
+#include "watch.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -77,17 +79,6 @@ main_bindir(char *buf, size_t len)
     snprintf(buf, len, "%s", dirname(exe));
 }
 
-static void
-main_wait_enter(const char *who, const char *what)
-{
-    char line[16];
-
-    printf("%s: %s\n        press Enter to go on ", who, what);
-    fflush(stdout);
-    if (fgets(line, sizeof(line), stdin) == NULL)
-        printf("\n");
-}
-
 /* Start every node, ECSes first: an EES is ready only once registered at its ECS. */
 static int
 main_start_nodes(struct run *r, char *err)
@@ -108,77 +99,97 @@ main_start_nodes(struct run *r, char *err)
     return 0;
 }
 
+/* Run step i and judge it; its record for summary.json. A node that died unasked sets fatal. */
+static json_t *
+main_step(struct run *r, json_t *step, char *fatal, size_t fatal_len)
+{
+    const char *name = json_string_value(json_object_get(step, "name"));
+    json_t *result = NULL, *fails, *rec, *ex = json_object_get(step, "expect");
+    char err[EDGE_ERR_LEN], got[512];
+    double t0 = run_now_mono();
+    const char *verdict;
+
+    if (step_exec(r, step, &result, err) == -1) {
+        result = json_pack("{s:i, s:s}", "status", 0, "error", err);
+        fails = json_pack("[s]", err);
+    } else {
+        /* Its own result is known to its expect (${step/...}). */
+        json_object_set(r->results, name, result);
+        fails = exp_check(r, step, result);
+    }
+    step_collect_events(r);
+    /* A node that died unasked fails the run, whatever the step saw. */
+    if (proc_check(r, err) == -1) {
+        json_array_append_new(fails, json_string(err));
+        snprintf(fatal, fatal_len, "%s", err);
+    }
+    json_object_set(r->results, name, result);
+    verdict = json_array_size(fails) == 0 ? "PASS" : "FAIL";
+    if (json_object_get(result, "skipped") != NULL)
+        verdict = "SKIP";
+    rec = json_pack(
+        "{s:s, s:O?, s:O, s:O?, s:s, s:O?, s:o?, s:s, s:o, s:f, s:f, s:f, s:O?, s:O}", "name", name,
+        "node", json_object_get(step, "node"), "action", json_object_get(step, "action"), "about",
+        json_object_get(step, "about"), "verdict", verdict, "expect", ex, "expect_resolved",
+        ex != NULL ? subst_value(r, ex) : NULL, "got", exp_got(result, got, sizeof(got)),
+        "failures", fails, "elapsed_ms", (run_now_mono() - t0) * 1000.0, "t_start", t0, "t_end",
+        run_now_mono(), "sent", json_object_get(step, "sent"), "result", result);
+    json_decref(result);
+    return rec;
+}
+
+/* The step's line: verdict, what it expected and got, its failures. */
+static void
+main_step_line(json_t *rec, json_t *step, size_t i, size_t total)
+{
+    json_t *ex = json_object_get(step, "expect"), *res = json_object_get(rec, "result");
+    const char *skipped = json_string_value(json_object_get(res, "skipped"));
+    const char *node = json_string_value(json_object_get(step, "node"));
+    char exp[160];
+
+    printf("%s %2zu/%zu %-22s %-6s %-18s expected %s, got %s (%.0f ms)\n",
+           json_string_value(json_object_get(rec, "verdict")), i + 1, total,
+           json_string_value(json_object_get(rec, "name")), node ? node : "-",
+           json_string_value(json_object_get(step, "action")),
+           ex != NULL ? match_show(ex, exp, sizeof(exp)) : "done",
+           skipped ? skipped : json_string_value(json_object_get(rec, "got")),
+           json_number_value(json_object_get(rec, "elapsed_ms")));
+    for (size_t j = 0; j < json_array_size(json_object_get(rec, "failures")); j++)
+        printf("       - %s\n",
+               json_string_value(json_array_get(json_object_get(rec, "failures"), j)));
+    fflush(stdout);
+}
+
 /* Run every step; returns the number that failed. */
 static int
 main_steps(struct run *r, json_t *out_steps, char *fatal, size_t fatal_len)
 {
-    json_t *step;
+    json_t *step, *rec;
     size_t i, total = json_array_size(r->scn->steps);
     int failed = 0;
 
     json_array_foreach(r->scn->steps, i, step)
     {
-        const char *name = json_string_value(json_object_get(step, "name"));
-        const char *action = json_string_value(json_object_get(step, "action"));
+        const char *about = json_string_value(json_object_get(step, "about"));
         const char *node = json_string_value(json_object_get(step, "node"));
-        json_t *result = NULL, *fails, *rec;
-        char err[EDGE_ERR_LEN], got[512], exp[160], about[512];
-        double t0;
-        const char *verdict;
+        char what[512];
 
         if (proc_interrupted)
             break;
         r->step_index = (int)i;
         r->step_wall = time(NULL);
         logwait_mark(r);
-        snprintf(about, sizeof(about), "step %zu/%zu %s: %s %s%s%s", i + 1, total, name,
-                 node ? node : "", action, json_object_get(step, "about") ? " -- " : "",
-                 json_object_get(step, "about") ? json_string_value(json_object_get(step, "about"))
-                                                : "");
+        snprintf(what, sizeof(what), "step %zu/%zu %s: %s %s%s%s", i + 1, total,
+                 json_string_value(json_object_get(step, "name")), node ? node : "",
+                 json_string_value(json_object_get(step, "action")), about ? " -- " : "",
+                 about ? about : "");
         if (r->step_mode)
-            main_wait_enter("--step", about);
-        t0 = run_now_mono();
-        if (step_exec(r, step, &result, err) == -1) {
-            result = json_pack("{s:i, s:s}", "status", 0, "error", err);
-            fails = json_pack("[s]", err);
-        } else {
-            /* Its own result is known to its expect (${step/...}). */
-            json_object_set(r->results, name, result);
-            fails = exp_check(r, step, result);
-        }
-        step_collect_events(r);
-        /* A node that died unasked fails the run, whatever the step saw. */
-        if (proc_check(r, err) == -1) {
-            json_array_append_new(fails, json_string(err));
-            snprintf(fatal, fatal_len, "%s", err);
-        }
-        json_object_set(r->results, name, result);
-        verdict = json_array_size(fails) == 0 ? "PASS" : "FAIL";
-        if (json_object_get(result, "skipped") != NULL)
-            verdict = "SKIP";
-        if (strcmp(verdict, "FAIL") == 0)
-            failed++;
-        rec = json_pack("{s:s, s:s?, s:s, s:s?, s:s, s:O?, s:s, s:o, s:f, s:f, s:f, s:O?, s:O}",
-                        "name", name, "node", node, "action", action, "about",
-                        json_string_value(json_object_get(step, "about")), "verdict", verdict,
-                        "expect", json_object_get(step, "expect"), "got",
-                        exp_got(result, got, sizeof(got)), "failures", fails, "elapsed_ms",
-                        (run_now_mono() - t0) * 1000.0, "t_start", t0, "t_end", run_now_mono(),
-                        "sent", json_object_get(step, "sent"), "result", result);
+            watch_pause("--step", what);
+        rec = main_step(r, step, fatal, fatal_len);
+        main_step_line(rec, step, i, total);
+        watch_step(r, (int)i, json_string_value(json_object_get(step, "name")));
+        failed += strcmp(json_string_value(json_object_get(rec, "verdict")), "FAIL") == 0;
         json_array_append_new(out_steps, rec);
-        printf("%s %2zu/%zu %-22s %-6s %-18s expected %s, got %s (%.0f ms)\n", verdict, i + 1,
-               total, name, node ? node : "-", action,
-               json_object_get(step, "expect") != NULL
-                   ? match_show(json_object_get(step, "expect"), exp, sizeof(exp))
-                   : "done",
-               json_object_get(result, "skipped")
-                   ? json_string_value(json_object_get(result, "skipped"))
-                   : got,
-               (run_now_mono() - t0) * 1000.0);
-        for (size_t j = 0; j < json_array_size(fails); j++)
-            printf("       - %s\n", json_string_value(json_array_get(fails, j)));
-        fflush(stdout);
-        json_decref(result);
         if (fatal[0] != '\0')
             break;
     }
@@ -283,6 +294,16 @@ main_alloc(struct run *r)
     return 0;
 }
 
+/* The network, and in TAP mode the live capture offered before any node starts. */
+static int
+main_net(struct run *r, char *err)
+{
+    if (net_setup(r, err) == -1)
+        return -1;
+    watch_capture(r);
+    return 0;
+}
+
 /* Set up, start the nodes, run the steps (into steps), tear down. Returns the steps that failed;
  * fatal gets what ended the run early. */
 static int
@@ -293,24 +314,18 @@ main_session(struct run *r, json_t *steps, char *fatal, size_t fatal_len)
 
     proc_signals_install();
     if (res_prepare(r, err) == -1 || conf_plan(r, err) == -1 || creds_make(r, err) == -1 ||
-        conf_write(r, err) == -1 || net_setup(r, err) == -1 || main_start_nodes(r, err) == -1) {
+        conf_write(r, err) == -1 || main_net(r, err) == -1 || main_start_nodes(r, err) == -1) {
         snprintf(fatal, fatal_len, "%s", err);
         printf("FAIL setup: %s\n", err);
     } else {
         printf("edge-run: %zu nodes ready (%.0f ms)\n", r->nnodes,
                (run_now_mono() - r->t0_mono) * 1000.0);
-        if ((r->step_mode || r->keep) && r->net == RUN_NET_TAP) {
-            printf("edge-run: watch a node's traffic live, e.g.:\n");
-            for (size_t i = 0; i < r->nnodes; i++)
-                printf("          ip netns exec %s tshark -i %s -o tls.keylog_file:%s   # %s\n",
-                       r->nodes[i].ns, r->nodes[i].ifname, r->keylog, r->nodes[i].sn->name);
-        }
         step_collect_events(r); /* what came before ready belongs to start-up */
         failed = main_steps(r, steps, fatal, fatal_len);
-        if (r->keep && !proc_interrupted)
-            main_wait_enter("--keep",
-                            "the nodes keep running (edge-ctl their sockets; ip netns exec to "
-                            "look around); Enter ends the run");
+        if ((r->keep || r->step_mode) && !proc_interrupted)
+            watch_pause(r->keep ? "--keep" : "--step",
+                        "the steps are done; the nodes keep running (edge-ctl their sockets; ip "
+                        "netns exec to look around); Enter tears everything down");
     }
     if (proc_interrupted && fatal[0] == '\0')
         snprintf(fatal, fatal_len, "interrupted by signal %d", (int)proc_interrupted);
@@ -337,14 +352,14 @@ main_results(struct run *r, json_t *steps, time_t wall0, int failed, const char 
     js_time_format(wall0, started_s, sizeof(started_s));
     summary = json_pack(
         "{s:{s:s, s:s, s:s, s:s, s:s}, s:s, s:s, s:s, s:s, s:i, s:s, s:f, s:o, "
-        "s:o, s:O, s:O, s:o, s:s, s:i, s:i}",
+        "s:o, s:o, s:O, s:O, s:o, s:s, s:i, s:i}",
         "scenario", "name", r->scn->name, "title", r->scn->title, "reference", r->scn->reference,
         "description", r->scn->description, "file", r->scn->path, "verdict", verdict, "run_id",
         r->id, "net", r->net == RUN_NET_TAP ? "tap" : "loopback", "net_why", r->net_why, "seed",
         (int)r->seed, "started", started_s, "elapsed_ms", (run_now_mono() - r->t0_mono) * 1000.0,
-        "versions", main_versions(), "nodes", net_summary(r), "steps", steps, "tokens", r->tokens,
-        "pcaps", res_pcaps(r), "keylog", r->keylog, "steps_total", all_steps, "steps_failed",
-        failed);
+        "versions", main_versions(), "nodes", net_summary(r), "topology", net_topology(r), "steps",
+        steps, "tokens", r->tokens, "pcaps", res_pcaps(r), "keylog", r->keylog, "steps_total",
+        all_steps, "steps_failed", failed);
     if (fatal[0] != '\0')
         json_object_set_new(summary, "error", json_string(fatal));
     snprintf(path, sizeof(path), "%s/summary.json", r->out);

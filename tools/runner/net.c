@@ -358,8 +358,8 @@ net_summary(struct run *r)
 
     for (size_t i = 0; i < r->nnodes; i++) {
         struct run_node *n = &r->nodes[i];
-        json_t *e = json_pack("{s:s, s:s, s:s, s:i}", "kind", scn_kind_name(n->sn->kind), "id",
-                              n->sn->id, "addr", n->addr, "port", n->port);
+        json_t *e = json_pack("{s:s, s:s, s:s, s:s, s:i}", "kind", scn_kind_name(n->sn->kind), "id",
+                              n->sn->id, "link", n->sn->link, "addr", n->addr, "port", n->port);
         if (r->net == RUN_NET_TAP) {
             json_object_set_new(e, "netns", json_string(n->ns));
             json_object_set_new(e, "interface", json_string(n->ifname));
@@ -370,6 +370,22 @@ net_summary(struct run *r)
         json_object_set_new(nodes, n->sn->name, e);
     }
     return nodes;
+}
+
+json_t *
+net_topology(struct run *r)
+{
+    json_t *links = json_object(), *routers = json_object();
+
+    for (size_t i = 0; i < r->scn->nlinks; i++) {
+        struct scn_link *l = &r->scn->links[i];
+        json_object_set_new(links, l->name,
+                            json_pack("{s:s, s:f, s:f, s:f}", "rate", l->rate, "delay_ms",
+                                      l->delay_ms, "jitter_ms", l->jitter_ms, "loss", l->loss));
+    }
+    for (size_t i = 0; i < r->scn->nrouters; i++)
+        json_object_set(routers, r->scn->routers[i].name, r->scn->routers[i].links);
+    return json_pack("{s:o, s:o}", "links", links, "routers", routers);
 }
 
 json_t *
