@@ -338,12 +338,42 @@ main_session(struct run *r, json_t *steps, char *fatal, size_t fatal_len)
     return failed;
 }
 
+/* What the scenario is about that a loopback run did not simulate: its link steps (skipped) and
+ * the loss and jitter of its links. NULL when nothing; skipped gets ", N skipped". */
+static const char *
+main_not_simulated(struct run *r, json_t *steps, char *buf, size_t len, char *skipped, size_t slen)
+{
+    json_t *s;
+    size_t i, n = 0, o;
+
+    json_array_foreach(steps, i, s) n +=
+        strcmp(json_string_value(json_object_get(s, "verdict")), "SKIP") == 0;
+    if (n > 0)
+        snprintf(skipped, slen, ", %zu skipped", n);
+    if (r->net == RUN_NET_TAP)
+        return NULL;
+    o = (size_t)snprintf(buf, len, "loopback mode has no simulated links");
+    if (n > 0 && o < len)
+        o += (size_t)snprintf(buf + o, len - o, ": %zu link step%s skipped", n, n > 1 ? "s" : "");
+    for (size_t k = 0; k < r->scn->nlinks && o < len; k++) {
+        const struct scn_link *l = &r->scn->links[k];
+        if (l->loss > 0)
+            o += (size_t)snprintf(buf + o, len - o, "; %s: %g%% loss not applied", l->name,
+                                  l->loss * 100.0);
+        if (l->jitter_ms > 0 && o < len)
+            o += (size_t)snprintf(buf + o, len - o, "; %s: %g ms jitter not applied", l->name,
+                                  l->jitter_ms);
+    }
+    return n > 0 || strchr(buf, ';') != NULL ? buf : NULL;
+}
+
 /* summary.json, tokens/, events.jsonl and report.html; the verdict line. Returns the exit code. */
 static int
 main_results(struct run *r, json_t *steps, time_t wall0, int failed, const char *fatal)
 {
-    char err[EDGE_ERR_LEN * 2], path[RUN_PATH_MAX + 32], started_s[32];
+    char err[EDGE_ERR_LEN * 2], path[RUN_PATH_MAX + 32], started_s[32], why[600], skipped[48] = "";
     json_t *events = res_events(r), *summary;
+    const char *partial;
     int all_steps = (int)json_array_size(r->scn->steps), done = (int)json_array_size(steps);
     const char *verdict = failed == 0 && fatal[0] == '\0' && done == all_steps ? "PASS" : "FAIL";
     int rc;
@@ -362,16 +392,23 @@ main_results(struct run *r, json_t *steps, time_t wall0, int failed, const char 
         all_steps, "steps_failed", failed);
     if (fatal[0] != '\0')
         json_object_set_new(summary, "error", json_string(fatal));
+    if ((partial = main_not_simulated(r, steps, why, sizeof(why), skipped, sizeof(skipped))))
+        json_object_set_new(summary, "not_simulated", json_string(partial));
     snprintf(path, sizeof(path), "%s/summary.json", r->out);
     run_write_json(path, summary, NULL);
     snprintf(path, sizeof(path), "%s/report.html", r->out);
     if (rep_write(summary, events, path, err) == -1)
         fprintf(stderr, "edge-run: %s\n", err);
-    if (fatal[0] != '\0')
+    if (fatal[0] != '\0' && done > 0)
         printf("edge-run: %s\n", fatal);
-    printf("%s %s: %d of %d steps failed%s (%.1f s); report: %s\n", verdict, r->scn->name, failed,
-           all_steps, done < all_steps ? ", not all steps ran" : "", run_now_mono() - r->t0_mono,
-           path);
+    if (done == 0 && fatal[0] != '\0')
+        printf("%s %s: no step ran, the setup failed (above) (%.1f s); report: %s\n", verdict,
+               r->scn->name, run_now_mono() - r->t0_mono, path);
+    else
+        printf("%s %s: %d of %d steps failed%s%s (%.1f s)%s%s; report: %s\n", verdict, r->scn->name,
+               failed, all_steps, done < all_steps ? ", not all steps ran" : "", skipped,
+               run_now_mono() - r->t0_mono, partial ? "; NOT SIMULATED: " : "",
+               partial ? partial : "", path);
     rc = strcmp(verdict, "PASS") == 0 ? RUN_EXIT_PASS : RUN_EXIT_FAIL;
     if (proc_interrupted)
         rc = 128 + (int)proc_interrupted;
@@ -462,13 +499,16 @@ main_cmp_str(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+/* One scenario a line: its name, title and reference in columns as wide as their longest entry,
+ * two spaces apart, so none runs into the next. */
 static int
 main_list(const char *dir)
 {
     DIR *d = opendir(dir);
     struct dirent *e;
     char *names[512], path[RUN_PATH_MAX + 300], err[EDGE_ERR_LEN * 2];
-    size_t n = 0;
+    struct scn *all[512];
+    size_t n = 0, wname = 4, wtitle = 5;
 
     if (d == NULL) {
         fprintf(stderr, "edge-run: %s: %s\n", dir, strerror(errno));
@@ -483,12 +523,21 @@ main_list(const char *dir)
     qsort(names, n, sizeof(*names), main_cmp_str);
     for (size_t i = 0; i < n; i++) {
         snprintf(path, sizeof(path), "%s/%s", dir, names[i]);
-        struct scn *s = scn_load(path, err, sizeof(err));
-        if (s != NULL)
-            printf("%-22s %-58s %s\n", s->name, s->title, s->reference);
+        all[i] = scn_load(path, err, sizeof(err));
+        if (all[i] != NULL && strlen(all[i]->name) > wname)
+            wname = strlen(all[i]->name);
+        if (all[i] != NULL && strlen(all[i]->title) > wtitle)
+            wtitle = strlen(all[i]->title);
+    }
+    printf("%-*s  %-*s  %s\n", (int)wname, "name", (int)wtitle, "title", "reference");
+    for (size_t i = 0; i < n; i++) {
+        if (all[i] != NULL)
+            printf("%-*s  %-*s  %s\n", (int)wname, all[i]->name, (int)wtitle, all[i]->title,
+                   all[i]->reference);
         else
-            printf("%-22s (invalid: %s)\n", names[i], err);
-        scn_free(s);
+            printf("%-*s  (invalid: see edge-run check %s/%s)\n", (int)wname, names[i], dir,
+                   names[i]);
+        scn_free(all[i]);
         free(names[i]);
     }
     return 0;

@@ -192,14 +192,12 @@ done:
     return rc;
 }
 
-int
-net_setup(struct run *r, char *err)
+static int
+net_setup_tap(struct run *r, char *err)
 {
     struct net_state *st;
     char why[EDGE_ERR_LEN];
 
-    if (r->net != RUN_NET_TAP)
-        return 0;
     st = calloc(1, sizeof(*st));
     st->sim_pid = -1;
     st->tapfd = malloc(r->nnodes * sizeof(int));
@@ -227,6 +225,21 @@ net_setup(struct run *r, char *err)
         snprintf(n->ifname, sizeof(n->ifname), "%s", ifname);
     }
     return net_start_sim(r, st, err);
+}
+
+int
+net_setup(struct run *r, char *err)
+{
+    char why[EDGE_ERR_LEN];
+
+    if (r->net != RUN_NET_TAP || net_setup_tap(r, why) == 0)
+        return 0;
+    /* The same processes run on loopback: say so, since a newcomer's machine (a container, a
+     * VM without namespaces) is where this fails. */
+    return edge_err(err,
+                    "TAP network not set up: %.300s; try --net loopback (same nodes, links "
+                    "not simulated)",
+                    why);
 }
 
 int
