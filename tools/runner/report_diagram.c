@@ -172,11 +172,11 @@ rep_draw_tls(FILE *f, const struct rep_layout *L, const struct rep_row *row, dou
 
     fprintf(f,
             "<rect class=\"tls\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"8\" rx=\"4\" "
-            "fill=\"#bbf7d0\" stroke=\"#15803d\"><title>",
-            lo, y + 7, hi - lo);
+            "fill=\"%s\" stroke=\"%s\"><title>",
+            lo, y + 7, hi - lo, row->bad ? "#fecaca" : "#bbf7d0", row->bad ? "#b91c1c" : "#15803d");
     rep_esc(f, json_string_value(json_object_get(row->ev, "summary")));
     fputs("</title></rect>", f);
-    rep_note(f, L, lo + 4, y + REP_TLS_H + 9, row->note, "#166534");
+    rep_note(f, L, lo + 4, y + REP_TLS_H + 9, row->note, row->bad ? "#b91c1c" : "#166534");
     fputc('\n', f);
 }
 

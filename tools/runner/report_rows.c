@@ -161,6 +161,69 @@ rep_msg_note(struct rep_row *row, json_t *summary)
         snprintf(row->note, sizeof(row->note), "%s", why);
 }
 
+/* A new row at index at, the rows from there on moved down. */
+static struct rep_row *
+rep_insert(struct rep_rows *R, size_t at)
+{
+    struct rep_row *row;
+
+    if (R->n >= REP_ROWS_MAX || at > R->n)
+        return NULL;
+    memmove(&R->rows[at + 1], &R->rows[at], (R->n - at) * sizeof(*R->rows));
+    R->n++;
+    row = &R->rows[at];
+    memset(row, 0, sizeof(*row));
+    row->from = row->to = -1;
+    return row;
+}
+
+/* The last request from client to server (on path, when given) since the last band, or -1. */
+static long
+rep_last_request(const struct rep_rows *R, int client, int server, const char *path)
+{
+    for (size_t i = R->n; i-- > 0 && R->rows[i].type != REP_BAND;) {
+        const struct rep_row *q = &R->rows[i];
+        if (q->type == REP_MSG && !q->m.response && !q->m.failed && q->from == client &&
+            q->to == server && (path == NULL || (q->m.path && strcmp(q->m.path, path) == 0)))
+            return (long)i;
+    }
+    return -1;
+}
+
+/* A request that got no answer: its arrow turns red and dotted; a handshake that failed is drawn
+ * before it, with the client's reason (the server's is in its own box). */
+static int
+rep_no_answer(struct rep_rows *R, json_t *summary, json_t *ev, const struct evmsg *m, int from,
+              int to)
+{
+    long at = rep_last_request(R, from, to, m->path);
+    struct rep_row *q, *tls;
+    int handshake = m->cause != NULL && (strncmp(m->cause, "TLS_", 4) == 0 ||
+                                         strcmp(m->cause, "PEER_IDENTITY_MISMATCH") == 0);
+
+    if (at < 0)
+        return 0;
+    q = &R->rows[at];
+    q->m.failed = q->bad = 1;
+    q->m.cause = m->cause;
+    q->m.detail = m->detail;
+    if (!handshake) {
+        rep_msg_note(q, summary);
+        return 1;
+    }
+    if ((tls = rep_insert(R, (size_t)at)) == NULL)
+        return 1;
+    tls->type = REP_TLS;
+    tls->t = m->t;
+    tls->step = q[1].step;
+    tls->from = from;
+    tls->to = to;
+    tls->ev = ev;
+    tls->bad = 1;
+    snprintf(tls->note, sizeof(tls->note), "%s", m->detail ? m->detail : m->cause);
+    return 1;
+}
+
 static void
 rep_add_msg(struct rep_rows *R, json_t *summary, const struct rep_layout *L, json_t *ev,
             const struct evmsg *m, int step)
@@ -170,7 +233,9 @@ rep_add_msg(struct rep_rows *R, json_t *summary, const struct rep_layout *L, jso
     const char *fk, *tk, *snode;
     struct rep_row *row;
 
-    if (from < 0 || to < 0 || from == to || (row = rep_push(R, REP_MSG, m->t, step)) == NULL)
+    if (from < 0 || to < 0 || from == to ||
+        (m->failed && rep_no_answer(R, summary, ev, m, from, to)) ||
+        (row = rep_push(R, REP_MSG, m->t, step)) == NULL)
         return;
     row->m = *m;
     row->ev = ev;
@@ -220,22 +285,14 @@ static void
 rep_add_tls(struct rep_rows *R, const struct rep_layout *L, json_t *ev, int step)
 {
     int client = rep_line_of(L, rep_str(ev, "peer")), server = rep_line_of(L, rep_str(ev, "node"));
-    size_t at = R->n, i;
+    long at;
     struct rep_row *row;
 
-    if (client < 0 || server < 0 || client == server || R->n >= REP_ROWS_MAX)
+    if (client < 0 || server < 0 || client == server)
         return;
-    for (i = R->n; i-- > 0 && R->rows[i].type != REP_BAND;) {
-        struct rep_row *q = &R->rows[i];
-        if (q->type == REP_MSG && !q->m.response && q->from == client && q->to == server) {
-            at = i;
-            break;
-        }
-    }
-    memmove(&R->rows[at + 1], &R->rows[at], (R->n - at) * sizeof(*R->rows));
-    R->n++;
-    row = &R->rows[at];
-    memset(row, 0, sizeof(*row));
+    at = rep_last_request(R, client, server, NULL);
+    if ((row = rep_insert(R, at >= 0 ? (size_t)at : R->n)) == NULL)
+        return;
     row->type = REP_TLS;
     row->t = json_number_value(json_object_get(ev, "t_mono"));
     row->step = step;
@@ -243,7 +300,6 @@ rep_add_tls(struct rep_rows *R, const struct rep_layout *L, json_t *ev, int step
     row->to = server;
     row->ev = ev;
     rep_tls_note(json_object_get(ev, "data"), row->note, sizeof(row->note));
-    snprintf(row->label, sizeof(row->label), "new connection");
 }
 
 /* ---- decisions ---- */
