@@ -115,6 +115,8 @@ rep_draw_band(FILE *f, json_t *summary, const struct rep_layout *L, const struct
                      : "runner",
                  json_string_value(json_object_get(s, "action")), about ? " \u2014 " : "",
                  about ? about : "");
+    if (s != NULL) /* the step table links here */
+        fprintf(f, "<g id=\"step-%d\">", row->step + 1);
     fprintf(f, "<rect class=\"band\" x=\"0\" y=\"%.1f\" width=\"%.1f\" height=\"%d\" fill=\"%s\"/>",
             y + 1, L->width, REP_BAND_H - 2, s != NULL ? "#e0e7ff" : "#f3f4f6");
     rep_svg_text(f, &t, text);
@@ -126,7 +128,7 @@ rep_draw_band(FILE *f, json_t *summary, const struct rep_layout *L, const struct
                                                 : "#a16207");
         rep_svg_text(f, &v, verdict);
     }
-    fputc('\n', f);
+    fputs(s != NULL ? "</g>\n" : "\n", f);
 }
 
 static void
@@ -255,7 +257,7 @@ rep_legend_arrow(FILE *f, const char *stroke, const char *width, const char *das
     fprintf(f,
             "<span><svg width=\"36\" height=\"10\"><line x1=\"1\" y1=\"5\" x2=\"35\" y2=\"5\" "
             "stroke=\"%s\" stroke-width=\"%s\" stroke-dasharray=\"%s\"/></svg>%s</span>",
-            stroke, width, dash != NULL ? dash : "none", what);
+            stroke, strcmp(width, "1.2") == 0 ? "2" : width, dash != NULL ? dash : "none", what);
 }
 
 static void

@@ -33,6 +33,7 @@ const char rep_css[] =
     ".diagram{border:1px solid #d1d5db;background:#fff}"
     ".dhead{position:sticky;top:0;z-index:1;background:#fff;border-bottom:1px solid #d1d5db}"
     ".diagram svg{display:block;width:100%;height:auto}"
+    "g[id^=step-]{scroll-margin-top:7.5em}"
     ".legend{display:flex;flex-wrap:wrap;gap:.25em 1.4em;font-size:.88em;margin:.4em 0 .6em}"
     ".legend span{white-space:nowrap}.legend svg{vertical-align:middle;margin-right:.3em}"
     ".jwt{overflow-wrap:anywhere;word-break:break-all}.jh{color:#b91c1c}.jp{color:#7c3aed}"

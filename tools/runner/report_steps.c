@@ -111,7 +111,7 @@ rep_steps(FILE *f, json_t *summary)
     json_array_foreach(json_object_get(summary, "steps"), i, s)
     {
         const char *v = json_string_value(json_object_get(s, "verdict"));
-        fprintf(f, "<tr><td>%zu</td><td><b>", i + 1);
+        fprintf(f, "<tr><td><a href=\"#step-%zu\">%zu</a></td><td><b>", i + 1, i + 1);
         rep_esc(f, json_string_value(json_object_get(s, "name")));
         fputs("</b><br><span class=\"small\">", f);
         rep_esc(f, json_string_value(json_object_get(s, "about")));
