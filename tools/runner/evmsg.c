@@ -38,6 +38,14 @@ evmsg_api(const char *path)
     return &evmsg_apis[i];
 }
 
+int
+evmsg_cmp_t(const void *a, const void *b)
+{
+    double x = json_number_value(json_object_get(*(json_t *const *)a, "t_mono"));
+    double y = json_number_value(json_object_get(*(json_t *const *)b, "t_mono"));
+    return x < y ? -1 : x > y ? 1 : 0;
+}
+
 static const char *
 evmsg_str(json_t *ev, const char *key)
 {

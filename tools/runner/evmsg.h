@@ -28,6 +28,9 @@ struct evmsg_api {
 /* 1 when ev is a message as its sender logged it ("out"), or a request of the node that logged
  * ev which got no answer (its client's "in" line without a status); m filled. */
 int evmsg_of(json_t *ev, struct evmsg *m);
+/* qsort order of event pointers (json_t **) by t_mono: every node stamps CLOCK_MONOTONIC of one
+ * machine, so this is the order in which things happened. */
+int evmsg_cmp_t(const void *a, const void *b);
 /* The API of path (a catch-all entry for an unknown path). */
 const struct evmsg_api *evmsg_api(const char *path);
 /* Does m carry an access token (as Bearer, or in its body)? */

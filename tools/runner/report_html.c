@@ -3,6 +3,8 @@
  * arrows and boxes here, not clipped by the browser). */
 #include "report_int.h"
 
+#include "base/json_strict.h"
+
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -78,15 +80,9 @@ rep_esc_json(FILE *f, json_t *v, int indented)
 const char *
 rep_utc(json_t *v, char *buf, size_t len)
 {
-    time_t t;
-    struct tm tm;
-
     buf[0] = '\0';
-    if (!json_is_number(v))
-        return buf;
-    t = (time_t)json_number_value(v);
-    if (gmtime_r(&t, &tm) != NULL)
-        strftime(buf, len, "%Y-%m-%d %H:%M:%S UTC", &tm);
+    if (json_is_number(v) && js_time_format((time_t)json_number_value(v), buf, len) == -1)
+        buf[0] = '\0';
     return buf;
 }
 

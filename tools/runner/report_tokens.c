@@ -67,7 +67,7 @@ rep_claim_rows(FILE *f, json_t *c)
             rep_esc_json(f, v, 0);
         if ((strcmp(k, "exp") == 0 || strcmp(k, "iat") == 0 || strcmp(k, "nbf") == 0) &&
             rep_utc(v, utc, sizeof(utc))[0] != '\0')
-            fprintf(f, " = %s", utc);
+            fprintf(f, " <span class=\"small\">(%s)</span>", utc);
         fputs("</td><td class=\"small\">", f);
         rep_esc(f, rep_claim_meaning(k));
         fputs("</td></tr>\n", f);

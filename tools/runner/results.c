@@ -2,6 +2,7 @@
 #include "results.h"
 
 #include "base/err.h"
+#include "evmsg.h"
 #include "net.h"
 #include "proc.h"
 
@@ -63,14 +64,6 @@ res_prepare(struct run *r, char *err)
     return 0;
 }
 
-static int
-res_cmp_t(const void *a, const void *b)
-{
-    double x = json_number_value(json_object_get(*(json_t *const *)a, "t_mono"));
-    double y = json_number_value(json_object_get(*(json_t *const *)b, "t_mono"));
-    return x < y ? -1 : x > y ? 1 : 0;
-}
-
 json_t *
 res_events(struct run *r)
 {
@@ -106,7 +99,7 @@ res_events(struct run *r)
     }
     /* Every node stamps CLOCK_MONOTONIC of one machine: one order for all. */
     if (n > 0)
-        qsort(all, n, sizeof(*all), res_cmp_t); // NOLINT(bugprone-sizeof-expression): pointers
+        qsort(all, n, sizeof(*all), evmsg_cmp_t); // NOLINT(bugprone-sizeof-expression): pointers
     snprintf(path, sizeof(path), "%s/events.jsonl", r->out);
     o = fopen(path, "w");
     for (size_t i = 0; i < n; i++) {

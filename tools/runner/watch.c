@@ -5,6 +5,7 @@
 #include "watch.h"
 
 #include "base/err.h"
+#include "base/json_strict.h"
 #include "evmsg.h"
 #include "logwait.h"
 
@@ -43,14 +44,6 @@ watch_capture(struct run *r)
         watch_pause("--step", "start your captures now; the nodes start after Enter");
 }
 
-static int
-watch_cmp_t(const void *a, const void *b)
-{
-    double x = json_number_value(json_object_get(*(json_t *const *)a, "t_mono"));
-    double y = json_number_value(json_object_get(*(json_t *const *)b, "t_mono"));
-    return x < y ? -1 : x > y ? 1 : 0;
-}
-
 /* The events every node logged since step i began, in time order (a new array). */
 static json_t *
 watch_events(struct run *r, int i)
@@ -69,7 +62,7 @@ watch_events(struct run *r, int i)
     // NOLINTNEXTLINE(bugprone-sizeof-expression): an array of pointers
     if ((v = calloc(n + 1, sizeof(*v))) != NULL) {
         json_array_foreach(all, k, ev) v[k] = ev;
-        qsort(v, n, sizeof(*v), watch_cmp_t); // NOLINT(bugprone-sizeof-expression): pointers
+        qsort(v, n, sizeof(*v), evmsg_cmp_t); // NOLINT(bugprone-sizeof-expression): pointers
         for (k = 0; k < n; k++)
             json_array_append(sorted, v[k]);
         free(v);
@@ -169,13 +162,11 @@ watch_claim(const char *k, json_t *v)
     char utc[32] = "";
 
     if (json_is_integer(v) &&
-        (strcmp(k, "exp") == 0 || strcmp(k, "iat") == 0 || strcmp(k, "nbf") == 0)) {
-        time_t at = (time_t)json_integer_value(v);
-        struct tm tm;
-        if (gmtime_r(&at, &tm) != NULL)
-            strftime(utc, sizeof(utc), " (%Y-%m-%d %H:%M:%S UTC)", &tm);
-    }
-    printf("          %-10s %s%s\n", k, t != NULL ? t : "?", utc);
+        (strcmp(k, "exp") == 0 || strcmp(k, "iat") == 0 || strcmp(k, "nbf") == 0) &&
+        js_time_format((time_t)json_integer_value(v), utc, sizeof(utc)) == -1)
+        utc[0] = '\0';
+    printf("          %-10s %s%s%s%s\n", k, t != NULL ? t : "?", utc[0] ? " (" : "", utc,
+           utc[0] ? ")" : "");
     free(t);
 }
 
