@@ -94,6 +94,18 @@ rep_step_expects(json_t *s, int status)
     return 0;
 }
 
+/* Does step (its index) expect the answer with this status (0: none) that its own node gets,
+ * the node whose FQDN / EEC ID is id? */
+static int
+rep_step_expects_of(json_t *summary, int step, const char *id, int status)
+{
+    json_t *s = json_array_get(json_object_get(summary, "steps"), (size_t)step);
+    const char *node = json_string_value(json_object_get(
+        json_object_get(json_object_get(summary, "nodes"), rep_str(s, "node")), "id"));
+
+    return node != NULL && id != NULL && strcmp(node, id) == 0 && rep_step_expects(s, status);
+}
+
 /* ---- messages ---- */
 
 static void
@@ -144,11 +156,15 @@ rep_msg_note(struct rep_row *row, json_t *summary)
     json_t *s = json_array_get(json_object_get(summary, "steps"), (size_t)row->step);
     const char *why = m->detail != NULL ? m->detail : "";
 
-    if (m->failed) {
+    if (m->failed && row->expected)
+        snprintf(row->note, sizeof(row->note), "expected by step %d (%s): no answer from %s: %s",
+                 row->step + 1, rep_str(s, "name"), rep_node_name(summary, m->to),
+                 why[0] ? why : m->cause);
+    else if (m->failed)
         snprintf(row->note, sizeof(row->note), "no answer from %s: %s",
                  rep_node_name(summary, m->to), why[0] ? why : m->cause);
+    if (m->failed)
         return;
-    }
     if (!row->bad)
         return;
     if (row->expected)
@@ -207,6 +223,7 @@ rep_no_answer(struct rep_rows *R, json_t *summary, json_t *ev, const struct evms
     q->m.failed = q->bad = 1;
     q->m.cause = m->cause;
     q->m.detail = m->detail;
+    q->expected = rep_step_expects_of(summary, q->step, m->from, 0);
     if (!handshake) {
         rep_msg_note(q, summary);
         return 1;
@@ -228,9 +245,8 @@ static void
 rep_add_msg(struct rep_rows *R, json_t *summary, const struct rep_layout *L, json_t *ev,
             const struct evmsg *m, int step)
 {
-    json_t *s = json_array_get(json_object_get(summary, "steps"), (size_t)step);
     int from = rep_line_of(L, m->from), to = rep_line_of(L, m->to);
-    const char *fk, *tk, *snode;
+    const char *fk, *tk;
     struct rep_row *row;
 
     if (from < 0 || to < 0 || from == to ||
@@ -248,10 +264,7 @@ rep_add_msg(struct rep_rows *R, json_t *summary, const struct rep_layout *L, jso
                                                                     : REP_PLAIN;
     row->token = evmsg_carries_token(m);
     row->bad = m->failed || m->status >= 400;
-    snode = json_string_value(json_object_get(
-        json_object_get(json_object_get(summary, "nodes"), rep_str(s, "node")), "id"));
-    row->expected = row->bad && !m->failed && snode != NULL && strcmp(snode, m->to) == 0 &&
-                    rep_step_expects(s, m->status);
+    row->expected = row->bad && rep_step_expects_of(summary, step, m->to, m->status);
     rep_msg_note(row, summary);
 }
 
