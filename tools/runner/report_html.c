@@ -25,7 +25,7 @@ const char rep_css[] =
     "td.SKIP{color:#a16207;font-weight:bold;background:none}"
     ".steps{table-layout:fixed}.steps th:nth-child(1){width:2em}.steps th:nth-child(2){width:17%}"
     ".steps th:nth-child(3){width:12%}.steps th:nth-child(4){width:4.5em}"
-    ".steps th:nth-child(7){width:3.5em}"
+    ".steps th:nth-child(7){width:4.5em}"
     "pre,code{font-family:'DejaVu Sans Mono',ui-monospace,Menlo,Consolas,monospace;"
     "font-size:.85rem}"
     "pre{background:#f6f8fa;padding:.4em .5em;margin:.2em 0;white-space:pre-wrap;"
@@ -75,6 +75,15 @@ rep_esc_json(FILE *f, json_t *v, int indented)
 
     rep_esc(f, t);
     free(t);
+}
+
+void
+rep_plain(FILE *f, json_t *v)
+{
+    if (json_is_string(v))
+        rep_esc(f, json_string_value(v));
+    else
+        rep_esc_json(f, v, 0);
 }
 
 const char *

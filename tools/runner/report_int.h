@@ -26,6 +26,8 @@ extern const char rep_css[];
 void rep_esc(FILE *f, const char *s);
 /* A JSON value as escaped text: compact, or indented by 2. */
 void rep_esc_json(FILE *f, json_t *v, int indented);
+/* A string as its text, anything else as compact JSON; escaped. */
+void rep_plain(FILE *f, json_t *v);
 /* An epoch in seconds as RFC 3339 UTC, "2026-12-03T08:27:05Z" (as edge-jwt prints it); "" when v
  * is not a number. */
 const char *rep_utc(json_t *v, char *buf, size_t len);

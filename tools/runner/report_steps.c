@@ -27,13 +27,13 @@ rep_got_token(FILE *f, json_t *summary, const char *jwt, const char *what)
     json_t *t = json_array_get(json_object_get(summary, "tokens"), no - 1);
     json_t *c = json_object_get(t, "claims");
 
-    fprintf(f, "<br>%s", what);
+    fprintf(f, "<br>%s%s", what, what[0] ? " " : "");
     if (no == 0)
         return;
-    fprintf(f, " <a href=\"#token-%zu\">token %zu</a>: iss ", no, no);
+    fprintf(f, "<a href=\"#token-%zu\">token %zu</a>: iss ", no, no);
     rep_esc(f, json_string_value(json_object_get(c, "iss")));
     fputs(", aud ", f);
-    rep_esc_json(f, json_object_get(c, "aud"), 0);
+    rep_plain(f, json_object_get(c, "aud"));
 }
 
 /* What the step got: the answer's status and cause, a refusal's detail, the tokens it carried,
@@ -55,7 +55,7 @@ rep_got(FILE *f, json_t *summary, json_t *s)
         fputs("</span>", f);
     }
     if (json_is_string(json_object_get(res, "token")))
-        rep_got_token(f, summary, json_string_value(json_object_get(res, "token")), "got");
+        rep_got_token(f, summary, json_string_value(json_object_get(res, "token")), "");
     json_object_foreach(json_object_get(res, "tokens"), k, v)
     {
         char what[300];
@@ -129,7 +129,8 @@ rep_steps(FILE *f, json_t *summary)
             rep_esc(f, json_string_value(fl));
             fputs("</span>", f);
         }
-        fprintf(f, "</td><td>%.1f</td></tr>\n",
+        fprintf(f, "</td><td>%.*f</td></tr>\n",
+                json_number_value(json_object_get(s, "elapsed_ms")) < 1000 ? 1 : 0,
                 json_number_value(json_object_get(s, "elapsed_ms")));
     }
     fputs("</table>\n", f);

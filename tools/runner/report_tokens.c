@@ -61,10 +61,7 @@ rep_claim_rows(FILE *f, json_t *c)
         fputs("<tr><td>", f);
         rep_esc(f, k);
         fputs("</td><td>", f);
-        if (json_is_string(v))
-            rep_esc(f, json_string_value(v));
-        else
-            rep_esc_json(f, v, 0);
+        rep_plain(f, v);
         if ((strcmp(k, "exp") == 0 || strcmp(k, "iat") == 0 || strcmp(k, "nbf") == 0) &&
             rep_utc(v, utc, sizeof(utc))[0] != '\0')
             fprintf(f, " <span class=\"small\">(%s)</span>", utc);
@@ -113,16 +110,21 @@ rep_token(FILE *f, json_t *t, size_t i)
 {
     json_t *c = json_object_get(t, "claims"), *h = json_object_get(t, "header"), *v;
     const char *k, *signer = json_string_value(json_object_get(t, "signedBy"));
+    size_t k2;
 
     fprintf(f, "<details id=\"token-%zu\"%s><summary><b>token %zu</b> \u2014 ", i + 1,
             i < 4 ? " open" : "", i + 1);
     rep_esc(f, json_string_value(json_object_get(t, "how")));
     fputs(" for ", f);
-    rep_esc_json(f, json_object_get(c, "aud"), 0);
+    rep_plain(f, json_object_get(c, "aud"));
     fputs(", signed with the key of ", f);
     rep_esc(f, signer != NULL ? signer : "no ECS of the scenario");
-    fputs("; steps ", f);
-    rep_esc_json(f, json_object_get(t, "steps"), 0);
+    fputs("; steps: ", f);
+    json_array_foreach(json_object_get(t, "steps"), k2, v)
+    {
+        fputs(k2 > 0 ? ", " : "", f);
+        rep_esc(f, json_string_value(v));
+    }
     fputs("</summary><table class=\"tok\"><tr><td>compact form</td><td colspan=\"2\">", f);
     rep_compact(f, json_string_value(json_object_get(t, "jwt")));
     fputs("</td></tr>\n<tr><td>header</td><td colspan=\"2\">", f);
@@ -130,10 +132,7 @@ rep_token(FILE *f, json_t *t, size_t i)
     {
         rep_esc(f, k);
         fputs(" ", f);
-        if (json_is_string(v))
-            rep_esc(f, json_string_value(v));
-        else
-            rep_esc_json(f, v, 0);
+        rep_plain(f, v);
         fputs(" &nbsp; ", f);
     }
     if (json_string_value(json_object_get(t, "decodeError")) != NULL)
