@@ -63,9 +63,14 @@ http_log_detail(const char *body, size_t len)
 json_t *
 http_log_data(const char *authorization, int status, const char *body, size_t len)
 {
-    json_t *data = json_object(), *detail;
     int tokens = body != NULL ? http_log_jws_count(body, len) : 0;
+    json_t *detail = status >= 400 && body != NULL && len > 0 ? http_log_detail(body, len) : NULL;
+    json_t *data;
 
+    /* Most messages carry nothing to say: no object is made for them. */
+    if (authorization == NULL && tokens == 0 && detail == NULL)
+        return NULL;
+    data = json_object();
     if (authorization != NULL) {
         size_t n = strcspn(authorization, " ");
         json_object_set_new(data, "auth",
@@ -73,11 +78,7 @@ http_log_data(const char *authorization, int status, const char *body, size_t le
     }
     if (tokens > 0)
         json_object_set_new(data, "tokens", json_integer(tokens));
-    if (status >= 400 && body != NULL && len > 0 && (detail = http_log_detail(body, len)) != NULL)
+    if (detail != NULL)
         json_object_set_new(data, "detail", detail);
-    if (json_object_size(data) == 0) {
-        json_decref(data);
-        return NULL;
-    }
     return data;
 }

@@ -58,7 +58,9 @@ usage(FILE *f)
           "                   (default: tap when it can be had here, else loopback)\n"
           "          --seed   seed of K_AKMA and of the link loss model (default 1)\n"
           "          --keep   leave the nodes running after the last step until Enter\n"
-          "          --step   say what each step does and wait for Enter before it\n"
+          "          --step   wait for Enter before the nodes start (TAP: with the commands\n"
+          "                   that capture each node's traffic live), before each step and\n"
+          "                   before teardown; print the messages and tokens of each step\n"
           "  exit status: 0 every expectation held, 1 one did not, 127 cannot run here\n",
           f);
     return f == stderr ? 2 : 0;
