@@ -1,5 +1,6 @@
 /* file_test.c -- rows of whole-file reads (base/file.h): sizes around the cap, files that are not
- * regular, a pipe read to its end, and the monotonic clock (base/clock.h) moving forward. */
+ * regular, a pipe read to its end, the program's own folder, and the monotonic clock (base/clock.h)
+ * moving forward. */
 #include "base/clock.h"
 #include "base/err.h"
 #include "base/file.h"
@@ -113,6 +114,18 @@ test_clock(void)
              (long long)(b / 1000000));
 }
 
+/* The program's own folder: this test's binary is in it, and it names a folder, not the file. */
+static void
+test_self_dir(void)
+{
+    char dir[PATH_MAX], path[PATH_MAX + 32];
+
+    edge_self_dir(dir, sizeof(dir));
+    FMT(path, "%s/base_file_test", dir);
+    CHECK(dir[0] == '/', "self dir: expected an absolute path, got %s", dir);
+    CHECK(access(path, X_OK) == 0, "self dir: %s is not this test's binary", path);
+}
+
 int
 main(void)
 {
@@ -125,6 +138,7 @@ main(void)
     test_rows(dir);
     test_not_regular(dir);
     test_clock();
+    test_self_dir();
     rmdir(dir);
     return check_result("file");
 }

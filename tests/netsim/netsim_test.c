@@ -1,7 +1,7 @@
 /* netsim_test.c -- TAP networks simulated by ns-3: RTT, loss, run-time changes, pcap, routing,
  * leaks.
  *
- * Usage: net_test EDGE_NETSIM two_ns|routed|leak|topology
+ * Usage: net_test EDGE_NETSIM two_ns|routed|leak|topology|rtt
  *   two_ns  two namespaces on one 10 ms link: UDP echo RTT in [20, 30] ms; loss 1.0
  *           lets nothing through; a drop rule takes exactly its frames; delay 30 ms
  *           at run time gives ~60 ms; SIGTERM leaves a pcap that libpcap reads back.
@@ -13,12 +13,17 @@
  *           hostnet_clean_stale): nothing of any of them remains.
  *   topology  bad topology files: edge-netsim exits 1 naming the file and field
  *           (needs no root).
+ *   rtt     link accuracy (issue 11): on one 1 Gbps link of 0, 0.5, 1 and 10 ms and on a
+ *           routed path of two (0.5 + 0.5, 1 + 1, 0.5 + 10 ms), the median RTT of 41 UDP
+ *           echoes, timed as ping(8) times its echoes, is within max(5%, 0.1 ms) of the
+ *           configured RTT (up to 3 passes over the cases; see RTT_TRIES).
  * Exit 0 pass, 1 fail, 127 cannot run here (not root, no /dev/net/tun, no netsim).
  * Nothing sleeps to synchronise: readiness comes from netsim's control socket,
  * ends from waitpid/pidfds, answers from poll() with deadlines. */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <math.h>
 #include <netinet/in.h>
 #include <pcap/pcap.h>
 #include <poll.h>
@@ -58,6 +63,7 @@ struct host {
 struct link_spec {
     const char *name;
     double delay_ms;
+    const char *rate; /* NULL: 100Mbps */
 };
 
 struct world {
@@ -129,9 +135,10 @@ world_start(struct world *w, struct host *hosts, size_t nhosts, const struct lin
     off += snprintf(topo + off, sizeof topo - off, "{\"seed\": 7, \"links\": [");
     for (i = 0; i < nlinks; i++) {
         snprintf(w->pcap[i], sizeof w->pcap[i], "%s/%s.pcap", w->dir, links[i].name);
-        off += snprintf(topo + off, sizeof topo - off,
-                        "%s{\"name\": \"%s\", \"rate\": \"100Mbps\", \"delay_ms\": %g}",
-                        i ? ", " : "", links[i].name, links[i].delay_ms);
+        off +=
+            snprintf(topo + off, sizeof topo - off,
+                     "%s{\"name\": \"%s\", \"rate\": \"%s\", \"delay_ms\": %g}", i ? ", " : "",
+                     links[i].name, links[i].rate ? links[i].rate : "100Mbps", links[i].delay_ms);
     }
     off += snprintf(topo + off, sizeof topo - off,
                     "], \"pcap_dir\": \"%s\", \"routers\": %s, "
@@ -402,7 +409,7 @@ test_two_ns(void)
 {
     struct host hosts[] = {{"a", "198.18.0.1/24", NULL, "lan", ""},
                            {"b", "198.18.0.2/24", NULL, "lan", ""}};
-    struct link_spec links[] = {{"lan", 10}};
+    struct link_spec links[] = {{"lan", 10, NULL}};
     struct world w;
     struct echo e;
     json_t *reply;
@@ -549,7 +556,7 @@ test_routed(void)
     struct host hosts[] = {{"a", "198.18.1.10/24", "198.18.1.1", "l1", ""},
                            {"b", "198.18.2.10/24", "198.18.2.1", "l2", ""},
                            {"c", "198.18.3.10/24", "198.18.3.1", "l3", ""}};
-    struct link_spec links[] = {{"l1", 5}, {"l2", 15}, {"l3", 10}};
+    struct link_spec links[] = {{"l1", 5, NULL}, {"l2", 15, NULL}, {"l3", 10, NULL}};
     const char *routers = "[{\"name\": \"r1\", \"interfaces\": ["
                           "{\"link\": \"l1\", \"address\": \"198.18.1.1/24\"},"
                           "{\"link\": \"l2\", \"address\": \"198.18.2.1/24\"}]},"
@@ -588,6 +595,219 @@ test_routed(void)
           "l1 and l3 should have carried frames");
     CHECK(world_stop_netsim(&w) == 0, "edge-netsim did not exit 0 on SIGTERM");
     world_end(&w);
+    return check_failures;
+}
+
+/* ---- RTT accuracy ---- */
+
+/* Echoes per measurement: the median of 41 is the 21st; other load on the
+ * machine only ever adds delay, so it moves the median only when it hits more
+ * than 20 of the 41 exchanges. */
+#define RTT_ECHOES 41
+/* Passes over a world's cases: a case passes when one of its medians is
+ * within the bound; a pass re-measures only the cases that have not passed,
+ * so a case's measurements are seconds apart and one burst of other load
+ * does not spoil all of them. The machine's noise only ever adds delay, so a
+ * link that is slower than the bound on every pass fails. */
+#define RTT_TRIES 3
+#define RTT_MAX_CASES 8
+#define RTT_PROBE "probe 1000" /* every probe's payload has this length */
+#define RTT_RATE "1Gbps"
+#define RTT_RATE_BPS 1e9
+
+/* A path of the RTT test: the links a probe crosses, each with its delay. */
+struct rtt_case {
+    const char *label;
+    const char *links[2];
+    double delay_ms[2];
+};
+
+/* The configured RTT of a path: both ways, each link's delay plus the time
+ * to send the probe's IP packet at the link's rate (SimpleNetDevice
+ * serialises the IP packet; the Ethernet header is not counted). */
+static double
+rtt_configured(const struct rtt_case *c, double rate_bps)
+{
+    double bits = 8.0 * (20 + 8 + strlen(RTT_PROBE)), ms = 0;
+
+    for (size_t i = 0; i < 2 && c->links[i] != NULL; i++)
+        ms += 2 * (c->delay_ms[i] + 1e3 * bits / rate_bps);
+    return ms;
+}
+
+/* The wall clock, not base/clock.h's monotonic one: the kernel's receive
+ * timestamps (SO_TIMESTAMPNS) that the echo is timed against are on it. */
+static int64_t
+realtime_ns(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+/* Wait up to ms for a datagram on fd (SO_TIMESTAMPNS on): its size, and in
+ * *at the time the kernel received it; -1 on timeout. */
+static ssize_t
+recv_stamped(int fd, char *buf, size_t len, double ms, struct sockaddr_in *from, int64_t *at)
+{
+    char ctl[CMSG_SPACE(sizeof(struct timespec))];
+    struct iovec iov = {buf, len};
+    struct msghdr m = {from, sizeof *from, &iov, 1, ctl, sizeof ctl, 0};
+    struct cmsghdr *c;
+    struct pollfd p = {.fd = fd, .events = POLLIN};
+    ssize_t n;
+
+    if (poll(&p, 1, (int)ms + 1) <= 0 || (n = recvmsg(fd, &m, MSG_DONTWAIT)) < 0)
+        return -1;
+    *at = -1;
+    for (c = CMSG_FIRSTHDR(&m); c != NULL; c = CMSG_NXTHDR(&m, c)) {
+        if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_TIMESTAMPNS) {
+            struct timespec ts;
+            memcpy(&ts, CMSG_DATA(c), sizeof ts);
+            *at = (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+        }
+    }
+    return *at < 0 ? -1 : n;
+}
+
+/* One UDP echo timed as ping(8) times one: from the send to the kernel's
+ * receive timestamp of the answer, less the time the answer spent in B
+ * (kernel receive timestamp to B's send), which ping's echo, answered by B's
+ * kernel, does not have. So the RTT is the network's: the wake-ups of this
+ * process, delayed by whatever else the machine runs, are not in it. ms, or
+ * -1 if anything was lost. *wall: the RTT as this process saw it. */
+static double
+echo_net_rtt(struct echo *e, int seq, double *wall)
+{
+    char buf[64], got[64];
+    struct sockaddr_in from = {0};
+    int64_t t0, b_rx, b_tx, a_rx;
+    ssize_t n;
+
+    snprintf(buf, sizeof buf, "probe %d", seq);
+    t0 = realtime_ns();
+    if (send(e->a, buf, strlen(buf), 0) < 0 ||
+        (n = recv_stamped(e->b, got, sizeof got, 1000, &from, &b_rx)) < 0)
+        return -1;
+    b_tx = realtime_ns();
+    if (sendto(e->b, got, (size_t)n, 0, (struct sockaddr *)&from, sizeof from) < 0)
+        return -1;
+    do {
+        if ((n = recv_stamped(e->a, got, sizeof got - 1, 1000, &from, &a_rx)) < 0)
+            return -1;
+        got[n] = '\0';
+    } while (strcmp(got, buf) != 0); /* a late answer to an earlier probe */
+    *wall = (realtime_ns() - t0) / 1e6;
+    return ((a_rx - t0) - (b_tx - b_rx)) / 1e6;
+}
+
+/* Median RTT of RTT_ECHOES echoes (ms), -1 if any was lost; *wall: the
+ * median as this process saw it. */
+static double
+rtt_median(struct echo *e, double *wall)
+{
+    double rtt[RTT_ECHOES], w[RTT_ECHOES];
+    int i;
+
+    for (i = 0; i < RTT_ECHOES; i++)
+        if ((rtt[i] = echo_net_rtt(e, 1000 + i, &w[i])) < 0)
+            return -1;
+    qsort(rtt, RTT_ECHOES, sizeof rtt[0], cmp_double);
+    qsort(w, RTT_ECHOES, sizeof w[0], cmp_double);
+    *wall = w[RTT_ECHOES / 2];
+    return rtt[RTT_ECHOES / 2];
+}
+
+/* Kernel receive timestamps on both echo sockets. */
+static void
+echo_stamp(struct echo *e)
+{
+    int on = 1;
+
+    if (setsockopt(e->a, SOL_SOCKET, SO_TIMESTAMPNS, &on, sizeof on) < 0 ||
+        setsockopt(e->b, SOL_SOCKET, SO_TIMESTAMPNS, &on, sizeof on) < 0)
+        die("SO_TIMESTAMPNS: %s", strerror(errno));
+}
+
+/* Set the case's delays and measure once; 1 when the median is within
+ * max(5%, 0.1 ms) of the configured RTT. */
+static int
+rtt_measure(struct world *w, struct echo *e, const struct rtt_case *c, double rate_bps, int pass)
+{
+    double want = rtt_configured(c, rate_bps), bound = want * 0.05, got, wall = -1;
+    json_t *reply;
+
+    bound = bound > 0.1 ? bound : 0.1;
+    for (size_t i = 0; i < 2 && c->links[i] != NULL; i++) {
+        ctl(w, "link", json_pack("{s:s, s:f}", "link", c->links[i], "delay_ms", c->delay_ms[i]),
+            &reply);
+        json_decref(reply);
+    }
+    /* Frames sent before the change may still be on the link. */
+    if (echo_once(e, 1, 2000) < 0) {
+        printf("rtt: %-22s no echo\n", c->label);
+        return 0;
+    }
+    got = rtt_median(e, &wall);
+    printf("rtt: %-22s configured %7.3f ms, median of %d %7.3f ms (%+.3f, bound %.3f), seen "
+           "by the process %7.3f ms%s\n",
+           c->label, want, RTT_ECHOES, got, got - want, bound, wall, pass > 1 ? " (again)" : "");
+    return got >= 0 && fabs(got - want) <= bound;
+}
+
+/* Start a world of two hosts, a and b, measure every case between them in up
+ * to RTT_TRIES passes, and end the world. */
+static void
+rtt_world(struct host *h, const struct link_spec *links, size_t nlinks, const char *routers,
+          const struct rtt_case *cs, size_t n)
+{
+    int ok[RTT_MAX_CASES] = {0};
+    struct world w;
+    struct echo e;
+    size_t i;
+
+    world_start(&w, h, 2, links, nlinks, routers);
+    echo_open(&w, &e, &h[0], &h[1]);
+    echo_stamp(&e);
+    for (int pass = 1; pass <= RTT_TRIES; pass++)
+        for (i = 0; i < n && i < RTT_MAX_CASES; i++)
+            if (!ok[i])
+                ok[i] = rtt_measure(&w, &e, &cs[i], RTT_RATE_BPS, pass);
+    for (i = 0; i < n && i < RTT_MAX_CASES; i++)
+        CHECK(ok[i], "%s: no median RTT of %d passes within max(5%%, 0.1 ms) of the configured",
+              cs[i].label, RTT_TRIES);
+    echo_close(&e);
+    CHECK(world_stop_netsim(&w) == 0, "edge-netsim did not exit 0 on SIGTERM");
+    world_end(&w);
+}
+
+static int
+test_rtt(void)
+{
+    static const struct rtt_case one[] = {
+        {"one link, 0 ms", {"lan", NULL}, {0, 0}},
+        {"one link, 0.5 ms", {"lan", NULL}, {0.5, 0}},
+        {"one link, 1 ms", {"lan", NULL}, {1, 0}},
+        {"one link, 10 ms", {"lan", NULL}, {10, 0}},
+    };
+    static const struct rtt_case two[] = {
+        {"routed, 0.5 + 0.5 ms", {"l1", "l2"}, {0.5, 0.5}},
+        {"routed, 1 + 1 ms", {"l1", "l2"}, {1, 1}},
+        {"routed, 0.5 + 10 ms", {"l1", "l2"}, {0.5, 10}},
+    };
+    struct host h1[] = {{"a", "198.18.5.1/24", NULL, "lan", ""},
+                        {"b", "198.18.5.2/24", NULL, "lan", ""}};
+    struct host h2[] = {{"a", "198.18.6.10/24", "198.18.6.1", "l1", ""},
+                        {"b", "198.18.7.10/24", "198.18.7.1", "l2", ""}};
+    const struct link_spec l1[] = {{"lan", 0, RTT_RATE}};
+    const struct link_spec l2[] = {{"l1", 0, RTT_RATE}, {"l2", 0, RTT_RATE}};
+    const char *routers = "[{\"name\": \"r1\", \"interfaces\": ["
+                          "{\"link\": \"l1\", \"address\": \"198.18.6.1/24\"},"
+                          "{\"link\": \"l2\", \"address\": \"198.18.7.1/24\"}]}]";
+
+    rtt_world(h1, l1, 1, NULL, one, sizeof one / sizeof one[0]);
+    rtt_world(h2, l2, 2, routers, two, sizeof two / sizeof two[0]);
     return check_failures;
 }
 
@@ -637,7 +857,7 @@ runner_child(int fd, enum runner_end how)
 {
     struct host hosts[] = {{"a", "198.18.4.1/24", NULL, "lan", ""},
                            {"b", "198.18.4.2/24", NULL, "lan", ""}};
-    struct link_spec links[] = {{"lan", 1}};
+    struct link_spec links[] = {{"lan", 1, NULL}};
     char line[128], err[EDGE_ERR_LEN];
     struct world w;
     struct echo e;
@@ -897,7 +1117,7 @@ main(int argc, char **argv)
     int rc;
 
     if (argc != 3) {
-        fprintf(stderr, "usage: net_test EDGE_NETSIM two_ns|routed|leak|topology\n");
+        fprintf(stderr, "usage: net_test EDGE_NETSIM two_ns|routed|leak|topology|rtt\n");
         return 2;
     }
     netsim_path = argv[1];
@@ -925,6 +1145,8 @@ main(int argc, char **argv)
         rc = test_routed();
     else if (strcmp(argv[2], "leak") == 0)
         rc = test_leak();
+    else if (strcmp(argv[2], "rtt") == 0)
+        rc = test_rtt();
     else
         return 2;
     printf("%s: %s\n", argv[2], rc == 0 ? "passed" : "FAILED");

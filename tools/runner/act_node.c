@@ -7,6 +7,7 @@
 #include "action.h"
 
 #include "base/err.h"
+#include "pki.h"
 #include "step.h"
 #include "subst.h"
 
@@ -111,4 +112,21 @@ act_ctl(struct run *r, struct run_node *n, json_t *step, json_t *a, json_t **res
     rc = node_send(r, n, step, json_string_value(json_object_get(sa, "cmd")), args, res, err);
     json_decref(sa);
     return rc;
+}
+
+/* rotate {kid, new}: with new, a signing key made now in the run's pki/ (as edge-pki signkey
+ * would), which the ECS reads from its signing.dir when told to rotate to it. No EES has its
+ * public key yet, so the first token it signs makes each EES reload its ECS's JWKS. */
+int
+act_rotate(struct run *r, struct run_node *n, json_t *step, json_t *a, json_t **res, char *err)
+{
+    const char *kid = json_string_value(json_object_get(a, "kid"));
+    char why[EDGE_ERR_LEN];
+
+    if (json_is_true(json_object_get(a, "new")) &&
+        pki_make_signkey(r->pkidir, n->sn->id, kid, 0, why) == -1) {
+        *res = step_local_result(0, why);
+        return 0;
+    }
+    return act_node(r, n, step, a, res, err);
 }

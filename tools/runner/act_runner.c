@@ -70,10 +70,25 @@ act_freeze(struct run *r, struct run_node *n, json_t *step, json_t *a, json_t **
     int freeze = strcmp(json_string_value(json_object_get(step, "action")), "freeze") == 0;
     (void)r, (void)a;
 
-    if (proc_node_freeze(n, freeze, err) == -1)
-        return -1;
-    *res = step_local_result(1, NULL);
+    *res = step_local_result(proc_node_freeze(n, freeze, err) == 0, err);
     return 0;
+}
+
+/* The link as it is now, for what later steps measure against it (sim.c: a bound's RTT). */
+static void
+runner_link_now(struct run *r, json_t *a)
+{
+    struct scn_link *l = scn_link(r->scn, json_string_value(json_object_get(a, "link")));
+    json_t *v;
+
+    if ((v = json_object_get(a, "delay")) != NULL)
+        scn_parse_delay(json_string_value(v), &l->delay_ms);
+    if ((v = json_object_get(a, "jitter")) != NULL)
+        scn_parse_delay(json_string_value(v), &l->jitter_ms);
+    if ((v = json_object_get(a, "loss")) != NULL)
+        l->loss = json_number_value(v);
+    if ((v = json_object_get(a, "rate")) != NULL)
+        l->rate = json_string_value(v);
 }
 
 int
@@ -87,6 +102,8 @@ act_link(struct run *r, struct run_node *n, json_t *step, json_t *a, json_t **re
     *res = step_local_result(1, NULL);
     if (done == 0)
         json_object_set_new(*res, "skipped", json_string("loopback mode has no simulated links"));
+    else
+        runner_link_now(r, a);
     return 0;
 }
 

@@ -107,6 +107,7 @@ static const struct js_field args_provision[] = {
     {.name = "acProfs", .type = JS_ARRAY, .items = JS_OBJECT},
     {.name = "ueId", .type = JS_ANY, .check = arg_ueid},
     {.name = "locInf", .type = JS_OBJECT},
+    {.name = "ecs", .type = JS_STRING, .check = val_ecs_ref},
     {.name = NULL},
 };
 static const struct js_field args_register[] = {
@@ -118,13 +119,26 @@ static const struct js_field args_register[] = {
     {.name = "acProfs", .type = JS_ARRAY, .items = JS_OBJECT},
     {.name = NULL},
 };
-static const struct js_field args_ees_only[] = {
+/* update, deregister and discover at an EES: the token (default: the one its registration there
+ * carried) and the GPSI sent can be chosen, as for register. */
+static const struct js_field args_update[] = {
     {.name = "ees", .type = JS_STRING, .flags = JS_REQUIRED, .check = val_ees_ref},
+    {.name = "token", .type = JS_ANY, .check = arg_tokref},
+    {.name = "ueId", .type = JS_ANY, .check = arg_ueid},
+    {.name = "acProfs", .type = JS_ARRAY, .items = JS_OBJECT},
+    {.name = NULL},
+};
+static const struct js_field args_deregister[] = {
+    {.name = "ees", .type = JS_STRING, .flags = JS_REQUIRED, .check = val_ees_ref},
+    {.name = "token", .type = JS_ANY, .check = arg_tokref},
     {.name = NULL},
 };
 static const struct js_field args_discover_eec[] = {
     {.name = "ees", .type = JS_STRING, .flags = JS_REQUIRED, .check = val_ees_ref},
     {.name = "easIds", .type = JS_ARRAY, .items = JS_STRING},
+    {.name = "token", .type = JS_ANY, .check = arg_tokref},
+    {.name = "ueId", .type = JS_ANY, .check = arg_ueid},
+    {.name = "locInf", .type = JS_OBJECT},
     {.name = NULL},
 };
 static const struct js_field args_discover_ees[] = {
@@ -165,8 +179,9 @@ static const struct js_field args_wait[] = {
 };
 /* wait_until_expired: exactly one instant to wait for. */
 static int
-arg_wait_check(json_t *args, char *err)
+arg_wait_check(struct scn_ctx *c, json_t *args, char *err)
 {
+    (void)c;
     if ((json_object_get(args, "token") == NULL) == (json_object_get(args, "registration") == NULL))
         return edge_err(err, "give exactly one of \"token\" and \"registration\"");
     return 0;
@@ -219,8 +234,9 @@ static const struct js_field args_await[] = {
 
 /* await: a control event, or events of the event log. */
 static int
-arg_await_check(json_t *args, char *err)
+arg_await_check(struct scn_ctx *c, json_t *args, char *err)
 {
+    (void)c;
     if ((json_object_get(args, "event") == NULL) == (json_object_get(args, "logged") == NULL))
         return edge_err(err, "give exactly one of \"event\" and \"logged\"");
     if ((json_object_get(args, "count") != NULL || json_object_get(args, "since") != NULL) &&
@@ -273,8 +289,9 @@ static const struct js_field args_http[] = {
 };
 
 static int
-arg_http_check(json_t *args, char *err)
+arg_http_check(struct scn_ctx *c, json_t *args, char *err)
 {
+    (void)c;
     static const char *const bodies[] = {"json", "form", "body", "bodyB64", NULL};
     const char *path = json_string_value(json_object_get(args, "path"));
     int n = 0;
@@ -296,9 +313,37 @@ static const struct js_field args_ctl[] = {
 };
 
 static const struct js_field args_rotate[] = {
-    {.name = "kid", .type = JS_STRING, .flags = JS_REQUIRED, .check = js_check_id},
+    {.name = "kid", .type = JS_STRING, .flags = JS_REQUIRED, .check = js_check_kid},
+    {.name = "new", .type = JS_BOOL},
     {.name = NULL},
 };
+
+/* rotate with "new": the runner makes the key during the run, so it must be a kid the ECS was
+ * not given at the start (its "kids", default k1). */
+static int
+arg_rotate_check(struct scn_ctx *c, json_t *args, char *err)
+{
+    const char *kid = json_string_value(json_object_get(args, "kid"));
+    json_t *kids = json_object_get(c->node->conf, "kids"), *k;
+    size_t i;
+
+    if (!json_is_true(json_object_get(args, "new")))
+        return 0;
+    if (kids == NULL && strcmp(kid, "k1") == 0)
+        return edge_err(err,
+                        "kid: k1 is the key %s is given at the start; a new key needs "
+                        "another kid",
+                        c->node->name);
+    json_array_foreach(kids, i, k)
+    {
+        if (strcmp(json_string_value(k), kid) == 0)
+            return edge_err(err,
+                            "kid: %s is in %s's \"kids\" (made at the start); a new key needs "
+                            "another kid",
+                            kid, c->node->name);
+    }
+    return 0;
+}
 
 /* ---- the table ---- */
 
@@ -307,8 +352,11 @@ static const struct js_field args_rotate[] = {
 #define EEC ACT_K(SCN_EEC)
 
 /* How node commands take their args from the step's (nodes/README.md "Control commands"). */
-static const struct act_arg map_provision[] = {
-    {.out = "acProfs"}, {.out = "ueId"}, {.out = "locInf"}, {.out = NULL}};
+static const struct act_arg map_provision[] = {{.out = "acProfs"},
+                                               {.out = "ueId"},
+                                               {.out = "locInf"},
+                                               {.out = "ecs", .how = ACT_ARG_ID},
+                                               {.out = NULL}};
 static const struct act_arg map_register[] = {
     {.out = "ees", .how = ACT_ARG_ID},
     {.out = "token", .how = ACT_ARG_TOKEN},
@@ -318,9 +366,17 @@ static const struct act_arg map_register[] = {
     {.out = "acProfs"},
     {.out = NULL},
 };
-static const struct act_arg map_at_ees[] = {{.out = "ees", .how = ACT_ARG_ID}, {.out = NULL}};
-static const struct act_arg map_discover_eas[] = {
-    {.out = "ees", .how = ACT_ARG_ID}, {.out = "easIds"}, {.out = NULL}};
+static const struct act_arg map_update[] = {{.out = "ees", .how = ACT_ARG_ID},
+                                            {.out = "token", .how = ACT_ARG_TOKEN},
+                                            {.out = "ueId"},
+                                            {.out = "acProfs"},
+                                            {.out = NULL}};
+static const struct act_arg map_discover_eas[] = {{.out = "ees", .how = ACT_ARG_ID},
+                                                  {.out = "easIds"},
+                                                  {.out = "token", .how = ACT_ARG_TOKEN},
+                                                  {.out = "ueId"},
+                                                  {.out = "locInf"},
+                                                  {.out = NULL}};
 static const struct act_arg map_discover_target[] = {
     {.out = "easId"}, {.out = "ueId"}, {.out = NULL}};
 static const struct act_arg map_relocate[] = {
@@ -352,8 +408,8 @@ static const struct act_arg map_rotate[] = {{.out = "kid"}, {.out = NULL}};
 static const struct act act_table[] = {
     NODE_CMD("provision", EEC, args_provision, NULL, map_provision),
     NODE_CMD("register", EEC, args_register, NULL, map_register),
-    NODE_CMD("update", EEC, args_ees_only, NULL, map_at_ees),
-    NODE_CMD("deregister", EEC, args_ees_only, NULL, map_at_ees),
+    NODE_CMD("update", EEC, args_update, NULL, map_update),
+    NODE_CMD("deregister", EEC, args_deregister, NULL, map_update),
     NODE_CMD("discover", EEC, args_discover_eec, NULL, map_discover_eas),
     NODE_CMD("discover", EES, args_discover_ees, "discover_target", map_discover_target),
     NODE_CMD("relocate", EEC, args_relocate, NULL, map_relocate),
@@ -361,7 +417,12 @@ static const struct act act_table[] = {
     NODE_CMD("registrations", ECS, args_none, NULL, map_none),
     NODE_CMD("registration", EES, args_none, NULL, map_none),
     NODE_CMD("contexts", EES, args_none, NULL, map_none),
-    NODE_CMD("rotate", ECS, args_rotate, NULL, map_rotate),
+    {.name = "rotate",
+     .kinds = ECS,
+     .args = args_rotate,
+     .exec = act_rotate,
+     .check = arg_rotate_check,
+     .map = map_rotate},
     {.name = "call", .kinds = EES, .args = args_call, .exec = act_call},
     {.name = "ctl", .kinds = ACT_ANY, .args = args_ctl, .exec = act_ctl},
     {.name = "http",
@@ -421,6 +482,7 @@ static const struct js_field step_fields[] = {
     {.name = "args", .type = JS_OBJECT},
     {.name = "expect", .type = JS_OBJECT, .sub = exp_fields},
     {.name = "async", .type = JS_BOOL},
+    {.name = "tapOnly", .type = JS_BOOL},
     {.name = NULL},
 };
 
@@ -436,6 +498,7 @@ act_of_step(struct scn_ctx *c, json_t *step, const char *path, char *err)
     struct scn_node *n;
 
     c->kind = SCN_EEC;
+    c->node = NULL;
     if (a->kinds != 0 && node == NULL) {
         edge_err(err, "%s.node: missing required field (action \"%s\" acts at a node)", path,
                  action);
@@ -457,6 +520,7 @@ act_of_step(struct scn_ctx *c, json_t *step, const char *path, char *err)
         return NULL;
     }
     c->kind = n->kind;
+    c->node = n;
     return a;
 }
 
@@ -476,7 +540,7 @@ act_check_args(struct scn_ctx *c, const struct act *a, json_t *step, const char 
     }
     if (js_decode(args, apath, a->args, NULL, c, err) == -1)
         return -1;
-    if (a->check != NULL && a->check(args, why) == -1)
+    if (a->check != NULL && a->check(c, args, why) == -1)
         return edge_err(err, "%s: %s", apath, why);
     return 0;
 }

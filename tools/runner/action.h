@@ -40,8 +40,9 @@ struct act {
     unsigned flags;
     const struct js_field *args;
     act_exec_fn exec;
-    /* A rule across args the table cannot say (NULL: none); err without the path. */
-    int (*check)(json_t *args, char *err);
+    /* A rule across args the table cannot say (NULL: none); err without the path. c->node is
+     * the node the step acts at (NULL: none). */
+    int (*check)(struct scn_ctx *c, json_t *args, char *err);
     /* act_node: the control command (NULL: the action's name) and its args from the step's. */
     const char *cmd;
     const struct act_arg *map;
@@ -58,6 +59,8 @@ int act_check_step(struct scn_ctx *c, json_t *step, size_t i, char *err);
 int act_node(struct run *r, struct run_node *n, json_t *step, json_t *a, json_t **res, char *err);
 int act_call(struct run *r, struct run_node *n, json_t *step, json_t *a, json_t **res, char *err);
 int act_ctl(struct run *r, struct run_node *n, json_t *step, json_t *a, json_t **res, char *err);
+/* rotate: with "new", the runner first makes the ECS a signing key of that kid (edge_pki). */
+int act_rotate(struct run *r, struct run_node *n, json_t *step, json_t *a, json_t **res, char *err);
 /* act_http.c: an HTTPS request sent as the node. */
 int act_http(struct run *r, struct run_node *n, json_t *step, json_t *a, json_t **res, char *err);
 /* What a known answer shape gives an http step's result (token, tokens, eess, locationId). */

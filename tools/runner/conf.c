@@ -107,7 +107,25 @@ conf_policy(struct run *r, json_t *pol)
         json_object_set_new(out, "allowEecs", conf_names(r, json_object_get(pol, "allowEecs")));
     if (json_object_get(pol, "allowGpsis") != NULL)
         json_object_set(out, "allowGpsis", json_object_get(pol, "allowGpsis"));
+    if (json_object_get(pol, "allowEeses") != NULL)
+        json_object_set_new(out, "allowEeses", conf_names(r, json_object_get(pol, "allowEeses")));
     return out;
+}
+
+/* Keys of a node's section that go into its config as they are (nodes/README.md names them the
+ * same), per kind. */
+static const char *const conf_ecs_passed[] = {
+    "deadlines", "edge9Mode", "locationCacheLifetime", "peerKeepAlive", "eecBindingLifetime", NULL};
+static const char *const conf_ees_passed[] = {"keepAlive",   "eecRegConf", "eecRegistrationExpiry",
+                                              "tokenReplay", "deadlines",  NULL};
+static const char *const conf_eec_passed[] = {"deadlines", NULL};
+
+static void
+conf_pass(struct run_node *n, json_t *c, const char *const *keys)
+{
+    for (int i = 0; keys[i] != NULL; i++)
+        if (json_object_get(n->sn->conf, keys[i]) != NULL)
+            json_object_set(c, keys[i], json_object_get(n->sn->conf, keys[i]));
 }
 
 static const char *
@@ -256,6 +274,9 @@ conf_ecs(struct run *r, struct run_node *n, json_t *c)
             json_pack("{s:o}", "allow", conf_names(r, json_object_get(pol, "allowEecs"))));
     if ((pol = json_object_get(n->sn->conf, "edge9Policy")) != NULL)
         json_object_set_new(c, "edge9Policy", conf_edge9_policy(r, pol));
+    if ((pol = json_object_get(n->sn->conf, "edge9ForeignClients")) != NULL)
+        json_object_set_new(c, "edge9ForeignClients", conf_names(r, pol));
+    conf_pass(n, c, conf_ecs_passed);
 }
 
 static void
@@ -278,11 +299,10 @@ conf_ees(struct run *r, struct run_node *n, json_t *c)
                         json_integer(scn_conf_int(n->sn, "registrationExpiry", 3600)));
     json_object_set_new(c, "refresh",
                         json_boolean(!json_is_false(json_object_get(n->sn->conf, "refresh"))));
-    static const char *passed[] = {"keepAlive", "eecRegConf", "eecRegistrationExpiry",
-                                   "tokenReplay", NULL};
-    for (int i = 0; passed[i] != NULL; i++)
-        if (json_object_get(n->sn->conf, passed[i]) != NULL)
-            json_object_set(c, passed[i], json_object_get(n->sn->conf, passed[i]));
+    if (json_object_get(n->sn->conf, "partnerEcs") != NULL)
+        json_object_set_new(c, "partnerEcs",
+                            conf_names(r, json_object_get(n->sn->conf, "partnerEcs")));
+    conf_pass(n, c, conf_ees_passed);
 }
 
 static void
@@ -301,6 +321,7 @@ conf_eec(struct run *r, struct run_node *n, json_t *c)
         json_object_set(c, "acProfs", json_object_get(n->sn->conf, "acProfs"));
     if (json_object_get(n->sn->conf, "locInf") != NULL)
         json_object_set(c, "locInf", json_object_get(n->sn->conf, "locInf"));
+    conf_pass(n, c, conf_eec_passed);
 }
 
 /* A scripted peer in the node's place (tools/runner/fake.c): the common keys and its routes. */

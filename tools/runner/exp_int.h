@@ -25,10 +25,20 @@ void exp_same_token(struct exp_ctx *x, json_t *want);
 void exp_new_token(struct exp_ctx *x, json_t *want);
 /* The keys of one token's checks, for the schema (exp_token.c). */
 extern const struct js_field exp_token_fields[];
+/* "header": JOSE header parameter -> pattern (RFC 7515 4.1 names only). */
+int exp_header_keys(json_t *v, const struct js_field *f, void *ctx, char *why);
 int exp_tokens_keys(json_t *v, const struct js_field *f, void *ctx, char *why);
 
 /* exp_log.c: "logged": per node, events its event log must hold. */
 void exp_logged(struct exp_ctx *x, json_t *want);
 int exp_logged_keys(json_t *v, const struct js_field *f, void *ctx, char *why);
+
+/* exp_time.c: elapsedMs (fixed bounds, or relative to a step and the RTT of links), expiresIn,
+ * and the scenario's "compare" recorded on its step's result. */
+int exp_range_keys(json_t *v, const struct js_field *f, void *ctx, char *why);
+int exp_elapsed_keys(json_t *v, const struct js_field *f, void *ctx, char *why);
+void exp_elapsed(struct exp_ctx *x, json_t *want);
+void exp_expires(struct exp_ctx *x, json_t *want);
+void exp_compare(struct exp_ctx *x, const char *step);
 
 #endif

@@ -14,11 +14,33 @@
 #include <stdio.h>
 #include <string.h>
 
+/* The JOSE header parameters of RFC 7515 4.1 (edgesim's tokens carry alg, kid and typ). */
+static const char *const exp_jose_params[] = {"alg", "kid", "typ", "cty", "crit",     "jku",
+                                              "jwk", "x5u", "x5c", "x5t", "x5t#S256", NULL};
+
+int
+exp_header_keys(json_t *v, const struct js_field *f, void *ctx, char *why)
+{
+    const char *k;
+    json_t *p;
+    char e[EDGE_ERR_LEN];
+    (void)f, (void)ctx;
+
+    json_object_foreach(v, k, p)
+    {
+        if (js_valid_enum(k, exp_jose_params, e) == -1)
+            return edge_err(why, "%s: not a JOSE header parameter (RFC 7515 4.1): %s", k, e);
+        if (match_check(p, e, sizeof(e)) == -1)
+            return edge_err(why, "%s: %s", k, e);
+    }
+    return 0;
+}
+
 const struct js_field exp_token_fields[] = {
     {.name = "claims", .type = JS_OBJECT},
     {.name = "absentClaims", .type = JS_ARRAY, .items = JS_STRING},
     {.name = "issuer", .type = JS_STRING, .check = val_ecs_ref},
-    {.name = "header", .type = JS_OBJECT},
+    {.name = "header", .type = JS_OBJECT, .check = exp_header_keys},
     {.name = "lifetime", .type = JS_INT, .check = js_check_range, .min = 0, .max = 31536000},
     {.name = NULL},
 };

@@ -14,6 +14,7 @@
 #include "conf.h"
 #include "creds.h"
 #include "base/err.h"
+#include "base/file.h"
 #include "expect.h"
 #include "base/json_strict.h"
 #include "logwait.h"
@@ -24,6 +25,7 @@
 #include "results.h"
 #include "run.h"
 #include "scenario.h"
+#include "sim.h"
 #include "step.h"
 #include "subst.h"
 #include "watch.h"
@@ -31,7 +33,6 @@
 #include <dirent.h>
 #include <errno.h>
 #include <jansson.h>
-#include <libgen.h>
 #include <openssl/opensslv.h>
 #include <signal.h>
 #include <stdio.h>
@@ -64,21 +65,6 @@ usage(FILE *f)
           "  exit status: 0 every expectation held, 1 one did not, 127 cannot run here\n",
           f);
     return f == stderr ? 2 : 0;
-}
-
-/* The folder of this executable: edge-* binaries are its siblings. */
-static void
-main_bindir(char *buf, size_t len)
-{
-    char exe[RUN_PATH_MAX];
-    ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-
-    if (n <= 0) {
-        snprintf(buf, len, ".");
-        return;
-    }
-    exe[n] = '\0';
-    snprintf(buf, len, "%s", dirname(exe));
 }
 
 /* Start every node, ECSes first: an EES is ready only once registered at its ECS. */
@@ -159,6 +145,9 @@ main_step_line(json_t *rec, json_t *step, size_t i, size_t total)
     for (size_t j = 0; j < json_array_size(json_object_get(rec, "failures")); j++)
         printf("       - %s\n",
                json_string_value(json_array_get(json_object_get(rec, "failures"), j)));
+    for (size_t j = 0; j < json_array_size(json_object_get(res, "notes")); j++)
+        printf("       ~ %s\n",
+               json_string_value(json_array_get(json_object_get(res, "notes"), j)));
     fflush(stdout);
 }
 
@@ -340,62 +329,59 @@ main_session(struct run *r, json_t *steps, char *fatal, size_t fatal_len)
     return failed;
 }
 
-/* What the scenario is about that a loopback run did not simulate: its link steps (skipped) and
- * the loss and jitter of its links. NULL when nothing; skipped gets ", N skipped". */
-static const char *
-main_not_simulated(struct run *r, json_t *steps, char *buf, size_t len, char *skipped, size_t slen)
+/* summary.json, tokens/, events.jsonl and report.html; the verdict line. Returns the exit code. */
+/* The run's last line: its verdict, what failed or was skipped, and whether the links were
+ * simulated (sim.c printed the details just above). */
+static void
+main_verdict_line(struct run *r, json_t *sim, const char *verdict, int failed, int done,
+                  const char *fatal, const char *path)
 {
-    json_t *s;
-    size_t i, n = 0, o;
+    size_t nskip = json_array_size(json_object_get(sim, "skipped"));
+    int all = (int)json_array_size(r->scn->steps);
+    char skipped[64] = "";
 
-    json_array_foreach(steps, i, s) n +=
-        strcmp(json_string_value(json_object_get(s, "verdict")), "SKIP") == 0;
-    if (n > 0)
-        snprintf(skipped, slen, ", %zu skipped", n);
-    if (r->net == RUN_NET_TAP)
-        return NULL;
-    o = (size_t)snprintf(buf, len, "loopback mode has no simulated links");
-    if (n > 0 && o < len)
-        o += (size_t)snprintf(buf + o, len - o, ": %zu link step%s skipped", n, n > 1 ? "s" : "");
-    for (size_t k = 0; k < r->scn->nlinks && o < len; k++) {
-        const struct scn_link *l = &r->scn->links[k];
-        if (l->loss > 0)
-            o += (size_t)snprintf(buf + o, len - o, "; %s: %g%% loss not applied", l->name,
-                                  l->loss * 100.0);
-        if (l->jitter_ms > 0 && o < len)
-            o += (size_t)snprintf(buf + o, len - o, "; %s: %g ms jitter not applied", l->name,
-                                  l->jitter_ms);
-    }
-    return n > 0 || strchr(buf, ';') != NULL ? buf : NULL;
+    if (nskip > 0)
+        snprintf(skipped, sizeof(skipped), ", %zu skipped (not judged)", nskip);
+    if (done == 0 && fatal[0] != '\0')
+        printf("%s %s: no step ran, the setup failed (above) (%.1f s); report: %s\n", verdict,
+               r->scn->name, run_now_mono() - r->t0_mono, path);
+    else
+        printf("%s %s: %d of %d steps failed%s%s (%.1f s)%s; report: %s\n", verdict, r->scn->name,
+               failed, all, skipped, done < all ? ", not all steps ran" : "",
+               run_now_mono() - r->t0_mono,
+               json_object_get(sim, "notSimulated") != NULL
+                   ? "; NOT SIMULATED: the links (loopback mode, above)"
+                   : "",
+               path);
 }
 
 /* summary.json, tokens/, events.jsonl and report.html; the verdict line. Returns the exit code. */
 static int
-main_results(struct run *r, json_t *steps, time_t wall0, int failed, const char *fatal)
+main_results(struct run *r, json_t *steps, json_t *topology, time_t wall0, int failed,
+             const char *fatal)
 {
-    char err[EDGE_ERR_LEN * 2], path[RUN_PATH_MAX + 32], started_s[32], why[600], skipped[48] = "";
-    json_t *events = res_events(r), *summary;
-    const char *partial;
+    char err[EDGE_ERR_LEN * 2], path[RUN_PATH_MAX + 32], started_s[32];
+    json_t *events = res_events(r), *summary, *sim;
     int all_steps = (int)json_array_size(r->scn->steps), done = (int)json_array_size(steps);
     const char *verdict = failed == 0 && fatal[0] == '\0' && done == all_steps ? "PASS" : "FAIL";
     int rc;
 
     res_tokens(r, events);
+    /* What loopback mode did not simulate, and the scenario's compare (sim.c). */
+    sim = sim_report(r, steps, stdout);
     js_time_format(wall0, started_s, sizeof(started_s));
     summary = json_pack(
         "{s:{s:s, s:s, s:s, s:s, s:s}, s:s, s:s, s:s, s:s, s:i, s:s, s:f, s:o, "
-        "s:o, s:o, s:O, s:O, s:o, s:s, s:i, s:i}",
+        "s:o, s:O, s:O, s:O, s:o, s:s, s:i, s:i, s:O}",
         "scenario", "name", r->scn->name, "title", r->scn->title, "reference", r->scn->reference,
         "description", r->scn->description, "file", r->scn->path, "verdict", verdict, "run_id",
         r->id, "net", r->net == RUN_NET_TAP ? "tap" : "loopback", "net_why", r->net_why, "seed",
         (int)r->seed, "started", started_s, "elapsed_ms", (run_now_mono() - r->t0_mono) * 1000.0,
-        "versions", main_versions(), "nodes", net_summary(r), "topology", net_topology(r), "steps",
-        steps, "tokens", r->tokens, "pcaps", res_pcaps(r), "keylog", r->keylog, "steps_total",
-        all_steps, "steps_failed", failed);
+        "versions", main_versions(), "nodes", net_summary(r), "topology", topology, "steps", steps,
+        "tokens", r->tokens, "pcaps", res_pcaps(r), "keylog", r->keylog, "steps_total", all_steps,
+        "steps_failed", failed, "sim", sim);
     if (fatal[0] != '\0')
         json_object_set_new(summary, "error", json_string(fatal));
-    if ((partial = main_not_simulated(r, steps, why, sizeof(why), skipped, sizeof(skipped))))
-        json_object_set_new(summary, "not_simulated", json_string(partial));
     snprintf(path, sizeof(path), "%s/summary.json", r->out);
     run_write_json(path, summary, NULL);
     snprintf(path, sizeof(path), "%s/report.html", r->out);
@@ -403,17 +389,11 @@ main_results(struct run *r, json_t *steps, time_t wall0, int failed, const char 
         fprintf(stderr, "edge-run: %s\n", err);
     if (fatal[0] != '\0' && done > 0)
         printf("edge-run: %s\n", fatal);
-    if (done == 0 && fatal[0] != '\0')
-        printf("%s %s: no step ran, the setup failed (above) (%.1f s); report: %s\n", verdict,
-               r->scn->name, run_now_mono() - r->t0_mono, path);
-    else
-        printf("%s %s: %d of %d steps failed%s%s (%.1f s)%s%s; report: %s\n", verdict, r->scn->name,
-               failed, all_steps, done < all_steps ? ", not all steps ran" : "", skipped,
-               run_now_mono() - r->t0_mono, partial ? "; NOT SIMULATED: " : "",
-               partial ? partial : "", path);
+    main_verdict_line(r, sim, verdict, failed, done, fatal, path);
     rc = strcmp(verdict, "PASS") == 0 ? RUN_EXIT_PASS : RUN_EXIT_FAIL;
     if (proc_interrupted)
         rc = 128 + (int)proc_interrupted;
+    json_decref(sim);
     json_decref(summary);
     json_decref(events);
     return rc;
@@ -425,7 +405,7 @@ main_run(int argc, char **argv)
     struct run r;
     const char *file = NULL, *want = NULL, *out = NULL;
     char err[EDGE_ERR_LEN * 2], fatal[EDGE_ERR_LEN * 2] = "";
-    json_t *steps = json_array();
+    json_t *steps = json_array(), *topology = NULL;
     int rc = RUN_EXIT_FAIL;
     time_t wall0 = time(NULL);
 
@@ -439,7 +419,7 @@ main_run(int argc, char **argv)
         fprintf(stderr, "%s\n", err);
         goto done;
     }
-    main_bindir(r.bindir, sizeof(r.bindir));
+    edge_self_dir(r.bindir, sizeof(r.bindir)); /* edge-* binaries are its siblings */
     if (!main_have_nodes(&r)) {
         rc = RUN_EXIT_SKIP;
         goto done;
@@ -459,9 +439,12 @@ main_run(int argc, char **argv)
            r.net == RUN_NET_TAP ? "tap" : "loopback", r.net_why, r.id, r.seed, r.out);
     printf("edge-run: %s -- %s\n", r.scn->title, r.scn->reference);
     fflush(stdout);
+    /* The links as the scenario configures them: a link step changes them during the run. */
+    topology = net_topology(&r);
     int failed = main_session(&r, steps, fatal, sizeof(fatal));
-    rc = main_results(&r, steps, wall0, failed, fatal);
+    rc = main_results(&r, steps, topology, wall0, failed, fatal);
 done:
+    json_decref(topology);
     json_decref(steps);
     json_decref(r.results);
     json_decref(r.seen);

@@ -83,6 +83,12 @@ net_choose(struct run *r, const char *want, char *err)
         r->net = RUN_NET_LOOPBACK;
         snprintf(r->net_why, sizeof(r->net_why), "%s", why);
     }
+    /* A scenario about the links means nothing without them (sim.c). */
+    if (r->net != RUN_NET_TAP && json_is_true(json_object_get(r->scn->root, "tapOnly")))
+        return edge_err(err,
+                        "cannot run here: the scenario is TAP-only (\"tapOnly\": "
+                        "true) and loopback mode simulates no link (%s)",
+                        r->net_why);
     return 0;
 }
 

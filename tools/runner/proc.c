@@ -310,6 +310,8 @@ proc_node_freeze(struct run_node *n, int freeze, char *err)
 {
     if (n->pid <= 0 || n->exited)
         return edge_err(err, "%s is not running", n->sn->name);
+    if (n->frozen == freeze)
+        return edge_err(err, "%s is %s", n->sn->name, freeze ? "frozen already" : "not frozen");
     if (kill(n->pid, freeze ? SIGSTOP : SIGCONT) < 0)
         return edge_err(err, "%s: %s", n->sn->name, strerror(errno));
     n->frozen = freeze;

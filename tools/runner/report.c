@@ -63,6 +63,34 @@ rep_meta(FILE *f, json_t *summary)
     fputs("</table>\n", f);
 }
 
+/* What the run did not simulate (sim.c: links in loopback mode, steps skipped): by the verdict,
+ * since a PASS says nothing of what did not run. */
+static void
+rep_not_simulated(FILE *f, json_t *sim)
+{
+    json_t *skipped = json_object_get(sim, "skipped"), *sk;
+    size_t i;
+
+    if (rep_s(sim, "notSimulated") == NULL && json_array_size(skipped) == 0)
+        return;
+    fputs(" <span class=\"partial\"><b>Not simulated in this run:</b> ", f);
+    if (rep_s(sim, "notSimulated") != NULL) {
+        fputs("the links ", f);
+        rep_esc(f, rep_s(sim, "notSimulated"));
+        fputs(" (loopback mode)", f);
+    }
+    json_array_foreach(skipped, i, sk)
+    {
+        fputs(i == 0 ? (rep_s(sim, "notSimulated") ? "; skipped, not judged: "
+                                                   : "skipped, not judged: ")
+                     : ", ",
+              f);
+        fputs("step ", f);
+        rep_esc(f, rep_s(sk, "step"));
+    }
+    fputs("</span>", f);
+}
+
 static void
 rep_head(FILE *f, json_t *summary)
 {
@@ -79,11 +107,7 @@ rep_head(FILE *f, json_t *summary)
     rep_esc(f, rep_s(sc, "reference"));
     fprintf(f, " &nbsp; <span class=\"verdict %s\">%s</span>", verdict ? verdict : "FAIL",
             verdict ? verdict : "?");
-    if (rep_s(summary, "not_simulated") != NULL) {
-        fputs(" <span class=\"partial\"><b>Not simulated in this run:</b> ", f);
-        rep_esc(f, rep_s(summary, "not_simulated"));
-        fputs("</span>", f);
-    }
+    rep_not_simulated(f, json_object_get(summary, "sim"));
     fputs("</div>\n<p class=\"desc\">", f);
     rep_esc(f, rep_s(sc, "description"));
     fputs("</p>\n", f);

@@ -13,6 +13,7 @@
 #include "subst.h"
 #include "base/err.h"
 #include "ctl/ctl_client.h"
+#include "sim.h"
 #include "tok.h"
 
 #include <stdio.h>
@@ -231,6 +232,14 @@ step_node_call(struct run *r, struct run_node *n, json_t *step, const char *cmd,
     json_object_set_new(step, "sent", json_pack("{s:s, s:O}", "cmd", cmd, "args", args));
     if (n->cc == NULL)
         return edge_err(err, "%s is not running (stopped earlier?)", n->sn->name);
+    /* SIGSTOPped, it reads no command either: say so now, not after the step's deadline (a
+     * result with the error, so a step can expect it). */
+    if (n->frozen) {
+        edge_err(why, "%s is frozen: it cannot take the command \"%s\" (thaw it first)",
+                 n->sn->name, cmd);
+        *result = step_local_result(0, why);
+        return 0;
+    }
     if (json_is_true(json_object_get(step, "async"))) {
         /* Sent; a later step "reply" reads the answer. */
         if (async_send(r, n, json_string_value(json_object_get(step, "name")), cmd, args, err) ==
@@ -276,7 +285,10 @@ step_exec(struct run *r, json_t *step, json_t **result, char *err)
     *result = NULL;
     if (a == NULL) /* act_check_step() made sure there is a row */
         return edge_err(err, "internal: no action \"%s\" here", action);
-    if (a->exec(r, n, step, json_object_get(step, "args"), result, err) == -1)
+    if (sim_skip_step(r, step)) {
+        *result = step_local_result(1, NULL);
+        json_object_set_new(*result, "skipped", json_string(SIM_NEEDS_TAP));
+    } else if (a->exec(r, n, step, json_object_get(step, "args"), result, err) == -1)
         return -1;
     json_object_set_new(*result, "runner_ms", json_real((run_now_mono() - t0) * 1000.0));
     step_record_result_tokens(r, name, action, *result);

@@ -229,3 +229,29 @@ val_ees_or_star(json_t *v, const struct js_field *f, void *ctx, char *why)
         return 0;
     return val_node_kind(v, ctx, SCN_EES, why);
 }
+
+/* A link or a path of links of the (merged) topology, which is read after the top-level keys:
+ * the names are looked up in its "links" object. */
+int
+val_links(json_t *v, const struct js_field *f, void *ctx, char *why)
+{
+    struct scn_ctx *c = ctx;
+    json_t *have = json_object_get(json_object_get(c->s->root, "topology"), "links"), *l;
+    size_t i;
+    (void)f;
+
+    if (json_is_string(v) && json_object_get(have, json_string_value(v)) != NULL)
+        return 0;
+    if (json_is_string(v))
+        return edge_err(why, "no link \"%s\" in the topology", json_string_value(v));
+    if (!json_is_array(v) || json_array_size(v) == 0)
+        return edge_err(why, "expected a link or a non-empty array of links");
+    json_array_foreach(v, i, l)
+    {
+        if (!json_is_string(l))
+            return edge_err(why, "[%zu]: expected a link name, got %s", i, js_type_name(l));
+        if (json_object_get(have, json_string_value(l)) == NULL)
+            return edge_err(why, "[%zu]: no link \"%s\" in the topology", i, json_string_value(l));
+    }
+    return 0;
+}

@@ -10,10 +10,11 @@
 
 struct scn_ctx {
     struct scn *s;
-    json_t *seen_steps;  /* object: step name -> its action */
-    json_t *async_steps; /* object: name -> action of the steps sent with "async": true */
-    enum scn_kind kind;  /* kind of the node a step acts at */
-    const char *action;  /* action of the step being checked */
+    json_t *seen_steps;    /* object: step name -> its action */
+    json_t *async_steps;   /* object: name -> action of the steps sent with "async": true */
+    enum scn_kind kind;    /* kind of the node a step acts at */
+    struct scn_node *node; /* the node a step acts at (NULL: none) */
+    const char *action;    /* action of the step being checked */
 };
 
 /* v names a node of kind k. */
@@ -43,6 +44,9 @@ int val_ees_or_star(json_t *v, const struct js_field *f, void *ctx, char *why);
 /* A link of the topology; a step named earlier in the file. */
 int val_link_ref(json_t *v, const struct js_field *f, void *ctx, char *why);
 int val_step_ref(json_t *v, const struct js_field *f, void *ctx, char *why);
+/* A link, or a non-empty array of links (a path), of the merged topology: usable before the
+ * topology is parsed (the scenario's top-level keys). */
+int val_links(json_t *v, const struct js_field *f, void *ctx, char *why);
 /* A name: 1 to 40 of a-z, 0-9, '-', '_'. */
 int val_name(json_t *v, const struct js_field *f, void *ctx, char *why);
 /* An HTTP status (100..599, or 0: no answer) or a non-empty array of them. */
