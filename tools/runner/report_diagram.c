@@ -68,7 +68,7 @@ rep_note(FILE *f, const struct rep_layout *L, double x, double y, const char *te
         x = right - w > REP_LEFT ? right - w : REP_LEFT;
     if (w > right - x)
         w = right - x;
-    snprintf(attrs, sizeof(attrs), "class=\"note\" fill=\"%s\" font-style=\"italic\"", fill);
+    snprintf(attrs, sizeof(attrs), "class=\"note\" fill=\"%s\"", fill);
     struct rep_text t = {x, right, y, 10, "start", attrs};
     fprintf(f,
             "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"13\" fill=\"#fff\" "
