@@ -72,8 +72,10 @@ eec_provision_keep(struct eec *e, const char *ecs, json_t *info, json_t *eess, j
     eec_ees_set_host(x, json_object_get(info, "endPt"));
     eec_ees_set_token(x, token);
     if (token != NULL) {
+        /* A partner ECS signs the tokens for its EESes (EESInfo.regEcs, TS 23.558 8.17.2.4). */
+        const char *signer = json_string_value(json_object_get(info, "regEcs"));
         json_object_set_new(tokens, id, json_string(token));
-        eec_token_event(e, token, ecs, id, "received");
+        eec_token_event(e, token, signer != NULL ? signer : ecs, id, "received");
     }
     return 0;
 }

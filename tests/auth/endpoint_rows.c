@@ -12,13 +12,26 @@
 #define LIFETIME 300
 
 static const char *const clients[] = {"ees1.edge.test", "ees5.edge.test", NULL};
+static const char *const foreign_clients[] = {"ees4.edge.test", NULL};
 static const char *const peer_ecses[] = {"ecs2.edge.test", "ecs3.edge.test", NULL};
 static const struct {
     const char *id, *fqdn, *ecs; /* ecs NULL: registered here */
+    enum token_target where;
+    int local_authz; /* authorized by local policy, not by token */
 } registry[] = {
-    {"ees-1", "ees1.edge.test", NULL},
-    {"ees-2", "ees2.edge.test", NULL},
-    {"ees-9", "ees9.edge.test", "ecs2.edge.test"},
+    {"ees-1", "ees1.edge.test", NULL, TOKEN_TARGET_LOCAL, 0},
+    {"ees-2", "ees2.edge.test", NULL, TOKEN_TARGET_LOCAL, 0},
+    {"ees-3", "ees3.edge.test", NULL, TOKEN_TARGET_LOCAL, 1},
+    {"ees-9", "ees9.edge.test", "ecs2.edge.test", TOKEN_TARGET_REMOTE, 0},
+    {"ees-6", "ees6.edge.test", "ecs2.edge.test", TOKEN_TARGET_REMOTE, 1},
+    {"ees-10", "ees10.edge.test", "ecs3.edge.test", TOKEN_TARGET_PARTNER, 0},
+};
+/* The EECs this ECS provisioned with each client. */
+static const struct {
+    const char *client, *eec_id;
+} served[] = {
+    {"ees1.edge.test", "eec-0001"},
+    {"ees5.edge.test", "eec-0005"},
 };
 static const char granted[] = "eees-appctxtreloc eees-acrevents";
 
@@ -45,6 +58,33 @@ pol_is_client(void *arg, const char *fqdn)
     return in(clients, fqdn);
 }
 
+static int
+pol_is_foreign_client(void *arg, const char *fqdn)
+{
+    (void)arg;
+    return in(foreign_clients, fqdn);
+}
+
+static int
+pol_serves_eec(void *arg, const char *client, const char *eec_id)
+{
+    (void)arg;
+    for (size_t i = 0; i < sizeof(served) / sizeof(served[0]); i++)
+        if (strcmp(served[i].client, client) == 0 && strcmp(served[i].eec_id, eec_id) == 0)
+            return 1;
+    return 0;
+}
+
+static int
+pol_uses_token(void *arg, const char *aud)
+{
+    (void)arg;
+    for (size_t i = 0; i < sizeof(registry) / sizeof(registry[0]); i++)
+        if (strcmp(registry[i].fqdn, aud) == 0)
+            return !registry[i].local_authz;
+    return 1;
+}
+
 static enum token_target
 pol_locate(void *arg, const char *id, const char *fqdn, char aud[EDGE_FQDN_MAX],
            char ecs[EDGE_FQDN_MAX])
@@ -54,12 +94,10 @@ pol_locate(void *arg, const char *id, const char *fqdn, char aud[EDGE_FQDN_MAX],
         if ((id && strcmp(id, registry[i].id) != 0) ||
             (fqdn && strcmp(fqdn, registry[i].fqdn) != 0))
             continue;
-        if (registry[i].ecs != NULL) {
-            snprintf(ecs, EDGE_FQDN_MAX, "%s", registry[i].ecs);
-            return TOKEN_TARGET_REMOTE;
-        }
         snprintf(aud, EDGE_FQDN_MAX, "%s", registry[i].fqdn);
-        return TOKEN_TARGET_LOCAL;
+        if (registry[i].where == TOKEN_TARGET_REMOTE)
+            snprintf(ecs, EDGE_FQDN_MAX, "%s", registry[i].ecs);
+        return registry[i].where;
     }
     return TOKEN_TARGET_UNKNOWN;
 }
@@ -135,6 +173,15 @@ check_issued(const struct keyring *kr, const struct token_endpoint_result *res, 
         if ((eec_id == NULL) != (ec == NULL) ||
             (eec_id && strcmp(json_string_value(ec), eec_id) != 0)) {
             printf("FAIL %s: eec_id claim does not match the request\n", name);
+            fail = 1;
+        }
+        /* The ECS that authenticated the S-EES: this one, or the first in Via. */
+        ec = json_object_get(v.claims, "authn_ecs");
+        if (!json_is_string(ec) ||
+            strcmp(json_string_value(ec), res->authn_ecs[0] ? res->authn_ecs : "ecs1.edge.test") !=
+                0) {
+            printf("FAIL %s: authn_ecs claim %s\n", name,
+                   json_is_string(ec) ? json_string_value(ec) : "(absent)");
             fail = 1;
         }
     }
@@ -216,12 +263,16 @@ run_row(const struct token_endpoint *ep, char *line)
     req.params = params;
     req.nparams = n;
     req.peer = &peer;
+    /* hops, or hops:ECS -- the ECS that authenticated the S-EES (first in Via) */
     req.hops = (unsigned)atoi(f[2]);
+    if (strchr(f[2], ':') != NULL)
+        req.authn_ecs = strchr(f[2], ':') + 1;
     req.now = NOW;
     token_endpoint_handle(ep, &req, &res);
     got = res.decision == TOKEN_DECISION_ISSUED    ? "issued"
           : res.decision == TOKEN_DECISION_FORWARD ? "forward"
           : res.error                              ? res.error
+          : res.cause                              ? res.cause
                                                    : "server_error";
     if (strncmp(f[4], "forward:", 8) == 0) {
         if (res.decision != TOKEN_DECISION_FORWARD || strcmp(res.forward_to, f[4] + 8) != 0) {
@@ -244,6 +295,12 @@ run_row(const struct token_endpoint *ep, char *line)
         fail = 1;
     } else if (res.decision == TOKEN_DECISION_ISSUED) {
         fail = check_issued(ep->keys, &res, scope, eec_id, f[0]);
+    } else if (res.cause != NULL) {
+        /* A ProblemDetails refusal: no AccessTokenErr body, the glue builds it. */
+        if (res.status != 403 || res.body != NULL || res.description[0] == '\0') {
+            printf("FAIL %s: ProblemDetails refusal status %d\n", f[0], res.status);
+            fail = 1;
+        }
     } else if (res.status != 400 || json_object_size(res.body) != 2 ||
                strcmp(json_string_value(json_object_get(res.body, "error")), res.error) != 0 ||
                !json_is_string(json_object_get(res.body, "error_description"))) {
@@ -259,8 +316,15 @@ run_row(const struct token_endpoint *ep, char *line)
 int
 main(int argc, char **argv)
 {
-    struct token_endpoint_policy pol = {NULL, pol_is_peer_ecs, pol_is_client, pol_locate,
-                                        pol_authorize};
+    struct token_endpoint_policy pol = {
+        .is_peer_ecs = pol_is_peer_ecs,
+        .is_client = pol_is_client,
+        .is_foreign_client = pol_is_foreign_client,
+        .serves_eec = pol_serves_eec,
+        .uses_token = pol_uses_token,
+        .locate = pol_locate,
+        .authorize = pol_authorize,
+    };
     struct keyring *kr = keyring_new();
     struct token_endpoint ep = {kr, &pol, LIFETIME, 2};
     char err[EDGE_ERR_LEN], line[2048];

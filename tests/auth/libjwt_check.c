@@ -112,6 +112,7 @@ expected_claims(int variant, const struct token_issued *t)
         if (variant == 2)
             json_object_set_new(c, "eec_id", json_string("eec-0001"));
     }
+    json_object_set_new(c, "authn_ecs", json_string("ecs1.edge.test"));
     json_object_set_new(c, "iat", json_integer(t->iat));
     json_object_set_new(c, "exp", json_integer(t->exp));
     json_object_set_new(c, "jti", json_string(t->jti));
@@ -128,7 +129,7 @@ issue_one(const struct keyring *kr, int variant, struct token_issued *t, char *e
         return token_issue_eec(kr, &eec, variant == 0 ? "msisdn-491700000001" : NULL,
                                "ees1.edge.test", "eees-eecreg eees-easdisc", NOW, LIFETIME, t, err);
     return token_issue_ees(kr, "ees1.edge.test", "ees2.edge.test", "eees-appctxtreloc",
-                           variant == 2 ? "eec-0001" : NULL, NOW, LIFETIME, t, err);
+                           variant == 2 ? "eec-0001" : NULL, NULL, NOW, LIFETIME, t, err);
 }
 
 static const char *
@@ -250,7 +251,7 @@ issue_escaped(const struct keyring *kr, const struct signer *s)
     json_t *c = NULL;
 
     CHECK(token_issue_ees(kr, "ees1.edge.test", "ees2.edge.test", "eees-appctxtreloc",
-                          "eec-\"quoted\"", NOW, LIFETIME, &t, err) < 0 &&
+                          "eec-\"quoted\"", NULL, NOW, LIFETIME, &t, err) < 0 &&
               strstr(err, "not a valid identifier") != NULL,
           "an eec_id with a quote was signed or refused for another reason: %s", err);
     if (token_issue_eec(kr, &eec, gpsi, "ees1.edge.test", "eees-eecregistration", NOW, LIFETIME, &t,

@@ -129,7 +129,7 @@ main(void)
         toks[i].ees = i % 2;
         if (toks[i].ees)
             rc = token_issue_ees(ecs, "ees1.edge.test", "ees2.edge.test", "eees-appctxtreloc",
-                                 i % 4 == 1 ? "eec-0001" : NULL, NOW, LIFETIME, &ti, err);
+                                 i % 4 == 1 ? "eec-0001" : NULL, NULL, NOW, LIFETIME, &ti, err);
         else
             rc = token_issue_eec(ecs, &eec_peer, "msisdn-491700000001", "ees1.edge.test",
                                  "eees-eecreg eees-easdisc", NOW, LIFETIME, &ti, err);
@@ -186,17 +186,21 @@ main(void)
     /* Exactly the claims of each profile, and the header token_issue writes. */
     CHECK(check(ecs, &toks[0], NOW, &claims) == TOKEN_OK, "EEC token");
     members(claims, buf, sizeof(buf));
-    CHECK(strcmp(buf, "aud,client_id,exp,iat,iss,jti,nbf,scope,sub") == 0, "EEC claims: %s", buf);
+    CHECK(strcmp(buf, "aud,authn_ecs,client_id,exp,iat,iss,jti,nbf,scope,sub") == 0,
+          "EEC claims: %s", buf);
     CHECK(strcmp(json_string_value(json_object_get(claims, "sub")), "msisdn-491700000001") == 0,
           "sub is the GPSI");
     json_decref(claims);
     CHECK(check(ecs, &toks[1], NOW, &claims) == TOKEN_OK, "EDGE-9 token");
     members(claims, buf, sizeof(buf));
-    CHECK(strcmp(buf, "aud,client_id,eec_id,exp,iat,iss,jti,scope,sub") == 0, "EDGE-9 claims: %s",
-          buf);
+    CHECK(strcmp(buf, "aud,authn_ecs,client_id,eec_id,exp,iat,iss,jti,scope,sub") == 0,
+          "EDGE-9 claims: %s", buf);
     json_decref(claims);
     CHECK(check(ecs, &toks[3], NOW, &claims) == TOKEN_OK, "EDGE-9 token without EEC ID");
     CHECK(json_object_get(claims, "eec_id") == NULL, "eec_id only when given");
+    CHECK(strcmp(json_string_value(json_object_get(claims, "authn_ecs")),
+                 json_string_value(json_object_get(claims, "iss"))) == 0,
+          "authn_ecs is the signer when the signer authenticated the client");
     json_decref(claims);
     {
         struct token_verdict v;
@@ -242,11 +246,11 @@ main(void)
         CHECK(token_issue_eec(ecs, &eec_peer, NULL, "ees1.edge.test/x", "eees-eecreg", NOW, 60, &ti,
                               err) < 0,
               "aud not an FQDN");
-        CHECK(token_issue_ees(ecs, "ees1.edge.test", "ees2.edge.test", "a  b", NULL, NOW, 60, &ti,
-                              err) < 0,
+        CHECK(token_issue_ees(ecs, "ees1.edge.test", "ees2.edge.test", "a  b", NULL, NULL, NOW, 60,
+                              &ti, err) < 0,
               "bad scope");
-        CHECK(token_issue_ees(ees, "ees1.edge.test", "ees2.edge.test", "x", NULL, NOW, 60, &ti,
-                              err) < 0,
+        CHECK(token_issue_ees(ees, "ees1.edge.test", "ees2.edge.test", "x", NULL, NULL, NOW, 60,
+                              &ti, err) < 0,
               "keyring without a signing key signs");
         /* Without a GPSI sent, no sub, even though the peer has one. */
         CHECK(token_issue_eec(ecs, &eec_peer, NULL, "ees1.edge.test", "eees-eecreg", NOW, 60, &ti,
@@ -259,6 +263,25 @@ main(void)
             json_decref(claims);
         }
         token_issued_clear(&ti);
+        /* An EEC another ECS authenticated (EDGE-10 partner provisioning): that ECS is named. */
+        CHECK(token_issue_eec_for(ecs, "eec-0001", "msisdn-491700000001", "ecs2.edge.test",
+                                  "ees1.edge.test", "eees-eecreg", NOW, 60, &ti, err) == 0,
+              "%s", err);
+        {
+            struct issued t = {ti.token, "", "", 0, 0};
+            CHECK(check(ecs, &t, NOW, &claims) == TOKEN_OK, "partner EEC token");
+            CHECK(strcmp(json_string_value(json_object_get(claims, "authn_ecs")),
+                         "ecs2.edge.test") == 0,
+                  "authn_ecs names the ECS that authenticated the EEC");
+            json_decref(claims);
+        }
+        token_issued_clear(&ti);
+        CHECK(token_issue_eec_for(ecs, "eec-0001", NULL, "ecs2.edge.test/x", "ees1.edge.test",
+                                  "eees-eecreg", NOW, 60, &ti, err) < 0,
+              "authn_ecs not an FQDN");
+        CHECK(token_issue_eec_for(ecs, NULL, NULL, NULL, "ees1.edge.test", "eees-eecreg", NOW, 60,
+                                  &ti, err) < 0,
+              "no EEC ID");
     }
 
     for (int i = 0; i < N_TOKENS; i++)

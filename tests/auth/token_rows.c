@@ -33,6 +33,7 @@ static struct tkey keys[] = {
     {"ecs1-k2", "ecs1.edge.test", "k2", 1, NULL},  /* active key */
     {"ecs3-k1", "ecs3.edge.test", "k1", 1, NULL},  /* same kid, issuer not trusted */
     {"rogue-k2", "ecs1.edge.test", "k2", 0, NULL}, /* attacker's key under our kid */
+    {"ecs4-k7", "ecs4.edge.test", "k7", 0, NULL},  /* a genuine ECS this EES does not know */
 };
 
 static struct tkey *

@@ -37,6 +37,14 @@ static const struct {
     {"-1", -2}, {"two", -2}, {"", -2}, {"2x", -2},
 };
 
+static const struct {
+    const char *value;
+    long want;
+} rsp_times[] = {
+    {NULL, -1}, {"1", 1},   {"14000", 14000}, {"600000", 600000}, {"600001", -2}, {"0", -2},
+    {"-5", -2}, {" 5", -2}, {"+5", -2},       {"5ms", -2},        {"", -2},
+};
+
 int
 main(void)
 {
@@ -61,6 +69,11 @@ main(void)
         int h = via_hops_parse(hops[i].value), ok = h == hops[i].want;
         check_row(ok, "via_hops_parse(%s): expected %d, got %d",
                   hops[i].value != NULL ? hops[i].value : "NULL", hops[i].want, h);
+    }
+    for (size_t i = 0; i < sizeof(rsp_times) / sizeof(rsp_times[0]); i++) {
+        long t = via_rsp_time_parse(rsp_times[i].value);
+        check_row(t == rsp_times[i].want, "via_rsp_time_parse(%s): expected %ld, got %ld",
+                  rsp_times[i].value != NULL ? rsp_times[i].value : "NULL", rsp_times[i].want, t);
     }
 
     /* What a forwarding ECS does: read, refuse a loop by name in any case, add itself, send. */
