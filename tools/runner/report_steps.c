@@ -42,6 +42,7 @@ static void
 rep_got(FILE *f, json_t *summary, json_t *s)
 {
     json_t *res = json_object_get(s, "result"), *v;
+    size_t i;
     const char *k,
         *detail = json_string_value(json_object_get(json_object_get(res, "problem"), "detail"));
 
@@ -63,9 +64,10 @@ rep_got(FILE *f, json_t *summary, json_t *s)
         if (json_is_string(v))
             rep_got_token(f, summary, json_string_value(v), what);
     }
-    if (json_array_size(json_object_get(res, "via")) > 0) {
-        fputs("<br>answer via ", f);
-        rep_esc_json(f, json_object_get(res, "via"), 0);
+    json_array_foreach(json_object_get(res, "via"), i, v)
+    {
+        fputs(i == 0 ? "<br>answer via " : ", ", f);
+        rep_plain(f, v);
     }
     if (json_object_get(res, "implReg") != NULL && !json_is_null(json_object_get(res, "implReg")))
         fputs("<br>implicit registration at the target EES", f);

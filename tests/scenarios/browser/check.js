@@ -13,8 +13,14 @@
         t.childNodes.forEach(function (c) { if (c.nodeType === 3) s += c.nodeValue; });
         return s;
     }
-    if (document.documentElement.scrollWidth > W + 1)
+    if (document.documentElement.scrollWidth > W + 1) {
         bad.push('the page scrolls sideways: ' + document.documentElement.scrollWidth + ' > ' + W);
+        document.querySelectorAll('body *').forEach(function (e) {
+            if (e.scrollWidth > e.clientWidth + 1 && e.clientWidth > 0 && bad.length < 6)
+                bad.push('  content wider than its box: <' + e.tagName.toLowerCase() + '> "' +
+                         e.textContent.slice(0, 80) + '"');
+        });
+    }
     if (svgs.length < 2)
         bad.push('no diagram (header and body) drawn');
     svgs.forEach(function (svg) {
