@@ -16,6 +16,7 @@
 #include <event2/buffer.h>
 #include <event2/http.h>
 
+#include "net/http_log.h"
 #include "net/problem.h"
 
 static void
@@ -34,8 +35,8 @@ http_req_early(struct http_req *req, int status, const char *cause, const char *
 }
 
 static void
-http_req_log(struct http_req *req, const char *dir, int status, const char *cause,
-             const char *summary)
+http_req_log_data(struct http_req *req, const char *dir, int status, const char *cause,
+                  const char *summary, json_t *data)
 {
     struct evlog_event e = {
         .peer = tls_peer_name(&req->peer),
@@ -47,9 +48,17 @@ http_req_log(struct http_req *req, const char *dir, int status, const char *caus
         .cause = cause,
         .summary = summary,
         .conn = req->conn,
+        .data = data,
     };
 
     evlog_write(req->srv->log, &e);
+}
+
+static void
+http_req_log(struct http_req *req, const char *dir, int status, const char *cause,
+             const char *summary)
+{
+    http_req_log_data(req, dir, status, cause, summary, NULL);
 }
 
 /* Fields a request may carry once only (RFC 9110 5.3: not lists): two could be read two ways. */
@@ -116,6 +125,7 @@ http_req_new(struct http_sconn *sc, int32_t stream, struct http_req_in *in)
     struct evkeyval *h;
     const char *ct;
     char summary[160];
+    json_t *data;
 
     if ((req = calloc(1, sizeof(*req))) == NULL)
         return NULL;
@@ -152,7 +162,9 @@ http_req_new(struct http_sconn *sc, int32_t stream, struct http_req_in *in)
     ct = http_req_header(req, "Content-Type");
     snprintf(summary, sizeof(summary), "%s %s, %zu body bytes%s%s", req->method, req->path,
              in->body_len, ct != NULL ? ", " : "", ct != NULL ? ct : "");
-    http_req_log(req, "in", 0, NULL, summary);
+    data = http_log_data(http_req_header(req, "Authorization"), 0, NULL, 0);
+    http_req_log_data(req, "in", 0, NULL, summary, data);
+    json_decref(data);
     return req;
 }
 
@@ -422,7 +434,10 @@ http_req_send(struct http_req *req, int status, const char *ctype, const void *b
                      len);
             summary = line;
         }
-        http_req_log(req, "out", status, cause, summary);
+        /* The tokens the answer hands out and a refusal's reason, for the report. */
+        json_t *data = http_log_data(NULL, status, body, len);
+        http_req_log_data(req, "out", status, cause, summary, data);
+        json_decref(data);
     }
     http_req_detach(req);
     if (req->drained)

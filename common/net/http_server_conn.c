@@ -39,6 +39,21 @@ http_sconn_log(struct http_sconn *sc, const char *cause, const char *fmt, ...)
     evlog_write(sc->srv->log, &e);
 }
 
+/* What the handshake authenticated, as the report draws it (TS 33.558 6.2: authentication is the
+ * handshake): its mode and each identity the credential binds. */
+static json_t *
+http_sconn_peer_data(const struct edge_peer *peer, const char *alpn)
+{
+    json_t *d = json_pack("{s:s}", "mode", peer->mode == EDGE_PEER_PSK ? "psk" : "certificate");
+    const char *keys[] = {"fqdn", "eecId", "gpsi", "akid", "alpn"};
+    const char *vals[] = {peer->fqdn, peer->eec_id, peer->gpsi, peer->psk_identity, alpn};
+
+    for (size_t i = 0; d != NULL && i < sizeof(keys) / sizeof(keys[0]); i++)
+        if (vals[i][0] != '\0')
+            json_object_set_new(d, keys[i], json_string(vals[i]));
+    return d;
+}
+
 /* Log the TLS outcome of a connection: who authenticated, or why the handshake failed. A peer's
  * close is no failure: it has no cause (reports draw every cause as a failure), only an outcome. */
 static void
@@ -71,6 +86,7 @@ http_sconn_tls_event(SSL *ssl, enum tls_event ev, const char *reason, void *arg)
                  peer.mode == EDGE_PEER_PSK ? peer.psk_identity : "",
                  peer.eec_id[0] ? ", EEC " : "", peer.eec_id, peer.gpsi[0] ? ", GPSI bound" : "",
                  alpn[0] != '\0' ? alpn : "none (http/1.1)");
+        data = http_sconn_peer_data(&peer, alpn);
     }
     e.summary = summary;
     e.data = data;

@@ -99,6 +99,23 @@ tls_note_close(SSL *ssl, struct tls_conn *c, int where, int ret)
     return 0;
 }
 
+/* The alert's name in the words OpenSSL uses for every other alert ("access denied"): OpenSSL 3.0
+ * names the alerts added by TLS 1.3 (RFC 8446 6.2) and ALPN (RFC 7301 3.2) "unknown". */
+static const char *
+tls_alert_name(int ret)
+{
+    switch (ret & 0xff) {
+    case 115:
+        return "unknown PSK identity";
+    case 116:
+        return "certificate required";
+    case 120:
+        return "no application protocol";
+    default:
+        return SSL_alert_desc_string_long(ret);
+    }
+}
+
 /* Record the first fatal alert (RFC 8446 6.2) and why. In TLS 1.3 a client has finished its
  * handshake before the server has checked the client's certificate, so the server's refusal
  * reaches the client after "done": it is recorded all the same and ends the connection's
@@ -114,8 +131,7 @@ tls_note_alert(const SSL *ssl, struct tls_conn *c, int where, int ret)
         return;
     c->hs_failed = 1;
     if (where & SSL_CB_READ) {
-        snprintf(c->failure, sizeof(c->failure), "peer sent alert %s",
-                 SSL_alert_desc_string_long(ret));
+        snprintf(c->failure, sizeof(c->failure), "peer sent alert %s", tls_alert_name(ret));
         return;
     }
     vr = SSL_get_verify_result(ssl);
@@ -127,7 +143,7 @@ tls_note_alert(const SSL *ssl, struct tls_conn *c, int where, int ret)
     e = ERR_peek_last_error();
     snprintf(why, sizeof(why), "%s",
              e != 0 && ERR_reason_error_string(e) != NULL ? ERR_reason_error_string(e)
-                                                          : SSL_alert_desc_string_long(ret));
+                                                          : tls_alert_name(ret));
     if (c->psk_refused[0] != '\0')
         snprintf(c->failure, sizeof(c->failure), "%s", c->psk_refused);
     else if (c->psk_unknown[0] != '\0')
