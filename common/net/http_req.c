@@ -16,6 +16,7 @@
 #include <event2/buffer.h>
 #include <event2/http.h>
 
+#include "base/json_text.h"
 #include "net/problem.h"
 
 static void
@@ -457,7 +458,7 @@ http_reply_body_json(struct http_req *req, int status, const char *ctype, json_t
         if (summary == NULL)
             summary = json_string_value(json_object_get(body, "error_description"));
     }
-    text = json_dumps(body, JSON_COMPACT);
+    text = jtext_dumps(body);
     if (text == NULL)
         http_req_send(req, 500, NULL, NULL, 0, PROBLEM_SYSTEM_FAILURE, "cannot encode reply");
     else

@@ -301,6 +301,48 @@ parse_args(int argc, char **argv, const char *kind, const char **config, const c
     return 0;
 }
 
+/* The event log's lines of one loop round go out in one write(2): the flush event is made active
+ * when a first line waits, and libevent runs it after the callbacks already active in that round
+ * (those it activates in turn run the same round, so their lines are written too). */
+static void
+node_log_flush_cb(evutil_socket_t fd, short what, void *arg)
+{
+    struct node *n = arg;
+
+    (void)fd, (void)what;
+    evlog_flush(n->log);
+}
+
+static void
+node_log_soon(void *arg)
+{
+    struct node *n = arg;
+
+    event_active(n->log_flush, EV_TIMEOUT, 1);
+}
+
+static void
+node_log_release(void *arg)
+{
+    struct node *n = arg;
+
+    event_free(n->log_flush);
+    n->log_flush = NULL;
+}
+
+static int
+node_log_open(struct node *n, char *err)
+{
+    struct evlog_flusher f = {node_log_soon, node_log_release, n};
+
+    if ((n->log = evlog_open(cfg_str(n, NULL, "evlog"), n->name, err)) == NULL)
+        return -1;
+    if ((n->log_flush = event_new(n->base, -1, 0, node_log_flush_cb, n)) == NULL)
+        return edge_err(err, "cannot create the event log's flush event");
+    evlog_set_flusher(n->log, &f);
+    return 0;
+}
+
 int
 node_init(struct node *n, int argc, char **argv, const struct node_opts *o, char *err)
 {
@@ -317,7 +359,7 @@ node_init(struct node *n, int argc, char **argv, const struct node_opts *o, char
         return edge_err(err, "cannot create the event loop");
     if (load_config(n, config, o, err) < 0)
         return -1;
-    if ((n->log = evlog_open(cfg_str(n, NULL, "evlog"), n->name, err)) == NULL)
+    if (node_log_open(n, err) < 0)
         return -1;
     if (make_tls(n, o, err) < 0 || make_http(n, o, err) < 0)
         return -1;
