@@ -2,9 +2,10 @@
  *
  * edge-bench measures edgesim's nodes against references taken in the same run: it starts its own
  * edge-ecs and edge-ees processes on loopback (bench_nodes.c), drives them with its own mutual-TLS
- * HTTP/1.1 load client (bench_load.c), measures the raw ES256 signer, the raw verifier and the
- * TLS 1.3 mutual handshake in-process (bench_refs.c), and prints one JSON object per figure plus a
- * table (bench_report.c). Each figure is repeated and its median reported. */
+ * HTTP/1.1 and HTTP/2 load client (bench_load.c, bench_load_h2.c), measures the raw ES256 signer,
+ * the raw verifier and the TLS 1.3 mutual handshake in-process (bench_refs.c), and prints one JSON
+ * object per figure plus a table (bench_report.c). Each figure is repeated and its median reported.
+ */
 #ifndef EDGE_BENCH_H
 #define EDGE_BENCH_H
 
@@ -77,6 +78,8 @@ struct load_spec {
     int expect;         /* the status every answer must have */
     int conns;          /* connections in parallel */
     int keepalive;      /* 1: requests follow each other on a connection; 0: one each */
+    int h2;             /* HTTP/2 (ALPN "h2"; keep-alive only), else HTTP/1.1 */
+    int streams;        /* HTTP/2: requests in flight on each connection (at least 1) */
     long max_requests;  /* count bound (all connections) */
     double max_seconds; /* time bound */
     int keep_locations; /* collect the Location header of each answer */

@@ -37,6 +37,8 @@ struct job {
     int conns;          /* connections in parallel */
     int keepalive;      /* 0: a new connection per request */
     int per_answer;     /* tokens per answer: the figure is in tokens/s */
+    int h2;             /* HTTP/2 (else HTTP/1.1) */
+    int streams;        /* HTTP/2: requests in flight per connection */
 };
 
 #define TOKEN_JOB(n, c, ka, g, lat)                                                                \
@@ -46,11 +48,23 @@ struct job {
         .body = BODY_TOKEN, .expect = 200, .conns = (c), .keepalive = (ka), .per_answer = 1        \
     }
 
+/* The token endpoint over HTTP/2: c connections, st streams in flight on each. */
+#define TOKEN_H2_JOB(n, c, st, g)                                                                  \
+    {                                                                                              \
+        .name = (n), .ref = REF_SIGN, .unit = "tokens/s", .path = "/oauth2/token", .goal = (g),    \
+        .latencies = 1, .to = TO_ECS1, .as = AS_EES1, .body = BODY_TOKEN, .expect = 200,           \
+        .conns = (c), .keepalive = 1, .per_answer = 1, .h2 = 1, .streams = (st)                    \
+    }
+
 static const struct job jobs[] = {
     /* TR 33.739 6.27: the token endpoint, S-EES -> its ECS */
     TOKEN_JOB("token.keepalive.c1", 1, 1, 0, 1),
     TOKEN_JOB("token.keepalive.c4", 4, 1, 0, 1),
     TOKEN_JOB("token.keepalive.c16", 16, 1, 0.5, 1),
+    /* the same over HTTP/2, as the nodes speak it between themselves: 16 connections with one
+     * request each in flight, and one connection with 16 */
+    TOKEN_H2_JOB("token.keepalive.h2.c16", 16, 1, 0.5),
+    TOKEN_H2_JOB("token.keepalive.h2.c1s16", 1, 16, 0.5),
     TOKEN_JOB("token.newconn", 16, 0, 0.9, 0),
     /* TS 33.558 6.2: service provisioning with one token per candidate EES */
     {.name = "provision.ees1",
@@ -258,6 +272,8 @@ job_spec(const struct bench *b, const struct job *j, const char *body, struct lo
     s->expect = j->expect;
     s->conns = j->conns;
     s->keepalive = j->keepalive;
+    s->h2 = j->h2;
+    s->streams = j->streams > 0 ? j->streams : 1;
     s->max_requests = b->o.requests;
     s->max_seconds = b->o.seconds;
 }
