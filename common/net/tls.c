@@ -203,6 +203,10 @@ tls_ctx_new(const struct tls_config *cfg, int server, char *err)
         mode = SSL_VERIFY_PEER;
     }
     SSL_CTX_set_verify(ctx->ssl_ctx, mode, NULL);
+    if (tls_verify_setup(ctx) < 0) {
+        edge_err(err, "out of memory");
+        goto fail;
+    }
     if (tls_psk_setup(ctx, cfg, err) < 0)
         goto fail;
     if (!server && cfg->cert_file == NULL && ctx->psk_key_len == 0 && ctx->psk_client == NULL) {
@@ -235,6 +239,7 @@ tls_ctx_free(struct tls_ctx *ctx)
     if (ctx == NULL)
         return;
     SSL_CTX_free(ctx->ssl_ctx);
+    tls_verify_free(ctx);
     tls_keylog_close(ctx);
     free(ctx->peer_fqdn);
     OPENSSL_cleanse(ctx->psk_key, sizeof(ctx->psk_key));

@@ -19,6 +19,7 @@ struct tls_ctx {
     char psk_identity[EDGE_ID_MAX]; /* fixed client PSK, when no callback */
     unsigned char psk_key[TLS_PSK_MAX];
     size_t psk_key_len;
+    struct tls_verify_cache *verified; /* chains that passed (tls_verify.c) */
 };
 
 /* Per connection, in the SSL's ex_data; freed with the SSL. */
@@ -54,6 +55,9 @@ const char *tls_ossl_reason(char *buf, size_t len);
 
 int tls_psk_setup(struct tls_ctx *ctx, const struct tls_config *cfg, char *err);
 int tls_keylog_open(struct tls_ctx *ctx, const char *path, char *err);
+/* Check peers' chains through the cache of tls_verify.c; -1 when out of memory. */
+int tls_verify_setup(struct tls_ctx *ctx);
+void tls_verify_free(struct tls_ctx *ctx);
 void tls_keylog_close(struct tls_ctx *ctx);
 
 #endif
