@@ -167,6 +167,7 @@ tls_ctx_new(const struct tls_config *cfg, int server, char *err)
         goto fail;
     }
     ctx->server = server;
+    ctx->keylog_fd = -1;
     ctx->ssl_ctx = SSL_CTX_new(server ? TLS_server_method() : TLS_client_method());
     if (ctx->ssl_ctx == NULL) {
         edge_err(err, "cannot create TLS context: %s", tls_ossl_reason(why, sizeof(why)));

@@ -10,8 +10,10 @@ struct tls_ctx {
     SSL_CTX *ssl_ctx;
     int server;
     char *peer_fqdn; /* client default expected server name */
-    FILE *keylog;
+    int keylog_fd;   /* -1: no key log */
     char *keylog_path;
+    char keylog_buf[4096]; /* secret lines not yet written (tls_keylog.c) */
+    size_t keylog_len;
     tls_psk_lookup_fn psk_lookup;
     void *psk_lookup_arg;
     tls_psk_client_fn psk_client;
@@ -59,5 +61,7 @@ int tls_keylog_open(struct tls_ctx *ctx, const char *path, char *err);
 int tls_verify_setup(struct tls_ctx *ctx);
 void tls_verify_free(struct tls_ctx *ctx);
 void tls_keylog_close(struct tls_ctx *ctx);
+/* Write the key-log lines that wait (a handshake completed or failed). */
+void tls_keylog_flush(struct tls_ctx *ctx);
 
 #endif
