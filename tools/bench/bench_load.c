@@ -14,6 +14,7 @@
 #include <event2/bufferevent.h>
 #include <event2/bufferevent_ssl.h>
 #include <event2/event.h>
+#include <arpa/inet.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <openssl/err.h>
@@ -358,6 +359,7 @@ load_open(struct load_conn *cn)
     struct load *ld = cn->ld;
     char err[EDGE_ERR_LEN];
     SSL *ssl = tls_ssl_new(ld->s->tls, ld->s->fqdn, err);
+    evutil_socket_t fd = -1;
 
     if (ssl == NULL ||
         (ld->s->h2 && tls_ssl_set_alpn(ssl, load_alpn_h2, sizeof(load_alpn_h2), err) < 0)) {
@@ -365,10 +367,18 @@ load_open(struct load_conn *cn)
         load_fail(ld, "%s", err);
         return;
     }
-    cn->bev = bufferevent_openssl_socket_new(ld->base, -1, ssl, BUFFEREVENT_SSL_CONNECTING,
+    /* A socket of another network namespace (the backhaul's cast), else libevent makes one. */
+    if (ld->s->make_socket != NULL && (fd = ld->s->make_socket(ld->s->socket_arg)) < 0) {
+        SSL_free(ssl);
+        load_fail(ld, "cannot make a socket for %s", ld->s->fqdn);
+        return;
+    }
+    cn->bev = bufferevent_openssl_socket_new(ld->base, fd, ssl, BUFFEREVENT_SSL_CONNECTING,
                                              BEV_OPT_CLOSE_ON_FREE);
     if (cn->bev == NULL) {
         SSL_free(ssl);
+        if (fd >= 0)
+            evutil_closesocket(fd);
         load_fail(ld, "cannot make a connection to %s", ld->s->fqdn);
         return;
     }
@@ -418,6 +428,8 @@ load_run(const struct load_spec *s, struct load_result *r, char *err)
     ld.sa.sin_family = AF_INET;
     ld.sa.sin_port = htons((unsigned short)s->port);
     ld.sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    if (s->addr != NULL && inet_pton(AF_INET, s->addr, &ld.sa.sin_addr) != 1)
+        return edge_err(err, "load: %s is not an IPv4 address", s->addr);
     if ((ld.base = event_base_new()) == NULL ||
         (ld.conns = calloc((size_t)s->conns, sizeof(*ld.conns))) == NULL ||
         (timer = evtimer_new(ld.base, load_timer_cb, &ld)) == NULL) {
