@@ -20,7 +20,8 @@
 struct evlog {
     int ev_fd; /* -1: events are dropped */
     char *ev_node;
-    struct jtext ev_lines; /* lines not yet written */
+    struct jtext ev_node_field; /* ,"node":"<node, escaped>", the same in every line */
+    struct jtext ev_lines;      /* lines not yet written */
     struct evlog_flusher ev_flusher;
     int ev_batch; /* a flusher is set */
     /* t_wall up to the second, formatted once per second */
@@ -43,7 +44,9 @@ evlog_open(const char *path, const char *node, char *err)
     }
     log->ev_fd = -1;
     log->ev_sec = -1;
-    if ((log->ev_node = strdup(node)) == NULL) {
+    JTEXT_LIT(&log->ev_node_field, ",\"node\":");
+    jtext_cstring(&log->ev_node_field, node);
+    if ((log->ev_node = strdup(node)) == NULL || log->ev_node_field.failed) {
         edge_err(err, "event log: out of memory");
         goto fail;
     }
@@ -74,6 +77,7 @@ evlog_close(struct evlog *log)
     if (log->ev_fd != -1)
         close(log->ev_fd);
     jtext_free(&log->ev_lines);
+    jtext_free(&log->ev_node_field);
     free(log->ev_node);
     free(log);
 }
@@ -152,33 +156,35 @@ evlog_times(struct evlog *log, struct jtext *t)
         strftime(log->ev_sec_text, sizeof(log->ev_sec_text), "%Y-%m-%dT%H:%M:%S", &tm);
         log->ev_sec = wall.tv_sec;
     }
-    jtext_puts(t, "{\"t_mono\":");
+    JTEXT_LIT(t, "{\"t_mono\":");
     jtext_long(t, (long long)(mono / 1000000000));
     jtext_put(t, ".", 1);
     evlog_micros(t, (long)(mono % 1000000000 / 1000));
-    jtext_puts(t, ",\"t_wall\":\"");
+    JTEXT_LIT(t, ",\"t_wall\":\"");
     jtext_puts(t, log->ev_sec_text);
     jtext_put(t, ".", 1);
     evlog_micros(t, (long)(wall.tv_nsec / 1000));
-    jtext_puts(t, "Z\"");
+    JTEXT_LIT(t, "Z\"");
     return 0;
 }
 
 /* ,"key":N, or null when absent (n < min). */
+#define evlog_number(t, key, n, min) evlog_number_at(t, "" key, sizeof(key) - 1, n, min)
 static void
-evlog_number(struct jtext *t, const char *key, long n, long min)
+evlog_number_at(struct jtext *t, const char *key, size_t klen, long n, long min)
 {
-    jtext_puts(t, key);
+    jtext_put(t, key, klen);
     if (n >= min)
         jtext_long(t, n);
     else
         jtext_put(t, "null", 4);
 }
 
+#define evlog_key_string(t, key, s) evlog_key_string_at(t, "" key, sizeof(key) - 1, s)
 static void
-evlog_key_string(struct jtext *t, const char *key, const char *s)
+evlog_key_string_at(struct jtext *t, const char *key, size_t klen, const char *s)
 {
-    jtext_puts(t, key);
+    jtext_put(t, key, klen);
     jtext_cstring(t, s);
 }
 
@@ -196,7 +202,7 @@ evlog_write(struct evlog *log, const struct evlog_event *ev)
     start = t->len;
     if (evlog_times(log, t) < 0)
         return -1;
-    evlog_key_string(t, ",\"node\":", log->ev_node);
+    jtext_put(t, log->ev_node_field.data, log->ev_node_field.len);
     evlog_key_string(t, ",\"peer\":", ev->peer);
     evlog_key_string(t, ",\"dir\":", ev->dir);
     evlog_key_string(t, ",\"kind\":", ev->kind);
@@ -206,7 +212,7 @@ evlog_write(struct evlog *log, const struct evlog_event *ev)
     evlog_key_string(t, ",\"cause\":", ev->cause);
     evlog_key_string(t, ",\"summary\":", ev->summary);
     evlog_number(t, ",\"conn\":", ev->conn, 0);
-    jtext_puts(t, ",\"data\":");
+    JTEXT_LIT(t, ",\"data\":");
     jtext_value(t, ev->data);
     jtext_put(t, "}\n", 2);
     if (t->failed) {

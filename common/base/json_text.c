@@ -173,11 +173,19 @@ void
 jtext_string(struct jtext *t, const char *s, size_t n)
 {
     const unsigned char *p = (const unsigned char *)s, *end = p + n, *run;
-    char esc[6];
     size_t seq = 1;
+    char *o;
 
-    jtext_put(t, "\"", 1);
-    while (p < end && !t->failed) {
+    /* Room for the worst case (every byte a \u00XX escape), taken once: no check per piece. */
+    if (n > (SIZE_MAX - 3) / 6) {
+        t->failed = 1;
+        return;
+    }
+    if (jtext_room(t, 6 * n + 2) < 0)
+        return;
+    o = t->data + t->len;
+    *o++ = '"';
+    while (p < end) {
         /* A run of bytes written as they are: printable ASCII and valid UTF-8 sequences. */
         for (run = p; p < end; p += seq) {
             if (end - p >= 8 && jtext_word_plain(p))
@@ -187,16 +195,19 @@ jtext_string(struct jtext *t, const char *s, size_t n)
             else if (*p < 0x80 || (seq = jtext_utf8_seq(p, (size_t)(end - p))) == 0)
                 break;
         }
-        jtext_put(t, (const char *)run, (size_t)(p - run));
+        memcpy(o, run, (size_t)(p - run));
+        o += p - run;
         if (p == end)
             break;
         if (*p < 0x80)
-            jtext_put(t, esc, jtext_escape(*p, esc));
+            o += jtext_escape(*p, o);
         else
-            jtext_put(t, "?", 1); /* no UTF-8: JSON cannot carry the byte */
+            *o++ = '?'; /* no UTF-8: JSON cannot carry the byte */
         p++;
     }
-    jtext_put(t, "\"", 1);
+    *o++ = '"';
+    t->len = (size_t)(o - t->data);
+    t->data[t->len] = '\0';
 }
 
 void

@@ -29,6 +29,8 @@ struct jtext {
 /* Bytes as they are. */
 void jtext_put(struct jtext *t, const char *s, size_t n);
 void jtext_puts(struct jtext *t, const char *s);
+/* A string literal as it is (its length known at compile time). */
+#define JTEXT_LIT(t, lit) jtext_put((t), "" lit, sizeof(lit) - 1)
 /* s (n bytes) as a JSON string, quotes included. */
 void jtext_string(struct jtext *t, const char *s, size_t n);
 /* A C string as a JSON string, or null for NULL. */

@@ -280,6 +280,7 @@ http_server_free(struct http_server *srv)
         free(srv->targets[i]);
     free(srv->targets);
     http_router_free(srv->router);
+    jtext_free(&srv->reply_text);
     free(srv);
 }
 

@@ -13,6 +13,7 @@
 #include <openssl/ssl.h>
 
 #include "base/err.h"
+#include "base/json_text.h"
 #include "net/http_route.h"
 #include "net/http_server.h"
 
@@ -74,6 +75,7 @@ struct http_server {
     long nconn;      /* connection numbers given so far */
     time_t date_sec; /* the Date field of replies (RFC 9110 6.6.1), formatted once a second */
     char date[40];
+    struct jtext reply_text; /* a JSON reply's body, written here and copied out by the protocol */
     struct http_sconn *conns;
     struct event *reaper;
     struct http_req *held; /* requests a handler will answer later */
