@@ -49,33 +49,52 @@ tep_sanitize(char *s)
             *s = '\'';
 }
 
-/* Every refusal goes through here: one AccessTokenErr shape. invalid_client
- * is answered with 400 as well: RFC 6749 5.2 allows 401 only to announce an
- * HTTP authentication scheme, and a 401 must carry WWW-Authenticate (RFC 9110
+/* Every refusal goes through here: an AccessTokenErr (error, 400), our own failure (no error:
+ * 500, TS 29.510 answers it with ProblemDetails), or another ProblemDetails (cause, status; TS
+ * 29.510 6.3.5.2.4 allows them); the HTTP glue builds a ProblemDetails from status, cause and
+ * description. invalid_client is answered with 400 as well: RFC 6749 5.2 allows 401 only to
+ * announce an HTTP authentication scheme, and a 401 must carry WWW-Authenticate (RFC 9110
  * 15.5.2), which has no scheme for a TLS certificate. */
+static enum token_decision
+tep_refusal(struct token_endpoint_result *res, int status, const char *error, const char *cause,
+            const char *fmt, va_list ap)
+{
+    // NOLINTNEXTLINE(clang-analyzer-valist.Uninitialized): the callers va_start it
+    vsnprintf(res->description, sizeof(res->description), fmt, ap);
+    tep_sanitize(res->description);
+    json_decref(res->body);
+    res->body = NULL;
+    res->decision = TOKEN_DECISION_ERROR;
+    res->error = error;
+    res->cause = cause;
+    res->status = status;
+    if (error != NULL)
+        res->body = json_pack("{s:s, s:s}", "error", error, "error_description", res->description);
+    return res->decision;
+}
+
 __attribute__((format(printf, 3, 4))) static enum token_decision
 tep_error(struct token_endpoint_result *res, const char *error, const char *fmt, ...)
 {
+    enum token_decision d;
     va_list ap;
 
     va_start(ap, fmt);
-    // NOLINTNEXTLINE(clang-analyzer-valist.Uninitialized): va_start is the line above
-    vsnprintf(res->description, sizeof(res->description), fmt, ap);
+    d = tep_refusal(res, error != NULL ? 400 : 500, error, NULL, fmt, ap);
     va_end(ap);
-    tep_sanitize(res->description);
-    json_decref(res->body);
-    res->decision = TOKEN_DECISION_ERROR;
-    res->error = error;
-    if (error == NULL) {
-        /* Our own failure: TS 29.510 answers 500 with ProblemDetails, which
-         * the HTTP glue builds from description. */
-        res->status = 500;
-        res->body = NULL;
-    } else {
-        res->status = 400;
-        res->body = json_pack("{s:s, s:s}", "error", error, "error_description", res->description);
-    }
-    return res->decision;
+    return d;
+}
+
+__attribute__((format(printf, 4, 5))) static enum token_decision
+tep_problem(struct token_endpoint_result *res, int status, const char *cause, const char *fmt, ...)
+{
+    enum token_decision d;
+    va_list ap;
+
+    va_start(ap, fmt);
+    d = tep_refusal(res, status, NULL, cause, fmt, ap);
+    va_end(ap);
+    return d;
 }
 
 /* The request as the next ECS must see it: the S-EES named by requesterFqdn,
@@ -148,9 +167,18 @@ tep_client(const struct token_endpoint *ep, const struct token_endpoint_req *req
                          "client not authenticated by a TLS certificate with an FQDN");
     *forwarded = ep->policy->is_peer_ecs(ep->policy->arg, peer->fqdn);
     if (*forwarded) {
+        const char *authn = req->authn_ecs != NULL ? req->authn_ecs : peer->fqdn;
         if (v[TEP_REQUESTER_FQDN] == NULL || js_valid_fqdn(v[TEP_REQUESTER_FQDN], why) < 0)
             return tep_error(res, "invalid_request",
                              "request forwarded by ECS %.64s names no requesterFqdn", peer->fqdn);
+        /* TS 33.501 13.4.1.1.3 step 4: the local NRF trusts the forwarding NRF; edgesim's signing
+         * ECS also trusts the ECS that authenticated the client, which the token names. */
+        if (js_valid_fqdn(authn, why) < 0 || !ep->policy->is_peer_ecs(ep->policy->arg, authn))
+            return tep_error(res, "invalid_client",
+                             "the S-EES %.64s was authenticated by %.64s, which is not a peer ECS "
+                             "of this ECS",
+                             v[TEP_REQUESTER_FQDN], authn);
+        snprintf(res->authn_ecs, sizeof(res->authn_ecs), "%s", authn);
         client = v[TEP_REQUESTER_FQDN];
     } else {
         client = peer->fqdn;
@@ -174,8 +202,9 @@ tep_issue(const struct token_endpoint *ep, const struct token_endpoint_req *req,
 {
     char err[EDGE_ERR_LEN];
 
-    if (token_issue_ees(ep->keys, res->client, res->aud, v[TEP_SCOPE], v[TEP_EEC_ID], req->now,
-                        ep->lifetime, &res->issued, err) < 0)
+    if (token_issue_ees(ep->keys, res->client, res->aud, v[TEP_SCOPE], v[TEP_EEC_ID],
+                        res->authn_ecs[0] ? res->authn_ecs : NULL, req->now, ep->lifetime,
+                        &res->issued, err) < 0)
         return tep_error(res, NULL, "cannot issue the token: %s", err);
     res->body = json_pack("{s:s, s:s, s:I, s:s}", "access_token", res->issued.token, "token_type",
                           "Bearer", "expires_in", (json_int_t)ep->lifetime, "scope", v[TEP_SCOPE]);
@@ -189,32 +218,14 @@ tep_issue(const struct token_endpoint *ep, const struct token_endpoint_req *req,
     return res->decision;
 }
 
-enum token_decision
-token_endpoint_handle(const struct token_endpoint *ep, const struct token_endpoint_req *req,
-                      struct token_endpoint_result *res)
+/* The parameters every request needs, each checked by the rule of its kind (base/json_strict.h),
+ * as configs and bodies are: a host name for the EES FQDNs, an identifier for the EES and EEC
+ * IDs. */
+static enum token_decision
+tep_params(struct token_endpoint_result *res, const char *const v[TEP_NPARAMS])
 {
-    const struct token_endpoint_policy *pol = ep->policy;
-    const char *v[TEP_NPARAMS] = {0};
     char why[EDGE_ERR_LEN];
-    enum token_target where;
-    enum token_authz authz;
-    int forwarded = 0;
 
-    memset(res, 0, sizeof(*res));
-    if (pol == NULL || pol->is_peer_ecs == NULL || pol->is_client == NULL || pol->locate == NULL ||
-        pol->authorize == NULL || ep->keys == NULL)
-        return tep_error(res, NULL, "token endpoint has no policy or keys");
-    /* Each value is checked by the rule of its kind (base/json_strict.h), as configs and bodies
-     * are: a host name for the EES FQDNs, an identifier for the EES ID and the EEC ID. */
-    if (tep_collect(req, res, v) != 0)
-        return res->decision;
-    if (v[TEP_GRANT_TYPE] == NULL)
-        return tep_error(res, "invalid_request", "grant_type is missing");
-    if (strcmp(v[TEP_GRANT_TYPE], "client_credentials") != 0)
-        return tep_error(res, "unsupported_grant_type", "grant_type %.64s is not supported",
-                         v[TEP_GRANT_TYPE]);
-    if (tep_client(ep, req, res, v, &forwarded) != 0)
-        return res->decision;
     if (v[TEP_SCOPE] == NULL)
         return tep_error(res, "invalid_request", "scope is missing");
     if (!token_scope_ok(v[TEP_SCOPE]))
@@ -227,13 +238,54 @@ token_endpoint_handle(const struct token_endpoint *ep, const struct token_endpoi
         return tep_error(res, "invalid_request", "targetEesFqdn: %s", why);
     if (v[TEP_EEC_ID] != NULL && js_valid_id(v[TEP_EEC_ID], why) < 0)
         return tep_error(res, "invalid_request", "eec_id: %s", why);
-    /* The ECS where the S-EES is registered decides that it is a client;
-     * a forwarding ECS has done so already (TS 33.501 13.4.1.1.3 step 2). */
-    if (!forwarded && !pol->is_client(pol->arg, res->client))
-        return tep_error(res, "unauthorized_client", "%.64s is not an EES registered here",
-                         res->client);
+    return 0;
+}
+
+/* The ECS where the S-EES is registered decides that it is a client and that it serves the EEC
+ * it names; a forwarding ECS has done so already (TS 33.501 13.4.1.1.3 step 2). An EES
+ * registered elsewhere that asks here itself (edge9Mode redirect) is accepted only as
+ * configured, and its eec_id cannot be checked here: this ECS did not provision that EEC. */
+static enum token_decision
+tep_requester(const struct token_endpoint_policy *pol, struct token_endpoint_result *res,
+              const char *const v[TEP_NPARAMS])
+{
+    if (pol->is_client(pol->arg, res->client)) {
+        if (v[TEP_EEC_ID] != NULL && pol->serves_eec != NULL &&
+            !pol->serves_eec(pol->arg, res->client, v[TEP_EEC_ID]))
+            return tep_error(res, "invalid_request",
+                             "eec_id %.64s names no EEC this ECS provisioned with %.64s",
+                             v[TEP_EEC_ID], res->client);
+        return 0;
+    }
+    if (pol->is_foreign_client != NULL && pol->is_foreign_client(pol->arg, res->client)) {
+        res->direct_foreign = 1;
+        return 0;
+    }
+    return tep_error(res, "unauthorized_client", "%.64s is not an EES registered here",
+                     res->client);
+}
+
+/* Where the T-EES is, and whether this ECS may decide for it: LOCAL and PARTNER go on to
+ * authorization (0), REMOTE ends in FORWARD, the rest in a refusal. */
+static enum token_decision
+tep_target(const struct token_endpoint *ep, const struct token_endpoint_req *req,
+           struct token_endpoint_result *res, const char *const v[TEP_NPARAMS])
+{
+    const struct token_endpoint_policy *pol = ep->policy;
+    char why[EDGE_ERR_LEN];
+    enum token_target where;
+
     where = pol->locate(pol->arg, v[TEP_TARGET_ID], v[TEP_TARGET_FQDN], res->aud, res->forward_to);
     res->aud[EDGE_FQDN_MAX - 1] = res->forward_to[EDGE_FQDN_MAX - 1] = '\0';
+    if (where == TOKEN_TARGET_REMOTE && res->direct_foreign)
+        return tep_error(res, "invalid_request",
+                         "%.64s may ask here only for EESes registered here", res->client);
+    if (where != TOKEN_TARGET_UNKNOWN && res->aud[0] != '\0' && pol->uses_token != NULL &&
+        !pol->uses_token(pol->arg, res->aud))
+        return tep_problem(res, 403, TOKEN_CAUSE_LOCAL_AUTHZ,
+                           "%.64s authorizes its callers by local policy (TS 33.558 6.2): no token "
+                           "is issued for it; call it without one",
+                           res->aud);
     if (where == TOKEN_TARGET_REMOTE) {
         res->aud[0] = '\0';
         if (req->hops >= ep->max_hops)
@@ -242,16 +294,42 @@ token_endpoint_handle(const struct token_endpoint *ep, const struct token_endpoi
         if ((res->forward_form = tep_forward_form(v, res->client)) == NULL)
             return tep_error(res, NULL, "out of memory");
         snprintf(res->description, sizeof(res->description),
-                 "target EES not registered here: "
-                 "forward to %.96s",
+                 "target EES not registered here: forward to %.96s",
                  res->forward_to[0] ? res->forward_to : "a peer ECS");
         res->decision = TOKEN_DECISION_FORWARD;
         return res->decision;
     }
-    if (where != TOKEN_TARGET_LOCAL || js_valid_fqdn(res->aud, why) < 0)
+    if ((where != TOKEN_TARGET_LOCAL && where != TOKEN_TARGET_PARTNER) ||
+        js_valid_fqdn(res->aud, why) < 0)
         return tep_error(res, "invalid_request", "target EES %.64s is not known",
                          v[TEP_TARGET_FQDN] ? v[TEP_TARGET_FQDN] : v[TEP_TARGET_ID]);
-    /* The local ECS authorizes (TS 33.501 13.4.1.1.3 step 4). */
+    return 0;
+}
+
+enum token_decision
+token_endpoint_handle(const struct token_endpoint *ep, const struct token_endpoint_req *req,
+                      struct token_endpoint_result *res)
+{
+    const struct token_endpoint_policy *pol = ep->policy;
+    const char *v[TEP_NPARAMS] = {0};
+    enum token_authz authz;
+    int forwarded = 0;
+
+    memset(res, 0, sizeof(*res));
+    if (pol == NULL || pol->is_peer_ecs == NULL || pol->is_client == NULL || pol->locate == NULL ||
+        pol->authorize == NULL || ep->keys == NULL)
+        return tep_error(res, NULL, "token endpoint has no policy or keys");
+    if (tep_collect(req, res, v) != 0)
+        return res->decision;
+    if (v[TEP_GRANT_TYPE] == NULL)
+        return tep_error(res, "invalid_request", "grant_type is missing");
+    if (strcmp(v[TEP_GRANT_TYPE], "client_credentials") != 0)
+        return tep_error(res, "unsupported_grant_type", "grant_type %.64s is not supported",
+                         v[TEP_GRANT_TYPE]);
+    if (tep_client(ep, req, res, v, &forwarded) != 0 || tep_params(res, v) != 0 ||
+        (!forwarded && tep_requester(pol, res, v) != 0) || tep_target(ep, req, res, v) != 0)
+        return res->decision;
+    /* The ECS that decides authorizes (TS 33.501 13.4.1.1.3 step 4). */
     authz = pol->authorize(pol->arg, res->client, res->aud, v[TEP_SCOPE], v[TEP_EEC_ID]);
     if (authz == TOKEN_AUTHZ_UNAUTHORIZED_CLIENT)
         return tep_error(res, "unauthorized_client", "%.64s may not call %.64s", res->client,

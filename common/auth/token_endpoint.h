@@ -24,7 +24,13 @@
  *   targetEesFqdn       T-EES FQDN (edgesim extension: EES IDs need not be
  *                       FQDNs); at least one of the two target parameters
  *   eec_id              optional EEC ID whose context is relocated; copied
- *                       into the token's eec_id claim */
+ *                       into the token's eec_id claim. The ECS where the S-EES is
+ *                       registered checks it first (policy serves_eec): it names an
+ *                       EEC that ECS provisioned with that S-EES
+ *
+ * The token names the ECS that authenticated the S-EES (authn_ecs): this ECS, or on a
+ * forwarded request the first ECS in Via, which must be a peer of this one as well
+ * (the signing ECS trusts the ECS that authenticated the client, not only the last hop). */
 #ifndef EDGE_TOKEN_ENDPOINT_H
 #define EDGE_TOKEN_ENDPOINT_H
 
@@ -49,7 +55,9 @@ struct token_param {
 enum token_target {
     TOKEN_TARGET_UNKNOWN = 0, /* nowhere this ECS knows of */
     TOKEN_TARGET_LOCAL,       /* registered here: this ECS issues */
-    TOKEN_TARGET_REMOTE,      /* registered at another ECS: forward */
+    TOKEN_TARGET_REMOTE,      /* registered at another ECS: forward (or redirect) */
+    TOKEN_TARGET_PARTNER,     /* registered at a partner ECS, and this ECS signs for it
+                               * (edge9Mode local-issue: the T-EES trusts this ECS's keys) */
 };
 
 enum token_authz {
@@ -67,9 +75,20 @@ struct token_endpoint_policy {
     int (*is_peer_ecs)(void *arg, const char *fqdn);
     /* 1 when fqdn is an EES registered here, i.e. a client of this ECS. */
     int (*is_client)(void *arg, const char *fqdn);
+    /* 1 when fqdn, an EES registered at another ECS, may ask here directly for a token for an
+     * EES registered here (the trust edge9Mode redirect needs). NULL: never. */
+    int (*is_foreign_client)(void *arg, const char *fqdn);
+    /* 1 when this ECS knows that client (an EES registered here) serves the EEC eec_id: it
+     * provisioned that EEC with it, or authorized the move of that EEC's context to it. NULL:
+     * eec_id is not checked. */
+    int (*serves_eec)(void *arg, const char *client, const char *eec_id);
+    /* 1 when the EES aud is authorized by token (TS 33.558 6.2: the ECS knows the method per
+     * EES), 0 when by its local policy (no token is issued for it). NULL: always token. */
+    int (*uses_token)(void *arg, const char *aud);
     /* Locate the T-EES named by target_id and/or target_fqdn (either may be
-     * NULL). LOCAL: write its FQDN into aud. REMOTE: write the ECS to forward
-     * to into ecs ("" lets the caller choose among its peers). */
+     * NULL). LOCAL, PARTNER: write its FQDN into aud. REMOTE: write the ECS to forward
+     * to into ecs ("" lets the caller choose among its peers), and its FQDN into aud when
+     * known ("" otherwise). */
     enum token_target (*locate)(void *arg, const char *target_id, const char *target_fqdn,
                                 char aud[EDGE_FQDN_MAX], char ecs[EDGE_FQDN_MAX]);
     /* May client get a token for aud with scope (eec_id may be NULL)? */
@@ -89,27 +108,37 @@ struct token_endpoint_req {
     size_t nparams;
     const struct edge_peer *peer; /* the TLS client */
     unsigned hops;                /* ECS hops so far: 0 when sent by the S-EES */
+    const char *authn_ecs;        /* forwarded: the ECS that authenticated the S-EES (the first
+                                   * in Via); NULL: the peer itself, when it is a peer ECS */
     int64_t now;
 };
 
 enum token_decision {
     TOKEN_DECISION_ISSUED = 1, /* 200 + AccessTokenRsp */
     TOKEN_DECISION_FORWARD,    /* send forward_form to forward_to; relay its answer */
-    TOKEN_DECISION_ERROR,      /* 400 + AccessTokenErr */
+    TOKEN_DECISION_ERROR,      /* 400 + AccessTokenErr, or status + ProblemDetails (cause) */
 };
 
 struct token_endpoint_result {
     enum token_decision decision;
     int status;        /* 200 or 400 (0 for FORWARD) */
     const char *error; /* RFC 6749 5.2 code, or NULL */
+    const char *cause; /* a refusal answered as ProblemDetails (status, cause, description):
+                        * TOKEN_CAUSE_LOCAL_AUTHZ; NULL otherwise */
     char description[EDGE_ERR_LEN];
-    json_t *body;               /* AccessTokenRsp or AccessTokenErr (owned) */
-    char client[EDGE_FQDN_MAX]; /* the S-EES, once known ("" before) */
-    char aud[EDGE_FQDN_MAX];    /* the T-EES, once located */
+    json_t *body;                  /* AccessTokenRsp or AccessTokenErr (owned) */
+    char client[EDGE_FQDN_MAX];    /* the S-EES, once known ("" before) */
+    char aud[EDGE_FQDN_MAX];       /* the T-EES, once located */
+    char authn_ecs[EDGE_FQDN_MAX]; /* the ECS that authenticated the S-EES, once known */
+    int direct_foreign;            /* the S-EES is registered elsewhere and asked here itself */
     char forward_to[EDGE_FQDN_MAX];
     char *forward_form;         /* x-www-form-urlencoded body for the next ECS (owned) */
     struct token_issued issued; /* jti, exp, kid for the event log */
 };
+
+/* 403: the T-EES authorizes by its local policy (TS 33.558 6.2), so no token is issued for it;
+ * the S-EES then calls it without one (edgesim's cause, README "edgesim extensions"). */
+#define TOKEN_CAUSE_LOCAL_AUTHZ "EES_LOCAL_AUTHORIZATION"
 
 /* Headers every token endpoint answer carries (RFC 6749 5.1, TS 29.510). */
 struct token_header {

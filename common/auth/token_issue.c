@@ -34,8 +34,8 @@ token_check_common(const struct keyring *kr, const char *aud, const char *scope,
 /* The claims of one token. Every string has passed js_valid_fqdn, js_valid_id or
  * token_scope_ok: printable ASCII, so only '"' and '\\' need escaping (RFC 8259 7). */
 struct token_claims {
-    const char *aud, *client_id, *eec_id, *iss, *scope, *sub; /* eec_id, sub: NULL if absent */
-    int64_t nbf;                                              /* 0: absent */
+    const char *aud, *authn_ecs, *client_id, *eec_id, *iss, *scope, *sub; /* eec_id, sub: or NULL */
+    int64_t nbf;                                                          /* 0: absent */
 };
 
 /* A bounded text buffer: the claims are written here, not built as a JSON tree and then
@@ -92,6 +92,7 @@ token_claims_json(const struct token_claims *c, const struct token_issued *ti, s
 {
     token_put(t, "{");
     token_put_str(t, "aud", c->aud);
+    token_put_str(t, "authn_ecs", c->authn_ecs);
     token_put_str(t, "client_id", c->client_id);
     if (c->eec_id != NULL)
         token_put_str(t, "eec_id", c->eec_id);
@@ -153,9 +154,9 @@ token_sign(const struct keyring *kr, const struct token_claims *c, int64_t now, 
     out->iat = now;
     out->exp = now + lifetime;
     /* Each string at most doubles when escaped; names, numbers and punctuation fit in 256. */
-    t.cap = 2 * (strlen(c->aud) + strlen(c->client_id) + strlen(c->iss) + strlen(c->scope) +
-                 (c->eec_id ? strlen(c->eec_id) : 0) + (c->sub ? strlen(c->sub) : 0) +
-                 sizeof(out->jti)) +
+    t.cap = 2 * (strlen(c->aud) + strlen(c->authn_ecs) + strlen(c->client_id) + strlen(c->iss) +
+                 strlen(c->scope) + (c->eec_id ? strlen(c->eec_id) : 0) +
+                 (c->sub ? strlen(c->sub) : 0) + sizeof(out->jti)) +
             256;
     if ((t.buf = malloc(t.cap)) == NULL) {
         edge_err(err, "out of memory");
@@ -184,12 +185,9 @@ token_issue_eec(const struct keyring *kr, const struct edge_peer *peer, const ch
                 const char *aud, const char *scope, int64_t now, int64_t lifetime,
                 struct token_issued *out, char *err)
 {
-    struct token_claims c = {0};
     char why[EDGE_ERR_LEN];
 
     memset(out, 0, sizeof(*out));
-    if (token_check_common(kr, aud, scope, now, lifetime, err) < 0)
-        return -1;
     if (peer == NULL || peer->mode == EDGE_PEER_NONE || js_valid_id(peer->eec_id, why) < 0)
         return edge_err(err, "EEC token needs a TLS client with an authenticated EEC ID");
     /* TS 33.558 6.2: the GPSI goes into the token only once authenticated,
@@ -198,37 +196,63 @@ token_issue_eec(const struct keyring *kr, const struct edge_peer *peer, const ch
                               strcmp(gpsi_sent, peer->gpsi) != 0))
         return edge_err(err, "GPSI '%.64s' is not the one bound to the EEC's credential",
                         gpsi_sent);
-    c.iss = keyring_signer(kr);
-    c.sub = gpsi_sent;
-    c.aud = aud;
-    c.client_id = peer->eec_id;
-    c.scope = scope;
-    c.nbf = now;
-    return token_sign(kr, &c, now, lifetime, out, err);
+    return token_issue_eec_for(kr, peer->eec_id, gpsi_sent, NULL, aud, scope, now, lifetime, out,
+                               err);
+}
+
+/* The claims both profiles share, checked, then signed: iss is the signer, authn_ecs the ECS that
+ * authenticated the client (NULL: the signer). */
+static int
+token_issue(const struct keyring *kr, struct token_claims *c, const char *authn_ecs, int64_t now,
+            int64_t lifetime, struct token_issued *out, char *err)
+{
+    char why[EDGE_ERR_LEN];
+
+    if (token_check_common(kr, c->aud, c->scope, now, lifetime, err) < 0)
+        return -1;
+    if (authn_ecs != NULL && js_valid_fqdn(authn_ecs, why) < 0)
+        return edge_err(err, "authenticating ECS '%.64s': %s", authn_ecs, why);
+    c->iss = keyring_signer(kr);
+    c->authn_ecs = authn_ecs != NULL ? authn_ecs : c->iss;
+    return token_sign(kr, c, now, lifetime, out, err);
+}
+
+int
+token_issue_eec_for(const struct keyring *kr, const char *eec_id, const char *gpsi,
+                    const char *authn_ecs, const char *aud, const char *scope, int64_t now,
+                    int64_t lifetime, struct token_issued *out, char *err)
+{
+    struct token_claims c = {
+        .aud = aud, .client_id = eec_id, .scope = scope, .sub = gpsi, .nbf = now};
+    char why[EDGE_ERR_LEN];
+
+    memset(out, 0, sizeof(*out));
+    if (eec_id == NULL || js_valid_id(eec_id, why) < 0)
+        return edge_err(err, "EEC ID '%.64s': %s", eec_id ? eec_id : "(null)",
+                        eec_id ? why : "missing");
+    if (gpsi != NULL && js_valid_gpsi(gpsi, why) < 0)
+        return edge_err(err, "GPSI '%.64s': %s", gpsi, why);
+    return token_issue(kr, &c, authn_ecs, now, lifetime, out, err);
 }
 
 int
 token_issue_ees(const struct keyring *kr, const char *sees_fqdn, const char *tees_fqdn,
-                const char *scope, const char *eec_id, int64_t now, int64_t lifetime,
-                struct token_issued *out, char *err)
+                const char *scope, const char *eec_id, const char *authn_ecs, int64_t now,
+                int64_t lifetime, struct token_issued *out, char *err)
 {
-    struct token_claims c = {0};
+    struct token_claims c = {.aud = tees_fqdn,
+                             .client_id = sees_fqdn,
+                             .eec_id = eec_id,
+                             .scope = scope,
+                             .sub = sees_fqdn};
     char why[EDGE_ERR_LEN];
 
     memset(out, 0, sizeof(*out));
-    if (token_check_common(kr, tees_fqdn, scope, now, lifetime, err) < 0)
-        return -1;
     if (js_valid_fqdn(sees_fqdn, why) < 0)
         return edge_err(err, "S-EES '%.64s': %s", sees_fqdn ? sees_fqdn : "(null)", why);
     if (eec_id != NULL && js_valid_id(eec_id, why) < 0)
         return edge_err(err, "EEC ID '%.64s': %s", eec_id, why);
-    c.iss = keyring_signer(kr);
-    c.sub = sees_fqdn;
-    c.aud = tees_fqdn;
-    c.client_id = sees_fqdn;
-    c.scope = scope;
-    c.eec_id = eec_id;
-    return token_sign(kr, &c, now, lifetime, out, err);
+    return token_issue(kr, &c, authn_ecs, now, lifetime, out, err);
 }
 
 void

@@ -26,8 +26,12 @@ struct token_issued {
     int64_t iat, exp;
 };
 
+/* Every token also carries authn_ecs (an edgesim claim, README "edgesim extensions"): the FQDN
+ * of the ECS that authenticated the client by its TLS credential -- the signer itself, or the
+ * ECS that forwarded the request or asked for the EEC's token (EDGE-10). */
+
 /* EEC -> EES token, one per candidate EES (TS 33.558 6.2):
- * iss = ECS FQDN, client_id = the peer's authenticated EEC ID,
+ * iss = authn_ecs = ECS FQDN, client_id = the peer's authenticated EEC ID,
  * sub = gpsi_sent when the EEC sent one (it must be the GPSI bound to the
  * peer's credential; an unauthenticated GPSI is refused, never copied),
  * scope = EES service names, aud = EES FQDN, iat = nbf = now,
@@ -35,13 +39,20 @@ struct token_issued {
 int token_issue_eec(const struct keyring *kr, const struct edge_peer *peer, const char *gpsi_sent,
                     const char *aud, const char *scope, int64_t now, int64_t lifetime,
                     struct token_issued *out, char *err);
+/* The same for an EEC that authn_ecs (NULL: the signer) authenticated, with the GPSI it
+ * authenticated (or NULL): an EEC token signed for a partner ECS's EEC (EDGE-10,
+ * TS 23.558 8.17.2.4). */
+int token_issue_eec_for(const struct keyring *kr, const char *eec_id, const char *gpsi,
+                        const char *authn_ecs, const char *aud, const char *scope, int64_t now,
+                        int64_t lifetime, struct token_issued *out, char *err);
 
 /* S-EES -> T-EES token for EDGE-9 (TR 33.739 6.27): iss = ECS FQDN,
- * aud = T-EES FQDN, client_id = sub = S-EES FQDN (authenticated by the ECS
- * that received the request), eec_id when given, scope, iat, exp, jti. */
+ * aud = T-EES FQDN, client_id = sub = S-EES FQDN, authenticated by authn_ecs
+ * (the ECS that received the request from the S-EES; NULL: the signer), eec_id when given,
+ * scope, iat, exp, jti. */
 int token_issue_ees(const struct keyring *kr, const char *sees_fqdn, const char *tees_fqdn,
-                    const char *scope, const char *eec_id, int64_t now, int64_t lifetime,
-                    struct token_issued *out, char *err);
+                    const char *scope, const char *eec_id, const char *authn_ecs, int64_t now,
+                    int64_t lifetime, struct token_issued *out, char *err);
 
 void token_issued_clear(struct token_issued *t);
 

@@ -2,6 +2,7 @@
  * RFC 7519 7.2, RFC 7515 5.2, RFC 8725 3, RFC 6750 3). */
 #include "auth/token_validate.h"
 #include "base/b64url.h"
+#include "base/json_strict.h"
 
 #include <openssl/crypto.h>
 #include <stdarg.h>
@@ -363,44 +364,64 @@ token_check_header(struct token_verdict *v, const struct token_check *chk, const
         if (json_object_get(h, token_forbidden[i]) != NULL)
             return token_refuse(v, TOKEN_HEADER_FORBIDDEN, "header member %s is not accepted",
                                 token_forbidden[i]);
+    (void)chk;
     if (!json_is_string(kid) || json_string_length(kid) == 0)
         return token_refuse(v, TOKEN_KID_MISSING, "no kid in the header");
-    if (!keyring_kid_ok(json_string_value(kid)) ||
-        keyring_kid_issuer(chk->keys, json_string_value(kid), 0) == NULL)
-        return token_refuse(v, TOKEN_KID_UNKNOWN, "kid %.64s names no key of a known issuer",
-                            json_string_value(kid));
     *kid_out = json_string_value(kid);
     return TOKEN_OK;
 }
 
-/* Verify with the key (iss, kid) first, then with the other issuers' keys
- * of that kid, so that a token signed by one ECS's key but naming another
- * ECS as iss is refused as such; *key_iss is the issuer whose key verified. */
+static int token_trusted(const struct token_check *chk, const char *iss);
+
+/* The issuer before any key: a token of an issuer this EES does not trust is refused as such,
+ * whether or not one of its kids happens to name a key here, and never makes the EES look for
+ * keys (a JWKS reload) on its behalf (TS 33.501 13.4.1.1.2: iss is an allowed issuer). */
 static enum token_rule
-token_check_signature(struct token_verdict *v, const struct token_check *chk, const char *kid,
-                      const char *input, size_t input_len, const uint8_t *sig, size_t sig_len,
-                      const char **key_iss)
+token_check_issuer(struct token_verdict *v, const struct token_check *chk, const char **iss_out)
 {
     json_t *iss = json_object_get(v->claims, "iss");
-    const char *want = json_is_string(iss) ? json_string_value(iss) : "";
+
+    if (iss == NULL)
+        return token_refuse(v, TOKEN_CLAIM_MISSING, "claim iss is missing");
+    if (!json_is_string(iss) || json_string_length(iss) == 0)
+        return token_refuse(v, TOKEN_CLAIM_TYPE, "claim iss is not a non-empty string");
+    if (!token_trusted(chk, json_string_value(iss)))
+        return token_refuse(v, TOKEN_ISS_UNTRUSTED, "issuer %.64s is not trusted",
+                            json_string_value(iss));
+    *iss_out = json_string_value(iss);
+    return TOKEN_OK;
+}
+
+/* The key (iss, kid): only the named issuer's keys are looked at, so a kid that another issuer
+ * also uses cannot pick that issuer's key. */
+static enum token_rule
+token_check_key(struct token_verdict *v, const struct token_check *chk, const char *iss,
+                const char *kid)
+{
     const char *cand;
 
+    if (iss == NULL) /* token_check_issuer set it; this keeps strcmp off NULL */
+        return token_refuse(v, TOKEN_CLAIM_MISSING, "claim iss is missing");
+    if (keyring_kid_ok(kid))
+        for (size_t n = 0; (cand = keyring_kid_issuer(chk->keys, kid, n)) != NULL; n++)
+            if (strcmp(cand, iss) == 0)
+                return TOKEN_OK;
+    return token_refuse(v, TOKEN_KID_UNKNOWN, "kid %.64s names no key of %.64s", kid, iss);
+}
+
+static enum token_rule
+token_check_signature(struct token_verdict *v, const struct token_check *chk, const char *iss,
+                      const char *kid, const char *input, size_t input_len, const uint8_t *sig,
+                      size_t sig_len)
+{
     if (sig_len != KEYRING_SIG_LEN)
         return token_refuse(v, TOKEN_BAD_SIGNATURE, "ES256 signature is %zu bytes, not %d", sig_len,
                             KEYRING_SIG_LEN);
-    for (int pass = 0; pass < 2; pass++) {
-        for (size_t n = 0; (cand = keyring_kid_issuer(chk->keys, kid, n)) != NULL; n++) {
-            if ((strcmp(cand, want) == 0) != (pass == 0))
-                continue;
-            if (keyring_verify_es256(chk->keys, cand, kid, (const uint8_t *)input, input_len, sig,
-                                     sig_len) == 1) {
-                *key_iss = cand;
-                return TOKEN_OK;
-            }
-        }
-    }
-    return token_refuse(v, TOKEN_BAD_SIGNATURE, "ES256 signature does not verify with key %.64s",
-                        kid);
+    if (keyring_verify_es256(chk->keys, iss, kid, (const uint8_t *)input, input_len, sig,
+                             sig_len) == 1)
+        return TOKEN_OK;
+    return token_refuse(v, TOKEN_BAD_SIGNATURE,
+                        "ES256 signature does not verify with key %.64s of %.64s", kid, iss);
 }
 
 /* A string claim: TOKEN_OK with *out set, *out NULL when absent and not
@@ -514,6 +535,8 @@ token_check_client(struct token_verdict *v, const struct token_check *chk)
     if ((r = token_claim_str(v, "client_id", 1, &client_id)) != TOKEN_OK ||
         (r = token_claim_str(v, "sub", chk->profile == TOKEN_PROFILE_EES, &sub)) != TOKEN_OK)
         return r;
+    if (client_id == NULL) /* token_claim_str refuses a missing one; this keeps strcmp off NULL */
+        return token_refuse(v, TOKEN_CLAIM_MISSING, "claim client_id is missing");
     if (p == NULL || p->mode == EDGE_PEER_NONE)
         return token_refuse(v, TOKEN_CLIENT_MISMATCH, "no authenticated TLS client");
     want = chk->profile == TOKEN_PROFILE_EEC ? p->eec_id : p->fqdn;
@@ -524,18 +547,19 @@ token_check_client(struct token_verdict *v, const struct token_check *chk)
         return token_refuse(v, TOKEN_CLIENT_MISMATCH, "client_id %.64s is not the TLS client %.64s",
                             client_id, want);
     if (chk->profile == TOKEN_PROFILE_EES) {
-        /* TR 33.739 6.27: sub and client_id both name the S-EES. */
-        if (strcmp(sub, want) != 0)
+        /* TR 33.739 6.27: sub and client_id both name the S-EES (sub is required here). */
+        if (sub == NULL || strcmp(sub, want) != 0)
             return token_refuse(v, TOKEN_SUB_MISMATCH, "sub %.64s is not the TLS client %.64s", sub,
                                 want);
         if ((r = token_claim_str(v, "eec_id", 0, &sub)) != TOKEN_OK)
             return r;
         return TOKEN_OK;
     }
-    /* TS 33.558 6.2: sub is the GPSI, present only when authenticated. */
-    if (sub != NULL && p->gpsi[0] != '\0' && strcmp(sub, p->gpsi) != 0)
+    /* TS 33.558 6.2: sub is the GPSI, present only when authenticated: a token that carries one
+     * serves only a client whose credential binds that same GPSI. */
+    if (sub != NULL && (p->gpsi[0] == '\0' || strcmp(sub, p->gpsi) != 0))
         return token_refuse(v, TOKEN_SUB_MISMATCH,
-                            "sub %.64s is not the GPSI bound to the TLS client", sub);
+                            "sub %.64s is not a GPSI bound to the TLS client's credential", sub);
     if (chk->gpsi != NULL && sub == NULL)
         return token_refuse(v, TOKEN_SUB_MISMATCH, "request names GPSI %.64s, token has no sub",
                             chk->gpsi);
@@ -558,33 +582,40 @@ token_trusted(const struct token_check *chk, const char *iss)
     return 0;
 }
 
+/* authn_ecs (edgesim's claim, README "edgesim extensions"): the ECS that authenticated the
+ * client, an FQDN when present. */
 static enum token_rule
-token_check_claims(struct token_verdict *v, const struct token_check *chk, const char *kid,
-                   const char *key_iss)
+token_check_authn_ecs(struct token_verdict *v)
 {
-    const char *iss, *jti, *scope;
+    const char *a;
+    char why[EDGE_ERR_LEN];
+    enum token_rule r;
+
+    if ((r = token_claim_str(v, "authn_ecs", 0, &a)) != TOKEN_OK)
+        return r;
+    if (a != NULL && js_valid_fqdn(a, why) < 0)
+        return token_refuse(v, TOKEN_CLAIM_TYPE, "claim authn_ecs is not an ECS FQDN");
+    return TOKEN_OK;
+}
+
+/* The claims after the issuer and the signature (token_check_issuer, token_check_signature). */
+static enum token_rule
+token_check_claims(struct token_verdict *v, const struct token_check *chk, const char *iss)
+{
+    const char *jti, *scope;
     int64_t exp = 0;
     enum token_rule r;
 
-    if ((r = token_claim_str(v, "iss", 1, &iss)) != TOKEN_OK)
-        return r;
-    if (iss == NULL) /* token_claim_str refuses a missing iss; this keeps strcmp off NULL */
-        return token_refuse(v, TOKEN_CLAIM_MISSING, "claim iss is missing");
-    if (key_iss == NULL) /* likewise token_check_signature: no key, no verified signature */
-        return token_refuse(v, TOKEN_BAD_SIGNATURE, "the signature was verified with no key");
-    if (!token_trusted(chk, iss))
-        return token_refuse(v, TOKEN_ISS_UNTRUSTED, "issuer %.64s is not trusted", iss);
-    if (strcmp(iss, key_iss) != 0)
-        return token_refuse(v, TOKEN_ISS_UNTRUSTED, "iss %.64s but signed with key %.64s of %.64s",
-                            iss, kid, key_iss);
     if ((r = token_check_aud(v, chk->aud)) != TOKEN_OK ||
         (r = token_check_times(v, chk->now, &exp)) != TOKEN_OK)
         return r;
     if ((r = token_claim_str(v, "jti", 1, &jti)) != TOKEN_OK)
         return r;
+    if (jti == NULL || iss == NULL) /* refused above already; keeps strlen and the cache off NULL */
+        return token_refuse(v, TOKEN_CLAIM_MISSING, "claim jti or iss is missing");
     if (strlen(jti) > TOKEN_JTI_MAX)
         return token_refuse(v, TOKEN_CLAIM_TYPE, "claim jti is longer than %d", TOKEN_JTI_MAX);
-    if ((r = token_check_client(v, chk)) != TOKEN_OK)
+    if ((r = token_check_client(v, chk)) != TOKEN_OK || (r = token_check_authn_ecs(v)) != TOKEN_OK)
         return r;
     if ((r = token_claim_str(v, "scope", 1, &scope)) != TOKEN_OK)
         return r;
@@ -614,7 +645,7 @@ token_validate(const char *token, const struct token_check *chk, struct token_ve
      * the size check below runs before anything is decoded. */
     uint8_t hbuf[TOKEN_MAX_LEN], pbuf[TOKEN_MAX_LEN], sbuf[TOKEN_MAX_LEN];
     size_t len, hlen, plen, slen;
-    const char *d1, *d2, *kid = NULL, *key_iss = NULL;
+    const char *d1, *d2, *kid = NULL, *iss = NULL;
     enum token_rule r;
 
     memset(v, 0, sizeof(*v));
@@ -645,10 +676,12 @@ token_validate(const char *token, const struct token_check *chk, struct token_ve
     if ((r = token_json(v, hbuf, hlen, "header", &v->header)) != TOKEN_OK ||
         (r = token_check_header(v, chk, &kid)) != TOKEN_OK ||
         (r = token_json(v, pbuf, plen, "claims", &v->claims)) != TOKEN_OK ||
-        (r = token_check_signature(v, chk, kid, token, (size_t)(d2 - token), sbuf, slen,
-                                   &key_iss)) != TOKEN_OK)
+        (r = token_check_issuer(v, chk, &iss)) != TOKEN_OK ||
+        (r = token_check_key(v, chk, iss, kid)) != TOKEN_OK ||
+        (r = token_check_signature(v, chk, iss, kid, token, (size_t)(d2 - token), sbuf, slen)) !=
+            TOKEN_OK)
         goto done;
-    r = token_check_claims(v, chk, kid, key_iss);
+    r = token_check_claims(v, chk, iss);
 done:
     OPENSSL_cleanse(pbuf, sizeof(pbuf));
     return r;

@@ -121,3 +121,19 @@ via_hops_parse(const char *value)
         return -2;
     return (int)v;
 }
+
+long
+via_rsp_time_parse(const char *value)
+{
+    char *end;
+    long v;
+
+    if (value == NULL)
+        return -1;
+    if (value[0] < '0' || value[0] > '9')
+        return -2; /* strtol would take a sign or leading blanks */
+    v = strtol(value, &end, 10);
+    if (*end != '\0' || v < 1 || v > VIA_RSP_TIME_MAX)
+        return -2;
+    return v;
+}

@@ -18,6 +18,10 @@
 
 #define VIA_HEADER "Via"
 #define VIA_HOPS_HEADER "3gpp-Sbi-Max-Forward-Hops"
+/* TS 29.500 5.2.3.3: how long the sender waits for the answer, in ms. edgesim sends no
+ * 3gpp-Sbi-Sender-Timestamp, so a receiver counts it from the request's arrival. */
+#define VIA_RSP_TIME_HEADER "3gpp-Sbi-Max-Rsp-Time"
+#define VIA_RSP_TIME_MAX 600000                      /* ms: no edgesim node waits longer */
 #define VIA_MAX 10                                   /* ECSes one Via may name */
 #define VIA_TEXT_LEN (VIA_MAX * (EDGE_FQDN_MAX + 2)) /* via_format's output, at most */
 
@@ -41,5 +45,8 @@ json_t *via_json(const struct via *via);
 /* The hops a request may still be forwarded, from 3gpp-Sbi-Max-Forward-Hops: 0..255, -1 when the
  * header is absent (value NULL), -2 when it is not such a number. */
 int via_hops_parse(const char *value);
+/* The sender's wait from 3gpp-Sbi-Max-Rsp-Time: 1..VIA_RSP_TIME_MAX ms, -1 when the header is
+ * absent (value NULL), -2 when it is not such a number. */
+long via_rsp_time_parse(const char *value);
 
 #endif

@@ -4,6 +4,8 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -109,4 +111,21 @@ edge_file_read(const char *path, size_t max, char **out, size_t *len, char *err)
 done:
     close(fd);
     return rc;
+}
+
+void
+edge_self_dir(char *buf, size_t len)
+{
+    char exe[PATH_MAX];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+    char *slash;
+
+    if (n <= 0) {
+        snprintf(buf, len, ".");
+        return;
+    }
+    exe[n] = '\0';
+    if ((slash = strrchr(exe, '/')) != NULL)
+        *slash = '\0';
+    snprintf(buf, len, "%s", slash == exe ? "/" : exe);
 }

@@ -19,4 +19,8 @@ int edge_file_read(const char *path, size_t max, char **out, size_t *len, char *
  * messages. The fd stays open. */
 int edge_fd_read(int fd, const char *name, size_t max, char **out, size_t *len, char *err);
 
+/* The folder of the running program (from /proc/self/exe), where edgesim's programs find their
+ * siblings (edge-run the node daemons, edge-sweep edge-run); "." when it cannot be read. */
+void edge_self_dir(char *buf, size_t len);
+
 #endif

@@ -7,8 +7,10 @@
  * EECContextPushRes / EECContext. Every table is for js_decode()
  * (json_strict.h); members edgesim does not interpret are still type-checked
  * where the table names them, and 3GPP's optional extensions pass (JS_OTHER).
- * The one edgesim extension on the wire is EESInfo.accessToken (ECS -> EEC,
- * see edgeapp_servprov.c): 3GPP defines no body field for the EEC's token. */
+ * edgesim's extensions on the wire (README "edgesim extensions"): EESInfo.accessToken
+ * (ECS -> EEC: 3GPP defines no body field for the EEC's token), EESInfo.authzMethod,
+ * .regEcs and .ecsHops (edgeapp_servprov.c), and the EDGE-10 request's requestorEcs, eesIds
+ * and easIds (edgeapp_servprov.c). */
 #ifndef EDGE_EDGEAPP_H
 #define EDGE_EDGEAPP_H
 
@@ -35,6 +37,16 @@ extern const struct js_field edgeapp_ees_registration_patch[]; /* {eesProf, expT
 extern const struct js_field edgeapp_servprov_req[];    /* ECSServProvReq */
 extern const struct js_field edgeapp_servprov_resp[];   /* ECSServProvResp (EEC/EES read it) */
 extern const struct js_field edgeapp_edn_config_info[]; /* EDNConfigInfo {ednConInfo*, eess*} */
+
+/* EESInfo.authzMethod (edgesim): how the EES authorizes its callers, as its ECS is configured
+ * (TS 33.558 6.2). NULL-ended, for js_field.choices. */
+#define EDGEAPP_AUTHZ_TOKEN "TOKEN"
+#define EDGEAPP_AUTHZ_LOCAL "LOCAL"
+extern const char *const edgeapp_authz_methods[];
+
+/* EDGE-10, TS 29.558 Eecs_ECSServiceProvisioning (TS 23.558 8.17.2.4, 8.17.3): the request of
+ * one ECS to a partner ECS, after ECSServProvReq; the answer is an ECSServProvResp. */
+extern const struct js_field edgeapp_ecs_servprov_req[];
 
 /* EDGE-1, TS 24.558 Eees_EECRegistration / Eees_EASDiscovery / Eees_AppContextRelocation. */
 extern const struct js_field edgeapp_eec_registration[];

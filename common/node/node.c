@@ -1,8 +1,13 @@
 /* node.c -- the runtime every edgesim daemon shares (see node.h). */
 #include "node/node.h"
 #include "auth/akma.h"
+#include "base/b64url.h"
 #include "base/err.h"
 #include "net/problem.h"
+
+#include <sys/queue.h>
+
+#include <event2/keyvalq_struct.h>
 
 #include <errno.h>
 #include <limits.h>
@@ -362,6 +367,108 @@ node_log_open(struct node *n, char *err)
     return 0;
 }
 
+/* ---- ctl "http": one HTTPS request sent as this node (its certificate or PSK), for scenarios
+ * that call any API from any identity (scenarios/README.md, action "http"). ---- */
+
+#define NODE_HTTP_HEADERS 16
+
+static int
+check_http_headers(json_t *v, const struct js_field *f, void *ctx, char *why)
+{
+    const char *k;
+    json_t *e;
+
+    (void)f, (void)ctx;
+    if (json_object_size(v) > NODE_HTTP_HEADERS)
+        return edge_err(why, "at most %d headers", NODE_HTTP_HEADERS);
+    json_object_foreach(v, k, e)
+    {
+        if (!json_is_string(e) || json_string_length(e) > 8192)
+            return edge_err(why, "%s: expected a string of at most 8192 bytes", k);
+        if (k[0] == '\0' || strpbrk(k, " :\r\n\t") != NULL || strpbrk(json_string_value(e), "\r\n"))
+            return edge_err(why, "%s: not a header line", k);
+    }
+    return 0;
+}
+
+static const struct js_field http_cmd_fields[] = {
+    {.name = "fqdn", .type = JS_STRING, .flags = JS_REQUIRED, .check = js_check_fqdn},
+    {.name = "method", .type = JS_STRING, .flags = JS_REQUIRED | JS_NONEMPTY, .max_len = 16},
+    {.name = "path", .type = JS_STRING, .flags = JS_REQUIRED | JS_NONEMPTY, .max_len = 8192},
+    {.name = "contentType", .type = JS_STRING, .flags = JS_NONEMPTY, .max_len = 256},
+    {.name = "headers", .type = JS_OBJECT, .check = check_http_headers},
+    {.name = "body", .type = JS_STRING},    /* sent as its bytes */
+    {.name = "bodyB64", .type = JS_STRING}, /* base64url: any bytes */
+    {0},
+};
+
+static void
+http_cmd_done(const struct http_client_resp *resp, void *arg)
+{
+    json_t *result = node_result(resp), *headers = json_object();
+    struct evkeyval *h;
+
+    if (resp->headers != NULL) {
+        TAILQ_FOREACH(h, resp->headers, next)
+        {
+            json_object_set_new(headers, h->key, json_string(h->value));
+        }
+    }
+    json_object_set_new(result, "headers", headers);
+    ctl_reply(arg, result);
+}
+
+static void
+http_cmd(struct ctl_req *req, json_t *args, void *arg)
+{
+    struct node *n = arg;
+    const char *hdrs[2 * NODE_HTTP_HEADERS + 3], *k, *b64 = NULL;
+    const char *body = json_string_value(json_object_get(args, "body"));
+    size_t nh = 0, len = body != NULL ? strlen(body) : 0;
+    uint8_t *raw = NULL;
+    char err[EDGE_ERR_LEN], addr[64], clen[24];
+    json_t *v;
+    struct http_client_req r = {.port = 0};
+
+    if (js_decode(args, "", http_cmd_fields, NULL, NULL, err) < 0 ||
+        node_resolve(n, json_string_value(json_object_get(args, "fqdn")), addr, sizeof(addr),
+                     &r.port, err) < 0) {
+        ctl_reply_error(req, "node.bad_args", "%s", err);
+        return;
+    }
+    if ((b64 = json_string_value(json_object_get(args, "bodyB64"))) != NULL) {
+        raw = malloc(b64url_decoded_max(strlen(b64)) + 1);
+        if (raw == NULL || b64url_decode(b64, strlen(b64), raw, &len) < 0) {
+            free(raw);
+            ctl_reply_error(req, "node.bad_args", "bodyB64: not base64url");
+            return;
+        }
+    }
+    json_object_foreach(json_object_get(args, "headers"), k, v)
+    {
+        hdrs[nh++] = k;
+        hdrs[nh++] = json_string_value(v);
+    }
+    /* libevent 2.1 frames only POST and PUT bodies itself: a PATCH body needs its length said. */
+    snprintf(clen, sizeof(clen), "%zu", len);
+    if (len > 0 && json_object_get(json_object_get(args, "headers"), "Content-Length") == NULL) {
+        hdrs[nh++] = "Content-Length";
+        hdrs[nh++] = clen;
+    }
+    hdrs[nh] = NULL;
+    r.method = json_string_value(json_object_get(args, "method"));
+    r.fqdn = json_string_value(json_object_get(args, "fqdn"));
+    r.addr = addr;
+    r.path = json_string_value(json_object_get(args, "path"));
+    r.content_type = json_string_value(json_object_get(args, "contentType"));
+    r.body = raw != NULL ? (const void *)raw : body;
+    r.body_len = len;
+    r.headers = hdrs;
+    if (http_client_send(n->client, &r, http_cmd_done, req, err) < 0)
+        ctl_reply_error(req, "node.bad_args", "%s", err);
+    free(raw);
+}
+
 int
 node_init(struct node *n, int argc, char **argv, const struct node_opts *o, char *err)
 {
@@ -384,7 +491,8 @@ node_init(struct node *n, int argc, char **argv, const struct node_opts *o, char
         return -1;
     if ((n->ctl = ctl_new(n->base, n->name, ctl_path, ctl_fd, err)) == NULL)
         return -1;
-    if (ctl_command(n->ctl, "stop", stop_cmd, n, err) < 0)
+    if (ctl_command(n->ctl, "stop", stop_cmd, n, err) < 0 ||
+        ctl_command(n->ctl, "http", http_cmd, n, err) < 0)
         return -1;
     n->sig_term = evsignal_new(n->base, SIGTERM, signal_cb, n);
     n->sig_int = evsignal_new(n->base, SIGINT, signal_cb, n);

@@ -76,6 +76,37 @@ ecs_check_ees_scopes(json_t *v, const struct js_field *f, void *ctx, char *why)
     return ecs_check_per_ees(v, &ees_scope_value, ctx, why);
 }
 
+const char *const ecs_edge9_modes[] = {"forward", "redirect", "local-issue", NULL};
+
+/* An EES FQDN, or "*" for any EES a certificate of the scenario's CA names. */
+static int
+ecs_check_fqdn_or_star(json_t *v, const struct js_field *f, void *ctx, char *why)
+{
+    (void)f;
+    (void)ctx;
+    if (json_is_string(v) && strcmp(json_string_value(v), "*") == 0)
+        return 0;
+    return js_valid_fqdn(json_string_value(v), why);
+}
+
+static const struct js_field deadline_fields[] = {
+    {.name = "requestMs",
+     .type = JS_INT,
+     .flags = JS_STORE,
+     .store = offsetof(struct ecs_config, request_ms),
+     .check = js_check_range,
+     .min = 100,
+     .max = VIA_RSP_TIME_MAX},
+    {.name = "replyMarginMs",
+     .type = JS_INT,
+     .flags = JS_STORE,
+     .store = offsetof(struct ecs_config, margin_ms),
+     .check = js_check_range,
+     .min = 0,
+     .max = 60000},
+    {0},
+};
+
 static const struct js_field signing_fields[] = {
     {.name = "dir",
      .type = JS_STRING,
@@ -194,6 +225,41 @@ const struct js_field ecs_config_fields[] = {
      .check = js_check_range,
      .min = 0,
      .max = ECS_HOPS_MAX},
+    {.name = "edge9Mode",
+     .type = JS_STRING,
+     .flags = JS_STORE,
+     .store = offsetof(struct ecs_config, edge9_mode),
+     .check = js_check_enum,
+     .choices = ecs_edge9_modes},
+    {.name = "edge9ForeignClients",
+     .type = JS_ARRAY,
+     .flags = JS_STORE,
+     .store = offsetof(struct ecs_config, foreign_ees),
+     .max_len = 1024,
+     .items = JS_STRING,
+     .item_check = ecs_check_fqdn_or_star},
+    {.name = "deadlines", .type = JS_OBJECT, .sub = deadline_fields},
+    {.name = "locationCacheLifetime",
+     .type = JS_INT,
+     .flags = JS_STORE,
+     .store = offsetof(struct ecs_config, location_ttl),
+     .check = js_check_range,
+     .min = 0,
+     .max = 86400},
+    {.name = "peerKeepAlive",
+     .type = JS_INT,
+     .flags = JS_STORE,
+     .store = offsetof(struct ecs_config, keepalive),
+     .check = js_check_range,
+     .min = 0,
+     .max = 3600},
+    {.name = "eecBindingLifetime",
+     .type = JS_INT,
+     .flags = JS_STORE,
+     .store = offsetof(struct ecs_config, eec_binding),
+     .check = js_check_range,
+     .min = 1,
+     .max = 31LL * 86400},
     {0},
 };
 
@@ -206,6 +272,13 @@ ecs_config_defaults(struct ecs_config *c)
     c->reg_default = 3600;
     c->reg_max = 86400;
     c->max_hops = 2;
+    c->edge9_mode = "forward";
+    /* nodes/ecs/README.md "Deadlines": what a forwarded token needs over a 400 ms one-way
+     * backhaul with 5% loss, with room for one lost frame per exchange. */
+    c->request_ms = 20000;
+    c->margin_ms = 3000;
+    c->location_ttl = 60;
+    c->eec_binding = 3600;
 }
 
 int
@@ -218,6 +291,12 @@ ecs_config_check(struct ecs *e, char *err)
     if (e->cfg.reg_default > e->cfg.reg_max)
         return edge_err(err, "%s: registration.defaultExpiry: %lld exceeds maxExpiry %lld", path,
                         e->cfg.reg_default, e->cfg.reg_max);
+    if (e->cfg.margin_ms >= e->cfg.request_ms)
+        return edge_err(err, "%s: deadlines.replyMarginMs: %lld leaves nothing of requestMs %lld",
+                        path, e->cfg.margin_ms, e->cfg.request_ms);
+    for (int m = 0; ecs_edge9_modes[m] != NULL; m++)
+        if (strcmp(ecs_edge9_modes[m], e->cfg.edge9_mode) == 0)
+            e->mode = (enum ecs_edge9_mode)m;
     json_array_foreach(e->cfg.peers, i, v)
     {
         char addr[64], why[EDGE_ERR_LEN];
@@ -276,6 +355,21 @@ ecs_ees_scope(const struct ecs *e, const char *ees_fqdn)
     const char *s = ecs_per_ees(e->cfg.ees_scopes, ees_fqdn);
 
     return s != NULL ? s : ECS_DEFAULT_SCOPE;
+}
+
+int
+ecs_is_foreign_client(const struct ecs *e, const char *fqdn)
+{
+    size_t i;
+    json_t *v;
+
+    json_array_foreach(e->cfg.foreign_ees, i, v)
+    {
+        const char *s = json_string_value(v);
+        if (strcmp(s, "*") == 0 || strcasecmp(s, fqdn) == 0)
+            return 1;
+    }
+    return 0;
 }
 
 int

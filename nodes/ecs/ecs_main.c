@@ -10,9 +10,10 @@ static int
 ecs_setup(struct ecs *e, char *err)
 {
     if (ecs_config_check(e, err) < 0 || ecs_keys_setup(e, err) < 0 ||
-        ecs_eesreg_setup(e, err) < 0 || ecs_ecsdisc_setup(e, err) < 0 ||
+        ecs_locate_setup(e, err) < 0 || ecs_eecs_setup(e, err) < 0 ||
+        ecs_eesreg_setup(e, err) < 0 || ecs_ecsprov_setup(e, err) < 0 ||
         ecs_token_setup(e, err) < 0 || ecs_provisioning_setup(e, err) < 0 ||
-        ecs_targetdisc_setup(e, err) < 0)
+        ecs_targetdisc_setup(e, err) < 0 || ecs_keepalive_start(e, err) < 0)
         return -1;
     return 0;
 }
@@ -34,6 +35,8 @@ ecs_teardown(struct ecs *e)
     e->stopping = 1;
     ecs_registry_free(e->reg);
     e->reg = NULL;
+    ecs_locate_free(e);
+    ecs_eecs_free(e);
     ecs_keys_free(e);
 }
 

@@ -2,7 +2,10 @@
  * 7.2.2.2.2, TS 23.558 8.3.3): authenticate the EEC and its GPSI (TS 33.558 6.2), authorize it by
  * local policy, select the EESes for its AC profiles and location, and hand it a separate access
  * token for each selected EES configured for token-based authorization (EESInfo.accessToken, the
- * edgesim extension of edgeapp.h). */
+ * edgesim extension of edgeapp.h). When no EES registered here serves the request, the partner
+ * ECSes are asked over EDGE-10 (TS 23.558 8.17.2.4, as 8.18.2.2 does on a provisioning request):
+ * each signs the EEC's tokens for its own EESes, for the EEC this ECS authenticated. That is how
+ * an EEC relocated to a T-EES at another ECS gets the token it needs there. */
 #include "ecs.h"
 #include "edgeapp/edgeapp.h"
 #include "base/err.h"
@@ -10,110 +13,71 @@
 #include "net/problem.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #define SERVPROV_PATH "/eecs-serviceprovisioning/v1/request"
 
-/* The EAS IDs the AC profiles ask for (acProfs[].eass[].easId), or NULL when none is named: then
- * the profiles constrain nothing and every EES is a candidate. */
-static json_t *
-servprov_wanted(const json_t *body)
+/* One provisioning request, held while partner ECSes are asked. */
+struct servprov {
+    struct ecs *e;
+    struct http_req *req;
+    json_t *body;
+    json_t *eess;
+    const char *method; /* eesAuthMethods: how the EEC authenticated to us */
+    long long min_exp;
+    struct edge_peer peer;
+};
+
+static void
+servprov_free(struct servprov *sp)
 {
-    json_t *wanted = json_array(), *ac, *eas;
-    size_t i, j;
-
-    json_array_foreach(json_object_get(body, "acProfs"), i, ac)
-    {
-        json_array_foreach(json_object_get(ac, "eass"), j, eas)
-        {
-            json_array_append(wanted, json_object_get(eas, "easId"));
-        }
-    }
-    if (json_array_size(wanted) == 0) {
-        json_decref(wanted);
-        return NULL;
-    }
-    return wanted;
-}
-
-/* The EES's easIds that the EEC wants (all of them when it names none); empty: not a candidate. */
-static json_t *
-servprov_eas_match(const struct ecs_reg *r, const json_t *wanted)
-{
-    json_t *offered = json_object_get(r->prof, "easIds"), *out, *w;
-    size_t i;
-
-    if (wanted == NULL)
-        return json_deep_copy(offered != NULL ? offered : json_array());
-    out = json_array();
-    json_array_foreach(wanted, i, w)
-    {
-        if (ecs_reg_offers(r, json_string_value(w)))
-            json_array_append(out, w);
-    }
-    return out;
+    json_decref(sp->body);
+    json_decref(sp->eess);
+    free(sp);
 }
 
 /* TS 33.558 6.2: "the ECS ... issues separate" tokens, one per candidate EES configured for
  * token-based authorization; aud binds each to its EES. */
 static int
-servprov_token(struct ecs *e, const struct edge_peer *p, const char *gpsi, const struct ecs_reg *r,
-               json_t *info, long long *min_exp, char *err)
+servprov_token(struct servprov *sp, const struct ecs_reg *r, json_t *info, char *err)
 {
+    struct ecs *e = sp->e;
+    const char *gpsi = json_string_value(json_object_get(sp->body, "ueId"));
     struct token_issued t;
 
-    if (token_issue_eec(e->keys, p, gpsi, r->fqdn, ecs_ees_scope(e, r->fqdn), node_now(),
+    if (token_issue_eec(e->keys, &sp->peer, gpsi, r->fqdn, ecs_ees_scope(e, r->fqdn), node_now(),
                         e->cfg.token_lifetime, &t, err) < 0)
         return -1;
     json_object_set_new(info, "accessToken", json_string(t.token));
-    ecs_token_report(e, p->eec_id, "issued", NULL, r->fqdn, &t,
-                     "EEC token %s for %s issued to EEC %s%s%s (kid %s)", t.jti, r->fqdn, p->eec_id,
-                     gpsi ? ", sub " : "", gpsi ? gpsi : "", t.kid);
-    if (t.exp < *min_exp)
-        *min_exp = t.exp;
+    ecs_token_report(e, sp->peer.eec_id, "issued", NULL, r->fqdn, &t,
+                     "EEC token %s for %s issued to EEC %s%s%s (kid %s)", t.jti, r->fqdn,
+                     sp->peer.eec_id, gpsi ? ", sub " : "", gpsi ? gpsi : "", t.kid);
+    if (t.exp < sp->min_exp)
+        sp->min_exp = t.exp;
     token_issued_clear(&t);
     return 0;
 }
 
-/* One EESInfo (TS 24.558 Eecs_ServiceProvisioning) per selected EES; an error is a 500. */
+/* One EESInfo (TS 24.558 Eecs_ServiceProvisioning) per selected EES registered here. */
 static int
-servprov_select(struct ecs *e, const struct edge_peer *p, const json_t *body, json_t *eess,
-                long long *min_exp, char *err)
+servprov_local(struct ecs *e, const struct ecs_reg *r, json_t *info, void *arg)
 {
-    const char *gpsi = json_string_value(json_object_get(body, "ueId"));
-    const json_t *loc = json_object_get(body, "locInf");
-    json_t *wanted = servprov_wanted(body);
-    /* How the EEC authenticated to us is how it can authenticate to the EES (TS 33.558 6.2). */
-    const char *method =
-        p->mode == EDGE_PEER_PSK ? "TLS_WITH_AKMA" : "TLS_CLIENT_SERVER_CERTIFICATE";
-    int rc = 0;
+    struct servprov *sp = arg;
+    char err[EDGE_ERR_LEN];
 
-    for (struct ecs_reg *r = ecs_registry_first(e->reg); r != NULL && rc == 0; r = r->next) {
-        json_t *eas, *info;
-
-        if (!edgeapp_area_covers(json_object_get(r->prof, "svcArea"), loc))
-            continue;
-        if ((eas = servprov_eas_match(r, wanted)) == NULL || json_array_size(eas) == 0) {
-            json_decref(eas);
-            continue;
-        }
-        info = json_pack("{s:O, s:O, s:o, s:O, s:[s]}", "eesId", json_object_get(r->prof, "eesId"),
-                         "endPt", json_object_get(r->prof, "endPt"), "easIds", eas, "eecRegConf",
-                         json_object_get(r->prof, "eecRegConf"), "eesAuthMethods", method);
-        if (info == NULL) {
-            rc = edge_err(err, "out of memory");
-            break;
-        }
-        if (json_object_get(r->prof, "svcArea") != NULL)
-            json_object_set(info, "svcArea", json_object_get(r->prof, "svcArea"));
-        if (r->exp < *min_exp)
-            *min_exp = r->exp;
-        if (ecs_ees_uses_token(e, r->fqdn))
-            rc = servprov_token(e, p, gpsi, r, info, min_exp, err);
-        json_array_append_new(eess, info);
+    json_object_set_new(info, "eesAuthMethods", json_pack("[s]", sp->method));
+    if (r->exp < sp->min_exp)
+        sp->min_exp = r->exp;
+    if (ecs_ees_uses_token(e, r->fqdn) && servprov_token(sp, r, info, err) < 0) {
+        node_log(&e->node, "provisioning", sp->peer.eec_id, PROBLEM_SYSTEM_FAILURE, NULL,
+                 "EEC token for %s not issued: %s", r->fqdn, err);
+        json_decref(info);
+        return -1;
     }
-    json_decref(wanted);
-    return rc;
+    ecs_eecs_note(e, sp->peer.eec_id, r->fqdn, "provisioned");
+    json_array_append_new(sp->eess, info);
+    return 0;
 }
 
 static void
@@ -134,6 +98,84 @@ servprov_log(struct ecs *e, const char *eec_id, const json_t *eess)
     json_decref(data);
 }
 
+/* The answer: 200 ECSServProvResp, or 204 when no EES matches. lifeTime: how long the EEC may use
+ * the answer; no longer than its tokens and the EESes' registrations last. ednConInfo is required
+ * but edgesim has one EDN: all members optional. Frees sp. */
+static void
+servprov_answer(struct servprov *sp)
+{
+    char when[JS_TIME_LEN];
+
+    servprov_log(sp->e, sp->peer.eec_id, sp->eess);
+    if (json_array_size(sp->eess) == 0) {
+        http_reply(sp->req, 204, NULL, NULL, 0);
+    } else {
+        js_time_format((time_t)sp->min_exp, when, sizeof(when));
+        http_reply_json(sp->req, 200,
+                        json_pack("{s:[{s:{}, s:O, s:s}]}", "ednCnfgInfo", "ednConInfo", "eess",
+                                  sp->eess, "lifeTime", when));
+    }
+    servprov_free(sp);
+}
+
+/* The partners answered (TS 23.558 8.17.2.4): their EESes, with the EEC's tokens they signed. */
+static void
+servprov_partners(struct ecs *e, json_t *found, json_t *errors, void *arg)
+{
+    struct servprov *sp = arg;
+    json_t *ent, *info, *data;
+    size_t i;
+
+    if (e->stopping) {
+        servprov_free(sp);
+        return;
+    }
+    json_array_foreach(found, i, ent)
+    {
+        const char *life = json_string_value(json_object_get(ent, "lifeTime"));
+        struct timespec ts;
+        char why[EDGE_ERR_LEN];
+        if ((info = json_deep_copy(json_object_get(ent, "info"))) == NULL)
+            continue;
+        if (life != NULL && js_time_parse(life, &ts, why) == 0 && ts.tv_sec < sp->min_exp)
+            sp->min_exp = (long long)ts.tv_sec;
+        json_object_set_new(info, "eesAuthMethods", json_pack("[s]", sp->method));
+        json_array_append_new(sp->eess, info);
+    }
+    data = json_pack("{s:I, s:O*}", "found", (json_int_t)json_array_size(found), "peerErrors",
+                     json_array_size(errors) > 0 ? errors : NULL);
+    node_log(&e->node, "provisioning", sp->peer.eec_id, NULL, data,
+             "no EES here for EEC %s: %zu found at partner ECSes", sp->peer.eec_id,
+             json_array_size(found));
+    json_decref(data);
+    servprov_answer(sp);
+}
+
+/* Nothing here: ask the partner ECSes (TS 23.558 8.18.2.2: on a provisioning request the ECS may
+ * query its partners), for this EEC, whose GPSI it authenticated. 1 when asked. */
+static int
+servprov_ask_partners(struct servprov *sp)
+{
+    struct ecs *e = sp->e;
+    struct ecs_ask q = {
+        .eec_id = sp->peer.eec_id,
+        .ue_id = json_string_value(json_object_get(sp->body, "ueId")),
+        .ac_profs = json_object_get(sp->body, "acProfs"),
+        .loc_inf = json_object_get(sp->body, "locInf"),
+    };
+    struct via none = {0};
+    char err[EDGE_ERR_LEN];
+
+    if (json_array_size(sp->eess) > 0 || json_array_size(e->cfg.peers) == 0 || e->cfg.max_hops == 0)
+        return 0;
+    http_req_hold(sp->req);
+    if (ecs_ecsprov_ask(e, &q, &none, 0, ecs_deadline(e, sp->req), servprov_partners, sp, err) == 0)
+        return 1;
+    node_log(&e->node, "provisioning", sp->peer.eec_id, PROBLEM_SYSTEM_FAILURE, NULL,
+             "partner ECSes not asked: %s", err);
+    return 0;
+}
+
 /* POST /eecs-serviceprovisioning/v1/request (RequestServProv): 200 ECSServProvResp, or 204 when
  * no EES matches. */
 static void
@@ -141,44 +183,48 @@ servprov_request(struct http_req *req, void *arg)
 {
     struct ecs *e = arg;
     const struct edge_peer *p = http_req_peer(req);
-    json_t *body = NULL, *eess = NULL;
+    struct servprov *sp = calloc(1, sizeof(*sp));
     const char *eec_id;
     enum gpsi_verdict v;
-    long long min_exp = node_now() + TOKEN_LIFETIME_MAX;
-    char err[EDGE_ERR_LEN], when[JS_TIME_LEN];
+    struct ecs_filter f;
 
-    if ((body = node_req_body(req, edgeapp_servprov_req)) == NULL)
-        goto done;
-    eec_id = json_string_value(json_object_get(body, "eecId"));
-    v = gpsi_authenticate(p, eec_id, json_string_value(json_object_get(body, "ueId")),
+    if (sp == NULL || (sp->eess = json_array()) == NULL) {
+        ecs_refuse(req, ECS_R_INTERNAL, "out of memory");
+        goto fail;
+    }
+    sp->e = e;
+    sp->req = req;
+    sp->peer = *p;
+    sp->min_exp = node_now() + TOKEN_LIFETIME_MAX;
+    /* How the EEC authenticated to us is how it can authenticate to the EES (TS 33.558 6.2). */
+    sp->method = p->mode == EDGE_PEER_PSK ? "TLS_WITH_AKMA" : "TLS_CLIENT_SERVER_CERTIFICATE";
+    if ((sp->body = node_req_body(req, edgeapp_servprov_req)) == NULL)
+        goto fail;
+    eec_id = json_string_value(json_object_get(sp->body, "eecId"));
+    v = gpsi_authenticate(p, eec_id, json_string_value(json_object_get(sp->body, "ueId")),
                           e->node.subs);
     if (v != GPSI_OK) {
         http_reply_problem(req, 403, gpsi_verdict_cause(v), "%s", gpsi_verdict_text(v));
-        goto done;
+        goto fail;
     }
     if (!ecs_eec_allowed(e, eec_id)) {
         ecs_refuse(req, ECS_R_EEC_NOT_AUTHORIZED,
                    "EEC %s is not authorized by the local policy of %s", eec_id, e->node.name);
-        goto done;
+        goto fail;
     }
-    if ((eess = json_array()) == NULL || servprov_select(e, p, body, eess, &min_exp, err) < 0) {
-        ecs_refuse(req, ECS_R_INTERNAL, "cannot provision: %s", err);
-        goto done;
+    f = (struct ecs_filter){.ac_profs = json_object_get(sp->body, "acProfs"),
+                            .loc_inf = json_object_get(sp->body, "locInf")};
+    if (ecs_select(e, &f, servprov_local, sp) < 0) {
+        ecs_refuse(req, ECS_R_INTERNAL, "cannot provision EEC %s", eec_id);
+        goto fail;
     }
-    servprov_log(e, eec_id, eess);
-    if (json_array_size(eess) == 0) {
-        http_reply(req, 204, NULL, NULL, 0);
-        goto done;
-    }
-    /* lifeTime: how long the EEC may use the answer; no longer than its tokens and the EESes'
-     * registrations last. ednConInfo is required but edgesim has one EDN: all members optional. */
-    js_time_format((time_t)min_exp, when, sizeof(when));
-    http_reply_json(req, 200,
-                    json_pack("{s:[{s:{}, s:O, s:s}]}", "ednCnfgInfo", "ednConInfo", "eess", eess,
-                              "lifeTime", when));
-done:
-    json_decref(eess);
-    json_decref(body);
+    if (servprov_ask_partners(sp))
+        return; /* servprov_partners answers */
+    servprov_answer(sp);
+    return;
+fail:
+    if (sp != NULL)
+        servprov_free(sp);
 }
 
 int

@@ -1,6 +1,7 @@
 /* ecs_targetdisc.c -- Eecs_TargetEESDiscovery at the ECS, GET /ees-profiles (TS 29.558, TS 23.558
  * 8.8.3.3): an S-EES registered here asks for the T-EESes that offer an EAS, at this ECS and at
- * its peer ECSes (found with the ECS-to-ECS lookup of ecs_ecsdisc.c). */
+ * its peer ECSes (asked over EDGE-10, ecs_ecsprov.c). Each EESInfo says how that EES authorizes
+ * its callers (authzMethod, TS 33.558 6.2), so that the S-EES knows whether to ask for a token. */
 #include "ecs.h"
 #include "edgeapp/edgeapp.h"
 #include "base/err.h"
@@ -62,30 +63,37 @@ targetdisc_covers(const json_t *svc_area, const json_t *ue_loc)
     return !any;
 }
 
-/* Add prof as an EESInfo unless it is the S-EES, already listed, or out of the UE's area. */
+/* Add an EESInfo (ecs_ees_info's, or a partner's with regEcs and ecsHops) unless it is the
+ * S-EES, already listed, or out of the UE's area. Steals info. */
 static void
-targetdisc_add(struct targetdisc_req *d, const json_t *prof)
+targetdisc_add(struct targetdisc_req *d, json_t *info)
 {
-    const char *id = json_string_value(json_object_get(prof, "eesId"));
-    json_t *info, *have;
+    const char *id = json_string_value(json_object_get(info, "eesId"));
+    json_t *have;
     size_t i;
 
     if (id == NULL || strcasecmp(id, d->sees) == 0 ||
-        !targetdisc_covers(json_object_get(prof, "svcArea"), d->ue_loc) ||
-        json_array_size(d->eess) >= TARGETDISC_MAX)
+        !targetdisc_covers(json_object_get(info, "svcArea"), d->ue_loc) ||
+        json_array_size(d->eess) >= TARGETDISC_MAX) {
+        json_decref(info);
         return;
+    }
     json_array_foreach(d->eess, i, have)
     {
-        if (strcmp(json_string_value(json_object_get(have, "eesId")), id) == 0)
+        if (strcmp(json_string_value(json_object_get(have, "eesId")), id) == 0) {
+            json_decref(info);
             return;
+        }
     }
-    info = json_pack("{s:s, s:O, s:O, s:O}", "eesId", id, "endPt", json_object_get(prof, "endPt"),
-                     "easIds", json_object_get(prof, "easIds"), "eecRegConf",
-                     json_object_get(prof, "eecRegConf"));
-    if (info != NULL && json_object_get(prof, "svcArea") != NULL)
-        json_object_set(info, "svcArea", json_object_get(prof, "svcArea"));
-    if (info != NULL)
-        json_array_append_new(d->eess, info);
+    json_array_append_new(d->eess, info);
+}
+
+static int
+targetdisc_local(struct ecs *e, const struct ecs_reg *r, json_t *info, void *arg)
+{
+    (void)e, (void)r;
+    targetdisc_add(arg, info);
+    return 0;
 }
 
 static void
@@ -104,7 +112,11 @@ targetdisc_answer(struct targetdisc_req *d, json_t *found, json_t *errors)
 
     json_array_foreach(found, i, ent)
     {
-        targetdisc_add(d, json_object_get(ent, "eesProf"));
+        json_t *info = json_deep_copy(json_object_get(ent, "info"));
+        if (info != NULL) {
+            json_object_set(info, "ecsHops", json_object_get(ent, "hops"));
+            targetdisc_add(d, info);
+        }
     }
     data = json_pack("{s:s, s:O, s:O*}", "sEes", d->sees, "eess", d->eess, "peerErrors",
                      json_array_size(errors) > 0 ? errors : NULL);
@@ -170,6 +182,9 @@ targetdisc_get(struct http_req *req, void *arg)
     struct ecs_reg *self = ecs_eesreg_of_peer(e, p);
     const char *ees_id, *eas_id;
     struct via via = {0};
+    struct ecs_filter f = {0};
+    json_t *eas_ids;
+    unsigned budget;
     char err[EDGE_ERR_LEN];
 
     if (d == NULL || (d->eess = json_array()) == NULL) {
@@ -188,14 +203,18 @@ targetdisc_get(struct http_req *req, void *arg)
         goto done;
     }
     snprintf(d->sees, sizeof(d->sees), "%s", ees_id);
-    for (struct ecs_reg *r = ecs_registry_first(e->reg); r != NULL; r = r->next)
-        if (ecs_reg_offers(r, eas_id))
-            targetdisc_add(d, r->prof);
-    /* A T-EES at a peer is only useful if a token for it can be forwarded there. */
-    if (json_array_size(e->cfg.peers) > 0 && e->cfg.max_hops > 0) {
+    eas_ids = json_pack("[s]", eas_id);
+    f.eas_ids = eas_ids;
+    ecs_select(e, &f, targetdisc_local, d);
+    json_decref(eas_ids);
+    /* A T-EES at a peer is only useful if a token for it can reach it: the peers are asked
+     * within this ECS's own hop budget, and each within its own (ecs_budget.c). */
+    budget = ecs_hop_budget(e, &via, -1);
+    if (json_array_size(e->cfg.peers) > 0 && budget > 0) {
+        struct ecs_ask q = {.eas_id = eas_id};
         http_req_hold(req);
-        if (ecs_lookup_start(e, NULL, eas_id, &via, (unsigned)e->cfg.max_hops - 1,
-                             ecs_deadline(&via), targetdisc_done, d, err) == 0)
+        if (ecs_ecsprov_ask(e, &q, &via, budget - 1, ecs_deadline(e, req), targetdisc_done, d,
+                            err) == 0)
             return;
         ecs_refuse(req, ECS_R_INTERNAL, "cannot ask the peer ECSes: %s", err);
         goto done;

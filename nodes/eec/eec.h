@@ -26,11 +26,12 @@
 
 /* The node-specific config keys (nodes/README.md "edge-eec keys"). */
 struct eec_config {
-    const char *ecs;    /* FQDN of its ECS */
-    const char *eec_id; /* must equal "node" when given */
-    const char *gpsi;   /* its GPSI, or NULL */
-    json_t *ac_profs;   /* default ACProfile array, or NULL */
-    json_t *loc_inf;    /* default LocationInfo, or NULL */
+    const char *ecs;      /* FQDN of its ECS */
+    const char *eec_id;   /* must equal "node" when given */
+    const char *gpsi;     /* its GPSI, or NULL */
+    json_t *ac_profs;     /* default ACProfile array, or NULL */
+    json_t *loc_inf;      /* default LocationInfo, or NULL */
+    long long request_ms; /* deadlines.requestMs: longest wait for an answer */
 };
 
 /* What the EEC knows about one EES: the provisioning entry, its registration there. */

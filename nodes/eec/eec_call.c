@@ -73,7 +73,8 @@ eec_call_send(struct eec_call *c, const char *method, const char *fqdn, const ch
         if (c->ees_id[0] != '\0')
             eec_token_event(c->e, c->token, NULL, c->ees_id, "presented");
     }
-    rc = node_send_json(&c->e->n, method, fqdn, path, body, headers, eec_call_finish, c, err);
+    rc = node_send_json_within(&c->e->n, (int)c->e->cf.request_ms, method, fqdn, path, body,
+                               headers, eec_call_finish, c, err);
 done:
     bearer_free(auth); /* the client copied the header */
     if (rc < 0) {

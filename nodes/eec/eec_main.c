@@ -6,6 +6,17 @@
 #include <stdio.h>
 #include <string.h>
 
+static const struct js_field eec_deadline_fields[] = {
+    {.name = "requestMs",
+     .type = JS_INT,
+     .flags = JS_STORE,
+     .store = offsetof(struct eec_config, request_ms),
+     .check = js_check_range,
+     .min = 100,
+     .max = 600000},
+    {0},
+};
+
 static const struct js_field eec_fields[] = {
     {.name = "ecs",
      .type = JS_STRING,
@@ -34,6 +45,7 @@ static const struct js_field eec_fields[] = {
      .flags = JS_STORE,
      .store = offsetof(struct eec_config, loc_inf),
      .sub = edgeapp_location_info},
+    {.name = "deadlines", .type = JS_OBJECT, .sub = eec_deadline_fields},
     {0},
 };
 
@@ -84,6 +96,9 @@ main(int argc, char **argv)
     char err[EDGE_ERR_LEN];
     int rc = 1;
 
+    /* nodes/eec/README.md "Deadlines": an ACR waits on the S-EES's token request (its ECS may
+     * forward it over a slow backhaul) and then on the push to the T-EES. */
+    e.cf.request_ms = 45000;
     if (node_init(&e.n, argc, argv, &o, err) < 0 || eec_check_config(&e, err) < 0 ||
         eec_add_commands(&e, err) < 0) {
         fprintf(stderr, "edge-eec: %s\n", err);

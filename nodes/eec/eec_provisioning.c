@@ -13,6 +13,7 @@ struct eec_provision_args {
     json_t *ac_profs;
     json_t *ue_id;
     json_t *loc_inf;
+    const char *ecs;
 };
 
 static const struct js_field eec_provision_fields[] = {
@@ -33,6 +34,13 @@ static const struct js_field eec_provision_fields[] = {
      .flags = JS_STORE,
      .store = offsetof(struct eec_provision_args, loc_inf),
      .sub = edgeapp_location_info},
+    /* Another ECS than the configured one (an ECS the EEC learnt of, TS 23.558 8.3.3): its FQDN,
+     * which must have an address in "hosts". */
+    {.name = "ecs",
+     .type = JS_STRING,
+     .flags = JS_STORE,
+     .store = offsetof(struct eec_provision_args, ecs),
+     .check = js_check_fqdn},
     {0},
 };
 
@@ -49,7 +57,8 @@ eec_provision_forget(struct eec *e)
 
 /* Keep one EESInfo entry; add its eesId and token to the result. */
 static int
-eec_provision_keep(struct eec *e, json_t *info, json_t *eess, json_t *tokens, char *err)
+eec_provision_keep(struct eec *e, const char *ecs, json_t *info, json_t *eess, json_t *tokens,
+                   char *err)
 {
     const char *id = json_string_value(json_object_get(info, "eesId"));
     const char *token = json_string_value(json_object_get(info, "accessToken"));
@@ -63,8 +72,10 @@ eec_provision_keep(struct eec *e, json_t *info, json_t *eess, json_t *tokens, ch
     eec_ees_set_host(x, json_object_get(info, "endPt"));
     eec_ees_set_token(x, token);
     if (token != NULL) {
+        /* A partner ECS signs the tokens for its EESes (EESInfo.regEcs, TS 23.558 8.17.2.4). */
+        const char *signer = json_string_value(json_object_get(info, "regEcs"));
         json_object_set_new(tokens, id, json_string(token));
-        eec_token_event(e, token, e->cf.ecs, id, "received");
+        eec_token_event(e, token, signer != NULL ? signer : ecs, id, "received");
     }
     return 0;
 }
@@ -81,7 +92,7 @@ eec_provision_done(struct eec_call *c, const struct http_client_resp *r, json_t 
     json_object_set_new(result, "tokens", tokens);
     if (r->status == 204) { /* no EES matches the AC profiles and location */
         eec_provision_forget(e);
-        node_log(&e->n, "provisioning", e->cf.ecs, NULL, NULL, "provisioned: no EES matches (204)");
+        node_log(&e->n, "provisioning", c->peer, NULL, NULL, "provisioned: no EES matches (204)");
         return;
     }
     if (r->status != 200 || eec_call_body(r, edgeapp_servprov_resp, NULL, result, &resp) < 0)
@@ -91,14 +102,14 @@ eec_provision_done(struct eec_call *c, const struct http_client_resp *r, json_t 
     {
         json_array_foreach(json_object_get(cfg, "eess"), j, info)
         {
-            if (eec_provision_keep(e, info, eess, tokens, err) < 0) {
+            if (eec_provision_keep(e, c->peer, info, eess, tokens, err) < 0) {
                 json_object_set_new(result, "error", json_string(err));
                 break;
             }
         }
     }
     json_t *data = json_pack("{s:O, s:O}", "eess", eess, "tokens", tokens);
-    node_log(&e->n, "provisioning", e->cf.ecs, NULL, data, "provisioned: %zu EES(es), %zu token(s)",
+    node_log(&e->n, "provisioning", c->peer, NULL, data, "provisioned: %zu EES(es), %zu token(s)",
              json_array_size(eess), json_object_size(tokens));
     json_decref(data);
     json_decref(resp);
@@ -123,6 +134,6 @@ eec_provision_cmd(struct ctl_req *req, json_t *args, void *arg)
     body = json_pack("{s:s, s:s*, s:O*, s:O*}", "eecId", e->n.name, "ueId", ue_id, "acProfs",
                      ac_profs, "locInf", loc_inf);
     if ((c = eec_call_new(e, req, NULL, NULL, eec_provision_done)) != NULL)
-        eec_call_send(c, "POST", e->cf.ecs, EEC_SERVPROV_PATH, body);
+        eec_call_send(c, "POST", a.ecs != NULL ? a.ecs : e->cf.ecs, EEC_SERVPROV_PATH, body);
     json_decref(body);
 }

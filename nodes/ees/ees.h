@@ -44,6 +44,7 @@
  * tokens by token_validate.h's rule table. */
 enum ees_refusal {
     EES_R_EEC_NOT_AUTHORIZED,    /* 403: local policy says no */
+    EES_R_EES_NOT_AUTHORIZED,    /* 403: local policy says no to an S-EES (EDGE-9) */
     EES_R_EEC_NOT_REGISTERED,    /* 403: discovery/ACR before registering */
     EES_R_NOT_OWNER,             /* 403: another EEC's registration/context */
     EES_R_EES_ID_MISMATCH,       /* 403: eesId/ees-id is not the TLS peer */
@@ -63,6 +64,7 @@ enum ees_refusal {
     EES_R_ACR_PUSH_REFUSED,      /* 502: the T-EES refused the context push */
     EES_R_ACR_STEP_FAILED,       /* 502: another step failed */
     EES_R_ACR_UNREACHABLE,       /* 504: a peer did not answer */
+    EES_R_ACR_NOT_REACHABLE,     /* 504: a peer answered that the one behind it did not */
     EES_R_ACR_CONTEXT_GONE,      /* 404: the context went away during ACR */
     EES_R_INTERNAL,              /* 500: SYSTEM_FAILURE (out of memory, ...) */
     EES_R_COUNT
@@ -94,6 +96,9 @@ struct ees_config {
     long long eec_reg_expiry;  /* EDGE-1 registration lifetime granted at most, seconds */
     long long jwks_interval;   /* seconds between kid-triggered JWKS reloads at least */
     long long retry_max_ms;    /* cap of the EDGE-6 retry backoff */
+    long long ecs_ms;          /* deadlines.ecsMs: longest wait for its ECS (token, discovery) */
+    long long peer_ms;         /* deadlines.peerMs: longest wait for another EES (EDGE-9) */
+    json_t *partners;          /* partnerEcs: ECSes whose EDGE-9 tokens it also accepts */
 };
 
 struct ees_store;
@@ -131,6 +136,9 @@ void ees_config_defaults(struct ees_config *c);
 int ees_config_check(struct ees *e, char *err);
 /* TS 33.558 6.3: local authorization of an EEC (policy allowEecs / allowGpsis). */
 int ees_policy_allows(const struct ees *e, const char *eec_id, const char *gpsi);
+/* TS 33.558 6.2 local authorization on EDGE-9: may the EES fqdn call this one (policy
+ * allowEeses; none configured: any EES its certificate names)? */
+int ees_policy_allows_ees(const struct ees *e, const char *fqdn);
 int ees_uses_token(const struct ees *e);
 
 /* ees_util.c */
@@ -148,16 +156,19 @@ const char *ees_time(long long t, char *buf);
 /* Seconds since the epoch of an RFC 3339 string; -1 when malformed. */
 long long ees_time_parse(const char *s);
 
-/* ees_keys.c: the verification keys of its own ECS (JWKS), reloaded on an unknown kid. */
+/* ees_keys.c: the verification keys of the ECSes it trusts (its own, and partnerEcs), from their
+ * JWKS, reloaded on an unknown kid. */
 int ees_keys_new(struct ees *e, char *err);
 void ees_keys_free(struct ees *e);
 const struct keyring *ees_keys_ring(const struct ees *e);
-/* Fetch the JWKS now; cb(e, ok, arg) once. */
+/* The trusted issuers, its own ECS first, NULL-ended (token_check.trusted). */
+const char *const *ees_keys_trusted(const struct ees *e);
+/* Fetch the JWKS of issuer (NULL: its own ECS) now; cb(e, ok, arg) once. */
 typedef void (*ees_keys_cb)(struct ees *e, int ok, void *arg);
-void ees_keys_fetch(struct ees *e, ees_keys_cb cb, void *arg);
-/* A reload because a token named an unknown kid: 0 when started (cb follows), -1 when the rate
- * limit refuses it (no callback). */
-int ees_keys_reload(struct ees *e, const char *kid, ees_keys_cb cb, void *arg);
+void ees_keys_fetch(struct ees *e, const char *issuer, ees_keys_cb cb, void *arg);
+/* A reload because a token of a trusted issuer named an unknown kid: 0 when started (cb
+ * follows), -1 when the issuer is not trusted or the rate limit refuses it (no callback). */
+int ees_keys_reload(struct ees *e, const char *issuer, const char *kid, ees_keys_cb cb, void *arg);
 
 /* ees_bearer.c: the resource server's token check (token_validate) and its report. */
 struct ees_bearer_want {

@@ -32,8 +32,9 @@ acr_free(struct acr_op *op)
 }
 
 /* How a failed step is answered (one table): no HTTP answer from the peer is 504
- * ACR_PEER_UNREACHABLE whatever the step; an answer that refused is 502 with the step's cause;
- * no T-EES at all is 404. */
+ * ACR_PEER_UNREACHABLE whatever the step; a 504 TARGET_NF_NOT_REACHABLE the peer answered (its
+ * own peer did not answer: the T-EES's ECS, say) stays a 504 with that cause; an answer that
+ * refused is 502 with the step's cause; no T-EES at all is 404. */
 enum acr_failure {
     ACR_NOT_FOUND,   /* no T-EES serves the EAS */
     ACR_REFUSED,     /* the peer answered, and not as hoped */
@@ -64,6 +65,9 @@ acr_refusal(const struct ees_up *up, enum acr_failure f)
     case ACR_REFUSED:
         break;
     }
+    if (up->status == 504 && up->cause != NULL &&
+        strcmp(up->cause, ees_refusals[EES_R_ACR_NOT_REACHABLE].cause) == 0)
+        return EES_R_ACR_NOT_REACHABLE;
     for (size_t i = 0; i < sizeof(acr_steps) / sizeof(acr_steps[0]); i++)
         if (strcmp(acr_steps[i].step, up->step) == 0)
             return acr_steps[i].refused;
@@ -170,6 +174,7 @@ acr_push(struct acr_op *op)
 {
     struct ees *e = op->e;
     struct ees_ctx *c = ees_store_by_cntx(e, op->cntx_id);
+    const char *authz;
     json_t *push;
     struct ees_up up = {.step = "push", .peer = op->tees, .cause = PROBLEM_CONTEXT_NOT_FOUND};
 
@@ -180,7 +185,12 @@ acr_push(struct acr_op *op)
     }
     push = json_pack("{s:s, s:O, s:O}", "eesId", e->n.name, "eecCntx", c->cntx, "tgtEas",
                      json_object_get(op->body, "tEasEndpoint"));
-    ees_edge9_push(e, op->tees, push, "fetch", op->eec_id, acr_pushed, op);
+    /* Target discovery said how the T-EES authorizes (EESInfo.authzMethod, TS 33.558 6.2): no
+     * token is asked for a local-policy T-EES; for one named by tEesId, the ECS says so. */
+    authz = json_string_value(json_object_get(op->tees_info, "authzMethod"));
+    ees_edge9_push(e, op->tees, push,
+                   authz != NULL && strcmp(authz, EDGEAPP_AUTHZ_LOCAL) == 0 ? "none" : "fetch",
+                   op->eec_id, acr_pushed, op);
     json_decref(push);
 }
 

@@ -94,14 +94,16 @@ static void
 bearer_run(struct bearer_op *op)
 {
     struct ees *e = op->e;
-    const char *trusted[] = {e->cfg.ecs, NULL};
     const char *jwt = bearer_token(http_req_header(op->req, BEARER_HEADER));
+    /* Its own ECS and, on EDGE-9, the partner ECSes that sign for their S-EESes (local-issue);
+     * an EEC's token comes from its own ECS only. */
+    const char *own[] = {e->cfg.ecs, NULL};
     struct token_check chk = {
         .profile = op->w.profile,
         .aud = e->n.name,
         .scope = op->w.scope,
         .keys = ees_keys_ring(e),
-        .trusted = trusted,
+        .trusted = op->w.profile == TOKEN_PROFILE_EES ? ees_keys_trusted(e) : own,
         .peer = http_req_peer(op->req),
         .gpsi = op->w.gpsi,
         .replay = e->replay,
@@ -112,11 +114,13 @@ bearer_run(struct bearer_op *op)
 
     token_validate(jwt, &chk, &v);
     if (v.rule == TOKEN_KID_UNKNOWN && !op->reloaded) {
-        /* A key the ECS added since the last JWKS (rotation): fetch it once, then judge. */
+        /* A key the (trusted) issuer added since its last JWKS (rotation), or a partner's first
+         * token: fetch that issuer's keys once, then judge. */
         const char *kid = json_string_value(json_object_get(v.header, "kid"));
+        const char *iss = json_string_value(json_object_get(v.claims, "iss"));
         op->reloaded = 1;
         http_req_hold(op->req);
-        if (ees_keys_reload(e, kid, bearer_reloaded, op) == 0) {
+        if (ees_keys_reload(e, iss, kid, bearer_reloaded, op) == 0) {
             token_verdict_clear(&v);
             return;
         }

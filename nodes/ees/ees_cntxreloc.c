@@ -1,8 +1,9 @@
 /* ees_cntxreloc.c -- EDGE-9 Eees_EECContextRelocation at this EES (TS 29.558, TS 23.558 8.9.2.3
  * push, 8.9.2.2 pull): an S-EES pushes an EEC context here (stored, the EEC implicitly registered,
  * 200 EECContextPushRes.implReg), a T-EES pulls one from here (200 EECContext). Both only with a
- * bearer token issued by this EES's own ECS for this EES to the calling EES (TR 33.739 6.27:
- * aud = this EES, client_id = sub = the TLS peer), and only for the EES the peer is. */
+ * bearer token issued by a trusted ECS for this EES to the calling EES (TR 33.739 6.27:
+ * aud = this EES, client_id = sub = the TLS peer), or, when this EES authorizes by local policy
+ * (TS 33.558 6.2), with its policy's consent; and only for the EES the peer is. */
 #include "ees.h"
 #include "base/err.h"
 #include "net/problem.h"
@@ -23,6 +24,35 @@ cr_peer(struct http_req *req)
         return NULL;
     }
     return p->fqdn;
+}
+
+/* Who may call EDGE-9 here, as this EES authorizes its callers (TS 33.558 6.2: the ECS knows
+ * the method per EES, token-based or local): the bearer token its ECS (or a partner ECS) issued
+ * for this EES to the calling EES, or its local policy (policy.allowEeses), no token then. */
+static void
+cr_authorize(struct ees *e, struct http_req *req, ees_bearer_cb cb)
+{
+    struct ees_bearer_want w = {.profile = TOKEN_PROFILE_EES, .scope = EES_SCOPE_EDGE9};
+    const char *peer = http_req_peer(req)->fqdn;
+    json_t *data;
+
+    if (ees_uses_token(e)) {
+        ees_bearer_check(e, req, &w, cb, NULL);
+        return;
+    }
+    data = json_pack("{s:s, s:s}", "ees", peer, "authorization", "local");
+    if (!ees_policy_allows_ees(e, peer)) {
+        node_log(&e->n, "access", peer, ees_refusals[EES_R_EES_NOT_AUTHORIZED].cause, data,
+                 "EES %s refused by the local authorization policy", peer);
+        json_decref(data);
+        ees_refuse(req, EES_R_EES_NOT_AUTHORIZED,
+                   "EES %s is not allowed by this EES's local authorization policy", peer);
+        return;
+    }
+    node_log(&e->n, "access", peer, NULL, data, "EES %s authorized by local policy for %s", peer,
+             EES_SCOPE_EDGE9);
+    json_decref(data);
+    cb(e, req, 1, NULL, NULL);
 }
 
 /* TR 33.739 6.27: a token may be bound to one EEC (eec_id claim); then only that EEC's context. */
@@ -93,11 +123,10 @@ static void
 cr_push(struct http_req *req, void *arg)
 {
     struct ees *e = arg;
-    struct ees_bearer_want w = {.profile = TOKEN_PROFILE_EES, .scope = EES_SCOPE_EDGE9};
 
     if (cr_peer(req) == NULL)
         return;
-    ees_bearer_check(e, req, &w, push_authorized, NULL);
+    cr_authorize(e, req, push_authorized);
 }
 
 /* ---- pull: GET /eec-contexts?ees-id=..&eec-cntx-id=.. ---- */
@@ -144,11 +173,10 @@ static void
 cr_pull(struct http_req *req, void *arg)
 {
     struct ees *e = arg;
-    struct ees_bearer_want w = {.profile = TOKEN_PROFILE_EES, .scope = EES_SCOPE_EDGE9};
 
     if (cr_peer(req) == NULL)
         return;
-    ees_bearer_check(e, req, &w, pull_authorized, NULL);
+    cr_authorize(e, req, pull_authorized);
 }
 
 int

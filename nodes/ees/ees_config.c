@@ -4,15 +4,33 @@
 #include "ees.h"
 #include "auth/token_validate.h"
 #include "base/err.h"
+#include "auth/via.h"
 
 #include <stddef.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 /* TS 33.558 6.3 leaves replay to the EES: a token may serve many calls, or one. */
 static const char *const replay_policies[] = {"reusable", "single-use", NULL};
 
+/* An EES FQDN, or "*" for any EES a certificate of the scenario's CA names. */
+static int
+ees_check_fqdn_or_star(json_t *v, const struct js_field *f, void *ctx, char *why)
+{
+    (void)f;
+    (void)ctx;
+    if (json_is_string(v) && strcmp(json_string_value(v), "*") == 0)
+        return 0;
+    return js_valid_fqdn(json_string_value(v), why);
+}
+
 static const struct js_field policy_fields[] = {
+    {.name = "allowEeses",
+     .type = JS_ARRAY,
+     .max_len = 4096,
+     .items = JS_STRING,
+     .item_check = ees_check_fqdn_or_star},
     {.name = "allowEecs",
      .type = JS_ARRAY,
      .max_len = 4096,
@@ -33,6 +51,24 @@ static const struct js_field trust_fields[] = {
 };
 
 #define S(m) offsetof(struct ees_config, m)
+
+static const struct js_field deadline_fields[] = {
+    {.name = "ecsMs",
+     .type = JS_INT,
+     .flags = JS_STORE,
+     .store = S(ecs_ms),
+     .check = js_check_range,
+     .min = 100,
+     .max = VIA_RSP_TIME_MAX},
+    {.name = "peerMs",
+     .type = JS_INT,
+     .flags = JS_STORE,
+     .store = S(peer_ms),
+     .check = js_check_range,
+     .min = 100,
+     .max = VIA_RSP_TIME_MAX},
+    {0},
+};
 
 const struct js_field ees_config_fields[] = {
     {.name = "ecs",
@@ -114,6 +150,14 @@ const struct js_field ees_config_fields[] = {
      .check = js_check_range,
      .min = 100,
      .max = 600000},
+    {.name = "deadlines", .type = JS_OBJECT, .sub = deadline_fields},
+    {.name = "partnerEcs",
+     .type = JS_ARRAY,
+     .flags = JS_STORE,
+     .store = S(partners),
+     .max_len = 16,
+     .items = JS_STRING,
+     .item_check = js_check_fqdn},
     {0},
 };
 
@@ -130,6 +174,10 @@ ees_config_defaults(struct ees_config *c)
     c->eec_reg_expiry = 3600;
     c->jwks_interval = 10;
     c->retry_max_ms = 2000;
+    /* nodes/ees/README.md "Deadlines": a forwarded token over a 400 ms one-way backhaul with 5%
+     * loss, and a push over that backhaul on a fresh connection with one lost frame. */
+    c->ecs_ms = 20000;
+    c->peer_ms = 12000;
 }
 
 /* Without "eas", each easId is served by an EAS profile whose endpoint is a path of this EES
@@ -167,6 +215,16 @@ ees_config_check(struct ees *e, char *err)
                         "%s: easIds: missing (EESProfile.easIds needs at least one, or give "
                         "\"eas\")",
                         path);
+    json_array_foreach(e->cfg.partners, i, v)
+    {
+        char addr[64], why[EDGE_ERR_LEN];
+        unsigned short port;
+        if (strcasecmp(json_string_value(v), e->cfg.ecs) == 0)
+            return edge_err(err, "%s: partnerEcs[%zu]: %s is its own ECS", path, i,
+                            json_string_value(v));
+        if (node_resolve(&e->n, json_string_value(v), addr, sizeof(addr), &port, why) < 0)
+            return edge_err(err, "%s: partnerEcs[%zu]: %s", path, i, why);
+    }
     if (e->cfg.trust != NULL &&
         strcmp(json_string_value(json_object_get(e->cfg.trust, "issuer")), e->cfg.ecs) != 0)
         return edge_err(err, "%s: trust.issuer: an EES trusts its own ECS (%s) only", path,
@@ -203,6 +261,23 @@ listed(const json_t *list, const char *s)
     json_array_foreach(list, i, v)
     {
         if (strcmp(json_string_value(v), "*") == 0 || strcmp(json_string_value(v), s) == 0)
+            return 1;
+    }
+    return 0;
+}
+
+int
+ees_policy_allows_ees(const struct ees *e, const char *fqdn)
+{
+    json_t *eeses = json_object_get(e->cfg.policy, "allowEeses"), *v;
+    size_t i;
+
+    if (eeses == NULL)
+        return 1;
+    json_array_foreach(eeses, i, v)
+    {
+        const char *s = json_string_value(v);
+        if (strcmp(s, "*") == 0 || strcasecmp(s, fqdn) == 0)
             return 1;
     }
     return 0;

@@ -244,7 +244,7 @@ ecsreg_post(struct ees *e)
         return;
     }
     e->ecsreg->busy = 1;
-    ees_keys_fetch(e, ecsreg_keys_done, NULL);
+    ees_keys_fetch(e, NULL, ecsreg_keys_done, NULL);
 }
 
 static void

@@ -1,10 +1,12 @@
 /* ees_edge9.c -- this EES as EDGE-9 client (TS 29.558 Eees_EECContextRelocation, TS 23.558
  * 8.9.2.3 and 8.9.2.2): push an EEC context to a T-EES, pull one from an S-EES, each with the
  * bearer token its ECS issued for that EES (TR 33.739 6.27; cached, requested, none, or a given one
- * for attack scenarios); the "push" and "pull" commands. */
+ * for attack scenarios), or without one when the ECS says the peer authorizes by local policy
+ * (TS 33.558 6.2); the "push" and "pull" commands. */
 #include "ees.h"
 #include "net/http_form.h"
 #include "auth/bearer.h"
+#include "auth/token_endpoint.h"
 #include "base/err.h"
 
 #include <stdlib.h>
@@ -71,8 +73,8 @@ e9_send(struct e9_op *op)
         return;
     }
     headers[1] = auth;
-    rc = node_send_json(&op->e->n, op->method, op->target, op->path, op->body,
-                        auth != NULL ? headers : NULL, e9_resp, op, err);
+    rc = node_send_json_within(&op->e->n, (int)op->e->cfg.peer_ms, op->method, op->target, op->path,
+                               op->body, auth != NULL ? headers : NULL, e9_resp, op, err);
     bearer_free(auth);
     if (rc < 0)
         e9_fail(op, op->step, HTTP_CLIENT_CONNECT_FAILED, err);
@@ -83,6 +85,15 @@ e9_token(struct ees *e, const struct ees_token *t, void *arg)
 {
     struct e9_op *op = arg;
 
+    if (!e->closing && t->jwt == NULL && t->up.cause != NULL &&
+        strcmp(t->up.cause, TOKEN_CAUSE_LOCAL_AUTHZ) == 0) {
+        /* TS 33.558 6.2: the ECS knows the T-EES authorizes by its local policy and issues no
+         * token for it: the call goes without one, and the T-EES's policy decides. */
+        node_log(&e->n, op->step, op->target, TOKEN_CAUSE_LOCAL_AUTHZ, NULL,
+                 "%s authorizes by local policy: %s without a token", op->target, op->step);
+        e9_send(op);
+        return;
+    }
     if (e->closing || t->jwt == NULL) {
         op->cb(e, &t->up, NULL, op->arg);
         e9_free(op);

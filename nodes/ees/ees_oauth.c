@@ -37,9 +37,63 @@ struct oauth_op {
     char target[EDGE_FQDN_MAX];
     char scope[TOKEN_SCOPE_MAX + 1];
     char eec_id[EDGE_ID_MAX];
+    char asked[EDGE_FQDN_MAX];      /* the ECS the request went to: its own, or a redirect's */
+    char redirected[EDGE_FQDN_MAX]; /* the ECS that redirected it ("" none) */
+    char *form;                     /* the request, for a redirect */
     ees_token_cb cb;
     void *arg;
 };
+
+static void oauth_resp(const struct http_client_resp *r, void *arg);
+
+static void
+oauth_op_free(struct oauth_op *op)
+{
+    free(op->form);
+    free(op);
+}
+
+/* Send op's form to ecs, within deadlines.ecsMs, telling it so (3gpp-Sbi-Max-Rsp-Time): an ECS
+ * that forwards keeps back enough to answer before this EES gives up. */
+static int
+oauth_send(struct oauth_op *op, const char *ecs, char *why)
+{
+    char wait[16];
+    const char *headers[] = {VIA_RSP_TIME_HEADER, wait, NULL};
+
+    snprintf(op->asked, sizeof(op->asked), "%s", ecs);
+    snprintf(wait, sizeof(wait), "%lld", op->e->cfg.ecs_ms);
+    return node_send_form_within(&op->e->n, (int)op->e->cfg.ecs_ms, ecs, EES_TOKEN_PATH, op->form,
+                                 headers, oauth_resp, op, why);
+}
+
+/* TS 29.510 307/308 (edge9Mode redirect): the ECS where the T-EES is registered, from Location
+ * "https://<ecs>[:port]/oauth2/token"; the request goes there once, over this EES's own mutual
+ * TLS. 1 when sent, 0 when this answer is not such a redirect, -1 (why) when it cannot be
+ * followed. */
+static int
+oauth_follow(struct oauth_op *op, const struct http_client_resp *r, char *why)
+{
+    const char *loc = http_client_resp_header(r, "Location");
+    char host[EDGE_FQDN_MAX];
+    size_t n;
+
+    if (r->status != 307 && r->status != 308)
+        return 0;
+    if (op->redirected[0] != '\0')
+        return edge_err(why, "a second redirect (from %s)", op->asked);
+    if (loc == NULL || strncmp(loc, "https://", 8) != 0 || (n = strcspn(loc + 8, ":/")) == 0 ||
+        n >= sizeof(host))
+        return edge_err(why, "Location %.96s is not an https URI of an ECS", loc ? loc : "(none)");
+    memcpy(host, loc + 8, n);
+    host[n] = '\0';
+    if (js_valid_fqdn(host, why) < 0 || strstr(loc + 8 + n, EES_TOKEN_PATH) == NULL)
+        return edge_err(why, "Location %.96s is not the token endpoint of an ECS", loc);
+    snprintf(op->redirected, sizeof(op->redirected), "%s", op->asked);
+    node_log(&op->e->n, "token", op->asked, NULL, NULL,
+             "token request for %s redirected by %s to %s", op->target, op->asked, host);
+    return oauth_send(op, host, why) == 0 ? 1 : -1;
+}
 
 /* TS 29.510 AccessTokenRsp (RFC 6749 5.1); other members are ignored as RFC 6749 5.1 says. */
 static const struct js_field oauth_rsp[] = {
@@ -156,19 +210,22 @@ jwt_segment(const char *jwt, int n)
     return obj;
 }
 
+/* A request that brought no token; via: the ECSes the refusal passed, the refusing one first (an
+ * answer's Via says which ECS decided, a refusal's as much as a grant's), or NULL. */
 static void
-oauth_fail(struct ees *e, const char *target, const char *scope, struct ees_up *up, ees_token_cb cb,
-           void *arg)
+oauth_fail(struct ees *e, const char *target, const char *scope, struct ees_up *up, json_t *via,
+           ees_token_cb cb, void *arg)
 {
-    struct ees_token t = {.up = *up};
+    struct ees_token t = {.up = *up, .via = via};
     char summary[EDGE_ERR_LEN + 128];
 
     snprintf(summary, sizeof(summary), "token for %.64s (%.64s) not obtained from %s: %d %s",
-             target, scope, e->cfg.ecs, up->status,
+             target, scope, up->peer != NULL ? up->peer : e->cfg.ecs, up->status,
              up->error != NULL   ? up->error
              : up->cause != NULL ? up->cause
                                  : "");
-    ees_token_report(e, e->cfg.ecs, "refused", up->cause, NULL, NULL, NULL, summary);
+    ees_token_report(e, up->peer != NULL ? up->peer : e->cfg.ecs, "refused", up->cause, NULL, NULL,
+                     NULL, summary);
     cb(e, &t, arg);
 }
 
@@ -180,17 +237,38 @@ oauth_resp(const struct http_client_resp *r, void *arg)
     struct ees_token t = {0};
     json_t *body = NULL, *claims = NULL, *header = NULL;
     const char *jwt;
-    char err[EDGE_ERR_LEN] = "", summary[EDGE_ERR_LEN + 128], *via_text;
+    char err[EDGE_ERR_LEN] = "", summary[EDGE_ERR_LEN + 256], *via_text;
     struct via via;
     long long exp;
 
-    ees_up_from_resp(&t.up, "token", e->cfg.ecs, r);
+    ees_up_from_resp(&t.up, "token", op->asked, r);
     if (e->closing) {
         op->cb(e, &t, op->arg);
         goto done;
     }
+    switch (oauth_follow(op, r, err)) {
+    case 1:
+        json_decref(t.up.result);
+        return; /* the redirect's answer comes to oauth_resp again, with op */
+    case -1:
+        t.up.error = err;
+        t.up.cause = "BAD_REDIRECT";
+        oauth_fail(e, op->target, op->scope, &t.up, NULL, op->cb, op->arg);
+        goto done;
+    default:
+        break;
+    }
+    if (op->redirected[0] != '\0')
+        json_object_set_new(t.up.result, "redirectedBy", json_string(op->redirected));
+    /* The ECSes the request passed, the deciding one first (TR 33.739 6.27 forwarding), on a
+     * refusal as on a token; an unreadable Via costs only the list, not the answer. */
+    if (via_parse(http_client_resp_header(r, VIA_HEADER), &via, err) < 0)
+        node_log(&e->n, "token", op->asked, PROBLEM_INVALID_MSG_FORMAT, NULL,
+                 "token answer of %s: %s; via kept up to there", op->asked, err);
+    t.via = via_json(&via);
+    err[0] = '\0';
     if (r->status != 200) {
-        oauth_fail(e, op->target, op->scope, &t.up, op->cb, op->arg);
+        oauth_fail(e, op->target, op->scope, &t.up, t.via, op->cb, op->arg);
         goto done;
     }
     if (js_loads(r->body, r->body_len, &body, err) < 0 ||
@@ -200,28 +278,22 @@ oauth_resp(const struct http_client_resp *r, void *arg)
             snprintf(err, sizeof(err), "token_type is not Bearer");
         t.up.error = err;
         t.up.cause = "BAD_TOKEN_RESPONSE";
-        oauth_fail(e, op->target, op->scope, &t.up, op->cb, op->arg);
+        oauth_fail(e, op->target, op->scope, &t.up, t.via, op->cb, op->arg);
         goto done;
     }
     jwt = json_string_value(json_object_get(body, "access_token"));
     claims = jwt_segment(jwt, 1);
     header = jwt_segment(jwt, 0);
-    /* The ECSes the request passed, the deciding one first (TR 33.739 6.27 forwarding); an
-     * unreadable Via costs only the list, not the token. */
-    if (via_parse(http_client_resp_header(r, VIA_HEADER), &via, err) < 0)
-        node_log(&e->n, "token", e->cfg.ecs, PROBLEM_INVALID_MSG_FORMAT, NULL,
-                 "token answer of %s: %s; via kept up to there", e->cfg.ecs, err);
-    t.via = via_json(&via);
     exp = json_is_integer(json_object_get(body, "expires_in"))
               ? node_now() + json_integer_value(json_object_get(body, "expires_in"))
               : json_integer_value(json_object_get(claims, "exp"));
     cache_put(e, op, jwt, exp, t.via);
     t.jwt = jwt;
     via_text = json_dumps(t.via, JSON_COMPACT);
-    snprintf(summary, sizeof(summary), "token for %.64s (%.64s) received from %s, via %.200s",
-             op->target, op->scope, e->cfg.ecs, via_text != NULL ? via_text : "[]");
+    snprintf(summary, sizeof(summary), "token for %.64s (%.64s) received from %.64s, via %.200s",
+             op->target, op->scope, op->asked, via_text != NULL ? via_text : "[]");
     free(via_text);
-    ees_token_report(e, e->cfg.ecs, "received", NULL, jwt, header, claims, summary);
+    ees_token_report(e, op->asked, "received", NULL, jwt, header, claims, summary);
     op->cb(e, &t, op->arg);
 done:
     json_decref(t.via);
@@ -229,7 +301,7 @@ done:
     json_decref(claims);
     json_decref(header);
     json_decref(body);
-    free(op);
+    oauth_op_free(op);
 }
 
 void
@@ -276,11 +348,11 @@ ees_oauth_get(struct ees *e, const char *target, const char *scope, const char *
     snprintf(op->eec_id, sizeof(op->eec_id), "%s", eec_id != NULL ? eec_id : "");
     op->cb = cb;
     op->arg = arg;
-    if (node_send_form(&e->n, e->cfg.ecs, EES_TOKEN_PATH, form, NULL, oauth_resp, op, why) < 0) {
-        t.up.error = why;
+    if ((op->form = strdup(form)) == NULL || oauth_send(op, e->cfg.ecs, why) < 0) {
+        t.up.error = op->form == NULL ? "out of memory" : why;
         t.up.cause = HTTP_CLIENT_CONNECT_FAILED;
-        t.up.result = ees_result_error(t.up.cause, "%s", why);
-        free(op);
+        t.up.result = ees_result_error(t.up.cause, "%s", t.up.error);
+        oauth_op_free(op);
         op = NULL;
         goto fail;
     }
@@ -288,7 +360,7 @@ ees_oauth_get(struct ees *e, const char *target, const char *scope, const char *
 fail:
     if (t.up.result == NULL)
         t.up.result = ees_result_error(t.up.cause, "%s", t.up.error);
-    oauth_fail(e, target != NULL ? target : "", scope != NULL ? scope : "", &t.up, cb, arg);
+    oauth_fail(e, target != NULL ? target : "", scope != NULL ? scope : "", &t.up, NULL, cb, arg);
     json_decref(t.up.result);
 }
 

@@ -8,6 +8,9 @@ const struct node_refusal ees_refusals[EES_R_COUNT] = {
     [EES_R_EEC_NOT_AUTHORIZED] =
         {403, "EEC_NOT_AUTHORIZED",
          "the EEC is not allowed by this EES's local authorization policy"},
+    [EES_R_EES_NOT_AUTHORIZED] =
+        {403, "EES_NOT_AUTHORIZED",
+         "the calling EES is not allowed by this EES's local authorization policy"},
     [EES_R_EEC_NOT_REGISTERED] = {403, "EEC_NOT_REGISTERED", "the EEC is not registered here"},
     [EES_R_NOT_OWNER] = {403, "REGISTRATION_NOT_OWNED",
                          "the registration or context belongs to another EEC"},
@@ -37,6 +40,10 @@ const struct node_refusal ees_refusals[EES_R_COUNT] = {
     [EES_R_ACR_PUSH_REFUSED] = {502, "ACR_PUSH_REFUSED", "the context push to the T-EES"},
     [EES_R_ACR_STEP_FAILED] = {502, PROBLEM_SYSTEM_FAILURE, "a step of the relocation"},
     [EES_R_ACR_UNREACHABLE] = {504, "ACR_PEER_UNREACHABLE", "a peer did not answer"},
+    /* A proxied 504 keeps its cause (TS 29.500 5.2.7.2): the ECS could not reach the ECS of the
+     * T-EES, which is not a refusal of the relocation. */
+    [EES_R_ACR_NOT_REACHABLE] = {504, "TARGET_NF_NOT_REACHABLE",
+                                 "a peer answered that the node behind it did not answer"},
     [EES_R_ACR_CONTEXT_GONE] = {404, PROBLEM_CONTEXT_NOT_FOUND, "the EEC context went away"},
     [EES_R_INTERNAL] = {500, PROBLEM_SYSTEM_FAILURE, "the EES failed"},
 };

@@ -5,6 +5,7 @@
 #include "ees.h"
 #include "net/http_form.h"
 #include "base/err.h"
+#include "auth/via.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -69,7 +70,8 @@ ees_targetdisc(struct ees *e, const char *eas_id, const char *ue_id, ees_targetd
 {
     struct td_op *op = calloc(1, sizeof(*op));
     struct ees_up up = {.step = "target_discovery", .peer = e->cfg.ecs};
-    char path[2048], query[1536] = "", err[EDGE_ERR_LEN];
+    char path[2048], query[1536] = "", err[EDGE_ERR_LEN], wait[16];
+    const char *headers[] = {VIA_RSP_TIME_HEADER, wait, NULL};
     json_t *none = json_array();
 
     if (http_form_append(query, sizeof(query), "ees-id", e->n.name) < 0 ||
@@ -82,7 +84,10 @@ ees_targetdisc(struct ees *e, const char *eas_id, const char *ue_id, ees_targetd
         op->e = e;
         op->cb = cb;
         op->arg = arg;
-        if (node_send_json(&e->n, "GET", e->cfg.ecs, path, NULL, NULL, td_resp, op, err) == 0) {
+        /* The ECS may ask its peers: it must answer within this EES's wait (TS 29.500). */
+        snprintf(wait, sizeof(wait), "%lld", e->cfg.ecs_ms);
+        if (node_send_json_within(&e->n, (int)e->cfg.ecs_ms, "GET", e->cfg.ecs, path, NULL, headers,
+                                  td_resp, op, err) == 0) {
             json_decref(none);
             return;
         }

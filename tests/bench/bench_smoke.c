@@ -14,17 +14,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-static int failures;
-
-#define CHECK(cond, ...)                                                                           \
-    do {                                                                                           \
-        if (!(cond)) {                                                                             \
-            printf("FAIL ");                                                                       \
-            printf(__VA_ARGS__);                                                                   \
-            printf("\n");                                                                          \
-            failures++;                                                                            \
-        }                                                                                          \
-    } while (0)
+#include "check.h"
 
 static int
 run_bench(const char *bench, const char *json)
@@ -139,6 +129,6 @@ main(int argc, char **argv)
     if (f != NULL)
         fclose(f);
     json_decref(seen);
-    printf("%d figures checked: %s\n", n, failures ? "FAIL" : "ok");
-    return failures != 0;
+    printf("%d figures checked: %s\n", n, check_failures ? "FAIL" : "ok");
+    return check_failures != 0;
 }

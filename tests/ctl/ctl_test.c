@@ -3,6 +3,7 @@
 #include "ctl/ctl.h"
 #include "ctl/ctl_client.h"
 #include "base/err.h"
+#include "check.h"
 
 #include <event2/event.h>
 #include <signal.h>
@@ -12,18 +13,6 @@
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
-
-static int failures;
-
-#define CHECK(cond, ...)                                                                           \
-    do {                                                                                           \
-        if (!(cond)) {                                                                             \
-            fprintf(stderr, "FAIL %s:%d: ", __FILE__, __LINE__);                                   \
-            fprintf(stderr, __VA_ARGS__);                                                          \
-            fprintf(stderr, "\n");                                                                 \
-            failures++;                                                                            \
-        }                                                                                          \
-    } while (0)
 
 struct later {
     struct ctl_req *req;
@@ -160,7 +149,5 @@ main(void)
     waitpid(pid, &st, 0);
     CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0, "node exited badly (status %d)", st);
     CHECK(access(path, F_OK) != 0, "control socket file left behind");
-    if (failures == 0)
-        printf("ctl: all checks passed\n");
-    return failures ? 1 : 0;
+    return check_result("ctl");
 }

@@ -4,6 +4,7 @@
 #include "edgeapp/edgeapp.h"
 #include "base/err.h"
 #include "net/problem.h"
+#include "check.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,8 +28,6 @@ static const struct {
     {"implicit_reg", edgeapp_implicit_reg},
 };
 
-static int failures;
-
 static int
 tabs(const char *s)
 {
@@ -42,7 +41,7 @@ tabs(const char *s)
 static void
 run_row(int lineno, char *line)
 {
-    /* TYPE CAUSE EXPECT JSON, or TYPE EXPECT JSON (tests/lib.sh's conforms: cause unchecked) */
+    /* TYPE CAUSE EXPECT JSON, or TYPE EXPECT JSON (cause unchecked) */
     int four = tabs(line) >= 3;
     char *type = strtok(line, "\t"), *cause = four ? strtok(NULL, "\t") : NULL;
     char *expect = strtok(NULL, "\t"), *body = strtok(NULL, "\n");
@@ -53,16 +52,14 @@ run_row(int lineno, char *line)
     enum js_fail rc;
 
     if (type == NULL || (four && cause == NULL) || expect == NULL || body == NULL) {
-        fprintf(stderr, "cases.txt:%d: malformed row\n", lineno);
-        failures++;
+        FAIL("cases.txt:%d: malformed row", lineno);
         return;
     }
     for (size_t i = 0; i < sizeof(types) / sizeof(types[0]); i++)
         if (strcmp(types[i].name, type) == 0)
             table = types[i].table;
     if (table == NULL) {
-        fprintf(stderr, "cases.txt:%d: unknown type %s\n", lineno, type);
-        failures++;
+        FAIL("cases.txt:%d: unknown type %s", lineno, type);
         return;
     }
     if (js_loads(body, strlen(body), &v, err) < 0) {
@@ -73,9 +70,8 @@ run_row(int lineno, char *line)
     }
     int ok = strcmp(expect, "ok") == 0 ? rc == JS_OK : (rc < 0 && strstr(err, expect) != NULL);
     ok = ok && (cause == NULL || strcmp(cause, got_cause) == 0);
-    printf("%s line %d: %s: expected %s %s, got %s %s\n", ok ? "ok  " : "FAIL", lineno, type,
-           cause != NULL ? cause : "", expect, got_cause, rc == JS_OK ? "ok" : err);
-    failures += !ok;
+    check_row(ok, "line %d: %s: expected %s %s, got %s %s", lineno, type,
+              cause != NULL ? cause : "", expect, got_cause, rc == JS_OK ? "ok" : err);
     json_decref(v);
 }
 
@@ -93,18 +89,15 @@ check_area(void)
                              0, NULL);
     char host[256];
 
-    if (!edgeapp_area_covers(area, in) || edgeapp_area_covers(area, out) ||
-        !edgeapp_area_covers(NULL, out) || !edgeapp_area_covers(area, NULL)) {
-        fprintf(stderr, "FAIL service area matching\n");
-        failures++;
-    }
+    CHECK(edgeapp_area_covers(area, in) && !edgeapp_area_covers(area, out) &&
+              edgeapp_area_covers(NULL, out) && edgeapp_area_covers(area, NULL),
+          "service area matching");
     json_t *ep = edgeapp_endpoint_uri("ees1.edge.test", 8443);
-    if (strcmp(json_string_value(json_object_get(ep, "uri")), "https://ees1.edge.test:8443") ||
-        edgeapp_endpoint_host(ep, host, sizeof(host)) == NULL ||
-        strcmp(host, "ees1.edge.test") != 0) {
-        fprintf(stderr, "FAIL endpoint helpers\n");
-        failures++;
-    }
+    CHECK(strcmp(json_string_value(json_object_get(ep, "uri")), "https://ees1.edge.test:8443") ==
+                  0 &&
+              edgeapp_endpoint_host(ep, host, sizeof(host)) != NULL &&
+              strcmp(host, "ees1.edge.test") == 0,
+          "endpoint helpers");
     json_decref(ep);
     json_decref(area);
     json_decref(in);
@@ -131,6 +124,6 @@ main(int argc, char **argv)
     }
     fclose(f);
     check_area();
-    printf("%d rows, %d failures\n", rows, failures);
-    return failures || rows == 0 ? 1 : 0;
+    CHECK(rows > 0, "no rows in the cases file");
+    return check_result("edgeapp");
 }

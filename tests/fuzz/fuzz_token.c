@@ -14,6 +14,7 @@
 
 #include "auth/token_issue.h"
 #include "auth/token_validate.h"
+#include "base/json_strict.h"
 
 #include <openssl/bn.h>
 #include <stdio.h>
@@ -170,7 +171,8 @@ ref_accept(size_t token_len, const uint8_t *h, size_t hlen, const uint8_t *p, si
     static const char *const forbidden[] = {"crit", "jku", "x5u", "jwk", "x5c"};
     json_t *hdr = json_loadb((const char *)h, hlen, JSON_REJECT_DUPLICATES, NULL);
     json_t *cl = json_loadb((const char *)p, plen, JSON_REJECT_DUPLICATES, NULL), *aud, *e;
-    const char *alg, *typ, *kid, *iss, *jti, *cid, *sub, *scope, *eec, *want;
+    const char *alg, *typ, *kid, *iss, *jti, *cid, *sub, *scope, *eec, *want, *authn;
+    char whybuf[EDGE_ERR_LEN]; /* authn_ecs is an FQDN by the one host-name rule (json_strict) */
     long long exp = 0, nbf = 0, iat = 0;
     int ok = 0, has, has_nbf;
     size_t i;
@@ -242,11 +244,15 @@ ref_accept(size_t token_len, const uint8_t *h, size_t hlen, const uint8_t *p, si
         if (sub == NULL || strcmp(sub, want) != 0 || !ref_str(cl, "eec_id", &eec))
             goto done;
     } else {
-        if (sub != NULL && c->peer->gpsi[0] != '\0' && strcmp(sub, c->peer->gpsi) != 0)
+        /* A token's sub serves only a client whose credential binds that GPSI. */
+        if (sub != NULL && (c->peer->gpsi[0] == '\0' || strcmp(sub, c->peer->gpsi) != 0))
             goto done;
         if (c->gpsi != NULL && (sub == NULL || strcmp(sub, c->gpsi) != 0))
             goto done;
     }
+    *why = "authn_ecs";
+    if (!ref_str(cl, "authn_ecs", &authn) || (authn != NULL && js_valid_fqdn(authn, whybuf) < 0))
+        goto done;
     *why = "scope";
     if (!ref_str(cl, "scope", &scope) || scope == NULL || !ref_scope_syntax(scope) ||
         (c->scope != NULL && !ref_scope_covers(scope, c->scope)))
@@ -494,13 +500,13 @@ token_setup(void)
         goto fail;
     base[0] = strdup(ti.token);
     token_issued_clear(&ti);
-    if (token_issue_ees(k->ecs1, FZ_EES1, FZ_EES2, "eees-appctxtreloc", FZ_EEC_ID, FZ_NOW,
+    if (token_issue_ees(k->ecs1, FZ_EES1, FZ_EES2, "eees-appctxtreloc", FZ_EEC_ID, NULL, FZ_NOW,
                         FZ_LIFETIME, &ti, err) < 0)
         goto fail;
     base[1] = strdup(ti.token);
     token_issued_clear(&ti);
-    if (token_issue_ees(k->ecs1, FZ_EES1, FZ_EES2, "eees-appctxtreloc eees-eecreg", NULL, FZ_NOW,
-                        FZ_LIFETIME, &ti, err) < 0)
+    if (token_issue_ees(k->ecs1, FZ_EES1, FZ_EES2, "eees-appctxtreloc eees-eecreg", NULL, NULL,
+                        FZ_NOW, FZ_LIFETIME, &ti, err) < 0)
         goto fail;
     base[2] = strdup(ti.token);
     token_issued_clear(&ti);
@@ -512,7 +518,8 @@ token_setup(void)
     token_issued_clear(&ti);
 
     /* The oracle itself must see the issued tokens as the profile says. */
-    static const int expect[NBASE][NCHECKS] = {{1, 1, 0}, {0, 0, 1}, {0, 0, 1}, {0, 0, 0}};
+    /* Token 0 carries the GPSI as sub: not for a peer whose credential binds none (check 1). */
+    static const int expect[NBASE][NCHECKS] = {{1, 0, 0}, {0, 0, 1}, {0, 0, 1}, {0, 0, 0}};
     for (int b = 0; b < NBASE; b++)
         for (int ci = 0; ci < NCHECKS; ci++) {
             struct token_verdict v;

@@ -269,8 +269,17 @@ verify_guess(const struct opts *o, json_t *c, const char **iss, struct token_che
                 client);
     }
     if (chk->profile == TOKEN_PROFILE_EEC) {
+        /* A token's sub must be the GPSI the peer's credential binds: without --peer-gpsi, the
+         * GPSI sent (--gpsi), else the token's own sub, is taken as bound. */
+        const char *bound = o->peer_gpsi != NULL ? o->peer_gpsi
+                            : o->gpsi != NULL    ? o->gpsi
+                            : c != NULL          ? claim_str(c, "sub")
+                                                 : NULL;
+        if (o->peer_gpsi == NULL && bound != NULL)
+            fprintf(stderr, "note: no --peer-gpsi: taking %s as the GPSI the TLS peer binds\n",
+                    bound);
         snprintf(peer->eec_id, sizeof(peer->eec_id), "%s", client);
-        snprintf(peer->gpsi, sizeof(peer->gpsi), "%s", o->peer_gpsi ? o->peer_gpsi : "");
+        snprintf(peer->gpsi, sizeof(peer->gpsi), "%s", bound != NULL ? bound : "");
     } else {
         snprintf(peer->fqdn, sizeof(peer->fqdn), "%s", client);
     }
@@ -381,8 +390,8 @@ cmd_issue(const struct opts *o)
         goto done;
     }
     if (profile == TOKEN_PROFILE_EES) {
-        if (token_issue_ees(kr, o->client, o->aud, o->scope, o->eec_id, now, lifetime, &t, err) <
-            0) {
+        if (token_issue_ees(kr, o->client, o->aud, o->scope, o->eec_id, NULL, now, lifetime, &t,
+                            err) < 0) {
             fprintf(stderr, "edge-jwt: %s\n", err);
             goto done;
         }

@@ -54,7 +54,6 @@ conf_plan(struct run *r, char *err)
         struct scn_link *l = scn_link(s, n->sn->link);
         const char *name = n->sn->kind == SCN_EEC ? n->sn->name : n->sn->id;
 
-        n->pidfd = -1;
         n->pid = -1;
         if (r->net == RUN_NET_TAP) {
             int host = 10 + per_link[l->index]++;
@@ -108,7 +107,25 @@ conf_policy(struct run *r, json_t *pol)
         json_object_set_new(out, "allowEecs", conf_names(r, json_object_get(pol, "allowEecs")));
     if (json_object_get(pol, "allowGpsis") != NULL)
         json_object_set(out, "allowGpsis", json_object_get(pol, "allowGpsis"));
+    if (json_object_get(pol, "allowEeses") != NULL)
+        json_object_set_new(out, "allowEeses", conf_names(r, json_object_get(pol, "allowEeses")));
     return out;
+}
+
+/* Keys of a node's section that go into its config as they are (nodes/README.md names them the
+ * same), per kind. */
+static const char *const conf_ecs_passed[] = {
+    "deadlines", "edge9Mode", "locationCacheLifetime", "peerKeepAlive", "eecBindingLifetime", NULL};
+static const char *const conf_ees_passed[] = {"keepAlive",   "eecRegConf", "eecRegistrationExpiry",
+                                              "tokenReplay", "deadlines",  NULL};
+static const char *const conf_eec_passed[] = {"deadlines", NULL};
+
+static void
+conf_pass(struct run_node *n, json_t *c, const char *const *keys)
+{
+    for (int i = 0; keys[i] != NULL; i++)
+        if (json_object_get(n->sn->conf, keys[i]) != NULL)
+            json_object_set(c, keys[i], json_object_get(n->sn->conf, keys[i]));
 }
 
 static const char *
@@ -257,6 +274,9 @@ conf_ecs(struct run *r, struct run_node *n, json_t *c)
             json_pack("{s:o}", "allow", conf_names(r, json_object_get(pol, "allowEecs"))));
     if ((pol = json_object_get(n->sn->conf, "edge9Policy")) != NULL)
         json_object_set_new(c, "edge9Policy", conf_edge9_policy(r, pol));
+    if ((pol = json_object_get(n->sn->conf, "edge9ForeignClients")) != NULL)
+        json_object_set_new(c, "edge9ForeignClients", conf_names(r, pol));
+    conf_pass(n, c, conf_ecs_passed);
 }
 
 static void
@@ -279,11 +299,10 @@ conf_ees(struct run *r, struct run_node *n, json_t *c)
                         json_integer(scn_conf_int(n->sn, "registrationExpiry", 3600)));
     json_object_set_new(c, "refresh",
                         json_boolean(!json_is_false(json_object_get(n->sn->conf, "refresh"))));
-    static const char *passed[] = {"keepAlive", "eecRegConf", "eecRegistrationExpiry",
-                                   "tokenReplay", NULL};
-    for (int i = 0; passed[i] != NULL; i++)
-        if (json_object_get(n->sn->conf, passed[i]) != NULL)
-            json_object_set(c, passed[i], json_object_get(n->sn->conf, passed[i]));
+    if (json_object_get(n->sn->conf, "partnerEcs") != NULL)
+        json_object_set_new(c, "partnerEcs",
+                            conf_names(r, json_object_get(n->sn->conf, "partnerEcs")));
+    conf_pass(n, c, conf_ees_passed);
 }
 
 static void
@@ -302,26 +321,45 @@ conf_eec(struct run *r, struct run_node *n, json_t *c)
         json_object_set(c, "acProfs", json_object_get(n->sn->conf, "acProfs"));
     if (json_object_get(n->sn->conf, "locInf") != NULL)
         json_object_set(c, "locInf", json_object_get(n->sn->conf, "locInf"));
+    conf_pass(n, c, conf_eec_passed);
+}
+
+/* A scripted peer in the node's place (tools/runner/fake.c): the common keys and its routes. */
+static void
+conf_fake(struct run_node *n, json_t *c)
+{
+    json_object_set(c, "routes", json_object_get(json_object_get(n->sn->conf, "fake"), "routes"));
+}
+
+int
+conf_write_node(struct run *r, struct run_node *n, json_t *extra, char *err)
+{
+    json_t *c = conf_common(r, n);
+    int rc;
+
+    if (json_object_get(n->sn->conf, "fake") != NULL)
+        conf_fake(n, c);
+    else if (n->sn->kind == SCN_ECS)
+        conf_ecs(r, n, c);
+    else if (n->sn->kind == SCN_EES)
+        conf_ees(r, n, c);
+    else
+        conf_eec(r, n, c);
+    /* What the scenario gives as it is, then what this start adds: the node checks it. */
+    if (json_object_get(n->sn->conf, "config") != NULL)
+        scn_merge(c, json_object_get(n->sn->conf, "config"));
+    if (extra != NULL)
+        scn_merge(c, extra);
+    rc = run_write_json(n->conf, c, err);
+    json_decref(c);
+    return rc;
 }
 
 int
 conf_write(struct run *r, char *err)
 {
-    for (size_t i = 0; i < r->nnodes; i++) {
-        struct run_node *n = &r->nodes[i];
-        json_t *c = conf_common(r, n);
-        int rc;
-
-        if (n->sn->kind == SCN_ECS)
-            conf_ecs(r, n, c);
-        else if (n->sn->kind == SCN_EES)
-            conf_ees(r, n, c);
-        else
-            conf_eec(r, n, c);
-        rc = run_write_json(n->conf, c, err);
-        json_decref(c);
-        if (rc == -1)
+    for (size_t i = 0; i < r->nnodes; i++)
+        if (conf_write_node(r, &r->nodes[i], NULL, err) == -1)
             return -1;
-    }
     return 0;
 }

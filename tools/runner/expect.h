@@ -2,7 +2,11 @@
 #ifndef RUN_EXPECT_H
 #define RUN_EXPECT_H
 
+#include "base/json_strict.h"
 #include "run.h"
+
+/* The keys of a step's "expect" (scenarios/README.md), checked when the scenario loads. */
+extern const struct js_field exp_fields[];
 
 /* Check result against the step's expect. Returns a new array of failure
  * sentences ("status: expected 201, got 403"), empty when all held. */

@@ -738,35 +738,112 @@ resolve_prog(const char *prog, char *out, size_t len)
     return -1;
 }
 
+/* The namespace file of node, opened for setns() (-1 with err); node NULL: none, returns -2. */
+static int
+spawn_nsfd(struct hostnet_run *run, const char *node, char *err)
+{
+    char ns[HOSTNET_NSNAME_LEN], nspath[160];
+    int fd;
+
+    if (node == NULL)
+        return -2;
+    if (run == NULL || !has_node(run, node))
+        return edge_err(err, "spawn: node %s has no namespace in run %s", node,
+                        run != NULL ? run->id : "(none)");
+    hostnet_ns_name(run, node, ns, sizeof ns);
+    snprintf(nspath, sizeof nspath, "%s/%s", NETNS_DIR, ns);
+    if ((fd = open(nspath, O_RDONLY | O_CLOEXEC)) < 0)
+        return edge_err(err, "spawn: %s: %s", nspath, strerror(errno));
+    return fd;
+}
+
+/* In the child, between fork and exec: only async-signal-safe calls. Reports the failed stage and
+ * errno on epipe (close-on-exec: an exec that works closes it with nothing written). */
+static void __attribute__((noreturn))
+spawn_child(pid_t parent, int nsfd, int epipe, const char *prog, char *const argv[],
+            const struct hostnet_spawn_opts *o)
+{
+    static const int defaults[] = {SIGPIPE, SIGINT, SIGTERM, SIGHUP, SIGCHLD};
+    struct sigaction dfl;
+    sigset_t none;
+    int stage = 0, msg[2];
+    size_t i;
+
+    /* A runner that dies takes its nodes (and their TAP fds) along. */
+    prctl(PR_SET_PDEATHSIG, SIGTERM);
+    if (getppid() != parent)
+        _exit(127);
+    /* Blocked and ignored signals survive exec: the program starts with the defaults. */
+    sigemptyset(&none);
+    sigprocmask(SIG_SETMASK, &none, NULL);
+    memset(&dfl, 0, sizeof dfl);
+    dfl.sa_handler = SIG_DFL;
+    for (i = 0; i < sizeof defaults / sizeof defaults[0]; i++)
+        sigaction(defaults[i], &dfl, NULL);
+    if (o != NULL && o->own_group && setpgid(0, 0) < 0)
+        goto fail;
+    if (nsfd >= 0 && setns(nsfd, CLONE_NEWNET) < 0)
+        goto fail;
+    stage = 1;
+    if (o != NULL) {
+        if (o->stdin_fd >= 0 && dup2(o->stdin_fd, 0) < 0)
+            goto fail;
+        if (o->stdout_fd >= 0 && dup2(o->stdout_fd, 1) < 0)
+            goto fail;
+        if (o->stderr_fd >= 0 && dup2(o->stderr_fd, 2) < 0)
+            goto fail;
+        for (i = 0; i < o->nkeep; i++)
+            if (fcntl(o->keep_fds[i], F_SETFD, 0) < 0)
+                goto fail;
+    }
+    stage = 2;
+    execv(prog, argv);
+fail:
+    msg[0] = stage;
+    msg[1] = errno;
+    (void)!write(epipe, msg, sizeof msg);
+    _exit(127);
+}
+
+/* After fork: did the child reach its program? A failure is reaped and reported. */
+static int
+spawn_result(int epipe, pid_t pid, const char *what, char *err)
+{
+    static const char *const stages[] = {"enter namespace", "set up fds", "exec"};
+    int msg[2], status;
+    ssize_t r;
+
+    while ((r = read(epipe, msg, sizeof msg)) < 0 && errno == EINTR)
+        ;
+    close(epipe);
+    if (r != (ssize_t)sizeof msg)
+        return 0;
+    while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+        ;
+    return edge_err(err, "spawn %s: %s: %s", what, stages[msg[0] % 3], strerror(msg[1]));
+}
+
 int
 hostnet_spawn(struct hostnet_run *run, const char *node, char *const argv[],
               const struct hostnet_spawn_opts *o, pid_t *pidp, char *err)
 {
-    char ns[HOSTNET_NSNAME_LEN], nspath[160], prog[512];
-    int epipe[2], nsfd = -1, status, e;
+    char prog[512];
+    int epipe[2], nsfd, e;
     pid_t parent = getpid(), pid;
-    size_t i;
-    ssize_t r;
 
     if (argv == NULL || argv[0] == NULL)
         return edge_err(err, "spawn: empty command");
-    if (run->npids == MAX_PIDS)
+    if (run != NULL && run->npids == MAX_PIDS)
         return edge_err(err, "run %s: more than %d processes", run->id, MAX_PIDS);
     if (resolve_prog(argv[0], prog, sizeof prog) < 0)
         return edge_err(err, "spawn: %s: not found or not executable", argv[0]);
-    if (node != NULL) {
-        if (!has_node(run, node))
-            return edge_err(err, "spawn: node %s has no namespace in run %s", node, run->id);
-        hostnet_ns_name(run, node, ns, sizeof ns);
-        snprintf(nspath, sizeof nspath, "%s/%s", NETNS_DIR, ns);
-        if ((nsfd = open(nspath, O_RDONLY | O_CLOEXEC)) < 0)
-            return edge_err(err, "spawn: %s: %s", nspath, strerror(errno));
-    }
+    if ((nsfd = spawn_nsfd(run, node, err)) == -1)
+        return -1;
     if (pipe2(epipe, O_CLOEXEC) < 0) {
         e = errno;
         if (nsfd >= 0)
             close(nsfd);
-        return edge_err(err, "pipe: %s", strerror(e));
+        return edge_err(err, "spawn %s: pipe: %s", argv[0], strerror(e));
     }
     if ((pid = fork()) < 0) {
         e = errno;
@@ -774,58 +851,20 @@ hostnet_spawn(struct hostnet_run *run, const char *node, char *const argv[],
         close(epipe[1]);
         if (nsfd >= 0)
             close(nsfd);
-        return edge_err(err, "fork: %s", strerror(e));
+        return edge_err(err, "spawn %s: fork: %s", argv[0], strerror(e));
     }
-    if (pid == 0) {
-        sigset_t none;
-        int stage = 0;
-
-        /* A runner that dies takes its nodes (and their TAP fds) along. */
-        prctl(PR_SET_PDEATHSIG, SIGTERM);
-        if (getppid() != parent)
-            _exit(127);
-        sigemptyset(&none);
-        sigprocmask(SIG_SETMASK, &none, NULL);
-        if (nsfd >= 0 && setns(nsfd, CLONE_NEWNET) < 0)
-            goto child_fail;
-        stage = 1;
-        if (o != NULL) {
-            if (o->stdin_fd >= 0 && dup2(o->stdin_fd, 0) < 0)
-                goto child_fail;
-            if (o->stdout_fd >= 0 && dup2(o->stdout_fd, 1) < 0)
-                goto child_fail;
-            if (o->stderr_fd >= 0 && dup2(o->stderr_fd, 2) < 0)
-                goto child_fail;
-            for (i = 0; i < o->nkeep; i++)
-                if (fcntl(o->keep_fds[i], F_SETFD, 0) < 0)
-                    goto child_fail;
-        }
-        stage = 2;
-        execv(prog, argv);
-    child_fail:
-        e = errno;
-        {
-            int msg[2] = {stage, e};
-            (void)!write(epipe[1], msg, sizeof msg);
-        }
-        _exit(127);
-    }
+    if (pid == 0)
+        spawn_child(parent, nsfd, epipe[1], prog, argv, o);
     close(epipe[1]);
     if (nsfd >= 0)
         close(nsfd);
-    {
-        int msg[2];
-        while ((r = read(epipe[0], msg, sizeof msg)) < 0 && errno == EINTR)
-            ;
-        close(epipe[0]);
-        if (r == (ssize_t)sizeof msg) {
-            static const char *const what[] = {"enter namespace", "set up fds", "exec"};
-            while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-                ;
-            return edge_err(err, "spawn %s: %s: %s", argv[0], what[msg[0] % 3], strerror(msg[1]));
-        }
-    }
-    run->pids[run->npids++] = pid;
+    /* Also here: a signal sent to the group right after fork finds it. */
+    if (o != NULL && o->own_group)
+        setpgid(pid, pid);
+    if (spawn_result(epipe[0], pid, argv[0], err) == -1)
+        return -1;
+    if (run != NULL)
+        run->pids[run->npids++] = pid;
     *pidp = pid;
     return 0;
 }
@@ -850,7 +889,7 @@ hostnet_wait(struct hostnet_run *run, pid_t pid, int timeout_ms, int *status, ch
     int pfd = -1;
     pid_t r;
 
-    if (timeout_ms >= 0)
+    if (timeout_ms > 0)
         pfd = (int)syscall(SYS_pidfd_open, pid, 0);
     for (;;) {
         r = waitpid(pid, status, timeout_ms < 0 ? 0 : WNOHANG);
@@ -879,7 +918,8 @@ hostnet_wait(struct hostnet_run *run, pid_t pid, int timeout_ms, int *status, ch
     }
     if (pfd >= 0)
         close(pfd);
-    forget_pid(run, pid);
+    if (run != NULL)
+        forget_pid(run, pid);
     return 0;
 }
 

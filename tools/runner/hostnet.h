@@ -59,15 +59,22 @@ struct hostnet_spawn_opts {
     const int *keep_fds; /* fds the program inherits, under the same numbers */
     size_t nkeep;
     int stdin_fd, stdout_fd, stderr_fd; /* -1: the caller's own */
+    int own_group; /* 1: the program leads a process group of its own, so a terminal's Ctrl-C
+                    * reaches only the caller, which stops its children in order */
 };
 
 /* Start argv (argv[0] a path or a name looked up in PATH) in the node's
- * namespace (node NULL: the root namespace). The child gets SIGTERM if this
- * thread dies first, so a crashed runner leaves no process behind. */
+ * namespace (node NULL: the caller's namespace), with the default signal
+ * dispositions. The child gets SIGTERM if this thread dies first, so a
+ * crashed runner leaves no process behind. A program that cannot be started
+ * (no namespace, a bad fd, exec failing) is an error here, with the stage and
+ * errno, not an exit status later. run NULL (node NULL only): the process is
+ * not one of a run's, and hostnet_run_end() does not stop it. */
 int hostnet_spawn(struct hostnet_run *run, const char *node, char *const argv[],
                   const struct hostnet_spawn_opts *o, pid_t *pid, char *err);
-/* Wait up to timeout_ms (< 0: forever) for a spawned process to end and reap
- * it; the run forgets it. -1 with "timed out" in err if it still runs. */
+/* Wait up to timeout_ms (< 0: forever; 0: a look) for a spawned process to
+ * end and reap it; the run (if any) forgets it. -1 with "timed out" in err if
+ * it still runs. */
 int hostnet_wait(struct hostnet_run *run, pid_t pid, int timeout_ms, int *status, char *err);
 /* A socket of the node's namespace, made by this thread stepping into it and
  * back (setns). Close-on-exec. */

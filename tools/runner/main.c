@@ -10,23 +10,27 @@
  * EESes, EECs; each waited for on its "ready" event), the steps one by one
  * with a PASS/FAIL line each, then teardown on every path (also on a crashed
  * node, SIGINT or SIGTERM), and the results folder. */
+#include "async.h"
 #include "conf.h"
 #include "creds.h"
 #include "base/err.h"
+#include "base/file.h"
 #include "expect.h"
 #include "base/json_strict.h"
+#include "logwait.h"
+#include "match.h"
 #include "net.h"
 #include "proc.h"
 #include "report.h"
 #include "results.h"
 #include "run.h"
 #include "scenario.h"
+#include "sim.h"
 #include "step.h"
 
 #include <dirent.h>
 #include <errno.h>
 #include <jansson.h>
-#include <libgen.h>
 #include <openssl/opensslv.h>
 #include <signal.h>
 #include <stdio.h>
@@ -59,38 +63,6 @@ usage(FILE *f)
     return f == stderr ? 2 : 0;
 }
 
-/* The folder of this executable: edge-* binaries are its siblings. */
-static void
-main_bindir(char *buf, size_t len)
-{
-    char exe[RUN_PATH_MAX];
-    ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-
-    if (n <= 0) {
-        snprintf(buf, len, ".");
-        return;
-    }
-    exe[n] = '\0';
-    snprintf(buf, len, "%s", dirname(exe));
-}
-
-static const char *
-main_expect_str(json_t *ex, char *buf, size_t len)
-{
-    char *t;
-
-    if (ex == NULL) {
-        snprintf(buf, len, "done");
-        return buf;
-    }
-    t = json_dumps(ex, JSON_COMPACT | JSON_PRESERVE_ORDER);
-    snprintf(buf, len, "%s", t);
-    if (strlen(t) >= len && len > 4)
-        memcpy(buf + len - 4, "...", sizeof("..."));
-    free(t);
-    return buf;
-}
-
 static void
 main_wait_enter(const char *who, const char *what)
 {
@@ -114,7 +86,9 @@ main_start_nodes(struct run *r, char *err)
                 continue;
             if (proc_interrupted)
                 return edge_err(err, "interrupted");
-            if (proc_node_start(r, &r->nodes[i], err) == -1)
+            if (json_is_false(json_object_get(r->nodes[i].sn->conf, "started")))
+                continue;
+            if (proc_node_start(r, &r->nodes[i], 1, err) == -1)
                 return -1;
         }
     return 0;
@@ -141,6 +115,8 @@ main_steps(struct run *r, json_t *out_steps, char *fatal, size_t fatal_len)
         if (proc_interrupted)
             break;
         r->step_index = (int)i;
+        r->step_wall = time(NULL);
+        logwait_mark(r);
         snprintf(about, sizeof(about), "step %zu/%zu %s: %s %s%s%s", i + 1, total, name,
                  node ? node : "", action, json_object_get(step, "about") ? " -- " : "",
                  json_object_get(step, "about") ? json_string_value(json_object_get(step, "about"))
@@ -152,6 +128,8 @@ main_steps(struct run *r, json_t *out_steps, char *fatal, size_t fatal_len)
             result = json_pack("{s:i, s:s}", "status", 0, "error", err);
             fails = json_pack("[s]", err);
         } else {
+            /* Its own result is known to its expect (${step/...}). */
+            json_object_set(r->results, name, result);
             fails = exp_check(r, step, result);
         }
         step_collect_events(r);
@@ -176,13 +154,18 @@ main_steps(struct run *r, json_t *out_steps, char *fatal, size_t fatal_len)
         json_array_append_new(out_steps, rec);
         printf("%s %2zu/%zu %-22s %-6s %-18s expected %s, got %s (%.0f ms)\n", verdict, i + 1,
                total, name, node ? node : "-", action,
-               main_expect_str(json_object_get(step, "expect"), exp, sizeof(exp)),
+               json_object_get(step, "expect") != NULL
+                   ? match_show(json_object_get(step, "expect"), exp, sizeof(exp))
+                   : "done",
                json_object_get(result, "skipped")
                    ? json_string_value(json_object_get(result, "skipped"))
                    : got,
                (run_now_mono() - t0) * 1000.0);
         for (size_t j = 0; j < json_array_size(fails); j++)
             printf("       - %s\n", json_string_value(json_array_get(fails, j)));
+        for (size_t j = 0; j < json_array_size(json_object_get(result, "notes")); j++)
+            printf("       ~ %s\n",
+                   json_string_value(json_array_get(json_object_get(result, "notes"), j)));
         fflush(stdout);
         json_decref(result);
         if (fatal[0] != '\0')
@@ -198,168 +181,234 @@ main_versions(void)
                      "jansson", JANSSON_VERSION);
 }
 
+/* The options of `run` into r and the out parameters; -1 on a usage error. */
 static int
-main_run(int argc, char **argv)
+main_opts(int argc, char **argv, struct run *r, const char **file, const char **want,
+          const char **out)
 {
-    struct run r;
-    const char *file = NULL, *want = NULL, *out = NULL;
-    char err[EDGE_ERR_LEN * 2], fatal[EDGE_ERR_LEN * 2] = "", path[RUN_PATH_MAX + 32];
-    json_t *steps = json_array(), *summary = NULL, *events = NULL;
-    int failed = 0, rc = RUN_EXIT_FAIL, started = 0;
-    time_t wall0 = time(NULL);
-    char started_s[32];
-
-    memset(&r, 0, sizeof(r));
-    r.seed = 1;
     for (int i = 0; i < argc; i++) {
         if (strcmp(argv[i], "--net") == 0 && i + 1 < argc)
-            want = argv[++i];
+            *want = argv[++i];
         else if (strcmp(argv[i], "--out") == 0 && i + 1 < argc)
-            out = argv[++i];
+            *out = argv[++i];
         else if (strcmp(argv[i], "--seed") == 0 && i + 1 < argc) {
             char *end;
             unsigned long v = strtoul(argv[++i], &end, 10);
             if (*end != '\0' || v > 0xffffffffUL)
-                return usage(stderr);
-            r.seed = (uint32_t)v;
+                return -1;
+            r->seed = (uint32_t)v;
         } else if (strcmp(argv[i], "--keep") == 0)
-            r.keep = 1;
+            r->keep = 1;
         else if (strcmp(argv[i], "--step") == 0)
-            r.step_mode = 1;
-        else if (argv[i][0] != '-' && file == NULL)
-            file = argv[i];
+            r->step_mode = 1;
+        else if (argv[i][0] != '-' && *file == NULL)
+            *file = argv[i];
         else
-            return usage(stderr);
+            return -1;
     }
-    if (file == NULL || (want != NULL && strcmp(want, "tap") != 0 && strcmp(want, "loopback") != 0))
-        return usage(stderr);
-    if ((r.scn = scn_load(file, err, sizeof(err))) == NULL) {
-        fprintf(stderr, "%s\n", err);
-        json_decref(steps);
-        return RUN_EXIT_FAIL;
-    }
-    main_bindir(r.bindir, sizeof(r.bindir));
-    static const char *exes[] = {"edge-ecs", "edge-ees", "edge-eec", NULL};
-    for (int i = 0; exes[i] != NULL; i++) {
-        int used = 0;
-        for (size_t j = 0; j < r.scn->nnodes; j++)
-            used |= (int)r.scn->nodes[j].kind == i;
-        if (!used)
-            continue;
-        snprintf(path, sizeof(path), "%s/%s", r.bindir, exes[i]);
+    if (*file == NULL ||
+        (*want != NULL && strcmp(*want, "tap") != 0 && strcmp(*want, "loopback") != 0))
+        return -1;
+    return 0;
+}
+
+/* Are the node executables the scenario uses built beside edge-run? */
+static int
+main_have_nodes(struct run *r)
+{
+    char path[RUN_PATH_MAX + 32];
+
+    for (size_t j = 0; j < r->scn->nnodes; j++) {
+        snprintf(path, sizeof(path), "%s/%s", r->bindir, proc_node_exe(&r->scn->nodes[j]));
         if (access(path, X_OK) != 0) {
-            printf("edge-run: %s: cannot run here: %s is not built\n", r.scn->name, path);
-            rc = RUN_EXIT_SKIP;
-            goto early;
+            printf("edge-run: %s: cannot run here: %s is not built\n", r->scn->name, path);
+            return 0;
         }
     }
-    if (net_choose(&r, want, err) == -1) {
-        printf("edge-run: %s: %s\n", r.scn->name, err);
-        rc = RUN_EXIT_SKIP;
-        goto early;
-    }
-    net_run_id(&r);
-    r.timeout_ms = (int)json_integer_value(json_object_get(r.scn->root, "timeoutMs"));
-    if (r.timeout_ms == 0)
-        r.timeout_ms = RUN_STEP_TIMEOUT_MS;
-    if (out != NULL)
-        run_pathf(r.out, sizeof(r.out), "%s", out);
-    else
-        run_pathf(r.out, sizeof(r.out), "results/%s", r.scn->name);
-    if (r.out[0] != '/') {
-        char cwd[RUN_PATH_MAX / 2], rel[RUN_PATH_MAX / 2];
-        run_pathf(rel, sizeof(rel), "%s", r.out);
-        if (getcwd(cwd, sizeof(cwd)) != NULL)
-            run_pathf(r.out, sizeof(r.out), "%s/%s", cwd, rel);
-    }
-    if (strlen(r.out) > RUN_PATH_MAX - 200) {
-        printf("edge-run: --out %s: path too long\n", r.out);
-        goto early;
-    }
-    run_pathf(r.rundir, sizeof(r.rundir), "%s/run", r.out);
-    run_pathf(r.pkidir, sizeof(r.pkidir), "%s/pki", r.out);
-    run_pathf(r.keylog, sizeof(r.keylog), "%s/keylog.txt", r.out);
-    r.nnodes = r.scn->nnodes;
-    r.nodes = calloc(r.nnodes, sizeof(*r.nodes));
-    for (size_t i = 0; i < r.nnodes; i++)
-        r.nodes[i].sn = &r.scn->nodes[i];
-    r.results = json_object();
-    r.tokens = json_array();
-    r.seen = json_array();
-    r.step_index = -1;
-    r.t0_mono = run_now_mono();
+    return 1;
+}
 
-    printf("edge-run: %s: net %s (%s); run id %s, seed %u, results in %s\n", r.scn->name,
-           r.net == RUN_NET_TAP ? "tap" : "loopback", r.net_why, r.id, r.seed, r.out);
-    printf("edge-run: %s -- %s\n", r.scn->title, r.scn->reference);
-    fflush(stdout);
+/* The results folder (absolute) and the paths under it; -1 when too long. */
+static int
+main_paths(struct run *r, const char *out)
+{
+    if (out != NULL)
+        run_pathf(r->out, sizeof(r->out), "%s", out);
+    else
+        run_pathf(r->out, sizeof(r->out), "results/%s", r->scn->name);
+    if (r->out[0] != '/') {
+        char cwd[RUN_PATH_MAX / 2], rel[RUN_PATH_MAX / 2];
+        run_pathf(rel, sizeof(rel), "%s", r->out);
+        if (getcwd(cwd, sizeof(cwd)) != NULL)
+            run_pathf(r->out, sizeof(r->out), "%s/%s", cwd, rel);
+    }
+    if (strlen(r->out) > RUN_PATH_MAX - 200) {
+        printf("edge-run: --out %s: path too long\n", r->out);
+        return -1;
+    }
+    run_pathf(r->rundir, sizeof(r->rundir), "%s/run", r->out);
+    run_pathf(r->pkidir, sizeof(r->pkidir), "%s/pki", r->out);
+    run_pathf(r->keylog, sizeof(r->keylog), "%s/keylog.txt", r->out);
+    return 0;
+}
+
+/* The run's node table and result collections. */
+static int
+main_alloc(struct run *r)
+{
+    r->nnodes = r->scn->nnodes;
+    if ((r->nodes = calloc(r->nnodes, sizeof(*r->nodes))) == NULL) {
+        printf("edge-run: out of memory\n");
+        return -1;
+    }
+    for (size_t i = 0; i < r->nnodes; i++)
+        r->nodes[i].sn = &r->scn->nodes[i];
+    r->results = json_object();
+    r->tokens = json_array();
+    r->seen = json_array();
+    r->step_index = -1;
+    r->step_wall = time(NULL);
+    r->t0_mono = run_now_mono();
+    return 0;
+}
+
+/* Set up, start the nodes, run the steps (into steps), tear down. Returns the steps that failed;
+ * fatal gets what ended the run early. */
+static int
+main_session(struct run *r, json_t *steps, char *fatal, size_t fatal_len)
+{
+    char err[EDGE_ERR_LEN * 2];
+    int failed = 0;
+
     proc_signals_install();
-    started = 1;
-    if (res_prepare(&r, err) == -1 || conf_plan(&r, err) == -1 || creds_make(&r, err) == -1 ||
-        conf_write(&r, err) == -1 || net_setup(&r, err) == -1 || main_start_nodes(&r, err) == -1) {
-        snprintf(fatal, sizeof(fatal), "%s", err);
+    if (res_prepare(r, err) == -1 || conf_plan(r, err) == -1 || creds_make(r, err) == -1 ||
+        conf_write(r, err) == -1 || net_setup(r, err) == -1 || main_start_nodes(r, err) == -1) {
+        snprintf(fatal, fatal_len, "%s", err);
         printf("FAIL setup: %s\n", err);
     } else {
-        printf("edge-run: %zu nodes ready (%.0f ms)\n", r.nnodes,
-               (run_now_mono() - r.t0_mono) * 1000.0);
-        if ((r.step_mode || r.keep) && r.net == RUN_NET_TAP) {
+        printf("edge-run: %zu nodes ready (%.0f ms)\n", r->nnodes,
+               (run_now_mono() - r->t0_mono) * 1000.0);
+        if ((r->step_mode || r->keep) && r->net == RUN_NET_TAP) {
             printf("edge-run: watch a node's traffic live, e.g.:\n");
-            for (size_t i = 0; i < r.nnodes; i++)
+            for (size_t i = 0; i < r->nnodes; i++)
                 printf("          ip netns exec %s tshark -i %s -o tls.keylog_file:%s   # %s\n",
-                       r.nodes[i].ns, r.nodes[i].ifname, r.keylog, r.nodes[i].sn->name);
+                       r->nodes[i].ns, r->nodes[i].ifname, r->keylog, r->nodes[i].sn->name);
         }
-        step_collect_events(&r); /* what came before ready belongs to start-up */
-        failed = main_steps(&r, steps, fatal, sizeof(fatal));
-        if (r.keep && !proc_interrupted)
+        step_collect_events(r); /* what came before ready belongs to start-up */
+        failed = main_steps(r, steps, fatal, fatal_len);
+        if (r->keep && !proc_interrupted)
             main_wait_enter("--keep",
                             "the nodes keep running (edge-ctl their sockets; ip netns exec to "
                             "look around); Enter ends the run");
     }
     if (proc_interrupted && fatal[0] == '\0')
-        snprintf(fatal, sizeof(fatal), "interrupted by signal %d", (int)proc_interrupted);
-    step_collect_events(&r);
-    proc_stop_all(&r);
-    net_teardown(&r);
+        snprintf(fatal, fatal_len, "interrupted by signal %d", (int)proc_interrupted);
+    step_collect_events(r);
+    /* Every node must stop gracefully and leave no sanitizer report, also at the end. */
+    if (proc_stop_all(r, err) == -1 && fatal[0] == '\0')
+        snprintf(fatal, fatal_len, "teardown: %.400s", err);
+    async_end_all(r);
+    net_teardown(r);
+    return failed;
+}
 
-    /* The results folder, also for a failed or interrupted run. */
-    events = res_events(&r);
-    res_tokens(&r, events);
-    js_time_format(wall0, started_s, sizeof(started_s));
-    int all_steps = (int)json_array_size(r.scn->steps), done = (int)json_array_size(steps);
+/* summary.json, tokens/, events.jsonl and report.html; the verdict line. Returns the exit code. */
+static int
+main_results(struct run *r, json_t *steps, time_t wall0, int failed, const char *fatal)
+{
+    char err[EDGE_ERR_LEN * 2], path[RUN_PATH_MAX + 32], started_s[32];
+    json_t *events = res_events(r), *summary;
+    int all_steps = (int)json_array_size(r->scn->steps), done = (int)json_array_size(steps);
     const char *verdict = failed == 0 && fatal[0] == '\0' && done == all_steps ? "PASS" : "FAIL";
+    int rc;
+
+    res_tokens(r, events);
+    /* What loopback mode did not simulate, and the scenario's compare (sim.c). */
+    json_t *sim = sim_report(r, steps, stdout);
+    json_t *sk = json_object_get(sim, "skipped");
+    char skipped[64] = "";
+    if (json_array_size(sk) > 0)
+        snprintf(skipped, sizeof(skipped), ", %zu skipped (not judged)", json_array_size(sk));
+    js_time_format(wall0, started_s, sizeof(started_s));
     summary = json_pack(
         "{s:{s:s, s:s, s:s, s:s, s:s}, s:s, s:s, s:s, s:s, s:i, s:s, s:f, s:o, "
-        "s:o, s:o, s:O, s:o, s:s, s:i, s:i}",
-        "scenario", "name", r.scn->name, "title", r.scn->title, "reference", r.scn->reference,
-        "description", r.scn->description, "file", r.scn->path, "verdict", verdict, "run_id", r.id,
-        "net", r.net == RUN_NET_TAP ? "tap" : "loopback", "net_why", r.net_why, "seed", (int)r.seed,
-        "started", started_s, "elapsed_ms", (run_now_mono() - r.t0_mono) * 1000.0, "versions",
-        main_versions(), "nodes", net_summary(&r), "steps", steps, "tokens", r.tokens, "pcaps",
-        res_pcaps(&r), "keylog", r.keylog, "steps_total", all_steps, "steps_failed", failed);
-    steps = NULL;
+        "s:o, s:O, s:O, s:o, s:s, s:i, s:i}",
+        "scenario", "name", r->scn->name, "title", r->scn->title, "reference", r->scn->reference,
+        "description", r->scn->description, "file", r->scn->path, "verdict", verdict, "run_id",
+        r->id, "net", r->net == RUN_NET_TAP ? "tap" : "loopback", "net_why", r->net_why, "seed",
+        (int)r->seed, "started", started_s, "elapsed_ms", (run_now_mono() - r->t0_mono) * 1000.0,
+        "versions", main_versions(), "nodes", net_summary(r), "steps", steps, "tokens", r->tokens,
+        "pcaps", res_pcaps(r), "keylog", r->keylog, "steps_total", all_steps, "steps_failed",
+        failed);
+    json_object_set_new(summary, "sim", sim);
     if (fatal[0] != '\0')
         json_object_set_new(summary, "error", json_string(fatal));
-    snprintf(path, sizeof(path), "%s/summary.json", r.out);
+    snprintf(path, sizeof(path), "%s/summary.json", r->out);
     run_write_json(path, summary, NULL);
-    snprintf(path, sizeof(path), "%s/report.html", r.out);
+    snprintf(path, sizeof(path), "%s/report.html", r->out);
     if (rep_write(summary, events, path, err) == -1)
         fprintf(stderr, "edge-run: %s\n", err);
     if (fatal[0] != '\0')
         printf("edge-run: %s\n", fatal);
-    printf("%s %s: %d of %d steps failed%s (%.1f s); report: %s\n", verdict, r.scn->name, failed,
-           all_steps, done < all_steps ? ", not all steps ran" : "", run_now_mono() - r.t0_mono,
-           path);
+    printf("%s %s: %d of %d steps failed%s%s (%.1f s); report: %s\n", verdict, r->scn->name, failed,
+           all_steps, skipped, done < all_steps ? ", not all steps ran" : "",
+           run_now_mono() - r->t0_mono, path);
     rc = strcmp(verdict, "PASS") == 0 ? RUN_EXIT_PASS : RUN_EXIT_FAIL;
     if (proc_interrupted)
         rc = 128 + (int)proc_interrupted;
-early:
-    (void)started;
     json_decref(summary);
     json_decref(events);
+    return rc;
+}
+
+static int
+main_run(int argc, char **argv)
+{
+    struct run r;
+    const char *file = NULL, *want = NULL, *out = NULL;
+    char err[EDGE_ERR_LEN * 2], fatal[EDGE_ERR_LEN * 2] = "";
+    json_t *steps = json_array();
+    int rc = RUN_EXIT_FAIL;
+    time_t wall0 = time(NULL);
+
+    memset(&r, 0, sizeof(r));
+    r.seed = 1;
+    if (main_opts(argc, argv, &r, &file, &want, &out) == -1) {
+        json_decref(steps);
+        return usage(stderr);
+    }
+    if ((r.scn = scn_load(file, err, sizeof(err))) == NULL) {
+        fprintf(stderr, "%s\n", err);
+        goto done;
+    }
+    edge_self_dir(r.bindir, sizeof(r.bindir)); /* edge-* binaries are its siblings */
+    if (!main_have_nodes(&r)) {
+        rc = RUN_EXIT_SKIP;
+        goto done;
+    }
+    if (net_choose(&r, want, err) == -1) {
+        printf("edge-run: %s: %s\n", r.scn->name, err);
+        rc = RUN_EXIT_SKIP;
+        goto done;
+    }
+    net_run_id(&r);
+    r.timeout_ms = (int)json_integer_value(json_object_get(r.scn->root, "timeoutMs"));
+    if (r.timeout_ms == 0)
+        r.timeout_ms = RUN_STEP_TIMEOUT_MS;
+    if (main_paths(&r, out) == -1 || main_alloc(&r) == -1)
+        goto done;
+    printf("edge-run: %s: net %s (%s); run id %s, seed %u, results in %s\n", r.scn->name,
+           r.net == RUN_NET_TAP ? "tap" : "loopback", r.net_why, r.id, r.seed, r.out);
+    printf("edge-run: %s -- %s\n", r.scn->title, r.scn->reference);
+    fflush(stdout);
+    int failed = main_session(&r, steps, fatal, sizeof(fatal));
+    rc = main_results(&r, steps, wall0, failed, fatal);
+done:
     json_decref(steps);
     json_decref(r.results);
     json_decref(r.seen);
     json_decref(r.tokens);
+    logwait_free(&r);
     free(r.nodes);
     net_free(&r);
     scn_free(r.scn);

@@ -31,7 +31,6 @@ struct net_state {
     struct hostnet_run *hr;
     int *tapfd; /* per node, -1 once handed over */
     pid_t sim_pid;
-    int sim_pidfd;
     struct ctl_client *sim;
     char pcapdir[RUN_PATH_MAX];
     char simlog[RUN_PATH_MAX];
@@ -84,6 +83,12 @@ net_choose(struct run *r, const char *want, char *err)
         r->net = RUN_NET_LOOPBACK;
         snprintf(r->net_why, sizeof(r->net_why), "%s", why);
     }
+    /* A scenario about the links means nothing without them (sim.c). */
+    if (r->net != RUN_NET_TAP && json_is_true(json_object_get(r->scn->root, "tapOnly")))
+        return edge_err(err,
+                        "cannot run here: the scenario is TAP-only (\"tapOnly\": "
+                        "true) and loopback mode simulates no link (%s)",
+                        r->net_why);
     return 0;
 }
 
@@ -165,8 +170,7 @@ net_start_sim(struct run *r, struct net_state *st, char *err)
     snprintf(exe, sizeof(exe), "%s/edge-netsim", r->bindir);
     snprintf(fdarg, sizeof(fdarg), "%d", sv[1]);
     const char *argv[] = {exe, "--topology", path, "--ctl-fd", fdarg, NULL};
-    if (proc_spawn(argv, st->simlog, NULL, keep, (size_t)nkeep, &st->sim_pid, &st->sim_pidfd,
-                   err) == -1) {
+    if (proc_spawn(r, argv, st->simlog, NULL, keep, (size_t)nkeep, &st->sim_pid, err) == -1) {
         close(sv[0]);
         close(sv[1]);
         goto done;
@@ -204,7 +208,6 @@ net_setup(struct run *r, char *err)
         return 0;
     st = calloc(1, sizeof(*st));
     st->sim_pid = -1;
-    st->sim_pidfd = -1;
     st->tapfd = malloc(r->nnodes * sizeof(int));
     for (size_t i = 0; i < r->nnodes; i++)
         st->tapfd[i] = -1;
@@ -299,6 +302,14 @@ net_link(struct run *r, json_t *args, char *err)
     return rc;
 }
 
+struct hostnet_run *
+net_hostnet(struct run *r)
+{
+    struct net_state *st = r->net_state;
+
+    return st != NULL ? st->hr : NULL;
+}
+
 void
 net_teardown(struct run *r)
 {
@@ -311,9 +322,9 @@ net_teardown(struct run *r)
     st->torn = 1;
     if (st->sim_pid > 0) {
         kill(st->sim_pid, SIGTERM);
-        if (proc_wait_exit(st->sim_pid, st->sim_pidfd, 10000, &status) == 0) {
+        if (proc_wait_exit(r, st->sim_pid, 10000, &status) == 0) {
             kill(st->sim_pid, SIGKILL);
-            proc_wait_exit(st->sim_pid, st->sim_pidfd, 5000, &status);
+            proc_wait_exit(r, st->sim_pid, 5000, &status);
             fprintf(stderr, "edge-run: edge-netsim did not stop on SIGTERM: killed\n");
         } else if (!(WIFEXITED(status) && WEXITSTATUS(status) == 0)) {
             fprintf(stderr, "edge-run: edge-netsim %s (see %s)\n",
@@ -326,8 +337,6 @@ net_teardown(struct run *r)
         ctl_client_close(st->sim);
         st->sim = NULL;
     }
-    if (st->sim_pidfd >= 0)
-        close(st->sim_pidfd);
     for (size_t i = 0; i < r->nnodes; i++)
         if (st->tapfd[i] >= 0)
             close(st->tapfd[i]);

@@ -5,6 +5,8 @@
 
 #include "run.h"
 
+struct hostnet_run;
+
 /* Choose the mode: want "tap", "loopback" or NULL (tap when root, /dev/net/tun
  * and edge-netsim are there). Fills r->net and r->net_why. -1 when "tap" was
  * asked and cannot be had (err says why: exit 127, cannot run here). */
@@ -13,6 +15,8 @@ int net_choose(struct run *r, const char *want, char *err);
 void net_run_id(struct run *r);
 /* TAP: namespaces, TAP devices, edge-netsim running and ready. Loopback: nothing. */
 int net_setup(struct run *r, char *err);
+/* The run's namespaces and processes (hostnet.h); NULL in loopback mode and after teardown. */
+struct hostnet_run *net_hostnet(struct run *r);
 /* A "link" step: change a link or drop frames (TAP mode only). 1 when done,
  * 0 when skipped (loopback has no simulated links), -1 on error. */
 int net_link(struct run *r, json_t *args, char *err);

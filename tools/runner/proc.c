@@ -1,21 +1,22 @@
-/* proc.c -- starts, watches and stops the runner's children (node daemons, edge-netsim, tools). */
+/* proc.c -- starts, watches and stops the runner's children (node daemons, edge-netsim, tools).
+ *
+ * Every child is started by hostnet_spawn() (hostnet.h): in a node's namespace in TAP mode, in a
+ * process group of its own, with an exec failure reported as an error; and waited for by
+ * hostnet_wait(), so the run's record of its processes stays true. */
 #include "proc.h"
 
-#include "ctl/ctl_client.h"
 #include "base/err.h"
+#include "ctl/ctl_client.h"
+#include "hostnet.h"
+#include "net.h"
 
 #include <errno.h>
 #include <fcntl.h>
-#include <poll.h>
-#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/prctl.h>
 #include <sys/socket.h>
-#include <sys/syscall.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
 #define PROC_WATCH_MAX 128
@@ -88,144 +89,157 @@ proc_status_str(int status, char *buf, size_t len)
     return buf;
 }
 
-/* In the child, before exec: output, namespace, group, parent-death signal. */
-static void
-proc_child(const char *const argv[], const char *log, const char *ns, const int *keep, size_t nkeep)
-{
-    int fd;
-
-    setpgid(0, 0);
-    prctl(PR_SET_PDEATHSIG, SIGTERM);
-    signal(SIGPIPE, SIG_DFL);
-    signal(SIGINT, SIG_DFL);
-    signal(SIGTERM, SIG_DFL);
-    signal(SIGHUP, SIG_DFL);
-    if ((fd = open("/dev/null", O_RDONLY)) >= 0) {
-        dup2(fd, 0);
-        close(fd);
-    }
-    if (log != NULL && (fd = open(log, O_WRONLY | O_CREAT | O_APPEND, 0644)) >= 0) {
-        dup2(fd, 1);
-        dup2(fd, 2);
-        close(fd);
-    }
-    if (ns != NULL) {
-        char path[256];
-        snprintf(path, sizeof(path), "/run/netns/%s", ns);
-        if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0 || setns(fd, CLONE_NEWNET) < 0) {
-            fprintf(stderr, "edge-run: cannot enter network namespace %s: %s\n", ns,
-                    strerror(errno));
-            _exit(126);
-        }
-        close(fd);
-    }
-    for (size_t i = 0; i < nkeep; i++)
-        fcntl(keep[i], F_SETFD, 0);
-    execv(argv[0], (char *const *)argv);
-    fprintf(stderr, "edge-run: cannot run %s: %s\n", argv[0], strerror(errno));
-    _exit(127);
-}
-
 int
-proc_spawn(const char *const argv[], const char *log, const char *ns, const int *keep, size_t nkeep,
-           pid_t *pid, int *pidfd, char *err)
+proc_spawn(struct run *r, const char *const argv[], const char *log, const char *node,
+           const int *keep, size_t nkeep, pid_t *pid, char *err)
 {
-    pid_t p;
+    struct hostnet_spawn_opts o = {keep, nkeep, -1, -1, -1, 1};
+    int in = open("/dev/null", O_RDONLY | O_CLOEXEC), out = -1, rc = -1;
 
-    if (access(argv[0], X_OK) != 0)
-        return edge_err(err, "%s: %s (is it built?)", argv[0], strerror(errno));
+    if (log != NULL && (out = open(log, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644)) < 0) {
+        edge_err(err, "cannot open %s: %s", log, strerror(errno));
+        goto done;
+    }
+    o.stdin_fd = in;
+    o.stdout_fd = o.stderr_fd = out;
     fflush(NULL);
-    if ((p = fork()) < 0)
-        return edge_err(err, "fork: %s", strerror(errno));
-    if (p == 0)
-        proc_child(argv, log, ns, keep, nkeep);
-    setpgid(p, p); /* also here: no race with a signal sent right after fork */
-    *pid = p;
-    if (pidfd != NULL)
-        *pidfd = (int)syscall(SYS_pidfd_open, p, 0);
-    return 0;
-}
-
-static long
-proc_now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
+    rc = hostnet_spawn(r != NULL ? net_hostnet(r) : NULL, node, (char *const *)argv, &o, pid, err);
+done:
+    if (in >= 0)
+        close(in);
+    if (out >= 0)
+        close(out);
+    return rc;
 }
 
 int
-proc_wait_exit(pid_t pid, int pidfd, int timeout_ms, int *status)
+proc_wait_exit(struct run *r, pid_t pid, int timeout_ms, int *status)
 {
-    long deadline = proc_now_ms() + timeout_ms;
+    char why[EDGE_ERR_LEN];
 
-    for (;;) {
-        pid_t w = waitpid(pid, status, WNOHANG);
-        if (w == pid)
-            return 1;
-        if (w < 0 && errno == ECHILD) {
-            *status = 0;
-            return 1;
-        }
-        long left = deadline - proc_now_ms();
-        if (left <= 0)
-            return 0;
-        if (pidfd >= 0) {
-            struct pollfd p = {.fd = pidfd, .events = POLLIN};
-            poll(&p, 1, (int)left);
-        } else {
-            /* No pidfd (old kernel): block in waitpid, bounded by an alarm-free
-             * loop of short polls would be a sleep; wait without a bound. */
-            if (waitpid(pid, status, 0) == pid)
-                return 1;
-        }
-    }
+    if (hostnet_wait(r != NULL ? net_hostnet(r) : NULL, pid, timeout_ms, status, why) == 0)
+        return 1;
+    if (strstr(why, "timed out") != NULL)
+        return 0;
+    *status = 0; /* not a child any more (reaped elsewhere) */
+    return 1;
 }
 
 int
 proc_run(const char *const argv[], const char *log, char *err)
 {
     pid_t pid = -1;
-    int status = 0, pidfd = -1;
+    int status = 0;
     char why[128];
-    pid_t w;
 
-    if (proc_spawn(argv, log, NULL, NULL, 0, &pid, &pidfd, err) == -1)
+    if (proc_spawn(NULL, argv, log, NULL, NULL, 0, &pid, err) == -1)
         return -1;
-    while ((w = waitpid(pid, &status, 0)) < 0 && errno == EINTR)
-        ;
-    if (pidfd >= 0)
-        close(pidfd);
-    if (w < 0)
-        return edge_err(err, "%s: waitpid: %s", argv[0], strerror(errno));
+    proc_wait_exit(NULL, pid, -1, &status);
     if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
         return 0;
     return edge_err(err, "%s %s %s (see %s)", argv[0], argv[1] ? argv[1] : "",
                     proc_status_str(status, why, sizeof(why)), log);
 }
 
-static const char *
-proc_node_exe(enum scn_kind k)
+const char *
+proc_node_exe(const struct scn_node *sn)
 {
-    return k == SCN_ECS ? "edge-ecs" : k == SCN_EES ? "edge-ees" : "edge-eec";
+    if (json_object_get(sn->conf, "fake") != NULL)
+        return "edge-fake";
+    return sn->kind == SCN_ECS ? "edge-ecs" : sn->kind == SCN_EES ? "edge-ees" : "edge-eec";
+}
+
+/* The last line of a node's log that says something, into buf ("" when none). */
+static const char *
+proc_log_last(const char *log, char *buf, size_t len)
+{
+    char line[1024];
+    FILE *f = fopen(log, "r");
+
+    buf[0] = '\0';
+    while (f != NULL && fgets(line, sizeof(line), f) != NULL) {
+        line[strcspn(line, "\n")] = '\0';
+        if (line[0] != '\0')
+            snprintf(buf, len, "%.*s", (int)len - 1, line);
+    }
+    if (f != NULL)
+        fclose(f);
+    return buf;
+}
+
+/* The first line of a sanitizer report in a node's log, into buf; 0 when there is none. */
+static int
+proc_log_sanitizer(const char *log, char *buf, size_t len)
+{
+    char line[1024];
+    FILE *f = fopen(log, "r");
+    int found = 0;
+
+    while (f != NULL && !found && fgets(line, sizeof(line), f) != NULL) {
+        if (strstr(line, "Sanitizer") != NULL || strstr(line, "runtime error:") != NULL) {
+            line[strcspn(line, "\n")] = '\0';
+            snprintf(buf, len, "%.*s", (int)len - 1, line);
+            found = 1;
+        }
+    }
+    if (f != NULL)
+        fclose(f);
+    return found;
+}
+
+static void
+proc_node_release(struct run_node *n)
+{
+    if (n->cc != NULL) {
+        proc_unwatch_fd(ctl_client_fd(n->cc));
+        ctl_client_close(n->cc);
+        n->cc = NULL;
+    }
+}
+
+/* Wait for the ready event of a node just started; a node that ends first is an error with the
+ * last line of its log (a bad config's "FILE: field: reason"). */
+static int
+proc_node_ready(struct run *r, struct run_node *n, char *err)
+{
+    char why[EDGE_ERR_LEN], st[128], last[512];
+    json_t *ev = ctl_client_wait_event(n->cc, "ready", PROC_READY_MS, why);
+    int status;
+
+    if (ev != NULL) {
+        json_decref(ev);
+        return 0;
+    }
+    if (proc_interrupted)
+        return edge_err(err, "%s: interrupted while waiting for it to be ready", n->sn->name);
+    if (proc_wait_exit(r, n->pid, 2000, &status) == 1) {
+        n->exited = 1;
+        n->exit_status = status;
+        proc_node_release(n);
+        return edge_err(err, "%s (%s) %s before it was ready: %s (see %s)", n->sn->name,
+                        proc_node_exe(n->sn), proc_status_str(status, st, sizeof(st)),
+                        proc_log_last(n->log, last, sizeof(last)), n->log);
+    }
+    return edge_err(err, "%s (%s) not ready within %d ms: %s (see %s)", n->sn->name,
+                    proc_node_exe(n->sn), PROC_READY_MS, why, n->log);
 }
 
 int
-proc_node_start(struct run *r, struct run_node *n, char *err)
+proc_node_start(struct run *r, struct run_node *n, int wait_ready, char *err)
 {
-    char exe[RUN_PATH_MAX + 16], fdarg[16], why[EDGE_ERR_LEN], st[128];
+    char exe[RUN_PATH_MAX + 16], fdarg[16];
     int sv[2];
-    json_t *ev;
 
-    snprintf(exe, sizeof(exe), "%s/%s", r->bindir, proc_node_exe(n->sn->kind));
+    snprintf(exe, sizeof(exe), "%s/%s", r->bindir, proc_node_exe(n->sn));
     if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0)
         return edge_err(err, "socketpair: %s", strerror(errno));
     snprintf(fdarg, sizeof(fdarg), "%d", sv[1]);
     const char *argv[] = {exe, "--config", n->conf, "--ctl", n->ctl, "--ctl-fd", fdarg, NULL};
     n->exited = 0;
     n->stopping = 0;
-    if (proc_spawn(argv, n->log, r->net == RUN_NET_TAP ? n->ns : NULL, &sv[1], 1, &n->pid,
-                   &n->pidfd, err) == -1) {
+    n->frozen = 0;
+    if (proc_spawn(r, argv, n->log, r->net == RUN_NET_TAP ? n->sn->name : NULL, &sv[1], 1, &n->pid,
+                   err) == -1) {
         close(sv[0]);
         close(sv[1]);
         return -1;
@@ -237,67 +251,70 @@ proc_node_start(struct run *r, struct run_node *n, char *err)
         return -1;
     }
     proc_watch_fd(sv[0]);
-    ev = ctl_client_wait_event(n->cc, "ready", PROC_READY_MS, why);
-    if (ev == NULL) {
-        int status;
-        if (proc_interrupted)
-            return edge_err(err, "%s: interrupted while waiting for it to be ready", n->sn->name);
-        if (proc_wait_exit(n->pid, n->pidfd, 2000, &status) == 1) {
-            n->exited = 1;
-            n->exit_status = status;
-            return edge_err(err, "%s (%s) %s before it was ready (see %s)", n->sn->name,
-                            proc_node_exe(n->sn->kind), proc_status_str(status, st, sizeof(st)),
-                            n->log);
-        }
-        return edge_err(err, "%s (%s) not ready within %d ms: %s (see %s)", n->sn->name,
-                        proc_node_exe(n->sn->kind), PROC_READY_MS, why, n->log);
-    }
-    json_decref(ev);
-    return 0;
+    return wait_ready ? proc_node_ready(r, n, err) : 0;
 }
 
+/* Ask for the stop: a signal, or the control command "stop". A frozen node is thawed so that it
+ * can act on it. */
 static void
-proc_node_release(struct run_node *n)
+proc_node_ask_stop(struct run *r, struct run_node *n, enum proc_stop how)
 {
-    if (n->cc != NULL) {
-        proc_unwatch_fd(ctl_client_fd(n->cc));
-        ctl_client_close(n->cc);
-        n->cc = NULL;
+    char why[EDGE_ERR_LEN];
+
+    if (how == PROC_STOP_CTL) {
+        if (n->frozen)
+            kill(n->pid, SIGCONT);
+        json_decref(ctl_client_call(n->cc, "stop", NULL, r->timeout_ms, why));
+    } else {
+        kill(n->pid, how == PROC_STOP_KILL ? SIGKILL : SIGTERM);
+        if (n->frozen)
+            kill(n->pid, SIGCONT);
     }
-    if (n->pidfd >= 0) {
-        close(n->pidfd);
-        n->pidfd = -1;
-    }
+    n->frozen = 0;
 }
 
 int
-proc_node_stop(struct run *r, struct run_node *n, int sig, int timeout_ms, char *err)
+proc_node_stop(struct run *r, struct run_node *n, enum proc_stop how, int timeout_ms, char *err)
 {
     int status = 0;
-    char st[128];
-    (void)r;
+    char st[128], report[512];
 
     if (n->pid <= 0 || n->exited) {
         proc_node_release(n);
         return 0;
     }
     n->stopping = 1;
-    kill(n->pid, sig);
-    if (proc_wait_exit(n->pid, n->pidfd, timeout_ms, &status) == 0) {
+    proc_node_ask_stop(r, n, how);
+    if (proc_wait_exit(r, n->pid, timeout_ms, &status) == 0) {
         kill(n->pid, SIGKILL);
-        proc_wait_exit(n->pid, n->pidfd, 5000, &status);
+        proc_wait_exit(r, n->pid, 5000, &status);
         n->exited = 1;
         n->exit_status = status;
         proc_node_release(n);
-        return edge_err(err, "%s did not exit within %d ms of signal %d: killed", n->sn->name,
-                        timeout_ms, sig);
+        return edge_err(err, "%s did not exit within %d ms of being asked to stop: killed",
+                        n->sn->name, timeout_ms);
     }
     n->exited = 1;
     n->exit_status = status;
     proc_node_release(n);
-    if (sig == SIGTERM && !(WIFEXITED(status) && WEXITSTATUS(status) == 0))
-        return edge_err(err, "%s %s on SIGTERM (a graceful stop exits 0; see %s)", n->sn->name,
+    if (how != PROC_STOP_KILL && !(WIFEXITED(status) && WEXITSTATUS(status) == 0))
+        return edge_err(err, "%s %s when stopped (a graceful stop exits 0; see %s)", n->sn->name,
                         proc_status_str(status, st, sizeof(st)), n->log);
+    if (proc_log_sanitizer(n->log, report, sizeof(report)))
+        return edge_err(err, "%s: sanitizer report in its log: %s", n->sn->name, report);
+    return 0;
+}
+
+int
+proc_node_freeze(struct run_node *n, int freeze, char *err)
+{
+    if (n->pid <= 0 || n->exited)
+        return edge_err(err, "%s is not running", n->sn->name);
+    if (n->frozen == freeze)
+        return edge_err(err, "%s is %s", n->sn->name, freeze ? "frozen already" : "not frozen");
+    if (kill(n->pid, freeze ? SIGSTOP : SIGCONT) < 0)
+        return edge_err(err, "%s: %s", n->sn->name, strerror(errno));
+    n->frozen = freeze;
     return 0;
 }
 
@@ -312,7 +329,7 @@ proc_check(struct run *r, char *err)
         int status;
         if (n->pid <= 0 || n->exited)
             continue;
-        if (waitpid(n->pid, &status, WNOHANG) != n->pid)
+        if (proc_wait_exit(r, n->pid, 0, &status) == 0)
             continue;
         n->exited = 1;
         n->exit_status = status;
@@ -326,18 +343,24 @@ proc_check(struct run *r, char *err)
     return rc;
 }
 
-void
-proc_stop_all(struct run *r)
+int
+proc_stop_all(struct run *r, char *err)
 {
     static const enum scn_kind order[] = {SCN_EEC, SCN_EES, SCN_ECS};
-    char err[EDGE_ERR_LEN];
+    char why[EDGE_ERR_LEN];
+    int rc = 0;
 
     for (size_t k = 0; k < 3; k++)
         for (size_t i = 0; i < r->nnodes; i++) {
             struct run_node *n = &r->nodes[i];
             if (n->sn->kind != order[k] || n->pid <= 0 || n->exited)
                 continue;
-            if (proc_node_stop(r, n, SIGTERM, 5000, err) == -1)
-                fprintf(stderr, "edge-run: %s\n", err);
+            if (proc_node_stop(r, n, PROC_STOP_TERM, 5000, why) == -1) {
+                fprintf(stderr, "edge-run: %s\n", why);
+                if (rc == 0)
+                    snprintf(err, EDGE_ERR_LEN, "%s", why);
+                rc = -1;
+            }
         }
+    return rc;
 }

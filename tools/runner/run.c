@@ -1,6 +1,7 @@
 /* run.c -- small helpers on struct run: node lookup, clock, files. */
 #include "run.h"
 
+#include "base/clock.h"
 #include "base/err.h"
 
 #include <errno.h>
@@ -36,10 +37,7 @@ run_node_by_id(struct run *r, const char *id)
 double
 run_now_mono(void)
 {
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+    return (double)edge_now_ns() / 1e9;
 }
 
 int

@@ -11,6 +11,7 @@
 #include <limits.h>
 #include <stdint.h>
 #include <sys/types.h>
+#include <time.h>
 
 #include "scenario.h"
 
@@ -20,6 +21,7 @@
 enum run_net { RUN_NET_LOOPBACK = 0, RUN_NET_TAP };
 
 struct ctl_client;
+struct async_call;
 
 struct run_node {
     struct scn_node *sn;
@@ -39,12 +41,13 @@ struct run_node {
     char kakma[65]; /* hex */
     /* process */
     pid_t pid;
-    int pidfd;
     struct ctl_client *cc;
-    int starts;      /* how many times started */
-    int stopping;    /* a stop was asked: its exit is expected */
-    int exited;      /* reaped */
-    int exit_status; /* waitpid status */
+    int starts;       /* how many times started */
+    int stopping;     /* a stop was asked: its exit is expected */
+    int frozen;       /* SIGSTOP sent (freeze), no SIGCONT yet */
+    off_t *log_marks; /* per step: how far its event log went when the step began */
+    int exited;       /* reaped */
+    int exit_status;  /* waitpid status */
 };
 
 struct run {
@@ -62,12 +65,14 @@ struct run {
     int timeout_ms;         /* per protocol step */
     struct run_node *nodes; /* parallel to scn->nodes */
     size_t nnodes;
-    json_t *results; /* step name -> the node's result object (plus runner fields) */
-    json_t *tokens;  /* array of token records (tokens/ and the report) */
-    json_t *seen;    /* unsolicited events received: {node, step, event, used} */
-    int step_index;  /* the step being run (0-based), -1 during start-up */
-    void *net_state; /* net.c */
-    double t0_mono;  /* CLOCK_MONOTONIC at start, seconds */
+    json_t *results;           /* step name -> the node's result object (plus runner fields) */
+    json_t *tokens;            /* array of token records (tokens/ and the report) */
+    json_t *seen;              /* unsolicited events received: {node, step, event, used} */
+    int step_index;            /* the step being run (0-based), -1 during start-up */
+    time_t step_wall;          /* when it began (wall clock): ${now} of its args and expect */
+    void *net_state;           /* net.c */
+    struct async_call *asyncs; /* async.c: steps in flight */
+    double t0_mono;            /* CLOCK_MONOTONIC at start, seconds */
 };
 
 struct run_node *run_node(struct run *r, const char *name);

@@ -57,6 +57,8 @@ struct scn_node *scn_node(const struct scn *s, const char *name);
 struct scn_link *scn_link(const struct scn *s, const char *name);
 const char *scn_kind_name(enum scn_kind k);
 
+/* Override base with over, key by key: objects merge, null removes, anything else replaces. */
+void scn_merge(json_t *base, json_t *over);
 /* A string key of a node's section, or dflt. */
 const char *scn_conf_str(const struct scn_node *n, const char *key, const char *dflt);
 long long scn_conf_int(const struct scn_node *n, const char *key, long long dflt);

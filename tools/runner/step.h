@@ -1,5 +1,5 @@
-/* step.h -- carries out one scenario step: the node's control command, or the runner's own act
- * (stop/start a node, change a link, wait for an expiry instant, wait for an event). */
+/* step.h -- carries out one scenario step (its row of the action table, action.h), and what the
+ * actions share: references resolved, tokens recorded, a node's control command sent. */
 #ifndef RUN_STEP_H
 #define RUN_STEP_H
 
@@ -10,9 +10,23 @@
  * the step could not be carried out at all (err says why); a protocol
  * failure is a result, judged by expect.c. */
 int step_exec(struct run *r, json_t *step, json_t **result, char *err);
-/* Copy of v with "${node}" replaced by the node's FQDN / EEC ID and
- * "${node.gpsi}" by its GPSI, in every string. */
-json_t *step_subst(struct run *r, json_t *v);
+/* The FQDN / EEC ID of a node named by name (a string value), or the string itself. */
+const char *step_id(struct run *r, json_t *name);
+/* The JWT a token argument names: a keyword passes through; {"from": ...} is looked up (and
+ * forged when asked, recorded under step). Returns a new string value, or NULL with err. */
+json_t *step_token_arg(struct run *r, json_t *ref, const char *step, char *err);
+/* The outcome of a runner act: done, or not with the sentence error. */
+json_t *step_local_result(int ok, const char *error);
+/* A control reply as a step result: its "result", or an error result with "ctlError". */
+json_t *step_reply_result(json_t *reply);
+/* Send control command cmd with args to node n (recorded as the step's "sent"); the reply's
+ * result, or an error result with "ctlError", in *result. -1 when n does not answer at all. A
+ * step with "async": true is only sent (async.h): its result says "pending". */
+int step_node_call(struct run *r, struct run_node *n, json_t *step, const char *cmd, json_t *args,
+                   json_t **result, char *err);
+/* An unsolicited event named name of node n that came while the previous step or this one ran
+ * and no step used yet (marked used), or NULL. */
+json_t *step_seen_event(struct run *r, struct run_node *n, const char *name);
 /* Collect unsolicited "token" events of every node into r->tokens. */
 void step_collect_events(struct run *r);
 /* Record a token seen in a result (step name, how it was obtained). */

@@ -4,6 +4,7 @@
 
 #include "base/b64url.h"
 #include "base/err.h"
+#include "base/file.h"
 
 #include <glob.h>
 #include <openssl/bn.h>
@@ -170,113 +171,194 @@ tok_b64_json(json_t *v)
     return out;
 }
 
-/* Any public key file of the token's issuer (iss claim). */
-static char *
-tok_issuer_pem(const char *pkidir, json_t *header, json_t *claims, size_t *len, char *err)
+/* A file of pkidir named for the token's issuer and kid: "<iss>.sig-<kid><suffix>". */
+static int
+tok_issuer_file(const char *pkidir, json_t *header, json_t *claims, const char *suffix, char *path,
+                size_t len, char *err)
 {
     const char *iss = json_string_value(json_object_get(claims, "iss"));
     const char *kid = json_string_value(json_object_get(header, "kid"));
-    char path[2048];
-    FILE *f;
-    char *buf;
 
-    if (iss == NULL || kid == NULL || strchr(iss, '/') || strchr(kid, '/')) {
-        edge_err(err, "hs256-pubkey needs a token with iss and kid");
-        return NULL;
-    }
-    snprintf(path, sizeof(path), "%s/%s.sig-%s.pub", pkidir, iss, kid);
-    if ((f = fopen(path, "rb")) == NULL) {
-        edge_err(err, "cannot read the issuer's public key %s", path);
-        return NULL;
-    }
-    buf = calloc(1, 8192);
-    *len = fread(buf, 1, 8191, f);
-    fclose(f);
-    return buf;
+    if (iss == NULL || kid == NULL || strchr(iss, '/') || strchr(kid, '/'))
+        return edge_err(err, "the forgery needs a token with iss and kid");
+    snprintf(path, len, "%s/%s.sig-%s%s", pkidir, iss, kid, suffix);
+    return 0;
 }
 
+/* ES256 over signing with key (raw R||S, base64url) appended: "signing.sig". */
+static char *
+tok_sign_es256(const char *signing, EVP_PKEY *key, char *err)
+{
+    unsigned char der[128];
+    uint8_t sig[64];
+    size_t derlen = sizeof(der);
+    EVP_MD_CTX *md = EVP_MD_CTX_new();
+    char *s64 = NULL, *out = NULL;
+
+    if (md == NULL || EVP_DigestSignInit(md, NULL, EVP_sha256(), NULL, key) != 1 ||
+        EVP_DigestSign(md, der, &derlen, (const unsigned char *)signing, strlen(signing)) != 1 ||
+        tok_der_to_raw(der, derlen, sig) == -1 || (s64 = b64url_encode_alloc(sig, 64)) == NULL) {
+        edge_err(err, "OpenSSL could not sign with ES256");
+    } else if ((out = malloc(strlen(signing) + strlen(s64) + 2)) != NULL) {
+        sprintf(out, "%s.%s", signing, s64);
+    }
+    EVP_MD_CTX_free(md);
+    free(s64);
+    return out;
+}
+
+/* What a forgery needs: the original token, and the new header and claims encoded. */
+struct tok_forgery {
+    const char *jwt;
+    size_t d1, d2; /* its dots */
+    json_t *header, *claims;
+    const char *h64, *c64, *signing; /* new header.claims */
+    const char *pkidir;
+};
+
+/* "payload": the claims (and header) changed, the issuer's signature kept. */
+static char *
+tok_forge_payload(struct tok_forgery *f, char *err)
+{
+    char *out = malloc(strlen(f->signing) + strlen(f->jwt + f->d2) + 1);
+    (void)err;
+    if (out != NULL)
+        sprintf(out, "%s%s", f->signing, f->jwt + f->d2);
+    return out;
+}
+
+/* "alg-none" (the header says none) and "strip-signature": no signature at all. */
+static char *
+tok_forge_unsigned(struct tok_forgery *f, char *err)
+{
+    char *out = malloc(strlen(f->signing) + 2);
+    (void)err;
+    if (out != NULL)
+        sprintf(out, "%s.", f->signing);
+    return out;
+}
+
+/* "hs256-pubkey": HS256 keyed with the issuer's public key PEM (key confusion). */
+static char *
+tok_forge_hs256(struct tok_forgery *f, char *err)
+{
+    char path[2048], *pem = NULL, *s64 = NULL, *out = NULL;
+    unsigned char mac[32];
+    unsigned int maclen = 0;
+    size_t pemlen = 0;
+
+    if (tok_issuer_file(f->pkidir, f->header, f->claims, ".pub", path, sizeof(path), err) == -1 ||
+        edge_file_read(path, 16384, &pem, &pemlen, err) == -1)
+        return NULL;
+    HMAC(EVP_sha256(), pem, (int)pemlen, (unsigned char *)f->signing, strlen(f->signing), mac,
+         &maclen);
+    OPENSSL_cleanse(pem, pemlen);
+    free(pem);
+    if ((s64 = b64url_encode_alloc(mac, 32)) != NULL &&
+        (out = malloc(strlen(f->signing) + strlen(s64) + 2)) != NULL)
+        sprintf(out, "%s.%s", f->signing, s64);
+    free(s64);
+    return out;
+}
+
+/* "untrusted-key": ES256 by a fresh key nobody trusts. */
+static char *
+tok_forge_untrusted(struct tok_forgery *f, char *err)
+{
+    EVP_PKEY *key = EVP_EC_gen("P-256");
+    char *out = NULL;
+
+    if (key == NULL)
+        edge_err(err, "OpenSSL could not make a P-256 key");
+    else
+        out = tok_sign_es256(f->signing, key, err);
+    EVP_PKEY_free(key);
+    return out;
+}
+
+/* "issuer-key": signed for real with the private key of the (new) iss and kid: a valid token with
+ * the claims the step wants (a narrow scope, an exp in the past, another ECS as issuer). */
+static char *
+tok_forge_issuer(struct tok_forgery *f, char *err)
+{
+    char path[2048], *out = NULL;
+    EVP_PKEY *key = NULL;
+    FILE *fp;
+
+    if (tok_issuer_file(f->pkidir, f->header, f->claims, ".key", path, sizeof(path), err) == -1)
+        return NULL;
+    if ((fp = fopen(path, "r")) == NULL) {
+        edge_err(err, "no signing key %s", path);
+        return NULL;
+    }
+    key = PEM_read_PrivateKey(fp, NULL, NULL, NULL);
+    fclose(fp);
+    if (key == NULL)
+        edge_err(err, "%s: not a private key", path);
+    else
+        out = tok_sign_es256(f->signing, key, err);
+    EVP_PKEY_free(key);
+    return out;
+}
+
+static const struct {
+    const char *kind;
+    const char *alg; /* the header's alg after the forgery; NULL: kept */
+    char *(*forge)(struct tok_forgery *f, char *err);
+} tok_forgeries[] = {
+    {"payload", NULL, tok_forge_payload},          {"alg-none", "none", tok_forge_unsigned},
+    {"strip-signature", NULL, tok_forge_unsigned}, {"hs256-pubkey", "HS256", tok_forge_hs256},
+    {"untrusted-key", NULL, tok_forge_untrusted},  {"issuer-key", NULL, tok_forge_issuer},
+};
+
 char *
-tok_forge(const char *jwt, const char *kind, json_t *set, json_t *unset, const char *pkidir,
+tok_forge(const char *jwt, const char *kind, const struct tok_changes *ch, const char *pkidir,
           char *err)
 {
-    json_t *header = NULL, *claims = NULL, *v;
-    char *h64 = NULL, *c64 = NULL, *out = NULL, *signing = NULL, *pem = NULL;
-    uint8_t sig[64];
-    size_t d1, d2, i, n, pemlen = 0;
+    struct tok_forgery f = {.jwt = jwt, .pkidir = pkidir};
+    char *h64 = NULL, *c64 = NULL, *signing = NULL, *out = NULL;
     const char *k;
-    EVP_PKEY *key = NULL;
-    EVP_MD_CTX *md = NULL;
+    json_t *v;
+    size_t i, n = sizeof(tok_forgeries) / sizeof(tok_forgeries[0]);
 
-    if (tok_decode(jwt, &header, &claims, err) == -1)
-        return NULL;
-    if (tok_split(jwt, &d1, &d2) == -1) {
-        json_decref(header);
-        json_decref(claims);
-        edge_err(err, "forge: not a compact JWS");
-        return NULL;
-    }
-    json_object_foreach(set, k, v) json_object_set(claims, k, v);
-    json_array_foreach(unset, i, v) json_object_del(claims, json_string_value(v));
-
-    if (strcmp(kind, "alg-none") == 0)
-        json_object_set_new(header, "alg", json_string("none"));
-    else if (strcmp(kind, "hs256-pubkey") == 0)
-        json_object_set_new(header, "alg", json_string("HS256"));
-    h64 = tok_b64_json(header);
-    c64 = tok_b64_json(claims);
-    n = strlen(h64) + strlen(c64) + 2;
-    signing = malloc(n);
-    snprintf(signing, n, "%s.%s", h64, c64);
-    out = malloc(n + 100);
-
-    if (strcmp(kind, "payload") == 0) {
-        /* The issuer's header and signature kept: only the claims changed. */
-        snprintf(out, n + 100, "%.*s.%s.%s", (int)d1, jwt, c64, jwt + d2 + 1);
-    } else if (strcmp(kind, "alg-none") == 0 || strcmp(kind, "strip-signature") == 0) {
-        if (strcmp(kind, "strip-signature") == 0)
-            snprintf(out, n + 100, "%.*s.%s.", (int)d1, jwt, c64);
-        else
-            snprintf(out, n + 100, "%s.", signing);
-    } else if (strcmp(kind, "hs256-pubkey") == 0) {
-        unsigned int maclen = 0;
-        if ((pem = tok_issuer_pem(pkidir, header, claims, &pemlen, err)) == NULL)
-            goto fail;
-        HMAC(EVP_sha256(), pem, (int)pemlen, (unsigned char *)signing, strlen(signing), sig,
-             &maclen);
-        char *s64 = b64url_encode_alloc(sig, 32);
-        snprintf(out, n + 100, "%s.%s", signing, s64);
-        free(s64);
-    } else if (strcmp(kind, "untrusted-key") == 0) {
-        unsigned char der[128];
-        size_t derlen = sizeof(der);
-        if ((key = EVP_EC_gen("P-256")) == NULL || (md = EVP_MD_CTX_new()) == NULL ||
-            EVP_DigestSignInit(md, NULL, EVP_sha256(), NULL, key) != 1 ||
-            EVP_DigestSign(md, der, &derlen, (unsigned char *)signing, strlen(signing)) != 1 ||
-            tok_der_to_raw(der, derlen, sig) == -1) {
-            edge_err(err, "OpenSSL could not sign with a fresh P-256 key");
-            goto fail;
-        }
-        char *s64 = b64url_encode_alloc(sig, 64);
-        snprintf(out, n + 100, "%s.%s", signing, s64);
-        free(s64);
-    } else {
+    for (i = 0; i < n && strcmp(tok_forgeries[i].kind, kind) != 0; i++)
+        ;
+    if (i == n) {
         edge_err(err, "unknown forgery \"%s\"", kind);
-        goto fail;
+        return NULL;
     }
-    goto done;
-fail:
-    free(out);
-    out = NULL;
+    if (tok_decode(jwt, &f.header, &f.claims, err) == -1)
+        return NULL;
+    if (tok_split(jwt, &f.d1, &f.d2) == -1) {
+        edge_err(err, "forge: not a compact JWS");
+        goto done;
+    }
+    json_object_foreach(ch->set, k, v) json_object_set(f.claims, k, v);
+    json_array_foreach(ch->unset, i, v) json_object_del(f.claims, json_string_value(v));
+    json_object_foreach(ch->header, k, v) json_object_set(f.header, k, v);
+    for (i = 0; i < n; i++)
+        if (strcmp(tok_forgeries[i].kind, kind) == 0 && tok_forgeries[i].alg != NULL)
+            json_object_set_new(f.header, "alg", json_string(tok_forgeries[i].alg));
+    /* An unchanged header keeps its very bytes. */
+    if (ch->header == NULL && strcmp(kind, "alg-none") != 0 && strcmp(kind, "hs256-pubkey") != 0)
+        h64 = strndup(jwt, f.d1);
+    else
+        h64 = tok_b64_json(f.header);
+    c64 = tok_b64_json(f.claims);
+    if (h64 == NULL || c64 == NULL || (signing = malloc(strlen(h64) + strlen(c64) + 2)) == NULL) {
+        edge_err(err, "out of memory");
+        goto done;
+    }
+    sprintf(signing, "%s.%s", h64, c64);
+    f.signing = signing;
+    for (i = 0; i < n; i++)
+        if (strcmp(tok_forgeries[i].kind, kind) == 0)
+            out = tok_forgeries[i].forge(&f, err);
 done:
-    if (pem != NULL)
-        OPENSSL_cleanse(pem, pemlen);
-    free(pem);
-    EVP_MD_CTX_free(md);
-    EVP_PKEY_free(key);
     free(signing);
     free(h64);
     free(c64);
-    json_decref(header);
-    json_decref(claims);
+    json_decref(f.header);
+    json_decref(f.claims);
     return out;
 }

@@ -3,9 +3,10 @@
  * The forgeries are the attacks of the token profile (DESIGN.md "Token
  * profile", notes/libjwt-1.10.md): a claim changed under the old signature,
  * alg "none", HS256 keyed with the issuer's public key PEM (key confusion),
- * ES256 with a key nobody trusts, and a token without its signature. They are
- * built here with OpenSSL, never by a node, so a node under test cannot
- * "help" an attack along. */
+ * ES256 with a key nobody trusts, and a token without its signature; and a
+ * token signed for real with an ECS's key (a valid token with the claims a
+ * test needs). They are built here with OpenSSL, never by a node, so a node
+ * under test cannot "help" an attack along. */
 #ifndef RUN_TOK_H
 #define RUN_TOK_H
 
@@ -16,10 +17,16 @@ int tok_decode(const char *jwt, json_t **header, json_t **claims, char *err);
 /* Does the ES256 signature verify with one of issuer's public keys in pkidir
  * (files <issuer>.sig-<kid>.pub)? 1 yes, 0 no, -1 error. */
 int tok_signed_by(const char *jwt, const char *pkidir, const char *issuer, char *err);
-/* Forge: kind is "payload", "alg-none", "hs256-pubkey", "untrusted-key" or
- * "strip-signature"; set/unset change claims first (may be NULL). The issuer's
- * public key file is read from pkidir for "hs256-pubkey". Returns a new string. */
-char *tok_forge(const char *jwt, const char *kind, json_t *set, json_t *unset, const char *pkidir,
+/* What a forgery changes first (each may be NULL): claims set, claims removed, header members set.
+ */
+struct tok_changes {
+    json_t *set, *unset, *header;
+};
+/* Forge: kind is "payload" (changes under the old signature), "alg-none", "hs256-pubkey",
+ * "untrusted-key", "strip-signature", or "issuer-key" (signed for real with the key of the token's
+ * iss and kid after the changes: the runner holds the run's keys, so a test can make the token it
+ * needs). Key files are read from pkidir. Returns a new string. */
+char *tok_forge(const char *jwt, const char *kind, const struct tok_changes *ch, const char *pkidir,
                 char *err);
 
 #endif

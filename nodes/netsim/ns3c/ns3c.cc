@@ -14,6 +14,7 @@
 #include <linux/if.h>
 #include <linux/if_tun.h>
 #include <sys/ioctl.h>
+#include <sys/prctl.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -31,6 +32,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <stdexcept>
 #include <string>
 #include <thread>
 #include <vector>
@@ -39,7 +41,6 @@
 #include <ns3/bridge-helper.h>
 #include <ns3/data-rate.h>
 #include <ns3/error-model.h>
-#include <ns3/fd-net-device-helper.h>
 #include <ns3/fd-net-device.h>
 #include <ns3/global-value.h>
 #include <ns3/internet-stack-helper.h>
@@ -51,6 +52,7 @@
 #include <ns3/packet.h>
 #include <ns3/queue-size.h>
 #include <ns3/random-variable-stream.h>
+#include <ns3/realtime-simulator-impl.h>
 #include <ns3/rng-seed-manager.h>
 #include <ns3/simple-channel.h>
 #include <ns3/simple-net-device-helper.h>
@@ -135,6 +137,113 @@ struct DropRule {
 
 class EdgeLinkChannel;
 
+/* A device on a link; tap: the link side of a TAP bridge, where frames leave
+ * the simulation for a namespace and so must leave on wall-clock time. */
+struct Port {
+    Ptr<SimpleNetDevice> dev;
+    bool tap;
+};
+
+/* A frame on its way to one device of a link. */
+struct Frame {
+    Ptr<Packet> p;
+    uint16_t protocol;
+    Mac48Address to, from;
+};
+
+/* Wall-clock exits. ns-3 keeps simulated time exact, but a frame written to a
+ * TAP reaches its namespace when the simulator thread gets to the write, and
+ * RealtimeSimulatorImpl reaches an event late: WallClockSynchronizer means to
+ * sleep for most of a wait and spin the last few jiffies, but its jiffy is
+ * std::chrono::system_clock's period, 1 ns, so it sleeps for the whole wait in
+ * a condition variable, and Linux wakes a sleeper late by its timer slack
+ * (50 us by default) plus the wake-up latency of an idle CPU (20-100 us on a
+ * VM): 70-150 us per one-way trip, 0.2-0.5 ms per RTT. So every delivery to a
+ * TAP port is scheduled `lead` before its time and the simulator thread spins
+ * the rest (wait, in TapDevice::Write). lead follows the 90th percentile of
+ * how late the thread wakes from an idle wait (learn); the spin costs lead
+ * minus that lateness per frame, and nothing when the thread is busy anyway.
+ * nodes/netsim/README.md has the measurements. */
+class ExitClock
+{
+  public:
+    void bind(Ptr<RealtimeSimulatorImpl> impl)
+    {
+        rt = impl;
+    }
+
+    /* How far ahead of now to schedule a TAP delivery due at `due`. */
+    Time ahead(Time now, Time due) const
+    {
+        Time d = due - now - NanoSeconds(lead_ns);
+        return d.IsStrictlyPositive() ? d : Time(0);
+    }
+
+    /* At the start of a TAP delivery scheduled for `scheduled`: one sample of
+     * wake-up lateness, if the thread was idle (not busy with frames) when the
+     * event came due. A quantile estimate: up 9 steps when the wake was later
+     * than lead, down 1 when not, so lead settles where 9 in 10 wakes are early
+     * enough. */
+    void learn(Time scheduled)
+    {
+        int64_t late = (rt->RealtimeNow() - scheduled).GetNanoSeconds();
+
+        if (scheduled.GetNanoSeconds() <= busy_until_ns)
+            return;
+        lead_ns += late > lead_ns ? 9 * LEAD_STEP_NS : -LEAD_STEP_NS;
+        lead_ns = std::min(std::max(lead_ns, int64_t{0}), LEAD_MAX_NS);
+    }
+
+    /* The frame deliver_tap is handing to a TAP device is due at `due`
+     * (Time(0): no frame). */
+    void hand_over(Time due)
+    {
+        pending = due;
+    }
+
+    /* Busy-wait until the wall clock reaches the handed-over frame's time.
+     * No pause instruction: on a VM, a pause loop can make the hypervisor
+     * deschedule the vCPU (pause-loop exiting), the very latency this
+     * avoids. */
+    void wait() const
+    {
+        while (rt->RealtimeNow() < pending) {
+        }
+    }
+
+    /* The thread has finished a frame's work: lateness until now is queueing,
+     * not wake-up latency. */
+    void busy()
+    {
+        busy_until_ns = rt->RealtimeNow().GetNanoSeconds();
+    }
+
+  private:
+    static constexpr int64_t LEAD_START_NS = 100000;
+    static constexpr int64_t LEAD_MAX_NS = 1000000;
+    static constexpr int64_t LEAD_STEP_NS = 1000;
+
+    Ptr<RealtimeSimulatorImpl> rt;
+    Time pending;
+    int64_t lead_ns = LEAD_START_NS;
+    int64_t busy_until_ns = 0;
+};
+
+/* The FdNetDevice of a TAP bridge. It writes a frame once its time has
+ * come, so that the bridge's and the device's work on the frame is done
+ * before the wait rather than after it. */
+class TapDevice : public FdNetDevice
+{
+  public:
+    ExitClock *clock = nullptr;
+
+    ssize_t Write(uint8_t *buffer, size_t length) override
+    {
+        clock->wait();
+        return FdNetDevice::Write(buffer, length);
+    }
+};
+
 } // namespace
 
 struct ns3c_link {
@@ -147,7 +256,7 @@ struct ns3c_link {
     Ptr<RateErrorModel> loss;
     Ptr<UniformRandomVariable> jitter;
     std::vector<DropRule> rules;
-    std::vector<Ptr<SimpleNetDevice>> devices;
+    std::vector<Port> devices;
     std::map<const SimpleNetDevice *, Time> last_arrival; /* per sender: keeps frames in order */
     FILE *pcap = nullptr;
     std::atomic<uint64_t> tx_frames{0}, tx_bytes{0}, rx_frames{0}, lost{0}, ruled{0};
@@ -188,6 +297,7 @@ struct ns3c_sim {
     State state = State::BUILD; /* guarded by mu */
     std::atomic<bool> stop_req{false};
     int64_t next_stream = 0;
+    ExitClock exit; /* simulator thread only */
     void (*ready)(void *) = nullptr;
     void *ready_arg = nullptr;
 };
@@ -292,12 +402,30 @@ on_start(ns3c_sim *s)
         s->ready(s->ready_arg);
 }
 
+/* A frame reaches a router's device: at its time in simulated time, which is
+ * all a router sees. */
 void
-deliver(ns3c_link *l, Ptr<SimpleNetDevice> dev, Ptr<Packet> p, uint16_t protocol, Mac48Address to,
-        Mac48Address from)
+deliver(ns3c_link *l, Ptr<SimpleNetDevice> dev, Frame f)
 {
     l->rx_frames++;
-    dev->Receive(p, protocol, to, from);
+    dev->Receive(f.p, f.protocol, f.to, f.from);
+    l->sim->exit.busy();
+}
+
+/* A frame reaches a TAP port, which passes it through the bridge to the
+ * TapDevice at once: called early (ExitClock), the TapDevice waits for the
+ * frame's wall-clock time before it writes. */
+void
+deliver_tap(ns3c_link *l, Ptr<SimpleNetDevice> dev, Frame f, Time due)
+{
+    ExitClock &ec = l->sim->exit;
+
+    ec.learn(Simulator::Now());
+    ec.hand_over(due);
+    l->rx_frames++;
+    dev->Receive(f.p, f.protocol, f.to, f.from);
+    ec.hand_over(Time(0));
+    ec.busy();
 }
 
 bool
@@ -478,12 +606,18 @@ ns3c_link::on_send(Ptr<Packet> pkt, uint16_t protocol, Mac48Address to, Mac48Add
     if (at < last)
         at = last;
     last = at;
-    for (auto &dev : devices) {
-        if (dev == sender)
+    for (auto &port : devices) {
+        if (port.dev == sender)
             continue;
-        Simulator::ScheduleWithContext(dev->GetNode()->GetId(), at - now, &deliver, this, dev,
-                                       pkt->Copy(), protocol, to, from);
+        Frame f{pkt->Copy(), protocol, to, from};
+        uint32_t node = port.dev->GetNode()->GetId();
+        if (port.tap)
+            Simulator::ScheduleWithContext(node, sim->exit.ahead(now, at), &deliver_tap, this,
+                                           port.dev, f, at);
+        else
+            Simulator::ScheduleWithContext(node, at - now, &deliver, this, port.dev, f);
     }
+    sim->exit.busy();
 }
 
 /* ---- the C API ---- */
@@ -743,8 +877,11 @@ ns3c_link_attach_tap(ns3c_link *l, const char *name, int fd, char *err)
     }
     try {
         Ptr<Node> node = CreateObject<Node>();
-        FdNetDeviceHelper fdh;
-        Ptr<FdNetDevice> fdd = DynamicCast<FdNetDevice>(fdh.Install(node).Get(0));
+        /* As FdNetDeviceHelper::Install, with the TapDevice. */
+        Ptr<TapDevice> fdd = CreateObject<TapDevice>();
+        fdd->clock = &sim->exit;
+        fdd->SetAddress(Mac48Address::Allocate());
+        node->AddDevice(fdd);
         fdd->SetFileDescriptor(fd);
         fd = -1;
         fdd->SetMtu(l->mtu);
@@ -760,7 +897,7 @@ ns3c_link_attach_tap(ns3c_link *l, const char *name, int fd, char *err)
         ports.Add(sd);
         BridgeHelper bh;
         bh.Install(node, ports);
-        l->devices.push_back(sd);
+        l->devices.push_back({sd, true});
         sim->tap_names.push_back(name);
         return NS3C_OK;
     } catch (const std::exception &e) {
@@ -792,7 +929,7 @@ ns3c_link_set(ns3c_link *l, const ns3c_link_params *p, unsigned mask, char *err)
                 if (mask & NS3C_SET_RATE) {
                     l->p.rate_bps = np.rate_bps;
                     for (auto &d : l->devices)
-                        d->SetAttribute("DataRate", DataRateValue(DataRate(np.rate_bps)));
+                        d.dev->SetAttribute("DataRate", DataRateValue(DataRate(np.rate_bps)));
                 }
                 if (mask & NS3C_SET_DELAY)
                     l->p.delay_ms = np.delay_ms;
@@ -922,7 +1059,7 @@ ns3c_router_add_link(ns3c_router *r, ns3c_link *l, const char *cidr, char *err)
         int32_t ifi = ip->AddInterface(sd);
         ip->AddAddress(ifi, Ipv4InterfaceAddress(Ipv4Address(addr), Ipv4Mask(mask)));
         ip->SetUp(ifi);
-        l->devices.push_back(sd);
+        l->devices.push_back({sd, false});
         r->ifs.push_back({l, addr, mask, ifi});
         return NS3C_OK;
     }
@@ -944,6 +1081,15 @@ ns3c_run(ns3c_sim *sim, void (*ready)(void *), void *arg, char *err)
     try {
         sim->ready = ready;
         sim->ready_arg = arg;
+        Ptr<RealtimeSimulatorImpl> rt =
+            DynamicCast<RealtimeSimulatorImpl>(Simulator::GetImplementation());
+        if (rt == nullptr)
+            throw std::runtime_error("the simulator is not ns3::RealtimeSimulatorImpl");
+        sim->exit.bind(rt);
+        /* This thread's timed waits end as close to their time as the kernel
+         * can: the default slack of 50 us would be added to every event that
+         * follows an idle wait (ExitClock covers what is left). */
+        prctl(PR_SET_TIMERSLACK, 1UL, 0UL, 0UL, 0UL);
         add_routes(sim);
         Simulator::Schedule(Seconds(0), &on_start, sim);
         Simulator::Schedule(Seconds(0), &stop_poll, sim);

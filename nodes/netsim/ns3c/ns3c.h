@@ -8,7 +8,9 @@
  * reaches every other device after the link's one-way delay (plus jitter),
  * unless the link's loss model or a drop rule takes it; each device sends at
  * the link's data rate. A TAP device joins a link through an FdNetDevice
- * bridged (BridgeNetDevice) to the link's device; a router is an ns-3 node
+ * bridged (BridgeNetDevice) to the link's device, and a frame leaves through
+ * it at its simulated time on the wall clock (a short spin makes up for the
+ * simulator thread's late wake-ups, ns3c.cc ExitClock); a router is an ns-3 node
  * with an IPv4 stack and an address on each link it joins; ns3c_run() gives
  * the routers static routes along shortest paths (in router hops) to every
  * link's subnet (ns3c.cc says why not ns-3's global routing). Why not CsmaChannel: ns-3's CSMA bus

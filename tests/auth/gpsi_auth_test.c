@@ -1,0 +1,93 @@
+/* gpsi_auth_test.c -- one row per case of GPSI / EEC ID authentication against the
+ * TLS credential (TS 33.558 6.2/6.3), and the subscriber table's PSK lookup. */
+#include "auth/gpsi_auth.h"
+#include "base/err.h"
+#include "check.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#define KAKMA "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f"
+
+static const struct row {
+    const char *what;
+    enum edge_peer_mode mode;
+    const char *peer_eec, *peer_gpsi; /* what the credential binds */
+    const char *eec_sent, *gpsi_sent; /* what the request says */
+    int with_table;
+    enum gpsi_verdict want;
+} rows[] = {
+    {"cert, no GPSI sent", EDGE_PEER_CERT, "eec-1", "msisdn-491700000001", "eec-1", NULL, 1,
+     GPSI_OK},
+    {"cert, bound GPSI", EDGE_PEER_CERT, "eec-1", "msisdn-491700000001", "eec-1",
+     "msisdn-491700000001", 1, GPSI_OK},
+    {"cert without GPSI URI", EDGE_PEER_CERT, "eec-1", "", "eec-1", "msisdn-491700000001", 1,
+     GPSI_NOT_BOUND},
+    {"cert binds another GPSI", EDGE_PEER_CERT, "eec-1", "msisdn-491700000002", "eec-1",
+     "msisdn-491700000001", 1, GPSI_NOT_BOUND},
+    {"bound but unknown to the operator", EDGE_PEER_CERT, "eec-9", "msisdn-491799999999", "eec-9",
+     "msisdn-491799999999", 1, GPSI_UNKNOWN},
+    {"unknown not judged without a table", EDGE_PEER_CERT, "eec-9", "msisdn-491799999999", "eec-9",
+     "msisdn-491799999999", 0, GPSI_OK},
+    {"eecId of another EEC", EDGE_PEER_CERT, "eec-1", "msisdn-491700000001", "eec-2", NULL, 1,
+     GPSI_EEC_MISMATCH},
+    {"psk, bound GPSI", EDGE_PEER_PSK, "eec-1", "msisdn-491700000001", "eec-1",
+     "msisdn-491700000001", 1, GPSI_OK},
+    {"psk, other GPSI", EDGE_PEER_PSK, "eec-1", "msisdn-491700000001", "eec-1",
+     "msisdn-491700000002", 1, GPSI_NOT_BOUND},
+    {"unauthenticated peer", EDGE_PEER_NONE, "", "", "eec-1", NULL, 1, GPSI_EEC_MISMATCH},
+};
+
+int
+main(void)
+{
+    char err[EDGE_ERR_LEN];
+    json_t *table = json_pack("[{s:s, s:s, s:s, s:s}, {s:s, s:s, s:s, s:s}]", "akid",
+                              "atid-1@rid.akma.test", "kakma", KAKMA, "gpsi", "msisdn-491700000001",
+                              "eecId", "eec-1", "akid", "atid-2@rid.akma.test", "kakma", KAKMA,
+                              "gpsi", "msisdn-491700000002", "eecId", "eec-2");
+    struct subscribers *subs = subscribers_new(table, "ecs1.edge.test", err);
+
+    if (subs == NULL) {
+        FAIL("subscribers_new: %s", err);
+        return check_result("gpsi_auth");
+    }
+    for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+        const struct row *r = &rows[i];
+        struct edge_peer peer = {.mode = r->mode};
+        snprintf(peer.eec_id, sizeof(peer.eec_id), "%s", r->peer_eec);
+        snprintf(peer.gpsi, sizeof(peer.gpsi), "%s", r->peer_gpsi);
+        enum gpsi_verdict got =
+            gpsi_authenticate(&peer, r->eec_sent, r->gpsi_sent, r->with_table ? subs : NULL);
+        int ok = got == r->want;
+        check_row(ok, "%-40s want %s got %s", r->what,
+                  gpsi_verdict_cause(r->want) ? gpsi_verdict_cause(r->want) : "OK",
+                  gpsi_verdict_cause(got) ? gpsi_verdict_cause(got) : "OK");
+    }
+
+    /* PSK lookup: K_AF derived for this server, bound identities returned. */
+    struct tls_psk_binding b;
+    uint8_t kakma[AKMA_KEY_LEN], want[AKMA_KEY_LEN];
+    akma_key_from_hex(KAKMA, kakma, err);
+    akma_kaf_derive(kakma, "ecs1.edge.test", want, err);
+    if (subscribers_psk_lookup(subs, "atid-2@rid.akma.test", &b) != 1 || b.key_len != 32 ||
+        memcmp(b.key, want, 32) != 0 || strcmp(b.gpsi, "msisdn-491700000002") != 0 ||
+        strcmp(b.eec_id, "eec-2") != 0) {
+        FAIL("psk lookup of a known A-KID");
+    }
+    if (subscribers_psk_lookup(subs, "atid-3@rid.akma.test", &b) != 0) {
+        FAIL("psk lookup of an unknown A-KID");
+    }
+    /* A duplicate A-KID is a config error, named. */
+    json_t *dup = json_pack("[{s:s, s:s}, {s:s, s:s}]", "akid", "a", "kakma", KAKMA, "akid", "a",
+                            "kakma", KAKMA);
+    struct subscribers *bad = subscribers_new(dup, "ecs1.edge.test", err);
+    if (bad != NULL || strstr(err, "duplicate A-KID") == NULL) {
+        FAIL("duplicate A-KID accepted (%s)", err);
+    }
+    subscribers_free(bad);
+    json_decref(dup);
+    subscribers_free(subs);
+    json_decref(table);
+    return check_result("gpsi_auth");
+}

@@ -1,0 +1,172 @@
+/* subst.c -- the references a step's strings may hold, replaced before the step runs or is judged
+ * (scenarios/README.md "References"):
+ *
+ *   ${node}           the node's FQDN (ECS, EES) or EEC ID (EEC)
+ *   ${node.gpsi}      an EEC's GPSI;  ${node.akid}  an EEC's A-KID
+ *   ${STEP/POINTER}   what an earlier step's result holds there (RFC 6901 JSON pointer), e.g.
+ *                     ${reg/body/eecCntxId}; a string that is only this reference becomes the
+ *                     value itself, whatever its type
+ *   ${now}, ${now+20s}, ${now-1s}
+ *                     the wall-clock time the step began, shifted, as an RFC 3339 UTC time (one
+ *                     instant per step: the same in its args and in its expect)
+ *
+ * A reference that names nothing known is left as it is, so a check shows it. */
+#include "subst.h"
+
+#include "base/json_strict.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* The value at pointer ptr ("/body/eess/0") under v, or NULL. */
+static json_t *
+subst_pointer(json_t *v, const char *ptr)
+{
+    char seg[256];
+
+    while (v != NULL && *ptr == '/') {
+        size_t n = 0;
+        for (ptr++; *ptr != '\0' && *ptr != '/' && n < sizeof(seg) - 1; ptr++) {
+            if (ptr[0] == '~' && (ptr[1] == '0' || ptr[1] == '1'))
+                seg[n++] = *++ptr == '0' ? '~' : '/';
+            else
+                seg[n++] = *ptr;
+        }
+        seg[n] = '\0';
+        if (json_is_array(v)) {
+            char *end;
+            unsigned long i = strtoul(seg, &end, 10);
+            v = *end == '\0' && n > 0 ? json_array_get(v, i) : NULL;
+        } else {
+            v = json_object_get(v, seg);
+        }
+    }
+    return *ptr == '\0' ? v : NULL;
+}
+
+/* ${now}, ${now+Ns}, ${now-Ns}: the step's instant shifted. */
+static json_t *
+subst_now(struct run *r, const char *ref)
+{
+    char buf[32], *end;
+    long shift = 0;
+
+    if (strncmp(ref, "now", 3) != 0)
+        return NULL;
+    if (ref[3] != '\0') {
+        shift = strtol(ref + 3, &end, 10);
+        if ((ref[3] != '+' && ref[3] != '-') || strcmp(end, "s") != 0)
+            return NULL;
+    }
+    if (js_time_format(r->step_wall + shift, buf, sizeof(buf)) == -1)
+        return NULL;
+    return json_string(buf);
+}
+
+/* What ${ref} stands for (a new reference), or NULL when it names nothing known. */
+static json_t *
+subst_ref(struct run *r, const char *ref)
+{
+    char name[64];
+    const char *field, *slash = strchr(ref, '/');
+    size_t n = strcspn(ref, "./");
+    struct run_node *rn;
+
+    if (n >= sizeof(name))
+        return NULL;
+    if (slash != NULL && (size_t)(slash - ref) == n) {
+        memcpy(name, ref, n);
+        name[n] = '\0';
+        json_t *v = subst_pointer(json_object_get(r->results, name), slash);
+        return v != NULL ? json_incref(v) : NULL;
+    }
+    if (strncmp(ref, "now", 3) == 0 && run_node(r, "now") == NULL)
+        return subst_now(r, ref);
+    memcpy(name, ref, n);
+    name[n] = '\0';
+    field = ref[n] == '.' ? ref + n + 1 : NULL;
+    if ((rn = run_node(r, name)) == NULL || (field != NULL && ref[n] != '.'))
+        return NULL;
+    if (field == NULL)
+        return json_string(rn->sn->id);
+    if (strcmp(field, "gpsi") == 0 && scn_conf_str(rn->sn, "gpsi", NULL) != NULL)
+        return json_string(scn_conf_str(rn->sn, "gpsi", NULL));
+    if (strcmp(field, "akid") == 0)
+        return json_string(rn->akid);
+    return NULL;
+}
+
+/* v as text inside a longer string: a string as it is, anything else as compact JSON. */
+static void
+subst_put(FILE *f, json_t *v)
+{
+    char *t;
+
+    if (json_is_string(v)) {
+        fwrite(json_string_value(v), 1, json_string_length(v), f);
+        return;
+    }
+    if ((t = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY)) != NULL)
+        fputs(t, f);
+    free(t);
+}
+
+static json_t *
+subst_string(struct run *r, const char *s)
+{
+    char *buf = NULL, ref[512];
+    size_t len = 0;
+    const char *end;
+    json_t *v, *out;
+    FILE *f;
+
+    /* The whole string one reference: its value, whatever its type. */
+    if (s[0] == '$' && s[1] == '{' && (end = strchr(s, '}')) != NULL && end[1] == '\0' &&
+        (size_t)(end - s - 2) < sizeof(ref)) {
+        snprintf(ref, sizeof(ref), "%.*s", (int)(end - s - 2), s + 2);
+        if ((v = subst_ref(r, ref)) != NULL)
+            return v;
+    }
+    if ((f = open_memstream(&buf, &len)) == NULL)
+        return json_string(s);
+    while (*s != '\0') {
+        if (s[0] == '$' && s[1] == '{' && (end = strchr(s, '}')) != NULL &&
+            (size_t)(end - s - 2) < sizeof(ref)) {
+            snprintf(ref, sizeof(ref), "%.*s", (int)(end - s - 2), s + 2);
+            if ((v = subst_ref(r, ref)) != NULL) {
+                subst_put(f, v);
+                json_decref(v);
+                s = end + 1;
+                continue;
+            }
+        }
+        fputc(*s++, f);
+    }
+    fclose(f);
+    out = json_stringn(buf, len);
+    free(buf);
+    return out;
+}
+
+json_t *
+subst_value(struct run *r, json_t *v)
+{
+    json_t *out, *e;
+    const char *k;
+    size_t i;
+
+    if (json_is_string(v))
+        return subst_string(r, json_string_value(v));
+    if (json_is_object(v)) {
+        out = json_object();
+        json_object_foreach(v, k, e) json_object_set_new(out, k, subst_value(r, e));
+        return out;
+    }
+    if (json_is_array(v)) {
+        out = json_array();
+        json_array_foreach(v, i, e) json_array_append_new(out, subst_value(r, e));
+        return out;
+    }
+    return json_incref(v);
+}
