@@ -708,6 +708,7 @@ node_log(struct node *n, const char *kind, const char *peer, const char *cause, 
     va_start(ap, fmt);
     /* A summary the caller made already ("%s", as the token reports pass theirs) is not copied. */
     if (strcmp(fmt, "%s") == 0) {
+        // NOLINTNEXTLINE(clang-analyzer-valist.Uninitialized): va_start is above
         const char *s = va_arg(ap, const char *);
         if (strlen(s) < sizeof(summary)) {
             ev.summary = s;
