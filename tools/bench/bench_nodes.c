@@ -200,7 +200,8 @@ bench_spawn_ns(const struct bench_cast *c, struct bench_node *n, const char *pro
     char fdarg[16];
     char *argv[] = {(char *)prog, "--config", (char *)conf, "--ctl-fd", fdarg, NULL};
     int out = open(log, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644), rc;
-    struct hostnet_spawn_opts so = {&ctl_fd, 1, -1, out, out};
+    struct hostnet_spawn_opts so = {
+        .keep_fds = &ctl_fd, .nkeep = 1, .stdin_fd = -1, .stdout_fd = out, .stderr_fd = out};
     pid_t pid = 0;
 
     if (out < 0)

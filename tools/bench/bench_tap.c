@@ -97,7 +97,8 @@ bench_tap_netsim(struct bench_tap *t, const struct bench_opts *o, int fds[2], ch
     snprintf(num, sizeof(num), "%d", sp[1]);
     {
         char *argv[] = {netsim, "--topology", topo, "--ctl-fd", num, NULL};
-        struct hostnet_spawn_opts so = {keep, 3, -1, -1, -1};
+        struct hostnet_spawn_opts so = {
+            .keep_fds = keep, .nkeep = 3, .stdin_fd = -1, .stdout_fd = -1, .stderr_fd = -1};
         pid_t pid;
         if (hostnet_spawn(t->cast.run, NULL, argv, &so, &pid, err) < 0)
             goto done;
