@@ -16,6 +16,7 @@
 #include <event2/buffer.h>
 #include <event2/http.h>
 
+#include "base/json_text.h"
 #include "net/http_log.h"
 #include "net/problem.h"
 
@@ -457,7 +458,7 @@ static void
 http_reply_body_json(struct http_req *req, int status, const char *ctype, json_t *body)
 {
     const char *cause = NULL, *summary = NULL;
-    char *text;
+    struct jtext *text = &req->srv->reply_text;
 
     if (body == NULL) {
         http_req_send(req, status, NULL, NULL, 0, NULL, NULL);
@@ -472,12 +473,15 @@ http_reply_body_json(struct http_req *req, int status, const char *ctype, json_t
         if (summary == NULL)
             summary = json_string_value(json_object_get(body, "error_description"));
     }
-    text = json_dumps(body, JSON_COMPACT);
-    if (text == NULL)
+    /* The server's one buffer for it: the protocol copies the body out before the reply returns,
+     * so a reply costs no allocation once the buffer has grown to the size of one. */
+    jtext_reset(text);
+    if (json_is_object(body) || json_is_array(body))
+        jtext_value(text, body);
+    if (text->len == 0 || text->failed)
         http_req_send(req, 500, NULL, NULL, 0, PROBLEM_SYSTEM_FAILURE, "cannot encode reply");
     else
-        http_req_send(req, status, ctype, text, strlen(text), cause, summary);
-    free(text);
+        http_req_send(req, status, ctype, text->data, text->len, cause, summary);
     json_decref(body);
 }
 

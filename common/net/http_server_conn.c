@@ -19,6 +19,7 @@
 #include <sys/socket.h>
 
 #include <event2/bufferevent_ssl.h>
+#include <event2/bufferevent_struct.h>
 #include <openssl/err.h>
 
 #include "base/err.h"
@@ -166,6 +167,20 @@ http_sconn_connected(struct http_sconn *sc)
     sc->ops = strcmp(alpn, "h2") == 0 ? &http_h2_ops : &http_h1_ops;
     if (sc->ops->start(sc) < 0)
         http_sconn_close(sc, NULL, NULL);
+    http_sconn_read_more(sc); /* the first request may have come with the handshake's end */
+}
+
+/* The server's TLS reads ahead (SSL_set_read_ahead): one read(2) takes every record that has
+ * arrived, where OpenSSL would otherwise read a record's header and its body in two, and each
+ * libevent read event decrypts one or two records. Records read but not yet decrypted wait in
+ * OpenSSL, where libevent does not look (the socket is no longer readable): while there are any,
+ * the connection's read event is made to run again, in the same loop round. So a round answers
+ * every request that has arrived, and their replies leave together. */
+void
+http_sconn_read_more(struct http_sconn *sc)
+{
+    if (!sc->dead && SSL_has_pending(sc->ssl) && (bufferevent_get_enabled(sc->bev) & EV_READ))
+        event_active(&sc->bev->ev_read, EV_READ, 1);
 }
 
 static void
@@ -176,6 +191,7 @@ http_sconn_read_cb(struct bufferevent *bev, void *arg)
     (void)bev;
     if (!sc->dead && sc->ops != NULL)
         sc->ops->read(sc);
+    http_sconn_read_more(sc);
 }
 
 static void
@@ -307,6 +323,7 @@ http_sconn_tls(struct http_sconn *sc, evutil_socket_t fd)
     sc->fd = fd;
     tls_ssl_set_conn(sc->ssl, sc->id);
     tls_ssl_observe(sc->ssl, http_sconn_tls_event, sc);
+    SSL_set_read_ahead(sc->ssl, 1); /* http_sconn_read_more */
     if (tls_ssl_set_alpn(sc->ssl, alpn, alen, err) < 0)
         goto fail;
     if (tls_ctx_psk_async(sc->srv->tls)) {

@@ -142,6 +142,16 @@ tls_load_files(struct tls_ctx *ctx, const struct tls_config *cfg, char *err)
     if (SSL_CTX_check_private_key(ctx->ssl_ctx) != 1)
         return edge_err(err, "key file %s does not match certificate file %s: %s", cfg->key_file,
                         cfg->cert_file, tls_ossl_reason(why, sizeof(why)));
+    /* The chain this side sends (RFC 8446 4.4.2), built once here: without a chain of its own
+     * OpenSSL built it again from the trust store on every handshake, verifying the CA's signature
+     * over our own certificate each time. The root, the trust anchor every peer of a scenario is
+     * configured with, is left out (4.4.2 lets it be omitted): each peer parsed it on every
+     * handshake, its public key decoded through OpenSSL's provider decoders. A chain that cannot
+     * be completed is sent as far as it goes, as before. */
+    SSL_CTX_build_cert_chain(ctx->ssl_ctx, SSL_BUILD_CHAIN_FLAG_NO_ROOT |
+                                               SSL_BUILD_CHAIN_FLAG_IGNORE_ERROR |
+                                               SSL_BUILD_CHAIN_FLAG_CLEAR_ERROR);
+    ERR_clear_error();
     return 0;
 }
 
@@ -157,6 +167,7 @@ tls_ctx_new(const struct tls_config *cfg, int server, char *err)
         goto fail;
     }
     ctx->server = server;
+    ctx->keylog_fd = -1;
     ctx->ssl_ctx = SSL_CTX_new(server ? TLS_server_method() : TLS_client_method());
     if (ctx->ssl_ctx == NULL) {
         edge_err(err, "cannot create TLS context: %s", tls_ossl_reason(why, sizeof(why)));
@@ -203,6 +214,10 @@ tls_ctx_new(const struct tls_config *cfg, int server, char *err)
         mode = SSL_VERIFY_PEER;
     }
     SSL_CTX_set_verify(ctx->ssl_ctx, mode, NULL);
+    if (tls_verify_setup(ctx) < 0) {
+        edge_err(err, "out of memory");
+        goto fail;
+    }
     if (tls_psk_setup(ctx, cfg, err) < 0)
         goto fail;
     if (!server && cfg->cert_file == NULL && ctx->psk_key_len == 0 && ctx->psk_client == NULL) {
@@ -235,6 +250,7 @@ tls_ctx_free(struct tls_ctx *ctx)
     if (ctx == NULL)
         return;
     SSL_CTX_free(ctx->ssl_ctx);
+    tls_verify_free(ctx);
     tls_keylog_close(ctx);
     free(ctx->peer_fqdn);
     OPENSSL_cleanse(ctx->psk_key, sizeof(ctx->psk_key));

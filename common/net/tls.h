@@ -116,6 +116,9 @@ struct tls_ctx *tls_server_new(const struct tls_config *cfg, char *err);
 struct tls_ctx *tls_client_new(const struct tls_config *cfg, char *err);
 void tls_ctx_free(struct tls_ctx *ctx);
 int tls_ctx_is_server(const struct tls_ctx *ctx);
+/* Peer chains this context has checked in full (X509_verify_cert), and those it let pass as the
+ * very chain that passed before (tls_verify.c). */
+void tls_ctx_verify_counts(const struct tls_ctx *ctx, long *checked, long *remembered);
 /* Path of the key log this context appends to, or NULL. */
 const char *tls_ctx_keylog_path(const struct tls_ctx *ctx);
 

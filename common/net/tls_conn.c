@@ -184,11 +184,14 @@ tls_info_cb(const SSL *cssl, int where, int ret)
         int was_failed = c->hs_failed;
 
         tls_note_alert(ssl, c, where, ret);
-        if (!was_failed && c->hs_failed)
+        if (!was_failed && c->hs_failed) {
+            tls_keylog_flush(c->ctx);
             tls_notify(ssl, c, TLS_HANDSHAKE_FAILED, c->failure);
+        }
     }
     if ((where & SSL_CB_HANDSHAKE_DONE) && !c->hs_done && !c->hs_failed) {
         c->hs_done = 1;
+        tls_keylog_flush(c->ctx);
         tls_notify(ssl, c, TLS_HANDSHAKE_DONE, NULL);
     }
     errno = saved;

@@ -10,8 +10,10 @@ struct tls_ctx {
     SSL_CTX *ssl_ctx;
     int server;
     char *peer_fqdn; /* client default expected server name */
-    FILE *keylog;
+    int keylog_fd;   /* -1: no key log */
     char *keylog_path;
+    char keylog_buf[4096]; /* secret lines not yet written (tls_keylog.c) */
+    size_t keylog_len;
     tls_psk_lookup_fn psk_lookup;
     void *psk_lookup_arg;
     tls_psk_client_fn psk_client;
@@ -21,6 +23,7 @@ struct tls_ctx {
     char psk_identity[EDGE_ID_MAX]; /* fixed client PSK, when no callback */
     unsigned char psk_key[TLS_PSK_MAX];
     size_t psk_key_len;
+    struct tls_verify_cache *verified; /* chains that passed (tls_verify.c) */
 };
 
 /* Per connection, in the SSL's ex_data; freed with the SSL. */
@@ -73,6 +76,11 @@ void tls_psk_forget(struct tls_conn *c);
 /* tls_accept.c: the key server's answer came; let the handshake go on. */
 void tls_hello_resolved(void *driver);
 int tls_keylog_open(struct tls_ctx *ctx, const char *path, char *err);
+/* Check peers' chains through the cache of tls_verify.c; -1 when out of memory. */
+int tls_verify_setup(struct tls_ctx *ctx);
+void tls_verify_free(struct tls_ctx *ctx);
 void tls_keylog_close(struct tls_ctx *ctx);
+/* Write the key-log lines that wait (a handshake completed or failed). */
+void tls_keylog_flush(struct tls_ctx *ctx);
 
 #endif

@@ -35,6 +35,7 @@ struct node {
     const char *kind;
     char name[EDGE_FQDN_MAX]; /* config "node": own FQDN, or an EEC's EEC ID */
     struct evlog *log;
+    struct event *log_flush; /* writes the event log's lines at the end of a loop round */
     struct ctl *ctl;
     struct tls_ctx *tls_server; /* NULL for a client-only node */
     struct tls_ctx *tls_client;
