@@ -47,8 +47,10 @@ exp_logged_keys(json_t *v, const struct js_field *f, void *ctx, char *why)
     return 0;
 }
 
-void
-exp_logged(struct exp_ctx *x, json_t *want)
+/* "logged" (absent 0): each pattern matches some event of the node's whole log; "notLogged"
+ * (absent 1): no pattern matches an event written since the step began. */
+static void
+exp_log_judge(struct exp_ctx *x, json_t *want, int absent)
 {
     const char *k;
     json_t *list, *p, *ev;
@@ -58,54 +60,40 @@ exp_logged(struct exp_ctx *x, json_t *want)
     json_object_foreach(want, k, list)
     {
         struct run_node *n = run_node(x->r, k);
-        json_t *events = logwait_read(n->evlog, 0, NULL);
+        off_t from = absent && n->log_marks != NULL && x->r->step_index >= 0
+                         ? n->log_marks[x->r->step_index]
+                         : 0;
+        json_t *events = logwait_read(n->evlog, from, NULL);
         json_array_foreach(list, i, p)
         {
-            int found = 0;
+            json_t *hit = NULL;
             json_array_foreach(events, j, ev)
             {
-                if (match_value(p, ev, "", why, sizeof(why)))
-                    found = 1;
-                if (found)
-                    break;
+                if (hit == NULL && match_value(p, ev, "", why, sizeof(why)))
+                    hit = ev;
             }
-            if (!found)
+            if (!absent && hit == NULL)
                 exp_fail(x->fails, "logged.%s: no event matching %s among its %zu", k,
                          match_show(p, shown, sizeof(shown)), json_array_size(events));
+            else if (absent && hit != NULL)
+                exp_fail(x->fails, "notLogged.%s: an event during the step matches %s: %s", k,
+                         match_show(p, shown, sizeof(shown)),
+                         json_string_value(json_object_get(hit, "summary")) != NULL
+                             ? json_string_value(json_object_get(hit, "summary"))
+                             : "(no summary)");
         }
         json_decref(events);
     }
 }
 
 void
+exp_logged(struct exp_ctx *x, json_t *want)
+{
+    exp_log_judge(x, want, 0);
+}
+
+void
 exp_not_logged(struct exp_ctx *x, json_t *want)
 {
-    const char *k;
-    json_t *list, *p, *ev;
-    size_t i, j;
-    char why[1024], shown[512];
-
-    json_object_foreach(want, k, list)
-    {
-        struct run_node *n = run_node(x->r, k);
-        off_t from = n->log_marks != NULL && x->r->step_index >= 0
-                         ? n->log_marks[x->r->step_index]
-                         : 0;
-        json_t *events = logwait_read(n->evlog, from, NULL);
-        json_array_foreach(list, i, p)
-        {
-            json_array_foreach(events, j, ev)
-            {
-                if (!match_value(p, ev, "", why, sizeof(why)))
-                    continue;
-                exp_fail(x->fails, "notLogged.%s: an event during the step matches %s: %s", k,
-                         match_show(p, shown, sizeof(shown)),
-                         json_string_value(json_object_get(ev, "summary")) != NULL
-                             ? json_string_value(json_object_get(ev, "summary"))
-                             : "(no summary)");
-                break;
-            }
-        }
-        json_decref(events);
-    }
+    exp_log_judge(x, want, 1);
 }

@@ -49,6 +49,14 @@ csv_field(FILE *f, const char *s, int last)
     fputc(last ? '\n' : ',', f);
 }
 
+/* The string members keys (NULL-terminated) of o, each followed by a comma. */
+static void
+csv_keys(FILE *f, json_t *o, const char *const *keys)
+{
+    for (size_t i = 0; keys[i] != NULL; i++)
+        csv_field(f, json_string_value(json_object_get(o, keys[i])), 0);
+}
+
 static void
 csv_num(FILE *f, json_t *v, const char *fmt)
 {
@@ -89,16 +97,14 @@ csv_steps(const struct cmp *c, FILE *f)
             csv_field(f, json_string_value(json_object_get(m, "label")), 0);
             csv_field(f, json_string_value(json_object_get(m, "name")), 0);
             csv_field(f, json_string_value(json_object_get(row, "name")), 0);
-            csv_field(f, json_string_value(json_object_get(cell, "action")), 0);
-            csv_field(f, json_string_value(json_object_get(cell, "node")), 0);
+            csv_keys(f, cell, (const char *const[]){"action", "node", NULL});
             csv_num(f, json_object_get(cell, "timed"), "%.0f");
             csv_num(f, json_object_get(cell, "passed"), "%.0f");
             csv_num(f, json_object_get(cell, "p50"), "%.3f");
             csv_num(f, json_object_get(cell, "p90"), "%.3f");
             csv_num(f, json_object_get(cell, "max"), "%.3f");
             csv_num(f, json_object_get(cell, "status"), "%.0f");
-            csv_field(f, json_string_value(json_object_get(cell, "cause")), 0);
-            csv_field(f, json_string_value(json_object_get(cell, "by")), 0);
+            csv_keys(f, cell, (const char *const[]){"cause", "by", NULL});
             snprintf(buf, sizeof(buf), "%zu", json_array_size(json_object_get(cell, "messages")));
             csv_field(f, buf, 0);
             snprintf(buf, sizeof(buf), "%lld",
@@ -126,10 +132,7 @@ csv_messages(const struct cmp *c, FILE *f)
                           0);
                 csv_field(f, json_string_value(json_object_get(row, "name")), 0);
                 fprintf(f, "%zu,%.3f,", j + 1, json_number_value(json_object_get(msg, "t")));
-                csv_field(f, json_string_value(json_object_get(msg, "from")), 0);
-                csv_field(f, json_string_value(json_object_get(msg, "to")), 0);
-                csv_field(f, json_string_value(json_object_get(msg, "method")), 0);
-                csv_field(f, json_string_value(json_object_get(msg, "path")), 0);
+                csv_keys(f, msg, (const char *const[]){"from", "to", "method", "path", NULL});
                 buf[0] = '\0';
                 if (json_is_integer(json_object_get(msg, "status")))
                     snprintf(buf, sizeof(buf), "%lld",

@@ -200,70 +200,12 @@ html_step_differs(json_t *row, int what)
     return 0;
 }
 
-static void
-html_overview(const struct cmp *c, FILE *f)
-{
-    json_t *row, *cell;
-    size_t i, k;
-
-    fputs("<h2>Each step's outcome</h2>\n<p class=\"s\">Status, cause and the node that decided "
-          "(a refusal followed back through the nodes that passed it on); under it the number "
-          "of messages and the median time over the seeds. Marked steps end differently in "
-          "some mode.</p>\n<table>",
-          f);
-    html_mode_heads(f, json_object_get(c->model, "modes"), "step");
-    json_array_foreach(json_object_get(c->model, "steps"), i, row)
-    {
-        fprintf(f, "<tr%s><td><b>", html_step_differs(row, 0) ? " class=\"diff\"" : "");
-        html_esc(f, html_str(row, "name"));
-        fputs("</b></td>", f);
-        json_array_foreach(json_object_get(row, "cells"), k, cell)
-        {
-            html_outcome(f, cell, 0);
-        }
-        fputs("</tr>\n", f);
-    }
-    fputs("</table>\n", f);
-}
-
 static int
 html_refused(json_t *cell)
 {
     return json_integer_value(json_object_get(cell, "status")) >= 400 ||
            (json_integer_value(json_object_get(cell, "status")) == 0 &&
             html_str(cell, "error") != NULL);
-}
-
-static void
-html_refusals(const struct cmp *c, FILE *f)
-{
-    json_t *row, *cell;
-    size_t i, k;
-
-    fputs("<h2>What each refuses, and where</h2>\n<p class=\"s\">Every step refused in some mode, "
-          "with the refusal's cause, detail and deciding node, or the answer a mode gave "
-          "instead; under it, what the scenario says the step shows in that mode.</p>\n<table>",
-          f);
-    html_mode_heads(f, json_object_get(c->model, "modes"), "step");
-    json_array_foreach(json_object_get(c->model, "steps"), i, row)
-    {
-        int any = 0;
-        json_array_foreach(json_object_get(row, "cells"), k, cell)
-        {
-            any |= html_refused(cell);
-        }
-        if (!any)
-            continue;
-        fprintf(f, "<tr%s><td><b>", html_step_differs(row, 0) ? " class=\"diff\"" : "");
-        html_esc(f, html_str(row, "name"));
-        fputs("</b></td>", f);
-        json_array_foreach(json_object_get(row, "cells"), k, cell)
-        {
-            html_outcome(f, cell, 1);
-        }
-        fputs("</tr>\n", f);
-    }
-    fputs("</table>\n", f);
 }
 
 static void
@@ -336,39 +278,6 @@ html_time(FILE *f, json_t *cell, json_t *link, double slowest)
 }
 
 static void
-html_latency(const struct cmp *c, FILE *f)
-{
-    json_t *link = json_object_get(c->model, "link"), *row, *cell;
-    size_t i, k;
-
-    fputs("<h2>Latency per step</h2>\n<p class=\"s\">The time the runner measured for each step "
-          "(the node's command, sent to answered), over every seed: median, p90, max, and the "
-          "median in RTTs of the link named above; the bar compares the modes' medians of the "
-          "step.</p>\n<table>",
-          f);
-    html_mode_heads(f, json_object_get(c->model, "modes"), "step");
-    json_array_foreach(json_object_get(c->model, "steps"), i, row)
-    {
-        double slowest = 0;
-        json_array_foreach(json_object_get(row, "cells"), k, cell)
-        {
-            double v = json_number_value(json_object_get(cell, "p50"));
-            slowest = v > slowest ? v : slowest;
-        }
-        fputs("<tr><td><b>", f);
-        html_esc(f, html_str(row, "name"));
-        fputs("</b></td>", f);
-        json_array_foreach(json_object_get(row, "cells"), k, cell)
-        {
-            html_time(f, cell, link, slowest);
-        }
-        fputs("</tr>\n", f);
-    }
-    fputs("</table>\n", f);
-}
-
-/* One mode's messages of a step, in the order their senders logged them. */
-static void
 html_msgs(FILE *f, json_t *cell)
 {
     json_t *msg;
@@ -407,26 +316,107 @@ html_msgs(FILE *f, json_t *cell)
     fputs("</td>", f);
 }
 
+/* The cells of the tables with a row per step. */
 static void
-html_messages(const struct cmp *c, FILE *f)
+cell_outcome(FILE *f, json_t *cell, json_t *row, json_t *link)
+{
+    (void)row, (void)link;
+    html_outcome(f, cell, 0);
+}
+
+static void
+cell_refusal(FILE *f, json_t *cell, json_t *row, json_t *link)
+{
+    (void)row, (void)link;
+    html_outcome(f, cell, 1);
+}
+
+static void
+cell_time(FILE *f, json_t *cell, json_t *row, json_t *link)
+{
+    double slowest = 0;
+    json_t *c;
+    size_t k;
+
+    json_array_foreach(json_object_get(row, "cells"), k, c)
+    {
+        double v = json_number_value(json_object_get(c, "p50"));
+        slowest = v > slowest ? v : slowest;
+    }
+    html_time(f, cell, link, slowest);
+}
+
+static void
+cell_msgs(FILE *f, json_t *cell, json_t *row, json_t *link)
+{
+    (void)row, (void)link;
+    html_msgs(f, cell);
+}
+
+static int
+keep_refused(json_t *row)
+{
+    json_t *cell;
+    size_t k;
+    int any = 0;
+
+    json_array_foreach(json_object_get(row, "cells"), k, cell)
+    {
+        any |= html_refused(cell);
+    }
+    return any;
+}
+
+/* A section with a row per step and a column per mode. */
+struct html_steps {
+    const char *intro;        /* its heading and what it shows */
+    int (*keep)(json_t *row); /* which steps (NULL: all) */
+    int mark;                 /* rows where html_step_differs(row, mark) are marked; -1: none */
+    void (*cell)(FILE *f, json_t *cell, json_t *row, json_t *link);
+};
+
+static const struct html_steps html_outcomes = {
+    "<h2>Each step's outcome</h2>\n<p class=\"s\">Status, cause and the node that decided (a "
+    "refusal followed back through the nodes that passed it on); under it the number of messages "
+    "and the median time over the seeds. Marked steps end differently in some mode.</p>\n",
+    NULL, 0, cell_outcome};
+static const struct html_steps html_refusals = {
+    "<h2>What each refuses, and where</h2>\n<p class=\"s\">Every step refused in some mode, with "
+    "the refusal's cause, detail and deciding node, or the answer a mode gave instead; under it, "
+    "what the scenario says the step shows in that mode.</p>\n",
+    keep_refused, 0, cell_refusal};
+static const struct html_steps html_latency = {
+    "<h2>Latency per step</h2>\n<p class=\"s\">The time the runner measured for each step (the "
+    "node's command, sent to answered), over every seed: median, p90, max, and the median in RTTs "
+    "of the link named above; the bar compares the modes' medians of the step.</p>\n",
+    NULL, -1, cell_time};
+static const struct html_steps html_messages = {
+    "<h2>The messages of each step</h2>\n<p class=\"s\">Every HTTP request and answer while the "
+    "step ran, as its sender logged it (ms after the step began; an answer shows its status), and "
+    "the TLS connections servers accepted meanwhile. A marked step takes a different number of "
+    "messages in some mode.</p>\n",
+    NULL, 1, cell_msgs};
+
+static void
+html_step_table(const struct cmp *c, FILE *f, const struct html_steps *t)
 {
     json_t *row, *cell;
     size_t i, k;
 
-    fputs("<h2>The messages of each step</h2>\n<p class=\"s\">Every HTTP request and answer "
-          "while the step ran, as its sender logged it (ms after the step began; an answer shows "
-          "its status), and the TLS connections servers accepted meanwhile. A marked step "
-          "takes a different number of messages in some mode.</p>\n<table>",
-          f);
+    fputs(t->intro, f);
+    fputs("<table>", f);
     html_mode_heads(f, json_object_get(c->model, "modes"), "step");
     json_array_foreach(json_object_get(c->model, "steps"), i, row)
     {
-        fprintf(f, "<tr%s><td><b>", html_step_differs(row, 1) ? " class=\"diff\"" : "");
+        if (t->keep != NULL && !t->keep(row))
+            continue;
+        fprintf(f, "<tr%s><td><b>",
+                t->mark >= 0 && html_step_differs(row, t->mark) ? " class=\"diff\"" : "");
         html_esc(f, html_str(row, "name"));
         fputs("</b></td>", f);
         json_array_foreach(json_object_get(row, "cells"), k, cell)
         {
-            html_msgs(f, cell);
+            t->cell(f, cell, row, json_object_get(c->model, "link"));
         }
         fputs("</tr>\n", f);
     }
@@ -468,11 +458,11 @@ cmp_html(const struct cmp *c, char *err)
         return edge_err(err, "%s: cannot write", path);
     html_head(c, f);
     html_modes(c, f);
-    html_overview(c, f);
-    html_refusals(c, f);
+    html_step_table(c, f, &html_outcomes);
+    html_step_table(c, f, &html_refusals);
     html_trust(c, f);
-    html_latency(c, f);
-    html_messages(c, f);
+    html_step_table(c, f, &html_latency);
+    html_step_table(c, f, &html_messages);
     html_descriptions(c, f);
     if (fclose(f) != 0)
         return edge_err(err, "%s: write failed", path);
