@@ -2,6 +2,7 @@
 #include "conf.h"
 
 #include "base/err.h"
+#include "subst.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -408,11 +409,16 @@ conf_write_node(struct run *r, struct run_node *n, json_t *extra, char *err)
         conf_eec(r, n, c);
     else
         conf_keyserver(r, n, c);
-    /* What the scenario gives as it is, then what this start adds: the node checks it. */
-    if (json_object_get(n->sn->conf, "config") != NULL)
-        scn_merge(c, json_object_get(n->sn->conf, "config"));
-    if (extra != NULL)
-        scn_merge(c, extra);
+    /* What the scenario gives as it is, then what this start adds: the node checks it. Its
+     * strings may name nodes (${ees1}: the FQDN, as in a step), since a config holds FQDNs. */
+    for (int i = 0; i < 2; i++) {
+        json_t *add = i == 0 ? json_object_get(n->sn->conf, "config") : extra;
+        if (add != NULL) {
+            add = subst_value(r, add);
+            scn_merge(c, add);
+            json_decref(add);
+        }
+    }
     rc = run_write_json(n->conf, c, err);
     json_decref(c);
     return rc;
