@@ -90,10 +90,20 @@ static const struct js_field listen_fields[] = {
     {0},
 };
 
+/* tls.clientCredential (TS 33.558 6.2 and 6.3, NOTE: "only server side certificate-based TLS
+ * authentication"): "required" (the default) or "optional" at a server, which then also serves
+ * clients without a certificate or PSK (what it gives them is the node's to say); "none" at a
+ * client-only node (an EEC), which then has no credential and authenticates the server only. */
+static const char *const client_credentials[] = {"required", "optional", "none", NULL};
+
 static const struct js_field tls_fields[] = {
     {.name = "ca", .type = JS_STRING, .flags = JS_REQUIRED, .check = config_check_file},
     {.name = "cert", .type = JS_STRING, .check = config_check_file},
     {.name = "key", .type = JS_STRING, .check = config_check_file},
+    {.name = "clientCredential",
+     .type = JS_STRING,
+     .check = js_check_enum,
+     .choices = client_credentials},
     {0},
 };
 
@@ -136,6 +146,31 @@ usage(const char *kind, char *err)
     return edge_err(err, "usage: edge-%s --config FILE [--ctl PATH] [--ctl-fd N]", kind);
 }
 
+/* tls.clientCredential against the node's kind and its credentials; sets n->tls_client_cred. */
+static int
+check_client_credential(struct node *n, const char *path, int server, char *err)
+{
+    const char *cc = cfg_str(n, "tls", "clientCredential");
+    int has = cfg_str(n, "tls", "cert") != NULL || json_object_get(config_root(n->cf), "psk");
+
+    n->tls_client_cred = cc == NULL || strcmp(cc, "required") == 0 ? NODE_CRED_REQUIRED
+                         : strcmp(cc, "optional") == 0             ? NODE_CRED_OPTIONAL
+                                                                   : NODE_CRED_NONE;
+    if (server && n->tls_client_cred == NODE_CRED_NONE)
+        return edge_err(err, "%s: tls.clientCredential: \"none\" is for a node that is only a "
+                             "client (an EEC); a server has a certificate",
+                        path);
+    if (!server && n->tls_client_cred == NODE_CRED_OPTIONAL)
+        return edge_err(err, "%s: tls.clientCredential: \"optional\" is for a server", path);
+    if (n->tls_client_cred == NODE_CRED_NONE && has)
+        return edge_err(err, "%s: tls.clientCredential: \"none\" goes with no tls.cert and no psk",
+                        path);
+    if (n->tls_client_cred != NODE_CRED_NONE && !has)
+        return edge_err(err, "%s: tls.cert: missing (a node without a PSK needs a certificate)",
+                        path);
+    return 0;
+}
+
 /* Decode the file against the common keys and the node's own, as one table. */
 static int
 load_config(struct node *n, const char *path, const struct node_opts *o, char *err)
@@ -163,9 +198,8 @@ load_config(struct node *n, const char *path, const struct node_opts *o, char *e
         if (json_object_get(config_root(n->cf), "listen") == NULL)
             return edge_err(err, "%s: listen: missing required field", path);
     }
-    if (cfg_str(n, "tls", "cert") == NULL && json_object_get(config_root(n->cf), "psk") == NULL)
-        return edge_err(err, "%s: tls.cert: missing (a node without a PSK needs a certificate)",
-                        path);
+    if (check_client_credential(n, path, o->server, err) < 0)
+        return -1;
     if ((cfg_str(n, "tls", "cert") == NULL) != (cfg_str(n, "tls", "key") == NULL))
         return edge_err(err, "%s: tls: cert and key go together", path);
     return 0;
@@ -208,9 +242,11 @@ make_tls(struct node *n, const struct node_opts *o, char *err)
         tc.psk_client = psk_client;
         tc.psk_client_arg = n;
     }
+    tc.server_cert_only = n->tls_client_cred == NODE_CRED_NONE;
     if ((n->tls_client = tls_client_new(&tc, err)) == NULL)
         return -1;
     if (o->server) {
+        tc.server_cert_only = n->tls_client_cred == NODE_CRED_OPTIONAL;
         tc.psk_client = NULL;
         tc.psk_lookup = subscribers_psk_lookup;
         tc.psk_lookup_arg = n->subs;

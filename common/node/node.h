@@ -48,6 +48,9 @@ struct node {
      * loop ends: a node deregisters, frees held requests, and so on. */
     void (*on_stop)(struct node *n, void *arg);
     void *on_stop_arg;
+    /* tls.clientCredential (TS 33.558 6.2/6.3 NOTE): a server's "required" or "optional"
+     * (clients without a credential also served), a client's "none" (it has no credential). */
+    enum { NODE_CRED_REQUIRED = 0, NODE_CRED_OPTIONAL, NODE_CRED_NONE } tls_client_cred;
     /* PSK client credentials (EEC in PSK mode): A-KID and K_AKMA. */
     char psk_akid[EDGE_ID_MAX];
     unsigned char psk_kakma[32];
