@@ -12,6 +12,7 @@
 #define EDGE_GPSI_AUTH_H
 
 #include "net/peer.h"
+#include "net/problem.h"
 #include "auth/subscribers.h"
 
 enum gpsi_verdict {
@@ -30,7 +31,7 @@ enum gpsi_verdict {
 /* The cause of a refusal because the client has no credential (TLS with the server certificate
  * only): the service needs an authenticated client (edgesim's cause, README "edgesim
  * extensions"). */
-#define GPSI_CAUSE_NO_CREDENTIAL "CLIENT_NOT_AUTHENTICATED"
+#define GPSI_CAUSE_NO_CREDENTIAL PROBLEM_CLIENT_NOT_AUTHENTICATED
 
 /* Check the request's eecId and optional GPSI against the authenticated peer.
  * subs may be NULL (then "unknown" cannot be judged and is not refused). */

@@ -43,6 +43,12 @@ extern const struct js_field edgeapp_edn_config_info[]; /* EDNConfigInfo {ednCon
 #define EDGEAPP_AUTHZ_TOKEN "TOKEN"
 #define EDGEAPP_AUTHZ_LOCAL "LOCAL"
 extern const char *const edgeapp_authz_methods[];
+/* TS 24.558 EesAuthMethod (EESInfo.eesAuthMethods: how an EEC can authenticate to that EES),
+ * NULL-ended; a decoded EESInfo accepts other strings too (3GPP enums are extensible). */
+#define EDGEAPP_AUTH_CERT "TLS_CLIENT_SERVER_CERTIFICATE"
+#define EDGEAPP_AUTH_AKMA "TLS_WITH_AKMA"
+#define EDGEAPP_AUTH_SERVER_CERT_ONLY "SERVER_SIDE_CERTIFICATE_BASED"
+extern const char *const edgeapp_ees_auth_methods[];
 
 /* EDGE-10, TS 29.558 Eecs_ECSServiceProvisioning (TS 23.558 8.17.2.4, 8.17.3): the request of
  * one ECS to a partner ECS, after ECSServProvReq; the answer is an ECSServProvResp. */

@@ -69,6 +69,7 @@ struct http_server {
     size_t ntargets;
     size_t max_body;
     int idle_ms, request_ms, max_conns, max_conns_per_peer;
+    const char *const *open_paths; /* what a client without a credential may reach */
     unsigned short port;
     long nconn; /* connection numbers given so far */
     struct http_sconn *conns;

@@ -97,6 +97,20 @@ tls_note_close(SSL *ssl, struct tls_conn *c, int where, int ret)
     return 0;
 }
 
+/* The alert's name; OpenSSL 3.0 has none for the TLS 1.3 ones below (RFC 8446 6). */
+static const char *
+tls_alert_name(int ret)
+{
+    switch (ret & 0xff) {
+    case 109:
+        return "missing extension";
+    case 116:
+        return "certificate required"; /* the server wants a client credential */
+    default:
+        return SSL_alert_desc_string_long(ret);
+    }
+}
+
 /* Record the first fatal alert (RFC 8446 6.2) and why. In TLS 1.3 a client has finished its
  * handshake before the server has checked the client's certificate, so the server's refusal
  * reaches the client after "done": it is recorded all the same and ends the connection's
@@ -112,8 +126,7 @@ tls_note_alert(const SSL *ssl, struct tls_conn *c, int where, int ret)
         return;
     c->hs_failed = 1;
     if (where & SSL_CB_READ) {
-        snprintf(c->failure, sizeof(c->failure), "peer sent alert %s",
-                 SSL_alert_desc_string_long(ret));
+        snprintf(c->failure, sizeof(c->failure), "peer sent alert %s", tls_alert_name(ret));
         return;
     }
     vr = SSL_get_verify_result(ssl);
@@ -125,7 +138,7 @@ tls_note_alert(const SSL *ssl, struct tls_conn *c, int where, int ret)
     e = ERR_peek_last_error();
     snprintf(why, sizeof(why), "%s",
              e != 0 && ERR_reason_error_string(e) != NULL ? ERR_reason_error_string(e)
-                                                          : SSL_alert_desc_string_long(ret));
+                                                          : tls_alert_name(ret));
     if (c->psk_unknown[0] != '\0')
         snprintf(c->failure, sizeof(c->failure), "%s (PSK identity \"%.60s\" unknown)", why,
                  c->psk_unknown);

@@ -104,6 +104,13 @@ static const struct js_field tls_fields[] = {
      .type = JS_STRING,
      .check = js_check_enum,
      .choices = client_credentials},
+    /* With "optional": the APIs (apiName) such a client may call; the rest is refused 403
+     * CLIENT_NOT_AUTHENTICATED (node_opts.sco_apis says which a node offers). */
+    {.name = "serverCertOnlyApis",
+     .type = JS_ARRAY,
+     .max_len = NODE_SCO_APIS_MAX,
+     .items = JS_STRING,
+     .item_check = js_check_id},
     {0},
 };
 
@@ -144,6 +151,35 @@ static int
 usage(const char *kind, char *err)
 {
     return edge_err(err, "usage: edge-%s --config FILE [--ctl PATH] [--ctl-fd N]", kind);
+}
+
+/* tls.serverCertOnlyApis: each an API the node offers without a credential, kept as the path
+ * prefix the HTTP server lets such a client reach. */
+static int
+check_sco_apis(struct node *n, const char *path, const struct node_opts *o, char *err)
+{
+    json_t *apis = json_object_get(json_object_get(config_root(n->cf), "tls"), "serverCertOnlyApis");
+    json_t *v;
+    size_t i, k;
+
+    if (apis != NULL && n->tls_client_cred != NODE_CRED_OPTIONAL)
+        return edge_err(err, "%s: tls.serverCertOnlyApis: needs tls.clientCredential \"optional\"",
+                        path);
+    json_array_foreach(apis, i, v)
+    {
+        const char *api = json_string_value(v);
+        for (k = 0; o->sco_apis != NULL && o->sco_apis[k] != NULL; k++)
+            if (strcmp(o->sco_apis[k], api) == 0)
+                break;
+        if (o->sco_apis == NULL || o->sco_apis[k] == NULL)
+            return edge_err(err,
+                            "%s: tls.serverCertOnlyApis[%zu]: edge-%s serves no %s to a client "
+                            "without a credential",
+                            path, i, o->kind, api);
+        snprintf(n->sco_path[i], sizeof(n->sco_path[i]), "/%s/", api);
+        n->sco_paths[i] = n->sco_path[i];
+    }
+    return 0;
 }
 
 /* tls.clientCredential against the node's kind and its credentials; sets n->tls_client_cred. */
@@ -198,7 +234,7 @@ load_config(struct node *n, const char *path, const struct node_opts *o, char *e
         if (json_object_get(config_root(n->cf), "listen") == NULL)
             return edge_err(err, "%s: listen: missing required field", path);
     }
-    if (check_client_credential(n, path, o->server, err) < 0)
+    if (check_client_credential(n, path, o->server, err) < 0 || check_sco_apis(n, path, o, err) < 0)
         return -1;
     if ((cfg_str(n, "tls", "cert") == NULL) != (cfg_str(n, "tls", "key") == NULL))
         return edge_err(err, "%s: tls: cert and key go together", path);
@@ -291,6 +327,7 @@ make_http(struct node *n, const struct node_opts *o, char *err)
         .max_conns = (int)json_integer_value(json_object_get(listen, "maxConnections")),
         .max_conns_per_peer =
             (int)json_integer_value(json_object_get(listen, "maxConnectionsPerPeer")),
+        .open_paths = n->sco_paths,
     };
     if ((n->http = http_server_new(n->base, &sc, err)) == NULL)
         return -1;

@@ -80,6 +80,8 @@ ecs_ees_info(const struct ecs *e, const struct ecs_reg *r, const json_t *eas_ids
 
     if (info != NULL && json_object_get(r->prof, "svcArea") != NULL)
         json_object_set(info, "svcArea", json_object_get(r->prof, "svcArea"));
+    if (info != NULL)
+        json_object_set_new(info, "eesAuthMethods", ecs_ees_auth_methods(e, r->fqdn));
     return info;
 }
 

@@ -191,6 +191,8 @@ void ees_token_report(struct ees *e, const char *peer, const char *verdict, cons
  * authorization by token or local policy. cb(ok=0) means the refusal is sent. */
 void ees_access_eec(struct ees *e, struct http_req *req, const char *eec_id, const char *ue_id,
                     const char *scope, ees_bearer_cb cb, void *arg);
+/* The APIs edge-ees can serve to an EEC without a credential (tls.serverCertOnlyApis). */
+extern const char *const ees_sco_apis[];
 
 /* ees_store.c: EEC contexts, each with the EEC's registration here. */
 struct ees_ctx {

@@ -633,8 +633,10 @@ test_server_cert_only(void)
                             .psk_lookup = psk_lookup,
                             .server_cert_only = 1};
     struct tls_config cc = {.ca_file = at("ca.crt"), .peer_fqdn = ECS, .server_cert_only = 1};
-    struct http_server_config hc = {.addr = "127.0.0.1", .log = NULL};
+    static const char *const open[] = {"/echo", NULL};
+    struct http_server_config hc = {.addr = "127.0.0.1", .open_paths = open};
     struct tls_ctx *stls = NULL, *none = NULL, *t;
+    struct http_client_result res;
     struct http_server *srv = NULL;
     struct evlog *log = evlog_open(at("sco.jsonl"), ECS, NULL);
     char err[EDGE_ERR_LEN];
@@ -649,15 +651,30 @@ test_server_cert_only(void)
     hc.tls = stls;
     hc.log = log;
     if (none == NULL || stls == NULL || (srv = http_server_new(base, &hc, err)) == NULL ||
-        http_server_route(srv, "POST", "/echo", h_echo, NULL, err) < 0) {
+        http_server_route(srv, "POST", "/echo", h_echo, NULL, err) < 0 ||
+        http_server_route(srv, "GET", "/items/{itemId}", h_item, NULL, err) < 0) {
         CHECK(0, "server-certificate-only set-up: %s", err);
         goto done;
     }
     sco_expect(none, port, "no credential at a server that requires one", NULL);
+    fetch(none, NULL, ECS, port, 0, "POST", "/echo", HTTP_MEDIA_JSON, "{}", &res);
+    CHECK(res.status == 0 && strstr(res.error, "peer sent alert certificate required"),
+          "no credential at a server that requires one: expected the alert named, got \"%s\"",
+          res.error);
+    http_client_result_free(&res);
     sco_expect(none, http_server_port(srv), "no credential, server certificate only", "none");
     CHECK(evlog_has(at("sco.jsonl"), (const char *[]){"kind", "tls", "summary",
                                                       "no client credential", NULL}),
           "the server's event log does not say that the client had no credential");
+    /* Only the open paths: anything else is refused before any handler runs. */
+    fetch(none, NULL, ECS, http_server_port(srv), 0, "GET", "/items/1", NULL, NULL, &res);
+    expect_problem("no credential, a path not open", &res, 403, PROBLEM_CLIENT_NOT_AUTHENTICATED);
+    http_client_result_free(&res);
+    t = client_tls(at("eec.crt"), at("eec.key"), NULL, NULL, 0, NULL);
+    fetch(t, NULL, ECS, http_server_port(srv), 0, "GET", "/items/1", NULL, NULL, &res);
+    CHECK(res.status == 200, "certificate, a path not open: expected 200, got %d", res.status);
+    http_client_result_free(&res);
+    tls_ctx_free(t);
     t = client_tls(at("eec.crt"), at("eec.key"), NULL, NULL, 0, NULL);
     sco_expect(t, http_server_port(srv), "certificate at an optional server", "cert");
     tls_ctx_free(t);

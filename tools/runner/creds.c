@@ -74,8 +74,8 @@ creds_make(struct run *r, char *err)
             if (n->akid[0] == '\0')
                 snprintf(n->akid, sizeof(n->akid), "atid-%04d@rid1.akma.edge.test", eecs);
             creds_kakma(r, n);
-            if (strcmp(scn_conf_str(sn, "credentials", "cert"), "psk") == 0)
-                continue;
+            if (strcmp(scn_conf_str(sn, "credentials", "cert"), "cert") != 0)
+                continue; /* psk, or none (the server certificate only) */
             if (pki_make_eec(r->pkidir, sn->id, bound, 0, 1, err) == -1)
                 return -1;
         }
