@@ -76,7 +76,7 @@ static const struct js_field ees_info[] = {
     {.name = "endPt", .type = JS_OBJECT, .sub = edgeapp_endpoint, .check = edgeapp_check_endpoint},
     {.name = "easIds", .type = JS_ARRAY, .max_len = ARRAY_MAX, .items = JS_STRING},
     {.name = "ecspInfo", .type = JS_STRING, .max_len = EDGEAPP_ID_MAX},
-    {.name = "svcArea", .type = JS_OBJECT},
+    {.name = "svcArea", .type = JS_OBJECT, .sub = edgeapp_location_area_5g}, /* TS 29.122 */
     {.name = "dnais", .type = JS_ARRAY, .max_len = ARRAY_MAX, .items = JS_STRING},
     {.name = "eesSvcContSupp", .type = JS_ARRAY, .max_len = ARRAY_MAX, .items = JS_STRING},
     {.name = "eecRegConf", .type = JS_BOOL, .flags = JS_REQUIRED},
