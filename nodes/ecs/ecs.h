@@ -42,6 +42,7 @@ struct ecs_config {
     json_t *ees_auth;         /* eesAuth: {"<ees fqdn>"|"default": "token"|"local"} */
     json_t *ees_scopes;       /* eesScopes: {"<ees fqdn>"|"default": "scope names"} */
     json_t *ees_methods;      /* eesAuthMethods: {"<ees fqdn>"|"default": [EesAuthMethod]} */
+    json_t *ees_instances;    /* eesInstanceIds: {"<ees fqdn>": NF instance ID (UUID)} */
     json_t *eec_allow;        /* eecPolicy.allow: EEC IDs or "*" */
     json_t *edge9_scopes;     /* edge9Policy.allowedScopes */
     json_t *edge9_rules;      /* edge9Policy.rules: [{client, target, scopes}] */
@@ -113,6 +114,9 @@ const char *ecs_ees_scope(const struct ecs *e, const char *ees_fqdn);
 /* TS 24.558 7.2.2.2.2 EESInfo.eesAuthMethods: how an EEC can authenticate to the EES, as this
  * ECS is configured (not how the asking EEC authenticated). New reference. */
 json_t *ecs_ees_auth_methods(const struct ecs *e, const char *ees_fqdn);
+/* Is id the NF instance ID of the EES fqdn: eesInstanceIds says so, or (none configured for it)
+ * the one derived from its FQDN (base/uuid.h)? The nfInstanceId of its token requests. */
+int ecs_ees_instance_is(const struct ecs *e, const char *fqdn, const char *id);
 /* The APIs edge-ecs can serve to an EEC without a credential (tls.serverCertOnlyApis). */
 extern const char *const ecs_sco_apis[];
 int ecs_eec_allowed(const struct ecs *e, const char *eec_id);

@@ -4,6 +4,7 @@
 #include "ecs.h"
 #include "base/err.h"
 #include "auth/token_validate.h"
+#include "base/uuid.h"
 
 #include <stddef.h>
 #include <stdio.h>
@@ -68,6 +69,8 @@ ecs_check_methods(json_t *v, const struct js_field *f, void *ctx, char *why)
 
 static const struct js_field ees_methods_value = {
     .name = "eesAuthMethods", .type = JS_ARRAY, .check = ecs_check_methods};
+static const struct js_field ees_instance_value = {
+    .name = "eesInstanceIds", .type = JS_STRING, .check = js_check_uuid};
 
 /* {"<fqdn>"|"default": value}, each value checked by the check of value. */
 static int
@@ -106,6 +109,15 @@ ecs_check_ees_methods(json_t *v, const struct js_field *f, void *ctx, char *why)
 {
     (void)f;
     return ecs_check_per_ees(v, &ees_methods_value, ctx, why);
+}
+
+static int
+ecs_check_ees_instances(json_t *v, const struct js_field *f, void *ctx, char *why)
+{
+    (void)f;
+    if (json_object_get(v, "default") != NULL)
+        return edge_err(why, "default: an NF instance ID names one EES");
+    return ecs_check_per_ees(v, &ees_instance_value, ctx, why);
 }
 
 const char *const ecs_sco_apis[] = {"eecs-serviceprovisioning", NULL};
@@ -248,6 +260,11 @@ const struct js_field ecs_config_fields[] = {
      .flags = JS_STORE,
      .store = offsetof(struct ecs_config, ees_methods),
      .check = ecs_check_ees_methods},
+    {.name = "eesInstanceIds",
+     .type = JS_OBJECT,
+     .flags = JS_STORE,
+     .store = offsetof(struct ecs_config, ees_instances),
+     .check = ecs_check_ees_instances},
     {.name = "eecPolicy", .type = JS_OBJECT, .sub = eec_policy_fields},
     {.name = "edge9Policy", .type = JS_OBJECT, .sub = edge9_policy_fields},
     {.name = "peers",
@@ -383,6 +400,17 @@ static const char *
 ecs_per_ees(const json_t *map, const char *ees_fqdn)
 {
     return json_string_value(ecs_per_ees_value(map, ees_fqdn));
+}
+
+int
+ecs_ees_instance_is(const struct ecs *e, const char *fqdn, const char *id)
+{
+    const char *want = ecs_per_ees(e->cfg.ees_instances, fqdn);
+    char derived[UUID_TEXT_LEN];
+
+    if (want == NULL && uuid_from_name(fqdn, derived) == 0)
+        want = derived;
+    return uuid_equal(want, id);
 }
 
 json_t *

@@ -3,6 +3,7 @@
  * TLS 1.3 mutual handshake), for the token endpoint (TR 33.739 6.27), service provisioning
  * (TS 33.558 6.2), EES token validation on EDGE-1 (TS 33.558 6.3) and a forwarded token request. */
 #include "bench.h"
+#include "base/uuid.h"
 
 #include <jansson.h>
 #include <limits.h>
@@ -203,14 +204,17 @@ bench_refs(struct bench *b, char *err)
 static char *
 job_body(const struct bench *b, enum job_body kind)
 {
-    char buf[512];
+    char buf[512], nf_id[UUID_TEXT_LEN];
 
     switch (kind) {
     case BODY_TOKEN:
     case BODY_FORWARDED:
+        /* The S-EES (ees[0]) with its NF instance ID (TS 29.510 AccessTokenReq, base/uuid.h). */
+        (void)uuid_from_name(b->cast.ees[0].fqdn, nf_id); /* "" on failure: the ECS refuses */
         snprintf(buf, sizeof(buf),
-                 "grant_type=client_credentials&scope=eees-eeccontextreloc&targetEesFqdn=%s",
-                 kind == BODY_TOKEN ? b->cast.ees[1].fqdn : b->cast.ees[BENCH_EES_AT_ECS1].fqdn);
+                 "grant_type=client_credentials&nfInstanceId=%s&scope=eees-eeccontextreloc&"
+                 "targetEesFqdn=%s",
+                 nf_id, kind == BODY_TOKEN ? b->cast.ees[1].fqdn : b->cast.ees[BENCH_EES_AT_ECS1].fqdn);
         break;
     case BODY_PROV_ONE:
     case BODY_PROV_ALL:
