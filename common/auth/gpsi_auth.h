@@ -22,7 +22,7 @@ enum gpsi_verdict {
     GPSI_EEC_MISMATCH, /* the credential's EEC ID is not the eecId of the request */
     /* TLS with the server certificate only (TS 33.558 6.2/6.3 NOTE): the client has no
      * credential, so nothing it says about itself is authenticated. */
-    GPSI_NO_CREDENTIAL, /* a GPSI sent: never authenticated (cause GPSI_NOT_AUTHENTICATED) */
+    GPSI_NO_CREDENTIAL,       /* a GPSI sent: never authenticated (cause GPSI_NOT_AUTHENTICATED) */
     GPSI_EEC_UNAUTHENTICATED, /* no GPSI sent: the eecId is the client's word only (cause
                                * CLIENT_NOT_AUTHENTICATED); a node that serves such clients
                                * takes this verdict as "serve it as unauthenticated" */

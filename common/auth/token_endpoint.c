@@ -230,7 +230,8 @@ tep_params(struct token_endpoint_result *res, const char *const v[TEP_NPARAMS])
     char why[EDGE_ERR_LEN];
 
     if (v[TEP_NF_INSTANCE_ID] == NULL)
-        return tep_error(res, "invalid_request", "nfInstanceId is missing (TS 29.510 AccessTokenReq)");
+        return tep_error(res, "invalid_request",
+                         "nfInstanceId is missing (TS 29.510 AccessTokenReq)");
     if (uuid_valid(v[TEP_NF_INSTANCE_ID], why) < 0)
         return tep_error(res, "invalid_request", "nfInstanceId: %s", why);
     if (v[TEP_SCOPE] == NULL)
@@ -261,7 +262,8 @@ tep_requester(const struct token_endpoint_policy *pol, struct token_endpoint_res
          (pol->is_foreign_client != NULL && pol->is_foreign_client(pol->arg, res->client))) &&
         pol->nf_instance_ok != NULL &&
         !pol->nf_instance_ok(pol->arg, res->client, v[TEP_NF_INSTANCE_ID]))
-        return tep_error(res, "invalid_client", "nfInstanceId %.40s is not the NF instance ID of %.64s",
+        return tep_error(res, "invalid_client",
+                         "nfInstanceId %.40s is not the NF instance ID of %.64s",
                          v[TEP_NF_INSTANCE_ID], res->client);
     if (pol->is_client(pol->arg, res->client)) {
         if (v[TEP_EEC_ID] != NULL && pol->serves_eec != NULL &&

@@ -45,7 +45,12 @@ static const struct js_field coordinates[] = {
      .check = js_check_range,
      .min = -180,
      .max = 180},
-    {.name = "lat", .type = JS_NUMBER, .flags = JS_REQUIRED, .check = js_check_range, .min = -90, .max = 90},
+    {.name = "lat",
+     .type = JS_NUMBER,
+     .flags = JS_REQUIRED,
+     .check = js_check_range,
+     .min = -90,
+     .max = 90},
     {0},
 };
 
@@ -62,7 +67,11 @@ check_point_count(json_t *v, const struct js_field *f, void *ctx, char *why)
 /* TS 29.572 GeographicArea (anyOf the GAD shapes): the shape and its points are checked; the
  * shape's other members (uncertainties, confidence, altitude, angles) are carried. */
 const struct js_field edgeapp_geographic_area[] = {
-    {.name = "shape", .type = JS_STRING, .flags = JS_REQUIRED, .check = js_check_enum, .choices = gad_shapes},
+    {.name = "shape",
+     .type = JS_STRING,
+     .flags = JS_REQUIRED,
+     .check = js_check_enum,
+     .choices = gad_shapes},
     {.name = "point", .type = JS_OBJECT, .sub = coordinates},
     {.name = "pointList",
      .type = JS_ARRAY,
@@ -133,7 +142,12 @@ check_gnb_value(json_t *v, const struct js_field *f, void *ctx, char *why)
 }
 
 static const struct js_field gnb_id[] = {
-    {.name = "bitLength", .type = JS_INT, .flags = JS_REQUIRED, .check = js_check_range, .min = 22, .max = 32},
+    {.name = "bitLength",
+     .type = JS_INT,
+     .flags = JS_REQUIRED,
+     .check = js_check_range,
+     .min = 22,
+     .max = 32},
     {.name = "gNBValue", .type = JS_STRING, .flags = JS_REQUIRED, .check = check_gnb_value},
     {0},
 };
@@ -161,16 +175,27 @@ check_ran_node(json_t *v, const struct js_field *f, void *ctx, char *why)
     for (size_t i = 0; i < sizeof(ids) / sizeof(ids[0]); i++)
         n += json_object_get(v, ids[i]) != NULL;
     if (n != 1) /* TS 29.571 GlobalRanNodeId is a oneOf */
-        return edge_err(why, "exactly one of n3IwfId, gNbId, ngeNbId, wagfId, tngfId, eNbId "
-                             "expected, got %d",
+        return edge_err(why,
+                        "exactly one of n3IwfId, gNbId, ngeNbId, wagfId, tngfId, eNbId "
+                        "expected, got %d",
                         n);
     return 0;
 }
 
 /* TS 29.554 NetworkAreaInfo: every list minItems 1. */
 static const struct js_field nw_area_info[] = {
-    {.name = "ecgis", .type = JS_ARRAY, .flags = JS_NONEMPTY, .max_len = ARRAY_MAX, .items = JS_OBJECT, .sub = edgeapp_ecgi},
-    {.name = "ncgis", .type = JS_ARRAY, .flags = JS_NONEMPTY, .max_len = ARRAY_MAX, .items = JS_OBJECT, .sub = edgeapp_ncgi},
+    {.name = "ecgis",
+     .type = JS_ARRAY,
+     .flags = JS_NONEMPTY,
+     .max_len = ARRAY_MAX,
+     .items = JS_OBJECT,
+     .sub = edgeapp_ecgi},
+    {.name = "ncgis",
+     .type = JS_ARRAY,
+     .flags = JS_NONEMPTY,
+     .max_len = ARRAY_MAX,
+     .items = JS_OBJECT,
+     .sub = edgeapp_ncgi},
     {.name = "gRanNodeIds",
      .type = JS_ARRAY,
      .flags = JS_NONEMPTY,
@@ -178,7 +203,12 @@ static const struct js_field nw_area_info[] = {
      .items = JS_OBJECT,
      .sub = global_ran_node_id,
      .item_check = check_ran_node},
-    {.name = "tais", .type = JS_ARRAY, .flags = JS_NONEMPTY, .max_len = ARRAY_MAX, .items = JS_OBJECT, .sub = edgeapp_tai},
+    {.name = "tais",
+     .type = JS_ARRAY,
+     .flags = JS_NONEMPTY,
+     .max_len = ARRAY_MAX,
+     .items = JS_OBJECT,
+     .sub = edgeapp_tai},
     {0},
 };
 

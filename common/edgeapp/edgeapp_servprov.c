@@ -16,8 +16,8 @@
 #define TOKEN_MAX 8192 /* the validator's cap (token_validate) */
 
 const char *const edgeapp_authz_methods[] = {EDGEAPP_AUTHZ_TOKEN, EDGEAPP_AUTHZ_LOCAL, NULL};
-const char *const edgeapp_ees_auth_methods[] = {EDGEAPP_AUTH_CERT, EDGEAPP_AUTH_AKMA, "TLS_WITH_GBA",
-                                                EDGEAPP_AUTH_SERVER_CERT_ONLY, NULL};
+const char *const edgeapp_ees_auth_methods[] = {
+    EDGEAPP_AUTH_CERT, EDGEAPP_AUTH_AKMA, "TLS_WITH_GBA", EDGEAPP_AUTH_SERVER_CERT_ONLY, NULL};
 
 /* The ECSServProvReq members after eecId; the EDGE-10 request below has them too. */
 #define SERVPROV_REQ_MEMBERS                                                                       \

@@ -158,7 +158,8 @@ usage(const char *kind, char *err)
 static int
 check_sco_apis(struct node *n, const char *path, const struct node_opts *o, char *err)
 {
-    json_t *apis = json_object_get(json_object_get(config_root(n->cf), "tls"), "serverCertOnlyApis");
+    json_t *apis =
+        json_object_get(json_object_get(config_root(n->cf), "tls"), "serverCertOnlyApis");
     json_t *v;
     size_t i, k;
 
@@ -193,8 +194,9 @@ check_client_credential(struct node *n, const char *path, int server, char *err)
                          : strcmp(cc, "optional") == 0             ? NODE_CRED_OPTIONAL
                                                                    : NODE_CRED_NONE;
     if (server && n->tls_client_cred == NODE_CRED_NONE)
-        return edge_err(err, "%s: tls.clientCredential: \"none\" is for a node that is only a "
-                             "client (an EEC); a server has a certificate",
+        return edge_err(err,
+                        "%s: tls.clientCredential: \"none\" is for a node that is only a "
+                        "client (an EEC); a server has a certificate",
                         path);
     if (!server && n->tls_client_cred == NODE_CRED_OPTIONAL)
         return edge_err(err, "%s: tls.clientCredential: \"optional\" is for a server", path);

@@ -57,8 +57,9 @@ ecs_check_methods(json_t *v, const struct js_field *f, void *ctx, char *why)
         return edge_err(why, "expected an array of 1 to 4 EesAuthMethod values");
     for (i = 0; i < json_array_size(v); i++) {
         if (item.check(json_array_get(v, i), &item, ctx, why) < 0)
-            return edge_err(why, "[%zu]: expected one of TLS_CLIENT_SERVER_CERTIFICATE, "
-                                 "TLS_WITH_AKMA, TLS_WITH_GBA, SERVER_SIDE_CERTIFICATE_BASED",
+            return edge_err(why,
+                            "[%zu]: expected one of TLS_CLIENT_SERVER_CERTIFICATE, "
+                            "TLS_WITH_AKMA, TLS_WITH_GBA, SERVER_SIDE_CERTIFICATE_BASED",
                             i);
         for (j = 0; j < i; j++)
             if (json_equal(json_array_get(v, i), json_array_get(v, j)))
@@ -419,7 +420,8 @@ ecs_ees_auth_methods(const struct ecs *e, const char *ees_fqdn)
     json_t *m = ecs_per_ees_value(e->cfg.ees_methods, ees_fqdn);
 
     /* Unless configured otherwise, what every edge-ees accepts: certificates and AKMA PSK. */
-    return m != NULL ? json_deep_copy(m) : json_pack("[s, s]", EDGEAPP_AUTH_CERT, EDGEAPP_AUTH_AKMA);
+    return m != NULL ? json_deep_copy(m)
+                     : json_pack("[s, s]", EDGEAPP_AUTH_CERT, EDGEAPP_AUTH_AKMA);
 }
 
 int

@@ -98,7 +98,8 @@ eesreg_log(struct ecs *e, const struct ecs_reg *r, const char *what)
         json_pack("{s:s, s:s, s:I}", "regId", r->id, "eesId", r->fqdn, "exp", (json_int_t)r->exp);
     json_t *dropped = json_array(), *area;
 
-    /* What of its ServiceArea the EESInfo.svcArea (a LocationArea5G) cannot say (edgeapp_area.c). */
+    /* What of its ServiceArea the EESInfo.svcArea (a LocationArea5G) cannot say (edgeapp_area.c).
+     */
     area = edgeapp_svc_area_to_la5g(json_object_get(r->prof, "svcArea"), dropped);
     if (json_array_size(dropped) > 0)
         json_object_set(data, "svcAreaNotInEesInfo", dropped);

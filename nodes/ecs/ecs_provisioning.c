@@ -94,8 +94,8 @@ servprov_local(struct ecs *e, const struct ecs_reg *r, json_t *info, void *arg)
 static void
 servprov_log(struct ecs *e, const char *eec_id, int anonymous, const json_t *eess)
 {
-    json_t *data = json_pack("{s:s, s:b, s:[]}", "eecId", eec_id, "authenticated", !anonymous,
-                             "eess"),
+    json_t *data =
+               json_pack("{s:s, s:b, s:[]}", "eecId", eec_id, "authenticated", !anonymous, "eess"),
            *info;
     size_t i;
 

@@ -105,9 +105,9 @@ main(int argc, char **argv)
     } else {
         node_ready(&e.n, json_pack("{s:s, s:s?, s:b, s:s}", "ecs", e.cf.ecs, "gpsi", e.cf.gpsi,
                                    "psk", e.n.psk_on, "credential",
-                                   e.n.psk_on                                 ? "psk"
+                                   e.n.psk_on                              ? "psk"
                                    : e.n.tls_client_cred == NODE_CRED_NONE ? "none"
-                                                                              : "cert"));
+                                                                           : "cert"));
         rc = node_run(&e.n);
     }
     /* node_free cancels requests still in flight; their callbacks must not reach the control

@@ -99,7 +99,7 @@ struct ees_config {
     long long ecs_ms;          /* deadlines.ecsMs: longest wait for its ECS (token, discovery) */
     long long peer_ms;         /* deadlines.peerMs: longest wait for another EES (EDGE-9) */
     json_t *partners;          /* partnerEcs: ECSes whose EDGE-9 tokens it also accepts */
-    const char *nf_instance_id; /* nfInstanceId of its token requests, or NULL: derived */
+    const char *nf_id;         /* nfInstanceId of its token requests, or NULL: derived */
 };
 
 struct ees_store;

@@ -159,7 +159,11 @@ const struct js_field ees_config_fields[] = {
      .max_len = 16,
      .items = JS_STRING,
      .item_check = js_check_fqdn},
-    {.name = "nfInstanceId", .type = JS_STRING, .flags = JS_STORE, .store = S(nf_instance_id), .check = js_check_uuid},
+    {.name = "nfInstanceId",
+     .type = JS_STRING,
+     .flags = JS_STORE,
+     .store = S(nf_id),
+     .check = js_check_uuid},
     {0},
 };
 

@@ -2,8 +2,9 @@
  * 13.4.1.1.3: the S-EES asks the ECS it is registered at): client credentials grant (RFC 6749
  * 4.4, parameters of TS 29.510 AccessTokenReq with its required nfInstanceId: this EES's NF
  * instance ID, config nfInstanceId or derived from its FQDN (base/uuid.h), client authenticated
- * by its TLS certificate per RFC 8705), tokens cached per (target, scope, EEC) until shortly before they expire, the ECSes
- * the request passed read from the answer's Via header; the "request_token" command. */
+ * by its TLS certificate per RFC 8705), tokens cached per (target, scope, EEC) until shortly before
+ * they expire, the ECSes the request passed read from the answer's Via header; the "request_token"
+ * command. */
 #include "ees.h"
 #include "net/http_form.h"
 #include "base/b64url.h"
@@ -429,12 +430,12 @@ ees_oauth_setup(struct ees *e, char *err)
     if ((e->oauth = calloc(1, sizeof(*e->oauth))) == NULL)
         return edge_err(err, "out of memory");
     /* TS 29.571 NfInstanceId: configured, else derived from its FQDN as its ECS derives it. */
-    if (e->cfg.nf_instance_id != NULL)
-        snprintf(e->oauth->nf_id, sizeof(e->oauth->nf_id), "%s", e->cfg.nf_instance_id);
+    if (e->cfg.nf_id != NULL)
+        snprintf(e->oauth->nf_id, sizeof(e->oauth->nf_id), "%s", e->cfg.nf_id);
     else if (uuid_from_name(e->n.name, e->oauth->nf_id) < 0)
         return edge_err(err, "cannot derive the NF instance ID of %s", e->n.name);
     node_log(&e->n, "token", NULL, NULL, NULL, "NF instance ID %s (%s)", e->oauth->nf_id,
-             e->cfg.nf_instance_id != NULL ? "configured" : "derived from its FQDN");
+             e->cfg.nf_id != NULL ? "configured" : "derived from its FQDN");
     return ctl_command(e->n.ctl, "request_token", rt_cmd, e, err);
 }
 

@@ -33,14 +33,16 @@ main(void)
     CHECK(uuid_valid(NULL, why) < 0, "NULL accepted as a UUID");
     CHECK(uuid_from_name("ees1.edge.test", a) == 0 && uuid_valid(a, why) == 0, "derived: %s", a);
     /* Documented in nodes/ees/README.md and tests/auth/endpoint_rows.txt: a stable derivation. */
-    CHECK(strcmp(a, "ecf2a745-6943-4a60-ae2b-e94309c28f87") == 0, "derived %s, not the documented ID", a);
-    CHECK(a[14] == '4' && strchr("89ab", a[19]) != NULL, "%s: not version 4 with the RFC 4122 variant", a);
+    CHECK(strcmp(a, "ecf2a745-6943-4a60-ae2b-e94309c28f87") == 0,
+          "derived %s, not the documented ID", a);
+    CHECK(a[14] == '4' && strchr("89ab", a[19]) != NULL,
+          "%s: not version 4 with the RFC 4122 variant", a);
     CHECK(uuid_from_name("EES1.Edge.Test", b) == 0 && strcmp(a, b) == 0,
           "the name's case changed the ID: %s, %s", a, b);
-    CHECK(uuid_from_name("ees2.edge.test", b) == 0 && strcmp(a, b) != 0,
-          "two FQDNs, one ID: %s", a);
+    CHECK(uuid_from_name("ees2.edge.test", b) == 0 && strcmp(a, b) != 0, "two FQDNs, one ID: %s",
+          a);
     CHECK(uuid_equal(a, "A") == 0 && uuid_equal("2f1e8c3a-4b5d-4e6f-8a9b-0c1d2e3f4a5b",
-                                               "2F1E8C3A-4B5D-4E6F-8A9B-0C1D2E3F4A5B"),
+                                                "2F1E8C3A-4B5D-4E6F-8A9B-0C1D2E3F4A5B"),
           "uuid_equal");
     printf("ees1.edge.test -> %s\n", a);
     return check_result("uuid");

@@ -42,9 +42,9 @@ run_conversion(int lineno, const char *dropped_want, const char *expect, const c
     int ok;
 
     out = edgeapp_svc_area_to_la5g(in, dropped);
-    json_array_foreach(dropped, i, v) snprintf(got_dropped + strlen(got_dropped),
-                                               sizeof(got_dropped) - strlen(got_dropped), "%s%s",
-                                               i > 0 ? "," : "", json_string_value(v));
+    json_array_foreach(dropped, i, v)
+        snprintf(got_dropped + strlen(got_dropped), sizeof(got_dropped) - strlen(got_dropped),
+                 "%s%s", i > 0 ? "," : "", json_string_value(v));
     if (strcmp(expect, "none") == 0)
         ok = out == NULL;
     else
@@ -53,8 +53,8 @@ run_conversion(int lineno, const char *dropped_want, const char *expect, const c
     ok = ok && strcmp(got_dropped[0] ? got_dropped : "-", dropped_want) == 0;
     char *text = out != NULL ? json_dumps(out, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
     check_row(ok, "line %d: svc_area_to_la5g: expected %s dropping %s, got %s dropping %s %s",
-              lineno, expect, dropped_want, text ? text : "none", got_dropped[0] ? got_dropped : "-",
-              err);
+              lineno, expect, dropped_want, text ? text : "none",
+              got_dropped[0] ? got_dropped : "-", err);
     free(text);
     json_decref(in);
     json_decref(out);

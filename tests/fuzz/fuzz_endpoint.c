@@ -115,8 +115,9 @@ uuid_ok(const char *s)
     if (strlen(s) != 36)
         return 0;
     for (size_t i = 0; i < 36; i++)
-        if ((i == 8 || i == 13 || i == 18 || i == 23) ? s[i] != '-'
-                                                       : strchr("0123456789abcdefABCDEF", s[i]) == NULL)
+        if ((i == 8 || i == 13 || i == 18 || i == 23)
+                ? s[i] != '-'
+                : strchr("0123456789abcdefABCDEF", s[i]) == NULL)
             return 0;
     return 1;
 }
@@ -194,9 +195,9 @@ ref_decide(const struct token_endpoint_req *req, const struct stub *s, unsigned 
     if (cid != NULL && strcmp(cid, *client) != 0)
         return TOKEN_DECISION_ERROR;
     *why = "nfInstanceId/scope/target/eec_id";
-    if (nfid == NULL || !uuid_ok(nfid) || scope == NULL || !scope_ok(scope) || (tid == NULL && tf == NULL) ||
-        (tid != NULL && !id_ok(tid)) || (tf != NULL && !fqdn_ok(tf)) ||
-        (eec != NULL && !id_ok(eec)))
+    if (nfid == NULL || !uuid_ok(nfid) || scope == NULL || !scope_ok(scope) ||
+        (tid == NULL && tf == NULL) || (tid != NULL && !id_ok(tid)) ||
+        (tf != NULL && !fqdn_ok(tf)) || (eec != NULL && !id_ok(eec)))
         return TOKEN_DECISION_ERROR;
     *why = "policy";
     if (!fwd && !s->is_client)

@@ -3,12 +3,11 @@
  *
  * Mutual X.509 (the server sees the EEC's SAN identity), a client of another CA refused, TLS 1.3
  * PSK with the wrong key refused and with the right one accepted (bound GPSI visible), 404/405/
- * 413/415/400 ProblemDetails, TLS with the server certificate only, form duplicates, asynchronous replies, the one-reply guard, precise
- * client failures (refused, handshake timeout, name mismatch), per-request deadlines, the HTTP
- * version ALPN picks for each setting of server and client, a shutdown
- * that answers held requests 503 before it closes, which closes are not handshake failures, key
- * log and event log contents.
- * Usage: net_tls_http_test GEN_CREDS_SCRIPT */
+ * 413/415/400 ProblemDetails, TLS with the server certificate only, form duplicates, asynchronous
+ * replies, the one-reply guard, precise client failures (refused, handshake timeout, name
+ * mismatch), per-request deadlines, the HTTP version ALPN picks for each setting of server and
+ * client, a shutdown that answers held requests 503 before it closes, which closes are not
+ * handshake failures, key log and event log contents. Usage: net_tls_http_test GEN_CREDS_SCRIPT */
 #include <errno.h>
 #include <netinet/in.h>
 #include <signal.h>
@@ -663,8 +662,8 @@ test_server_cert_only(void)
           res.error);
     http_client_result_free(&res);
     sco_expect(none, http_server_port(srv), "no credential, server certificate only", "none");
-    CHECK(evlog_has(at("sco.jsonl"), (const char *[]){"kind", "tls", "summary",
-                                                      "no client credential", NULL}),
+    CHECK(evlog_has(at("sco.jsonl"),
+                    (const char *[]){"kind", "tls", "summary", "no client credential", NULL}),
           "the server's event log does not say that the client had no credential");
     /* Only the open paths: anything else is refused before any handler runs. */
     fetch(none, NULL, ECS, http_server_port(srv), 0, "GET", "/items/1", NULL, NULL, &res);

@@ -39,15 +39,43 @@ static const struct {
 };
 
 /* What edgesim names on the wire of its own besides causes (README "edgesim extensions"). */
-static const char *const wire_names[] = {
-    "EESInfo.accessToken", "EESInfo.regEcs", "EESInfo.ecsHops", "EESInfo.authzMethod",
-    "requestorEcs", "eesIds", "easIds", "authn_ecs", "eec_id", "targetEesFqdn",
-    "targetNfInstanceId", "requesterFqdn", "nfInstanceId", "eesInstanceIds", "upstream", "cntxPull",
-    "TARGET_EES_AT_OTHER_ECS", "Via", "3gpp-Sbi-Max-Rsp-Time", "urn:edgesim:eec:<EEC ID>",
-    "urn:edgesim:gpsi:<GPSI>", "typ: JWT", "tls.serverCertOnlyApis", "svcAreaNotInEesInfo",
-    "GET /oauth2/jwks", "edge9Mode", "eecBindingLifetime", "policy.allowEeses",
-    "CONTEXT_PULL_FAILED", "JWKS_RELOAD_LIMITED", "JWKS_REFUSED", "REGISTRATION_LOST",
-    "REGISTRATION_EXPIRED", "BAD_TOKEN_RESPONSE", "BAD_DISCOVERY_RESPONSE", "BAD_REDIRECT", NULL};
+static const char *const wire_names[] = {"EESInfo.accessToken",
+                                         "EESInfo.regEcs",
+                                         "EESInfo.ecsHops",
+                                         "EESInfo.authzMethod",
+                                         "requestorEcs",
+                                         "eesIds",
+                                         "easIds",
+                                         "authn_ecs",
+                                         "eec_id",
+                                         "targetEesFqdn",
+                                         "targetNfInstanceId",
+                                         "requesterFqdn",
+                                         "nfInstanceId",
+                                         "eesInstanceIds",
+                                         "upstream",
+                                         "cntxPull",
+                                         "TARGET_EES_AT_OTHER_ECS",
+                                         "Via",
+                                         "3gpp-Sbi-Max-Rsp-Time",
+                                         "urn:edgesim:eec:<EEC ID>",
+                                         "urn:edgesim:gpsi:<GPSI>",
+                                         "typ: JWT",
+                                         "tls.serverCertOnlyApis",
+                                         "svcAreaNotInEesInfo",
+                                         "GET /oauth2/jwks",
+                                         "edge9Mode",
+                                         "eecBindingLifetime",
+                                         "policy.allowEeses",
+                                         "CONTEXT_PULL_FAILED",
+                                         "JWKS_RELOAD_LIMITED",
+                                         "JWKS_REFUSED",
+                                         "REGISTRATION_LOST",
+                                         "REGISTRATION_EXPIRED",
+                                         "BAD_TOKEN_RESPONSE",
+                                         "BAD_DISCOVERY_RESPONSE",
+                                         "BAD_REDIRECT",
+                                         NULL};
 
 static int
 is_3gpp_cause(const char *cause)
@@ -65,20 +93,30 @@ named(const char *section, const char *name, const char *what)
     char quoted[160];
 
     snprintf(quoted, sizeof(quoted), "`%s`", name);
-    CHECK(strstr(section, quoted) != NULL,
-          "README \"edgesim extensions\" does not name %s %s", what, quoted);
+    CHECK(strstr(section, quoted) != NULL, "README \"edgesim extensions\" does not name %s %s",
+          what, quoted);
 }
 
 static void
 check_readme(const char *path)
 {
-    static const char *const others[] = {
-        PROBLEM_METHOD_NOT_ALLOWED, PROBLEM_PEER_IDENTITY_MALFORMED,
-        PROBLEM_CLIENT_NOT_AUTHENTICATED, TOKEN_CAUSE_LOCAL_AUTHZ, HTTP_CLIENT_CONNECT_REFUSED,
-        HTTP_CLIENT_CONNECT_FAILED, HTTP_CLIENT_CONNECT_TIMEOUT, HTTP_CLIENT_TLS_FAILED,
-        HTTP_CLIENT_TLS_TIMEOUT, HTTP_CLIENT_PEER_MISMATCH, HTTP_CLIENT_NO_RESPONSE,
-        HTTP_CLIENT_BAD_RESPONSE, HTTP_SERVER_REQUEST_TIMEOUT, HTTP_SERVER_CONNECTION_LIMIT,
-        HTTP_SERVER_CLOSED, HTTP_SERVER_CLOSED_BEFORE_HANDSHAKE, NULL};
+    static const char *const others[] = {PROBLEM_METHOD_NOT_ALLOWED,
+                                         PROBLEM_PEER_IDENTITY_MALFORMED,
+                                         PROBLEM_CLIENT_NOT_AUTHENTICATED,
+                                         TOKEN_CAUSE_LOCAL_AUTHZ,
+                                         HTTP_CLIENT_CONNECT_REFUSED,
+                                         HTTP_CLIENT_CONNECT_FAILED,
+                                         HTTP_CLIENT_CONNECT_TIMEOUT,
+                                         HTTP_CLIENT_TLS_FAILED,
+                                         HTTP_CLIENT_TLS_TIMEOUT,
+                                         HTTP_CLIENT_PEER_MISMATCH,
+                                         HTTP_CLIENT_NO_RESPONSE,
+                                         HTTP_CLIENT_BAD_RESPONSE,
+                                         HTTP_SERVER_REQUEST_TIMEOUT,
+                                         HTTP_SERVER_CONNECTION_LIMIT,
+                                         HTTP_SERVER_CLOSED,
+                                         HTTP_SERVER_CLOSED_BEFORE_HANDSHAKE,
+                                         NULL};
     static const enum gpsi_verdict verdicts[] = {GPSI_NOT_BOUND, GPSI_UNKNOWN, GPSI_EEC_MISMATCH,
                                                  GPSI_NO_CREDENTIAL, GPSI_EEC_UNAUTHENTICATED};
     char *text = fixture_slurp(path), *section, *end;

@@ -214,7 +214,8 @@ job_body(const struct bench *b, enum job_body kind)
         snprintf(buf, sizeof(buf),
                  "grant_type=client_credentials&nfInstanceId=%s&scope=eees-eeccontextreloc&"
                  "targetEesFqdn=%s",
-                 nf_id, kind == BODY_TOKEN ? b->cast.ees[1].fqdn : b->cast.ees[BENCH_EES_AT_ECS1].fqdn);
+                 nf_id,
+                 kind == BODY_TOKEN ? b->cast.ees[1].fqdn : b->cast.ees[BENCH_EES_AT_ECS1].fqdn);
         break;
     case BODY_PROV_ONE:
     case BODY_PROV_ALL:
