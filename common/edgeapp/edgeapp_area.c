@@ -184,18 +184,8 @@ check_ran_node(json_t *v, const struct js_field *f, void *ctx, char *why)
 
 /* TS 29.554 NetworkAreaInfo: every list minItems 1. */
 static const struct js_field nw_area_info[] = {
-    {.name = "ecgis",
-     .type = JS_ARRAY,
-     .flags = JS_NONEMPTY,
-     .max_len = ARRAY_MAX,
-     .items = JS_OBJECT,
-     .sub = edgeapp_ecgi},
-    {.name = "ncgis",
-     .type = JS_ARRAY,
-     .flags = JS_NONEMPTY,
-     .max_len = ARRAY_MAX,
-     .items = JS_OBJECT,
-     .sub = edgeapp_ncgi},
+    EDGEAPP_CELL_LIST("ecgis", edgeapp_ecgi),
+    EDGEAPP_CELL_LIST("ncgis", edgeapp_ncgi),
     {.name = "gRanNodeIds",
      .type = JS_ARRAY,
      .flags = JS_NONEMPTY,
@@ -203,12 +193,7 @@ static const struct js_field nw_area_info[] = {
      .items = JS_OBJECT,
      .sub = global_ran_node_id,
      .item_check = check_ran_node},
-    {.name = "tais",
-     .type = JS_ARRAY,
-     .flags = JS_NONEMPTY,
-     .max_len = ARRAY_MAX,
-     .items = JS_OBJECT,
-     .sub = edgeapp_tai},
+    EDGEAPP_CELL_LIST("tais", edgeapp_tai),
     {0},
 };
 
