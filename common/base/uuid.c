@@ -35,13 +35,15 @@ uuid_from_name(const char *fqdn, char out[UUID_TEXT_LEN])
     unsigned char md[EVP_MAX_MD_SIZE];
     char buf[sizeof(UUID_LABEL) + UUID_NAME_MAX];
     unsigned int mdlen = 0;
-    size_t n = strlen(UUID_LABEL), i;
+    int n;
 
     out[0] = '\0';
-    for (i = 0; fqdn[i] != '\0' && i < UUID_NAME_MAX; i++)
-        buf[n + i] = (char)tolower((unsigned char)fqdn[i]);
-    memcpy(buf, UUID_LABEL, n);
-    if (EVP_Digest(buf, n + i, md, &mdlen, EVP_sha256(), NULL) != 1 || mdlen < 16)
+    n = snprintf(buf, sizeof(buf), "%s%.*s", UUID_LABEL, UUID_NAME_MAX, fqdn);
+    if (n < 0 || (size_t)n >= sizeof(buf))
+        return -1;
+    for (size_t i = sizeof(UUID_LABEL) - 1; i < (size_t)n; i++)
+        buf[i] = (char)tolower((unsigned char)buf[i]);
+    if (EVP_Digest(buf, (size_t)n, md, &mdlen, EVP_sha256(), NULL) != 1 || mdlen < 16)
         return -1;
     md[6] = (unsigned char)((md[6] & 0x0f) | 0x40); /* version 4 (RFC 4122 4.1.3) */
     md[8] = (unsigned char)((md[8] & 0x3f) | 0x80); /* the RFC 4122 variant (4.1.1) */
