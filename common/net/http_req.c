@@ -83,6 +83,17 @@ http_req_check_fields(struct http_req *req)
     }
 }
 
+/* May a client without a credential reach path (TS 33.558 6.2/6.3 NOTE: what such a client gets
+ * is the server's to say)? */
+static int
+http_req_open(const struct http_server *srv, const char *path)
+{
+    for (const char *const *p = srv->open_paths; p != NULL && *p != NULL; p++)
+        if (strncmp(path, *p, strlen(*p)) == 0)
+            return 1;
+    return 0;
+}
+
 /* Path and query of the request-target (origin-form, RFC 9112 3.2.1). */
 static int
 http_req_target(struct http_req *req, const char *target)
@@ -155,6 +166,11 @@ http_req_new(struct http_sconn *sc, int32_t stream, struct http_req_in *in)
                        "%s", in->err != NULL ? in->err : "malformed request");
     if (sc->peer_state < 0)
         http_req_early(req, 403, PROBLEM_PEER_IDENTITY_MALFORMED, "%s", sc->peer_err);
+    else if (req->peer.mode == EDGE_PEER_NONE && !http_req_open(sc->srv, req->path))
+        http_req_early(req, 403, PROBLEM_CLIENT_NOT_AUTHENTICATED,
+                       "%.200s is not served to a client without a credential (TLS with the "
+                       "server certificate only)",
+                       req->path);
     http_req_check_fields(req);
     req->cnext = sc->reqs;
     if (sc->reqs != NULL)

@@ -230,6 +230,7 @@ http_server_new(struct event_base *base, const struct http_server_config *cfg, c
     srv->base = base;
     srv->tls = cfg->tls;
     srv->log = cfg->log;
+    srv->open_paths = cfg->open_paths;
     srv->version = cfg->version;
     srv->max_body = cfg->max_body > 0 ? cfg->max_body : (size_t)HTTP_SERVER_MAX_BODY;
     srv->idle_ms = (cfg->timeout_sec > 0 ? cfg->timeout_sec : HTTP_SERVER_IDLE_SEC) * 1000;

@@ -63,7 +63,7 @@ http_sconn_tls_event(SSL *ssl, enum tls_event ev, const char *reason, void *arg)
     struct http_sconn *sc = arg;
     struct evlog_event e = {.dir = "in", .kind = "tls", .conn = sc->id};
     struct edge_peer peer;
-    char err[EDGE_ERR_LEN], summary[EDGE_ERR_LEN + 96], alpn[32];
+    char err[EDGE_ERR_LEN], summary[EDGE_ERR_LEN + 160], alpn[32];
     json_t *data = NULL;
 
     if (ev == TLS_HANDSHAKE_FAILED) {
@@ -83,7 +83,9 @@ http_sconn_tls_event(SSL *ssl, enum tls_event ev, const char *reason, void *arg)
         tls_ssl_alpn(ssl, alpn, sizeof(alpn));
         e.peer = tls_peer_name(&peer);
         snprintf(summary, sizeof(summary), "TLS handshake done (%s%s%s%s%s), ALPN %s",
-                 peer.mode == EDGE_PEER_PSK ? "PSK " : "certificate",
+                 peer.mode == EDGE_PEER_PSK    ? "PSK "
+                 : peer.mode == EDGE_PEER_CERT ? "certificate"
+                                               : "no client credential: server certificate only",
                  peer.mode == EDGE_PEER_PSK ? peer.psk_identity : "",
                  peer.eec_id[0] ? ", EEC " : "", peer.eec_id, peer.gpsi[0] ? ", GPSI bound" : "",
                  alpn[0] != '\0' ? alpn : "none (http/1.1)");

@@ -73,6 +73,7 @@ struct http_server {
     size_t ntargets;
     size_t max_body;
     int idle_ms, request_ms, max_conns, max_conns_per_peer;
+    const char *const *open_paths; /* what a client without a credential may reach */
     unsigned short port;
     long nconn;      /* connection numbers given so far */
     time_t date_sec; /* the Date field of replies (RFC 9110 6.6.1), formatted once a second */

@@ -11,7 +11,8 @@
 #include "base/sizes.h"
 
 enum edge_peer_mode {
-    EDGE_PEER_NONE = 0, /* not authenticated */
+    EDGE_PEER_NONE = 0, /* not authenticated: no client credential, the server certificate only
+                         * (TS 33.558 6.2/6.3 NOTE), on a server configured to accept it */
     EDGE_PEER_CERT,     /* mutual X.509 against the scenario CA */
     EDGE_PEER_PSK,      /* TLS 1.3 external PSK (AKMA K_AF, GBA Ks_NAF) */
 };

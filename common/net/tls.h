@@ -93,6 +93,11 @@ struct tls_config {
     const char *keylog_path; /* NSS key log; NULL: $SSLKEYLOGFILE; neither: no key log */
     const char *peer_fqdn;   /* client: expected server FQDN when tls_ssl_new() gives none */
     int verify_depth;        /* 0: 4 */
+    /* TLS with the server certificate only (TS 33.558 6.2 and 6.3, NOTE). Server: also accept a
+     * client that presents neither a certificate nor a PSK (tls_peer_get() then says
+     * EDGE_PEER_NONE); a certificate that is presented must still verify. Client: this client
+     * has no credential and authenticates the server only (no cert_file, no PSK). */
+    int server_cert_only;
 };
 
 enum tls_event {

@@ -105,10 +105,12 @@ static const char *
 tls_alert_name(int ret)
 {
     switch (ret & 0xff) {
+    case 109:
+        return "missing extension";
     case 115:
         return "unknown PSK identity";
     case 116:
-        return "certificate required";
+        return "certificate required"; /* the server wants a client credential */
     case 120:
         return "no application protocol";
     default:

@@ -91,10 +91,27 @@ static const struct js_field listen_fields[] = {
     {0},
 };
 
+/* tls.clientCredential (TS 33.558 6.2 and 6.3, NOTE: "only server side certificate-based TLS
+ * authentication"): "required" (the default) or "optional" at a server, which then also serves
+ * clients without a certificate or PSK (what it gives them is the node's to say); "none" at a
+ * client-only node (an EEC), which then has no credential and authenticates the server only. */
+static const char *const client_credentials[] = {"required", "optional", "none", NULL};
+
 static const struct js_field tls_fields[] = {
     {.name = "ca", .type = JS_STRING, .flags = JS_REQUIRED, .check = config_check_file},
     {.name = "cert", .type = JS_STRING, .check = config_check_file},
     {.name = "key", .type = JS_STRING, .check = config_check_file},
+    {.name = "clientCredential",
+     .type = JS_STRING,
+     .check = js_check_enum,
+     .choices = client_credentials},
+    /* With "optional": the APIs (apiName) such a client may call; the rest is refused 403
+     * CLIENT_NOT_AUTHENTICATED (node_opts.sco_apis says which a node offers). */
+    {.name = "serverCertOnlyApis",
+     .type = JS_ARRAY,
+     .max_len = NODE_SCO_APIS_MAX,
+     .items = JS_STRING,
+     .item_check = js_check_id},
     {0},
 };
 
@@ -156,6 +173,63 @@ usage(const char *kind, char *err)
     return edge_err(err, "usage: edge-%s --config FILE [--ctl PATH] [--ctl-fd N]", kind);
 }
 
+/* tls.serverCertOnlyApis: each an API the node offers without a credential, kept as the path
+ * prefix the HTTP server lets such a client reach. */
+static int
+check_sco_apis(struct node *n, const char *path, const struct node_opts *o, char *err)
+{
+    json_t *apis =
+        json_object_get(json_object_get(config_root(n->cf), "tls"), "serverCertOnlyApis");
+    json_t *v;
+    size_t i, k;
+
+    if (apis != NULL && n->tls_client_cred != NODE_CRED_OPTIONAL)
+        return edge_err(err, "%s: tls.serverCertOnlyApis: needs tls.clientCredential \"optional\"",
+                        path);
+    json_array_foreach(apis, i, v)
+    {
+        const char *api = json_string_value(v);
+        for (k = 0; o->sco_apis != NULL && o->sco_apis[k] != NULL; k++)
+            if (strcmp(o->sco_apis[k], api) == 0)
+                break;
+        if (o->sco_apis == NULL || o->sco_apis[k] == NULL)
+            return edge_err(err,
+                            "%s: tls.serverCertOnlyApis[%zu]: edge-%s serves no %s to a client "
+                            "without a credential",
+                            path, i, o->kind, api);
+        snprintf(n->sco_path[i], sizeof(n->sco_path[i]), "/%s/", api);
+        n->sco_paths[i] = n->sco_path[i];
+    }
+    return 0;
+}
+
+/* tls.clientCredential against the node's kind and its credentials; sets n->tls_client_cred. */
+static int
+check_client_credential(struct node *n, const char *path, int server, char *err)
+{
+    const char *cc = cfg_str(n, "tls", "clientCredential");
+    int has = cfg_str(n, "tls", "cert") != NULL || json_object_get(config_root(n->cf), "psk") ||
+              json_object_get(config_root(n->cf), "gba");
+
+    n->tls_client_cred = cc == NULL || strcmp(cc, "required") == 0 ? NODE_CRED_REQUIRED
+                         : strcmp(cc, "optional") == 0             ? NODE_CRED_OPTIONAL
+                                                                   : NODE_CRED_NONE;
+    if (server && n->tls_client_cred == NODE_CRED_NONE)
+        return edge_err(err,
+                        "%s: tls.clientCredential: \"none\" is for a node that is only a "
+                        "client (an EEC); a server has a certificate",
+                        path);
+    if (!server && n->tls_client_cred == NODE_CRED_OPTIONAL)
+        return edge_err(err, "%s: tls.clientCredential: \"optional\" is for a server", path);
+    if (n->tls_client_cred == NODE_CRED_NONE && has)
+        return edge_err(err, "%s: tls.clientCredential: \"none\" goes with no tls.cert, psk or gba",
+                        path);
+    if (n->tls_client_cred != NODE_CRED_NONE && !has)
+        return edge_err(err, "%s: tls.cert: missing (a node without a PSK needs a certificate)",
+                        path);
+    return 0;
+}
+
 /* Decode the file against the common keys and the node's own, as one table. */
 static int
 load_config(struct node *n, const char *path, const struct node_opts *o, char *err)
@@ -183,13 +257,11 @@ load_config(struct node *n, const char *path, const struct node_opts *o, char *e
         if (json_object_get(config_root(n->cf), "listen") == NULL)
             return edge_err(err, "%s: listen: missing required field", path);
     }
-    if (cfg_str(n, "tls", "cert") == NULL && json_object_get(config_root(n->cf), "psk") == NULL &&
-        json_object_get(config_root(n->cf), "gba") == NULL)
-        return edge_err(err, "%s: tls.cert: missing (a node without a PSK needs a certificate)",
-                        path);
     if (json_object_get(config_root(n->cf), "psk") != NULL &&
         json_object_get(config_root(n->cf), "gba") != NULL)
         return edge_err(err, "%s: psk, gba: one PSK method (AKMA or GBA), not both", path);
+    if (check_client_credential(n, path, o->server, err) < 0 || check_sco_apis(n, path, o, err) < 0)
+        return -1;
     if ((cfg_str(n, "tls", "cert") == NULL) != (cfg_str(n, "tls", "key") == NULL))
         return edge_err(err, "%s: tls: cert and key go together", path);
     return 0;
@@ -291,9 +363,11 @@ make_tls(struct node *n, const struct node_opts *o, char *err)
         tc.psk_client = psk_client;
         tc.psk_client_arg = n;
     }
+    tc.server_cert_only = n->tls_client_cred == NODE_CRED_NONE;
     if ((n->tls_client = tls_client_new(&tc, err)) == NULL)
         return -1;
     if (o->server) {
+        tc.server_cert_only = n->tls_client_cred == NODE_CRED_OPTIONAL;
         tc.psk_client = NULL;
         if (make_keyfetch(n, err) < 0)
             return -1;
@@ -343,6 +417,7 @@ make_http(struct node *n, const struct node_opts *o, char *err)
         .max_conns = (int)json_integer_value(json_object_get(listen, "maxConnections")),
         .max_conns_per_peer =
             (int)json_integer_value(json_object_get(listen, "maxConnectionsPerPeer")),
+        .open_paths = n->sco_paths,
     };
     if ((n->http = http_server_new(n->base, &sc, err)) == NULL)
         return -1;

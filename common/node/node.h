@@ -27,7 +27,13 @@ struct node_opts {
     int server;                    /* 1: listen (ECS, EES); 0: client only (EEC) */
     const struct js_field *fields; /* the node's own config keys (may be NULL) */
     void *dst;                     /* where those store (JS_STORE) */
+    /* The APIs (apiName) this server can serve to a client without a credential (TLS with the
+     * server certificate only, TS 33.558 6.2/6.3 NOTE): the choices of tls.serverCertOnlyApis.
+     * NULL-ended; NULL: none. */
+    const char *const *sco_apis;
 };
+
+#define NODE_SCO_APIS_MAX 4
 
 struct node {
     struct event_base *base;
@@ -51,6 +57,12 @@ struct node {
      * loop ends: a node deregisters, frees held requests, and so on. */
     void (*on_stop)(struct node *n, void *arg);
     void *on_stop_arg;
+    /* tls.clientCredential (TS 33.558 6.2/6.3 NOTE): a server's "required" or "optional"
+     * (clients without a credential also served), a client's "none" (it has no credential). */
+    enum { NODE_CRED_REQUIRED = 0, NODE_CRED_OPTIONAL, NODE_CRED_NONE } tls_client_cred;
+    /* tls.serverCertOnlyApis as path prefixes "/<apiName>/" (http_server_config.open_paths). */
+    char sco_path[NODE_SCO_APIS_MAX][EDGE_ID_MAX + 2];
+    const char *sco_paths[NODE_SCO_APIS_MAX + 1];
     /* PSK client credentials (EEC): AKMA (A-KID and K_AKMA) or GBA (B-TID, Ks, RAND, IMPI). */
     char psk_akid[EDGE_ID_MAX];
     unsigned char psk_kakma[32];

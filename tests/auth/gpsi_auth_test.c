@@ -36,7 +36,16 @@ static const struct row {
      "msisdn-491700000001", 1, GPSI_OK},
     {"psk, other GPSI", EDGE_PEER_PSK, "eec-1", "msisdn-491700000001", "eec-1",
      "msisdn-491700000002", 1, GPSI_NOT_BOUND},
-    {"unauthenticated peer", EDGE_PEER_NONE, "", "", "eec-1", NULL, 1, GPSI_EEC_MISMATCH},
+    /* TS 33.558 6.2/6.3 NOTE: no client credential (the server certificate only). */
+    {"no credential, eecId only", EDGE_PEER_NONE, "", "", "eec-1", NULL, 1,
+     GPSI_EEC_UNAUTHENTICATED},
+    {"no credential, a known GPSI sent", EDGE_PEER_NONE, "", "", "eec-1", "msisdn-491700000001", 1,
+     GPSI_NO_CREDENTIAL},
+    {"no credential, a GPSI and no table", EDGE_PEER_NONE, "", "", NULL, "msisdn-491700000001", 0,
+     GPSI_NO_CREDENTIAL},
+    /* A no-credential peer whose fields hold a leftover identity still binds nothing. */
+    {"no credential, stale fields", EDGE_PEER_NONE, "eec-1", "msisdn-491700000001", "eec-1",
+     "msisdn-491700000001", 1, GPSI_NO_CREDENTIAL},
 };
 
 int

@@ -4,6 +4,7 @@
  * (TS 33.558 6.2), EES token validation on EDGE-1 (TS 33.558 6.3) and a forwarded token request. */
 #include "bench.h"
 #include "bench_tap.h"
+#include "base/uuid.h"
 
 #include <jansson.h>
 #include <limits.h>
@@ -236,14 +237,17 @@ bench_refs(struct bench *b, char *err)
 static char *
 job_body(const struct bench *b, enum job_body kind)
 {
-    char buf[512];
+    char buf[512], nf_id[UUID_TEXT_LEN];
 
     switch (kind) {
     case BODY_TOKEN:
     case BODY_FORWARDED:
+        /* The S-EES (ees[0]) with its NF instance ID (TS 29.510 AccessTokenReq, base/uuid.h). */
+        (void)uuid_from_name(b->cast.ees[0].fqdn, nf_id); /* "" on failure: the ECS refuses */
         snprintf(buf, sizeof(buf),
-                 "grant_type=client_credentials&scope=eees-eeccontextreloc&targetEesFqdn=%s",
-                 kind == BODY_TOKEN ? b->cast.ees[1].fqdn : bench_far_ees(&b->cast)->fqdn);
+                 "grant_type=client_credentials&nfInstanceId=%s&scope=eees-eeccontextreloc&"
+                 "targetEesFqdn=%s",
+                 nf_id, kind == BODY_TOKEN ? b->cast.ees[1].fqdn : bench_far_ees(&b->cast)->fqdn);
         break;
     case BODY_PROV_ONE:
     case BODY_PROV_ALL:

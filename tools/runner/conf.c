@@ -230,6 +230,8 @@ conf_common(struct run *r, struct run_node *n)
         json_object_set_new(tls, "cert", json_string(buf));
         snprintf(buf, sizeof(buf), "%s/eec-%s.key", r->pkidir, n->sn->id);
         json_object_set_new(tls, "key", json_string(buf));
+    } else if (strcmp(scn_conf_str(n->sn, "credentials", "cert"), "none") == 0) {
+        json_object_set_new(tls, "clientCredential", json_string("none"));
     }
     json_object_set_new(c, "tls", tls);
     json_object_set_new(c, "keylog", json_string(r->keylog));

@@ -104,7 +104,7 @@ creds_make(struct run *r, char *err)
             if (creds_subscriber(r, n, ++eecs, err) == -1)
                 return -1;
             if (strcmp(scn_conf_str(sn, "credentials", "cert"), "cert") != 0)
-                continue;
+                continue; /* psk, gba, or none (the server certificate only) */
             if (pki_make_eec(r->pkidir, sn->id, bound, 0, 1, err) == -1)
                 return -1;
         }
