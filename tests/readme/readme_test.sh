@@ -18,9 +18,9 @@ http1.1) want_version=1.1 ;;
 *) echo "usage: readme_test.sh NODE h2|http1.1 SRC_TOP BIN_DIR WORK_DIR" >&2; exit 2 ;;
 esac
 
-# Into a network namespace of our own (TS-free plumbing: root, unshare, ip), once.
+# Into a network namespace of our own (root, unshare, ip), once.
 if [ -z "${README_TEST_NETNS:-}" ]; then
-    for tool in unshare ip curl awk sed; do
+    for tool in unshare setpriv ip curl awk sed; do
         command -v "$tool" >/dev/null || { echo "SKIP: no $tool"; exit 127; }
     done
     [ "$(id -u)" -eq 0 ] || { echo "SKIP: a network namespace needs root"; exit 127; }
@@ -32,10 +32,18 @@ ip link set lo up || exit 1
 rm -rf "$work" && mkdir -p "$work/run" "$work/logs" "$work/blocks" "$work/calls" || exit 1
 cd "$work" || exit 1
 
-pids=()
+pids=() names=()
+# Stop the nodes (SIGTERM, nodes/README.md); each must exit 0.
 stop_nodes() {
-    for p in "${pids[@]}"; do kill -TERM "$p" 2>/dev/null; done
-    for p in "${pids[@]}"; do wait "$p" 2>/dev/null; done
+    local i rc bad=0
+    for i in "${!pids[@]}"; do kill -TERM "${pids[$i]}" 2>/dev/null; done
+    for i in "${!pids[@]}"; do
+        wait "${pids[$i]}"
+        rc=$?
+        [ $rc -eq 0 ] || { echo "FAIL: ${names[$i]} exited $rc when stopped (logs/${names[$i]}.log)"; bad=1; }
+    done
+    pids=()
+    return $bad
 }
 trap stop_nodes EXIT
 
@@ -48,12 +56,13 @@ while read -r cmd args; do
 done <"$here/pki.txt"
 
 # The nodes: KIND.NAME.json is edge-KIND's config; each is waited for through its ready event.
+# They end with this shell (a parent-death signal) even when it is killed (a ctest timeout).
 for conf in "$here/$node"/*.json; do
     base=$(basename "$conf" .json)
     kind=${base%%.*} name=${base#*.}
     cp "$conf" "$name.json"
-    "$bin/edge-$kind" --config "$name.json" --ctl "run/$name.sock" >"logs/$name.log" 2>&1 &
-    pids+=($!)
+    setpriv --pdeathsig TERM "$bin/edge-$kind" --config "$name.json" --ctl "run/$name.sock" >"logs/$name.log" 2>&1 &
+    pids+=($!) names+=("$name")
 done
 for conf in "$here/$node"/*.json; do
     base=$(basename "$conf" .json)
@@ -122,4 +131,5 @@ while read -r nn name list line; do
     check "$name" "$list" "$line" || fail=1
 done <blocks/manifest
 
+stop_nodes || fail=1
 exit $fail
