@@ -76,6 +76,7 @@ awk -v dir=blocks -f "$here/extract.awk" "$readme" || exit 1
 
 # Every curl call the README makes goes through this: its status and HTTP version to $calls, its
 # answer to calls/<block>.<n> as well as to where the README sends it.
+# shellcheck disable=SC2317 # called by the README's lines
 curl() {
     local n
     n=$(($(wc -l <"$calls") + 1))
@@ -83,9 +84,10 @@ curl() {
         tee "calls/$block.$n"
 }
 
-# check BLOCK LIST LINE: the calls of the block against its expectations.
+# check BLOCK LIST LINE: the calls of the block against its expectations; a failed call's answer
+# is shown.
 check() {
-    local name=$1 list=$2 line=$3 i=0 bad=0 item status text got_status got_version
+    local name=$1 list=$2 line=$3 i=0 bad=0 item status text got_status got_version why
     local -a want got
     [ "$list" = none ] && list=""
     IFS=, read -r -a want <<<"$list"
@@ -95,19 +97,20 @@ check() {
         bad=1
     fi
     for item in "${want[@]}"; do
-        status=${item%%=*} text=""
+        status=${item%%=*} text="" why=""
         [ "$item" != "$status" ] && text=${item#*=}
         read -r got_status got_version <<<"${got[$i]:-000 -}"
         i=$((i + 1))
         if [ "$got_status" != "$status" ] || [ "$got_version" != "$want_version" ]; then
-            echo "FAIL $name (README line $line) call $i: expected $status over HTTP/$want_version," \
-                "got $got_status over HTTP/$got_version"
-            bad=1
+            why="expected $status over HTTP/$want_version, got $got_status over HTTP/$got_version"
         elif [ -n "$text" ] && ! grep -qF -- "$text" "calls/$name.$i"; then
-            echo "FAIL $name (README line $line) call $i: the answer does not say $text"
-            bad=1
+            why="the answer does not say $text"
         fi
-        [ $bad -eq 0 ] || { sed 's/^/    | /' "calls/$name.$i" 2>/dev/null; echo; }
+        [ -z "$why" ] && continue
+        echo "FAIL $name (README line $line) call $i: $why"
+        sed 's/^/    | /' "calls/$name.$i" 2>/dev/null
+        echo
+        bad=1
     done
     [ $bad -eq 0 ] && echo "ok $name: ${want[*]:-no calls} over HTTP/$want_version"
     return $bad
