@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # readme_test.sh -- runs the curl examples of nodes/NODE/README.md as written, with --http2 or
-# --http1.1 (the `# or --http1.1` of the README's C): the nodes of tests/readme/NODE/ on
+# --http1.1 (the `# or --http1.1` of the README's curl options): the nodes of tests/readme/NODE/ on
 # 127.0.0.1 at the README's ports, in a network namespace of their own (so fixed ports collide
 # with nobody and nothing leaves the host); credentials of pki.txt in pki/ as the README's
 # commands name them; the marked blocks (extract.awk) run in README order in one shell. Every
@@ -56,11 +56,14 @@ while read -r cmd args; do
 done <"$here/pki.txt"
 
 # The nodes: KIND.NAME.json is edge-KIND's config; each is waited for through its ready event.
+# A listen address other than 127.0.0.1 (a README that shows TAP addresses) goes on lo, here only.
 # They end with this shell (a parent-death signal) even when it is killed (a ctest timeout).
 for conf in "$here/$node"/*.json; do
     base=$(basename "$conf" .json)
     kind=${base%%.*} name=${base#*.}
     cp "$conf" "$name.json"
+    addr=$(sed -n 's/.*"listen": *{"addr": *"\([0-9.]*\)".*/\1/p' "$conf")
+    case $addr in 127.0.0.1 | '') ;; *) ip addr add "$addr/32" dev lo || exit 1 ;; esac
     setpriv --pdeathsig TERM "$bin/edge-$kind" --config "$name.json" --ctl "run/$name.sock" >"logs/$name.log" 2>&1 &
     pids+=($!) names+=("$name")
 done
@@ -74,13 +77,14 @@ done
 awk -v dir=blocks -f "$here/extract.awk" "$readme" || exit 1
 [ -s blocks/manifest ] || { echo "FAIL: no <!-- example: --> marker in $readme"; exit 1; }
 
-# Every curl call the README makes goes through this: its status and HTTP version to $calls, its
-# answer to calls/<block>.<n> as well as to where the README sends it.
+# Every curl call the README makes goes through this: a line "readme-call STATUS VERSION" to
+# $calls (after curl's own stderr), its answer to calls/<block>.<n> as well as to where the README
+# sends it.
 # shellcheck disable=SC2317 # called by the README's lines
 curl() {
     local n
-    n=$(($(wc -l <"$calls") + 1))
-    command curl "$@" -w '%{stderr}%{http_code} %{http_version}\n' 2>>"$calls" |
+    n=$(($(grep -c '^readme-call ' "$calls") + 1))
+    command curl "$@" -w '%{stderr}\nreadme-call %{http_code} %{http_version}\n' 2>>"$calls" |
         tee "calls/$block.$n"
 }
 
@@ -91,7 +95,7 @@ check() {
     local -a want got
     [ "$list" = none ] && list=""
     IFS=, read -r -a want <<<"$list"
-    mapfile -t got < <(grep -E '^[0-9]{3} [0-9.]+$' "$calls")
+    mapfile -t got < <(sed -n 's/^readme-call //p' "$calls")
     if [ ${#got[@]} -ne ${#want[@]} ]; then
         echo "FAIL $name (README line $line): ${#want[@]} curl call(s) expected, ${#got[@]} made"
         bad=1
@@ -127,8 +131,8 @@ while read -r nn name list line; do
     block=$name calls=$work/calls/$name.status
     : >"$calls"
     script=blocks/$nn-$name.sh
-    # The README's C says `# or --http1.1`: so does the other run.
-    [ "$version" = http1.1 ] && sed -i '/^C=/s/--http2/--http1.1/' "$script"
+    # The README's curl options say `# or --http1.1`: so does the other run.
+    [ "$version" = http1.1 ] && sed -i '/# or --http1\.1/s/--http2/--http1.1/' "$script"
     # shellcheck disable=SC1090 # the README's own lines
     . "$script" >"calls/$name.out" 2>&1
     check "$name" "$list" "$line" || fail=1
