@@ -14,6 +14,8 @@
 #include "edgeapp/edgeapp.h"
 #include "node/node.h"
 
+#include "eec_population.h"
+
 #define EEC_EES_MAX 64          /* EESes one EEC keeps state for */
 #define EEC_TOKEN_ARG_MAX 65536 /* a literal token argument (attacks may send oversized ones) */
 #define EEC_REG_PATH "/eees-eecregistration/v1/registrations"
@@ -32,6 +34,8 @@ struct eec_config {
     json_t *ac_profs;     /* default ACProfile array, or NULL */
     json_t *loc_inf;      /* default LocationInfo, or NULL */
     long long request_ms; /* deadlines.requestMs: longest wait for an answer */
+    const char *pop_file;  /* population.file: its UEs (eec_population.h), or NULL */
+    const char *pop_creds; /* population.credentials: "cert" or "psk" */
 };
 
 /* What the EEC knows about one EES: the provisioning entry, its registration there. */
@@ -53,6 +57,7 @@ struct eec {
     struct eec_config cf;
     struct eec_ees *ees[EEC_EES_MAX];
     size_t nees;
+    struct eec_pop pop;            /* the UEs it hosts besides itself (eec_population.h) */
     int closing; /* set before node_free: callbacks must not touch the control socket */
 };
 
