@@ -3,6 +3,7 @@
  * these tables refuse is reported with its JSON path ("$.nodes.ees1.easIds: ..."). The steps'
  * keys are in action.c (args) and expect.c (expect). */
 #include "keys.h"
+#include "population.h"
 
 #include "base/err.h"
 #include "values.h"
@@ -234,6 +235,8 @@ const struct js_field keys_eec[] = {
     {.name = "acProfs", .type = JS_ARRAY, .items = JS_OBJECT},
     {.name = "locInf", .type = JS_OBJECT},
     {.name = "deadlines", .type = JS_OBJECT, .sub = eec_deadline_fields, .check = keys_deadlines},
+    /* A UE population the node hosts besides itself (population.h). */
+    {.name = "eecs", .type = JS_OBJECT, .sub = pop_fields},
     {.name = NULL},
 };
 
