@@ -316,6 +316,8 @@ const struct js_field keys_top[] = {
     {.name = "steps", .type = JS_ARRAY, .flags = JS_REQUIRED | JS_NONEMPTY, .items = JS_OBJECT},
     {.name = "timeoutMs", .type = JS_INT, .check = js_check_range, .min = 100, .max = 600000},
     {.name = "tapOnly", .type = JS_BOOL},
+    /* false: not run by the test suite (tests/scenarios/CMakeLists.txt), e.g. a long scale run. */
+    {.name = "suite", .type = JS_BOOL},
     {.name = "compare", .type = JS_OBJECT, .sub = compare_fields, .check = keys_compare},
     {.name = NULL},
 };
