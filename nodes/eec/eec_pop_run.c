@@ -18,9 +18,9 @@
 
 #define POP_SERVPROV_PATH "/eecs-serviceprovisioning/v1/request"
 #define POP_ACR_PATH "/eees-appctxtreloc/v1/initiate"
-#define POP_ERRORS_KEPT 5  /* distinct failure sentences the result quotes */
-#define POP_BUCKET_MS 250  /* the time series' step */
-#define POP_TICK_MS 2      /* how often a rate-paced action starts the UEs that are due */
+#define POP_ERRORS_KEPT 5 /* distinct failure sentences the result quotes */
+#define POP_BUCKET_MS 250 /* the time series' step */
+#define POP_TICK_MS 2     /* how often a rate-paced action starts the UEs that are due */
 
 enum pop_action { POP_PROVISION, POP_REGISTER, POP_RELOCATE };
 static const char *const pop_actions[] = {"provision", "register", "relocate", NULL};
@@ -47,8 +47,13 @@ static const struct js_field pop_run_fields[] = {
      .check = js_check_range,
      .min = 1,
      .max = 10000},
-    {.name = "rate", .type = JS_NUMBER, .flags = JS_STORE, .store = offsetof(struct pop_args, rate),
-     .check = js_check_range, .min = 0, .max = 1000000},
+    {.name = "rate",
+     .type = JS_NUMBER,
+     .flags = JS_STORE,
+     .store = offsetof(struct pop_args, rate),
+     .check = js_check_range,
+     .min = 0,
+     .max = 1000000},
     {.name = "ees",
      .type = JS_STRING,
      .flags = JS_STORE,
@@ -69,7 +74,7 @@ struct eec_pop_run {
     int fixed_ees; /* args.ees: every UE at this EES (index into eess), -1: its own */
     int t_ees;     /* relocate: the T-EES (index into eess) */
     size_t concurrency, next, inflight, done, ok;
-    double rate, t0;   /* ms, edge_now_ms */
+    double rate, t0;     /* ms, edge_now_ms */
     double *start, *lat; /* per UE: started at (ms since t0), latency (ms; < 0: failed) */
     size_t tokens;       /* EES tokens the provisionings gave */
     json_t *statuses;    /* "200" -> count */
@@ -122,8 +127,8 @@ pop_percentiles(const double *lat, size_t n)
             sum += v[k++] = lat[i];
     qsort(v, k, sizeof(*v), pop_cmp);
     o = json_pack("{s:f, s:f, s:f, s:f, s:f, s:f}", "p50", pop_quantile(v, k, 0.5), "p90",
-                  pop_quantile(v, k, 0.9), "p99", pop_quantile(v, k, 0.99), "min",
-                  k ? v[0] : 0.0, "max", k ? v[k - 1] : 0.0, "mean", k ? sum / (double)k : 0.0);
+                  pop_quantile(v, k, 0.9), "p99", pop_quantile(v, k, 0.99), "min", k ? v[0] : 0.0,
+                  "max", k ? v[k - 1] : 0.0, "mean", k ? sum / (double)k : 0.0);
     free(v);
     return o;
 }
@@ -148,15 +153,26 @@ pop_series(const struct eec_pop_run *run, size_t n, double span)
                 inflight++;
         }
         qsort(lat, k, sizeof(*lat), pop_cmp);
-        json_array_append_new(series, json_pack("{s:f, s:I, s:f, s:I, s:f, s:f}", "t", hi / 1000.0,
-                                                "done", (json_int_t)k, "perS",
-                                                (double)k * 1000.0 / POP_BUCKET_MS, "inflight",
-                                                (json_int_t)inflight, "p50",
-                                                pop_quantile(lat, k, 0.5), "p99",
-                                                pop_quantile(lat, k, 0.99)));
+        json_array_append_new(
+            series,
+            json_pack("{s:f, s:I, s:f, s:I, s:f, s:f}", "t", hi / 1000.0, "done", (json_int_t)k,
+                      "perS", (double)k * 1000.0 / POP_BUCKET_MS, "inflight", (json_int_t)inflight,
+                      "p50", pop_quantile(lat, k, 0.5), "p99", pop_quantile(lat, k, 0.99)));
     }
     free(lat);
     return series;
+}
+
+static void
+pop_run_free(struct eec_pop_run *run)
+{
+    if (run->tick != NULL)
+        event_free(run->tick);
+    json_decref(run->statuses);
+    json_decref(run->errors);
+    free(run->start);
+    free(run->lat);
+    free(run);
 }
 
 static void
@@ -165,13 +181,12 @@ pop_finish(struct eec_pop_run *run)
     struct eec *e = run->e;
     size_t n = e->pop.n;
     double span = pop_now() - run->t0;
-    json_t *res = json_pack("{s:s, s:I, s:I, s:I, s:O, s:O, s:o, s:f, s:f, s:I, s:o}", "action",
-                            pop_actions[run->what], "count", (json_int_t)n, "ok",
-                            (json_int_t)run->ok, "failed", (json_int_t)(n - run->ok), "statuses",
-                            run->statuses, "errors", run->errors, "latencyMs",
-                            pop_percentiles(run->lat, n), "elapsedMs", span, "perS",
-                            span > 0 ? (double)n * 1000.0 / span : 0.0, "tokens",
-                            (json_int_t)run->tokens, "series", pop_series(run, n, span));
+    json_t *res = json_pack(
+        "{s:s, s:I, s:I, s:I, s:O, s:O, s:o, s:f, s:f, s:I, s:o}", "action", pop_actions[run->what],
+        "count", (json_int_t)n, "ok", (json_int_t)run->ok, "failed", (json_int_t)(n - run->ok),
+        "statuses", run->statuses, "errors", run->errors, "latencyMs", pop_percentiles(run->lat, n),
+        "elapsedMs", span, "perS", span > 0 ? (double)n * 1000.0 / span : 0.0, "tokens",
+        (json_int_t)run->tokens, "series", pop_series(run, n, span));
 
     node_log(&e->n, "population", NULL, NULL, NULL, "%s: %zu of %zu UEs ok in %.0f ms",
              pop_actions[run->what], run->ok, n, span);
@@ -179,13 +194,7 @@ pop_finish(struct eec_pop_run *run)
         ctl_reply(run->req, res);
     else
         json_decref(res);
-    if (run->tick != NULL)
-        event_free(run->tick);
-    json_decref(run->statuses);
-    json_decref(run->errors);
-    free(run->start);
-    free(run->lat);
-    free(run);
+    pop_run_free(run);
     e->pop.running = NULL;
 }
 
@@ -227,9 +236,10 @@ pop_provisioned(struct eec_pop_run *run, struct eec_ue *u, json_t *body, char *w
             const char *tok = json_string_value(json_object_get(info, "accessToken"));
             int x = eec_pop_ees(&run->e->pop, json_string_value(json_object_get(info, "eesId")));
             struct eec_ue_token *t = realloc(u->tokens, (u->ntokens + 1) * sizeof(*t));
+            if (t != NULL)
+                u->tokens = t;
             if (x < 0 || t == NULL)
                 return edge_err(why, "too many EESes, or out of memory");
-            u->tokens = t;
             t[u->ntokens].ees = (unsigned short)x;
             t[u->ntokens].jwt = tok != NULL ? strdup(tok) : NULL;
             u->ntokens++;
@@ -454,7 +464,7 @@ pop_tick(evutil_socket_t fd, short what, void *arg)
 static int
 pop_start(struct eec_pop_run *run, char *why)
 {
-    struct timeval tv = {0, POP_TICK_MS * 1000};
+    struct timeval tv = {0, (suseconds_t)POP_TICK_MS * 1000};
     size_t n = run->e->pop.n;
 
     if ((run->start = calloc(n, sizeof(*run->start))) == NULL ||
@@ -504,15 +514,16 @@ eec_pop_run_cmd(struct ctl_req *req, json_t *args, void *arg)
     run->errors = json_array();
     if (run->what == POP_RELOCATE && run->t_ees < 0) {
         ctl_reply_error(req, EEC_CTL_BAD_ARGS, "population_run: relocate needs tEes");
-        free(run);
+        pop_run_free(run);
         return;
     }
     if (pop_start(run, why) < 0) {
         ctl_reply_error(req, EEC_CTL_INTERNAL, "population_run: %s", why);
         e->pop.running = NULL;
-        free(run);
+        pop_run_free(run);
     }
-}
+    /* Otherwise run is e->pop.running's: pop_finish frees it when the last UE is answered. */
+} // NOLINT(clang-analyzer-unix.Malloc): owned by e->pop.running, see above
 
 /* population: how many UEs, which credential, how many provisioned and registered. */
 void
@@ -526,7 +537,7 @@ eec_pop_info_cmd(struct ctl_req *req, json_t *args, void *arg)
         prov += e->pop.ue[i].ntokens > 0;
         reg += e->pop.ue[i].reg_ees >= 0;
     }
-    ctl_reply(req, json_pack("{s:I, s:s, s:I, s:I}", "count", (json_int_t)e->pop.n,
-                             "credentials", e->pop.psk ? "psk" : "cert", "provisioned",
-                             (json_int_t)prov, "registered", (json_int_t)reg));
+    ctl_reply(req, json_pack("{s:I, s:s, s:I, s:I}", "count", (json_int_t)e->pop.n, "credentials",
+                             e->pop.psk ? "psk" : "cert", "provisioned", (json_int_t)prov,
+                             "registered", (json_int_t)reg));
 }

@@ -91,10 +91,8 @@ eec_pop_load(struct eec *e, const char *file, const char *credentials, char *err
         edge_err(err, "population.file: %s", why);
         goto done;
     }
-    if (!json_is_array(arr) || json_array_size(arr) == 0 ||
-        json_array_size(arr) > EEC_POP_MAX) {
-        edge_err(err, "population.file %s: expected an array of 1 to %d UEs", file,
-                 EEC_POP_MAX);
+    if (!json_is_array(arr) || json_array_size(arr) == 0 || json_array_size(arr) > EEC_POP_MAX) {
+        edge_err(err, "population.file %s: expected an array of 1 to %d UEs", file, EEC_POP_MAX);
         goto done;
     }
     if ((p->ue = calloc(json_array_size(arr), sizeof(*p->ue))) == NULL) {
@@ -182,8 +180,8 @@ int
 eec_ue_client_new(struct eec *e, struct eec_ue *u, struct eec_ue_client *c, char *err)
 {
     struct tls_config tc = {.trust_from = e->n.tls_client,
-                            .keylog_path = json_string_value(
-                                json_object_get(config_root(e->n.cf), "keylog"))};
+                            .keylog_path =
+                                json_string_value(json_object_get(config_root(e->n.cf), "keylog"))};
     struct http_client_config hc = {.timeout_ms = (int)e->cf.request_ms, .max_idle = 1};
 
     if (e->pop.psk) {

@@ -16,7 +16,7 @@
 
 struct eec;
 
-#define EEC_POP_MAX 200000  /* UEs one edge-eec hosts */
+#define EEC_POP_MAX 200000 /* UEs one edge-eec hosts */
 #define EEC_POP_EES_MAX 64 /* EESes the population knows */
 
 /* The EES token a UE's provisioning gave (eess: index into eec_pop.eess). */
@@ -45,7 +45,7 @@ struct eec_pop {
     struct eec_ue *ue;
     size_t n;
     int psk;                     /* AKMA PSK credentials (else certificates) */
-    char *eess[EEC_POP_EES_MAX];     /* the EES FQDNs provisioning named, in order seen */
+    char *eess[EEC_POP_EES_MAX]; /* the EES FQDNs provisioning named, in order seen */
     size_t neess;
     struct eec_pop_run *running; /* the action in progress, or NULL (one at a time) */
 };

@@ -37,8 +37,7 @@ act_pop_check(struct scn_ctx *c, json_t *args, char *err)
 }
 
 int
-act_population(struct run *r, struct run_node *n, json_t *step, json_t *a, json_t **res,
-               char *err)
+act_population(struct run *r, struct run_node *n, json_t *step, json_t *a, json_t **res, char *err)
 {
     const char *action = json_string_value(json_object_get(step, "action"));
     json_t *args = json_object(), *v, *reply = NULL;
@@ -64,8 +63,8 @@ act_population(struct run *r, struct run_node *n, json_t *step, json_t *a, json_
     }
     r->pop_step = 1;
     r->pop_tokens = 0;
-    rc = poll_call(r, n, "population_run", args, to > 0 ? (int)to : ACT_POP_TIMEOUT_MS, &reply,
-                   why);
+    rc =
+        poll_call(r, n, "population_run", args, to > 0 ? (int)to : ACT_POP_TIMEOUT_MS, &reply, why);
     step_collect_events(r);
     r->pop_step = 0;
     json_decref(args);

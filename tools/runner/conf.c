@@ -349,7 +349,8 @@ conf_ees(struct run *r, struct run_node *n, json_t *c)
                             conf_names(r, json_object_get(n->sn->conf, "partnerEcs")));
     /* Room for every UE of the run's populations (and the named EECs), beyond the default. */
     if (pop_total(r) + r->nnodes > 4096)
-        json_object_set_new(c, "maxContexts", json_integer((json_int_t)(pop_total(r) + r->nnodes)));
+        json_object_set_new(c, "maxContexts",
+                            json_integer((json_int_t)pop_total(r) + (json_int_t)r->nnodes));
     conf_pass(n, c, conf_ees_passed);
 }
 

@@ -33,7 +33,7 @@ creds_seeded_id(struct run *r, const char *id, const char *label, char *hex, uns
     msg[3] = (unsigned char)r->seed;
     if (idlen > 256)
         idlen = 256;
-    memcpy(msg + 4, id, idlen);
+    memcpy(msg + 4, id, idlen); // NOLINT(bugprone-not-null-terminated-result): bytes, not a string
     HMAC(EVP_sha256(), label, (int)strlen(label), msg, 4 + idlen, md, &mdlen);
     for (unsigned i = 0; i < nbytes && i < mdlen; i++)
         snprintf(hex + 2 * (size_t)i, 3, "%02x", md[i]);
