@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define SUBSCRIBERS_MAX 4096
+#define SUBSCRIBERS_MAX 200000 /* a UE population of tens of thousands (nodes/eec) */
 
 struct subscribers {
     struct subscriber *v;

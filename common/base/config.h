@@ -16,7 +16,7 @@
 
 #include "base/json_strict.h"
 
-#define CONFIG_MAX_BYTES (1024 * 1024)
+#define CONFIG_MAX_BYTES (64 * 1024 * 1024) /* a UE population puts its subscribers here */
 
 struct config;
 

@@ -19,6 +19,7 @@ struct ctl_client {
     char *buf; /* bytes read but not yet split into lines */
     size_t len, cap;
     json_t *events; /* array of queued event objects */
+    json_t *reply;  /* a reply read while waiting for something else, or NULL */
 };
 
 struct ctl_client *
@@ -64,6 +65,7 @@ ctl_client_close(struct ctl_client *cc)
     if (cc->fd >= 0)
         close(cc->fd);
     json_decref(cc->events);
+    json_decref(cc->reply);
     free(cc->buf);
     free(cc);
 }
@@ -72,6 +74,29 @@ int
 ctl_client_fd(const struct ctl_client *cc)
 {
     return cc->fd;
+}
+
+/* One read() of what the socket holds into the buffer; 0 (also after EINTR), -1 with err. */
+static int
+read_some(struct ctl_client *cc, char *err)
+{
+    if (cc->cap - cc->len < 65536) {
+        if (cc->cap > (size_t)CTL_LINE_MAX * 2)
+            return edge_err(err, "line from node longer than %d bytes", CTL_LINE_MAX);
+        size_t ncap = cc->cap ? cc->cap * 2 : 131072;
+        char *nb = realloc(cc->buf, ncap);
+        if (nb == NULL)
+            return edge_err(err, "out of memory");
+        cc->buf = nb;
+        cc->cap = ncap;
+    }
+    ssize_t got = read(cc->fd, cc->buf + cc->len, cc->cap - cc->len);
+    if (got < 0 && errno == EINTR)
+        return 0;
+    if (got <= 0)
+        return edge_err(err, "node closed its control socket");
+    cc->len += (size_t)got;
+    return 0;
 }
 
 /* Read one line (without its newline) before the deadline; NULL on failure. */
@@ -104,58 +129,85 @@ read_msg(struct ctl_client *cc, long deadline, char *err)
             continue;
         if (r <= 0)
             continue; /* the deadline check above ends the loop */
-        if (cc->cap - cc->len < 65536) {
-            if (cc->cap > (size_t)CTL_LINE_MAX * 2) {
-                edge_err(err, "line from node longer than %d bytes", CTL_LINE_MAX);
-                return NULL;
-            }
-            size_t ncap = cc->cap ? cc->cap * 2 : 131072;
-            char *nb = realloc(cc->buf, ncap);
-            if (nb == NULL) {
-                edge_err(err, "out of memory");
-                return NULL;
-            }
-            cc->buf = nb;
-            cc->cap = ncap;
-        }
-        ssize_t got = read(cc->fd, cc->buf + cc->len, cc->cap - cc->len);
-        if (got < 0 && errno == EINTR)
-            continue;
-        if (got <= 0) {
-            edge_err(err, "node closed its control socket");
+        if (read_some(cc, err) < 0)
             return NULL;
-        }
-        cc->len += (size_t)got;
     }
+}
+
+int
+ctl_client_send(struct ctl_client *cc, const char *cmd, json_t *args, long *id, char *err)
+{
+    json_t *req;
+    char *line;
+    size_t n, off = 0;
+
+    *id = cc->next_id++;
+    req = json_pack("{s:I, s:s, s:o}", "id", (json_int_t)*id, "cmd", cmd, "args",
+                    args != NULL ? json_incref(args) : json_object());
+    line = json_dumps(req, JSON_COMPACT);
+    json_decref(req);
+    if (line == NULL)
+        return edge_err(err, "out of memory");
+    n = strlen(line);
+    line[n] = '\n'; /* one line, newline-terminated (the NUL is not sent) */
+    while (off < n + 1) {
+        ssize_t w = write(cc->fd, line + off, n + 1 - off);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0) {
+            free(line);
+            return edge_err(err, "cannot send \"%s\" to node: %s", cmd, strerror(errno));
+        }
+        off += (size_t)w;
+    }
+    free(line);
+    return 0;
+}
+
+/* Split the buffered lines: events queued, a reply kept for ctl_client_take_reply. */
+static void
+split_lines(struct ctl_client *cc)
+{
+    char why[EDGE_ERR_LEN];
+    json_t *msg;
+
+    while (cc->len > 0 && memchr(cc->buf, '\n', cc->len) != NULL &&
+           (msg = read_msg(cc, 0, why)) != NULL) {
+        if (json_object_get(msg, "event") != NULL) {
+            json_array_append_new(cc->events, msg);
+        } else {
+            json_decref(cc->reply);
+            cc->reply = msg;
+        }
+    }
+}
+
+int
+ctl_client_pump(struct ctl_client *cc, char *err)
+{
+    return read_some(cc, err);
+}
+
+json_t *
+ctl_client_take_reply(struct ctl_client *cc, long id)
+{
+    json_t *r;
+
+    split_lines(cc);
+    if (cc->reply == NULL || json_integer_value(json_object_get(cc->reply, "id")) != id)
+        return NULL; /* none yet (a late reply to a call that timed out is dropped later) */
+    r = cc->reply;
+    cc->reply = NULL;
+    return r;
 }
 
 json_t *
 ctl_client_call(struct ctl_client *cc, const char *cmd, json_t *args, int timeout_ms, char *err)
 {
-    long id = cc->next_id++;
-    long deadline = edge_now_ms() + timeout_ms;
-    json_t *req = json_pack("{s:I, s:s, s:o}", "id", (json_int_t)id, "cmd", cmd, "args",
-                            args != NULL ? json_incref(args) : json_object());
-    char *line = json_dumps(req, JSON_COMPACT);
-    size_t n = strlen(line), off = 0;
+    long id, deadline = edge_now_ms() + timeout_ms;
 
-    json_decref(req);
-    while (off < n) {
-        ssize_t w = write(cc->fd, line + off, n - off);
-        if (w < 0 && errno == EINTR)
-            continue;
-        if (w <= 0) {
-            free(line);
-            edge_err(err, "cannot send \"%s\" to node: %s", cmd, strerror(errno));
-            return NULL;
-        }
-        off += (size_t)w;
-    }
-    free(line);
-    if (write(cc->fd, "\n", 1) != 1) {
-        edge_err(err, "cannot send \"%s\" to node: %s", cmd, strerror(errno));
+    if (ctl_client_send(cc, cmd, args, &id, err) < 0)
         return NULL;
-    }
     for (;;) {
         json_t *msg = read_msg(cc, deadline, err);
         if (msg == NULL)
@@ -193,9 +245,11 @@ ctl_client_wait_event(struct ctl_client *cc, const char *name, int timeout_ms, c
         const char *e = json_string_value(json_object_get(msg, "event"));
         if (e != NULL && strcmp(e, name) == 0)
             return msg;
-        if (e != NULL)
+        if (e != NULL) {
             json_array_append_new(cc->events, msg);
-        else
-            json_decref(msg);
+        } else { /* a reply ctl_client_take_reply may be waiting for */
+            json_decref(cc->reply);
+            cc->reply = msg;
+        }
     }
 }

@@ -24,4 +24,12 @@ json_t *ctl_client_call(struct ctl_client *cc, const char *cmd, json_t *args, in
  * events count). Returns it (caller decrefs) or NULL with err set. */
 json_t *ctl_client_wait_event(struct ctl_client *cc, const char *name, int timeout_ms, char *err);
 
+/* For a caller that polls many sockets at once (the runner's step over hundreds of nodes): send a
+ * command without waiting (its id in *id); read once what the socket holds (call when poll says it
+ * is readable; -1 with err at EOF); take the reply to id when it has come (else NULL). Events read
+ * meanwhile are queued for ctl_client_wait_event (a timeout of 0 takes what is queued). */
+int ctl_client_send(struct ctl_client *cc, const char *cmd, json_t *args, long *id, char *err);
+int ctl_client_pump(struct ctl_client *cc, char *err);
+json_t *ctl_client_take_reply(struct ctl_client *cc, long id);
+
 #endif

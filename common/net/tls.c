@@ -105,6 +105,33 @@ tls_check_readable(const char *what, const char *path, char *err)
     return 0;
 }
 
+/* The chain this side sends, built once (see tls_load_files). */
+static void
+tls_build_chain(struct tls_ctx *ctx)
+{
+    SSL_CTX_build_cert_chain(ctx->ssl_ctx, SSL_BUILD_CHAIN_FLAG_NO_ROOT |
+                                               SSL_BUILD_CHAIN_FLAG_IGNORE_ERROR |
+                                               SSL_BUILD_CHAIN_FLAG_CLEAR_ERROR);
+    ERR_clear_error();
+}
+
+/* A certificate and key in memory (tls_config.cert, .key). */
+static int
+tls_load_mem(struct tls_ctx *ctx, const struct tls_config *cfg, char *err)
+{
+    char why[160];
+
+    if (cfg->cert == NULL || cfg->key == NULL)
+        return edge_err(err, "a certificate needs its key and a key its certificate");
+    if (SSL_CTX_use_certificate(ctx->ssl_ctx, cfg->cert) != 1 ||
+        SSL_CTX_use_PrivateKey(ctx->ssl_ctx, cfg->key) != 1 ||
+        SSL_CTX_check_private_key(ctx->ssl_ctx) != 1)
+        return edge_err(err, "cannot use the certificate and key given: %s",
+                        tls_ossl_reason(why, sizeof(why)));
+    tls_build_chain(ctx);
+    return 0;
+}
+
 static int
 tls_load_files(struct tls_ctx *ctx, const struct tls_config *cfg, char *err)
 {
@@ -117,6 +144,10 @@ tls_load_files(struct tls_ctx *ctx, const struct tls_config *cfg, char *err)
             return edge_err(err, "cannot load CA file %s: %s", cfg->ca_file,
                             tls_ossl_reason(why, sizeof(why)));
     }
+    if (cfg->trust_from != NULL)
+        SSL_CTX_set1_cert_store(ctx->ssl_ctx, SSL_CTX_get_cert_store(cfg->trust_from->ssl_ctx));
+    if (cfg->cert != NULL || cfg->key != NULL)
+        return tls_load_mem(ctx, cfg, err);
     if ((cfg->cert_file == NULL) != (cfg->key_file == NULL))
         return edge_err(err,
                         "a certificate needs its key and a key its certificate (cert %s, "
@@ -149,10 +180,7 @@ tls_load_files(struct tls_ctx *ctx, const struct tls_config *cfg, char *err)
      * configured with, is left out (4.4.2 lets it be omitted): each peer parsed it on every
      * handshake, its public key decoded through OpenSSL's provider decoders. A chain that cannot
      * be completed is sent as far as it goes, as before. */
-    SSL_CTX_build_cert_chain(ctx->ssl_ctx, SSL_BUILD_CHAIN_FLAG_NO_ROOT |
-                                               SSL_BUILD_CHAIN_FLAG_IGNORE_ERROR |
-                                               SSL_BUILD_CHAIN_FLAG_CLEAR_ERROR);
-    ERR_clear_error();
+    tls_build_chain(ctx);
     return 0;
 }
 
@@ -160,7 +188,8 @@ tls_load_files(struct tls_ctx *ctx, const struct tls_config *cfg, char *err)
 static int
 tls_client_credential(const struct tls_ctx *ctx, const struct tls_config *cfg, char *err)
 {
-    int has = cfg->cert_file != NULL || ctx->psk_key_len > 0 || ctx->psk_client != NULL;
+    int has = cfg->cert_file != NULL || cfg->cert != NULL || ctx->psk_key_len > 0 ||
+              ctx->psk_client != NULL;
 
     if (cfg->server_cert_only && has)
         return edge_err(err, "a TLS client with the server certificate only has no certificate "
@@ -205,7 +234,7 @@ tls_ctx_new(const struct tls_config *cfg, int server, char *err)
     if (tls_load_files(ctx, cfg, err) < 0)
         goto fail;
     if (server) {
-        if (cfg->cert_file == NULL) {
+        if (cfg->cert_file == NULL && cfg->cert == NULL) {
             edge_err(err, "a TLS server needs a certificate and key");
             goto fail;
         }

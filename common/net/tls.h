@@ -78,6 +78,12 @@ struct tls_config {
     const char *ca_file;   /* scenario CA (PEM); trust anchor for peer certificates */
     const char *cert_file; /* own certificate (PEM); required for a server */
     const char *key_file;  /* own private key (PEM) */
+    /* Or, instead of the three files: the trust store of another context (shared, not copied:
+     * thousands of UE contexts of one process, nodes/eec population) and a certificate and key
+     * in memory (borrowed; the context takes its own references). */
+    const struct tls_ctx *trust_from;
+    X509 *cert;
+    EVP_PKEY *key;
     /* Client PSK: a fixed identity and key, or a callback per server (takes precedence). */
     const char *psk_identity;
     const unsigned char *psk_key;

@@ -149,9 +149,10 @@ static const struct js_field common_fields[] = {
      .max = 60000},
     {.name = "keylog", .type = JS_STRING, .check = config_check_outfile},
     {.name = "evlog", .type = JS_STRING, .check = config_check_outfile},
+    /* A UE population (nodes/eec) puts tens of thousands of subscribers in one run. */
     {.name = "subscribers",
      .type = JS_ARRAY,
-     .max_len = 4096,
+     .max_len = 200000,
      .items = JS_OBJECT,
      .sub = subscribers_entry_fields},
     {0},

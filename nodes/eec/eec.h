@@ -14,6 +14,8 @@
 #include "edgeapp/edgeapp.h"
 #include "node/node.h"
 
+#include "eec_population.h"
+
 #define EEC_EES_MAX 64          /* EESes one EEC keeps state for */
 #define EEC_TOKEN_ARG_MAX 65536 /* a literal token argument (attacks may send oversized ones) */
 #define EEC_REG_PATH "/eees-eecregistration/v1/registrations"
@@ -26,12 +28,14 @@
 
 /* The node-specific config keys (nodes/README.md "edge-eec keys"). */
 struct eec_config {
-    const char *ecs;      /* FQDN of its ECS */
-    const char *eec_id;   /* must equal "node" when given */
-    const char *gpsi;     /* its GPSI, or NULL */
-    json_t *ac_profs;     /* default ACProfile array, or NULL */
-    json_t *loc_inf;      /* default LocationInfo, or NULL */
-    long long request_ms; /* deadlines.requestMs: longest wait for an answer */
+    const char *ecs;       /* FQDN of its ECS */
+    const char *eec_id;    /* must equal "node" when given */
+    const char *gpsi;      /* its GPSI, or NULL */
+    json_t *ac_profs;      /* default ACProfile array, or NULL */
+    json_t *loc_inf;       /* default LocationInfo, or NULL */
+    long long request_ms;  /* deadlines.requestMs: longest wait for an answer */
+    const char *pop_file;  /* population.file: its UEs (eec_population.h), or NULL */
+    const char *pop_creds; /* population.credentials: "cert" or "psk" */
 };
 
 /* What the EEC knows about one EES: the provisioning entry, its registration there. */
@@ -53,7 +57,8 @@ struct eec {
     struct eec_config cf;
     struct eec_ees *ees[EEC_EES_MAX];
     size_t nees;
-    int closing; /* set before node_free: callbacks must not touch the control socket */
+    struct eec_pop pop; /* the UEs it hosts besides itself (eec_population.h) */
+    int closing;        /* set before node_free: callbacks must not touch the control socket */
 };
 
 /* eec_ees.c -- the EEC's per-EES state. */

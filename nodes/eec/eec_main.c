@@ -17,6 +17,24 @@ static const struct js_field eec_deadline_fields[] = {
     {0},
 };
 
+static const char *const eec_pop_creds[] = {"cert", "psk", NULL};
+
+/* The UEs it hosts besides itself (eec_population.h). */
+static const struct js_field eec_pop_fields[] = {
+    {.name = "file",
+     .type = JS_STRING,
+     .flags = JS_REQUIRED | JS_STORE | JS_NONEMPTY,
+     .store = offsetof(struct eec_config, pop_file),
+     .max_len = 4096},
+    {.name = "credentials",
+     .type = JS_STRING,
+     .flags = JS_REQUIRED | JS_STORE,
+     .store = offsetof(struct eec_config, pop_creds),
+     .check = js_check_enum,
+     .choices = eec_pop_creds},
+    {0},
+};
+
 static const struct js_field eec_fields[] = {
     {.name = "ecs",
      .type = JS_STRING,
@@ -46,6 +64,7 @@ static const struct js_field eec_fields[] = {
      .store = offsetof(struct eec_config, loc_inf),
      .sub = edgeapp_location_info},
     {.name = "deadlines", .type = JS_OBJECT, .sub = eec_deadline_fields},
+    {.name = "population", .type = JS_OBJECT, .sub = eec_pop_fields},
     {0},
 };
 
@@ -60,6 +79,8 @@ static const struct {
     {"discover", eec_discover_cmd},
     {"relocate", eec_relocate_cmd},
     {"registrations", eec_registrations_cmd},
+    {"population", eec_pop_info_cmd},
+    {"population_run", eec_pop_run_cmd},
 };
 
 /* What node_init cannot check alone: the names must agree and the ECS must be reachable. */
@@ -100,7 +121,7 @@ main(int argc, char **argv)
      * forward it over a slow backhaul) and then on the push to the T-EES. */
     e.cf.request_ms = 45000;
     if (node_init(&e.n, argc, argv, &o, err) < 0 || eec_check_config(&e, err) < 0 ||
-        eec_add_commands(&e, err) < 0) {
+        eec_add_commands(&e, err) < 0 || eec_pop_load(&e, e.cf.pop_file, e.cf.pop_creds, err) < 0) {
         fprintf(stderr, "edge-eec: %s\n", err);
     } else {
         node_ready(&e.n, json_pack("{s:s, s:s?, s:b, s:s}", "ecs", e.cf.ecs, "gpsi", e.cf.gpsi,
@@ -115,5 +136,6 @@ main(int argc, char **argv)
     e.closing = 1;
     node_free(&e.n);
     eec_ees_free_all(&e);
+    eec_pop_free(&e.pop);
     return rc;
 }

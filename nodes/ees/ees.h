@@ -35,7 +35,7 @@
 #define EES_TOKEN_PATH "/oauth2/token"
 #define EES_JWKS_PATH "/oauth2/jwks"
 
-#define EES_CTX_MAX 4096 /* EEC contexts (each with its registration) held at once */
+#define EES_CTX_MAX 4096 /* default maxContexts: EEC contexts (each with its registration) */
 #define EES_ID_LEN 48    /* regId / cntxId / subId as generated here */
 
 /* Every refusal of edge-ees; ees_refusals[] (ees_refusal.c) gives each its status, cause and
@@ -94,6 +94,7 @@ struct ees_config {
     const char *token_replay;  /* "reusable" | "single-use" */
     json_t *eas;               /* EASProfile array served by EAS discovery, or NULL */
     long long eec_reg_expiry;  /* EDGE-1 registration lifetime granted at most, seconds */
+    long long max_contexts;    /* maxContexts: EEC contexts held at once (EES_CTX_MAX default) */
     long long jwks_interval;   /* seconds between kid-triggered JWKS reloads at least */
     long long retry_max_ms;    /* cap of the EDGE-6 retry backoff */
     long long ecs_ms;          /* deadlines.ecsMs: longest wait for its ECS (token, discovery) */
@@ -216,6 +217,8 @@ struct ees_ctx *ees_store_add(struct ees *e, const char *eec_id, const char *cnt
 struct ees_ctx *ees_store_by_reg(struct ees *e, const char *reg_id);
 struct ees_ctx *ees_store_by_cntx(struct ees *e, const char *cntx_id);
 int ees_store_has_eec(struct ees *e, const char *eec_id);
+/* The context of the EEC's own registration here (not an implicit one), or NULL. */
+struct ees_ctx *ees_store_by_eec(struct ees *e, const char *eec_id);
 void ees_store_remove(struct ees *e, struct ees_ctx *c, const char *why);
 /* An event-log line about c (kind "registry"). */
 void ees_store_log(struct ees *e, const struct ees_ctx *c, const char *cause, const char *what);

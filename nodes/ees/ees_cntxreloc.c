@@ -100,7 +100,8 @@ push_authorized(struct ees *e, struct http_req *req, int ok, const json_t *claim
     if ((old = ees_store_by_cntx(e, cntx_id)) != NULL && strcmp(old->eec_id, eec_id) == 0)
         ees_store_remove(e, old, "context replaced by a pushed copy");
     if ((c = ees_store_add(e, eec_id, cntx_id)) == NULL) {
-        ees_refuse(req, EES_R_CTX_FULL, "this EES holds %d EEC contexts already", EES_CTX_MAX);
+        ees_refuse(req, EES_R_CTX_FULL, "this EES holds %lld EEC contexts already",
+                   e->cfg.max_contexts);
         goto done;
     }
     c->cntx = json_deep_copy(cntx);

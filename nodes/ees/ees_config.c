@@ -137,6 +137,14 @@ const struct js_field ees_config_fields[] = {
      .check = js_check_range,
      .min = 1,
      .max = 86400},
+    /* How many EEC contexts it holds at once (a population of UEs needs more than the default). */
+    {.name = "maxContexts",
+     .type = JS_INT,
+     .flags = JS_STORE,
+     .store = S(max_contexts),
+     .check = js_check_range,
+     .min = 1,
+     .max = 1000000},
     {.name = "jwksReloadInterval",
      .type = JS_INT,
      .flags = JS_STORE,
@@ -178,6 +186,7 @@ ees_config_defaults(struct ees_config *c)
     c->keep_alive = 5;
     c->token_replay = "reusable";
     c->eec_reg_expiry = 3600;
+    c->max_contexts = EES_CTX_MAX;
     c->jwks_interval = 10;
     c->retry_max_ms = 2000;
     /* nodes/ees/README.md "Deadlines": a forwarded token over a 400 ms one-way backhaul with 5%

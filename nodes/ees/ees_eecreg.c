@@ -121,8 +121,13 @@ reg_created(struct reg_op *op, const json_t *pulled, const char *src, json_t *pu
     json_t *res, *uri;
     struct ees_ctx *c;
 
+    /* TS 23.558 8.4.2.2: an EEC registers once per EES; registering again (a UE that restarted,
+     * a repeated provisioning cycle) replaces its own registration and context, never adds one. */
+    if ((c = ees_store_by_eec(e, eec_id)) != NULL)
+        ees_store_remove(e, c, "registered again: the earlier registration and context replaced");
     if ((c = ees_store_add(e, eec_id, keep)) == NULL) {
-        ees_refuse(op->req, EES_R_CTX_FULL, "this EES holds %d EEC contexts already", EES_CTX_MAX);
+        ees_refuse(op->req, EES_R_CTX_FULL, "this EES holds %lld EEC contexts already",
+                   e->cfg.max_contexts);
         return;
     }
     snprintf(c->ue_id, sizeof(c->ue_id), "%s", ue_id != NULL ? ue_id : "");

@@ -145,12 +145,21 @@ ees_store_has_eec(struct ees *e, const char *eec_id)
 }
 
 struct ees_ctx *
+ees_store_by_eec(struct ees *e, const char *eec_id)
+{
+    for (struct ees_ctx *c = e->store->head; c != NULL; c = c->next)
+        if (c->reg != NULL && strcmp(c->eec_id, eec_id) == 0)
+            return c;
+    return NULL;
+}
+
+struct ees_ctx *
 ees_store_add(struct ees *e, const char *eec_id, const char *cntx_id)
 {
     struct ees_ctx *c;
     char why[EDGE_ERR_LEN];
 
-    if (e->store->n >= EES_CTX_MAX || (c = calloc(1, sizeof(*c))) == NULL)
+    if ((long long)e->store->n >= e->cfg.max_contexts || (c = calloc(1, sizeof(*c))) == NULL)
         return NULL;
     snprintf(c->eec_id, sizeof(c->eec_id), "%s", eec_id);
     /* TS 23.558 8.9.1.1: a relocated context may keep its ID; a clash gets a new one. */

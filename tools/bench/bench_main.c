@@ -348,38 +348,6 @@ bench_eec_token(struct bench *b, char *err)
     return b->eec_token != NULL ? 0 : -1;
 }
 
-/* DELETE the registrations a registration run made: the EES's store stays small. */
-static int
-bench_deregister(struct bench *b, struct load_result *made, char *err)
-{
-    struct load_spec s;
-    struct load_result r;
-    const char **paths;
-    int rc = 0;
-
-    if (made->nlocations == 0)
-        return 0;
-    if ((paths = calloc(made->nlocations, sizeof(*paths))) == NULL)
-        return edge_err(err, "out of memory");
-    for (size_t i = 0; i < made->nlocations; i++) {
-        const char *p = strstr(made->locations[i], "://");
-        paths[i] = p != NULL && strchr(p + 3, '/') != NULL ? strchr(p + 3, '/') : "/";
-    }
-    job_spec(b, job_named("ees.register"), NULL, &s);
-    s.method = "DELETE";
-    s.path = NULL;
-    s.paths = paths;
-    s.npaths = made->nlocations;
-    s.expect = 204;
-    s.max_requests = (long)made->nlocations;
-    s.max_seconds = 60;
-    if (load_run(&s, &r, err) < 0 || r.failed > 0)
-        rc = edge_err(err, "deregistration: %s", r.error);
-    load_result_clear(&r);
-    free(paths);
-    return rc;
-}
-
 /* CPU seconds the nodes that serve job j have used so far: the ECS, both ECSes of a forwarded
  * request, or the EES. */
 static double
@@ -435,8 +403,8 @@ bench_job(struct bench *b, const struct job *j, char *err)
             rc = -1;
         else if (res.failed > 0 || res.done == 0)
             rc = edge_err(err, "%s: %s", j->name, res.error[0] ? res.error : "no answer");
-        else if (j->body == BODY_REG)
-            rc = bench_deregister(b, &res, err);
+        /* The EES's store stays small without DELETEs: each registration of the bench's one EEC
+         * replaces the one before (nodes/ees/README.md "Registering again"). */
         if (rc == 0) {
             f->runs[f->nruns++] = (double)res.done * j->per_answer / res.seconds;
             cpu->runs[cpu->nruns++] = used * 1e6 / ((double)res.done * j->per_answer);

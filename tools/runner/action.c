@@ -405,6 +405,12 @@ static const struct act_arg map_rotate[] = {{.out = "kid"}, {.out = NULL}};
         .check = (chk)                                                                             \
     }
 
+#define POP_ACT(act)                                                                               \
+    {                                                                                              \
+        .name = (act), .kinds = EEC, .args = act_pop_args, .exec = act_population,                 \
+        .check = act_pop_check                                                                     \
+    }
+
 static const struct act act_table[] = {
     NODE_CMD("provision", EEC, args_provision, NULL, map_provision),
     NODE_CMD("register", EEC, args_register, NULL, map_register),
@@ -438,6 +444,9 @@ static const struct act act_table[] = {
     RUNNER_ACT("thaw", ACT_ANY, args_none, act_freeze, NULL),
     RUNNER_ACT("link", 0, args_link, act_link, NULL),
     {.name = "reply", .args = args_reply, .exec = act_reply},
+    POP_ACT("provision_all"),
+    POP_ACT("register_all"),
+    POP_ACT("relocate_all"),
     {.name = NULL},
 };
 

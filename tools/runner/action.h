@@ -67,6 +67,12 @@ int act_http(struct run *r, struct run_node *n, json_t *step, json_t *a, json_t 
 /* What a known answer shape gives an http step's result (token, tokens, eess, locationId). */
 void act_http_shapes(json_t *res);
 
+/* act_population.c: provision_all, register_all, relocate_all over an EEC's UE population. */
+extern const struct js_field act_pop_args[];
+int act_pop_check(struct scn_ctx *c, json_t *args, char *err);
+int act_population(struct run *r, struct run_node *n, json_t *step, json_t *a, json_t **res,
+                   char *err);
+
 /* act_runner.c: the runner's own acts. */
 int act_stop(struct run *r, struct run_node *n, json_t *step, json_t *a, json_t **res, char *err);
 int act_start(struct run *r, struct run_node *n, json_t *step, json_t *a, json_t **res, char *err);

@@ -1,5 +1,6 @@
 /* conf.c -- plans a run's addresses and names and writes each node's config (nodes/README.md). */
 #include "conf.h"
+#include "population.h"
 
 #include "base/err.h"
 #include "subst.h"
@@ -186,6 +187,7 @@ conf_subscribers(struct run *r, enum scn_kind kind)
             json_object_set(e, "lifetime", json_object_get(n->sn->conf, "gbaLifetime"));
         json_array_append_new(subs, e);
     }
+    pop_subscribers(r, kind, subs);
     return subs;
 }
 
@@ -347,6 +349,10 @@ conf_ees(struct run *r, struct run_node *n, json_t *c)
     if (json_object_get(n->sn->conf, "partnerEcs") != NULL)
         json_object_set_new(c, "partnerEcs",
                             conf_names(r, json_object_get(n->sn->conf, "partnerEcs")));
+    /* Room for every UE of the run's populations (and the named EECs), beyond the default. */
+    if (pop_total(r) + r->nnodes > 4096)
+        json_object_set_new(c, "maxContexts",
+                            json_integer((json_int_t)pop_total(r) + (json_int_t)r->nnodes));
     conf_pass(n, c, conf_ees_passed);
 }
 
@@ -355,6 +361,7 @@ conf_eec(struct run *r, struct run_node *n, json_t *c)
 {
     struct run_node *ecs = run_node(r, scn_conf_str(n->sn, "ecs", NULL));
     const char *gpsi = scn_conf_str(n->sn, "gpsi", NULL);
+    json_t *pop;
 
     json_object_set_new(c, "ecs", json_string(ecs->sn->id));
     json_object_set_new(c, "eecId", json_string(n->sn->id));
@@ -370,6 +377,8 @@ conf_eec(struct run *r, struct run_node *n, json_t *c)
         json_object_set(c, "acProfs", json_object_get(n->sn->conf, "acProfs"));
     if (json_object_get(n->sn->conf, "locInf") != NULL)
         json_object_set(c, "locInf", json_object_get(n->sn->conf, "locInf"));
+    if ((pop = pop_config(r, n)) != NULL)
+        json_object_set_new(c, "population", pop);
     conf_pass(n, c, conf_eec_passed);
 }
 

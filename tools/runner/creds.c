@@ -12,6 +12,7 @@
 #include "auth/gba.h"
 #include "base/err.h"
 #include "pki.h"
+#include "population.h"
 
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
@@ -19,12 +20,12 @@
 #include <string.h>
 
 /* A key drawn from the seed: HMAC-SHA-256(label, seed || EEC ID), its first n bytes in hex. */
-static void
-creds_seeded(struct run *r, struct run_node *n, const char *label, char *hex, unsigned nbytes)
+void
+creds_seeded_id(struct run *r, const char *id, const char *label, char *hex, unsigned nbytes)
 {
     unsigned char msg[4 + 256], md[EVP_MAX_MD_SIZE];
     unsigned int mdlen = 0;
-    size_t idlen = strlen(n->sn->id);
+    size_t idlen = strlen(id);
 
     msg[0] = (unsigned char)(r->seed >> 24);
     msg[1] = (unsigned char)(r->seed >> 16);
@@ -32,10 +33,16 @@ creds_seeded(struct run *r, struct run_node *n, const char *label, char *hex, un
     msg[3] = (unsigned char)r->seed;
     if (idlen > 256)
         idlen = 256;
-    memcpy(msg + 4, n->sn->id, idlen);
+    memcpy(msg + 4, id, idlen); // NOLINT(bugprone-not-null-terminated-result): bytes, not a string
     HMAC(EVP_sha256(), label, (int)strlen(label), msg, 4 + idlen, md, &mdlen);
     for (unsigned i = 0; i < nbytes && i < mdlen; i++)
         snprintf(hex + 2 * (size_t)i, 3, "%02x", md[i]);
+}
+
+static void
+creds_seeded(struct run *r, struct run_node *n, const char *label, char *hex, unsigned nbytes)
+{
+    creds_seeded_id(r, n->sn->id, label, hex, nbytes);
 }
 
 /* The BSF the EECs bootstrapped with: the first of the topology ("bsf.edge.test" without one). */
@@ -109,5 +116,5 @@ creds_make(struct run *r, char *err)
                 return -1;
         }
     }
-    return 0;
+    return pop_make(r, err);
 }

@@ -7,5 +7,7 @@
 
 /* Make everything under r->pkidir (tools/pki/pki.h file names). */
 int creds_make(struct run *r, char *err);
+/* A key drawn from the seed for EEC id: HMAC-SHA-256(label, seed || id), nbytes in hex. */
+void creds_seeded_id(struct run *r, const char *id, const char *label, char *hex, unsigned nbytes);
 
 #endif

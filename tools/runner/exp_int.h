@@ -43,4 +43,8 @@ void exp_elapsed(struct exp_ctx *x, json_t *want);
 void exp_expires(struct exp_ctx *x, json_t *want);
 void exp_compare(struct exp_ctx *x, const char *step);
 
+/* act_population.c: latencyMs, bounds on a population action's percentiles. */
+int exp_latency_keys(json_t *v, const struct js_field *f, void *ctx, char *why);
+void exp_latency(struct exp_ctx *x, json_t *want);
+
 #endif

@@ -116,6 +116,7 @@ const struct js_field exp_fields[] = {
     {.name = "logged", .type = JS_OBJECT, .check = exp_logged_keys},
     {.name = "notLogged", .type = JS_OBJECT, .check = exp_logged_keys},
     {.name = "elapsedMs", .type = JS_ANY, .check = exp_elapsed_keys},
+    {.name = "latencyMs", .type = JS_OBJECT, .check = exp_latency_keys},
     {.name = "expiresIn", .type = JS_ARRAY, .check = exp_range_keys},
     {.name = NULL},
 };
@@ -438,6 +439,7 @@ static const struct {
     {"notLogged", exp_not_logged},
     {"elapsedMs", exp_elapsed},
     {"expiresIn", exp_expires},
+    {"latencyMs", exp_latency},
 };
 
 json_t *

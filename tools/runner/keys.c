@@ -3,6 +3,7 @@
  * these tables refuse is reported with its JSON path ("$.nodes.ees1.easIds: ..."). The steps'
  * keys are in action.c (args) and expect.c (expect). */
 #include "keys.h"
+#include "population.h"
 
 #include "base/err.h"
 #include "values.h"
@@ -234,6 +235,8 @@ const struct js_field keys_eec[] = {
     {.name = "acProfs", .type = JS_ARRAY, .items = JS_OBJECT},
     {.name = "locInf", .type = JS_OBJECT},
     {.name = "deadlines", .type = JS_OBJECT, .sub = eec_deadline_fields, .check = keys_deadlines},
+    /* A UE population the node hosts besides itself (population.h). */
+    {.name = "eecs", .type = JS_OBJECT, .sub = pop_fields},
     {.name = NULL},
 };
 
@@ -313,6 +316,8 @@ const struct js_field keys_top[] = {
     {.name = "steps", .type = JS_ARRAY, .flags = JS_REQUIRED | JS_NONEMPTY, .items = JS_OBJECT},
     {.name = "timeoutMs", .type = JS_INT, .check = js_check_range, .min = 100, .max = 600000},
     {.name = "tapOnly", .type = JS_BOOL},
+    /* false: not run by the test suite (tests/scenarios/CMakeLists.txt), e.g. a long scale run. */
+    {.name = "suite", .type = JS_BOOL},
     {.name = "compare", .type = JS_OBJECT, .sub = compare_fields, .check = keys_compare},
     {.name = NULL},
 };

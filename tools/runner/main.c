@@ -20,6 +20,7 @@
 #include "logwait.h"
 #include "match.h"
 #include "net.h"
+#include "ctlpoll.h"
 #include "proc.h"
 #include "report.h"
 #include "results.h"
@@ -314,10 +315,14 @@ main_session(struct run *r, json_t *steps, char *fatal, size_t fatal_len)
                (run_now_mono() - r->t0_mono) * 1000.0);
         step_collect_events(r); /* what came before ready belongs to start-up */
         failed = main_steps(r, steps, fatal, fatal_len);
-        if ((r->keep || r->step_mode) && !proc_interrupted)
-            watch_pause(r->keep ? "--keep" : "--step",
-                        "the steps are done; the nodes keep running (edge-ctl their sockets; ip "
-                        "netns exec to look around); Enter tears everything down");
+        if ((r->keep || r->step_mode) && !proc_interrupted) {
+            printf("%s: the steps are done; the nodes keep running (edge-ctl their sockets; ip "
+                   "netns exec to look around); Enter tears everything down\n        press Enter "
+                   "to go on ",
+                   r->keep ? "--keep" : "--step");
+            fflush(stdout);
+            poll_keep(r); /* their events read meanwhile */
+        }
     }
     if (proc_interrupted && fatal[0] == '\0')
         snprintf(fatal, fatal_len, "interrupted by signal %d", (int)proc_interrupted);

@@ -77,6 +77,8 @@ struct run {
     void *net_state;           /* net.c */
     struct async_call *asyncs; /* async.c: steps in flight */
     double t0_mono;            /* CLOCK_MONOTONIC at start, seconds */
+    int pop_step;              /* a UE population's step is running (act_population.c) */
+    size_t pop_tokens;         /* token events it counted instead of recording */
 };
 
 struct run_node *run_node(struct run *r, const char *name);

@@ -13,6 +13,7 @@
 #include "subst.h"
 #include "base/err.h"
 #include "ctl/ctl_client.h"
+#include "ctlpoll.h"
 #include "sim.h"
 #include "tok.h"
 
@@ -110,14 +111,21 @@ step_collect_events(struct run *r)
 {
     char err[EDGE_ERR_LEN];
 
+    poll_drain(r); /* one poll() over every socket: what is there, never a wait for more */
     for (size_t i = 0; i < r->nnodes; i++) {
         struct run_node *n = &r->nodes[i];
         json_t *ev;
         if (n->cc == NULL)
             continue;
         for (int k = 0; step_event_names[k] != NULL; k++) {
-            /* 1 ms: what is already there, never a wait for more. */
-            while ((ev = ctl_client_wait_event(n->cc, step_event_names[k], 1, err)) != NULL) {
+            while ((ev = ctl_client_wait_event(n->cc, step_event_names[k], 0, err)) != NULL) {
+                /* A population's tokens (ten thousand UEs: tens of thousands) are counted in
+                 * its step's result, not kept one by one for tokens/ and the report. */
+                if (k == 0 && r->pop_step) {
+                    r->pop_tokens++;
+                    json_decref(ev);
+                    continue;
+                }
                 if (k == 0)
                     step_token_event(r, n, ev);
                 json_array_append_new(r->seen,
