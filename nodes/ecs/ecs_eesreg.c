@@ -20,7 +20,7 @@ eesreg_peer(struct http_req *req)
 {
     const struct edge_peer *p = http_req_peer(req);
 
-    if (p->mode != EDGE_PEER_CERT || p->fqdn[0] == '\0') {
+    if (!edge_peer_is_enabler(p)) { /* an EAS or an EEC's endpoint is no EES */
         ecs_refuse(req, ECS_R_NO_CERT_FQDN, NULL);
         return NULL;
     }

@@ -18,7 +18,7 @@ cr_peer(struct http_req *req)
 {
     const struct edge_peer *p = http_req_peer(req);
 
-    if (p->mode != EDGE_PEER_CERT || p->fqdn[0] == '\0') {
+    if (!edge_peer_is_enabler(p)) {
         ees_refuse(req, EES_R_NOT_AN_EES,
                    "EDGE-9 needs an EES authenticated by a certificate naming its FQDN");
         return NULL;

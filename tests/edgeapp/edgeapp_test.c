@@ -26,6 +26,19 @@ static const struct {
     {"eec_context_push", edgeapp_eec_context_push},
     {"eec_context_push_res", edgeapp_eec_context_push_res},
     {"implicit_reg", edgeapp_implicit_reg},
+    {"eas_registration", edgeapp_eas_registration},
+    {"eas_registration_patch", edgeapp_eas_registration_patch},
+    {"acr_mgnt_subscription", edgeapp_acr_mgnt_subscription},
+    {"acr_mgnt_notification", edgeapp_acr_mgnt_notification},
+    {"acr_update_data", edgeapp_acr_update_data},
+    {"acr_determ_req", edgeapp_acr_determ_req},
+    {"acr_dec_req", edgeapp_acr_dec_req},
+    {"acr_events_subscription", edgeapp_acr_events_subscription},
+    {"eas_discovery_subscription", edgeapp_eas_discovery_subscription},
+    {"eas_discovery_notification", edgeapp_eas_discovery_notification},
+    {"servprov_subscription", edgeapp_servprov_subscription},
+    {"servprov_notification", edgeapp_servprov_notification},
+    {"test_notification", edgeapp_test_notification},
 };
 
 static int
