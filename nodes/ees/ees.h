@@ -103,7 +103,7 @@ struct ees_config {
 
 struct ees_store;
 struct ees_oauth;
-struct ees_ecsreg;
+struct node_reg;
 struct ees_keys;
 
 struct ees {
@@ -114,7 +114,8 @@ struct ees {
     struct token_replay *replay; /* single-use policy, or NULL */
     struct ees_store *store;     /* EEC contexts and registrations (ees_store.c) */
     struct ees_oauth *oauth;     /* token cache (ees_oauth.c) */
-    struct ees_ecsreg *ecsreg;   /* EDGE-6 registration (ees_ecsreg.c) */
+    struct node_reg *ecsreg;     /* EDGE-6 registration (ees_ecsreg.c, node_reg.h) */
+    int keys_ok;                 /* its ECS's JWKS loaded since the last (re)registration */
     int stopping;                /* stop requested: no new EDGE-6 work */
     int closing;                 /* node_free running: callbacks only free their own state */
 };
@@ -224,7 +225,6 @@ int ees_ecsreg_setup(struct ees *e, char *err);
 void ees_ecsreg_start(struct ees *e);
 /* Deregister (stop): 1 when a DELETE is under way (the loop should run until it answers). */
 int ees_ecsreg_stop(struct ees *e);
-void ees_ecsreg_free(struct ees *e);
 
 /* ees_oauth.c: the OAuth 2.0 client (TR 33.739 6.27), token cache; "request_token". */
 struct ees_token {

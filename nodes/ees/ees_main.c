@@ -3,6 +3,7 @@
  * that deregisters before it exits. */
 #include "ees.h"
 #include "base/err.h"
+#include "node/node_reg.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,6 +18,7 @@ ees_on_stop(struct node *n, void *arg)
 
     (void)n;
     e->stopping = 1;
+    node_reg_halt(e->ecsreg);
 }
 
 static int
@@ -72,10 +74,11 @@ ees_free(struct ees *e)
 {
     /* Timers belong to the event base node_free() frees; pending HTTP exchanges call back from
      * inside node_free(), and with closing set they only free their own state. */
-    ees_ecsreg_free(e);
+    node_reg_close(e->ecsreg);
     ees_store_free(e);
     e->closing = 1;
     node_free(&e->n);
+    node_reg_free(e->ecsreg);
     ees_oauth_free(e);
     ees_keys_free(e);
     token_replay_free(e->replay);
