@@ -24,8 +24,10 @@ const struct js_field edgeapp_eas_registration[] = {
     {0},
 };
 
+/* easProf here is an RFC 7396 merge patch of the profile (null removes a member): the EES checks
+ * the merged profile with edgeapp_eas_profile. */
 const struct js_field edgeapp_eas_registration_patch[] = {
-    {.name = "easProf", .type = JS_OBJECT, .sub = edgeapp_eas_profile},
+    {.name = "easProf", .type = JS_OBJECT},
     {.name = "expTime", .type = JS_STRING, .flags = JS_NULLABLE, .check = js_check_datetime},
     {0},
 };

@@ -21,6 +21,7 @@ struct node_reg {
     int busy;       /* an exchange is under way */
     int ever;       /* registered once: ready was said */
     int halted;     /* the node stops: no new work */
+    int dirty;      /* the body changed since the last exchange: update soon */
     int closing;    /* node_free runs: callbacks only return */
     long long backoff_ms;
     struct event *timer; /* the next refresh or retry */
@@ -161,7 +162,10 @@ reg_registered(struct node_reg *g)
         g->ever = 1;
         node_ready(g->n, json_pack("{s:s, s:s}", g->c.server_key, g->c.server, "regId", g->reg_id));
     }
-    reg_schedule(g);
+    if (g->dirty)
+        reg_arm(g, 0);
+    else
+        reg_schedule(g);
 }
 
 static void
@@ -213,6 +217,7 @@ node_reg_post(struct node_reg *g)
         return;
     body = reg_body(g);
     g->busy = 1;
+    g->dirty = 0;
     if (body == NULL || node_send_json(g->n, "POST", g->c.server, g->c.path, body, NULL,
                                        reg_post_resp, g, err) < 0) {
         g->busy = 0;
@@ -245,7 +250,10 @@ reg_put_resp(const struct http_client_resp *r, void *arg)
     g->busy = 0;
     if ((r->status == 200 || r->status == 204) && reg_accept(g, r, err) == 0) {
         g->backoff_ms = REG_BACKOFF_MIN_MS;
-        reg_schedule(g);
+        if (g->dirty)
+            reg_arm(g, 0);
+        else
+            reg_schedule(g);
         return;
     }
     if (r->status == 0) {
@@ -270,6 +278,7 @@ reg_put(struct node_reg *g)
 
     snprintf(path, sizeof(path), "%s/%s", g->c.path, g->reg_id);
     g->busy = 1;
+    g->dirty = 0;
     if (body == NULL ||
         node_send_json(g->n, "PUT", g->c.server, path, body, NULL, reg_put_resp, g, err) < 0) {
         g->busy = 0;
@@ -353,6 +362,18 @@ void
 node_reg_start(struct node_reg *g)
 {
     reg_begin(g);
+}
+
+void
+node_reg_update(struct node_reg *g)
+{
+    if (g == NULL || g->halted)
+        return;
+    g->dirty = 1;
+    if (g->registered && !g->busy && g->c.refresh) {
+        event_del(g->timer);
+        reg_arm(g, 0);
+    }
 }
 
 void

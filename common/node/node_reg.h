@@ -37,6 +37,9 @@ struct node_reg *node_reg_new(struct node *n, const struct node_reg_conf *conf, 
 void node_reg_start(struct node_reg *g);
 /* The POST itself, for before_post. */
 void node_reg_post(struct node_reg *g);
+/* What the registration says changed (the EES's EAS IDs): update it now, or as soon as the
+ * exchange under way ends (TS 23.558 8.4.4.2.3: "if there is a change in the information"). */
+void node_reg_update(struct node_reg *g);
 /* The node stops: no new work (a DELETE may still follow). */
 void node_reg_halt(struct node_reg *g);
 /* Deregister: 1 when a DELETE is under way (the loop should run until its answer, which breaks

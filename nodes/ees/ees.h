@@ -49,7 +49,6 @@ enum ees_refusal {
     EES_R_NOT_OWNER,             /* 403: another EEC's registration/context */
     EES_R_EES_ID_MISMATCH,       /* 403: eesId/ees-id is not the TLS peer */
     EES_R_NOT_AN_EES,            /* 403: EDGE-9 caller without an FQDN */
-    EES_R_REQUESTOR,             /* 403: an EAS requestor (no EDGE-3 here) */
     EES_R_EEC_ID_MISMATCH,       /* 403: token eec_id vs the context's EEC */
     EES_R_CTX_FULL,              /* 503: EES_CTX_MAX contexts held */
     EES_R_CONTEXT_NOT_FOUND,     /* 404: no such EEC context */
@@ -66,6 +65,12 @@ enum ees_refusal {
     EES_R_ACR_UNREACHABLE,       /* 504: a peer did not answer */
     EES_R_ACR_NOT_REACHABLE,     /* 504: a peer answered that the one behind it did not */
     EES_R_ACR_CONTEXT_GONE,      /* 404: the context went away during ACR */
+    EES_R_NOT_AN_EAS,            /* 403: EDGE-3 caller without an EAS certificate */
+    EES_R_EAS_NOT_AUTHORIZED,    /* 403: local policy says no to an EAS (EDGE-3) */
+    EES_R_EAS_ID_MISMATCH,       /* 403: easId is not the EAS of the TLS certificate */
+    EES_R_EAS_ENDPOINT,          /* 403: endPt is not a host the EAS's certificate names */
+    EES_R_EAS_REG_NOT_FOUND,     /* 404: no such EAS registration */
+    EES_R_EAS_PATCH_INVALID,     /* 400: the patched EAS profile does not decode */
     EES_R_INTERNAL,              /* 500: SYSTEM_FAILURE (out of memory, ...) */
     EES_R_COUNT
 };
@@ -83,7 +88,7 @@ extern const struct node_refusal ees_refusals[EES_R_COUNT];
 struct ees_config {
     const char *ecs;           /* FQDN of its own ECS: EDGE-6, token endpoint, JWKS, issuer */
     const char *authorization; /* "token" | "local" (TS 33.558 6.3) */
-    json_t *policy;            /* local policy {allowEecs, allowGpsis}, or NULL */
+    json_t *policy;            /* local policy {allowEecs, allowGpsis, allowEeses, allowEases} */
     json_t *eas_ids;           /* EESProfile.easIds, or NULL (then from "eas") */
     json_t *svc_area;          /* EESProfile.svcArea, or NULL */
     int eec_reg_conf;          /* EESProfile.eecRegConf */
@@ -94,6 +99,7 @@ struct ees_config {
     const char *token_replay;  /* "reusable" | "single-use" */
     json_t *eas;               /* EASProfile array served by EAS discovery, or NULL */
     long long eec_reg_expiry;  /* EDGE-1 registration lifetime granted at most, seconds */
+    long long eas_reg_expiry;  /* EDGE-3 registration lifetime granted at most, seconds */
     long long jwks_interval;   /* seconds between kid-triggered JWKS reloads at least */
     long long retry_max_ms;    /* cap of the EDGE-6 retry backoff */
     long long ecs_ms;          /* deadlines.ecsMs: longest wait for its ECS (token, discovery) */
@@ -104,6 +110,7 @@ struct ees_config {
 struct ees_store;
 struct ees_oauth;
 struct node_reg;
+struct ees_easregs;
 struct ees_keys;
 
 struct ees {
@@ -115,6 +122,7 @@ struct ees {
     struct ees_store *store;     /* EEC contexts and registrations (ees_store.c) */
     struct ees_oauth *oauth;     /* token cache (ees_oauth.c) */
     struct node_reg *ecsreg;     /* EDGE-6 registration (ees_ecsreg.c, node_reg.h) */
+    struct ees_easregs *easregs; /* EDGE-3 registrations of EASes (ees_easreg.c) */
     int keys_ok;                 /* its ECS's JWKS loaded since the last (re)registration */
     int stopping;                /* stop requested: no new EDGE-6 work */
     int closing;                 /* node_free running: callbacks only free their own state */
@@ -140,6 +148,9 @@ int ees_policy_allows(const struct ees *e, const char *eec_id, const char *gpsi)
 /* TS 33.558 6.2 local authorization on EDGE-9: may the EES fqdn call this one (policy
  * allowEeses; none configured: any EES its certificate names)? */
 int ees_policy_allows_ees(const struct ees *e, const char *fqdn);
+/* TS 33.558 EDGE-3: may the EAS eas_id use this EES (policy allowEases; none configured: any EAS
+ * of the scenario's CA)? */
+int ees_policy_allows_eas(const struct ees *e, const char *eas_id);
 int ees_uses_token(const struct ees *e);
 
 /* ees_util.c */
@@ -192,6 +203,21 @@ void ees_token_report(struct ees *e, const char *peer, const char *verdict, cons
  * authorization by token or local policy. cb(ok=0) means the refusal is sent. */
 void ees_access_eec(struct ees *e, struct http_req *req, const char *eec_id, const char *ue_id,
                     const char *scope, ees_bearer_cb cb, void *arg);
+
+/* An EAS on EDGE-3 (TS 33.558: the EES authenticates the EAS by its certificate and authorizes
+ * it by its local policy): its EAS ID, or NULL with the 403 sent. */
+const char *ees_access_eas(struct ees *e, struct http_req *req);
+
+/* ees_easreg.c: EDGE-3 EAS registrations (TS 23.558 8.4.3); "eas_registrations". */
+int ees_easreg_setup(struct ees *e, char *err);
+void ees_easreg_free(struct ees *e);
+/* The EASProfiles EAS discovery answers from: registered ones, and configured ones whose EAS ID
+ * no registered EAS has (new reference). */
+json_t *ees_eas_profiles(struct ees *e);
+/* The EAS IDs it offers (EESProfile.easIds): configured and registered (new reference). */
+json_t *ees_eas_ids(struct ees *e);
+/* The profile an EAS registered for eas_id (fqdn NULL: any of them), or NULL; borrowed. */
+const json_t *ees_eas_registered(struct ees *e, const char *eas_id, const char *fqdn);
 
 /* ees_store.c: EEC contexts, each with the EEC's registration here. */
 struct ees_ctx {

@@ -1,9 +1,10 @@
-/* ees_easdisc.c -- Eees_EASDiscovery at this EES (TS 24.558, TS 23.558 8.5.2.2): POST
- * /eas-profiles/request-discovery answers with the EAS profiles of its config that match the
- * filter (AC profiles' EAS IDs, EAS characteristics' easId, the UE location against each EAS's
- * service area). The requestor is an EEC, authenticated and authorized as on every EDGE-1 call
- * (TS 33.558 6.3) and registered here when eecRegConf says EECs must register, or an EES over
- * EDGE-9 (bearer token of its ECS, TR 33.739 6.27). */
+/* ees_easdisc.c -- Eees_EASDiscovery at this EES (TS 24.558, TS 23.558 8.5.2.2, 8.8.3.2): POST
+ * /eas-profiles/request-discovery answers with the EAS profiles registered here (EDGE-3) and
+ * those of its config that match the filter (AC profiles' EAS IDs, EAS characteristics' easId,
+ * the UE location against each EAS's service area). The requestor is an EEC, authenticated and
+ * authorized as on every EDGE-1 call (TS 33.558 6.3) and registered here when eecRegConf says
+ * EECs must register, an EES over EDGE-9 (bearer token of its ECS, TR 33.739 6.27), or an EAS
+ * over EDGE-3 (its certificate and this EES's policy). */
 #include "ees.h"
 #include "base/err.h"
 #include "net/problem.h"
@@ -51,9 +52,10 @@ disc_answer(struct ees *e, struct http_req *req, const json_t *body)
 {
     json_t *wanted = disc_wanted(json_object_get(body, "easDiscoveryFilter"));
     json_t *loc = json_object_get(body, "locInf"), *found = json_array(), *eas, *data;
+    json_t *profiles = ees_eas_profiles(e);
     size_t i;
 
-    json_array_foreach(e->eas, i, eas)
+    json_array_foreach(profiles, i, eas)
     {
         if (json_array_size(wanted) > 0 && !disc_listed(wanted, json_object_get(eas, "easId")))
             continue;
@@ -61,6 +63,7 @@ disc_answer(struct ees *e, struct http_req *req, const json_t *body)
             continue;
         json_array_append_new(found, json_pack("{s:O}", "eas", eas));
     }
+    json_decref(profiles);
     data = json_pack("{s:O, s:I}", "wanted", wanted, "found", (json_int_t)json_array_size(found));
     node_log(&e->n, "discovery", tls_peer_name(http_req_peer(req)), NULL, data,
              "EAS discovery: %zu EAS profile(s) match", json_array_size(found));
@@ -101,6 +104,23 @@ disc_ees_authorized(struct ees *e, struct http_req *req, int ok, const json_t *c
     json_decref(body);
 }
 
+/* An EAS requestor (EDGE-3, TS 23.558 8.8.3.2): the EAS its certificate names, admitted by the
+ * local policy (TS 33.558 EDGE-3). */
+static void
+disc_eas(struct ees *e, struct http_req *req, const json_t *body, const char *eas_id)
+{
+    const char *who = ees_access_eas(e, req);
+
+    if (who == NULL)
+        return;
+    if (strcmp(who, eas_id) != 0)
+        ees_refuse(req, EES_R_EAS_ID_MISMATCH,
+                   "requestorId.easId %.64s is not %s, the EAS of the TLS certificate", eas_id,
+                   who);
+    else
+        disc_answer(e, req, body);
+}
+
 static void
 disc_request(struct http_req *req, void *arg)
 {
@@ -121,9 +141,8 @@ disc_request(struct http_req *req, void *arg)
         return;
     }
     if (ees_id == NULL) {
-        ees_refuse(req, EES_R_REQUESTOR,
-                   "an EAS requestor is not served here (edgesim has no EDGE-3)");
-    } else if (p->mode != EDGE_PEER_CERT || strcasecmp(p->fqdn, ees_id) != 0) {
+        disc_eas(e, req, body, json_string_value(json_object_get(rid, "easId")));
+    } else if (!edge_peer_is_enabler(p) || strcasecmp(p->fqdn, ees_id) != 0) {
         ees_refuse(req, EES_R_EES_ID_MISMATCH,
                    "requestorId.eesId %.64s is not the EES of the TLS certificate", ees_id);
     } else {

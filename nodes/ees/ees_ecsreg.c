@@ -10,9 +10,10 @@ static json_t *
 ecsreg_body(void *arg)
 {
     struct ees *e = arg;
+    /* EESProfile.easIds: configured, and those of the EASes registered here (EDGE-3). */
     json_t *prof =
-        json_pack("{s:s, s:o, s:O, s:b}", "eesId", e->n.name, "endPt", node_endpoint(&e->n),
-                  "easIds", e->cfg.eas_ids, "eecRegConf", e->cfg.eec_reg_conf);
+        json_pack("{s:s, s:o, s:o, s:b}", "eesId", e->n.name, "endPt", node_endpoint(&e->n),
+                  "easIds", ees_eas_ids(e), "eecRegConf", e->cfg.eec_reg_conf);
 
     if (prof != NULL && e->cfg.svc_area != NULL)
         json_object_set(prof, "svcArea", e->cfg.svc_area);

@@ -18,8 +18,6 @@ const struct node_refusal ees_refusals[EES_R_COUNT] = {
                                "the EES ID is not the EES of the TLS certificate"},
     [EES_R_NOT_AN_EES] = {403, "PEER_NOT_AN_EES",
                           "EDGE-9 needs an EES authenticated by a certificate naming its FQDN"},
-    [EES_R_REQUESTOR] = {403, "REQUESTOR_NOT_SUPPORTED",
-                         "an EAS requestor is not served here (edgesim has no EDGE-3)"},
     [EES_R_EEC_ID_MISMATCH] = {403, "EEC_ID_MISMATCH",
                                "the token is for the context of another EEC"},
     [EES_R_CTX_FULL] = {503, "INSUFFICIENT_RESOURCES", "this EES holds as many contexts as it can"},
@@ -45,5 +43,18 @@ const struct node_refusal ees_refusals[EES_R_COUNT] = {
     [EES_R_ACR_NOT_REACHABLE] = {504, "TARGET_NF_NOT_REACHABLE",
                                  "a peer answered that the node behind it did not answer"},
     [EES_R_ACR_CONTEXT_GONE] = {404, PROBLEM_CONTEXT_NOT_FOUND, "the EEC context went away"},
+    /* EDGE-3 (TS 33.558: certificate authentication, local authorization of the EAS). */
+    [EES_R_NOT_AN_EAS] = {403, "PEER_NOT_AN_EAS",
+                          "EDGE-3 needs an EAS authenticated by a certificate naming its EAS ID"},
+    [EES_R_EAS_NOT_AUTHORIZED] =
+        {403, "EAS_NOT_AUTHORIZED",
+         "the EAS is not allowed by this EES's local authorization policy"},
+    [EES_R_EAS_ID_MISMATCH] = {403, "EAS_ID_MISMATCH",
+                               "the EAS ID is not the EAS of the TLS certificate"},
+    [EES_R_EAS_ENDPOINT] = {403, "EAS_ENDPOINT_MISMATCH",
+                            "the endpoint is not a host the EAS's certificate names"},
+    [EES_R_EAS_REG_NOT_FOUND] = {404, PROBLEM_CONTEXT_NOT_FOUND, "no such EAS registration here"},
+    [EES_R_EAS_PATCH_INVALID] = {400, PROBLEM_MANDATORY_IE_INCORRECT,
+                                 "the patched EAS profile is not a valid EASProfile"},
     [EES_R_INTERNAL] = {500, PROBLEM_SYSTEM_FAILURE, "the EES failed"},
 };

@@ -312,6 +312,18 @@ static const struct js_field args_ctl[] = {
     {.name = NULL},
 };
 
+/* put_context at an EAS: the application state of a UE (what its AC built there). */
+static const struct js_field args_put_context[] = {
+    {.name = "ueId", .type = JS_STRING, .flags = JS_REQUIRED, .check = js_check_gpsi},
+    {.name = "acId", .type = JS_STRING, .check = js_check_id},
+    {.name = "context", .type = JS_OBJECT, .flags = JS_REQUIRED},
+    {.name = NULL},
+};
+static const struct js_field args_update_profile[] = {
+    {.name = "profile", .type = JS_OBJECT, .flags = JS_REQUIRED},
+    {.name = NULL},
+};
+
 static const struct js_field args_rotate[] = {
     {.name = "kid", .type = JS_STRING, .flags = JS_REQUIRED, .check = js_check_kid},
     {.name = "new", .type = JS_BOOL},
@@ -350,6 +362,7 @@ arg_rotate_check(struct scn_ctx *c, json_t *args, char *err)
 #define ECS ACT_K(SCN_ECS)
 #define EES ACT_K(SCN_EES)
 #define EEC ACT_K(SCN_EEC)
+#define EAS ACT_K(SCN_EAS)
 
 /* How node commands take their args from the step's (nodes/README.md "Control commands"). */
 static const struct act_arg map_provision[] = {{.out = "acProfs"},
@@ -393,6 +406,9 @@ static const struct act_arg map_request_token[] = {{.out = "target", .how = ACT_
                                                    {.out = NULL}};
 static const struct act_arg map_none[] = {{.out = NULL}};
 static const struct act_arg map_rotate[] = {{.out = "kid"}, {.out = NULL}};
+static const struct act_arg map_put_context[] = {
+    {.out = "ueId"}, {.out = "acId"}, {.out = "context"}, {.out = NULL}};
+static const struct act_arg map_update_profile[] = {{.out = "profile"}, {.out = NULL}};
 
 #define NODE_CMD(act, k, schema, command, m)                                                       \
     {                                                                                              \
@@ -415,8 +431,11 @@ static const struct act act_table[] = {
     NODE_CMD("relocate", EEC, args_relocate, NULL, map_relocate),
     NODE_CMD("request_token", EES, args_request_token, NULL, map_request_token),
     NODE_CMD("registrations", ECS, args_none, NULL, map_none),
-    NODE_CMD("registration", EES, args_none, NULL, map_none),
-    NODE_CMD("contexts", EES, args_none, NULL, map_none),
+    NODE_CMD("registration", EES | EAS, args_none, NULL, map_none),
+    NODE_CMD("contexts", EES | EAS, args_none, NULL, map_none),
+    NODE_CMD("eas_registrations", EES, args_none, NULL, map_none),
+    NODE_CMD("put_context", EAS, args_put_context, NULL, map_put_context),
+    NODE_CMD("update_profile", EAS, args_update_profile, NULL, map_update_profile),
     {.name = "rotate",
      .kinds = ECS,
      .args = args_rotate,

@@ -109,6 +109,8 @@ conf_policy(struct run *r, json_t *pol)
         json_object_set(out, "allowGpsis", json_object_get(pol, "allowGpsis"));
     if (json_object_get(pol, "allowEeses") != NULL)
         json_object_set_new(out, "allowEeses", conf_names(r, json_object_get(pol, "allowEeses")));
+    if (json_object_get(pol, "allowEases") != NULL) /* EAS IDs, not node names */
+        json_object_set(out, "allowEases", json_object_get(pol, "allowEases"));
     return out;
 }
 
@@ -119,6 +121,8 @@ static const char *const conf_ecs_passed[] = {
 static const char *const conf_ees_passed[] = {"keepAlive",   "eecRegConf", "eecRegistrationExpiry",
                                               "tokenReplay", "deadlines",  NULL};
 static const char *const conf_eec_passed[] = {"deadlines", NULL};
+static const char *const conf_eas_passed[] = {
+    "profile", "registrationExpiry", "refresh", "keepAlive", "acrEvents", "deadlines", NULL};
 
 static void
 conf_pass(struct run_node *n, json_t *c, const char *const *keys)
@@ -197,7 +201,7 @@ conf_common(struct run *r, struct run_node *n)
     json_object_set_new(c, "tls", tls);
     json_object_set_new(c, "keylog", json_string(r->keylog));
     json_object_set_new(c, "evlog", json_string(n->evlog));
-    if (n->sn->kind != SCN_EEC)
+    if (n->sn->kind == SCN_ECS || n->sn->kind == SCN_EES)
         json_object_set_new(c, "subscribers", conf_subscribers(r));
     return c;
 }
@@ -324,6 +328,16 @@ conf_eec(struct run *r, struct run_node *n, json_t *c)
     conf_pass(n, c, conf_eec_passed);
 }
 
+static void
+conf_eas(struct run *r, struct run_node *n, json_t *c)
+{
+    struct run_node *ees = run_node(r, scn_conf_str(n->sn, "ees", NULL));
+
+    json_object_set_new(c, "ees", json_string(ees->sn->id));
+    json_object_set_new(c, "easId", json_string(scn_conf_str(n->sn, "easId", "")));
+    conf_pass(n, c, conf_eas_passed);
+}
+
 /* A scripted peer in the node's place (tools/runner/fake.c): the common keys and its routes. */
 static void
 conf_fake(struct run_node *n, json_t *c)
@@ -343,6 +357,8 @@ conf_write_node(struct run *r, struct run_node *n, json_t *extra, char *err)
         conf_ecs(r, n, c);
     else if (n->sn->kind == SCN_EES)
         conf_ees(r, n, c);
+    else if (n->sn->kind == SCN_EAS)
+        conf_eas(r, n, c);
     else
         conf_eec(r, n, c);
     /* What the scenario gives as it is, then what this start adds: the node checks it. */

@@ -53,6 +53,10 @@ creds_make(struct run *r, char *err)
                               0, 1, err) == -1)
                 return -1;
         }
+        /* An EAS: its FQDN and its EAS ID (TS 33.558 EDGE-3: the EES authenticates it). */
+        if (sn->kind == SCN_EAS && pki_make_bound(r->pkidir, sn->id, "eas",
+                                                  scn_conf_str(sn, "easId", ""), 0, 1, err) == -1)
+            return -1;
         if (sn->kind == SCN_ECS) {
             json_t *kids = json_object_get(sn->conf, "kids"), *k;
             size_t j;

@@ -12,5 +12,6 @@ extern const struct js_field keys_topo_router[]; /* $.topology.routers.R */
 extern const struct js_field keys_ecs[];         /* $.nodes.N of an ECS */
 extern const struct js_field keys_ees[];         /* $.nodes.N of an EES */
 extern const struct js_field keys_eec[];         /* $.nodes.N of an EEC */
+extern const struct js_field keys_eas[];         /* $.nodes.N of an EAS */
 
 #endif

@@ -74,13 +74,14 @@ main_wait_enter(const char *who, const char *what)
         printf("\n");
 }
 
-/* Start every node, ECSes first: an EES is ready only once registered at its ECS. */
+/* Start every node, ECSes first: an EES is ready only once registered at its ECS, an EAS once
+ * registered at its EES. */
 static int
 main_start_nodes(struct run *r, char *err)
 {
-    static const enum scn_kind order[] = {SCN_ECS, SCN_EES, SCN_EEC};
+    static const enum scn_kind order[] = {SCN_ECS, SCN_EES, SCN_EAS, SCN_EEC};
 
-    for (int k = 0; k < 3; k++)
+    for (size_t k = 0; k < sizeof(order) / sizeof(order[0]); k++)
         for (size_t i = 0; i < r->nnodes; i++) {
             if (r->nodes[i].sn->kind != order[k])
                 continue;

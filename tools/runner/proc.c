@@ -146,7 +146,12 @@ proc_node_exe(const struct scn_node *sn)
 {
     if (json_object_get(sn->conf, "fake") != NULL)
         return "edge-fake";
-    return sn->kind == SCN_ECS ? "edge-ecs" : sn->kind == SCN_EES ? "edge-ees" : "edge-eec";
+    static const char *const exes[] = {[SCN_ECS] = "edge-ecs",
+                                       [SCN_EES] = "edge-ees",
+                                       [SCN_EEC] = "edge-eec",
+                                       [SCN_EAS] = "edge-eas"};
+
+    return exes[sn->kind];
 }
 
 /* The last line of a node's log that says something, into buf ("" when none). */
@@ -346,11 +351,11 @@ proc_check(struct run *r, char *err)
 int
 proc_stop_all(struct run *r, char *err)
 {
-    static const enum scn_kind order[] = {SCN_EEC, SCN_EES, SCN_ECS};
+    static const enum scn_kind order[] = {SCN_EEC, SCN_EAS, SCN_EES, SCN_ECS};
     char why[EDGE_ERR_LEN];
     int rc = 0;
 
-    for (size_t k = 0; k < 3; k++)
+    for (size_t k = 0; k < sizeof(order) / sizeof(order[0]); k++)
         for (size_t i = 0; i < r->nnodes; i++) {
             struct run_node *n = &r->nodes[i];
             if (n->sn->kind != order[k] || n->pid <= 0 || n->exited)

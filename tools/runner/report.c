@@ -84,12 +84,12 @@ struct rep_line {
 static size_t
 rep_lines(json_t *summary, struct rep_line *out, size_t max)
 {
-    static const char *order[] = {"eec", "ees", "ecs"};
+    static const char *order[] = {"eec", "eas", "ees", "ecs"};
     json_t *nodes = json_object_get(summary, "nodes"), *n;
     const char *k;
     size_t c = 0;
 
-    for (int o = 0; o < 3; o++)
+    for (int o = 0; o < 4; o++)
         json_object_foreach(nodes, k, n)
         {
             const char *kind = json_string_value(json_object_get(n, "kind"));

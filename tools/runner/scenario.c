@@ -20,7 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char *scn_kinds[] = {"ecs", "ees", "eec"};
+static const char *scn_kinds[] = {"ecs", "ees", "eec", "eas"};
 
 const char *
 scn_kind_name(enum scn_kind k)
@@ -161,7 +161,10 @@ scn_topo_node(struct scn *s, struct scn_node *n, json_t *v, const char *path, ch
 {
     const char *kind = json_string_value(json_object_get(v, "kind"));
 
-    n->kind = strcmp(kind, "ecs") == 0 ? SCN_ECS : strcmp(kind, "ees") == 0 ? SCN_EES : SCN_EEC;
+    n->kind = SCN_ECS;
+    for (size_t k = 0; k < sizeof(scn_kinds) / sizeof(scn_kinds[0]); k++)
+        if (strcmp(kind, scn_kinds[k]) == 0)
+            n->kind = (enum scn_kind)k;
     n->id = json_string_value(json_object_get(v, "fqdn"));
     n->link = json_string_value(json_object_get(v, "link"));
     if (n->kind != SCN_EEC && n->id == NULL)
@@ -285,7 +288,9 @@ scn_node_section(struct scn *s, size_t i, json_t *nodes, char *err)
         if (n->kind != SCN_ECS)
             return edge_err(err, "%s: missing required field (an %s needs at least \"%s\")", path,
                             scn_kind_name(n->kind),
-                            n->kind == SCN_EES ? "ecs\" and \"easIds" : "eecId\" and \"ecs");
+                            n->kind == SCN_EES   ? "ecs\" and \"easIds"
+                            : n->kind == SCN_EAS ? "ees\" and \"easId"
+                                                 : "eecId\" and \"ecs");
         n->conf = json_object();
         json_object_set_new(nodes, n->name, n->conf);
     }
@@ -305,7 +310,7 @@ scn_node_section(struct scn *s, size_t i, json_t *nodes, char *err)
 static int
 scn_node_conf(struct scn *s, char *err)
 {
-    static const struct js_field *tables[] = {keys_ecs, keys_ees, keys_eec};
+    static const struct js_field *tables[] = {keys_ecs, keys_ees, keys_eec, keys_eas};
     json_t *nodes = json_object_get(s->root, "nodes"), *v;
     struct scn_ctx c = {.s = s};
     char path[EDGE_ERR_LEN];

@@ -15,7 +15,7 @@
 #include <string.h>
 
 /* The choices of the enum keys (js_check_enum, common/base/json_strict.h). */
-const char *const val_kinds[] = {"ecs", "ees", "eec", NULL};
+const char *const val_kinds[] = {"ecs", "ees", "eec", "eas", NULL};
 const char *const val_creds[] = {"cert", "psk", NULL};
 const char *const val_authzs[] = {"token", "local", NULL};
 /* The HTTP version a node speaks (common/net/http_version.h). */
@@ -137,7 +137,7 @@ val_server_ref(json_t *v, const struct js_field *f, void *ctx, char *why)
     if (n != NULL && n->kind != SCN_EEC)
         return 0;
     if (n != NULL)
-        return edge_err(why, "\"%s\" is an eec, expected an ecs or an ees", n->name);
+        return edge_err(why, "\"%s\" is an eec, expected an ecs, ees or eas", n->name);
     return edge_err(why, "no node \"%s\" in the topology", json_string_value(v));
 }
 
