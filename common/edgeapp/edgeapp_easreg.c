@@ -70,6 +70,21 @@ const struct js_field edgeapp_acr_mgnt_subscription[] = {
     {0},
 };
 
+const struct js_field edgeapp_acr_mgnt_subscription_patch[] = {
+    {.name = "eventSubscs",
+     .type = JS_ARRAY,
+     .flags = JS_NONEMPTY,
+     .max_len = ARRAY_MAX,
+     .items = JS_OBJECT,
+     .sub = acr_mgnt_event_subsc},
+    {.name = "evtReq", .type = JS_OBJECT},
+    {.name = "notificationDestination",
+     .type = JS_STRING,
+     .flags = JS_NONEMPTY,
+     .max_len = EDGEAPP_URI_MAX},
+    {0},
+};
+
 /* AcrMgntEventReport; "ueId" (the GPSI of the UE whose application context moves) is an edgesim
  * extension: an ACT start/stop report of TS 29.558 names the endpoint and AC, not the UE. */
 static const struct js_field acr_mgnt_event_report[] = {

@@ -102,3 +102,41 @@ const struct js_field edgeapp_test_notification[] = {
     {.name = "subscription", .type = JS_STRING, .flags = JS_REQUIRED, .max_len = EDGEAPP_URI_MAX},
     {0},
 };
+
+/* The PATCH bodies of the subscriptions (RFC 7396 merge patches). */
+const struct js_field edgeapp_acr_events_subscription_patch[] = {
+    {.name = "expTime", .type = JS_STRING, .check = js_check_datetime},
+    {.name = "easIds",
+     .type = JS_ARRAY,
+     .flags = JS_NONEMPTY,
+     .max_len = ARRAY_MAX,
+     .items = JS_STRING,
+     .item_check = js_check_id},
+    {.name = "eventIds", .type = JS_STRING, .flags = JS_NONEMPTY, .max_len = 64},
+    {.name = "notificationDestination",
+     .type = JS_STRING,
+     .flags = JS_NONEMPTY,
+     .max_len = EDGEAPP_URI_MAX},
+    {0},
+};
+
+const struct js_field edgeapp_eas_discovery_subscription_patch[] = {
+    {.name = "easDiscoveryFilter", .type = JS_OBJECT, .sub = edgeapp_eas_discovery_filter},
+    {.name = "easDynInfoFilter", .type = JS_OBJECT},
+    {.name = "easSvcContinuity", .type = JS_ARRAY, .max_len = ARRAY_MAX, .items = JS_STRING},
+    {.name = "expTime", .type = JS_STRING, .check = js_check_datetime},
+    {.name = "easEventType", .type = JS_STRING, .flags = JS_NONEMPTY, .max_len = 64},
+    {0},
+};
+
+const struct js_field edgeapp_servprov_subscription_patch[] = {
+    {.name = "acProfs",
+     .type = JS_ARRAY,
+     .max_len = ARRAY_MAX,
+     .items = JS_OBJECT,
+     .sub = edgeapp_ac_profile},
+    {.name = "expTime", .type = JS_STRING, .check = js_check_datetime},
+    {.name = "eecSvcContSupp", .type = JS_ARRAY, .max_len = ARRAY_MAX, .items = JS_STRING},
+    {.name = "connInfo", .type = JS_ARRAY, .max_len = ARRAY_MAX, .items = JS_OBJECT},
+    {0},
+};

@@ -46,6 +46,7 @@ static const struct js_field eec_fields[] = {
      .store = offsetof(struct eec_config, loc_inf),
      .sub = edgeapp_location_info},
     {.name = "deadlines", .type = JS_OBJECT, .sub = eec_deadline_fields},
+    {.name = "notify", .type = JS_OBJECT}, /* its notification endpoint: eec_notify.c checks it */
     {0},
 };
 
@@ -60,6 +61,8 @@ static const struct {
     {"discover", eec_discover_cmd},
     {"relocate", eec_relocate_cmd},
     {"registrations", eec_registrations_cmd},
+    {"subscribe", eec_subscribe_cmd},
+    {"unsubscribe", eec_unsubscribe_cmd},
 };
 
 /* What node_init cannot check alone: the names must agree and the ECS must be reachable. */
@@ -100,16 +103,17 @@ main(int argc, char **argv)
      * forward it over a slow backhaul) and then on the push to the T-EES. */
     e.cf.request_ms = 45000;
     if (node_init(&e.n, argc, argv, &o, err) < 0 || eec_check_config(&e, err) < 0 ||
-        eec_add_commands(&e, err) < 0) {
+        eec_add_commands(&e, err) < 0 || eec_notify_setup(&e, err) < 0) {
         fprintf(stderr, "edge-eec: %s\n", err);
     } else {
-        node_ready(&e.n, json_pack("{s:s, s:s?, s:b}", "ecs", e.cf.ecs, "gpsi", e.cf.gpsi, "psk",
-                                   e.n.psk_on));
+        node_ready(&e.n, json_pack("{s:s, s:s?, s:b, s:b}", "ecs", e.cf.ecs, "gpsi", e.cf.gpsi,
+                                   "psk", e.n.psk_on, "notify", e.notify != NULL));
         rc = node_run(&e.n);
     }
     /* node_free cancels requests still in flight; their callbacks must not reach the control
      * socket, which is freed first. */
     e.closing = 1;
+    eec_notify_free(&e); /* its server runs on the node's event base */
     node_free(&e.n);
     eec_ees_free_all(&e);
     return rc;

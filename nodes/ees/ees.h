@@ -100,6 +100,7 @@ struct ees_config {
     json_t *eas;               /* EASProfile array served by EAS discovery, or NULL */
     long long eec_reg_expiry;  /* EDGE-1 registration lifetime granted at most, seconds */
     long long eas_reg_expiry;  /* EDGE-3 registration lifetime granted at most, seconds */
+    long long sub_expiry;      /* subscription lifetime granted at most, seconds */
     long long jwks_interval;   /* seconds between kid-triggered JWKS reloads at least */
     long long retry_max_ms;    /* cap of the EDGE-6 retry backoff */
     long long ecs_ms;          /* deadlines.ecsMs: longest wait for its ECS (token, discovery) */
@@ -111,6 +112,10 @@ struct ees_store;
 struct ees_oauth;
 struct node_reg;
 struct ees_easregs;
+struct notify_store;
+
+/* The subscription APIs this EES serves (ees_subs.c). */
+enum ees_subs { EES_SUBS_ACR = 0, EES_SUBS_DISC, EES_SUBS_MGNT, EES_SUBS_COUNT };
 struct ees_keys;
 
 struct ees {
@@ -123,9 +128,10 @@ struct ees {
     struct ees_oauth *oauth;     /* token cache (ees_oauth.c) */
     struct node_reg *ecsreg;     /* EDGE-6 registration (ees_ecsreg.c, node_reg.h) */
     struct ees_easregs *easregs; /* EDGE-3 registrations of EASes (ees_easreg.c) */
-    int keys_ok;                 /* its ECS's JWKS loaded since the last (re)registration */
-    int stopping;                /* stop requested: no new EDGE-6 work */
-    int closing;                 /* node_free running: callbacks only free their own state */
+    struct notify_store *subs[EES_SUBS_COUNT]; /* subscriptions it serves (ees_subs.c) */
+    int keys_ok;  /* its ECS's JWKS loaded since the last (re)registration */
+    int stopping; /* stop requested: no new EDGE-6 work */
+    int closing;  /* node_free running: callbacks only free their own state */
 };
 
 /* What an exchange with another node came to, for a callback (every pointer borrowed). */
@@ -218,6 +224,14 @@ json_t *ees_eas_profiles(struct ees *e);
 json_t *ees_eas_ids(struct ees *e);
 /* The profile an EAS registered for eas_id (fqdn NULL: any of them), or NULL; borrowed. */
 const json_t *ees_eas_registered(struct ees *e, const char *eas_id, const char *fqdn);
+
+/* ees_subs.c: the subscriptions it serves and the notifications it sends (notify_store.h). */
+int ees_subs_setup(struct ees *e, char *err);
+void ees_subs_close(struct ees *e); /* before node_free */
+void ees_subs_free(struct ees *e);  /* after node_free */
+/* ACRInfoNotification note (its subId set here) to each ACR events subscription of eec_id for
+ * eas_id and note's eventId; the number sent. */
+int ees_notify_acr(struct ees *e, const char *eec_id, const char *eas_id, json_t *note);
 
 /* ees_store.c: EEC contexts, each with the EEC's registration here. */
 struct ees_ctx {

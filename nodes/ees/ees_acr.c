@@ -1,10 +1,11 @@
 /* ees_acr.c -- ACR initiated by the EEC at this EES, the S-EES (TS 24.558
  * Eees_AppContextRelocation POST /initiate, TS 23.558 8.8.2.3 / 8.9.2.3): find the T-EES
  * (eecCtxtReloc.tEesId, else target EES discovery at its ECS), get an EDGE-9 token for it from its
- * ECS (TR 33.739 6.27), push the EEC context there, and tell the EEC the outcome. 3GPP answers 204
- * and sends an ACRInfoNotification to the EEC's notification endpoint; the edgesim EEC has none,
- * so the notification is the body of a 200 answer (an edgesim extension). A failure is a
- * ProblemDetails whose cause names the failed step, with the upstream answer in "upstream". */
+ * ECS (TR 33.739 6.27), push the EEC context there, and tell the EEC the outcome: an
+ * ACRInfoNotification ACR_COMPLETE (acrRes, and eecCtxtReloc.implReg of the T-EES) to its ACR
+ * events subscriptions (TS 24.558 Eees_ACREvents), and the answer 204 once the relocation is done.
+ * A failure is notified (acrRes false) and answered with a ProblemDetails whose cause names the
+ * failed step, with the upstream answer in "upstream" (edgesim extension). */
 #include "ees.h"
 #include "base/err.h"
 #include "net/problem.h"
@@ -18,6 +19,7 @@ struct acr_op {
     struct http_req *req;
     json_t *body;
     json_t *tees_info; /* EESInfo of the T-EES (from discovery, or built) */
+    json_t *push_res;  /* EECContextPushRes of the T-EES, or NULL */
     char tees[EDGE_FQDN_MAX];
     char cntx_id[EDGEAPP_ID_MAX];
     char eec_id[EDGE_ID_MAX];
@@ -28,6 +30,7 @@ acr_free(struct acr_op *op)
 {
     json_decref(op->body);
     json_decref(op->tees_info);
+    json_decref(op->push_res);
     free(op);
 }
 
@@ -51,6 +54,8 @@ static const struct {
     {"token", EES_R_ACR_TOKEN_REFUSED},
     {"push", EES_R_ACR_PUSH_REFUSED},
 };
+
+static void acr_notify(struct acr_op *op, int ok, const char *cause, const char *why);
 
 static enum ees_refusal
 acr_refusal(const struct ees_up *up, enum acr_failure f)
@@ -101,44 +106,63 @@ acr_fail(struct acr_op *op, const struct ees_up *up, enum acr_failure f)
     node_log(&e->n, "acr", op->eec_id, cause, upstream, "ACR of context %s failed: %s", op->cntx_id,
              what);
     json_decref(upstream);
+    acr_notify(op, 0, cause, what);
     if (pd == NULL)
         ees_refuse(op->req, EES_R_INTERNAL, "out of memory");
     else
         http_reply_problem_json(op->req, pd);
 }
 
-/* ACRInfoNotification (TS 24.558 Eees_ACREvents) with eecCtxtReloc.implReg of the T-EES. */
+/* ACRInfoNotification ACR_COMPLETE (TS 24.558 Eees_ACREvents) to the EEC's ACR events
+ * subscriptions for the EAS: the T-EES, the T-EAS endpoint, acrRes, and on success
+ * eecCtxtReloc.implReg of the T-EES. */
+static void
+acr_notify(struct acr_op *op, int ok, const char *cause, const char *why)
+{
+    const char *eas_id = json_string_value(json_object_get(op->body, "easId"));
+    json_t *note, *impl = json_object_get(op->push_res, "implReg");
+    char reason[EDGE_ERR_LEN];
+    int n;
+
+    note = json_pack("{s:s, s:s, s:s, s:{s:b, s:O}}", "subId", "", "easId",
+                     eas_id != NULL ? eas_id : "", "eventId", "ACR_COMPLETE", "acrStatus", "acrRes",
+                     ok, "tEasEndpoint", json_object_get(op->body, "tEasEndpoint"));
+    if (note == NULL)
+        return;
+    if (op->tees_info != NULL)
+        json_object_set_new(
+            note, "trgtInfo",
+            json_pack("{s:{s:{}, s:[O]}}", "trgetEESInfo", "ednConInfo", "eess", op->tees_info));
+    if (json_object_get(op->body, "acId") != NULL)
+        json_object_set(note, "acId", json_object_get(op->body, "acId"));
+    if (ok && impl != NULL)
+        json_object_set_new(note, "eecCtxtReloc", json_pack("{s:O}", "implReg", impl));
+    if (!ok) {
+        snprintf(reason, sizeof(reason), "%s: %s", cause, why);
+        json_object_set_new(json_object_get(note, "acrStatus"), "failReason", json_string(reason));
+    }
+    n = ees_notify_acr(op->e, op->eec_id, eas_id, note);
+    if (n == 0)
+        node_log(&op->e->n, "acr", op->eec_id, NULL, NULL,
+                 "EEC %s has no ACR events subscription for %s: the outcome is not notified",
+                 op->eec_id, eas_id != NULL ? eas_id : "the EAS");
+    json_decref(note);
+}
+
 static void
 acr_complete(struct acr_op *op, const json_t *push_res)
 {
     struct ees *e = op->e;
-    const char *eas_id = json_string_value(json_object_get(op->body, "easId"));
-    json_t *impl = json_object_get(push_res, "implReg"), *note, *data;
-    char sub_id[EES_ID_LEN], why[EDGE_ERR_LEN];
+    json_t *impl = json_object_get(push_res, "implReg"), *data;
 
-    if (EES_NEW_ID(sub_id, "acr", why) < 0) {
-        ees_refuse(op->req, EES_R_INTERNAL, "%s", why);
-        return;
-    }
-    note = json_pack("{s:s, s:s, s:{s:b, s:O}, s:{s:{s:{}, s:[O]}}}", "subId", sub_id, "eventId",
-                     "ACR_COMPLETE", "acrStatus", "acrRes", 1, "tEasEndpoint",
-                     json_object_get(op->body, "tEasEndpoint"), "trgtInfo", "trgetEESInfo",
-                     "ednConInfo", "eess", op->tees_info);
-    if (note == NULL) {
-        ees_refuse(op->req, EES_R_INTERNAL, "out of memory");
-        return;
-    }
-    json_object_set_new(note, "easId", json_string(eas_id != NULL ? eas_id : ""));
-    if (json_object_get(op->body, "acId") != NULL)
-        json_object_set(note, "acId", json_object_get(op->body, "acId"));
-    if (impl != NULL)
-        json_object_set_new(note, "eecCtxtReloc", json_pack("{s:O}", "implReg", impl));
+    op->push_res = json_incref((json_t *)push_res);
     data =
         json_pack("{s:s, s:s, s:O?}", "tEes", op->tees, "eecCntxId", op->cntx_id, "implReg", impl);
     node_log(&e->n, "acr", op->eec_id, NULL, data, "ACR of context %s to %s complete", op->cntx_id,
              op->tees);
     json_decref(data);
-    http_reply_json(op->req, 200, note);
+    acr_notify(op, 1, NULL, NULL);
+    http_reply(op->req, 204, NULL, NULL, 0);
 }
 
 static void

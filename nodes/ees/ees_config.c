@@ -148,6 +148,13 @@ const struct js_field ees_config_fields[] = {
      .check = js_check_range,
      .min = 1,
      .max = 86400},
+    {.name = "subscriptionExpiry",
+     .type = JS_INT,
+     .flags = JS_STORE,
+     .store = S(sub_expiry),
+     .check = js_check_range,
+     .min = 1,
+     .max = 86400},
     {.name = "jwksReloadInterval",
      .type = JS_INT,
      .flags = JS_STORE,
@@ -185,6 +192,7 @@ ees_config_defaults(struct ees_config *c)
     c->token_replay = "reusable";
     c->eec_reg_expiry = 3600;
     c->eas_reg_expiry = 3600;
+    c->sub_expiry = 3600;
     c->jwks_interval = 10;
     c->retry_max_ms = 2000;
     /* nodes/ees/README.md "Deadlines": a forwarded token over a 400 ms one-way backhaul with 5%

@@ -42,6 +42,15 @@ node_arg(struct run *r, json_t *step, const struct act_arg *m, json_t *a, json_t
     case ACT_ARG_CNTX:
         c = node_cntx(r, v);
         break;
+    case ACT_ARG_SUBID:
+        c = json_is_object(v)
+                ? json_incref(json_object_get(
+                      json_object_get(r->results, json_string_value(json_object_get(v, "from"))),
+                      "subId"))
+                : json_incref(v);
+        if (c == NULL)
+            c = json_string("");
+        break;
     case ACT_ARG_TOKEN:
         if ((c = step_token_arg(r, v, json_string_value(json_object_get(step, "name")), err)) ==
             NULL)

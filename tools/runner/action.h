@@ -26,6 +26,7 @@ enum act_arg_how {
     ACT_ARG_ID,       /* a node name: its FQDN / EEC ID */
     ACT_ARG_CNTX,     /* an eecCntxId, or {"from": STEP}: the one that step's result holds */
     ACT_ARG_TOKEN,    /* a keyword, or a token reference: the JWT (forged when asked) */
+    ACT_ARG_SUBID,    /* a subscription ID, or {"from": STEP}: the subId that step's result holds */
 };
 
 struct act_arg {

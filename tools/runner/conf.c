@@ -40,6 +40,24 @@ conf_gateway(struct run *r, int li, char *buf, size_t len)
     return -1;
 }
 
+/* An EEC's notification endpoint is named notifyFqdn, else <node name>.ue.edge.test (a node name
+ * is a DNS label but for '_'). */
+static void
+conf_host(struct run_node *n)
+{
+    const char *named = scn_conf_str(n->sn, "notifyFqdn", NULL);
+
+    if (n->sn->kind != SCN_EEC) {
+        snprintf(n->host, sizeof(n->host), "%s", n->sn->id);
+    } else if (named != NULL) {
+        snprintf(n->host, sizeof(n->host), "%s", named);
+    } else {
+        snprintf(n->host, sizeof(n->host), "%s.ue.edge.test", n->sn->name);
+        for (char *p = n->host; *p != '\0'; p++)
+            *p = *p == '_' ? '-' : *p;
+    }
+}
+
 int
 conf_plan(struct run *r, char *err)
 {
@@ -55,6 +73,7 @@ conf_plan(struct run *r, char *err)
         const char *name = n->sn->kind == SCN_EEC ? n->sn->name : n->sn->id;
 
         n->pid = -1;
+        conf_host(n);
         if (r->net == RUN_NET_TAP) {
             int host = 10 + per_link[l->index]++;
             if (host > 250)
@@ -175,12 +194,13 @@ conf_common(struct run *r, struct run_node *n)
     json_object_set_new(c, "node", json_string(n->sn->id));
     if (n->sn->kind != SCN_EEC)
         json_object_set_new(c, "listen", json_pack("{s:s, s:i}", "addr", n->addr, "port", n->port));
+    /* Every server, and every EEC's notification endpoint (edgesim's DNS). */
     for (size_t i = 0; i < r->nnodes; i++) {
         struct run_node *p = &r->nodes[i];
-        if (p->sn->kind == SCN_EEC || p == n)
+        if (p == n)
             continue;
         snprintf(buf, sizeof(buf), "%s:%d", p->addr, p->port);
-        json_object_set_new(hosts, p->sn->id, json_string(buf));
+        json_object_set_new(hosts, p->host, json_string(buf));
     }
     json_object_set_new(c, "hosts", hosts);
     if (json_is_string(json_object_get(n->sn->conf, "http")))
@@ -314,6 +334,7 @@ conf_eec(struct run *r, struct run_node *n, json_t *c)
 {
     struct run_node *ecs = run_node(r, scn_conf_str(n->sn, "ecs", NULL));
     const char *gpsi = scn_conf_str(n->sn, "gpsi", NULL);
+    char crt[RUN_PATH_MAX + 300], key[RUN_PATH_MAX + 300];
 
     json_object_set_new(c, "ecs", json_string(ecs->sn->id));
     json_object_set_new(c, "eecId", json_string(n->sn->id));
@@ -325,6 +346,12 @@ conf_eec(struct run *r, struct run_node *n, json_t *c)
         json_object_set(c, "acProfs", json_object_get(n->sn->conf, "acProfs"));
     if (json_object_get(n->sn->conf, "locInf") != NULL)
         json_object_set(c, "locInf", json_object_get(n->sn->conf, "locInf"));
+    /* Its notification endpoint: its address and port, its own certificate (creds.c). */
+    snprintf(crt, sizeof(crt), "%s/%s.crt", r->pkidir, n->host);
+    snprintf(key, sizeof(key), "%s/%s.key", r->pkidir, n->host);
+    json_object_set_new(c, "notify",
+                        json_pack("{s:s, s:s, s:i, s:s, s:s}", "fqdn", n->host, "addr", n->addr,
+                                  "port", n->port, "cert", crt, "key", key));
     conf_pass(n, c, conf_eec_passed);
 }
 

@@ -78,6 +78,9 @@ creds_make(struct run *r, char *err)
             if (n->akid[0] == '\0')
                 snprintf(n->akid, sizeof(n->akid), "atid-%04d@rid1.akma.edge.test", eecs);
             creds_kakma(r, n);
+            /* Its notification endpoint's certificate: its host and its EEC ID (notify.h). */
+            if (pki_make_bound(r->pkidir, n->host, "eec", sn->id, 0, 1, err) == -1)
+                return -1;
             if (strcmp(scn_conf_str(sn, "credentials", "cert"), "psk") == 0)
                 continue;
             if (pki_make_eec(r->pkidir, sn->id, bound, 0, 1, err) == -1)

@@ -252,6 +252,7 @@ const struct js_field keys_eec[] = {
     {.name = "acProfs", .type = JS_ARRAY, .items = JS_OBJECT},
     {.name = "locInf", .type = JS_OBJECT},
     {.name = "deadlines", .type = JS_OBJECT, .sub = eec_deadline_fields, .check = keys_deadlines},
+    {.name = "notifyFqdn", .type = JS_STRING, .check = js_check_fqdn},
     {.name = NULL},
 };
 

@@ -3,6 +3,8 @@
  *
  *   ${node}           the node's FQDN (ECS, EES) or EEC ID (EEC)
  *   ${node.gpsi}      an EEC's GPSI;  ${node.akid}  an EEC's A-KID
+ *   ${node.host}      the name it is reached by (an EEC: its notification endpoint's host);
+ *   ${node.uri}       https://host[:port] of it (a notification destination's base)
  *   ${STEP/POINTER}   what an earlier step's result holds there (RFC 6901 JSON pointer), e.g.
  *                     ${reg/body/eecCntxId}; a string that is only this reference becomes the
  *                     value itself, whatever its type
@@ -94,6 +96,16 @@ subst_ref(struct run *r, const char *ref)
         return json_string(scn_conf_str(rn->sn, "gpsi", NULL));
     if (strcmp(field, "akid") == 0)
         return json_string(rn->akid);
+    if (strcmp(field, "host") == 0)
+        return json_string(rn->host);
+    if (strcmp(field, "uri") == 0) {
+        char uri[512];
+        if (rn->port == 443)
+            snprintf(uri, sizeof(uri), "https://%s", rn->host);
+        else
+            snprintf(uri, sizeof(uri), "https://%s:%d", rn->host, rn->port);
+        return json_string(uri);
+    }
     return NULL;
 }
 

@@ -134,10 +134,8 @@ val_server_ref(json_t *v, const struct js_field *f, void *ctx, char *why)
     struct scn_node *n =
         json_is_string(v) ? scn_node(((struct scn_ctx *)ctx)->s, json_string_value(v)) : NULL;
     (void)f;
-    if (n != NULL && n->kind != SCN_EEC)
+    if (n != NULL) /* an EEC serves its notification endpoint */
         return 0;
-    if (n != NULL)
-        return edge_err(why, "\"%s\" is an eec, expected an ecs, ees or eas", n->name);
     return edge_err(why, "no node \"%s\" in the topology", json_string_value(v));
 }
 
