@@ -85,8 +85,9 @@ const struct js_field edgeapp_acr_mgnt_subscription_patch[] = {
     {0},
 };
 
-/* AcrMgntEventReport; "ueId" (the GPSI of the UE whose application context moves) is an edgesim
- * extension: an ACT start/stop report of TS 29.558 names the endpoint and AC, not the UE. */
+/* AcrMgntEventReport; "ueId" (the GPSI of the UE whose application context moves) and "actRole"
+ * are edgesim extensions: an ACT start/stop report of TS 29.558 names the endpoint and AC, not
+ * the UE nor the direction. */
 static const struct js_field acr_mgnt_event_report[] = {
     {.name = "event", .type = JS_STRING, .flags = JS_REQUIRED | JS_NONEMPTY, .max_len = 64},
     {.name = "timeStamp", .type = JS_STRING, .check = js_check_datetime},
@@ -102,6 +103,9 @@ static const struct js_field acr_mgnt_event_report[] = {
     {.name = "easInBdlInfoList", .type = JS_ARRAY, .max_len = ARRAY_MAX, .items = JS_OBJECT},
     {.name = "servContPlanInd", .type = JS_BOOL},
     {.name = "ueId", .type = JS_STRING, .check = js_check_gpsi},
+    /* edgesim: which end of the ACT the EAS told is, S_EAS (it pushes to easEndPoint) or T_EAS
+     * (it pulls from easEndPoint); ACT start "towards or from another EAS" (TS 23.558 8.6.3). */
+    {.name = "actRole", .type = JS_STRING, .max_len = 16},
     {0},
 };
 

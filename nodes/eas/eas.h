@@ -89,4 +89,12 @@ void eas_appctx_push(struct eas *a, const char *ue_id, const char *ac_id, const 
 void eas_appctx_pull(struct eas *a, const char *ue_id, const json_t *endpoint, eas_transfer_cb cb,
                      void *arg);
 
+/* eas_acr.c: ACR management events, the ACT, and the ACRs it starts; "acr_determine",
+ * "acr_decide", "notifications". */
+int eas_acr_setup(struct eas *a, char *err);
+/* Subscribe to ACR management events (acrEvents), then register; or register at once. */
+void eas_acr_start(struct eas *a);
+void eas_acr_close(struct eas *a); /* before node_free */
+void eas_acr_free(struct eas *a);  /* after node_free */
+
 #endif

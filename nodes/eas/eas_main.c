@@ -24,7 +24,8 @@ eas_on_stop(struct node *n, void *arg)
 static int
 eas_setup(struct eas *a, char *err)
 {
-    if (eas_config_check(a, err) < 0 || eas_reg_setup(a, err) < 0 || eas_appctx_setup(a, err) < 0)
+    if (eas_config_check(a, err) < 0 || eas_reg_setup(a, err) < 0 || eas_appctx_setup(a, err) < 0 ||
+        eas_acr_setup(a, err) < 0)
         return -1;
     a->n.on_stop = eas_on_stop;
     a->n.on_stop_arg = a;
@@ -64,9 +65,11 @@ static void
 eas_free(struct eas *a)
 {
     node_reg_close(a->reg);
+    eas_acr_close(a);
     a->closing = 1;
     node_free(&a->n);
     node_reg_free(a->reg);
+    eas_acr_free(a);
     eas_appctx_free(a);
 }
 
@@ -84,7 +87,7 @@ main(int argc, char **argv)
         eas_free(&a);
         return 1;
     }
-    node_reg_start(a.reg);
+    eas_acr_start(&a);
     rc = node_run(&a.n);
     eas_drain(&a);
     eas_free(&a);

@@ -20,7 +20,11 @@ struct eec_relocate_args {
     json_t *t_eas_endpoint;
     const char *token;
     json_t *ue_id;
+    const char *at;         /* "source" (default) or "target": where /initiate goes */
+    json_t *s_eas_endpoint; /* the S-EAS, for a T-EAS that pulls (at "target") */
 };
+
+static const char *const eec_relocate_ats[] = {"source", "target", NULL};
 
 static const struct js_field eec_relocate_fields[] = {
     {.name = "ees",
@@ -59,6 +63,18 @@ static const struct js_field eec_relocate_fields[] = {
      .flags = JS_STORE,
      .store = offsetof(struct eec_relocate_args, ue_id),
      .check = eec_args_check_ueid},
+    {.name = "at",
+     .type = JS_STRING,
+     .flags = JS_STORE,
+     .store = offsetof(struct eec_relocate_args, at),
+     .check = js_check_enum,
+     .choices = eec_relocate_ats},
+    {.name = "sEasEndpoint",
+     .type = JS_OBJECT,
+     .flags = JS_STORE,
+     .store = offsetof(struct eec_relocate_args, s_eas_endpoint),
+     .sub = edgeapp_endpoint,
+     .check = edgeapp_check_endpoint},
     {0},
 };
 
@@ -248,7 +264,7 @@ eec_relocate_cmd(struct ctl_req *req, json_t *args, void *arg)
 {
     struct eec *e = arg;
     struct eec_relocate_args a = {0};
-    struct eec_ees *s;
+    struct eec_ees *s, *at;
     struct eec_call *c;
     struct reloc_op *op;
     json_t *t_eas, *body;
@@ -256,6 +272,10 @@ eec_relocate_cmd(struct ctl_req *req, json_t *args, void *arg)
 
     if (eec_args_decode(req, args, eec_relocate_fields, &a) < 0 ||
         (s = eec_args_ees(e, req, a.ees)) == NULL)
+        return;
+    /* TS 23.558 8.8.2.3 via the S-EES, or 8.8.2.4 via the T-EES (which pulls the context). */
+    at = s;
+    if (a.at != NULL && strcmp(a.at, "target") == 0 && (at = eec_args_ees(e, req, a.t_ees)) == NULL)
         return;
     if (s->cntx_id[0] == '\0') { /* eecCtxtId is mandatory in EecCtxtReloc */
         ctl_reply_error(req, EEC_CTL_NOT_REGISTERED,
@@ -291,19 +311,19 @@ eec_relocate_cmd(struct ctl_req *req, json_t *args, void *arg)
     }
     op->e = e;
     op->c = c;
-    snprintf(op->host, sizeof(op->host), "%s", s->host);
+    snprintf(op->host, sizeof(op->host), "%s", at->host);
     snprintf(op->t_ees, sizeof(op->t_ees), "%s", a.t_ees);
     snprintf(op->eas_id, sizeof(op->eas_id), "%s", a.eas_id);
     c->user = op;
-    /* TS 24.558: the S-EES tells the outcome to the EEC's ACR events subscription. */
-    if (eec_notify_sub(e, "acr-events", s->id, a.eas_id) != NULL) {
+    /* TS 24.558: the EES it asks tells the outcome to its ACR events subscription there. */
+    if (eec_notify_sub(e, "acr-events", at->id, a.eas_id) != NULL) {
         reloc_initiate(op, c);
         return;
     }
     json_t *sub = json_pack("[s]", a.eas_id);
     json_t *sbody = eec_notify_body(e, "acr-events", sub, "ACR_COMPLETE", NULL,
                                     eec_args_ueid(e, a.ue_id), NULL);
-    eec_notify_subscribe(e, "acr-events", s->id, s->host, eec_args_token(s, a.token), sbody,
+    eec_notify_subscribe(e, "acr-events", at->id, at->host, eec_args_token(at, a.token), sbody,
                          reloc_subscribed, c);
     json_decref(sbody);
     json_decref(sub);

@@ -59,6 +59,10 @@ enum ees_refusal {
     EES_R_RELOC_MISSING,         /* 400: ACR without eecCtxtReloc */
     EES_R_ACR_TARGET_NOT_FOUND,  /* 404: no T-EES serves the EAS */
     EES_R_ACR_DISCOVERY_REFUSED, /* 502: the ECS refused target discovery */
+    EES_R_ACR_TEAS_NOT_FOUND,    /* 404: the T-EES has no EAS of that EAS ID */
+    EES_R_ACR_TEAS_REFUSED,      /* 502: the T-EES refused T-EAS discovery */
+    EES_R_ACR_PULL_REFUSED,      /* 502: the S-EES refused the context pull */
+    EES_R_ACR_ACT_FAILED,        /* 502: the EAS's ACT failed, or it did not report */
     EES_R_ACR_TOKEN_REFUSED,     /* 502: the ECS refused the EDGE-9 token */
     EES_R_ACR_PUSH_REFUSED,      /* 502: the T-EES refused the context push */
     EES_R_ACR_STEP_FAILED,       /* 502: another step failed */
@@ -112,6 +116,7 @@ struct ees_store;
 struct ees_oauth;
 struct node_reg;
 struct ees_easregs;
+struct ees_act;
 struct notify_store;
 
 /* The subscription APIs this EES serves (ees_subs.c). */
@@ -129,9 +134,11 @@ struct ees {
     struct node_reg *ecsreg;     /* EDGE-6 registration (ees_ecsreg.c, node_reg.h) */
     struct ees_easregs *easregs; /* EDGE-3 registrations of EASes (ees_easreg.c) */
     struct notify_store *subs[EES_SUBS_COUNT]; /* subscriptions it serves (ees_subs.c) */
-    int keys_ok;  /* its ECS's JWKS loaded since the last (re)registration */
-    int stopping; /* stop requested: no new EDGE-6 work */
-    int closing;  /* node_free running: callbacks only free their own state */
+    int keys_ok;          /* its ECS's JWKS loaded since the last (re)registration */
+    struct ees_act *acts; /* ACTs waiting for their EAS's status update (ees_act.c) */
+    json_t *teas_seen;    /* T-EAS host -> the EES that serves it (ees_teasdisc.c) */
+    int stopping;         /* stop requested: no new EDGE-6 work */
+    int closing;          /* node_free running: callbacks only free their own state */
 };
 
 /* What an exchange with another node came to, for a callback (every pointer borrowed). */
@@ -254,6 +261,16 @@ struct ees_ctx *ees_store_add(struct ees *e, const char *eec_id, const char *cnt
 struct ees_ctx *ees_store_by_reg(struct ees *e, const char *reg_id);
 struct ees_ctx *ees_store_by_cntx(struct ees *e, const char *cntx_id);
 int ees_store_has_eec(struct ees *e, const char *eec_id);
+/* The context of the UE with GPSI ue_id, or NULL. */
+struct ees_ctx *ees_store_by_ue(struct ees *e, const char *ue_id);
+/* A context that came from the EES src (origin "push" or "pull"), stored with an implicit
+ * registration of its EEC here (TS 23.558 8.9.1.1 step 4), replacing a stale copy of it; NULL
+ * when full. */
+struct ees_ctx *ees_store_implicit(struct ees *e, const json_t *cntx, const char *src,
+                                   const char *origin);
+/* {"implReg": {regId, expTime}} of c (new reference), as EECContextPushRes and
+ * ACRInfoNotification.eecCtxtReloc carry it. */
+json_t *ees_store_impl_reg(struct ees *e, const struct ees_ctx *c);
 void ees_store_remove(struct ees *e, struct ees_ctx *c, const char *why);
 /* An event-log line about c (kind "registry"). */
 void ees_store_log(struct ees *e, const struct ees_ctx *c, const char *cause, const char *what);
@@ -296,12 +313,75 @@ void ees_edge9_push(struct ees *e, const char *target, const json_t *push, const
                     const char *eec_id, ees_edge9_cb cb, void *arg);
 void ees_edge9_pull(struct ees *e, const char *source, const char *cntx_id, const char *token,
                     const char *eec_id, ees_edge9_cb cb, void *arg);
+/* EAS discovery at another EES (EasDiscoveryReq req with requestorId.eesId), token of scope
+ * eees-easdiscovery from its ECS; up->step "teas_discovery" (or "token"). */
+void ees_edge9_discover(struct ees *e, const char *target, const json_t *req, const char *eec_id,
+                        ees_edge9_cb cb, void *arg);
+
+/* ees_teasdisc.c: T-EAS discovery (TS 23.558 8.8.3.2): the T-EES from target EES discovery at
+ * its ECS, then EAS discovery there over EDGE-9. cb gets tees_info NULL when the first step
+ * failed or found none (up says which), found NULL when the second failed; both borrowed. */
+typedef void (*ees_teas_cb)(struct ees *e, const struct ees_up *up, const json_t *tees_info,
+                            const json_t *found, void *arg);
+void ees_teas_discover(struct ees *e, const char *eas_id, const char *ue_id, const char *eec_id,
+                       ees_teas_cb cb, void *arg);
+/* The EES a T-EAS discovery found the EAS at endpoint at, or NULL. */
+const char *ees_teas_where(struct ees *e, const json_t *endpoint);
+
+/* ees_act.c: the ACT an EAS of this EES makes (ACR management event ACT_START, then its ACR status
+ * update). role "S_EAS" (it pushes to other) or "T_EAS" (it pulls from other); cb(ok, result,
+ * why) once: ok with result "NO_EAS" when no EAS subscribed to be told. */
+typedef void (*ees_act_cb)(struct ees *e, int ok, const char *result, const char *why, void *arg);
+void ees_act_start(struct ees *e, const char *eas_id, const char *role, const char *ue_id,
+                   const char *ac_id, const json_t *other, ees_act_cb cb, void *arg);
+int ees_act_setup(struct ees *e, char *err);
+void ees_act_free(struct ees *e);
+
+/* ees_acr.c: one ACR this EES executes, of one of the variants of TS 23.558 8.8.2. */
+enum ees_acr_ctx { EES_ACR_PUSH, EES_ACR_PULL };
+struct ees_acr_variant {
+    const char *name;     /* ACRScenario (TS 29.558) */
+    int find_teas;        /* the EES finds the T-EES and the T-EAS itself (8.8.3.2) */
+    enum ees_acr_ctx ctx; /* EEC context pushed to the T-EES, or pulled from the S-EES */
+    const char *act_role; /* the EAS here told to start the ACT ("S_EAS", "T_EAS"), or NULL */
+};
+enum ees_acr_kind {
+    EES_ACR_EEC_VIA_SEES,
+    EES_ACR_EEC_VIA_TEES,
+    EES_ACR_SEES_EXECUTED,
+    EES_ACR_SEAS_DECIDED,
+    EES_ACR_KINDS
+};
+extern const struct ees_acr_variant ees_acr_variants[EES_ACR_KINDS];
+struct ees_acr {
+    struct ees *e;
+    struct http_req *req; /* answered when done: 204, or the failed step */
+    const struct ees_acr_variant *v;
+    json_t *body; /* the request */
+    char eec_id[EDGE_ID_MAX];
+    char cntx_id[EDGEAPP_ID_MAX];
+    char ue_id[EDGE_GPSI_MAX];
+    char ac_id[EDGEAPP_ID_MAX];
+    char eas_id[EDGEAPP_ID_MAX];
+    char tees[EDGE_FQDN_MAX];
+    char sees[EDGE_FQDN_MAX]; /* pull: the S-EES */
+    json_t *tees_info;        /* EESInfo of the T-EES */
+    json_t *t_eas, *s_eas;    /* EndPoints of the T-EAS and the S-EAS, or NULL */
+    json_t *t_eas_prof;       /* DiscoveredEas of the T-EAS, when discovered */
+    json_t *push_res;         /* {implReg} of the T-EES */
+};
+/* A new ACR answering req (body stolen), or NULL with the 500 sent. */
+struct ees_acr *ees_acr_new(struct ees *e, struct http_req *req, enum ees_acr_kind v, json_t *body);
+void ees_acr_free(struct ees_acr *op);
+/* Run it (req is held until it is done). */
+void ees_acr_run(struct ees_acr *op);
+/* ees_acrreq.c: /initiate, /determine, /declare. */
+int ees_acrreq_setup(struct ees *e, char *err);
 
 /* The HTTP APIs: ees_eecreg.c (EDGE-1 registration), ees_easdisc.c (EAS discovery),
- * ees_cntxreloc.c (EDGE-9 server), ees_acr.c (ACR initiate), ees_contexts "contexts". */
+ * ees_cntxreloc.c (EDGE-9 server), ees_contexts "contexts". */
 int ees_eecreg_setup(struct ees *e, char *err);
 int ees_easdisc_setup(struct ees *e, char *err);
 int ees_cntxreloc_setup(struct ees *e, char *err);
-int ees_acr_setup(struct ees *e, char *err);
 
 #endif

@@ -29,7 +29,8 @@ ees_setup(struct ees *e, char *err)
         ees_easreg_setup(e, err) < 0 || ees_subs_setup(e, err) < 0 ||
         ees_targetdisc_setup(e, err) < 0 || ees_edge9_setup(e, err) < 0 ||
         ees_eecreg_setup(e, err) < 0 || ees_easdisc_setup(e, err) < 0 ||
-        ees_cntxreloc_setup(e, err) < 0 || ees_acr_setup(e, err) < 0)
+        ees_cntxreloc_setup(e, err) < 0 || ees_acrreq_setup(e, err) < 0 ||
+        ees_act_setup(e, err) < 0)
         return -1;
     if (strcmp(e->cfg.token_replay, "single-use") == 0 &&
         (e->replay = token_replay_new(65536)) == NULL)
@@ -76,6 +77,7 @@ ees_free(struct ees *e)
     /* Timers belong to the event base node_free() frees; pending HTTP exchanges call back from
      * inside node_free(), and with closing set they only free their own state. */
     node_reg_close(e->ecsreg);
+    ees_act_free(e);
     ees_subs_close(e);
     ees_store_free(e);
     ees_easreg_free(e);
@@ -87,6 +89,7 @@ ees_free(struct ees *e)
     ees_keys_free(e);
     token_replay_free(e->replay);
     json_decref(e->eas);
+    json_decref(e->teas_seen);
 }
 
 int

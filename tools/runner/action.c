@@ -146,11 +146,22 @@ static const struct js_field args_discover_ees[] = {
     {.name = "ueId", .type = JS_ANY, .check = arg_ueid},
     {.name = NULL},
 };
+static const char *const arg_relocate_ats[] = {"source", "target", NULL};
 static const struct js_field args_relocate[] = {
     {.name = "ees", .type = JS_STRING, .flags = JS_REQUIRED, .check = val_ees_ref},
     {.name = "tEes", .type = JS_STRING, .flags = JS_REQUIRED, .check = val_ees_ref},
     {.name = "acId", .type = JS_STRING},
     {.name = "easId", .type = JS_STRING},
+    {.name = "tEasEndpoint", .type = JS_OBJECT},
+    {.name = "at", .type = JS_STRING, .check = js_check_enum, .choices = arg_relocate_ats},
+    {.name = "sEasEndpoint", .type = JS_OBJECT},
+    {.name = NULL},
+};
+/* The S-EAS starts an ACR (EDGE-3): acr_determine (AcrDetermReq) and acr_decide (T-EAS
+ * discovery, transfer, AcrDecReq). */
+static const struct js_field args_acr_eas[] = {
+    {.name = "ueId", .type = JS_STRING, .flags = JS_REQUIRED, .check = js_check_gpsi},
+    {.name = "acId", .type = JS_STRING, .check = js_check_id},
     {.name = "tEasEndpoint", .type = JS_OBJECT},
     {.name = NULL},
 };
@@ -432,8 +443,12 @@ static const struct act_arg map_relocate[] = {
     {.out = "acId"},
     {.out = "easId"},
     {.out = "tEasEndpoint"},
+    {.out = "at"},
+    {.out = "sEasEndpoint"},
     {.out = NULL},
 };
+static const struct act_arg map_acr_eas[] = {
+    {.out = "ueId"}, {.out = "acId"}, {.out = "tEasEndpoint"}, {.out = NULL}};
 static const struct act_arg map_request_token[] = {{.out = "target", .how = ACT_ARG_ID},
                                                    {.out = "scope"},
                                                    {.out = "eecId", .in = "eec", .how = ACT_ARG_ID},
@@ -481,6 +496,8 @@ static const struct act act_table[] = {
     NODE_CMD("contexts", EES | EAS, args_none, NULL, map_none),
     NODE_CMD("eas_registrations", EES, args_none, NULL, map_none),
     NODE_CMD("put_context", EAS, args_put_context, NULL, map_put_context),
+    NODE_CMD("acr_determine", EAS, args_acr_eas, NULL, map_acr_eas),
+    NODE_CMD("acr_decide", EAS, args_acr_eas, NULL, map_acr_eas),
     NODE_CMD("subscribe", EEC, args_subscribe, NULL, map_subscribe),
     NODE_CMD("unsubscribe", EEC, args_unsubscribe, NULL, map_unsubscribe),
     NODE_CMD("notifications", EEC | EAS, args_none, NULL, map_none),
