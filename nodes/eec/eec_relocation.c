@@ -296,7 +296,10 @@ eec_relocate_cmd(struct ctl_req *req, json_t *args, void *arg)
                      a.eas_id, "tEasEndpoint", t_eas, "easNotifInd", 0, "eecCtxtReloc", "eecCtxtId",
                      s->cntx_id, "sEesId", s->id, "tEesId", a.t_ees);
     json_decref(t_eas);
-    if ((c = eec_call_new(e, req, s->id, eec_args_token(s, a.token), eec_relocate_done)) == NULL) {
+    if (a.s_eas_endpoint != NULL)
+        json_object_set(body, "sEasEndpoint", a.s_eas_endpoint);
+    if ((c = eec_call_new(e, req, at->id, eec_args_token(at, a.token), eec_relocate_done)) ==
+        NULL) {
         json_decref(body);
         return;
     }

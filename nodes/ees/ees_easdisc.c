@@ -104,21 +104,68 @@ disc_ees_authorized(struct ees *e, struct http_req *req, int ok, const json_t *c
     json_decref(body);
 }
 
-/* An EAS requestor (EDGE-3, TS 23.558 8.8.3.2): the EAS its certificate names, admitted by the
- * local policy (TS 33.558 EDGE-3). */
+/* T-EAS discovery for an S-EAS that decides ACR (TS 23.558 8.8.3.2): the EASes of the T-EES,
+ * found at the ECS and asked over EDGE-9, answer (the S-EAS's own EES has the S-EAS). */
+struct disc_teas {
+    struct http_req *req;
+    json_t *body;
+};
+
 static void
-disc_eas(struct ees *e, struct http_req *req, const json_t *body, const char *eas_id)
+disc_teas_found(struct ees *e, const struct ees_up *up, const json_t *tees_info,
+                const json_t *found, void *arg)
+{
+    struct disc_teas *d = arg;
+
+    if (!e->closing) {
+        if (found != NULL) {
+            http_reply_json(d->req, 200, json_pack("{s:O}", "discoveredEas", found));
+        } else if (tees_info == NULL && up->status != 0 &&
+                   (up->status == 200 || up->status == 204 || up->status == 404)) {
+            http_reply_json(d->req, 200, json_pack("{s:[]}", "discoveredEas"));
+        } else {
+            ees_refuse(d->req, up->status == 0 ? EES_R_ACR_UNREACHABLE : EES_R_ACR_TEAS_REFUSED,
+                       "T-EAS discovery: %s at %s answered %d %s", up->step,
+                       up->peer != NULL ? up->peer : "", up->status,
+                       up->cause != NULL   ? up->cause
+                       : up->error != NULL ? up->error
+                                           : "");
+        }
+    }
+    json_decref(d->body);
+    free(d);
+}
+
+/* An EAS requestor (EDGE-3, TS 23.558 8.8.3.2): the EAS its certificate names, admitted by the
+ * local policy (TS 33.558 EDGE-3). With easSvcContinuity (it decides an ACR) the answer is the
+ * T-EASes at the T-EES, else the EASes here. */
+static void
+disc_eas(struct ees *e, struct http_req *req, json_t *body, const char *eas_id)
 {
     const char *who = ees_access_eas(e, req);
+    struct disc_teas *d;
 
     if (who == NULL)
         return;
-    if (strcmp(who, eas_id) != 0)
+    if (strcmp(who, eas_id) != 0) {
         ees_refuse(req, EES_R_EAS_ID_MISMATCH,
                    "requestorId.easId %.64s is not %s, the EAS of the TLS certificate", eas_id,
                    who);
-    else
+        return;
+    }
+    if (json_object_get(body, "easSvcContinuity") == NULL) {
         disc_answer(e, req, body);
+        return;
+    }
+    if ((d = calloc(1, sizeof(*d))) == NULL) {
+        ees_refuse(req, EES_R_INTERNAL, "out of memory");
+        return;
+    }
+    d->req = req;
+    d->body = json_incref(body);
+    http_req_hold(req);
+    ees_teas_discover(e, eas_id, json_string_value(json_object_get(body, "ueId")), NULL,
+                      disc_teas_found, d);
 }
 
 static void
