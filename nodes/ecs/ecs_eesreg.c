@@ -100,6 +100,7 @@ eesreg_log(struct ecs *e, const struct ecs_reg *r, const char *what)
     node_log(&e->node, "registry", r->fqdn, NULL, data, "EES %s %s (registration %s, %lld s left)",
              r->fqdn, what, r->id, r->exp - node_now());
     json_decref(data);
+    ecs_servprov_changed(e, r); /* provisioning subscribers are told (ecs_servprov_subs.c) */
 }
 
 static void

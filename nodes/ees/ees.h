@@ -232,6 +232,10 @@ json_t *ees_eas_ids(struct ees *e);
 /* The profile an EAS registered for eas_id (fqdn NULL: any of them), or NULL; borrowed. */
 const json_t *ees_eas_registered(struct ees *e, const char *eas_id, const char *fqdn);
 
+/* ees_easdisc.c: the DiscoveredEas list of what matches an EasDiscoveryFilter and a location (new
+ * reference); with only (an EAS ID), NULL when the filter names EAS IDs and not that one. */
+json_t *ees_easdisc_match(struct ees *e, const json_t *filter, const json_t *loc, const char *only);
+
 /* ees_subs.c: the subscriptions it serves and the notifications it sends (notify_store.h). */
 int ees_subs_setup(struct ees *e, char *err);
 void ees_subs_close(struct ees *e); /* before node_free */
@@ -239,6 +243,9 @@ void ees_subs_free(struct ees *e);  /* after node_free */
 /* ACRInfoNotification note (its subId set here) to each ACR events subscription of eec_id for
  * eas_id and note's eventId; the number sent. */
 int ees_notify_acr(struct ees *e, const char *eec_id, const char *eas_id, json_t *note);
+/* An EAS registered, updated or left (TS 23.558 8.5.2.3.3, EAS_AVAILABILITY_CHANGE): each EAS
+ * discovery subscription whose filter covers eas_id is told what it now discovers. */
+void ees_discsubs_changed(struct ees *e, const char *eas_id, const char *what);
 
 /* ees_store.c: EEC contexts, each with the EEC's registration here. */
 struct ees_ctx {

@@ -47,14 +47,23 @@ disc_listed(const json_t *ids, const json_t *id)
     return 0;
 }
 
-static void
-disc_answer(struct ees *e, struct http_req *req, const json_t *body)
+json_t *
+ees_easdisc_match(struct ees *e, const json_t *filter, const json_t *loc, const char *only)
 {
-    json_t *wanted = disc_wanted(json_object_get(body, "easDiscoveryFilter"));
-    json_t *loc = json_object_get(body, "locInf"), *found = json_array(), *eas, *data;
+    json_t *wanted = disc_wanted(filter), *found = json_array(), *eas;
     json_t *profiles = ees_eas_profiles(e);
     size_t i;
 
+    if (only != NULL && json_array_size(wanted) > 0) {
+        json_t *id = json_string(only);
+        int asked = disc_listed(wanted, id);
+        json_decref(id);
+        if (!asked) { /* a change this filter does not look at */
+            json_decref(found);
+            found = NULL;
+            goto done;
+        }
+    }
     json_array_foreach(profiles, i, eas)
     {
         if (json_array_size(wanted) > 0 && !disc_listed(wanted, json_object_get(eas, "easId")))
@@ -63,12 +72,22 @@ disc_answer(struct ees *e, struct http_req *req, const json_t *body)
             continue;
         json_array_append_new(found, json_pack("{s:O}", "eas", eas));
     }
+done:
     json_decref(profiles);
-    data = json_pack("{s:O, s:I}", "wanted", wanted, "found", (json_int_t)json_array_size(found));
+    json_decref(wanted);
+    return found;
+}
+
+static void
+disc_answer(struct ees *e, struct http_req *req, const json_t *body)
+{
+    json_t *found = ees_easdisc_match(e, json_object_get(body, "easDiscoveryFilter"),
+                                      json_object_get(body, "locInf"), NULL);
+    json_t *data = json_pack("{s:I}", "found", (json_int_t)json_array_size(found));
+
     node_log(&e->n, "discovery", tls_peer_name(http_req_peer(req)), NULL, data,
              "EAS discovery: %zu EAS profile(s) match", json_array_size(found));
     json_decref(data);
-    json_decref(wanted);
     /* TS 24.558 EasDiscoveryResp: discoveredEas may be empty when nothing matches. */
     http_reply_json(req, 200, json_pack("{s:o}", "discoveredEas", found));
 }

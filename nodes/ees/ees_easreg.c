@@ -4,7 +4,8 @@
  * Only an EAS may register, only its own EAS ID and an endpoint its certificate names, and only
  * when this EES's policy admits it (ees_access_eas, TS 33.558 EDGE-3). EAS discovery answers
  * from what is registered (ees_eas_profiles); the EES updates its EDGE-6 registration when its
- * EAS IDs change (TS 23.558 8.4.4.2.3). Control command "eas_registrations". */
+ * EAS IDs change (TS 23.558 8.4.4.2.3), and EAS discovery subscribers hear of each change
+ * (ees_discsubs_changed). Control command "eas_registrations". */
 #include "ees.h"
 #include "base/err.h"
 #include "node/node_reg.h"
@@ -94,6 +95,7 @@ easreg_remove(struct ees *e, struct ees_easreg *r, const char *what)
 {
     easreg_unlink(e, r);
     easreg_log(e, r, NULL, what);
+    ees_discsubs_changed(e, r->eas_id, what);
     if (easreg_id_set_changed(e, r->eas_id))
         node_reg_update(e->ecsreg);
     json_decref(r->prof);
@@ -257,6 +259,7 @@ easreg_create(struct http_req *req, void *arg)
     easreg_log(e, r, NULL, "registered");
     easreg_location(e, r, req);
     http_reply_json(req, 201, easreg_resource(r));
+    ees_discsubs_changed(e, r->eas_id, "registered");
     if (new_id)
         node_reg_update(e->ecsreg);
 done:
@@ -309,6 +312,7 @@ easreg_replace(struct ees *e, struct http_req *req, struct ees_easreg *r, json_t
         r->exp = exp;
     easreg_log(e, r, NULL, "updated its registration");
     http_reply_json(req, 200, easreg_resource(r));
+    ees_discsubs_changed(e, r->eas_id, "updated");
 }
 
 /* PUT /registrations/{id} (UpdateIndEASRegistration): the whole EASRegistration again. */

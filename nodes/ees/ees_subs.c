@@ -145,3 +145,25 @@ ees_notify_acr(struct ees *e, const char *eec_id, const char *eas_id, json_t *no
     }
     return n;
 }
+
+/* ---- EAS discovery: EasDiscoveryNotification when what a subscription discovers changes ---- */
+
+void
+ees_discsubs_changed(struct ees *e, const char *eas_id, const char *what)
+{
+    for (struct notify_sub *sub = notify_store_subs(e->subs[EES_SUBS_DISC]); sub != NULL;
+         sub = sub->next) {
+        json_t *found = ees_easdisc_match(e, json_object_get(sub->data, "easDiscoveryFilter"), NULL,
+                                          eas_id),
+               *note;
+        if (found == NULL)
+            continue;
+        note = json_pack("{s:s, s:s, s:o}", "subId", sub->id, "eventType",
+                         "EAS_AVAILABILITY_CHANGE", "discoveredEas", found);
+        node_log(&e->n, "discovery", sub->owner.id, NULL, NULL,
+                 "EAS %s %s: EAS discovery subscription %s told (%zu EAS now)", eas_id, what,
+                 sub->id, json_array_size(json_object_get(note, "discoveredEas")));
+        notify_store_send(e->subs[EES_SUBS_DISC], sub, "EAS_AVAILABILITY_CHANGE", note, NULL, NULL);
+        json_decref(note);
+    }
+}

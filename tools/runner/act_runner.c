@@ -219,6 +219,7 @@ act_await_notification(struct run *r, struct run_node *n, json_t *a, int to, jso
         json_object_set(*res, "body", json_object_get(json_object_get(last, "data"), "body"));
         json_object_set(*res, "from", json_object_get(last, "peer"));
         json_object_set_new(*res, "events", e);
+        act_http_shapes(*res); /* a ServProvNotification's tokens and eess, as a provisioning's */
     }
     return 0;
 }
