@@ -1,5 +1,7 @@
-/* subscribers.c -- the AAnF stand-in: A-KID -> K_AF (derived), GPSI, EEC ID (TS 33.535 6.3). */
+/* subscribers.c -- the operator's subscriber data: AKMA contexts and known GPSIs (subscribers.h).
+ */
 #include "auth/subscribers.h"
+#include "auth/gba.h"
 #include "base/err.h"
 
 #include <openssl/crypto.h>
@@ -12,25 +14,12 @@
 struct subscribers {
     struct subscriber *v;
     size_t n;
-    char server_fqdn[EDGE_FQDN_MAX];
 };
 
-static int
-check_kakma(json_t *v, const struct js_field *f, void *ctx, char *why)
-{
-    uint8_t k[AKMA_KEY_LEN];
-    int rc;
-
-    (void)f;
-    (void)ctx;
-    rc = akma_key_from_hex(json_string_value(v), k, why);
-    OPENSSL_cleanse(k, sizeof(k));
-    return rc;
-}
-
 const struct js_field subscribers_entry_fields[] = {
-    {.name = "akid", .type = JS_STRING, .flags = JS_REQUIRED, .check = js_check_akid},
-    {.name = "kakma", .type = JS_STRING, .flags = JS_REQUIRED, .check = check_kakma},
+    {.name = "akid", .type = JS_STRING, .check = js_check_akid},
+    {.name = "kakma", .type = JS_STRING, .check = gba_check_hex, .max = AKMA_KEY_LEN},
+    {.name = "kakmaLifetime", .type = JS_INT, .check = js_check_range, .min = 1, .max = 31536000},
     {.name = "gpsi", .type = JS_STRING, .check = js_check_gpsi, .max_len = EDGE_GPSI_MAX - 1},
     {.name = "eecId", .type = JS_STRING, .check = js_check_id, .max_len = EDGE_ID_MAX - 1},
     {0},
@@ -42,8 +31,34 @@ copy(char *dst, size_t len, const char *src)
     snprintf(dst, len, "%s", src != NULL ? src : "");
 }
 
+/* One entry; its AKMA part (akid, kakma, kakmaLifetime) comes whole or not at all. */
+static int
+subscribers_entry(struct subscribers *s, size_t i, json_t *e, char *err)
+{
+    struct subscriber *sub = &s->v[s->n];
+    const char *akid = json_string_value(json_object_get(e, "akid"));
+    const char *kakma = json_string_value(json_object_get(e, "kakma"));
+    char why[EDGE_ERR_LEN];
+
+    if ((akid == NULL) != (kakma == NULL))
+        return edge_err(err, "subscribers[%zu]: akid and kakma go together", i);
+    if (akid == NULL && json_object_get(e, "kakmaLifetime") != NULL)
+        return edge_err(err, "subscribers[%zu]: kakmaLifetime needs akid and kakma", i);
+    if (kakma != NULL && akma_key_from_hex(kakma, sub->kakma, why) < 0)
+        return edge_err(err, "subscribers[%zu].kakma: %s", i, why);
+    if (akid != NULL && subscribers_find_akid(s, akid) != NULL)
+        return edge_err(err, "subscribers[%zu].akid: duplicate A-KID %s", i, akid);
+    sub->has_kakma = kakma != NULL;
+    sub->kakma_lifetime = json_integer_value(json_object_get(e, "kakmaLifetime"));
+    copy(sub->akid, sizeof(sub->akid), akid);
+    copy(sub->gpsi, sizeof(sub->gpsi), json_string_value(json_object_get(e, "gpsi")));
+    copy(sub->eec_id, sizeof(sub->eec_id), json_string_value(json_object_get(e, "eecId")));
+    s->n++;
+    return 0;
+}
+
 struct subscribers *
-subscribers_new(const json_t *array, const char *server_fqdn, char *err)
+subscribers_new(const json_t *array, char *err)
 {
     struct subscribers *s = calloc(1, sizeof(*s));
     size_t i;
@@ -53,7 +68,6 @@ subscribers_new(const json_t *array, const char *server_fqdn, char *err)
         edge_err(err, "out of memory");
         return NULL;
     }
-    copy(s->server_fqdn, sizeof(s->server_fqdn), server_fqdn);
     if (array == NULL)
         return s;
     if (!json_is_array(array) || json_array_size(array) > SUBSCRIBERS_MAX) {
@@ -67,23 +81,8 @@ subscribers_new(const json_t *array, const char *server_fqdn, char *err)
     }
     json_array_foreach(array, i, e)
     {
-        struct subscriber *sub = &s->v[s->n];
-        const char *akid = json_string_value(json_object_get(e, "akid"));
-        const char *kakma = json_string_value(json_object_get(e, "kakma"));
-        char why[EDGE_ERR_LEN];
-
-        if (akid == NULL || kakma == NULL || akma_key_from_hex(kakma, sub->kakma, why) < 0) {
-            edge_err(err, "subscribers[%zu]: needs akid and a 64-hex-digit kakma", i);
+        if (subscribers_entry(s, i, e, err) < 0)
             goto fail;
-        }
-        if (subscribers_find_akid(s, akid) != NULL) {
-            edge_err(err, "subscribers[%zu].akid: duplicate A-KID %s", i, akid);
-            goto fail;
-        }
-        copy(sub->akid, sizeof(sub->akid), akid);
-        copy(sub->gpsi, sizeof(sub->gpsi), json_string_value(json_object_get(e, "gpsi")));
-        copy(sub->eec_id, sizeof(sub->eec_id), json_string_value(json_object_get(e, "eecId")));
-        s->n++;
     }
     return s;
 fail:
@@ -97,7 +96,7 @@ subscribers_free(struct subscribers *s)
     if (s == NULL)
         return;
     if (s->v != NULL)
-        OPENSSL_cleanse(s->v, s->n * sizeof(*s->v));
+        OPENSSL_cleanse(s->v, (s->n + 1) * sizeof(*s->v));
     free(s->v);
     free(s);
 }
@@ -109,10 +108,16 @@ subscribers_count(const struct subscribers *s)
 }
 
 const struct subscriber *
+subscribers_at(const struct subscribers *s, size_t i)
+{
+    return i < s->n ? &s->v[i] : NULL;
+}
+
+const struct subscriber *
 subscribers_find_akid(const struct subscribers *s, const char *akid)
 {
-    for (size_t i = 0; i < s->n; i++)
-        if (strcmp(s->v[i].akid, akid) == 0)
+    for (size_t i = 0; akid != NULL && i < s->n; i++)
+        if (s->v[i].akid[0] != '\0' && strcmp(s->v[i].akid, akid) == 0)
             return &s->v[i];
     return NULL;
 }
@@ -124,20 +129,4 @@ subscribers_find_gpsi(const struct subscribers *s, const char *gpsi)
         if (s->v[i].gpsi[0] != '\0' && strcmp(s->v[i].gpsi, gpsi) == 0)
             return &s->v[i];
     return NULL;
-}
-
-int
-subscribers_psk_lookup(void *arg, const char *identity, struct tls_psk_binding *out)
-{
-    const struct subscribers *s = arg;
-    const struct subscriber *sub = subscribers_find_akid(s, identity);
-
-    if (sub == NULL)
-        return 0; /* unknown A-KID: no PSK, the handshake fails or falls back to certificates */
-    if (akma_kaf_derive(sub->kakma, s->server_fqdn, out->key, NULL) < 0)
-        return -1;
-    out->key_len = AKMA_KEY_LEN;
-    copy(out->eec_id, sizeof(out->eec_id), sub->eec_id);
-    copy(out->gpsi, sizeof(out->gpsi), sub->gpsi);
-    return 1;
 }

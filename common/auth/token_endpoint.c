@@ -3,6 +3,7 @@
 #include "auth/token_endpoint.h"
 #include "net/http_form.h"
 #include "base/json_strict.h"
+#include "base/uuid.h"
 
 #include <openssl/crypto.h>
 #include <stdarg.h>
@@ -27,6 +28,7 @@ enum tep_param {
     TEP_TARGET_ID,
     TEP_TARGET_FQDN,
     TEP_EEC_ID,
+    TEP_NF_INSTANCE_ID,
     TEP_NPARAMS
 };
 
@@ -38,6 +40,7 @@ static const char *const tep_names[TEP_NPARAMS] = {
     [TEP_TARGET_ID] = "targetNfInstanceId",
     [TEP_TARGET_FQDN] = "targetEesFqdn",
     [TEP_EEC_ID] = "eec_id",
+    [TEP_NF_INSTANCE_ID] = "nfInstanceId",
 };
 
 /* RFC 6749 5.2: error_description is %x20-21 / %x23-5B / %x5D-7E. */
@@ -227,6 +230,11 @@ tep_params(struct token_endpoint_result *res, const char *const v[TEP_NPARAMS])
 {
     char why[EDGE_ERR_LEN];
 
+    if (v[TEP_NF_INSTANCE_ID] == NULL)
+        return tep_error(res, "invalid_request",
+                         "nfInstanceId is missing (TS 29.510 AccessTokenReq)");
+    if (uuid_valid(v[TEP_NF_INSTANCE_ID], why) < 0)
+        return tep_error(res, "invalid_request", "nfInstanceId: %s", why);
     if (v[TEP_SCOPE] == NULL)
         return tep_error(res, "invalid_request", "scope is missing");
     if (!token_scope_ok(v[TEP_SCOPE]))
@@ -250,6 +258,14 @@ static enum token_decision
 tep_requester(const struct token_endpoint_policy *pol, struct token_endpoint_result *res,
               const char *const v[TEP_NPARAMS])
 {
+    /* TS 33.501 13.4.1.1.2: the NF instance ID is the client's, as its profile here says. */
+    if ((pol->is_client(pol->arg, res->client) ||
+         (pol->is_foreign_client != NULL && pol->is_foreign_client(pol->arg, res->client))) &&
+        pol->nf_instance_ok != NULL &&
+        !pol->nf_instance_ok(pol->arg, res->client, v[TEP_NF_INSTANCE_ID]))
+        return tep_error(res, "invalid_client",
+                         "nfInstanceId %.40s is not the NF instance ID of %.64s",
+                         v[TEP_NF_INSTANCE_ID], res->client);
     if (pol->is_client(pol->arg, res->client)) {
         if (v[TEP_EEC_ID] != NULL && pol->serves_eec != NULL &&
             !pol->serves_eec(pol->arg, res->client, v[TEP_EEC_ID]))

@@ -14,6 +14,11 @@
  * Form parameters (application/x-www-form-urlencoded, each at most once;
  * unknown names are ignored as RFC 6749 3.2 requires):
  *   grant_type          required, "client_credentials"
+ *   nfInstanceId        required (TS 29.510 AccessTokenReq): the S-EES's NF instance ID, a UUID
+ *                       (base/uuid.h). From an S-EES registered here it must be the one the ECS
+ *                       knows for it (policy nf_instance_ok, TS 33.501 13.4.1.1.2: the input
+ *                       parameters match the consumer's profile); a forwarded request carries
+ *                       it on, checked by the forwarding ECS
  *   scope               required, T-EES service names, space-separated
  *   client_id           optional; if sent, the client's certificate FQDN
  *   requesterFqdn       S-EES FQDN (TS 29.510 name). Optional from an S-EES
@@ -91,6 +96,9 @@ struct token_endpoint_policy {
      * known ("" otherwise). */
     enum token_target (*locate)(void *arg, const char *target_id, const char *target_fqdn,
                                 char aud[EDGE_FQDN_MAX], char ecs[EDGE_FQDN_MAX]);
+    /* 1 when nf_instance_id is the NF instance ID this ECS knows for client (an EES registered
+     * here, or a foreign client). NULL: only its form is checked. */
+    int (*nf_instance_ok)(void *arg, const char *client, const char *nf_instance_id);
     /* May client get a token for aud with scope (eec_id may be NULL)? */
     enum token_authz (*authorize)(void *arg, const char *client, const char *aud, const char *scope,
                                   const char *eec_id);

@@ -1,7 +1,13 @@
-/* evlog.c -- writes the event log of evlog.h: one JSON line per protocol event. */
+/* evlog.c -- writes the event log of evlog.h: one JSON line per protocol event.
+ *
+ * A line is written as text (json_text.h), not built as a jansson object and serialised: the key
+ * order and the fixed-point t_mono are part of the format, and a node writes three lines or more
+ * per request. Lines wait in one buffer until evlog_flush when the owner of the event loop batches
+ * them (evlog_set_flusher), else each is written at once. */
 #include "base/evlog.h"
 #include "base/err.h"
 #include "base/clock.h"
+#include "base/json_text.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -14,15 +20,13 @@
 struct evlog {
     int ev_fd; /* -1: events are dropped */
     char *ev_node;
-};
-
-/* A growing string buffer; the line is built whole so that it reaches the
- * file in one write(2). */
-struct evbuf {
-    char *b_data;
-    size_t b_len;
-    size_t b_cap;
-    int b_failed;
+    struct jtext ev_node_field; /* ,"node":"<node, escaped>", the same in every line */
+    struct jtext ev_lines;      /* lines not yet written */
+    struct evlog_flusher ev_flusher;
+    int ev_batch; /* a flusher is set */
+    /* t_wall up to the second, formatted once per second */
+    time_t ev_sec;
+    char ev_sec_text[24];
 };
 
 struct evlog *
@@ -39,7 +43,10 @@ evlog_open(const char *path, const char *node, char *err)
         return NULL;
     }
     log->ev_fd = -1;
-    if ((log->ev_node = strdup(node)) == NULL) {
+    log->ev_sec = -1;
+    JTEXT_LIT(&log->ev_node_field, ",\"node\":");
+    jtext_cstring(&log->ev_node_field, node);
+    if ((log->ev_node = strdup(node)) == NULL || log->ev_node_field.failed) {
         edge_err(err, "event log: out of memory");
         goto fail;
     }
@@ -64,8 +71,13 @@ evlog_close(struct evlog *log)
 {
     if (log == NULL)
         return;
+    evlog_flush(log);
+    if (log->ev_batch && log->ev_flusher.release != NULL)
+        log->ev_flusher.release(log->ev_flusher.arg);
     if (log->ev_fd != -1)
         close(log->ev_fd);
+    jtext_free(&log->ev_lines);
+    jtext_free(&log->ev_node_field);
     free(log->ev_node);
     free(log);
 }
@@ -76,193 +88,144 @@ evlog_node(const struct evlog *log)
     return log == NULL ? "" : log->ev_node;
 }
 
-static void
-evbuf_add(struct evbuf *b, const char *s, size_t n)
+void
+evlog_set_flusher(struct evlog *log, const struct evlog_flusher *f)
 {
-    size_t cap;
-    char *p;
-
-    if (b->b_failed)
+    if (log == NULL)
         return;
-    if (b->b_len + n + 1 > b->b_cap) {
-        cap = b->b_cap == 0 ? 512 : b->b_cap;
-        while (b->b_len + n + 1 > cap)
-            cap *= 2;
-        if ((p = realloc(b->b_data, cap)) == NULL) {
-            b->b_failed = 1;
-            return;
+    evlog_flush(log);
+    if (log->ev_batch && log->ev_flusher.release != NULL)
+        log->ev_flusher.release(log->ev_flusher.arg);
+    log->ev_batch = f != NULL;
+    if (f != NULL)
+        log->ev_flusher = *f;
+}
+
+int
+evlog_flush(struct evlog *log)
+{
+    struct jtext *t;
+    size_t off;
+    ssize_t n;
+    int rc = 0;
+
+    if (log == NULL || log->ev_lines.len == 0)
+        return 0;
+    t = &log->ev_lines;
+    /* One write(2) for the batch: with O_APPEND it is not split by another
+     * writer, and each line in it is whole. */
+    for (off = 0; off < t->len; off += (size_t)n) {
+        n = write(log->ev_fd, t->data + off, t->len - off);
+        if (n == -1 && errno == EINTR) {
+            n = 0;
+            continue;
         }
-        b->b_data = p;
-        b->b_cap = cap;
-    }
-    memcpy(b->b_data + b->b_len, s, n);
-    b->b_len += n;
-    b->b_data[b->b_len] = '\0';
-}
-
-static void
-evbuf_puts(struct evbuf *b, const char *s)
-{
-    evbuf_add(b, s, strlen(s));
-}
-
-/* Append a JSON value; the caller's reference is consumed. NULL writes null. */
-static void
-evbuf_json(struct evbuf *b, json_t *v)
-{
-    char *s;
-
-    if (v == NULL) {
-        evbuf_puts(b, "null");
-        return;
-    }
-    s = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
-    json_decref(v);
-    if (s == NULL) {
-        b->b_failed = 1;
-        return;
-    }
-    evbuf_puts(b, s);
-    free(s);
-}
-
-/* Length of the valid UTF-8 sequence at p (RFC 3629: no overlong forms, no
- * surrogates, nothing above U+10FFFF), or 0 if the byte at p starts none. */
-static size_t
-utf8_seq(const unsigned char *p)
-{
-    size_t n, i;
-    unsigned long cp;
-
-    if (p[0] < 0x80)
-        return 1;
-    if (p[0] >= 0xc2 && p[0] <= 0xdf)
-        n = 2, cp = p[0] & 0x1f;
-    else if (p[0] >= 0xe0 && p[0] <= 0xef)
-        n = 3, cp = p[0] & 0x0f;
-    else if (p[0] >= 0xf0 && p[0] <= 0xf4)
-        n = 4, cp = p[0] & 0x07;
-    else
-        return 0;
-    for (i = 1; i < n; i++) {
-        if ((p[i] & 0xc0) != 0x80)
-            return 0;
-        cp = (cp << 6) | (p[i] & 0x3f);
-    }
-    if ((n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000) || cp > 0x10ffff ||
-        (cp >= 0xd800 && cp <= 0xdfff))
-        return 0;
-    return n;
-}
-
-/* A JSON string for s. Strings from the network may not be UTF-8, which JSON
- * cannot carry; each byte that starts no valid sequence becomes '?' so the
- * line stays valid rather than the event being lost. */
-static json_t *
-ev_string(const char *s)
-{
-    json_t *v;
-    char *copy;
-    size_t i, n;
-
-    if (s == NULL)
-        return json_null();
-    if ((v = json_string(s)) != NULL)
-        return v;
-    if ((copy = strdup(s)) == NULL)
-        return NULL;
-    for (i = 0; copy[i] != '\0'; i += n) {
-        if ((n = utf8_seq((const unsigned char *)copy + i)) == 0) {
-            copy[i] = '?';
-            n = 1;
+        if (n <= 0) {
+            rc = -1;
+            break;
         }
     }
-    v = json_string(copy);
-    free(copy);
-    return v;
+    jtext_reset(t);
+    return rc;
 }
 
+/* Six digits, zero-padded: the fraction of a second in microseconds. */
 static void
-evbuf_key_string(struct evbuf *b, const char *key, const char *s)
+evlog_micros(struct jtext *t, long us)
 {
-    evbuf_puts(b, key);
-    if (s == NULL)
-        evbuf_puts(b, "null");
+    char d[6];
+
+    for (int i = 5; i >= 0; i--, us /= 10)
+        d[i] = (char)('0' + us % 10);
+    jtext_put(t, d, sizeof(d));
+}
+
+/* "t_mono" and "t_wall" of a line written now. */
+static int
+evlog_times(struct evlog *log, struct jtext *t)
+{
+    struct timespec wall;
+    int64_t mono = edge_now_ns();
+    struct tm tm;
+
+    if (clock_gettime(CLOCK_REALTIME, &wall) == -1)
+        return -1;
+    if (wall.tv_sec != log->ev_sec) {
+        if (gmtime_r(&wall.tv_sec, &tm) == NULL)
+            return -1;
+        strftime(log->ev_sec_text, sizeof(log->ev_sec_text), "%Y-%m-%dT%H:%M:%S", &tm);
+        log->ev_sec = wall.tv_sec;
+    }
+    JTEXT_LIT(t, "{\"t_mono\":");
+    jtext_long(t, (long long)(mono / 1000000000));
+    jtext_put(t, ".", 1);
+    evlog_micros(t, (long)(mono % 1000000000 / 1000));
+    JTEXT_LIT(t, ",\"t_wall\":\"");
+    jtext_puts(t, log->ev_sec_text);
+    jtext_put(t, ".", 1);
+    evlog_micros(t, (long)(wall.tv_nsec / 1000));
+    JTEXT_LIT(t, "Z\"");
+    return 0;
+}
+
+/* ,"key":N, or null when absent (n < min). */
+#define evlog_number(t, key, n, min) evlog_number_at(t, "" key, sizeof(key) - 1, n, min)
+static void
+evlog_number_at(struct jtext *t, const char *key, size_t klen, long n, long min)
+{
+    jtext_put(t, key, klen);
+    if (n >= min)
+        jtext_long(t, n);
     else
-        evbuf_json(b, ev_string(s));
+        jtext_put(t, "null", 4);
+}
+
+#define evlog_key_string(t, key, s) evlog_key_string_at(t, "" key, sizeof(key) - 1, s)
+static void
+evlog_key_string_at(struct jtext *t, const char *key, size_t klen, const char *s)
+{
+    jtext_put(t, key, klen);
+    jtext_cstring(t, s);
 }
 
 int
 evlog_write(struct evlog *log, const struct evlog_event *ev)
 {
-    struct evbuf b = {0};
-    struct timespec wall;
-    int64_t mono;
-    struct tm tm;
-    char tbuf[32], num[128];
-    size_t off;
-    ssize_t n;
-    int rc = -1;
+    struct jtext *t;
+    size_t start;
 
     if (log == NULL || log->ev_fd == -1)
         return 0;
     if (ev == NULL)
         return -1;
-    mono = edge_now_ns();
-    if (clock_gettime(CLOCK_REALTIME, &wall) == -1)
+    t = &log->ev_lines;
+    start = t->len;
+    if (evlog_times(log, t) < 0)
         return -1;
-    if (gmtime_r(&wall.tv_sec, &tm) == NULL)
+    jtext_put(t, log->ev_node_field.data, log->ev_node_field.len);
+    evlog_key_string(t, ",\"peer\":", ev->peer);
+    evlog_key_string(t, ",\"dir\":", ev->dir);
+    evlog_key_string(t, ",\"kind\":", ev->kind);
+    evlog_key_string(t, ",\"method\":", ev->method);
+    evlog_key_string(t, ",\"path\":", ev->path);
+    evlog_number(t, ",\"status\":", ev->status, 1);
+    evlog_key_string(t, ",\"cause\":", ev->cause);
+    evlog_key_string(t, ",\"summary\":", ev->summary);
+    evlog_number(t, ",\"conn\":", ev->conn, 0);
+    JTEXT_LIT(t, ",\"data\":");
+    jtext_value(t, ev->data);
+    jtext_put(t, "}\n", 2);
+    if (t->failed) {
+        /* Out of memory: this line is lost, the ones before it are whole. */
+        t->failed = 0;
+        t->len = start;
+        if (t->data != NULL)
+            t->data[start] = '\0';
         return -1;
-
-    /* Built by hand rather than through a jansson object: the key order and
-     * the fixed-point t_mono are part of the format, and jansson would print
-     * the double with %.17g. */
-    snprintf(num, sizeof(num), "{\"t_mono\":%lld.%06ld", (long long)(mono / 1000000000),
-             (long)(mono % 1000000000 / 1000));
-    evbuf_puts(&b, num);
-    strftime(tbuf, sizeof(tbuf), "%Y-%m-%dT%H:%M:%S", &tm);
-    snprintf(num, sizeof(num), ",\"t_wall\":\"%s.%06ldZ\"", tbuf, (long)(wall.tv_nsec / 1000));
-    evbuf_puts(&b, num);
-    evbuf_key_string(&b, ",\"node\":", log->ev_node);
-    evbuf_key_string(&b, ",\"peer\":", ev->peer);
-    evbuf_key_string(&b, ",\"dir\":", ev->dir);
-    evbuf_key_string(&b, ",\"kind\":", ev->kind);
-    evbuf_key_string(&b, ",\"method\":", ev->method);
-    evbuf_key_string(&b, ",\"path\":", ev->path);
-    if (ev->status > 0) {
-        snprintf(num, sizeof(num), ",\"status\":%d", ev->status);
-        evbuf_puts(&b, num);
-    } else {
-        evbuf_puts(&b, ",\"status\":null");
     }
-    evbuf_key_string(&b, ",\"cause\":", ev->cause);
-    evbuf_key_string(&b, ",\"summary\":", ev->summary);
-    if (ev->conn >= 0) {
-        snprintf(num, sizeof(num), ",\"conn\":%ld", ev->conn);
-        evbuf_puts(&b, num);
-    } else {
-        evbuf_puts(&b, ",\"conn\":null");
-    }
-    evbuf_puts(&b, ",\"data\":");
-    evbuf_json(&b, ev->data == NULL ? NULL : json_incref(ev->data));
-    evbuf_puts(&b, "}\n");
-    if (b.b_failed)
-        goto done;
-
-    /* One write(2) per line: unbuffered, so a crash loses nothing already
-     * logged, and with O_APPEND the line is not split by another writer. */
-    for (off = 0; off < b.b_len; off += (size_t)n) {
-        n = write(log->ev_fd, b.b_data + off, b.b_len - off);
-        if (n == -1 && errno == EINTR) {
-            n = 0;
-            continue;
-        }
-        if (n <= 0)
-            goto done;
-    }
-    rc = 0;
-
-done:
-    free(b.b_data);
-    return rc;
+    if (!log->ev_batch || t->len >= EVLOG_BATCH_MAX)
+        return evlog_flush(log);
+    if (start == 0 && log->ev_flusher.soon != NULL)
+        log->ev_flusher.soon(log->ev_flusher.arg);
+    return 0;
 }

@@ -39,9 +39,31 @@ struct evlog_event {
 /* Open (append) the log at path for the named node. path NULL: events are
  * dropped (a node without a log still runs). Returns NULL and fills err. */
 struct evlog *evlog_open(const char *path, const char *node, char *err);
+/* Write what waits and close. */
 void evlog_close(struct evlog *log);
-/* Write one event as one line and flush it (a crash loses nothing logged). */
+/* Write one event as one line. Without a flusher the line reaches the file
+ * now, in one write(2) of its own. With one (evlog_set_flusher) it waits in
+ * the log's buffer with the lines that follow it, and they all reach the file
+ * in one write(2) when the owner calls evlog_flush, which it does at the end
+ * of the event loop's round, before the loop waits again (a crash loses at
+ * most that round's lines). The line's t_mono and t_wall are those of this
+ * call either way. */
 int evlog_write(struct evlog *log, const struct evlog_event *ev);
 const char *evlog_node(const struct evlog *log);
+
+/* The owner of an event loop batches the lines of one round of it: soon(arg)
+ * is called when a first line waits (the owner then calls evlog_flush before
+ * the loop sleeps), release(arg) when the log closes. Lines also reach the
+ * file whenever EVLOG_BATCH_MAX bytes wait. */
+struct evlog_flusher {
+    void (*soon)(void *arg);
+    void (*release)(void *arg);
+    void *arg;
+};
+#define EVLOG_BATCH_MAX ((size_t)64 * 1024)
+void evlog_set_flusher(struct evlog *log, const struct evlog_flusher *f);
+/* Write the lines that wait, in one write(2); 0, or -1 when it failed (the
+ * lines are dropped). */
+int evlog_flush(struct evlog *log);
 
 #endif

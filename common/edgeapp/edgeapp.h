@@ -21,8 +21,36 @@
 
 /* TS 29.558 EndPoint: exactly one of fqdn, ipv4Addrs, ipv6Addrs, uri. */
 extern const struct js_field edgeapp_endpoint[];
-/* TS 29.558 ServiceArea {topServAr{ecgis, ncgis, tais, plmnIds}, geoServAr}. */
+/* TS 29.571 PlmnId, Ncgi, Ecgi, Tai. */
+extern const struct js_field edgeapp_plmn_id[];
+extern const struct js_field edgeapp_ncgi[];
+extern const struct js_field edgeapp_ecgi[];
+extern const struct js_field edgeapp_tai[];
+/* A list of Ecgi, Ncgi or Tai (minItems 1) as TS 29.558 TopologicalServiceArea and TS 29.554
+ * NetworkAreaInfo both have them: one js_field row. */
+#define EDGEAPP_CELL_LIST(member, table)                                                           \
+    {                                                                                              \
+        .name = (member), .type = JS_ARRAY, .flags = JS_NONEMPTY, .max_len = 64,                   \
+        .items = JS_OBJECT, .sub = (table)                                                         \
+    }
+/* TS 29.558 ServiceArea {topServAr{ecgis, ncgis, tais, plmnIds}, geoServAr{geoArs, civicAddrs}}:
+ * where an EES (EESProfile.svcArea) or an EAS serves. */
 extern const struct js_field edgeapp_service_area[];
+/* TS 29.122 LocationArea5G {geographicAreas, civicAddresses, nwAreaInfo{ecgis, ncgis,
+ * gRanNodeIds, tais}}: EESInfo.svcArea (TS 24.558) and the ue-location of target EES discovery
+ * (edgeapp_area.c). */
+extern const struct js_field edgeapp_location_area_5g[];
+/* TS 29.572 GeographicArea (shape and its points) and CivicAddress, with their object checks. */
+extern const struct js_field edgeapp_geographic_area[];
+extern const struct js_field edgeapp_civic_address[];
+int edgeapp_check_geographic_area(json_t *v, const struct js_field *f, void *ctx, char *why);
+int edgeapp_check_civic_address(json_t *v, const struct js_field *f, void *ctx, char *why);
+/* The LocationArea5G of a ServiceArea (TS 29.558 -> TS 29.122, edgeapp_area.c): topServAr's
+ * ecgis, ncgis and tais become nwAreaInfo's, geoServAr's geoArs and civicAddrs become
+ * geographicAreas and civicAddresses. topServAr.plmnIds has no counterpart (NetworkAreaInfo
+ * lists cells, TAs and RAN nodes, not networks): its path is appended to dropped (an array, may
+ * be NULL). NULL when nothing maps (no area, or only plmnIds): then no svcArea is said at all. */
+json_t *edgeapp_svc_area_to_la5g(const json_t *svc_area, json_t *dropped);
 /* TS 29.122 LocationInfo as edgesim reads it: ncgi / ecgi (others pass). */
 extern const struct js_field edgeapp_location_info[];
 /* TS 24.558 ACProfile {acId*, eass[{easId*}], ...}. */
@@ -43,6 +71,13 @@ extern const struct js_field edgeapp_edn_config_info[]; /* EDNConfigInfo {ednCon
 #define EDGEAPP_AUTHZ_TOKEN "TOKEN"
 #define EDGEAPP_AUTHZ_LOCAL "LOCAL"
 extern const char *const edgeapp_authz_methods[];
+/* TS 24.558 EesAuthMethod (EESInfo.eesAuthMethods: how an EEC can authenticate to that EES),
+ * NULL-ended; a decoded EESInfo accepts other strings too (3GPP enums are extensible). */
+#define EDGEAPP_AUTH_CERT "TLS_CLIENT_SERVER_CERTIFICATE"
+#define EDGEAPP_AUTH_AKMA "TLS_WITH_AKMA"
+#define EDGEAPP_AUTH_GBA "TLS_WITH_GBA"
+#define EDGEAPP_AUTH_SERVER_CERT_ONLY "SERVER_SIDE_CERTIFICATE_BASED"
+extern const char *const edgeapp_ees_auth_methods[];
 
 /* EDGE-10, TS 29.558 Eecs_ECSServiceProvisioning (TS 23.558 8.17.2.4, 8.17.3): the request of
  * one ECS to a partner ECS, after ECSServProvReq; the answer is an ECSServProvResp. */
@@ -97,6 +132,8 @@ int edgeapp_check_requestor_id(json_t *v, const struct js_field *f, void *ctx, c
 /* Does this ServiceArea contain the location (NCGI or ECGI match, or a TAI
  * the caller gives)? A missing service area covers everywhere. */
 int edgeapp_area_covers(const json_t *svc_area, const json_t *loc_inf);
+/* The same for a LocationArea5G (its nwAreaInfo's cells). */
+int edgeapp_la5g_covers(const json_t *area, const json_t *loc_inf);
 
 /* Build an EndPoint {"uri":"https://fqdn[:port]"} (port 443 omitted). */
 json_t *edgeapp_endpoint_uri(const char *fqdn, int port);

@@ -79,50 +79,83 @@ check_tac(json_t *v, const struct js_field *f, void *ctx, char *why)
     return check_chars(v, 4, 6, isxdigit, "4 or 6 hex digits TAC", why);
 }
 
-static const struct js_field plmn_id[] = {
+const struct js_field edgeapp_plmn_id[] = {
     {.name = "mcc", .type = JS_STRING, .flags = JS_REQUIRED, .check = check_mcc},
     {.name = "mnc", .type = JS_STRING, .flags = JS_REQUIRED, .check = check_mnc},
     {0},
 };
 
-static const struct js_field ncgi[] = {
-    {.name = "plmnId", .type = JS_OBJECT, .flags = JS_REQUIRED, .sub = plmn_id},
+const struct js_field edgeapp_ncgi[] = {
+    {.name = "plmnId", .type = JS_OBJECT, .flags = JS_REQUIRED, .sub = edgeapp_plmn_id},
     {.name = "nrCellId", .type = JS_STRING, .flags = JS_REQUIRED, .check = check_nr_cell},
     {.name = "nid", .type = JS_STRING, .max_len = 11},
     {0},
 };
 
-static const struct js_field ecgi[] = {
-    {.name = "plmnId", .type = JS_OBJECT, .flags = JS_REQUIRED, .sub = plmn_id},
+const struct js_field edgeapp_ecgi[] = {
+    {.name = "plmnId", .type = JS_OBJECT, .flags = JS_REQUIRED, .sub = edgeapp_plmn_id},
     {.name = "eutraCellId", .type = JS_STRING, .flags = JS_REQUIRED, .check = check_eutra_cell},
     {.name = "nid", .type = JS_STRING, .max_len = 11},
     {0},
 };
 
-static const struct js_field tai[] = {
-    {.name = "plmnId", .type = JS_OBJECT, .flags = JS_REQUIRED, .sub = plmn_id},
+const struct js_field edgeapp_tai[] = {
+    {.name = "plmnId", .type = JS_OBJECT, .flags = JS_REQUIRED, .sub = edgeapp_plmn_id},
     {.name = "tac", .type = JS_STRING, .flags = JS_REQUIRED, .check = check_tac},
     {.name = "nid", .type = JS_STRING, .max_len = 11},
     {0},
 };
 
+/* TS 29.571 PlmnIdNid: a PLMN, or an SNPN with its NID. */
+static const struct js_field plmn_id_nid[] = {
+    {.name = "mcc", .type = JS_STRING, .flags = JS_REQUIRED, .check = check_mcc},
+    {.name = "mnc", .type = JS_STRING, .flags = JS_REQUIRED, .check = check_mnc},
+    {.name = "nid", .type = JS_STRING, .max_len = 11},
+    {0},
+};
+
+/* TS 29.558 TopologicalServiceArea: every list minItems 1. */
 static const struct js_field top_serv_area[] = {
-    {.name = "ecgis", .type = JS_ARRAY, .max_len = ARRAY_MAX, .items = JS_OBJECT, .sub = ecgi},
-    {.name = "ncgis", .type = JS_ARRAY, .max_len = ARRAY_MAX, .items = JS_OBJECT, .sub = ncgi},
-    {.name = "tais", .type = JS_ARRAY, .max_len = ARRAY_MAX, .items = JS_OBJECT, .sub = tai},
-    {.name = "plmnIds", .type = JS_ARRAY, .max_len = ARRAY_MAX, .items = JS_OBJECT, .sub = plmn_id},
+    EDGEAPP_CELL_LIST("ecgis", edgeapp_ecgi),
+    EDGEAPP_CELL_LIST("ncgis", edgeapp_ncgi),
+    EDGEAPP_CELL_LIST("tais", edgeapp_tai),
+    {.name = "plmnIds",
+     .type = JS_ARRAY,
+     .flags = JS_NONEMPTY,
+     .max_len = ARRAY_MAX,
+     .items = JS_OBJECT,
+     .sub = plmn_id_nid},
+    {0},
+};
+
+/* TS 29.558 GeographicalServiceArea: the TS 29.572 types of edgeapp_area.c. */
+static const struct js_field geo_serv_area[] = {
+    {.name = "geoArs",
+     .type = JS_ARRAY,
+     .flags = JS_NONEMPTY,
+     .max_len = ARRAY_MAX,
+     .items = JS_OBJECT,
+     .sub = edgeapp_geographic_area,
+     .item_check = edgeapp_check_geographic_area},
+    {.name = "civicAddrs",
+     .type = JS_ARRAY,
+     .flags = JS_NONEMPTY,
+     .max_len = ARRAY_MAX,
+     .items = JS_OBJECT,
+     .sub = edgeapp_civic_address,
+     .item_check = edgeapp_check_civic_address},
     {0},
 };
 
 const struct js_field edgeapp_service_area[] = {
     {.name = "topServAr", .type = JS_OBJECT, .sub = top_serv_area},
-    {.name = "geoServAr", .type = JS_OBJECT}, /* geographic areas: carried, not interpreted */
+    {.name = "geoServAr", .type = JS_OBJECT, .sub = geo_serv_area}, /* carried, not matched */
     {0},
 };
 
 const struct js_field edgeapp_location_info[] = {
-    {.name = "ncgi", .type = JS_OBJECT, .sub = ncgi},
-    {.name = "ecgi", .type = JS_OBJECT, .sub = ecgi},
+    {.name = "ncgi", .type = JS_OBJECT, .sub = edgeapp_ncgi},
+    {.name = "ecgi", .type = JS_OBJECT, .sub = edgeapp_ecgi},
     {.name = JS_OTHER},
     {0},
 };
@@ -242,20 +275,33 @@ cell_in(const json_t *list, const json_t *cell, const char *id_member)
     return 0;
 }
 
-int
-edgeapp_area_covers(const json_t *svc_area, const json_t *loc_inf)
+/* Do the cell lists of cells (a TS 29.558 TopologicalServiceArea or a TS 29.554 NetworkAreaInfo:
+ * both call them ncgis and ecgis) hold the location's cell? No cells or no location: yes. */
+static int
+cells_cover(const json_t *cells, const json_t *loc_inf)
 {
-    const json_t *top = json_object_get(svc_area, "topServAr");
     const json_t *nc = json_object_get(loc_inf, "ncgi");
     const json_t *ec = json_object_get(loc_inf, "ecgi");
 
-    if (svc_area == NULL || loc_inf == NULL || top == NULL)
+    if (cells == NULL || loc_inf == NULL)
         return 1; /* no area to match against, or no location to match */
-    if (nc != NULL && cell_in(json_object_get(top, "ncgis"), nc, "nrCellId"))
+    if (nc != NULL && cell_in(json_object_get(cells, "ncgis"), nc, "nrCellId"))
         return 1;
-    if (ec != NULL && cell_in(json_object_get(top, "ecgis"), ec, "eutraCellId"))
+    if (ec != NULL && cell_in(json_object_get(cells, "ecgis"), ec, "eutraCellId"))
         return 1;
     return 0;
+}
+
+int
+edgeapp_area_covers(const json_t *svc_area, const json_t *loc_inf)
+{
+    return cells_cover(json_object_get(svc_area, "topServAr"), loc_inf);
+}
+
+int
+edgeapp_la5g_covers(const json_t *area, const json_t *loc_inf)
+{
+    return cells_cover(json_object_get(area, "nwAreaInfo"), loc_inf);
 }
 
 json_t *

@@ -16,6 +16,8 @@
 #define TOKEN_MAX 8192 /* the validator's cap (token_validate) */
 
 const char *const edgeapp_authz_methods[] = {EDGEAPP_AUTHZ_TOKEN, EDGEAPP_AUTHZ_LOCAL, NULL};
+const char *const edgeapp_ees_auth_methods[] = {
+    EDGEAPP_AUTH_CERT, EDGEAPP_AUTH_AKMA, EDGEAPP_AUTH_GBA, EDGEAPP_AUTH_SERVER_CERT_ONLY, NULL};
 
 /* The ECSServProvReq members after eecId; the EDGE-10 request below has them too. */
 #define SERVPROV_REQ_MEMBERS                                                                       \
@@ -74,12 +76,17 @@ static const struct js_field ees_info[] = {
     {.name = "endPt", .type = JS_OBJECT, .sub = edgeapp_endpoint, .check = edgeapp_check_endpoint},
     {.name = "easIds", .type = JS_ARRAY, .max_len = ARRAY_MAX, .items = JS_STRING},
     {.name = "ecspInfo", .type = JS_STRING, .max_len = EDGEAPP_ID_MAX},
-    {.name = "svcArea", .type = JS_OBJECT},
+    {.name = "svcArea", .type = JS_OBJECT, .sub = edgeapp_location_area_5g}, /* TS 29.122 */
     {.name = "dnais", .type = JS_ARRAY, .max_len = ARRAY_MAX, .items = JS_STRING},
     {.name = "eesSvcContSupp", .type = JS_ARRAY, .max_len = ARRAY_MAX, .items = JS_STRING},
     {.name = "eecRegConf", .type = JS_BOOL, .flags = JS_REQUIRED},
     {.name = "easInstInfos", .type = JS_ARRAY, .max_len = ARRAY_MAX},
-    {.name = "eesAuthMethods", .type = JS_ARRAY, .max_len = 8, .items = JS_STRING},
+    {.name = "eesAuthMethods",
+     .type = JS_ARRAY,
+     .flags = JS_NONEMPTY,
+     .max_len = 8,
+     .items = JS_STRING,
+     .item_check = js_check_id},
     {.name = "easBundleInfo", .type = JS_OBJECT},
     {.name = "accessToken", .type = JS_STRING, .flags = JS_NONEMPTY, .max_len = TOKEN_MAX},
     {.name = "authzMethod",

@@ -6,6 +6,10 @@
 #include <event2/buffer.h>
 
 #define H2_OUT_BLOCK ((size_t)64 * 1024)
+/* The TLS layer writes each piece of memory of the output buffer as a record of its own, and a
+ * write(2) each; libevent grows a buffer in pieces of at most 4 KiB. One piece the size of a
+ * full record (RFC 8446 5.1: 2^14 bytes) takes the frames of many replies. */
+#define H2_OUT_PIECE ((size_t)16 * 1024)
 
 void
 h2_fields_add(struct h2_fields *f, const char *name, const char *value)
@@ -43,8 +47,12 @@ h2_output(struct bufferevent *bev, const uint8_t *data, size_t len)
 {
     struct evbuffer *out = bufferevent_get_output(bev);
 
-    if (evbuffer_get_length(out) >= H2_OUT_BLOCK)
+    size_t have = evbuffer_get_length(out);
+
+    if (have >= H2_OUT_BLOCK)
         return NGHTTP2_ERR_WOULDBLOCK;
+    if (have == 0)
+        evbuffer_expand(out, len > H2_OUT_PIECE ? len : H2_OUT_PIECE);
     if (evbuffer_add(out, data, len) < 0)
         return NGHTTP2_ERR_CALLBACK_FAILURE;
     return (ssize_t)len;

@@ -20,6 +20,7 @@
 
 #include "base/err.h"
 #include "base/clock.h"
+#include "net/http_log.h"
 
 static const char *const http_methods[] = {"GET",    "POST", "PUT",     "PATCH",
                                            "DELETE", "HEAD", "OPTIONS", NULL};
@@ -31,8 +32,8 @@ http_ms_since(int64_t t0_ns)
 }
 
 static void
-http_call_log(struct http_call *call, const char *dir, int status, const char *cause,
-              const char *summary)
+http_call_log_data(struct http_call *call, const char *dir, int status, const char *cause,
+                   const char *summary, json_t *data)
 {
     char path[256];
     struct evlog_event e = {
@@ -45,10 +46,18 @@ http_call_log(struct http_call *call, const char *dir, int status, const char *c
         .cause = cause,
         .summary = summary,
         .conn = call->conn != NULL ? call->conn->id : -1,
+        .data = data,
     };
 
     snprintf(path, sizeof(path), "%.*s", (int)strcspn(call->path, "?"), call->path);
     evlog_write(call->cl->log, &e);
+}
+
+static void
+http_call_log(struct http_call *call, const char *dir, int status, const char *cause,
+              const char *summary)
+{
+    http_call_log_data(call, dir, status, cause, summary, NULL);
 }
 
 static void
@@ -375,6 +384,7 @@ http_client_send(struct http_client *cl, const struct http_client_req *r, http_c
 {
     struct http_call *call;
     struct timeval tv;
+    json_t *data;
     char summary[96];
 
     if ((call = http_call_new(cl, r, err)) == NULL)
@@ -396,7 +406,11 @@ http_client_send(struct http_client *cl, const struct http_client_req *r, http_c
     cl->calls = call;
     snprintf(summary, sizeof(summary), "%s %.40s, %zu body bytes", call->method, call->path,
              call->body_len);
-    http_call_log(call, "out", 0, NULL, summary);
+    /* What the request carries (an Authorization header, tokens in its body), for the report. */
+    data = http_log_data(evhttp_find_header(&call->headers, "Authorization"), 0, call->body,
+                         call->body_len);
+    http_call_log_data(call, "out", 0, NULL, summary, data);
+    json_decref(data);
     return 0;
 }
 

@@ -16,6 +16,8 @@
 #include <event2/buffer.h>
 #include <event2/http.h>
 
+#include "base/json_text.h"
+#include "net/http_log.h"
 #include "net/problem.h"
 
 static void
@@ -34,8 +36,8 @@ http_req_early(struct http_req *req, int status, const char *cause, const char *
 }
 
 static void
-http_req_log(struct http_req *req, const char *dir, int status, const char *cause,
-             const char *summary)
+http_req_log_data(struct http_req *req, const char *dir, int status, const char *cause,
+                  const char *summary, json_t *data)
 {
     struct evlog_event e = {
         .peer = tls_peer_name(&req->peer),
@@ -47,9 +49,17 @@ http_req_log(struct http_req *req, const char *dir, int status, const char *caus
         .cause = cause,
         .summary = summary,
         .conn = req->conn,
+        .data = data,
     };
 
     evlog_write(req->srv->log, &e);
+}
+
+static void
+http_req_log(struct http_req *req, const char *dir, int status, const char *cause,
+             const char *summary)
+{
+    http_req_log_data(req, dir, status, cause, summary, NULL);
 }
 
 /* Fields a request may carry once only (RFC 9110 5.3: not lists): two could be read two ways. */
@@ -71,6 +81,17 @@ http_req_check_fields(struct http_req *req)
             http_req_early(req, 400, PROBLEM_INVALID_MSG_FORMAT, "%d %s fields (one expected)", n,
                            http_req_singletons[i]);
     }
+}
+
+/* May a client without a credential reach path (TS 33.558 6.2/6.3 NOTE: what such a client gets
+ * is the server's to say)? */
+static int
+http_req_open(const struct http_server *srv, const char *path)
+{
+    for (const char *const *p = srv->open_paths; p != NULL && *p != NULL; p++)
+        if (strncmp(path, *p, strlen(*p)) == 0)
+            return 1;
+    return 0;
 }
 
 /* Path and query of the request-target (origin-form, RFC 9112 3.2.1). */
@@ -116,6 +137,7 @@ http_req_new(struct http_sconn *sc, int32_t stream, struct http_req_in *in)
     struct evkeyval *h;
     const char *ct;
     char summary[160];
+    json_t *data;
 
     if ((req = calloc(1, sizeof(*req))) == NULL)
         return NULL;
@@ -144,6 +166,11 @@ http_req_new(struct http_sconn *sc, int32_t stream, struct http_req_in *in)
                        "%s", in->err != NULL ? in->err : "malformed request");
     if (sc->peer_state < 0)
         http_req_early(req, 403, PROBLEM_PEER_IDENTITY_MALFORMED, "%s", sc->peer_err);
+    else if (req->peer.mode == EDGE_PEER_NONE && !http_req_open(sc->srv, req->path))
+        http_req_early(req, 403, PROBLEM_CLIENT_NOT_AUTHENTICATED,
+                       "%.200s is not served to a client without a credential (TLS with the "
+                       "server certificate only)",
+                       req->path);
     http_req_check_fields(req);
     req->cnext = sc->reqs;
     if (sc->reqs != NULL)
@@ -152,7 +179,9 @@ http_req_new(struct http_sconn *sc, int32_t stream, struct http_req_in *in)
     ct = http_req_header(req, "Content-Type");
     snprintf(summary, sizeof(summary), "%s %s, %zu body bytes%s%s", req->method, req->path,
              in->body_len, ct != NULL ? ", " : "", ct != NULL ? ct : "");
-    http_req_log(req, "in", 0, NULL, summary);
+    data = http_log_data(http_req_header(req, "Authorization"), 0, NULL, 0);
+    http_req_log_data(req, "in", 0, NULL, summary, data);
+    json_decref(data);
     return req;
 }
 
@@ -422,7 +451,10 @@ http_req_send(struct http_req *req, int status, const char *ctype, const void *b
                      len);
             summary = line;
         }
-        http_req_log(req, "out", status, cause, summary);
+        /* The tokens the answer hands out and a refusal's reason, for the report. */
+        json_t *data = http_log_data(NULL, status, body, len);
+        http_req_log_data(req, "out", status, cause, summary, data);
+        json_decref(data);
     }
     http_req_detach(req);
     if (req->drained)
@@ -442,7 +474,7 @@ static void
 http_reply_body_json(struct http_req *req, int status, const char *ctype, json_t *body)
 {
     const char *cause = NULL, *summary = NULL;
-    char *text;
+    struct jtext *text = &req->srv->reply_text;
 
     if (body == NULL) {
         http_req_send(req, status, NULL, NULL, 0, NULL, NULL);
@@ -457,12 +489,15 @@ http_reply_body_json(struct http_req *req, int status, const char *ctype, json_t
         if (summary == NULL)
             summary = json_string_value(json_object_get(body, "error_description"));
     }
-    text = json_dumps(body, JSON_COMPACT);
-    if (text == NULL)
+    /* The server's one buffer for it: the protocol copies the body out before the reply returns,
+     * so a reply costs no allocation once the buffer has grown to the size of one. */
+    jtext_reset(text);
+    if (json_is_object(body) || json_is_array(body))
+        jtext_value(text, body);
+    if (text->len == 0 || text->failed)
         http_req_send(req, 500, NULL, NULL, 0, PROBLEM_SYSTEM_FAILURE, "cannot encode reply");
     else
-        http_req_send(req, status, ctype, text, strlen(text), cause, summary);
-    free(text);
+        http_req_send(req, status, ctype, text->data, text->len, cause, summary);
     json_decref(body);
 }
 

@@ -12,6 +12,8 @@
 #include <sys/socket.h>
 #include <netinet/in.h>
 
+#include <event2/util.h>
+
 #include "base/err.h"
 #include "net/problem.h"
 
@@ -19,6 +21,19 @@ struct http_route_target {
     http_handler_fn fn;
     void *arg;
 };
+
+const char *
+http_server_date(struct http_server *srv)
+{
+    time_t now = time(NULL);
+    struct tm tm;
+
+    if (now != srv->date_sec && gmtime_r(&now, &tm) != NULL) {
+        evutil_date_rfc1123(srv->date, sizeof(srv->date), &tm);
+        srv->date_sec = now;
+    }
+    return srv->date;
+}
 
 void
 http_server_dispatch(struct http_req *req)
@@ -215,6 +230,7 @@ http_server_new(struct event_base *base, const struct http_server_config *cfg, c
     srv->base = base;
     srv->tls = cfg->tls;
     srv->log = cfg->log;
+    srv->open_paths = cfg->open_paths;
     srv->version = cfg->version;
     srv->max_body = cfg->max_body > 0 ? cfg->max_body : (size_t)HTTP_SERVER_MAX_BODY;
     srv->idle_ms = (cfg->timeout_sec > 0 ? cfg->timeout_sec : HTTP_SERVER_IDLE_SEC) * 1000;
@@ -265,6 +281,7 @@ http_server_free(struct http_server *srv)
         free(srv->targets[i]);
     free(srv->targets);
     http_router_free(srv->router);
+    jtext_free(&srv->reply_text);
     free(srv);
 }
 

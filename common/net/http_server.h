@@ -74,6 +74,10 @@ struct http_server_config {
     int request_timeout_ms;    /* headers and body of a request; 0: HTTP_SERVER_REQUEST_MS */
     int max_conns;             /* open connections; 0: HTTP_SERVER_MAX_CONNS */
     int max_conns_per_peer;    /* from one IP address; 0: HTTP_SERVER_MAX_CONNS_PER_PEER */
+    /* Path prefixes that a client without a credential (a tls_ctx with server_cert_only) may
+     * reach, NULL-ended (borrowed); any other request of such a client is answered 403
+     * CLIENT_NOT_AUTHENTICATED before routing. NULL: none. */
+    const char *const *open_paths;
 };
 
 struct http_server *http_server_new(struct event_base *base, const struct http_server_config *cfg,

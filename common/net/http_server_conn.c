@@ -3,10 +3,12 @@
  * A connection is counted against the server's global cap and its peer address's cap before
  * anything is read (RFC 9110 does not bound connections; an unbounded server is a slowloris
  * target). It is TLS from its first byte; once the handshake is done ALPN says which protocol reads
- * it (RFC 7301; RFC 9113 3.2). Two timers bound it: the request deadline (the handshake and the
- * first request, then each request from its first byte, must be complete in time) and the idle
- * timer (no request in progress). A connection is closed by marking it and freed by the server's
- * reaper from the event loop, never inside one of its own callbacks. */
+ * it (RFC 7301; RFC 9113 3.2). When the server's PSKs come from a key server (an AKMA AF, a GBA
+ * NAF) the handshake runs in tls_accept_start, the ClientHello's PSK identity resolved while it
+ * waits, and the bufferevent takes the open session over. Two timers bound it: the request deadline
+ * (the handshake and the first request, then each request from its first byte, must be complete in
+ * time) and the idle timer (no request in progress). A connection is closed by marking it and freed
+ * by the server's reaper from the event loop, never inside one of its own callbacks. */
 #include "net/http_server_int.h"
 
 #include <arpa/inet.h>
@@ -17,6 +19,7 @@
 #include <sys/socket.h>
 
 #include <event2/bufferevent_ssl.h>
+#include <event2/bufferevent_struct.h>
 #include <openssl/err.h>
 
 #include "base/err.h"
@@ -37,6 +40,21 @@ http_sconn_log(struct http_sconn *sc, const char *cause, const char *fmt, ...)
     evlog_write(sc->srv->log, &e);
 }
 
+/* What the handshake authenticated, as the report draws it (TS 33.558 6.2: authentication is the
+ * handshake): its mode and each identity the credential binds. */
+static json_t *
+http_sconn_peer_data(const struct edge_peer *peer, const char *alpn)
+{
+    json_t *d = json_pack("{s:s}", "mode", peer->mode == EDGE_PEER_PSK ? "psk" : "certificate");
+    const char *keys[] = {"fqdn", "eecId", "gpsi", "akid", "alpn"};
+    const char *vals[] = {peer->fqdn, peer->eec_id, peer->gpsi, peer->psk_identity, alpn};
+
+    for (size_t i = 0; d != NULL && i < sizeof(keys) / sizeof(keys[0]); i++)
+        if (vals[i][0] != '\0')
+            json_object_set_new(d, keys[i], json_string(vals[i]));
+    return d;
+}
+
 /* Log the TLS outcome of a connection: who authenticated, or why the handshake failed. A peer's
  * close is no failure: it has no cause (reports draw every cause as a failure), only an outcome. */
 static void
@@ -45,7 +63,7 @@ http_sconn_tls_event(SSL *ssl, enum tls_event ev, const char *reason, void *arg)
     struct http_sconn *sc = arg;
     struct evlog_event e = {.dir = "in", .kind = "tls", .conn = sc->id};
     struct edge_peer peer;
-    char err[EDGE_ERR_LEN], summary[EDGE_ERR_LEN + 96], alpn[32];
+    char err[EDGE_ERR_LEN], summary[EDGE_ERR_LEN + 160], alpn[32];
     json_t *data = NULL;
 
     if (ev == TLS_HANDSHAKE_FAILED) {
@@ -65,10 +83,13 @@ http_sconn_tls_event(SSL *ssl, enum tls_event ev, const char *reason, void *arg)
         tls_ssl_alpn(ssl, alpn, sizeof(alpn));
         e.peer = tls_peer_name(&peer);
         snprintf(summary, sizeof(summary), "TLS handshake done (%s%s%s%s%s), ALPN %s",
-                 peer.mode == EDGE_PEER_PSK ? "PSK " : "certificate",
+                 peer.mode == EDGE_PEER_PSK    ? "PSK "
+                 : peer.mode == EDGE_PEER_CERT ? "certificate"
+                                               : "no client credential: server certificate only",
                  peer.mode == EDGE_PEER_PSK ? peer.psk_identity : "",
                  peer.eec_id[0] ? ", EEC " : "", peer.eec_id, peer.gpsi[0] ? ", GPSI bound" : "",
                  alpn[0] != '\0' ? alpn : "none (http/1.1)");
+        data = http_sconn_peer_data(&peer, alpn);
     }
     e.summary = summary;
     e.data = data;
@@ -148,6 +169,20 @@ http_sconn_connected(struct http_sconn *sc)
     sc->ops = strcmp(alpn, "h2") == 0 ? &http_h2_ops : &http_h1_ops;
     if (sc->ops->start(sc) < 0)
         http_sconn_close(sc, NULL, NULL);
+    http_sconn_read_more(sc); /* the first request may have come with the handshake's end */
+}
+
+/* The server's TLS reads ahead (SSL_set_read_ahead): one read(2) takes every record that has
+ * arrived, where OpenSSL would otherwise read a record's header and its body in two, and each
+ * libevent read event decrypts one or two records. Records read but not yet decrypted wait in
+ * OpenSSL, where libevent does not look (the socket is no longer readable): while there are any,
+ * the connection's read event is made to run again, in the same loop round. So a round answers
+ * every request that has arrived, and their replies leave together. */
+void
+http_sconn_read_more(struct http_sconn *sc)
+{
+    if (!sc->dead && SSL_has_pending(sc->ssl) && (bufferevent_get_enabled(sc->bev) & EV_READ))
+        event_active(&sc->bev->ev_read, EV_READ, 1);
 }
 
 static void
@@ -158,6 +193,7 @@ http_sconn_read_cb(struct bufferevent *bev, void *arg)
     (void)bev;
     if (!sc->dead && sc->ops != NULL)
         sc->ops->read(sc);
+    http_sconn_read_more(sc);
 }
 
 static void
@@ -250,6 +286,34 @@ http_sconn_over_cap(struct http_server *srv, const char *addr)
 }
 
 static int
+http_sconn_bev(struct http_sconn *sc, enum bufferevent_ssl_state state)
+{
+    sc->bev = bufferevent_openssl_socket_new(sc->srv->base, sc->fd, sc->ssl, state,
+                                             BEV_OPT_CLOSE_ON_FREE | BEV_OPT_DEFER_CALLBACKS);
+    if (sc->bev == NULL)
+        return -1;
+    bufferevent_setcb(sc->bev, http_sconn_read_cb, http_sconn_write_cb, http_sconn_event_cb, sc);
+    bufferevent_enable(sc->bev, EV_READ | EV_WRITE);
+    return 0;
+}
+
+/* The handshake tls_accept_start ran is over: TLS is up and the bufferevent takes the session
+ * over, or the connection is over (the TLS observer has logged why). */
+static void
+http_sconn_accepted(void *arg, int ok)
+{
+    struct http_sconn *sc = arg;
+
+    tls_accept_free(sc->accept);
+    sc->accept = NULL;
+    if (!ok || http_sconn_bev(sc, BUFFEREVENT_SSL_OPEN) < 0) {
+        http_sconn_close(sc, NULL, NULL);
+        return;
+    }
+    http_sconn_connected(sc);
+}
+
+static int
 http_sconn_tls(struct http_sconn *sc, evutil_socket_t fd)
 {
     char err[EDGE_ERR_LEN];
@@ -258,21 +322,24 @@ http_sconn_tls(struct http_sconn *sc, evutil_socket_t fd)
 
     if ((sc->ssl = tls_ssl_new(sc->srv->tls, NULL, err)) == NULL)
         return -1;
+    sc->fd = fd;
     tls_ssl_set_conn(sc->ssl, sc->id);
     tls_ssl_observe(sc->ssl, http_sconn_tls_event, sc);
-    if (tls_ssl_set_alpn(sc->ssl, alpn, alen, err) < 0) {
-        SSL_free(sc->ssl);
-        return -1;
+    SSL_set_read_ahead(sc->ssl, 1); /* http_sconn_read_more */
+    if (tls_ssl_set_alpn(sc->ssl, alpn, alen, err) < 0)
+        goto fail;
+    if (tls_ctx_psk_async(sc->srv->tls)) {
+        sc->accept = tls_accept_start(sc->srv->base, sc->ssl, fd, http_sconn_accepted, sc, err);
+        if (sc->accept == NULL)
+            goto fail;
+        return 0;
     }
-    sc->bev = bufferevent_openssl_socket_new(sc->srv->base, fd, sc->ssl, BUFFEREVENT_SSL_ACCEPTING,
-                                             BEV_OPT_CLOSE_ON_FREE | BEV_OPT_DEFER_CALLBACKS);
-    if (sc->bev == NULL) {
-        SSL_free(sc->ssl);
-        return -1;
-    }
-    bufferevent_setcb(sc->bev, http_sconn_read_cb, http_sconn_write_cb, http_sconn_event_cb, sc);
-    bufferevent_enable(sc->bev, EV_READ | EV_WRITE);
+    if (http_sconn_bev(sc, BUFFEREVENT_SSL_ACCEPTING) < 0)
+        goto fail;
     return 0;
+fail:
+    SSL_free(sc->ssl);
+    return -1;
 }
 
 int
@@ -325,7 +392,8 @@ http_sconn_close(struct http_sconn *sc, const char *cause, const char *fmt, ...)
     sc->dead = 1;
     evtimer_del(sc->deadline);
     evtimer_del(sc->idle);
-    bufferevent_disable(sc->bev, EV_READ | EV_WRITE);
+    if (sc->bev != NULL)
+        bufferevent_disable(sc->bev, EV_READ | EV_WRITE);
     event_active(sc->srv->reaper, EV_TIMEOUT, 1);
 }
 
@@ -368,7 +436,13 @@ http_sconn_free(struct http_sconn *sc)
         sc->next->prev = sc->prev;
     http_sconn_close_notify(sc);
     tls_ssl_observe(sc->ssl, NULL, NULL);
-    bufferevent_free(sc->bev); /* frees the SSL and closes the socket */
+    if (sc->bev != NULL) {
+        bufferevent_free(sc->bev); /* frees the SSL and closes the socket */
+    } else {
+        tls_accept_free(sc->accept); /* still in the handshake */
+        SSL_free(sc->ssl);           /* cancels a key fetch in flight */
+        evutil_closesocket(sc->fd);
+    }
     event_free(sc->deadline);
     event_free(sc->idle);
     free(sc);

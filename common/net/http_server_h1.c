@@ -11,10 +11,8 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/queue.h>
-#include <time.h>
 
 #include <event2/http.h>
-#include <event2/util.h>
 
 #include "net/http1.h"
 #include "net/problem.h"
@@ -114,36 +112,93 @@ h1_own_field(const char *name)
            strcasecmp(name, "Transfer-Encoding") == 0 || strcasecmp(name, "Date") == 0;
 }
 
+/* Decimal digits of v at the end of buf; returns where they start. */
+static char *
+h1_digits(char *buf, size_t len, size_t v)
+{
+    char *p = buf + len;
+
+    do {
+        *--p = (char)('0' + v % 10);
+        v /= 10;
+    } while (v != 0 && p > buf);
+    return p;
+}
+
+static void
+h1_add(struct evbuffer *out, const char *s)
+{
+    evbuffer_add(out, s, strlen(s));
+}
+
+/* The status line and header section of a reply (RFC 9112 4, 5), with the length it takes. */
+static size_t
+h1_head_len(struct http_req *req, const char *title, const char *date, size_t clen_digits,
+            int no_body, int keep_alive)
+{
+    struct evkeyval *f;
+    size_t n = strlen("HTTP/1.1 999 \r\nDate: \r\n\r\n") + strlen(title) + strlen(date);
+
+    TAILQ_FOREACH(f, &req->out, next)
+    {
+        if (!h1_own_field(f->key))
+            n += strlen(f->key) + strlen(f->value) + 4;
+    }
+    if (!no_body)
+        n += strlen("Content-Length: \r\n") + clen_digits;
+    if (!keep_alive)
+        n += strlen("Connection: close\r\n");
+    return n;
+}
+
+/* The reply goes into the output buffer in one piece of memory, head and body together: the TLS
+ * layer writes each piece of the buffer as a record of its own (and a write(2) each). */
 static int
 h1_reply(struct http_sconn *sc, struct http_req *req, int status, const void *body, size_t len)
 {
     struct h1_sconn *h = sc->proto;
     struct evbuffer *out = bufferevent_get_output(sc->bev);
     struct evkeyval *f;
-    char date[64];
-    time_t now = time(NULL);
-    struct tm tm;
+    const char *title = problem_title(status), *date = http_server_date(sc->srv);
+    char code[12], clen[24], *cl, *cp;
     int no_body = status == 204 || status == 304 || status < 200;
+    size_t blen = !no_body && !h->head ? len : 0;
 
-    if (!h->busy || h->replied)
+    if (!h->busy || h->replied || status < 0)
         return -1;
     if (sc->srv->stopping)
         h->keep_alive = 0; /* RFC 9112 9.6: no further request on this connection */
-    gmtime_r(&now, &tm);
-    evutil_date_rfc1123(date, sizeof(date), &tm);
-    evbuffer_add_printf(out, "HTTP/1.1 %d %s\r\nDate: %s\r\n", status, problem_title(status), date);
+    cl = h1_digits(clen, sizeof(clen), len);
+    cp = h1_digits(code, sizeof(code), (size_t)status);
+    evbuffer_expand(out, h1_head_len(req, title, date, (size_t)(clen + sizeof(clen) - cl), no_body,
+                                     h->keep_alive) +
+                             blen);
+    h1_add(out, "HTTP/1.1 ");
+    evbuffer_add(out, cp, (size_t)(code + sizeof(code) - cp));
+    h1_add(out, " ");
+    h1_add(out, title);
+    h1_add(out, "\r\nDate: ");
+    h1_add(out, date);
+    h1_add(out, "\r\n");
     TAILQ_FOREACH(f, &req->out, next)
     {
-        if (!h1_own_field(f->key))
-            evbuffer_add_printf(out, "%s: %s\r\n", f->key, f->value);
+        if (h1_own_field(f->key))
+            continue;
+        h1_add(out, f->key);
+        h1_add(out, ": ");
+        h1_add(out, f->value);
+        h1_add(out, "\r\n");
     }
-    if (!no_body)
-        evbuffer_add_printf(out, "Content-Length: %zu\r\n", len);
+    if (!no_body) {
+        h1_add(out, "Content-Length: ");
+        evbuffer_add(out, cl, (size_t)(clen + sizeof(clen) - cl));
+        h1_add(out, "\r\n");
+    }
     if (!h->keep_alive)
-        evbuffer_add_printf(out, "Connection: close\r\n");
+        h1_add(out, "Connection: close\r\n");
     evbuffer_add(out, "\r\n", 2);
-    if (!no_body && !h->head && len > 0)
-        evbuffer_add(out, body, len);
+    if (blen > 0)
+        evbuffer_add(out, body, blen);
     h->replied = 1;
     sc->srv->inflight++;
     http_sconn_buffered(sc, 1);
@@ -168,6 +223,7 @@ h1_written(struct http_sconn *sc)
     } else {
         http_sconn_idle(sc, 1);
     }
+    http_sconn_read_more(sc); /* a request read ahead while this one was answered */
 }
 
 /* Shutdown: a connection between requests closes now; a request in progress (not yet with its

@@ -438,21 +438,17 @@ h2_reply(struct http_sconn *sc, struct http_req *req, int status, const void *bo
     struct h2_sconn *h = sc->proto;
     struct h2_stream *st = nghttp2_session_get_stream_user_data(h->session, req->stream);
     struct h2_fields fl = {.n = 0};
-    char code[8], clen[24], date[64];
+    char code[8], clen[24];
     nghttp2_data_provider prd = {.read_callback = h2_read_body};
     struct evkeyval *f;
-    time_t now = time(NULL);
-    struct tm tm;
     int body_ok = status != 204 && status != 304 && strcmp(req->method, "HEAD") != 0;
 
     if (st == NULL || st->replied)
         return -1;
-    gmtime_r(&now, &tm);
-    evutil_date_rfc1123(date, sizeof(date), &tm);
     snprintf(code, sizeof(code), "%d", status);
     snprintf(clen, sizeof(clen), "%zu", len);
     h2_fields_add(&fl, ":status", code);
-    h2_fields_add(&fl, "date", date);
+    h2_fields_add(&fl, "date", http_server_date(sc->srv));
     if (status != 204 && status != 304)
         h2_fields_add(&fl, "content-length", clen);
     TAILQ_FOREACH(f, &req->out, next)

@@ -4,6 +4,7 @@
 #define EDGE_HTTP_SERVER_INT_H
 
 #include <stdint.h>
+#include <time.h>
 
 #include <event2/buffer.h>
 #include <event2/bufferevent.h>
@@ -12,6 +13,7 @@
 #include <openssl/ssl.h>
 
 #include "base/err.h"
+#include "base/json_text.h"
 #include "net/http_route.h"
 #include "net/http_server.h"
 
@@ -39,8 +41,10 @@ extern const struct http_proto_ops http_h2_ops;
 /* One accepted connection. */
 struct http_sconn {
     struct http_server *srv;
-    struct bufferevent *bev;
-    SSL *ssl; /* owned by bev */
+    struct bufferevent *bev;   /* NULL while accept runs the handshake */
+    SSL *ssl;                  /* owned by bev (by sc while accept runs) */
+    struct tls_accept *accept; /* PSKs from a key server: the handshake, driven by tls.h */
+    evutil_socket_t fd;
     long id;
     char addr[64]; /* the peer's IP address, for the per-peer cap and logs */
     struct edge_peer peer;
@@ -69,8 +73,12 @@ struct http_server {
     size_t ntargets;
     size_t max_body;
     int idle_ms, request_ms, max_conns, max_conns_per_peer;
+    const char *const *open_paths; /* what a client without a credential may reach */
     unsigned short port;
-    long nconn; /* connection numbers given so far */
+    long nconn;      /* connection numbers given so far */
+    time_t date_sec; /* the Date field of replies (RFC 9110 6.6.1), formatted once a second */
+    char date[40];
+    struct jtext reply_text; /* a JSON reply's body, written here and copied out by the protocol */
     struct http_sconn *conns;
     struct event *reaper;
     struct http_req *held; /* requests a handler will answer later */
@@ -128,6 +136,8 @@ void http_req_free(struct http_req *req);
 void http_req_unhold(struct http_req *req);
 /* The connection of req is gone (or its stream): a later reply is dropped. */
 void http_req_detach(struct http_req *req);
+/* The Date field value of a reply sent now (IMF-fixdate, RFC 9110 5.6.7). */
+const char *http_server_date(struct http_server *srv);
 /* Route req and run its handler (http_server.c). */
 void http_server_dispatch(struct http_req *req);
 
@@ -143,6 +153,9 @@ void http_sconn_free(struct http_sconn *sc);
 /* The request deadline: start (again) or stop; the idle timer likewise. */
 void http_sconn_deadline(struct http_sconn *sc, int on);
 void http_sconn_idle(struct http_sconn *sc, int on);
+/* Records the TLS layer has read ahead wait for decryption: run the read event again. Called after
+ * every read callback and wherever reading starts again. */
+void http_sconn_read_more(struct http_sconn *sc);
 /* A reply of sc went into its output buffer (counted until written). */
 void http_sconn_buffered(struct http_sconn *sc, int n);
 /* A log line about sc (dir "local" unless given). */

@@ -3,7 +3,7 @@
  * Filled by the TLS layer after the handshake and handed to every HTTP handler
  * and to the token validator. Only what the credential binds is here: a GPSI
  * counts as authenticated only when it comes from the certificate's SAN URI or,
- * in PSK mode, from the subscriber table entry of the PSK identity
+ * in PSK mode, from what the key server (AAnF, BSF) binds to the PSK identity
  * (TS 33.558 6.2/6.3: "the ECS/EES shall also authenticate the GPSI"). An EAS certificate names
  * its host (dNSName) and its EAS ID (urn:edgesim:eas:<id>); an EEC's notification endpoint names
  * its host and its EEC ID: a peer that carries an EEC or EAS ID is never an ECS or EES, whatever
@@ -14,9 +14,10 @@
 #include "base/sizes.h"
 
 enum edge_peer_mode {
-    EDGE_PEER_NONE = 0, /* not authenticated */
+    EDGE_PEER_NONE = 0, /* not authenticated: no client credential, the server certificate only
+                         * (TS 33.558 6.2/6.3 NOTE), on a server configured to accept it */
     EDGE_PEER_CERT,     /* mutual X.509 against the scenario CA */
-    EDGE_PEER_PSK,      /* TLS 1.3 external PSK (AKMA K_AF stand-in) */
+    EDGE_PEER_PSK,      /* TLS 1.3 external PSK (AKMA K_AF, GBA Ks_NAF) */
 };
 
 struct edge_peer {

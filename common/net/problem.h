@@ -23,8 +23,11 @@
 #define PROBLEM_PAYLOAD_TOO_LARGE "PAYLOAD_TOO_LARGE"                 /* 413 */
 #define PROBLEM_UNSUPPORTED_MEDIA_TYPE "UNSUPPORTED_MEDIA_TYPE"       /* 415 */
 #define PROBLEM_PEER_IDENTITY_MALFORMED "PEER_IDENTITY_MALFORMED"     /* 403, edgesim's name */
-#define PROBLEM_SYSTEM_FAILURE "SYSTEM_FAILURE"                       /* 500 */
-#define PROBLEM_SERVICE_UNAVAILABLE "SERVICE_UNAVAILABLE"             /* 503 */
+/* 403, edgesim's name: a client without a credential (TLS with the server certificate only, TS
+ * 33.558 6.2/6.3 NOTE) asked for what needs an authenticated client. */
+#define PROBLEM_CLIENT_NOT_AUTHENTICATED "CLIENT_NOT_AUTHENTICATED"
+#define PROBLEM_SYSTEM_FAILURE "SYSTEM_FAILURE"           /* 500 */
+#define PROBLEM_SERVICE_UNAVAILABLE "SERVICE_UNAVAILABLE" /* 503 */
 
 /* A new ProblemDetails object (new reference; NULL only when out of memory). cause may be NULL;
  * fmt (printf-style) gives detail and may be NULL. */

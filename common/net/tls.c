@@ -1,9 +1,10 @@
 /* tls.c -- builds the TLS 1.3-only server and client contexts of a node and their connections.
  *
  * Profile: TLS 1.3 only (TS 33.558 6.1 refers to the TS 33.210 6.2 profile; edgesim keeps only
- * 1.3 so that the PSK mode is RFC 8446 external PSK), mutual X.509 against one scenario CA,
- * RFC 6125 name check of the server on the client side, ALPN (RFC 7301: "h2" or "http/1.1", as the
- * HTTP layer sets per connection; so that Wireshark dissects HTTP on any port), no session tickets:
+ * 1.3 so that the PSK mode is RFC 8446 external PSK), mutual X.509 against one scenario CA (or,
+ * where configured, the server certificate only: the NOTE of TS 33.558 6.2 and 6.3), RFC 6125
+ * name check of the server on the client side, ALPN (RFC 7301: "h2" or "http/1.1", as the HTTP
+ * layer sets per connection; so that Wireshark dissects HTTP on any port), no session tickets:
  * every connection is a full authentication, which is what a capture of a scenario should show. */
 #include "net/tls_int.h"
 
@@ -142,6 +143,30 @@ tls_load_files(struct tls_ctx *ctx, const struct tls_config *cfg, char *err)
     if (SSL_CTX_check_private_key(ctx->ssl_ctx) != 1)
         return edge_err(err, "key file %s does not match certificate file %s: %s", cfg->key_file,
                         cfg->cert_file, tls_ossl_reason(why, sizeof(why)));
+    /* The chain this side sends (RFC 8446 4.4.2), built once here: without a chain of its own
+     * OpenSSL built it again from the trust store on every handshake, verifying the CA's signature
+     * over our own certificate each time. The root, the trust anchor every peer of a scenario is
+     * configured with, is left out (4.4.2 lets it be omitted): each peer parsed it on every
+     * handshake, its public key decoded through OpenSSL's provider decoders. A chain that cannot
+     * be completed is sent as far as it goes, as before. */
+    SSL_CTX_build_cert_chain(ctx->ssl_ctx, SSL_BUILD_CHAIN_FLAG_NO_ROOT |
+                                               SSL_BUILD_CHAIN_FLAG_IGNORE_ERROR |
+                                               SSL_BUILD_CHAIN_FLAG_CLEAR_ERROR);
+    ERR_clear_error();
+    return 0;
+}
+
+/* A client has a certificate or a PSK, or says that it has neither (server_cert_only). */
+static int
+tls_client_credential(const struct tls_ctx *ctx, const struct tls_config *cfg, char *err)
+{
+    int has = cfg->cert_file != NULL || ctx->psk_key_len > 0 || ctx->psk_client != NULL;
+
+    if (cfg->server_cert_only && has)
+        return edge_err(err, "a TLS client with the server certificate only has no certificate "
+                             "and no PSK");
+    if (!cfg->server_cert_only && !has)
+        return edge_err(err, "a TLS client needs a certificate or a PSK");
     return 0;
 }
 
@@ -157,6 +182,7 @@ tls_ctx_new(const struct tls_config *cfg, int server, char *err)
         goto fail;
     }
     ctx->server = server;
+    ctx->keylog_fd = -1;
     ctx->ssl_ctx = SSL_CTX_new(server ? TLS_server_method() : TLS_client_method());
     if (ctx->ssl_ctx == NULL) {
         edge_err(err, "cannot create TLS context: %s", tls_ossl_reason(why, sizeof(why)));
@@ -189,8 +215,9 @@ tls_ctx_new(const struct tls_config *cfg, int server, char *err)
         SSL_CTX_set_session_id_context(ctx->ssl_ctx, (const unsigned char *)"edgesim", 7);
         SSL_CTX_set_options(ctx->ssl_ctx, SSL_OP_NO_TICKET | SSL_OP_CIPHER_SERVER_PREFERENCE);
         SSL_CTX_set_alpn_select_cb(ctx->ssl_ctx, tls_alpn_select, NULL);
-        /* TS 33.558 6.2: the server authenticates the EEC by its certificate (or PSK). */
-        mode = SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT;
+        /* TS 33.558 6.2: the server authenticates the EEC by its certificate (or PSK); only
+         * where configured it also serves a client without either (the NOTE of 6.2 and 6.3). */
+        mode = SSL_VERIFY_PEER | (cfg->server_cert_only ? 0 : SSL_VERIFY_FAIL_IF_NO_PEER_CERT);
     } else {
         if (SSL_CTX_set_alpn_protos(ctx->ssl_ctx, tls_alpn, sizeof(tls_alpn)) != 0) {
             edge_err(err, "cannot set ALPN: %s", tls_ossl_reason(why, sizeof(why)));
@@ -203,12 +230,14 @@ tls_ctx_new(const struct tls_config *cfg, int server, char *err)
         mode = SSL_VERIFY_PEER;
     }
     SSL_CTX_set_verify(ctx->ssl_ctx, mode, NULL);
-    if (tls_psk_setup(ctx, cfg, err) < 0)
-        goto fail;
-    if (!server && cfg->cert_file == NULL && ctx->psk_key_len == 0 && ctx->psk_client == NULL) {
-        edge_err(err, "a TLS client needs a certificate or a PSK");
+    if (tls_verify_setup(ctx) < 0) {
+        edge_err(err, "out of memory");
         goto fail;
     }
+    if (tls_psk_setup(ctx, cfg, err) < 0)
+        goto fail;
+    if (!server && tls_client_credential(ctx, cfg, err) < 0)
+        goto fail;
     if (tls_keylog_open(ctx, cfg->keylog_path, err) < 0)
         goto fail;
     return ctx;
@@ -235,6 +264,7 @@ tls_ctx_free(struct tls_ctx *ctx)
     if (ctx == NULL)
         return;
     SSL_CTX_free(ctx->ssl_ctx);
+    tls_verify_free(ctx);
     tls_keylog_close(ctx);
     free(ctx->peer_fqdn);
     OPENSSL_cleanse(ctx->psk_key, sizeof(ctx->psk_key));
@@ -245,6 +275,12 @@ int
 tls_ctx_is_server(const struct tls_ctx *ctx)
 {
     return ctx->server;
+}
+
+int
+tls_ctx_psk_async(const struct tls_ctx *ctx)
+{
+    return ctx->server && ctx->psk_async;
 }
 
 SSL *

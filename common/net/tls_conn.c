@@ -24,8 +24,10 @@ static void
 tls_conn_free(void *parent, void *ptr, CRYPTO_EX_DATA *ad, int idx, long argl, void *argp)
 {
     (void)parent, (void)ad, (void)idx, (void)argl, (void)argp;
-    if (ptr != NULL)
-        OPENSSL_clear_free(ptr, sizeof(struct tls_conn));
+    if (ptr == NULL)
+        return;
+    tls_psk_forget(ptr); /* a key fetch for a connection that is gone */
+    OPENSSL_clear_free(ptr, sizeof(struct tls_conn));
 }
 
 static void
@@ -97,6 +99,25 @@ tls_note_close(SSL *ssl, struct tls_conn *c, int where, int ret)
     return 0;
 }
 
+/* The alert's name in the words OpenSSL uses for every other alert ("access denied"): OpenSSL 3.0
+ * names the alerts added by TLS 1.3 (RFC 8446 6.2) and ALPN (RFC 7301 3.2) "unknown". */
+static const char *
+tls_alert_name(int ret)
+{
+    switch (ret & 0xff) {
+    case 109:
+        return "missing extension";
+    case 115:
+        return "unknown PSK identity";
+    case 116:
+        return "certificate required"; /* the server wants a client credential */
+    case 120:
+        return "no application protocol";
+    default:
+        return SSL_alert_desc_string_long(ret);
+    }
+}
+
 /* Record the first fatal alert (RFC 8446 6.2) and why. In TLS 1.3 a client has finished its
  * handshake before the server has checked the client's certificate, so the server's refusal
  * reaches the client after "done": it is recorded all the same and ends the connection's
@@ -112,8 +133,7 @@ tls_note_alert(const SSL *ssl, struct tls_conn *c, int where, int ret)
         return;
     c->hs_failed = 1;
     if (where & SSL_CB_READ) {
-        snprintf(c->failure, sizeof(c->failure), "peer sent alert %s",
-                 SSL_alert_desc_string_long(ret));
+        snprintf(c->failure, sizeof(c->failure), "peer sent alert %s", tls_alert_name(ret));
         return;
     }
     vr = SSL_get_verify_result(ssl);
@@ -125,8 +145,10 @@ tls_note_alert(const SSL *ssl, struct tls_conn *c, int where, int ret)
     e = ERR_peek_last_error();
     snprintf(why, sizeof(why), "%s",
              e != 0 && ERR_reason_error_string(e) != NULL ? ERR_reason_error_string(e)
-                                                          : SSL_alert_desc_string_long(ret));
-    if (c->psk_unknown[0] != '\0')
+                                                          : tls_alert_name(ret));
+    if (c->psk_refused[0] != '\0')
+        snprintf(c->failure, sizeof(c->failure), "%s", c->psk_refused);
+    else if (c->psk_unknown[0] != '\0')
         snprintf(c->failure, sizeof(c->failure), "%s (PSK identity \"%.60s\" unknown)", why,
                  c->psk_unknown);
     else
@@ -164,11 +186,14 @@ tls_info_cb(const SSL *cssl, int where, int ret)
         int was_failed = c->hs_failed;
 
         tls_note_alert(ssl, c, where, ret);
-        if (!was_failed && c->hs_failed)
+        if (!was_failed && c->hs_failed) {
+            tls_keylog_flush(c->ctx);
             tls_notify(ssl, c, TLS_HANDSHAKE_FAILED, c->failure);
+        }
     }
     if ((where & SSL_CB_HANDSHAKE_DONE) && !c->hs_done && !c->hs_failed) {
         c->hs_done = 1;
+        tls_keylog_flush(c->ctx);
         tls_notify(ssl, c, TLS_HANDSHAKE_DONE, NULL);
     }
     errno = saved;

@@ -2,9 +2,10 @@
  *
  * Only what the credential binds is reported (peer.h): a certificate's SAN dNSName (RFC 5280
  * 4.2.1.6) names an ECS/EES; an EEC certificate carries its EEC ID and GPSI as SAN URIs
- * urn:edgesim:eec:<id> and urn:edgesim:gpsi:<gpsi>; a PSK peer is its identity (the A-KID) with the
- * EEC ID and GPSI the subscriber table binds to it (TS 33.535 6.3); an EAS certificate also carries
- * urn:edgesim:eas:<id> (TS 33.558 EDGE-3: the EES authenticates the EAS by its certificate). A
+ * urn:edgesim:eec:<id> and urn:edgesim:gpsi:<gpsi>; a PSK peer is its identity (the A-KID or
+ * B-TID) with the EEC ID and GPSI its key server binds to it (TS 33.535 6.3, TS 33.220 4.5.3); an
+ * EAS certificate also carries urn:edgesim:eas:<id> (TS 33.558 EDGE-3: the EES authenticates the
+ * EAS by its certificate). A
  * certificate carrying two different EEC IDs or GPSIs is refused rather than guessed at. */
 #include "net/tls_int.h"
 

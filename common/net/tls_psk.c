@@ -3,10 +3,14 @@
  *
  * OpenSSL models an external PSK as a session: the key is its master key and the suite fixes
  * the hash (TLS_AES_128_GCM_SHA256, so SHA-256). The client offers one identity; the server asks
- * its lookup callback (the subscriber table / AAnF stand-in) for the key and the identities bound
- * to it. An unknown identity is ignored (RFC 8446 4.2.11: the server may decline a PSK) and the
- * handshake falls back to certificates; a known identity with a wrong key fails the binder check
- * and OpenSSL aborts with decrypt_error. */
+ * its lookup callback for the key and the identities bound to it, or, with a psk_source (an AF
+ * asking its AAnF, a NAF its BSF), resolves the identity from the ClientHello callback first:
+ * the handshake pauses there (SSL_CLIENT_HELLO_RETRY, tls_accept.c) until the key server's answer
+ * is in, and the psk_find_session callback then takes the key from that answer. An unknown
+ * identity is ignored (RFC 8446 4.2.11: the server may decline a PSK) and the handshake falls
+ * back to certificates; one the key server refused ends the handshake with the alert the answer
+ * chose (unknown_psk_identity, access_denied, internal_error); a known identity with a wrong key
+ * fails the binder check and OpenSSL 3.0 aborts with illegal_parameter. */
 #include "base/hex.h"
 #include "net/tls_int.h"
 
@@ -76,6 +80,110 @@ done:
     return ok;
 }
 
+/* The first PSK identity the ClientHello offers (RFC 8446 4.2.11: identities<7..2^16-1>, each
+ * identity<1..2^16-1> and a uint32 obfuscated_ticket_age), NUL-terminated into out. 0 when there
+ * is none we could have issued (absent, malformed, too long, a NUL inside). */
+static int
+tls_psk_first_identity(SSL *ssl, char out[EDGE_ID_MAX])
+{
+    const unsigned char *p = NULL;
+    size_t len = 0, list, idlen;
+
+    if (SSL_client_hello_get0_ext(ssl, TLSEXT_TYPE_psk, &p, &len) != 1 || len < 2)
+        return 0;
+    list = (size_t)p[0] << 8 | p[1];
+    if (list < 7 || list > len - 2 || len - 2 < 2)
+        return 0;
+    idlen = (size_t)p[2] << 8 | p[3];
+    if (idlen == 0 || idlen >= EDGE_ID_MAX || idlen + 2 + 4 > list ||
+        memchr(p + 4, '\0', idlen) != NULL)
+        return 0;
+    memcpy(out, p + 4, idlen);
+    out[idlen] = '\0';
+    return 1;
+}
+
+/* The key server's answer came (tls_psk_ready_fn): keep it for the ClientHello's second pass. */
+static void
+tls_psk_ready(void *ready_arg, const struct tls_psk_answer *a)
+{
+    struct tls_conn *c = ready_arg;
+
+    c->psk_wait = NULL;
+    c->psk_answer = *a;
+    c->hello_state = TLS_HELLO_RESOLVED;
+    if (c->hello_driver != NULL)
+        tls_hello_resolved(c->hello_driver);
+}
+
+/* First pass (from tls_accept_start): ask the psk_source about the offered identity and pause the
+ * handshake (SSL_CLIENT_HELLO_RETRY) until the answer is in. Second pass: a refused identity ends
+ * the handshake with the alert the key server's answer chose; any other goes on, and the
+ * psk_find_session callback takes the key from the answer. */
+static int
+tls_psk_hello_cb(SSL *ssl, int *al, void *arg)
+{
+    struct tls_conn *c = tls_conn_get(ssl);
+    struct tls_ctx *ctx = SSL_CTX_get_app_data(SSL_get_SSL_CTX(ssl));
+    struct tls_psk_answer *a;
+    enum tls_psk_outcome r;
+
+    (void)arg;
+    if (c == NULL)
+        return SSL_CLIENT_HELLO_ERROR;
+    a = &c->psk_answer;
+    if (c->hello_state == TLS_HELLO_NONE) {
+        memset(a, 0, sizeof(*a));
+        c->hello_state = TLS_HELLO_RESOLVED;
+        if (tls_psk_first_identity(ssl, c->psk_asked)) {
+            r = ctx->psk_source.resolve(ctx->psk_source.arg, c->psk_asked, c->conn, a,
+                                        tls_psk_ready, c, &c->psk_wait);
+            if (r == TLS_PSK_PENDING)
+                c->hello_state = TLS_HELLO_WAITING;
+            else
+                a->outcome = r;
+        }
+        /* Without a driver nobody could resume a pause: then only an answer at once counts. */
+        if (c->hello_driver != NULL)
+            return SSL_CLIENT_HELLO_RETRY;
+    }
+    if (c->hello_state != TLS_HELLO_RESOLVED) {
+        snprintf(a->detail, sizeof(a->detail), "the key of PSK identity \"%.60s\" never came",
+                 c->psk_asked);
+        a->outcome = TLS_PSK_REFUSED;
+        a->alert = SSL_AD_INTERNAL_ERROR;
+    }
+    if (a->outcome == TLS_PSK_REFUSED) {
+        *al = a->alert != 0 ? a->alert : SSL_AD_HANDSHAKE_FAILURE;
+        snprintf(c->psk_refused, sizeof(c->psk_refused),
+                 "PSK identity \"%.60s\" refused: %s%s%.100s", c->psk_asked, a->cause,
+                 a->cause[0] != '\0' ? ": " : "", a->detail);
+        return SSL_CLIENT_HELLO_ERROR;
+    }
+    return SSL_CLIENT_HELLO_SUCCESS;
+}
+
+void
+tls_psk_forget(struct tls_conn *c)
+{
+    if (c->psk_wait != NULL && c->ctx != NULL && c->ctx->psk_source.cancel != NULL)
+        c->ctx->psk_source.cancel(c->ctx->psk_source.arg, c->psk_wait);
+    c->psk_wait = NULL;
+}
+
+/* The binding of identity: from the key server's answer (asynchronous source), or the lookup. */
+static int
+tls_psk_binding_of(struct tls_ctx *ctx, struct tls_conn *c, const char *identity,
+                   struct tls_psk_binding *b)
+{
+    if (!ctx->psk_async)
+        return ctx->psk_lookup(ctx->psk_lookup_arg, identity, b);
+    if (c->psk_answer.outcome != TLS_PSK_FOUND || strcmp(identity, c->psk_asked) != 0)
+        return 0;
+    *b = c->psk_answer.binding;
+    return 1;
+}
+
 static int
 tls_psk_find_cb(SSL *ssl, const unsigned char *id, size_t idlen, SSL_SESSION **sess)
 {
@@ -94,7 +202,7 @@ tls_psk_find_cb(SSL *ssl, const unsigned char *id, size_t idlen, SSL_SESSION **s
         return 1;
     memcpy(identity, id, idlen);
     identity[idlen] = '\0';
-    r = ctx->psk_lookup(ctx->psk_lookup_arg, identity, &b);
+    r = tls_psk_binding_of(ctx, c, identity, &b);
     if (r < 0) {
         ok = 0;
         goto done;
@@ -122,10 +230,18 @@ int
 tls_psk_setup(struct tls_ctx *ctx, const struct tls_config *cfg, char *err)
 {
     if (ctx->server) {
-        if (cfg->psk_lookup == NULL)
+        if (cfg->psk_source != NULL) {
+            if (cfg->psk_source->resolve == NULL || cfg->psk_source->cancel == NULL)
+                return edge_err(err, "a PSK source needs resolve and cancel");
+            ctx->psk_source = *cfg->psk_source;
+            ctx->psk_async = 1;
+            SSL_CTX_set_client_hello_cb(ctx->ssl_ctx, tls_psk_hello_cb, NULL);
+        } else if (cfg->psk_lookup != NULL) {
+            ctx->psk_lookup = cfg->psk_lookup;
+            ctx->psk_lookup_arg = cfg->psk_lookup_arg;
+        } else {
             return 0;
-        ctx->psk_lookup = cfg->psk_lookup;
-        ctx->psk_lookup_arg = cfg->psk_lookup_arg;
+        }
         SSL_CTX_set_psk_find_session_callback(ctx->ssl_ctx, tls_psk_find_cb);
         return 0;
     }

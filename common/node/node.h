@@ -18,6 +18,7 @@
 #include "net/http_server.h"
 #include "base/json_strict.h"
 #include "net/peer.h"
+#include "auth/keyfetch.h"
 #include "auth/subscribers.h"
 #include "net/tls.h"
 
@@ -26,7 +27,13 @@ struct node_opts {
     int server;                    /* 1: listen (ECS, EES); 0: client only (EEC) */
     const struct js_field *fields; /* the node's own config keys (may be NULL) */
     void *dst;                     /* where those store (JS_STORE) */
+    /* The APIs (apiName) this server can serve to a client without a credential (TLS with the
+     * server certificate only, TS 33.558 6.2/6.3 NOTE): the choices of tls.serverCertOnlyApis.
+     * NULL-ended; NULL: none. */
+    const char *const *sco_apis;
 };
+
+#define NODE_SCO_APIS_MAX 4
 
 struct node {
     struct event_base *base;
@@ -34,12 +41,14 @@ struct node {
     const char *kind;
     char name[EDGE_FQDN_MAX]; /* config "node": own FQDN, or an EEC's EEC ID */
     struct evlog *log;
+    struct event *log_flush; /* writes the event log's lines at the end of a loop round */
     struct ctl *ctl;
     struct tls_ctx *tls_server; /* NULL for a client-only node */
     struct tls_ctx *tls_client;
     struct http_server *http; /* NULL for a client-only node */
     struct http_client *client;
-    struct subscribers *subs; /* AAnF stand-in; empty when none configured */
+    struct subscribers *subs; /* the operator's subscribers (GPSIs it knows; an AAnF's table) */
+    struct keyfetch *keys;    /* PSKs from the AAnF / BSF ("aanf", "bsf"); NULL: none */
     unsigned short port;      /* own listening port (0 for a client-only node) */
     int exit_code;
     int stopping; /* node_stop() called: the server drains, then the loop ends */
@@ -48,10 +57,21 @@ struct node {
      * loop ends: a node deregisters, frees held requests, and so on. */
     void (*on_stop)(struct node *n, void *arg);
     void *on_stop_arg;
-    /* PSK client credentials (EEC in PSK mode): A-KID and K_AKMA. */
+    /* tls.clientCredential (TS 33.558 6.2/6.3 NOTE): a server's "required" or "optional"
+     * (clients without a credential also served), a client's "none" (it has no credential). */
+    enum { NODE_CRED_REQUIRED = 0, NODE_CRED_OPTIONAL, NODE_CRED_NONE } tls_client_cred;
+    /* tls.serverCertOnlyApis as path prefixes "/<apiName>/" (http_server_config.open_paths). */
+    char sco_path[NODE_SCO_APIS_MAX][EDGE_ID_MAX + 2];
+    const char *sco_paths[NODE_SCO_APIS_MAX + 1];
+    /* PSK client credentials (EEC): AKMA (A-KID and K_AKMA) or GBA (B-TID, Ks, RAND, IMPI). */
     char psk_akid[EDGE_ID_MAX];
     unsigned char psk_kakma[32];
     int psk_on;
+    char gba_btid[EDGE_ID_MAX];
+    char gba_impi[EDGE_ID_MAX];
+    unsigned char gba_ks[32];
+    unsigned char gba_rand[16];
+    int gba_on;
 };
 
 /* Parse argv (--config FILE, --ctl PATH, --ctl-fd N), load and check the

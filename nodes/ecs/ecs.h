@@ -41,6 +41,8 @@ struct ecs_config {
     long long reg_max;        /* registration.maxExpiry, seconds */
     json_t *ees_auth;         /* eesAuth: {"<ees fqdn>"|"default": "token"|"local"} */
     json_t *ees_scopes;       /* eesScopes: {"<ees fqdn>"|"default": "scope names"} */
+    json_t *ees_methods;      /* eesAuthMethods: {"<ees fqdn>"|"default": [EesAuthMethod]} */
+    json_t *ees_instances;    /* eesInstanceIds: {"<ees fqdn>": NF instance ID (UUID)} */
     json_t *eec_allow;        /* eecPolicy.allow: EEC IDs or "*" */
     json_t *edge9_scopes;     /* edge9Policy.allowedScopes */
     json_t *edge9_rules;      /* edge9Policy.rules: [{client, target, scopes}] */
@@ -111,6 +113,14 @@ int ecs_is_peer(const struct ecs *e, const char *fqdn);
 /* TS 33.558 6.2: the authorization method the ECS is configured with for an EES. */
 int ecs_ees_uses_token(const struct ecs *e, const char *ees_fqdn);
 const char *ecs_ees_scope(const struct ecs *e, const char *ees_fqdn);
+/* TS 24.558 7.2.2.2.2 EESInfo.eesAuthMethods: how an EEC can authenticate to the EES, as this
+ * ECS is configured (not how the asking EEC authenticated). New reference. */
+json_t *ecs_ees_auth_methods(const struct ecs *e, const char *ees_fqdn);
+/* Is id the NF instance ID of the EES fqdn: eesInstanceIds says so, or (none configured for it)
+ * the one derived from its FQDN (base/uuid.h)? The nfInstanceId of its token requests. */
+int ecs_ees_instance_is(const struct ecs *e, const char *fqdn, const char *id);
+/* The APIs edge-ecs can serve to an EEC without a credential (tls.serverCertOnlyApis). */
+extern const char *const ecs_sco_apis[];
 int ecs_eec_allowed(const struct ecs *e, const char *eec_id);
 /* edge9ForeignClients: may fqdn, an EES registered at another ECS, ask here itself (redirect)? */
 int ecs_is_foreign_client(const struct ecs *e, const char *fqdn);
@@ -162,7 +172,7 @@ struct ecs_filter {
 typedef int (*ecs_select_fn)(struct ecs *e, const struct ecs_reg *r, json_t *info, void *arg);
 int ecs_select(struct ecs *e, const struct ecs_filter *f, ecs_select_fn fn, void *arg);
 /* The EESInfo of a registration: eesId, endPt, easIds (only those given, all when NULL),
- * eecRegConf, svcArea, authzMethod. New reference. */
+ * eecRegConf, svcArea, eesAuthMethods, authzMethod. New reference. */
 json_t *ecs_ees_info(const struct ecs *e, const struct ecs_reg *r, const json_t *eas_ids);
 
 /* ecs_ecsprov.c: EDGE-10 Eecs_ECSServiceProvisioning (TS 23.558 8.17.2.4), server side and as a

@@ -4,6 +4,7 @@
 #include "ecs.h"
 #include "base/err.h"
 #include "auth/token_validate.h"
+#include "base/uuid.h"
 
 #include <stddef.h>
 #include <stdio.h>
@@ -44,6 +45,34 @@ static const struct js_field ees_auth_value = {
 static const struct js_field ees_scope_value = {
     .name = "eesScopes", .type = JS_STRING, .check = ecs_check_scope};
 
+/* TS 24.558 EesAuthMethod values, each at most once. */
+static int
+ecs_check_methods(json_t *v, const struct js_field *f, void *ctx, char *why)
+{
+    const struct js_field item = {.check = js_check_enum, .choices = edgeapp_ees_auth_methods};
+    size_t i, j;
+
+    (void)f;
+    if (!json_is_array(v) || json_array_size(v) == 0 || json_array_size(v) > 4)
+        return edge_err(why, "expected an array of 1 to 4 EesAuthMethod values");
+    for (i = 0; i < json_array_size(v); i++) {
+        if (item.check(json_array_get(v, i), &item, ctx, why) < 0)
+            return edge_err(why,
+                            "[%zu]: expected one of TLS_CLIENT_SERVER_CERTIFICATE, "
+                            "TLS_WITH_AKMA, TLS_WITH_GBA, SERVER_SIDE_CERTIFICATE_BASED",
+                            i);
+        for (j = 0; j < i; j++)
+            if (json_equal(json_array_get(v, i), json_array_get(v, j)))
+                return edge_err(why, "[%zu]: %s twice", i, json_string_value(json_array_get(v, i)));
+    }
+    return 0;
+}
+
+static const struct js_field ees_methods_value = {
+    .name = "eesAuthMethods", .type = JS_ARRAY, .check = ecs_check_methods};
+static const struct js_field ees_instance_value = {
+    .name = "eesInstanceIds", .type = JS_STRING, .check = js_check_uuid};
+
 /* {"<fqdn>"|"default": value}, each value checked by the check of value. */
 static int
 ecs_check_per_ees(json_t *v, const struct js_field *value, void *ctx, char *why)
@@ -75,6 +104,24 @@ ecs_check_ees_scopes(json_t *v, const struct js_field *f, void *ctx, char *why)
     (void)f;
     return ecs_check_per_ees(v, &ees_scope_value, ctx, why);
 }
+
+static int
+ecs_check_ees_methods(json_t *v, const struct js_field *f, void *ctx, char *why)
+{
+    (void)f;
+    return ecs_check_per_ees(v, &ees_methods_value, ctx, why);
+}
+
+static int
+ecs_check_ees_instances(json_t *v, const struct js_field *f, void *ctx, char *why)
+{
+    (void)f;
+    if (json_object_get(v, "default") != NULL)
+        return edge_err(why, "default: an NF instance ID names one EES");
+    return ecs_check_per_ees(v, &ees_instance_value, ctx, why);
+}
+
+const char *const ecs_sco_apis[] = {"eecs-serviceprovisioning", NULL};
 
 const char *const ecs_edge9_modes[] = {"forward", "redirect", "local-issue", NULL};
 
@@ -209,6 +256,16 @@ const struct js_field ecs_config_fields[] = {
      .flags = JS_STORE,
      .store = offsetof(struct ecs_config, ees_scopes),
      .check = ecs_check_ees_scopes},
+    {.name = "eesAuthMethods",
+     .type = JS_OBJECT,
+     .flags = JS_STORE,
+     .store = offsetof(struct ecs_config, ees_methods),
+     .check = ecs_check_ees_methods},
+    {.name = "eesInstanceIds",
+     .type = JS_OBJECT,
+     .flags = JS_STORE,
+     .store = offsetof(struct ecs_config, ees_instances),
+     .check = ecs_check_ees_instances},
     {.name = "eecPolicy", .type = JS_OBJECT, .sub = eec_policy_fields},
     {.name = "edge9Policy", .type = JS_OBJECT, .sub = edge9_policy_fields},
     {.name = "peers",
@@ -326,8 +383,8 @@ ecs_is_peer(const struct ecs *e, const char *fqdn)
 }
 
 /* The value for an EES in a per-EES map: its own entry, else "default", else NULL. */
-static const char *
-ecs_per_ees(const json_t *map, const char *ees_fqdn)
+static json_t *
+ecs_per_ees_value(const json_t *map, const char *ees_fqdn)
 {
     const char *k;
     json_t *v;
@@ -335,9 +392,38 @@ ecs_per_ees(const json_t *map, const char *ees_fqdn)
     json_object_foreach((json_t *)map, k, v)
     {
         if (strcasecmp(k, ees_fqdn) == 0)
-            return json_string_value(v);
+            return v;
     }
-    return json_string_value(json_object_get(map, "default"));
+    return json_object_get(map, "default");
+}
+
+static const char *
+ecs_per_ees(const json_t *map, const char *ees_fqdn)
+{
+    return json_string_value(ecs_per_ees_value(map, ees_fqdn));
+}
+
+int
+ecs_ees_instance_is(const struct ecs *e, const char *fqdn, const char *id)
+{
+    const char *want = ecs_per_ees(e->cfg.ees_instances, fqdn);
+    char derived[UUID_TEXT_LEN];
+
+    if (want == NULL && uuid_from_name(fqdn, derived) == 0)
+        want = derived;
+    return uuid_equal(want, id);
+}
+
+json_t *
+ecs_ees_auth_methods(const struct ecs *e, const char *ees_fqdn)
+{
+    json_t *m = ecs_per_ees_value(e->cfg.ees_methods, ees_fqdn);
+
+    /* Unless configured otherwise, what every edge-ees with key servers accepts: certificates,
+     * AKMA and GBA PSKs (TS 33.558 6.2). */
+    return m != NULL
+               ? json_deep_copy(m)
+               : json_pack("[s, s, s]", EDGEAPP_AUTH_CERT, EDGEAPP_AUTH_AKMA, EDGEAPP_AUTH_GBA);
 }
 
 int

@@ -96,7 +96,15 @@ eesreg_log(struct ecs *e, const struct ecs_reg *r, const char *what)
 {
     json_t *data =
         json_pack("{s:s, s:s, s:I}", "regId", r->id, "eesId", r->fqdn, "exp", (json_int_t)r->exp);
+    json_t *dropped = json_array(), *area;
 
+    /* What of its ServiceArea the EESInfo.svcArea (a LocationArea5G) cannot say (edgeapp_area.c).
+     */
+    area = edgeapp_svc_area_to_la5g(json_object_get(r->prof, "svcArea"), dropped);
+    if (json_array_size(dropped) > 0)
+        json_object_set(data, "svcAreaNotInEesInfo", dropped);
+    json_decref(area);
+    json_decref(dropped);
     node_log(&e->node, "registry", r->fqdn, NULL, data, "EES %s %s (registration %s, %lld s left)",
              r->fqdn, what, r->id, r->exp - node_now());
     json_decref(data);

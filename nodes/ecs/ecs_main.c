@@ -50,6 +50,7 @@ main(int argc, char **argv)
         .kind = "ecs",
         .server = 1,
         .fields = ecs_config_fields,
+        .sco_apis = ecs_sco_apis,
         .dst = &e.cfg,
     };
     char err[EDGE_ERR_LEN];

@@ -5,7 +5,14 @@
  * edgesim extension of edgeapp.h). When no EES registered here serves the request, the partner
  * ECSes are asked over EDGE-10 (TS 23.558 8.17.2.4, as 8.18.2.2 does on a provisioning request):
  * each signs the EEC's tokens for its own EESes, for the EEC this ECS authenticated. That is how
- * an EEC relocated to a T-EES at another ECS gets the token it needs there. */
+ * an EEC relocated to a T-EES at another ECS gets the token it needs there.
+ *
+ * An EEC without a client credential (TLS with the server certificate only; the NOTE of TS
+ * 33.558 6.2 leaves to the ECS "which information within a service procedure and services will
+ * be provided") reaches this API only where tls.serverCertOnlyApis opens it, and then gets the
+ * EESes for its AC profiles and location and nothing bound to an identity: no tokens, no GPSI
+ * (one it sends is never authenticated: 403 GPSI_NOT_AUTHENTICATED), no EEC-EES binding, no
+ * local-policy decision on an eecId it only claims; partner ECSes are asked as for a lookup. */
 #include "ecs.h"
 #include "edgeapp/edgeapp.h"
 #include "base/err.h"
@@ -24,9 +31,10 @@ struct servprov {
     struct http_req *req;
     json_t *body;
     json_t *eess;
-    const char *method; /* eesAuthMethods: how the EEC authenticated to us */
+    int anonymous; /* no client credential: nothing identity-bound (see the top) */
     long long min_exp;
     struct edge_peer peer;
+    char eec_id[EDGE_ID_MAX]; /* the request's eecId (authenticated unless anonymous) */
 };
 
 static void
@@ -66,9 +74,12 @@ servprov_local(struct ecs *e, const struct ecs_reg *r, json_t *info, void *arg)
     struct servprov *sp = arg;
     char err[EDGE_ERR_LEN];
 
-    json_object_set_new(info, "eesAuthMethods", json_pack("[s]", sp->method));
     if (r->exp < sp->min_exp)
         sp->min_exp = r->exp;
+    if (sp->anonymous) {
+        json_array_append_new(sp->eess, info);
+        return 0;
+    }
     if (ecs_ees_uses_token(e, r->fqdn) && servprov_token(sp, r, info, err) < 0) {
         node_log(&e->node, "provisioning", sp->peer.eec_id, PROBLEM_SYSTEM_FAILURE, NULL,
                  "EEC token for %s not issued: %s", r->fqdn, err);
@@ -81,9 +92,11 @@ servprov_local(struct ecs *e, const struct ecs_reg *r, json_t *info, void *arg)
 }
 
 static void
-servprov_log(struct ecs *e, const char *eec_id, const json_t *eess)
+servprov_log(struct ecs *e, const char *eec_id, int anonymous, const json_t *eess)
 {
-    json_t *data = json_pack("{s:s, s:[]}", "eecId", eec_id, "eess"), *info;
+    json_t *data =
+               json_pack("{s:s, s:b, s:[]}", "eecId", eec_id, "authenticated", !anonymous, "eess"),
+           *info;
     size_t i;
 
     json_array_foreach(eess, i, info)
@@ -94,7 +107,9 @@ servprov_log(struct ecs *e, const char *eec_id, const json_t *eess)
                                         json_object_get(info, "accessToken") ? "token" : "local"));
     }
     node_log(&e->node, "provisioning", eec_id, NULL, data,
-             "service provisioning for EEC %s: %zu EES(s) selected", eec_id, json_array_size(eess));
+             "service provisioning for EEC %s%s: %zu EES(s) selected", eec_id,
+             anonymous ? " (no client credential: no tokens, nothing identity-bound)" : "",
+             json_array_size(eess));
     json_decref(data);
 }
 
@@ -106,7 +121,7 @@ servprov_answer(struct servprov *sp)
 {
     char when[JS_TIME_LEN];
 
-    servprov_log(sp->e, sp->peer.eec_id, sp->eess);
+    servprov_log(sp->e, sp->eec_id, sp->anonymous, sp->eess);
     if (json_array_size(sp->eess) == 0) {
         http_reply(sp->req, 204, NULL, NULL, 0);
     } else {
@@ -139,27 +154,27 @@ servprov_partners(struct ecs *e, json_t *found, json_t *errors, void *arg)
             continue;
         if (life != NULL && js_time_parse(life, &ts, why) == 0 && ts.tv_sec < sp->min_exp)
             sp->min_exp = (long long)ts.tv_sec;
-        json_object_set_new(info, "eesAuthMethods", json_pack("[s]", sp->method));
         json_array_append_new(sp->eess, info);
     }
     data = json_pack("{s:I, s:O*}", "found", (json_int_t)json_array_size(found), "peerErrors",
                      json_array_size(errors) > 0 ? errors : NULL);
-    node_log(&e->node, "provisioning", sp->peer.eec_id, NULL, data,
-             "no EES here for EEC %s: %zu found at partner ECSes", sp->peer.eec_id,
+    node_log(&e->node, "provisioning", sp->eec_id, NULL, data,
+             "no EES here for EEC %s: %zu found at partner ECSes", sp->eec_id,
              json_array_size(found));
     json_decref(data);
     servprov_answer(sp);
 }
 
 /* Nothing here: ask the partner ECSes (TS 23.558 8.18.2.2: on a provisioning request the ECS may
- * query its partners), for this EEC, whose GPSI it authenticated. 1 when asked. */
+ * query its partners), for this EEC, whose GPSI it authenticated (for an EEC without a credential
+ * as a lookup: no eecId, no tokens). 1 when asked. */
 static int
 servprov_ask_partners(struct servprov *sp)
 {
     struct ecs *e = sp->e;
     struct ecs_ask q = {
-        .eec_id = sp->peer.eec_id,
-        .ue_id = json_string_value(json_object_get(sp->body, "ueId")),
+        .eec_id = sp->anonymous ? NULL : sp->peer.eec_id,
+        .ue_id = sp->anonymous ? NULL : json_string_value(json_object_get(sp->body, "ueId")),
         .ac_profs = json_object_get(sp->body, "acProfs"),
         .loc_inf = json_object_get(sp->body, "locInf"),
     };
@@ -171,7 +186,7 @@ servprov_ask_partners(struct servprov *sp)
     http_req_hold(sp->req);
     if (ecs_ecsprov_ask(e, &q, &none, 0, ecs_deadline(e, sp->req), servprov_partners, sp, err) == 0)
         return 1;
-    node_log(&e->node, "provisioning", sp->peer.eec_id, PROBLEM_SYSTEM_FAILURE, NULL,
+    node_log(&e->node, "provisioning", sp->eec_id, PROBLEM_SYSTEM_FAILURE, NULL,
              "partner ECSes not asked: %s", err);
     return 0;
 }
@@ -196,18 +211,20 @@ servprov_request(struct http_req *req, void *arg)
     sp->req = req;
     sp->peer = *p;
     sp->min_exp = node_now() + TOKEN_LIFETIME_MAX;
-    /* How the EEC authenticated to us is how it can authenticate to the EES (TS 33.558 6.2). */
-    sp->method = p->mode == EDGE_PEER_PSK ? "TLS_WITH_AKMA" : "TLS_CLIENT_SERVER_CERTIFICATE";
     if ((sp->body = node_req_body(req, edgeapp_servprov_req)) == NULL)
         goto fail;
     eec_id = json_string_value(json_object_get(sp->body, "eecId"));
+    snprintf(sp->eec_id, sizeof(sp->eec_id), "%s", eec_id);
     v = gpsi_authenticate(p, eec_id, json_string_value(json_object_get(sp->body, "ueId")),
                           e->node.subs);
-    if (v != GPSI_OK) {
+    /* No credential: this API is open to it (tls.serverCertOnlyApis), without identity. */
+    sp->anonymous = v == GPSI_EEC_UNAUTHENTICATED;
+    if (v != GPSI_OK && !sp->anonymous) {
         http_reply_problem(req, 403, gpsi_verdict_cause(v), "%s", gpsi_verdict_text(v));
         goto fail;
     }
-    if (!ecs_eec_allowed(e, eec_id)) {
+    /* The local policy names EEC IDs: it can judge only an authenticated one. */
+    if (!sp->anonymous && !ecs_eec_allowed(e, eec_id)) {
         ecs_refuse(req, ECS_R_EEC_NOT_AUTHORIZED,
                    "EEC %s is not authorized by the local policy of %s", eec_id, e->node.name);
         goto fail;

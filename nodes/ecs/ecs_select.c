@@ -78,8 +78,15 @@ ecs_ees_info(const struct ecs *e, const struct ecs_reg *r, const json_t *eas_ids
                   json_object_get(r->prof, "eecRegConf"), "authzMethod",
                   ecs_ees_uses_token(e, r->fqdn) ? EDGEAPP_AUTHZ_TOKEN : EDGEAPP_AUTHZ_LOCAL);
 
-    if (info != NULL && json_object_get(r->prof, "svcArea") != NULL)
-        json_object_set(info, "svcArea", json_object_get(r->prof, "svcArea"));
+    /* TS 24.558 EESInfo.svcArea is a TS 29.122 LocationArea5G, the EES registered a TS 29.558
+     * ServiceArea: what has no counterpart (its PLMN list) is left out (edgeapp_area.c). */
+    json_t *area = edgeapp_svc_area_to_la5g(json_object_get(r->prof, "svcArea"), NULL);
+
+    if (info != NULL && area != NULL)
+        json_object_set(info, "svcArea", area);
+    json_decref(area);
+    if (info != NULL)
+        json_object_set_new(info, "eesAuthMethods", ecs_ees_auth_methods(e, r->fqdn));
     return info;
 }
 

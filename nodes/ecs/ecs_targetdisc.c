@@ -15,23 +15,6 @@
 #define TARGETDISC_PATH "/eecs-targeteesdiscovery/v1/ees-profiles"
 #define TARGETDISC_MAX 64 /* EESInfo entries in one answer (the EDGEAPP array cap) */
 
-/* TS 29.122 LocationArea5G, the type of the ue-location query parameter (JSON, TS 29.500
- * 6.1.3: complex query values are JSON); only the cells are matched. */
-static const struct js_field nw_area_info[] = {
-    {.name = "ecgis", .type = JS_ARRAY, .max_len = 64, .items = JS_OBJECT},
-    {.name = "ncgis", .type = JS_ARRAY, .max_len = 64, .items = JS_OBJECT},
-    {.name = "gRanNodeIds", .type = JS_ARRAY, .max_len = 64},
-    {.name = "tais", .type = JS_ARRAY, .max_len = 64},
-    {0},
-};
-
-static const struct js_field location_area_5g[] = {
-    {.name = "geographicAreas", .type = JS_ARRAY, .max_len = 64},
-    {.name = "civicAddresses", .type = JS_ARRAY, .max_len = 64},
-    {.name = "nwAreaInfo", .type = JS_OBJECT, .sub = nw_area_info},
-    {0},
-};
-
 struct targetdisc_req {
     struct ecs *e;
     struct http_req *req;
@@ -40,7 +23,9 @@ struct targetdisc_req {
     json_t *eess;   /* EESInfo entries so far */
 };
 
-/* Does svc_area cover one of the UE location's cells (or is there nothing to compare)? */
+/* Does svc_area (an EESInfo's: a LocationArea5G) cover one of the cells of the UE location (the
+ * ue-location query parameter: a LocationArea5G too, TS 29.558), or is there nothing to
+ * compare? */
 static int
 targetdisc_covers(const json_t *svc_area, const json_t *ue_loc)
 {
@@ -54,7 +39,7 @@ targetdisc_covers(const json_t *svc_area, const json_t *ue_loc)
         json_array_foreach(json_object_get(nw, cells[k][0]), i, cell)
         {
             json_t *loc = json_pack("{s:O}", cells[k][1], cell);
-            int ok = edgeapp_area_covers(svc_area, loc);
+            int ok = edgeapp_la5g_covers(svc_area, loc);
             json_decref(loc);
             if (ok)
                 return 1;
@@ -164,7 +149,7 @@ targetdisc_query(struct targetdisc_req *d, const char **ees_id, const char **eas
     }
     if (loc != NULL &&
         (js_loads(loc, strlen(loc), &d->ue_loc, why) < 0 ||
-         js_decode(d->ue_loc, "ue-location", location_area_5g, NULL, NULL, why) < 0)) {
+         js_decode(d->ue_loc, "ue-location", edgeapp_location_area_5g, NULL, NULL, why) < 0)) {
         ecs_refuse(d->req, ECS_R_QUERY_INVALID, "ue-location must be a LocationArea5G in JSON: %s",
                    why);
         return -1;

@@ -49,6 +49,14 @@ tok_serves_eec(void *arg, const char *client, const char *eec_id)
     return ecs_eecs_served(t->e, eec_id, client);
 }
 
+static int
+tok_nf_instance_ok(void *arg, const char *client, const char *nf_instance_id)
+{
+    struct tok_req *t = arg;
+
+    return ecs_ees_instance_is(t->e, client, nf_instance_id);
+}
+
 /* The T-EES's location at a peer: the one this request's lookup found, else the cache. */
 static const struct ecs_where *
 tok_where(struct tok_req *t, const char *id, const char *fqdn)
@@ -364,6 +372,7 @@ tok_handle(struct http_req *req, void *arg)
         .is_client = tok_is_client,
         .is_foreign_client = tok_is_foreign_client,
         .serves_eec = tok_serves_eec,
+        .nf_instance_ok = tok_nf_instance_ok,
         .uses_token = tok_uses_token,
         .locate = tok_locate,
         .authorize = tok_authorize,

@@ -106,8 +106,12 @@ main(int argc, char **argv)
         eec_add_commands(&e, err) < 0 || eec_notify_setup(&e, err) < 0) {
         fprintf(stderr, "edge-eec: %s\n", err);
     } else {
-        node_ready(&e.n, json_pack("{s:s, s:s?, s:b, s:b}", "ecs", e.cf.ecs, "gpsi", e.cf.gpsi,
-                                   "psk", e.n.psk_on, "notify", e.notify != NULL));
+        node_ready(&e.n, json_pack("{s:s, s:s?, s:b, s:s, s:b}", "ecs", e.cf.ecs, "gpsi", e.cf.gpsi,
+                                   "psk", e.n.psk_on, "credential",
+                                   e.n.psk_on                              ? "psk"
+                                   : e.n.tls_client_cred == NODE_CRED_NONE ? "none"
+                                                                           : "cert",
+                                   "notify", e.notify != NULL));
         rc = node_run(&e.n);
     }
     /* node_free cancels requests still in flight; their callbacks must not reach the control

@@ -110,6 +110,7 @@ struct ees_config {
     long long ecs_ms;          /* deadlines.ecsMs: longest wait for its ECS (token, discovery) */
     long long peer_ms;         /* deadlines.peerMs: longest wait for another EES (EDGE-9) */
     json_t *partners;          /* partnerEcs: ECSes whose EDGE-9 tokens it also accepts */
+    const char *nf_id;         /* nfInstanceId of its token requests, or NULL: derived */
 };
 
 struct ees_store;
@@ -216,6 +217,8 @@ void ees_token_report(struct ees *e, const char *peer, const char *verdict, cons
  * authorization by token or local policy. cb(ok=0) means the refusal is sent. */
 void ees_access_eec(struct ees *e, struct http_req *req, const char *eec_id, const char *ue_id,
                     const char *scope, ees_bearer_cb cb, void *arg);
+/* The APIs edge-ees can serve to an EEC without a credential (tls.serverCertOnlyApis). */
+extern const char *const ees_sco_apis[];
 
 /* An EAS on EDGE-3 (TS 33.558: the EES authenticates the EAS by its certificate and authorizes
  * it by its local policy): its EAS ID, or NULL with the 403 sent. */

@@ -173,7 +173,8 @@ act_update(struct http_req *req, void *arg)
     node_log(&e->n, "act", http_req_peer(req)->fqdn, NULL, body, "ACR status update from %s: %s",
              eas_id, result != NULL ? result : "no ACT result");
     http_reply(req, 204, NULL, NULL, 0);
-    for (a = e->acts; a != NULL && info != NULL; a = a->next)
+    /* ueId and actResult are required members of ACTResultInfo (the table checked them). */
+    for (a = e->acts; a != NULL && ue_id != NULL && result != NULL; a = a->next)
         if (strcasecmp(a->eas, http_req_peer(req)->fqdn) == 0 && strcmp(a->ue_id, ue_id) == 0) {
             act_end(a, strcmp(result, "SUCCESSFUL") == 0, result,
                     strcmp(result, "SUCCESSFUL") == 0 ? NULL : "the EAS reports the ACT failed");

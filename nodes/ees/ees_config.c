@@ -2,6 +2,7 @@
  * profile it registers (TS 29.558 EESProfile), the EEC authorization method and local policy
  * (TS 33.558 6.3), the token replay policy and the EAS profiles it serves. */
 #include "ees.h"
+#include "base/uuid.h"
 #include "auth/token_validate.h"
 #include "base/err.h"
 #include "auth/via.h"
@@ -177,6 +178,11 @@ const struct js_field ees_config_fields[] = {
      .max_len = 16,
      .items = JS_STRING,
      .item_check = js_check_fqdn},
+    {.name = "nfInstanceId",
+     .type = JS_STRING,
+     .flags = JS_STORE,
+     .store = S(nf_id),
+     .check = js_check_uuid},
     {0},
 };
 

@@ -102,8 +102,11 @@ disc_eec_authorized(struct ees *e, struct http_req *req, int ok, const json_t *c
     (void)claims;
     if (ok && !e->closing) {
         /* TS 23.558 8.5.2.2: the EES checks that the EEC is authorized; with eecRegConf
-         * (EESProfile: EECs must register to use this EES) that means registered here. */
-        if (e->cfg.eec_reg_conf && !ees_store_has_eec(e, eec_id))
+         * (EESProfile: EECs must register to use this EES) that means registered here. An EEC
+         * without a credential cannot register; that it is served at all is the config's word
+         * (tls.serverCertOnlyApis, ees_access.c), and a registration it claims proves nothing. */
+        if (e->cfg.eec_reg_conf && http_req_peer(req)->mode != EDGE_PEER_NONE &&
+            !ees_store_has_eec(e, eec_id))
             ees_refuse(req, EES_R_EEC_NOT_REGISTERED, "EEC %s is not registered at this EES",
                        eec_id);
         else

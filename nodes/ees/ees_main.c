@@ -96,7 +96,11 @@ int
 main(int argc, char **argv)
 {
     static struct ees e;
-    struct node_opts o = {.kind = "ees", .server = 1, .fields = ees_config_fields, .dst = &e.cfg};
+    struct node_opts o = {.kind = "ees",
+                          .server = 1,
+                          .fields = ees_config_fields,
+                          .dst = &e.cfg,
+                          .sco_apis = ees_sco_apis};
     char err[EDGE_ERR_LEN];
     int rc;
 

@@ -1,14 +1,17 @@
 /* ees_oauth.c -- this EES as OAuth 2.0 client of its own ECS (TR 33.739 6.27, TS 33.501
  * 13.4.1.1.3: the S-EES asks the ECS it is registered at): client credentials grant (RFC 6749
- * 4.4, parameters of TS 29.510 AccessTokenReq, client authenticated by its TLS certificate per
- * RFC 8705), tokens cached per (target, scope, EEC) until shortly before they expire, the ECSes
- * the request passed read from the answer's Via header; the "request_token" command. */
+ * 4.4, parameters of TS 29.510 AccessTokenReq with its required nfInstanceId: this EES's NF
+ * instance ID, config nfInstanceId or derived from its FQDN (base/uuid.h), client authenticated
+ * by its TLS certificate per RFC 8705), tokens cached per (target, scope, EEC) until shortly before
+ * they expire, the ECSes the request passed read from the answer's Via header; the "request_token"
+ * command. */
 #include "ees.h"
 #include "net/http_form.h"
 #include "base/b64url.h"
 #include "base/err.h"
 #include "net/problem.h"
 #include "auth/via.h"
+#include "base/uuid.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -30,6 +33,7 @@ struct oauth_entry {
 struct ees_oauth {
     struct oauth_entry *head;
     size_t n;
+    char nf_id[UUID_TEXT_LEN]; /* nfInstanceId of its token requests */
 };
 
 struct oauth_op {
@@ -322,6 +326,7 @@ ees_oauth_get(struct ees *e, const char *target, const char *scope, const char *
     }
     /* token_endpoint.h: the S-EES names itself and the T-EES by FQDN (EES IDs are FQDNs here). */
     if (http_form_append(form, sizeof(form), "grant_type", "client_credentials") < 0 ||
+        http_form_append(form, sizeof(form), "nfInstanceId", e->oauth->nf_id) < 0 ||
         http_form_append(form, sizeof(form), "scope", scope) < 0 ||
         http_form_append(form, sizeof(form), "targetEesFqdn", target) < 0 ||
         http_form_append(form, sizeof(form), "requesterFqdn", e->n.name) < 0 ||
@@ -424,6 +429,13 @@ ees_oauth_setup(struct ees *e, char *err)
 {
     if ((e->oauth = calloc(1, sizeof(*e->oauth))) == NULL)
         return edge_err(err, "out of memory");
+    /* TS 29.571 NfInstanceId: configured, else derived from its FQDN as its ECS derives it. */
+    if (e->cfg.nf_id != NULL)
+        snprintf(e->oauth->nf_id, sizeof(e->oauth->nf_id), "%s", e->cfg.nf_id);
+    else if (uuid_from_name(e->n.name, e->oauth->nf_id) < 0)
+        return edge_err(err, "cannot derive the NF instance ID of %s", e->n.name);
+    node_log(&e->n, "token", NULL, NULL, NULL, "NF instance ID %s (%s)", e->oauth->nf_id,
+             e->cfg.nf_id != NULL ? "configured" : "derived from its FQDN");
     return ctl_command(e->n.ctl, "request_token", rt_cmd, e, err);
 }
 

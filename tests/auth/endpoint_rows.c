@@ -5,6 +5,7 @@
 #include "forge.h"
 #include "auth/token_endpoint.h"
 #include "auth/token_validate.h"
+#include "base/uuid.h"
 
 #include <ctype.h>
 
@@ -100,6 +101,16 @@ pol_locate(void *arg, const char *id, const char *fqdn, char aud[EDGE_FQDN_MAX],
         return registry[i].where;
     }
     return TOKEN_TARGET_UNKNOWN;
+}
+
+/* The NF instance ID of each client is the one derived from its FQDN (base/uuid.h). */
+static int
+pol_nf_instance_ok(void *arg, const char *client, const char *id)
+{
+    char want[UUID_TEXT_LEN];
+
+    (void)arg;
+    return uuid_from_name(client, want) == 0 && uuid_equal(want, id);
 }
 
 static enum token_authz
@@ -282,7 +293,9 @@ run_row(const struct token_endpoint *ep, char *line)
         } else {
             /* The next ECS sees our certificate: the S-EES must travel as requesterFqdn. */
             snprintf(want_form, sizeof(want_form), "requesterFqdn=%s", res.client);
+            /* ... and its NF instance ID as it sent it (TS 29.510 nfInstanceId). */
             if (res.forward_form == NULL || strstr(res.forward_form, want_form) == NULL ||
+                strstr(res.forward_form, "nfInstanceId=") == NULL ||
                 strstr(res.forward_form, "grant_type=client_credentials") == NULL ||
                 res.body != NULL) {
                 printf("FAIL %s: forward form '%s'\n", f[0],
@@ -324,6 +337,7 @@ main(int argc, char **argv)
         .uses_token = pol_uses_token,
         .locate = pol_locate,
         .authorize = pol_authorize,
+        .nf_instance_ok = pol_nf_instance_ok,
     };
     struct keyring *kr = keyring_new();
     struct token_endpoint ep = {kr, &pol, LIFETIME, 2};

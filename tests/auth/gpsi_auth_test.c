@@ -1,5 +1,6 @@
 /* gpsi_auth_test.c -- one row per case of GPSI / EEC ID authentication against the
- * TLS credential (TS 33.558 6.2/6.3), and the subscriber table's PSK lookup. */
+ * TLS credential (TS 33.558 6.2/6.3; in PSK mode the credential's bindings are what the AAnF or
+ * BSF said), and the subscriber table's rules. */
 #include "auth/gpsi_auth.h"
 #include "base/err.h"
 #include "check.h"
@@ -35,7 +36,16 @@ static const struct row {
      "msisdn-491700000001", 1, GPSI_OK},
     {"psk, other GPSI", EDGE_PEER_PSK, "eec-1", "msisdn-491700000001", "eec-1",
      "msisdn-491700000002", 1, GPSI_NOT_BOUND},
-    {"unauthenticated peer", EDGE_PEER_NONE, "", "", "eec-1", NULL, 1, GPSI_EEC_MISMATCH},
+    /* TS 33.558 6.2/6.3 NOTE: no client credential (the server certificate only). */
+    {"no credential, eecId only", EDGE_PEER_NONE, "", "", "eec-1", NULL, 1,
+     GPSI_EEC_UNAUTHENTICATED},
+    {"no credential, a known GPSI sent", EDGE_PEER_NONE, "", "", "eec-1", "msisdn-491700000001", 1,
+     GPSI_NO_CREDENTIAL},
+    {"no credential, a GPSI and no table", EDGE_PEER_NONE, "", "", NULL, "msisdn-491700000001", 0,
+     GPSI_NO_CREDENTIAL},
+    /* A no-credential peer whose fields hold a leftover identity still binds nothing. */
+    {"no credential, stale fields", EDGE_PEER_NONE, "eec-1", "msisdn-491700000001", "eec-1",
+     "msisdn-491700000001", 1, GPSI_NO_CREDENTIAL},
 };
 
 int
@@ -46,7 +56,7 @@ main(void)
                               "atid-1@rid.akma.test", "kakma", KAKMA, "gpsi", "msisdn-491700000001",
                               "eecId", "eec-1", "akid", "atid-2@rid.akma.test", "kakma", KAKMA,
                               "gpsi", "msisdn-491700000002", "eecId", "eec-2");
-    struct subscribers *subs = subscribers_new(table, "ecs1.edge.test", err);
+    struct subscribers *subs = subscribers_new(table, err);
 
     if (subs == NULL) {
         FAIL("subscribers_new: %s", err);
@@ -65,28 +75,37 @@ main(void)
                   gpsi_verdict_cause(got) ? gpsi_verdict_cause(got) : "OK");
     }
 
-    /* PSK lookup: K_AF derived for this server, bound identities returned. */
-    struct tls_psk_binding b;
-    uint8_t kakma[AKMA_KEY_LEN], want[AKMA_KEY_LEN];
+    const struct subscriber *sub = subscribers_find_akid(subs, "atid-2@rid.akma.test");
+    uint8_t kakma[AKMA_KEY_LEN];
     akma_key_from_hex(KAKMA, kakma, err);
-    akma_kaf_derive(kakma, "ecs1.edge.test", want, err);
-    if (subscribers_psk_lookup(subs, "atid-2@rid.akma.test", &b) != 1 || b.key_len != 32 ||
-        memcmp(b.key, want, 32) != 0 || strcmp(b.gpsi, "msisdn-491700000002") != 0 ||
-        strcmp(b.eec_id, "eec-2") != 0) {
-        FAIL("psk lookup of a known A-KID");
+    CHECK(sub != NULL && sub->has_kakma && memcmp(sub->kakma, kakma, sizeof(kakma)) == 0 &&
+              strcmp(sub->eec_id, "eec-2") == 0,
+          "A-KID atid-2: expected its K_AKMA and EEC ID");
+    CHECK(subscribers_find_akid(subs, "atid-3@rid.akma.test") == NULL, "unknown A-KID found");
+    /* An ECS/EES table names GPSIs only; an AKMA context comes whole (akid and kakma). */
+    static const struct {
+        const char *json, *want_err;
+    } tables[] = {
+        {"[{\"gpsi\":\"msisdn-491700000003\"}]", NULL},
+        {"[{\"akid\":\"a@rid.akma.test\"}]", "akid and kakma go together"},
+        {"[{\"kakma\":\"" KAKMA "\"}]", "akid and kakma go together"},
+        {"[{\"gpsi\":\"msisdn-491700000003\",\"kakmaLifetime\":5}]", "needs akid and kakma"},
+        {"[{\"akid\":\"a@r.test\",\"kakma\":\"" KAKMA "\"},{\"akid\":\"a@r.test\","
+         "\"kakma\":\"" KAKMA "\"}]",
+         "duplicate A-KID"},
+    };
+    for (size_t i = 0; i < sizeof(tables) / sizeof(tables[0]); i++) {
+        json_t *t = json_loads(tables[i].json, 0, NULL);
+        struct subscribers *s = subscribers_new(t, err);
+        if (tables[i].want_err == NULL)
+            check_row(s != NULL && subscribers_count(s) == 1, "table %zu accepted", i);
+        else
+            check_row(s == NULL && strstr(err, tables[i].want_err) != NULL,
+                      "table %zu refused: want \"%s\", got \"%s\"", i, tables[i].want_err,
+                      s == NULL ? err : "(accepted)");
+        subscribers_free(s);
+        json_decref(t);
     }
-    if (subscribers_psk_lookup(subs, "atid-3@rid.akma.test", &b) != 0) {
-        FAIL("psk lookup of an unknown A-KID");
-    }
-    /* A duplicate A-KID is a config error, named. */
-    json_t *dup = json_pack("[{s:s, s:s}, {s:s, s:s}]", "akid", "a", "kakma", KAKMA, "akid", "a",
-                            "kakma", KAKMA);
-    struct subscribers *bad = subscribers_new(dup, "ecs1.edge.test", err);
-    if (bad != NULL || strstr(err, "duplicate A-KID") == NULL) {
-        FAIL("duplicate A-KID accepted (%s)", err);
-    }
-    subscribers_free(bad);
-    json_decref(dup);
     subscribers_free(subs);
     json_decref(table);
     return check_result("gpsi_auth");

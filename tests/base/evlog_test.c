@@ -1,5 +1,5 @@
-/* evlog_test.c -- event log lines read back as JSON with every key in order, and two writers never
- * split a line. */
+/* evlog_test.c -- event log lines read back as JSON with every key in order, two writers never
+ * split a line, and with a flusher the lines of a round wait for evlog_flush, in order. */
 #include "base/err.h"
 #include "base/evlog.h"
 #include "base/json_strict.h"
@@ -285,6 +285,95 @@ test_two_writers(const char *dir)
     unlink(path);
 }
 
+/* Size of the file at path, or -1. */
+static long
+file_size(const char *path)
+{
+    FILE *f = fopen(path, "r");
+    long n;
+
+    if (f == NULL)
+        return -1;
+    fseek(f, 0, SEEK_END);
+    n = ftell(f);
+    fclose(f);
+    return n;
+}
+
+struct flusher_seen {
+    int soon, release;
+};
+
+static void
+seen_soon(void *arg)
+{
+    ((struct flusher_seen *)arg)->soon++;
+}
+
+static void
+seen_release(void *arg)
+{
+    ((struct flusher_seen *)arg)->release++;
+}
+
+/* With a flusher: nothing reaches the file until evlog_flush (or the batch limit, or the close);
+ * soon() once per batch; the lines come out whole and in the order written. */
+static void
+test_batch(const char *dir)
+{
+    static json_t *lines[400];
+    char path[PATH_MAX], err[EDGE_ERR_LEN], summary[1000];
+    struct flusher_seen seen = {0, 0};
+    struct evlog_flusher f = {seen_soon, seen_release, &seen};
+    struct evlog_event ev = {.dir = "local", .kind = "node", .summary = summary};
+    struct evlog *log;
+    long size;
+    int n, i;
+
+    if (snprintf(path, sizeof(path), "%s/batch.log", dir) >= (int)sizeof(path))
+        abort();
+    memset(summary, 'x', sizeof(summary) - 1);
+    summary[sizeof(summary) - 1] = '\0';
+    if ((log = evlog_open(path, "ecs1.edge.test", err)) == NULL) {
+        FAIL("open: %s", err);
+        return;
+    }
+    evlog_set_flusher(log, &f);
+    for (ev.conn = 0; ev.conn < 3; ev.conn++)
+        if (evlog_write(log, &ev) != 0)
+            FAIL("write %ld failed", ev.conn);
+    if ((size = file_size(path)) != 0)
+        FAIL("before evlog_flush: expected an empty file, got %ld bytes", size);
+    if (seen.soon != 1)
+        FAIL("soon: expected 1 call for the first line of a batch, got %d", seen.soon);
+    if (evlog_flush(log) != 0)
+        FAIL("evlog_flush failed");
+    if ((size = file_size(path)) <= 0)
+        FAIL("after evlog_flush: the file is empty");
+    /* A new batch calls soon() again; past EVLOG_BATCH_MAX the lines go without waiting (and the
+     * batch after that calls soon() once more). */
+    for (; ev.conn < 300; ev.conn++)
+        evlog_write(log, &ev);
+    if (seen.soon < 2 || seen.soon > 2 + (int)((size_t)300 * 1300 / EVLOG_BATCH_MAX))
+        FAIL("soon: expected one call per batch, got %d", seen.soon);
+    if (file_size(path) - size < (long)EVLOG_BATCH_MAX)
+        FAIL("%zu bytes waited: the batch limit did not write them", (size_t)300 * 1000);
+    evlog_close(log);
+    if (seen.release != 1)
+        FAIL("release: expected 1 call at the close, got %d", seen.release);
+    n = read_lines(path, lines, 400);
+    if (n != 300)
+        FAIL("expected 300 lines after the close, got %d", n);
+    for (i = 0; i < n; i++) {
+        if (json_integer_value(json_object_get(lines[i], "conn")) != i)
+            FAIL("line %d: out of order (conn %lld)", i + 1,
+                 (long long)json_integer_value(json_object_get(lines[i], "conn")));
+        check_keys(lines[i], i + 1);
+        json_decref(lines[i]);
+    }
+    unlink(path);
+}
+
 int
 main(void)
 {
@@ -300,6 +389,7 @@ main(void)
     test_format(dir);
     test_open(dir);
     test_two_writers(dir);
+    test_batch(dir);
     rmdir(dir);
     return check_result("evlog");
 }

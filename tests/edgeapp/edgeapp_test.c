@@ -39,7 +39,41 @@ static const struct {
     {"servprov_subscription", edgeapp_servprov_subscription},
     {"servprov_notification", edgeapp_servprov_notification},
     {"test_notification", edgeapp_test_notification},
+    {"service_area", edgeapp_service_area},
+    {"location_area_5g", edgeapp_location_area_5g},
 };
+
+/* A svc_area_to_la5g row: DROPPED ("-" or the paths left out, comma-separated) <TAB> the
+ * LocationArea5G expected ("none": no svcArea at all) <TAB> the ServiceArea. The result must
+ * also decode as a LocationArea5G. */
+static void
+run_conversion(int lineno, const char *dropped_want, const char *expect, const char *body)
+{
+    json_t *in = json_loads(body, 0, NULL), *dropped = json_array(), *out, *want = NULL, *v;
+    char got_dropped[256] = "", err[EDGE_ERR_LEN] = "";
+    size_t i;
+    int ok;
+
+    out = edgeapp_svc_area_to_la5g(in, dropped);
+    json_array_foreach(dropped, i, v)
+        snprintf(got_dropped + strlen(got_dropped), sizeof(got_dropped) - strlen(got_dropped),
+                 "%s%s", i > 0 ? "," : "", json_string_value(v));
+    if (strcmp(expect, "none") == 0)
+        ok = out == NULL;
+    else
+        ok = (want = json_loads(expect, 0, NULL)) != NULL && out != NULL && json_equal(out, want) &&
+             js_decode(out, "svcArea", edgeapp_location_area_5g, NULL, NULL, err) == 0;
+    ok = ok && strcmp(got_dropped[0] ? got_dropped : "-", dropped_want) == 0;
+    char *text = out != NULL ? json_dumps(out, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
+    check_row(ok, "line %d: svc_area_to_la5g: expected %s dropping %s, got %s dropping %s %s",
+              lineno, expect, dropped_want, text ? text : "none",
+              got_dropped[0] ? got_dropped : "-", err);
+    free(text);
+    json_decref(in);
+    json_decref(out);
+    json_decref(want);
+    json_decref(dropped);
+}
 
 static int
 tabs(const char *s)
@@ -66,6 +100,10 @@ run_row(int lineno, char *line)
 
     if (type == NULL || (four && cause == NULL) || expect == NULL || body == NULL) {
         FAIL("cases.txt:%d: malformed row", lineno);
+        return;
+    }
+    if (strcmp(type, "svc_area_to_la5g") == 0 && cause != NULL) {
+        run_conversion(lineno, cause, expect, body);
         return;
     }
     for (size_t i = 0; i < sizeof(types) / sizeof(types[0]); i++)
@@ -105,6 +143,12 @@ check_area(void)
     CHECK(edgeapp_area_covers(area, in) && !edgeapp_area_covers(area, out) &&
               edgeapp_area_covers(NULL, out) && edgeapp_area_covers(area, NULL),
           "service area matching");
+    /* The same cells, once the ECS made the LocationArea5G of EESInfo.svcArea. */
+    json_t *la5g = edgeapp_svc_area_to_la5g(area, NULL);
+    CHECK(la5g != NULL && edgeapp_la5g_covers(la5g, in) && !edgeapp_la5g_covers(la5g, out) &&
+              edgeapp_la5g_covers(NULL, out) && edgeapp_la5g_covers(la5g, NULL),
+          "LocationArea5G matching");
+    json_decref(la5g);
     json_t *ep = edgeapp_endpoint_uri("ees1.edge.test", 8443);
     CHECK(strcmp(json_string_value(json_object_get(ep, "uri")), "https://ees1.edge.test:8443") ==
                   0 &&

@@ -108,6 +108,20 @@ id_ok(const char *s)
     return js_valid_id(s, why) == 0;
 }
 
+/* A UUID in its RFC 4122 3 text form: 8-4-4-4-12 hex digits (TS 29.571 NfInstanceId). */
+static int
+uuid_ok(const char *s)
+{
+    if (strlen(s) != 36)
+        return 0;
+    for (size_t i = 0; i < 36; i++)
+        if ((i == 8 || i == 13 || i == 18 || i == 23)
+                ? s[i] != '-'
+                : strchr("0123456789abcdefABCDEF", s[i]) == NULL)
+            return 0;
+    return 1;
+}
+
 static int
 scope_ok(const char *s)
 {
@@ -140,7 +154,7 @@ ref_decide(const struct token_endpoint_req *req, const struct stub *s, unsigned 
 {
     const struct token_param *p = req->params;
     size_t n = req->nparams;
-    const char *gt, *rq, *cid, *scope, *tid, *tf, *eec;
+    const char *gt, *rq, *cid, *scope, *tid, *tf, *eec, *nfid;
     int fwd;
 
     *client = NULL;
@@ -161,7 +175,7 @@ ref_decide(const struct token_endpoint_req *req, const struct stub *s, unsigned 
     gt = param(p, n, "grant_type"), rq = param(p, n, "requesterFqdn");
     cid = param(p, n, "client_id"), scope = param(p, n, "scope");
     tid = param(p, n, "targetNfInstanceId"), tf = param(p, n, "targetEesFqdn");
-    eec = param(p, n, "eec_id");
+    eec = param(p, n, "eec_id"), nfid = param(p, n, "nfInstanceId");
     *why = "grant_type";
     if (gt == NULL || strcmp(gt, "client_credentials") != 0)
         return TOKEN_DECISION_ERROR;
@@ -180,10 +194,10 @@ ref_decide(const struct token_endpoint_req *req, const struct stub *s, unsigned 
     }
     if (cid != NULL && strcmp(cid, *client) != 0)
         return TOKEN_DECISION_ERROR;
-    *why = "scope/target/eec_id";
-    if (scope == NULL || !scope_ok(scope) || (tid == NULL && tf == NULL) ||
-        (tid != NULL && !id_ok(tid)) || (tf != NULL && !fqdn_ok(tf)) ||
-        (eec != NULL && !id_ok(eec)))
+    *why = "nfInstanceId/scope/target/eec_id";
+    if (nfid == NULL || !uuid_ok(nfid) || scope == NULL || !scope_ok(scope) ||
+        (tid == NULL && tf == NULL) || (tid != NULL && !id_ok(tid)) ||
+        (tf != NULL && !fqdn_ok(tf)) || (eec != NULL && !id_ok(eec)))
         return TOKEN_DECISION_ERROR;
     *why = "policy";
     if (!fwd && !s->is_client)
@@ -247,10 +261,11 @@ static void
 check_forward(const uint8_t *in, size_t n, const struct token_endpoint_req *req,
               const struct token_endpoint_result *res, const char *client)
 {
-    static const char *const fwd[] = {"targetNfInstanceId", "targetEesFqdn", "eec_id"};
+    static const char *const fwd[] = {"targetNfInstanceId", "targetEesFqdn", "eec_id",
+                                      "nfInstanceId"};
     char err[EDGE_ERR_LEN];
     struct http_form *f;
-    size_t want = 3;
+    size_t want = 3; /* grant_type, scope, requesterFqdn */
 
     if (res->forward_form == NULL || res->status != 0 || res->aud[0] != '\0') {
         fz_finding("endpoint", in, n, "forward without a form, or with status %d", res->status);
@@ -269,7 +284,7 @@ check_forward(const uint8_t *in, size_t n, const struct token_endpoint_req *req,
                client) != 0)
         fz_finding("endpoint", in, n, "forwarded form changed grant_type/scope/requester: %s",
                    res->forward_form);
-    for (size_t i = 0; i < 3; i++) {
+    for (size_t i = 0; i < sizeof(fwd) / sizeof(fwd[0]); i++) {
         const char *a = param(req->params, req->nparams, fwd[i]), *b = http_form_get(f, fwd[i]);
         want += a != NULL;
         if ((a == NULL) != (b == NULL) || (a != NULL && strcmp(a, b) != 0))

@@ -6,7 +6,8 @@
  * a certificate made by pki.h in a temporary directory. An input whose first byte is 'T' is sent
  * as HTTP inside a completed mutual-TLS connection (request lines, headers, bodies for the token
  * endpoint's form and a JSON handler), followed by a request with "Connection: close"; 'P', an
- * identity and a newline first offer that TLS 1.3 external PSK identity (AKMA A-KID); any other
+ * identity and a newline first offer that TLS 1.3 external PSK identity (AKMA A-KID), whose key
+ * the server resolves while the handshake waits, as an ECS/EES asks its AAnF; any other
  * input is sent raw on the TCP connection
  * (garbage, mutated and truncated ClientHello records). The oracle: after each input the server
  * process is alive, it closes or answers within its timeout, whatever it answers inside TLS is an
@@ -122,18 +123,60 @@ h_json(struct http_req *req, void *arg)
     json_decref(j);
 }
 
-/* The AAnF stand-in of the server: one subscriber. */
-static int
-psk_lookup(void *arg, const char *identity, struct tls_psk_binding *out)
+/* The server's key server, as an ECS/EES asks its AAnF (keyfetch.h): one subscriber, whose key
+ * is given from the event loop, so its handshakes pause in the ClientHello and resume
+ * (tls_accept.c); another identity is declined at once (the certificate rules decide). */
+struct psk_wait {
+    struct event *ev;
+    struct tls_psk_answer a;
+    tls_psk_ready_fn ready;
+    void *ready_arg;
+};
+
+static void
+psk_answer(evutil_socket_t fd, short what, void *arg)
 {
+    struct psk_wait *w = arg;
+
+    (void)fd, (void)what;
+    w->ready(w->ready_arg, &w->a);
+    event_free(w->ev);
+    free(w);
+}
+
+static enum tls_psk_outcome
+psk_resolve(void *arg, const char *identity, long conn, struct tls_psk_answer *a,
+            tls_psk_ready_fn ready, void *ready_arg, void **wait)
+{
+    struct psk_wait *w;
+
+    (void)conn, (void)a;
+    if (strcmp(identity, PSK_IDENTITY) != 0 || (w = calloc(1, sizeof(*w))) == NULL)
+        return TLS_PSK_DECLINED;
+    if ((w->ev = event_new(arg, -1, 0, psk_answer, w)) == NULL) {
+        free(w);
+        return TLS_PSK_DECLINED;
+    }
+    w->a.outcome = TLS_PSK_FOUND;
+    memcpy(w->a.binding.key, psk_key, sizeof(psk_key));
+    w->a.binding.key_len = sizeof(psk_key);
+    snprintf(w->a.binding.eec_id, sizeof(w->a.binding.eec_id), "%s", FZ_EEC_ID);
+    snprintf(w->a.binding.gpsi, sizeof(w->a.binding.gpsi), "%s", FZ_GPSI);
+    w->ready = ready;
+    w->ready_arg = ready_arg;
+    event_active(w->ev, EV_TIMEOUT, 1);
+    *wait = w;
+    return TLS_PSK_PENDING;
+}
+
+static void
+psk_cancel(void *arg, void *wait)
+{
+    struct psk_wait *w = wait;
+
     (void)arg;
-    if (strcmp(identity, PSK_IDENTITY) != 0)
-        return 0;
-    memcpy(out->key, psk_key, sizeof(psk_key));
-    out->key_len = sizeof(psk_key);
-    snprintf(out->eec_id, sizeof(out->eec_id), "%s", FZ_EEC_ID);
-    snprintf(out->gpsi, sizeof(out->gpsi), "%s", FZ_GPSI);
-    return 1;
+    event_free(w->ev);
+    free(w);
 }
 
 static void
@@ -149,14 +192,15 @@ stop_cb(evutil_socket_t fd, short what, void *arg)
 static int
 serve(int report_fd, int stop_fd)
 {
+    struct event_base *b = event_base_new();
+    struct tls_psk_source src = {.resolve = psk_resolve, .cancel = psk_cancel, .arg = b};
     struct tls_config tc = {.ca_file = at("ca.crt"),
                             .cert_file = at(FZ_ECS1 ".crt"),
                             .key_file = at(FZ_ECS1 ".key"),
                             .keylog_path = NULL,
-                            .psk_lookup = psk_lookup};
+                            .psk_source = &src};
     struct http_server_config sc = {
         .addr = "127.0.0.1", .timeout_sec = 1, .request_timeout_ms = 1000, .max_body = 4096};
-    struct event_base *b = event_base_new();
     struct tls_ctx *tls = NULL;
     struct http_server *srv = NULL;
     struct event *stop = NULL;

@@ -3,12 +3,11 @@
  *
  * Mutual X.509 (the server sees the EEC's SAN identity), a client of another CA refused, TLS 1.3
  * PSK with the wrong key refused and with the right one accepted (bound GPSI visible), 404/405/
- * 413/415/400 ProblemDetails, form duplicates, asynchronous replies, the one-reply guard, precise
- * client failures (refused, handshake timeout, name mismatch), per-request deadlines, the HTTP
- * version ALPN picks for each setting of server and client, a shutdown
- * that answers held requests 503 before it closes, which closes are not handshake failures, key
- * log and event log contents.
- * Usage: net_tls_http_test GEN_CREDS_SCRIPT */
+ * 413/415/400 ProblemDetails, TLS with the server certificate only, form duplicates, asynchronous
+ * replies, the one-reply guard, precise client failures (refused, handshake timeout, name
+ * mismatch), per-request deadlines, the HTTP version ALPN picks for each setting of server and
+ * client, a shutdown that answers held requests 503 before it closes, which closes are not
+ * handshake failures, key log and event log contents. Usage: net_tls_http_test GEN_CREDS_SCRIPT */
 #include <errno.h>
 #include <netinet/in.h>
 #include <signal.h>
@@ -596,6 +595,109 @@ test_client_failures(void)
 }
 
 static int evlog_has(const char *path, const char *const *kv);
+
+/* What a client sees of a server configured for TLS with the server certificate only. */
+static void
+sco_expect(struct tls_ctx *t, unsigned short p, const char *what, const char *mode)
+{
+    struct http_client_result res;
+    json_t *j;
+
+    fetch(t, NULL, ECS, p, 0, "POST", "/echo", HTTP_MEDIA_JSON, "{}", &res);
+    j = body_json(&res);
+    if (mode == NULL)
+        CHECK(res.status == 0 && res.error_cause &&
+                  strcmp(res.error_cause, HTTP_CLIENT_TLS_FAILED) == 0,
+              "%s: expected a TLS refusal, got %d \"%s\"", what, res.status, res.error);
+    else
+        CHECK(res.status == 200 && strcmp(jstr(j, "mode"), mode) == 0 &&
+                  res.peer.mode != EDGE_PEER_NONE && strcmp(res.peer.fqdn, ECS) == 0,
+              "%s: expected 200, server seeing mode %s, client the server authenticated; got %d "
+              "mode %s (%s)",
+              what, mode, res.status, jstr(j, "mode"), res.error ? res.error : "");
+    json_decref(j);
+    http_client_result_free(&res);
+}
+
+/* TS 33.558 6.2/6.3 NOTE, server-side certificate only: a client without a credential is refused
+ * by a server that requires one (certificate_required, RFC 8446 4.4.2.4) and served, as a peer of
+ * mode none, by one configured to accept it, where a certificate that is presented must still
+ * verify and a certificate or PSK still authenticates. */
+static void
+test_server_cert_only(void)
+{
+    struct tls_config sc = {.ca_file = at("ca.crt"),
+                            .cert_file = at("ecs.crt"),
+                            .key_file = at("ecs.key"),
+                            .psk_lookup = psk_lookup,
+                            .server_cert_only = 1};
+    struct tls_config cc = {.ca_file = at("ca.crt"), .peer_fqdn = ECS, .server_cert_only = 1};
+    static const char *const open[] = {"/echo", NULL};
+    struct http_server_config hc = {.addr = "127.0.0.1", .open_paths = open};
+    struct tls_ctx *stls = NULL, *none = NULL, *t;
+    struct http_client_result res;
+    struct http_server *srv = NULL;
+    struct evlog *log = evlog_open(at("sco.jsonl"), ECS, NULL);
+    char err[EDGE_ERR_LEN];
+
+    cc.cert_file = at("eec.crt");
+    cc.key_file = at("eec.key");
+    CHECK(tls_client_new(&cc, err) == NULL && strstr(err, "server certificate only"),
+          "a no-credential client with a certificate: got \"%s\"", err);
+    cc.cert_file = cc.key_file = NULL;
+    none = tls_client_new(&cc, err);
+    stls = tls_server_new(&sc, err);
+    hc.tls = stls;
+    hc.log = log;
+    if (none == NULL || stls == NULL || (srv = http_server_new(base, &hc, err)) == NULL ||
+        http_server_route(srv, "POST", "/echo", h_echo, NULL, err) < 0 ||
+        http_server_route(srv, "GET", "/items/{itemId}", h_item, NULL, err) < 0) {
+        CHECK(0, "server-certificate-only set-up: %s", err);
+        goto done;
+    }
+    sco_expect(none, port, "no credential at a server that requires one", NULL);
+    /* TLS 1.3: the server refuses after the client finished its handshake, so the client reads
+     * the alert (certificate_required, named) or, when its request crossed it, only the close;
+     * the server's event log says why either way. */
+    fetch(none, NULL, ECS, port, 0, "POST", "/echo", HTTP_MEDIA_JSON, "{}", &res);
+    CHECK(res.status == 0 && (strstr(res.error, "peer sent alert certificate required") ||
+                              strstr(res.error, "closed before a complete response") ||
+                              strstr(res.error, "reset")),
+          "no credential at a server that requires one: expected the alert named, got \"%s\"",
+          res.error);
+    http_client_result_free(&res);
+    CHECK(
+        evlog_has(at("server.jsonl"), (const char *[]){"cause", "TLS_HANDSHAKE_FAILED", "summary",
+                                                       "peer did not return a certificate", NULL}),
+        "the server's event log does not say that the client returned no certificate");
+    sco_expect(none, http_server_port(srv), "no credential, server certificate only", "none");
+    CHECK(evlog_has(at("sco.jsonl"),
+                    (const char *[]){"kind", "tls", "summary", "no client credential", NULL}),
+          "the server's event log does not say that the client had no credential");
+    /* Only the open paths: anything else is refused before any handler runs. */
+    fetch(none, NULL, ECS, http_server_port(srv), 0, "GET", "/items/1", NULL, NULL, &res);
+    expect_problem("no credential, a path not open", &res, 403, PROBLEM_CLIENT_NOT_AUTHENTICATED);
+    http_client_result_free(&res);
+    t = client_tls(at("eec.crt"), at("eec.key"), NULL, NULL, 0, NULL);
+    fetch(t, NULL, ECS, http_server_port(srv), 0, "GET", "/items/1", NULL, NULL, &res);
+    CHECK(res.status == 200, "certificate, a path not open: expected 200, got %d", res.status);
+    http_client_result_free(&res);
+    tls_ctx_free(t);
+    t = client_tls(at("eec.crt"), at("eec.key"), NULL, NULL, 0, NULL);
+    sco_expect(t, http_server_port(srv), "certificate at an optional server", "cert");
+    tls_ctx_free(t);
+    t = client_tls(NULL, NULL, PSK_IDENTITY, psk_key, sizeof(psk_key), NULL);
+    sco_expect(t, http_server_port(srv), "PSK at an optional server", "psk");
+    tls_ctx_free(t);
+    t = client_tls(at("rogue-eec.crt"), at("rogue-eec.key"), NULL, NULL, 0, NULL);
+    sco_expect(t, http_server_port(srv), "certificate of another CA at an optional server", NULL);
+    tls_ctx_free(t);
+done:
+    http_server_free(srv);
+    tls_ctx_free(stls);
+    tls_ctx_free(none);
+    evlog_close(log);
+}
 
 /* Retries (off by default) redo only a connect that failed, on a fresh connection. */
 static void
@@ -1302,6 +1404,7 @@ main(int argc, char **argv)
     test_cert_exchange(clog);
     test_errors();
     test_refusals();
+    test_server_cert_only();
     test_client_failures();
     test_retry();
     test_idle_close(stls);

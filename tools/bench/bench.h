@@ -2,9 +2,10 @@
  *
  * edge-bench measures edgesim's nodes against references taken in the same run: it starts its own
  * edge-ecs and edge-ees processes on loopback (bench_nodes.c), drives them with its own mutual-TLS
- * HTTP/1.1 load client (bench_load.c), measures the raw ES256 signer, the raw verifier and the
- * TLS 1.3 mutual handshake in-process (bench_refs.c), and prints one JSON object per figure plus a
- * table (bench_report.c). Each figure is repeated and its median reported. */
+ * HTTP/1.1 and HTTP/2 load client (bench_load.c, bench_load_h2.c), measures the raw ES256 signer,
+ * the raw verifier and the TLS 1.3 mutual handshake in-process (bench_refs.c), and prints one JSON
+ * object per figure plus a table (bench_report.c). Each figure is repeated and its median reported.
+ */
 #ifndef EDGE_BENCH_H
 #define EDGE_BENCH_H
 
@@ -34,11 +35,17 @@ struct bench_opts {
 
 struct bench_node {
     char fqdn[64];
+    char addr[16];  /* it listens there: 127.0.0.1, or its address on a simulated link */
+    const char *ns; /* the hostnet namespace it runs in (NULL: this one) */
     int port;
     int pid;
 };
 
-/* The cast: ecs1 with ees1..ees10, ecs2 (peer of ecs1) with ees11; one EEC credential. */
+struct hostnet_run;
+
+/* The cast: ecs1 with ees1..ees10, ecs2 (peer of ecs1) with ees11; one EEC credential. The last
+ * EES is registered at ecs2, the others at ecs1. A cast on a simulated backhaul (bench_tap.c)
+ * has ecs1 with ees1 and ecs2 with ees11, each pair in a network namespace of run. */
 struct bench_cast {
     char dir[BENCH_PATH_MAX]; /* work directory: pki/, configs, logs */
     struct bench_node ecs[2];
@@ -46,6 +53,7 @@ struct bench_cast {
     size_t nees;
     struct tls_ctx *as_ees1; /* client context: ees1's certificate */
     struct tls_ctx *as_eec;  /* client context: the EEC's certificate (EEC ID + GPSI) */
+    struct hostnet_run *run; /* the namespaces, or NULL: everything on 127.0.0.1 */
 };
 
 #define BENCH_EEC_ID "eec-bench"
@@ -54,9 +62,14 @@ struct bench_cast {
 #define BENCH_EAS_ALL "eas-all" /* served by ees1..ees10 */
 
 int bench_cast_start(struct bench_cast *c, const struct bench_opts *o, char *err);
+/* Start the nodes of c (names, ports, addresses and pki/ set): ECSes first, then the EESes,
+ * each waited for until ready. */
+int bench_start_all(struct bench_cast *c, const struct bench_opts *o, char *err);
 /* Stop every node (SIGTERM, then wait); the work directory goes unless keep. Returns -1 when a
  * node did not exit 0 (err says which). */
 int bench_cast_stop(struct bench_cast *c, int keep, char *err);
+/* The EES registered at ecs2, for which ecs1 forwards token requests. */
+const struct bench_node *bench_far_ees(const struct bench_cast *c);
 /* CPU time node n has used so far, in seconds (/proc/PID/schedstat: a node is one thread). */
 double bench_cpu_seconds(const struct bench_node *n);
 /* A TLS context with the credential STEM.crt/STEM.key of the cast's pki/ (a node FQDN, or
@@ -68,8 +81,12 @@ void bench_pki_path(const struct bench_cast *c, const char *file, char *buf, siz
 /* ---- the load client (bench_load.c) ---- */
 
 struct load_spec {
-    const char *fqdn;    /* server: SNI, certificate name and Host */
-    int port;            /* on 127.0.0.1 */
+    const char *fqdn; /* server: SNI, certificate name and Host */
+    const char *addr; /* its address (NULL: 127.0.0.1) */
+    int port;
+    /* A new TCP socket for a connection (in another network namespace), or NULL: socket(2). */
+    int (*make_socket)(void *arg);
+    void *socket_arg;
     struct tls_ctx *tls; /* client context with the credential to present */
     const char *method, *path, *ctype, *body, *bearer; /* ctype, body, bearer may be NULL */
     const char *const *paths; /* when not NULL: request i goes to paths[i % npaths] */
@@ -77,6 +94,8 @@ struct load_spec {
     int expect;         /* the status every answer must have */
     int conns;          /* connections in parallel */
     int keepalive;      /* 1: requests follow each other on a connection; 0: one each */
+    int h2;             /* HTTP/2 (ALPN "h2"; keep-alive only), else HTTP/1.1 */
+    int streams;        /* HTTP/2: requests in flight on each connection (at least 1) */
     long max_requests;  /* count bound (all connections) */
     double max_seconds; /* time bound */
     int keep_locations; /* collect the Location header of each answer */

@@ -1,18 +1,20 @@
 /* bench_load.c -- edge-bench's load client: N mutual-TLS connections (libevent
- * bufferevent_openssl, the credential of an EEC or an EES) that send one HTTP/1.1 request after
- * another, on the same connection (keep-alive) or each on a new one, until a request count or a
- * time bound is reached; each answer's latency is kept for the percentiles.
+ * bufferevent_openssl, the credential of an EEC or an EES) that send one request after another,
+ * on the same connection (keep-alive) or each on a new one, until a request count or a time bound
+ * is reached; each answer's latency is kept for the percentiles.
  *
- * HTTP/1.1 (RFC 9112) is enough here: the nodes keep accepting "http/1.1" by ALPN. An answer is
- * read by Content-Length (or is one of the statuses without a body); anything else is a failure,
- * as is a status other than the expected one. */
-#include "bench.h"
+ * HTTP/1.1 (RFC 9112) here: an answer is read by Content-Length (or is one of the statuses without
+ * a body); anything else is a failure, as is a status other than the expected one. HTTP/2 (the
+ * nodes' default between themselves, RFC 9113), with several streams in flight per connection, is
+ * in bench_load_h2.c. */
+#include "bench_load.h"
 
 #include <errno.h>
 #include <event2/buffer.h>
 #include <event2/bufferevent.h>
 #include <event2/bufferevent_ssl.h>
 #include <event2/event.h>
+#include <arpa/inet.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <openssl/err.h>
@@ -24,33 +26,11 @@
 #include <time.h>
 
 #define LOAD_HEAD_MAX 16384
-#define LOAD_BODY_MAX (1024L * 1024)
 #define LOAD_FAIL_MAX 50 /* broken connections before the run is given up */
 
-struct load;
+static const unsigned char load_alpn_h2[] = {2, 'h', '2'};
 
-struct load_conn {
-    struct load *ld;
-    struct bufferevent *bev;
-    double t_start; /* the request began (new connection: the connect began) */
-    int busy;       /* a request is outstanding */
-};
-
-struct load {
-    const struct load_spec *s;
-    struct load_result *r;
-    struct event_base *base;
-    struct sockaddr_in sa;
-    struct load_conn *conns;
-    int connected;     /* keep-alive: connections whose handshake is done */
-    long issued;       /* requests begun */
-    double t0, t_last; /* start of the measurement, last answer counted */
-    double *lat;       /* latencies, us */
-    size_t nlat, cap;
-    int stopping;
-};
-
-static double
+double
 load_now(void)
 {
     struct timespec ts;
@@ -61,8 +41,7 @@ load_now(void)
 
 static void load_open(struct load_conn *cn);
 
-/* Count a failure; the first one's sentence is kept. */
-__attribute__((format(printf, 2, 3))) static void
+void
 load_fail(struct load *ld, const char *fmt, ...)
 {
     va_list ap;
@@ -78,10 +57,27 @@ load_fail(struct load *ld, const char *fmt, ...)
         event_base_loopbreak(ld->base);
 }
 
-static int
+int
 load_finished(const struct load *ld)
 {
     return ld->r->done + ld->r->failed >= ld->s->max_requests;
+}
+
+int
+load_take_request(struct load *ld)
+{
+    if (ld->stopping || ld->issued >= ld->s->max_requests)
+        return 0;
+    ld->issued++;
+    return 1;
+}
+
+const char *
+load_path(const struct load *ld, long i)
+{
+    const struct load_spec *s = ld->s;
+
+    return s->paths != NULL ? s->paths[i % (long)s->npaths] : s->path;
 }
 
 /* The next request on cn, unless the bounds are reached. */
@@ -91,16 +87,18 @@ load_send(struct load_conn *cn)
     const struct load_spec *s = cn->ld->s;
     struct evbuffer *out;
 
-    if (cn->ld->stopping || cn->ld->issued >= s->max_requests)
+    if (cn->h2 != NULL) {
+        load_h2_fill(cn);
         return;
-    cn->ld->issued++;
+    }
+    if (!load_take_request(cn->ld))
+        return;
     cn->busy = 1;
     if (s->keepalive)
         cn->t_start = load_now();
     out = bufferevent_get_output(cn->bev);
-    evbuffer_add_printf(
-        out, "%s %s HTTP/1.1\r\nHost: %s\r\nUser-Agent: edge-bench\r\n", s->method,
-        s->paths != NULL ? s->paths[(cn->ld->issued - 1) % (long)s->npaths] : s->path, s->fqdn);
+    evbuffer_add_printf(out, "%s %s HTTP/1.1\r\nHost: %s\r\nUser-Agent: edge-bench\r\n", s->method,
+                        load_path(cn->ld, cn->ld->issued - 1), s->fqdn);
     if (s->bearer != NULL)
         evbuffer_add_printf(out, "Authorization: Bearer %s\r\n", s->bearer);
     if (s->body != NULL)
@@ -114,6 +112,7 @@ load_send(struct load_conn *cn)
 static void
 load_close(struct load_conn *cn)
 {
+    load_h2_free(cn);
     if (cn->bev != NULL)
         bufferevent_free(cn->bev);
     cn->bev = NULL;
@@ -179,19 +178,22 @@ load_parse_head(const char *head, const struct load_spec *s, struct load_answer 
     return 0;
 }
 
-static void
-load_record(struct load *ld, struct load_conn *cn, const struct load_answer *a, const char *body)
+void
+load_answer(struct load *ld, double t_start, int status, char *body, const char *location)
 {
     struct load_result *r = ld->r;
     double now = load_now();
 
-    if (a->status != ld->s->expect) {
-        load_fail(ld, "%s answered %d, not %d: %.150s", ld->s->fqdn, a->status, ld->s->expect,
+    if (status != ld->s->expect) {
+        load_fail(ld, "%s answered %d, not %d: %.150s", ld->s->fqdn, status, ld->s->expect,
                   body != NULL ? body : "");
+        free(body);
         return;
     }
     r->done++;
     ld->t_last = now;
+    free(r->body);
+    r->body = body;
     if (ld->nlat == ld->cap) {
         size_t cap = ld->cap ? ld->cap * 2 : 4096;
         double *n = realloc(ld->lat, cap * sizeof(*n));
@@ -200,12 +202,12 @@ load_record(struct load *ld, struct load_conn *cn, const struct load_answer *a, 
         ld->lat = n;
         ld->cap = cap;
     }
-    ld->lat[ld->nlat++] = (now - cn->t_start) * 1e6;
-    if (ld->s->keep_locations && a->location[0] != '\0') {
+    ld->lat[ld->nlat++] = (now - t_start) * 1e6;
+    if (ld->s->keep_locations && location != NULL && location[0] != '\0') {
         char **n = realloc(r->locations, (r->nlocations + 1) * sizeof(*n));
         if (n != NULL) {
             r->locations = n;
-            r->locations[r->nlocations++] = strdup(a->location);
+            r->locations[r->nlocations++] = strdup(location);
         }
     }
 }
@@ -239,9 +241,7 @@ load_take_answer(struct load_conn *cn, struct evbuffer *in, struct load_answer *
     } else {
         evbuffer_drain(in, (size_t)a->body_len);
     }
-    load_record(cn->ld, cn, a, body);
-    free(cn->ld->r->body);
-    cn->ld->r->body = body;
+    load_answer(cn->ld, cn->t_start, a->status, body, a->location);
     return 1;
 }
 
@@ -273,6 +273,10 @@ load_read_cb(struct bufferevent *bev, void *arg)
     struct load_answer a;
     int rc;
 
+    if (cn->h2 != NULL) {
+        load_h2_read(cn);
+        return;
+    }
     if (!cn->busy) {
         evbuffer_drain(bufferevent_get_input(bev), evbuffer_get_length(bufferevent_get_input(bev)));
         return;
@@ -297,6 +301,10 @@ load_connected(struct load_conn *cn)
     int one = 1;
 
     setsockopt(bufferevent_getfd(cn->bev), IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+    if (ld->s->h2 && load_h2_start(cn) < 0) {
+        load_close(cn);
+        return;
+    }
     if (!ld->s->keepalive) {
         load_send(cn);
         return;
@@ -332,6 +340,7 @@ load_event_cb(struct bufferevent *bev, short what, void *arg)
                 tls_ssl_failure(ssl, e, why, sizeof(why));
             else
                 snprintf(why, sizeof(why), "%s", (what & BEV_EVENT_EOF) ? "closed" : "error");
+            ld->r->failed += was_busy - 1; /* HTTP/2: each stream in flight is lost */
             load_fail(ld, "connection to %s broken: %.150s", ld->s->fqdn, why);
         }
         if (ld->s->keepalive && ld->connected > 0)
@@ -350,15 +359,26 @@ load_open(struct load_conn *cn)
     struct load *ld = cn->ld;
     char err[EDGE_ERR_LEN];
     SSL *ssl = tls_ssl_new(ld->s->tls, ld->s->fqdn, err);
+    evutil_socket_t fd = -1;
 
-    if (ssl == NULL) {
+    if (ssl == NULL ||
+        (ld->s->h2 && tls_ssl_set_alpn(ssl, load_alpn_h2, sizeof(load_alpn_h2), err) < 0)) {
+        SSL_free(ssl);
         load_fail(ld, "%s", err);
         return;
     }
-    cn->bev = bufferevent_openssl_socket_new(ld->base, -1, ssl, BUFFEREVENT_SSL_CONNECTING,
+    /* A socket of another network namespace (the backhaul's cast), else libevent makes one. */
+    if (ld->s->make_socket != NULL && (fd = ld->s->make_socket(ld->s->socket_arg)) < 0) {
+        SSL_free(ssl);
+        load_fail(ld, "cannot make a socket for %s", ld->s->fqdn);
+        return;
+    }
+    cn->bev = bufferevent_openssl_socket_new(ld->base, fd, ssl, BUFFEREVENT_SSL_CONNECTING,
                                              BEV_OPT_CLOSE_ON_FREE);
     if (cn->bev == NULL) {
         SSL_free(ssl);
+        if (fd >= 0)
+            evutil_closesocket(fd);
         load_fail(ld, "cannot make a connection to %s", ld->s->fqdn);
         return;
     }
@@ -403,9 +423,13 @@ load_run(const struct load_spec *s, struct load_result *r, char *err)
     memset(r, 0, sizeof(*r));
     if (s->conns < 1 || s->max_requests < 1 || s->max_seconds <= 0)
         return edge_err(err, "load: no connection, request or time to run");
+    if (s->h2 && (!s->keepalive || s->streams < 1))
+        return edge_err(err, "load: HTTP/2 runs keep-alive, with one stream or more");
     ld.sa.sin_family = AF_INET;
     ld.sa.sin_port = htons((unsigned short)s->port);
     ld.sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    if (s->addr != NULL && inet_pton(AF_INET, s->addr, &ld.sa.sin_addr) != 1)
+        return edge_err(err, "load: %s is not an IPv4 address", s->addr);
     if ((ld.base = event_base_new()) == NULL ||
         (ld.conns = calloc((size_t)s->conns, sizeof(*ld.conns))) == NULL ||
         (timer = evtimer_new(ld.base, load_timer_cb, &ld)) == NULL) {

@@ -3,6 +3,8 @@
  * TLS 1.3 mutual handshake), for the token endpoint (TR 33.739 6.27), service provisioning
  * (TS 33.558 6.2), EES token validation on EDGE-1 (TS 33.558 6.3) and a forwarded token request. */
 #include "bench.h"
+#include "bench_tap.h"
+#include "base/uuid.h"
 
 #include <jansson.h>
 #include <limits.h>
@@ -19,9 +21,11 @@
 #define REF_SIGN_US REF_SIGN ".us"
 #define REF_VERIFY_US REF_VERIFY ".us"
 #define REF_HANDSHAKE_US REF_HANDSHAKE ".us"
+/* The round trip of the simulated backhaul, in us, measured in the same run (bench_tap.c). */
+#define REF_TAP_RTT "ref.backhaul_rtt"
 #define REG_MAX 3000 /* registrations per run: an EES holds 4,096 EEC contexts */
 
-enum job_to { TO_ECS1, TO_EES1 };
+enum job_to { TO_ECS1, TO_EES1, TO_ECS1_TAP };
 enum job_as { AS_EES1, AS_EEC };
 enum job_body { BODY_TOKEN, BODY_FORWARDED, BODY_PROV_ONE, BODY_PROV_ALL, BODY_REG, BODY_DISC };
 
@@ -29,7 +33,7 @@ enum job_body { BODY_TOKEN, BODY_FORWARDED, BODY_PROV_ONE, BODY_PROV_ALL, BODY_R
 struct job {
     const char *name, *ref, *unit, *path;
     double goal;        /* ratio to reach; 0: none */
-    int latencies;      /* also NAME.p50 and NAME.p99 (us) */
+    int latencies;      /* also NAME.p50 and NAME.p99 (us), against one signature */
     enum job_to to;     /* the node asked */
     enum job_as as;     /* the credential presented */
     enum job_body body; /* what is sent */
@@ -37,6 +41,8 @@ struct job {
     int conns;          /* connections in parallel */
     int keepalive;      /* 0: a new connection per request */
     int per_answer;     /* tokens per answer: the figure is in tokens/s */
+    int h2;             /* HTTP/2 (else HTTP/1.1) */
+    int streams;        /* HTTP/2: requests in flight per connection */
 };
 
 #define TOKEN_JOB(n, c, ka, g, lat)                                                                \
@@ -46,11 +52,23 @@ struct job {
         .body = BODY_TOKEN, .expect = 200, .conns = (c), .keepalive = (ka), .per_answer = 1        \
     }
 
+/* The token endpoint over HTTP/2: c connections, st streams in flight on each. */
+#define TOKEN_H2_JOB(n, c, st, g)                                                                  \
+    {                                                                                              \
+        .name = (n), .ref = REF_SIGN, .unit = "tokens/s", .path = "/oauth2/token", .goal = (g),    \
+        .latencies = 1, .to = TO_ECS1, .as = AS_EES1, .body = BODY_TOKEN, .expect = 200,           \
+        .conns = (c), .keepalive = 1, .per_answer = 1, .h2 = 1, .streams = (st)                    \
+    }
+
 static const struct job jobs[] = {
     /* TR 33.739 6.27: the token endpoint, S-EES -> its ECS */
     TOKEN_JOB("token.keepalive.c1", 1, 1, 0, 1),
     TOKEN_JOB("token.keepalive.c4", 4, 1, 0, 1),
     TOKEN_JOB("token.keepalive.c16", 16, 1, 0.5, 1),
+    /* the same over HTTP/2, as the nodes speak it between themselves: 16 connections with one
+     * request each in flight, and one connection with 16 */
+    TOKEN_H2_JOB("token.keepalive.h2.c16", 16, 1, 0.5),
+    TOKEN_H2_JOB("token.keepalive.h2.c1s16", 1, 16, 0.5),
     TOKEN_JOB("token.newconn", 16, 0, 0.9, 0),
     /* TS 33.558 6.2: service provisioning with one token per candidate EES */
     {.name = "provision.ees1",
@@ -114,14 +132,30 @@ static const struct job jobs[] = {
      .conns = 4,
      .keepalive = 1,
      .per_answer = 1},
+    /* the same over a simulated backhaul (TAP devices bridged by ns-3, BENCH_TAP_DELAY_MS each
+     * way), its latencies against the backhaul's round trip */
+    {.name = "token.forwarded.tap",
+     .ref = REF_SIGN,
+     .unit = "tokens/s",
+     .path = "/oauth2/token",
+     .latencies = 1,
+     .to = TO_ECS1_TAP,
+     .as = AS_EES1,
+     .body = BODY_FORWARDED,
+     .expect = 200,
+     .conns = 4,
+     .keepalive = 1,
+     .per_answer = 1},
 };
 #define NJOBS (sizeof(jobs) / sizeof(jobs[0]))
-#define NFIG (3 + 4 * NJOBS) /* references; each job, its server CPU, perhaps two latencies */
+#define NFIG (4 + 4 * NJOBS) /* references; each job, its server CPU, perhaps two latencies */
 
 struct bench {
     struct bench_opts o;
     struct bench_cast cast;
-    char *eec_token; /* the EEC's token for ees1, from provisioning */
+    struct bench_tap tap; /* the cast on a simulated backhaul, when a figure needs it */
+    char skipped[BENCH_PATH_MAX + 256]; /* a figure that cannot run here, and why */
+    char *eec_token;                    /* the EEC's token for ees1, from provisioning */
     struct figure figs[NFIG];
     char names[NFIG][64]; /* the figures' names */
     size_t nfigs;
@@ -203,14 +237,17 @@ bench_refs(struct bench *b, char *err)
 static char *
 job_body(const struct bench *b, enum job_body kind)
 {
-    char buf[512];
+    char buf[512], nf_id[UUID_TEXT_LEN];
 
     switch (kind) {
     case BODY_TOKEN:
     case BODY_FORWARDED:
+        /* The S-EES (ees[0]) with its NF instance ID (TS 29.510 AccessTokenReq, base/uuid.h). */
+        (void)uuid_from_name(b->cast.ees[0].fqdn, nf_id); /* "" on failure: the ECS refuses */
         snprintf(buf, sizeof(buf),
-                 "grant_type=client_credentials&scope=eees-eeccontextreloc&targetEesFqdn=%s",
-                 kind == BODY_TOKEN ? b->cast.ees[1].fqdn : b->cast.ees[BENCH_EES_AT_ECS1].fqdn);
+                 "grant_type=client_credentials&nfInstanceId=%s&scope=eees-eeccontextreloc&"
+                 "targetEesFqdn=%s",
+                 nf_id, kind == BODY_TOKEN ? b->cast.ees[1].fqdn : bench_far_ees(&b->cast)->fqdn);
         break;
     case BODY_PROV_ONE:
     case BODY_PROV_ALL:
@@ -242,7 +279,7 @@ job_named(const char *name)
 }
 
 static void
-job_spec(const struct bench *b, const struct job *j, const char *body, struct load_spec *s)
+job_spec(struct bench *b, const struct job *j, const char *body, struct load_spec *s)
 {
     const struct bench_node *n = j->to == TO_ECS1 ? &b->cast.ecs[0] : &b->cast.ees[0];
 
@@ -256,8 +293,12 @@ job_spec(const struct bench *b, const struct job *j, const char *body, struct lo
     s->ctype = j->body <= BODY_FORWARDED ? "application/x-www-form-urlencoded" : "application/json";
     s->bearer = j->to == TO_EES1 ? b->eec_token : NULL;
     s->expect = j->expect;
+    if (j->to == TO_ECS1_TAP)
+        bench_tap_spec(&b->tap, s);
     s->conns = j->conns;
     s->keepalive = j->keepalive;
+    s->h2 = j->h2;
+    s->streams = j->streams > 0 ? j->streams : 1;
     s->max_requests = b->o.requests;
     s->max_seconds = b->o.seconds;
 }
@@ -346,6 +387,8 @@ job_cpu(const struct bench *b, const struct job *j)
 {
     if (j->to == TO_EES1)
         return bench_cpu_seconds(&b->cast.ees[0]);
+    if (j->to == TO_ECS1_TAP)
+        return bench_cpu_seconds(&b->tap.cast.ecs[0]) + bench_cpu_seconds(&b->tap.cast.ecs[1]);
     return bench_cpu_seconds(&b->cast.ecs[0]) +
            (j->body == BODY_FORWARDED ? bench_cpu_seconds(&b->cast.ecs[1]) : 0);
 }
@@ -374,8 +417,9 @@ bench_job(struct bench *b, const struct job *j, char *err)
     int rc = 0;
 
     if (j->latencies) {
-        p50 = fig_add(b, j->name, ".p50", "us", REF_SIGN_US, 0);
-        p99 = fig_add(b, j->name, ".p99", "us", REF_SIGN_US, 0);
+        const char *lref = j->to == TO_ECS1_TAP ? REF_TAP_RTT : REF_SIGN_US;
+        p50 = fig_add(b, j->name, ".p50", "us", lref, 0);
+        p99 = fig_add(b, j->name, ".p99", "us", lref, 0);
     }
     job_spec(b, j, body, &s);
     if (j->body == BODY_REG) {
@@ -512,6 +556,33 @@ self_dir(void)
     return dir;
 }
 
+/* The figure on the simulated backhaul: its cast is made for it and gone after it, and the
+ * backhaul's round trip, measured there, is the reference of its latencies. */
+static int
+bench_tap_job(struct bench *b, const struct job *j, char *err)
+{
+    struct figure *rtt;
+    char stop_err[EDGE_ERR_LEN];
+    int rc;
+
+    if (bench_tap_start(&b->tap, &b->cast, &b->o, err) < 0) {
+        bench_tap_stop(&b->tap, stop_err);
+        return -1;
+    }
+    if (b->tap.skipped[0] != '\0') {
+        snprintf(b->skipped, sizeof(b->skipped), "%s: skipped: %s", j->name, b->tap.skipped);
+        fprintf(stderr, "edge-bench: %s\n", b->skipped);
+        return 0;
+    }
+    rtt = fig_add(b, REF_TAP_RTT, "", "us", NULL, 0);
+    rtt->runs[0] = rtt->value = b->tap.rtt_us;
+    rtt->nruns = 1;
+    rc = bench_job(b, j, err);
+    if (bench_tap_stop(&b->tap, rc == 0 ? err : stop_err) < 0)
+        rc = -1;
+    return rc;
+}
+
 static int
 bench_run(struct bench *b, char *err)
 {
@@ -528,11 +599,16 @@ bench_run(struct bench *b, char *err)
                 return -1;
             free(reg);
         }
-        if (bench_job(b, &jobs[i], err) < 0)
+        if ((jobs[i].to == TO_ECS1_TAP ? bench_tap_job(b, &jobs[i], err)
+                                       : bench_job(b, &jobs[i], err)) < 0)
             return -1;
     }
     bench_ratios(b);
-    return report_print(b->figs, b->nfigs, b->o.json, err);
+    if (report_print(b->figs, b->nfigs, b->o.json, err) < 0)
+        return -1;
+    if (b->skipped[0] != '\0')
+        printf("%s\n", b->skipped);
+    return 0;
 }
 
 int
@@ -562,6 +638,10 @@ main(int argc, char **argv)
     signal(SIGPIPE, SIG_IGN);
     unsetenv("SSLKEYLOGFILE"); /* no key log in the bench's own TLS: only the nodes write one */
     rc = bench_run(&b, err);
+    if (bench_tap_stop(&b.tap, stop_err) < 0 && rc == 0) {
+        rc = -1;
+        snprintf(err, sizeof(err), "%s", stop_err);
+    }
     if (bench_cast_stop(&b.cast, b.o.keep || rc < 0, stop_err) < 0 && rc == 0) {
         rc = -1;
         snprintf(err, sizeof(err), "%s", stop_err);

@@ -9,6 +9,7 @@
 #include "bench.h"
 
 #include "ctl/ctl_client.h"
+#include "hostnet.h"
 #include "pki.h"
 
 #include <errno.h>
@@ -109,7 +110,7 @@ bench_conf_common(const struct bench_cast *c, const struct bench_node *n)
 
     for (size_t i = 0; i < 2 + c->nees; i++) {
         const struct bench_node *p = i < 2 ? &c->ecs[i] : &c->ees[i - 2];
-        snprintf(buf, sizeof(buf), "127.0.0.1:%d", p->port);
+        snprintf(buf, sizeof(buf), "%s:%d", p->addr, p->port);
         json_object_set_new(hosts, p->fqdn, json_string(buf));
     }
     bench_pki_path(c, "ca.crt", ca, sizeof(ca));
@@ -121,9 +122,9 @@ bench_conf_common(const struct bench_cast *c, const struct bench_node *n)
     snprintf(evlog, sizeof(evlog), "%s/%s.events.jsonl", c->dir, n->fqdn);
     return json_pack("{s:s, s:{s:s, s:i}, s:o, s:{s:s, s:s, s:s}, s:s, s:s, s:[{s:s, s:s, s:s, "
                      "s:s}]}",
-                     "node", n->fqdn, "listen", "addr", "127.0.0.1", "port", n->port, "hosts",
-                     hosts, "tls", "ca", ca, "cert", crt, "key", key, "keylog", keylog, "evlog",
-                     evlog, "subscribers", "akid", "atid-bench@rid1.akma.edge.test", "kakma",
+                     "node", n->fqdn, "listen", "addr", n->addr, "port", n->port, "hosts", hosts,
+                     "tls", "ca", ca, "cert", crt, "key", key, "keylog", keylog, "evlog", evlog,
+                     "subscribers", "akid", "atid-bench@rid1.akma.edge.test", "kakma",
                      "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f", "gpsi",
                      BENCH_GPSI, "eecId", BENCH_EEC_ID);
 }
@@ -142,12 +143,19 @@ bench_conf_ecs(const struct bench_cast *c, int i)
     return conf;
 }
 
+const struct bench_node *
+bench_far_ees(const struct bench_cast *c)
+{
+    return &c->ees[c->nees - 1];
+}
+
 /* ees1..ees10 at ecs1 (ees1 also serves eas-one), the last at ecs2. */
 static json_t *
 bench_conf_ees(const struct bench_cast *c, size_t i)
 {
+    int far = &c->ees[i] == bench_far_ees(c);
     json_t *conf = bench_conf_common(c, &c->ees[i]);
-    const char *ecs = c->ecs[i < BENCH_EES_AT_ECS1 ? 0 : 1].fqdn;
+    const char *ecs = c->ecs[far ? 1 : 0].fqdn;
     char pki[BENCH_PATH_MAX + 8];
 
     snprintf(pki, sizeof(pki), "%s/pki", c->dir);
@@ -156,7 +164,7 @@ bench_conf_ees(const struct bench_cast *c, size_t i)
     json_object_set_new(conf, "eecRegistrationExpiry", json_integer(BENCH_LIFETIME));
     if (i == 0)
         json_object_set_new(conf, "easIds", json_pack("[s, s]", BENCH_EAS_ONE, BENCH_EAS_ALL));
-    else if (i < BENCH_EES_AT_ECS1)
+    else if (!far)
         json_object_set_new(conf, "easIds", json_pack("[s]", BENCH_EAS_ALL));
     else
         json_object_set_new(conf, "easIds", json_pack("[s]", "eas-far"));
@@ -184,13 +192,34 @@ bench_child(const char *prog, const char *conf, const char *log, int ctl_fd)
     _exit(127);
 }
 
+/* Start prog in n's network namespace (hostnet), its output to log and ctl_fd kept. */
+static int
+bench_spawn_ns(const struct bench_cast *c, struct bench_node *n, const char *prog, const char *conf,
+               const char *log, int ctl_fd, char *err)
+{
+    char fdarg[16];
+    char *argv[] = {(char *)prog, "--config", (char *)conf, "--ctl-fd", fdarg, NULL};
+    int out = open(log, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644), rc;
+    struct hostnet_spawn_opts so = {
+        .keep_fds = &ctl_fd, .nkeep = 1, .stdin_fd = -1, .stdout_fd = out, .stderr_fd = out};
+    pid_t pid = 0;
+
+    if (out < 0)
+        return edge_err(err, "%s: %s", log, strerror(errno));
+    snprintf(fdarg, sizeof(fdarg), "%d", ctl_fd);
+    rc = hostnet_spawn(c->run, n->ns, argv, &so, &pid, err);
+    close(out);
+    n->pid = (int)pid;
+    return rc;
+}
+
 /* Write n's config and start it; *cc is its control socket. */
 static int
 bench_spawn(const struct bench_cast *c, const struct bench_opts *o, struct bench_node *n,
             const char *kind, json_t *conf, struct ctl_client **cc, char *err)
 {
     char prog[BENCH_PATH_MAX + 16], path[BENCH_PATH_MAX + 96], log[BENCH_PATH_MAX + 96];
-    int sv[2];
+    int sv[2], rc = 0;
     pid_t pid;
 
     snprintf(prog, sizeof(prog), "%s/edge-%s", o->bin_dir, kind);
@@ -203,16 +232,17 @@ bench_spawn(const struct bench_cast *c, const struct bench_opts *o, struct bench
     if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0)
         return edge_err(err, "socketpair: %s", strerror(errno));
     fflush(NULL);
-    if ((pid = fork()) < 0) {
-        close(sv[0]);
-        close(sv[1]);
-        return edge_err(err, "fork: %s", strerror(errno));
-    }
-    if (pid == 0)
+    if (c->run != NULL) {
+        rc = bench_spawn_ns(c, n, prog, path, log, sv[1], err);
+    } else if ((pid = fork()) < 0) {
+        rc = edge_err(err, "fork: %s", strerror(errno));
+    } else if (pid == 0) {
         bench_child(prog, path, log, sv[1]);
+    } else {
+        n->pid = pid;
+    }
     close(sv[1]);
-    n->pid = pid;
-    if ((*cc = ctl_client_open(NULL, sv[0], err)) == NULL) {
+    if (rc < 0 || (*cc = ctl_client_open(NULL, sv[0], err)) == NULL) {
         close(sv[0]);
         return -1;
     }
@@ -237,7 +267,7 @@ bench_ready(const struct bench_cast *c, struct bench_node *n, struct ctl_client 
     return 0;
 }
 
-static int
+int
 bench_start_all(struct bench_cast *c, const struct bench_opts *o, char *err)
 {
     struct ctl_client *cc[BENCH_EES_AT_ECS1 + 1] = {NULL};
@@ -297,6 +327,7 @@ bench_cast_start(struct bench_cast *c, const struct bench_opts *o, char *err)
         struct bench_node *n = i < 2 ? &c->ecs[i] : &c->ees[i - 2];
         snprintf(n->fqdn, sizeof(n->fqdn), "%s%zu.edge.test", i < 2 ? "ecs" : "ees",
                  i < 2 ? i + 1 : i - 1);
+        snprintf(n->addr, sizeof(n->addr), "127.0.0.1");
         if ((n->port = bench_free_port(err)) < 0)
             return -1;
     }
@@ -310,11 +341,22 @@ bench_cast_start(struct bench_cast *c, const struct bench_opts *o, char *err)
 
 /* The exit status of n, which was sent SIGTERM, within BENCH_STOP_MS (then SIGKILL). */
 static int
-bench_reap(struct bench_node *n, char *err)
+bench_reap(const struct bench_cast *c, struct bench_node *n, char *err)
 {
-    int st = 0, fd = (int)syscall(SYS_pidfd_open, n->pid, 0);
-    struct pollfd p = {.fd = fd, .events = POLLIN};
+    int st = 0, fd;
+    struct pollfd p = {.events = POLLIN};
 
+    if (c->run != NULL) {
+        /* hostnet's child: it reaps it (and kills it after the run if it still runs). */
+        if (hostnet_wait(c->run, n->pid, BENCH_STOP_MS, &st, err) < 0)
+            st = -1;
+        n->pid = 0;
+        if (!WIFEXITED(st) || WEXITSTATUS(st) != 0)
+            return edge_err(err, "%s did not exit 0 on SIGTERM (wait status 0x%x)", n->fqdn, st);
+        return 0;
+    }
+    fd = (int)syscall(SYS_pidfd_open, n->pid, 0);
+    p.fd = fd;
     if (fd >= 0 && poll(&p, 1, BENCH_STOP_MS) == 0)
         kill(n->pid, SIGKILL);
     if (fd >= 0)
@@ -343,7 +385,7 @@ bench_cast_stop(struct bench_cast *c, int keep, char *err)
     }
     for (size_t i = 0; i < 2 + c->nees; i++) {
         struct bench_node *n = i < c->nees ? &c->ees[i] : &c->ecs[i - c->nees];
-        if (n->pid > 0 && bench_reap(n, err) < 0)
+        if (n->pid > 0 && bench_reap(c, n, err) < 0)
             rc = -1;
     }
     if (c->dir[0] != '\0' && !keep && rc == 0) {

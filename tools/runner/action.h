@@ -17,7 +17,9 @@ typedef int (*act_exec_fn)(struct run *r, struct run_node *n, json_t *step, json
                            json_t **result, char *err);
 
 #define ACT_K(kind) (1u << (kind))
-#define ACT_ANY (ACT_K(SCN_ECS) | ACT_K(SCN_EES) | ACT_K(SCN_EEC) | ACT_K(SCN_EAS))
+#define ACT_ANY                                                                                    \
+    (ACT_K(SCN_ECS) | ACT_K(SCN_EES) | ACT_K(SCN_EEC) | ACT_K(SCN_EAS) | ACT_K(SCN_AANF) |         \
+     ACT_K(SCN_BSF))
 #define ACT_NO_EXPECT 1u /* a runner act: passes when done, "expect" optional */
 
 /* How a step's arg becomes an arg of the node's control command (act_node). */

@@ -2,6 +2,7 @@
 #include "conf.h"
 
 #include "base/err.h"
+#include "subst.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -160,29 +161,65 @@ conf_bound_gpsi(struct run_node *n)
     return scn_conf_str(n->sn, "gpsi", NULL);
 }
 
-/* The AAnF stand-in: every EEC that is a subscriber. A psk EEC's entry binds
- * its A-KID to boundGpsi; a cert EEC's entry says the operator knows its GPSI. */
-static json_t *
-conf_subscribers(struct run *r)
+/* The GPSI the operator's data names for a subscriber EEC: for a PSK EEC the one its key server
+ * binds to its A-KID / B-TID (boundGpsi), for a cert EEC the one it sends. */
+static const char *
+conf_sub_gpsi(struct run_node *n)
 {
-    json_t *subs = json_array();
+    if (strcmp(scn_conf_str(n->sn, "credentials", "cert"), "cert") != 0)
+        return conf_bound_gpsi(n);
+    return scn_conf_str(n->sn, "gpsi", NULL);
+}
+
+static int
+conf_is_subscriber(const struct run_node *n)
+{
+    return n->sn->kind == SCN_EEC && !json_is_false(json_object_get(n->sn->conf, "subscriber"));
+}
+
+/* Every subscriber EEC. A key server's table (an AAnF's AKMA contexts, a BSF's bootstrapping
+ * sessions: kind) carries the keys; an ECS's / EES's (kind SCN_ECS) only the GPSIs the operator
+ * knows, for GPSI authentication. */
+static json_t *
+conf_subscribers(struct run *r, enum scn_kind kind)
+{
+    json_t *subs = json_array(), *e;
 
     for (size_t i = 0; i < r->nnodes; i++) {
         struct run_node *n = &r->nodes[i];
         const char *gpsi;
-        if (n->sn->kind != SCN_EEC || json_is_false(json_object_get(n->sn->conf, "subscriber")))
+        if (!conf_is_subscriber(n))
             continue;
-        if (strcmp(scn_conf_str(n->sn, "credentials", "cert"), "psk") == 0)
-            gpsi = conf_bound_gpsi(n);
+        gpsi = conf_sub_gpsi(n);
+        if (kind == SCN_AANF)
+            e = json_pack("{s:s, s:s}", "akid", n->akid, "kakma", n->kakma);
+        else if (kind == SCN_BSF)
+            e = json_pack("{s:s, s:s, s:s, s:s}", "btid", n->btid, "ks", n->ks, "rand", n->rand,
+                          "impi", n->impi);
+        else if (gpsi != NULL)
+            e = json_object();
         else
-            gpsi = scn_conf_str(n->sn, "gpsi", NULL);
-        json_t *e =
-            json_pack("{s:s, s:s, s:s}", "akid", n->akid, "kakma", n->kakma, "eecId", n->sn->id);
+            continue;
+        json_object_set_new(e, "eecId", json_string(n->sn->id));
         if (gpsi != NULL)
             json_object_set_new(e, "gpsi", json_string(gpsi));
+        if (kind == SCN_AANF && json_object_get(n->sn->conf, "akmaLifetime") != NULL)
+            json_object_set(e, "kakmaLifetime", json_object_get(n->sn->conf, "akmaLifetime"));
+        if (kind == SCN_BSF && json_object_get(n->sn->conf, "gbaLifetime") != NULL)
+            json_object_set(e, "lifetime", json_object_get(n->sn->conf, "gbaLifetime"));
         json_array_append_new(subs, e);
     }
     return subs;
+}
+
+/* The FQDN of the first node of kind k, or NULL. */
+static const char *
+conf_first(struct run *r, enum scn_kind k)
+{
+    for (size_t i = 0; i < r->nnodes; i++)
+        if (r->nodes[i].sn->kind == k)
+            return r->nodes[i].sn->id;
+    return NULL;
 }
 
 static json_t *
@@ -217,12 +254,20 @@ conf_common(struct run *r, struct run_node *n)
         json_object_set_new(tls, "cert", json_string(buf));
         snprintf(buf, sizeof(buf), "%s/eec-%s.key", r->pkidir, n->sn->id);
         json_object_set_new(tls, "key", json_string(buf));
+    } else if (strcmp(scn_conf_str(n->sn, "credentials", "cert"), "none") == 0) {
+        json_object_set_new(tls, "clientCredential", json_string("none"));
     }
     json_object_set_new(c, "tls", tls);
     json_object_set_new(c, "keylog", json_string(r->keylog));
     json_object_set_new(c, "evlog", json_string(n->evlog));
-    if (n->sn->kind == SCN_ECS || n->sn->kind == SCN_EES)
-        json_object_set_new(c, "subscribers", conf_subscribers(r));
+    if (n->sn->kind == SCN_ECS || n->sn->kind == SCN_EES) {
+        json_object_set_new(c, "subscribers", conf_subscribers(r, SCN_ECS));
+        /* An AF / NAF gets its PSK clients' keys from the AAnF / BSF of the scenario. */
+        if (conf_first(r, SCN_AANF) != NULL)
+            json_object_set_new(c, "aanf", json_string(conf_first(r, SCN_AANF)));
+        if (conf_first(r, SCN_BSF) != NULL)
+            json_object_set_new(c, "bsf", json_string(conf_first(r, SCN_BSF)));
+    }
     return c;
 }
 
@@ -342,6 +387,10 @@ conf_eec(struct run *r, struct run_node *n, json_t *c)
         json_object_set_new(c, "gpsi", json_string(gpsi));
     if (strcmp(scn_conf_str(n->sn, "credentials", "cert"), "psk") == 0)
         json_object_set_new(c, "psk", json_pack("{s:s, s:s}", "akid", n->akid, "kakma", n->kakma));
+    if (strcmp(scn_conf_str(n->sn, "credentials", "cert"), "gba") == 0)
+        json_object_set_new(c, "gba",
+                            json_pack("{s:s, s:s, s:s, s:s}", "btid", n->btid, "ks", n->ks, "rand",
+                                      n->rand, "impi", n->impi));
     if (json_object_get(n->sn->conf, "acProfs") != NULL)
         json_object_set(c, "acProfs", json_object_get(n->sn->conf, "acProfs"));
     if (json_object_get(n->sn->conf, "locInf") != NULL)
@@ -365,6 +414,21 @@ conf_eas(struct run *r, struct run_node *n, json_t *c)
     conf_pass(n, c, conf_eas_passed);
 }
 
+/* A key server: its table and the servers it serves (names to FQDNs; default every one). */
+static void
+conf_keyserver(struct run *r, struct run_node *n, json_t *c)
+{
+    int aanf = n->sn->kind == SCN_AANF;
+    json_t *served = json_object_get(n->sn->conf, aanf ? "afs" : "nafs");
+    const char *life = aanf ? "kafLifetime" : "keyLifetime";
+
+    json_object_set_new(c, aanf ? "subscribers" : "bootstraps", conf_subscribers(r, n->sn->kind));
+    if (served != NULL)
+        json_object_set_new(c, aanf ? "afs" : "nafs", conf_names(r, served));
+    if (json_object_get(n->sn->conf, life) != NULL)
+        json_object_set(c, life, json_object_get(n->sn->conf, life));
+}
+
 /* A scripted peer in the node's place (tools/runner/fake.c): the common keys and its routes. */
 static void
 conf_fake(struct run_node *n, json_t *c)
@@ -386,13 +450,20 @@ conf_write_node(struct run *r, struct run_node *n, json_t *extra, char *err)
         conf_ees(r, n, c);
     else if (n->sn->kind == SCN_EAS)
         conf_eas(r, n, c);
-    else
+    else if (n->sn->kind == SCN_EEC)
         conf_eec(r, n, c);
-    /* What the scenario gives as it is, then what this start adds: the node checks it. */
-    if (json_object_get(n->sn->conf, "config") != NULL)
-        scn_merge(c, json_object_get(n->sn->conf, "config"));
-    if (extra != NULL)
-        scn_merge(c, extra);
+    else
+        conf_keyserver(r, n, c);
+    /* What the scenario gives as it is, then what this start adds: the node checks it. Its
+     * strings may name nodes (${ees1}: the FQDN, as in a step), since a config holds FQDNs. */
+    for (int i = 0; i < 2; i++) {
+        json_t *add = i == 0 ? json_object_get(n->sn->conf, "config") : extra;
+        if (add != NULL) {
+            add = subst_value(r, add);
+            scn_merge(c, add);
+            json_decref(add);
+        }
+    }
     rc = run_write_json(n->conf, c, err);
     json_decref(c);
     return rc;

@@ -14,7 +14,8 @@ int conf_plan(struct run *r, char *err);
 /* Write every node's config file (credentials must exist). */
 int conf_write(struct run *r, char *err);
 /* Write node n's config file: what the scenario makes of its section, then its "config" (keys
- * passed as they are), then extra (may be NULL) merged in (objects merge, null removes). */
+ * passed as they are, but for the references of subst.h in their strings), then extra (may be
+ * NULL) merged in the same way (objects merge, null removes). */
 int conf_write_node(struct run *r, struct run_node *n, json_t *extra, char *err);
 /* The address of router number k (0-based) on link index li (TAP mode). */
 void conf_router_addr(int li, int k, char *buf, size_t len);

@@ -1,13 +1,15 @@
 /* creds.c -- makes a run's credentials: tools/pki/pki.h for X.509 and signing keys, the seed for
- * K_AKMA.
+ * K_AKMA and the GBA bootstrapping outcome (Ks, RAND; the IMPI and B-TID follow).
  *
  * Certificates follow DESIGN.md: SAN dNSName = node FQDN; an EEC certificate
  * carries urn:edgesim:eec:<id> and, when the scenario binds one, the GPSI as
  * urn:edgesim:gpsi:<gpsi> (common/net/peer.h). K_AKMA stands for what AKMA would
- * have derived after primary authentication (TS 33.535 6.1): the runner
- * draws it from the seed, so a run with the same seed repeats its keys. */
+ * have derived after primary authentication (TS 33.535 6.1), Ks and RAND for what GBA
+ * bootstrapping would have made (TS 33.220 4.5.2): the runner draws them from the seed, so a
+ * run with the same seed repeats its keys. */
 #include "creds.h"
 
+#include "auth/gba.h"
 #include "base/err.h"
 #include "pki.h"
 
@@ -16,14 +18,13 @@
 #include <stdio.h>
 #include <string.h>
 
-/* K_AKMA = HMAC-SHA-256("edgesim K_AKMA seed", seed || EEC ID). */
+/* A key drawn from the seed: HMAC-SHA-256(label, seed || EEC ID), its first n bytes in hex. */
 static void
-creds_kakma(struct run *r, struct run_node *n)
+creds_seeded(struct run *r, struct run_node *n, const char *label, char *hex, unsigned nbytes)
 {
     unsigned char msg[4 + 256], md[EVP_MAX_MD_SIZE];
     unsigned int mdlen = 0;
     size_t idlen = strlen(n->sn->id);
-    static const char key[] = "edgesim K_AKMA seed";
 
     msg[0] = (unsigned char)(r->seed >> 24);
     msg[1] = (unsigned char)(r->seed >> 16);
@@ -32,9 +33,40 @@ creds_kakma(struct run *r, struct run_node *n)
     if (idlen > 256)
         idlen = 256;
     memcpy(msg + 4, n->sn->id, idlen);
-    HMAC(EVP_sha256(), key, (int)strlen(key), msg, 4 + idlen, md, &mdlen);
-    for (unsigned i = 0; i < 32; i++)
-        snprintf(n->kakma + 2 * (size_t)i, 3, "%02x", md[i]);
+    HMAC(EVP_sha256(), label, (int)strlen(label), msg, 4 + idlen, md, &mdlen);
+    for (unsigned i = 0; i < nbytes && i < mdlen; i++)
+        snprintf(hex + 2 * (size_t)i, 3, "%02x", md[i]);
+}
+
+/* The BSF the EECs bootstrapped with: the first of the topology ("bsf.edge.test" without one). */
+static const char *
+creds_bsf(struct run *r)
+{
+    for (size_t i = 0; i < r->nnodes; i++)
+        if (r->nodes[i].sn->kind == SCN_BSF)
+            return r->nodes[i].sn->id;
+    return "bsf.edge.test";
+}
+
+/* Every EEC is a subscriber with an AKMA context (A-KID, K_AKMA: TS 33.535 6.1) and a GBA
+ * bootstrapping session (Ks, RAND, IMPI, B-TID: TS 33.220 4.5.2); its credentials say which, if
+ * either, it uses for TLS. */
+static int
+creds_subscriber(struct run *r, struct run_node *n, int eecs, char *err)
+{
+    unsigned char rand[GBA_RAND_LEN];
+
+    snprintf(n->akid, sizeof(n->akid), "%s", scn_conf_str(n->sn, "akid", ""));
+    if (n->akid[0] == '\0')
+        snprintf(n->akid, sizeof(n->akid), "atid-%04d@rid1.akma.edge.test", eecs);
+    creds_seeded(r, n, "edgesim K_AKMA seed", n->kakma, 32);
+    creds_seeded(r, n, "edgesim GBA Ks seed", n->ks, GBA_KS_LEN);
+    creds_seeded(r, n, "edgesim GBA RAND seed", n->rand, GBA_RAND_LEN);
+    snprintf(n->impi, sizeof(n->impi), "%s@ims.edge.test", n->sn->id);
+    if (gba_hex_exact(n->rand, rand, sizeof(rand), "RAND", err) == -1 ||
+        gba_btid_make(rand, creds_bsf(r), n->btid, sizeof(n->btid), err) == -1)
+        return -1;
+    return 0;
 }
 
 int
@@ -48,9 +80,11 @@ creds_make(struct run *r, char *err)
         struct run_node *n = &r->nodes[i];
         struct scn_node *sn = n->sn;
 
-        if (sn->kind == SCN_ECS || sn->kind == SCN_EES) {
-            if (pki_make_node(r->pkidir, sn->id, sn->kind == SCN_ECS ? PKI_KIND_ECS : PKI_KIND_EES,
-                              0, 1, err) == -1)
+        if (sn->kind != SCN_EEC && sn->kind != SCN_EAS) {
+            enum pki_kind k = sn->kind == SCN_ECS   ? PKI_KIND_ECS
+                              : sn->kind == SCN_EES ? PKI_KIND_EES
+                                                    : PKI_KIND_NODE;
+            if (pki_make_node(r->pkidir, sn->id, k, 0, 1, err) == -1)
                 return -1;
         }
         /* An EAS: its FQDN and its EAS ID (TS 33.558 EDGE-3: the EES authenticates it). */
@@ -71,18 +105,13 @@ creds_make(struct run *r, char *err)
         if (sn->kind == SCN_EEC) {
             json_t *b = json_object_get(sn->conf, "boundGpsi");
             const char *bound = b != NULL ? json_string_value(b) : scn_conf_str(sn, "gpsi", NULL);
-            eecs++;
-            /* Every EEC is a subscriber with an A-KID and K_AKMA (the AAnF
-             * knows its GPSI); only a psk one uses them for TLS. */
-            snprintf(n->akid, sizeof(n->akid), "%s", scn_conf_str(sn, "akid", ""));
-            if (n->akid[0] == '\0')
-                snprintf(n->akid, sizeof(n->akid), "atid-%04d@rid1.akma.edge.test", eecs);
-            creds_kakma(r, n);
+            if (creds_subscriber(r, n, ++eecs, err) == -1)
+                return -1;
             /* Its notification endpoint's certificate: its host and its EEC ID (notify.h). */
             if (pki_make_bound(r->pkidir, n->host, "eec", sn->id, 0, 1, err) == -1)
                 return -1;
-            if (strcmp(scn_conf_str(sn, "credentials", "cert"), "psk") == 0)
-                continue;
+            if (strcmp(scn_conf_str(sn, "credentials", "cert"), "cert") != 0)
+                continue; /* psk, gba, or none (the server certificate only) */
             if (pki_make_eec(r->pkidir, sn->id, bound, 0, 1, err) == -1)
                 return -1;
         }

@@ -29,8 +29,10 @@ extern const struct js_field exp_token_fields[];
 int exp_header_keys(json_t *v, const struct js_field *f, void *ctx, char *why);
 int exp_tokens_keys(json_t *v, const struct js_field *f, void *ctx, char *why);
 
-/* exp_log.c: "logged": per node, events its event log must hold. */
+/* exp_log.c: "logged": per node, events its event log must hold; "notLogged": events it must not
+ * have written during the step (the same schema). */
 void exp_logged(struct exp_ctx *x, json_t *want);
+void exp_not_logged(struct exp_ctx *x, json_t *want);
 int exp_logged_keys(json_t *v, const struct js_field *f, void *ctx, char *why);
 
 /* exp_time.c: elapsedMs (fixed bounds, or relative to a step and the RTT of links), expiresIn,

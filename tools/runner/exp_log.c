@@ -1,7 +1,11 @@
-/* exp_log.c -- the expectation "logged": events a node's event log (common/base/evlog.h) must hold
- * once the step is done, each given as a pattern (match.h) of one event line, e.g.
+/* exp_log.c -- the expectations on a node's event log (common/base/evlog.h), each event given as a
+ * pattern (match.h) of one event line:
  *   "logged": {"ecs1": [{"kind": "forward", "data": {"from": "${ecs1}", "hop": 1}}]}
- * A node writes an event before it answers, so the log is read when the step's answer came. */
+ * each pattern matches some event of the log once the step is done, and
+ *   "notLogged": {"ees2": [{"dir": "out", "path": "/oauth2/jwks"}]}
+ * no event the node wrote during the step (from the step's start to its answer) matches any
+ * pattern: what must not happen, e.g. no JWKS fetch for a foreign token (issue 10). A node writes
+ * an event before it answers, so the log is read when the step's answer came. */
 #include "exp_int.h"
 
 #include "base/err.h"
@@ -43,8 +47,10 @@ exp_logged_keys(json_t *v, const struct js_field *f, void *ctx, char *why)
     return 0;
 }
 
-void
-exp_logged(struct exp_ctx *x, json_t *want)
+/* "logged" (absent 0): each pattern matches some event of the node's whole log; "notLogged"
+ * (absent 1): no pattern matches an event written since the step began. */
+static void
+exp_log_judge(struct exp_ctx *x, json_t *want, int absent)
 {
     const char *k;
     json_t *list, *p, *ev;
@@ -54,21 +60,40 @@ exp_logged(struct exp_ctx *x, json_t *want)
     json_object_foreach(want, k, list)
     {
         struct run_node *n = run_node(x->r, k);
-        json_t *events = logwait_read(n->evlog, 0, NULL);
+        off_t from = absent && n->log_marks != NULL && x->r->step_index >= 0
+                         ? n->log_marks[x->r->step_index]
+                         : 0;
+        json_t *events = logwait_read(n->evlog, from, NULL);
         json_array_foreach(list, i, p)
         {
-            int found = 0;
+            json_t *hit = NULL;
             json_array_foreach(events, j, ev)
             {
-                if (match_value(p, ev, "", why, sizeof(why)))
-                    found = 1;
-                if (found)
-                    break;
+                if (hit == NULL && match_value(p, ev, "", why, sizeof(why)))
+                    hit = ev;
             }
-            if (!found)
+            if (!absent && hit == NULL)
                 exp_fail(x->fails, "logged.%s: no event matching %s among its %zu", k,
                          match_show(p, shown, sizeof(shown)), json_array_size(events));
+            else if (absent && hit != NULL)
+                exp_fail(x->fails, "notLogged.%s: an event during the step matches %s: %s", k,
+                         match_show(p, shown, sizeof(shown)),
+                         json_string_value(json_object_get(hit, "summary")) != NULL
+                             ? json_string_value(json_object_get(hit, "summary"))
+                             : "(no summary)");
         }
         json_decref(events);
     }
+}
+
+void
+exp_logged(struct exp_ctx *x, json_t *want)
+{
+    exp_log_judge(x, want, 0);
+}
+
+void
+exp_not_logged(struct exp_ctx *x, json_t *want)
+{
+    exp_log_judge(x, want, 1);
 }

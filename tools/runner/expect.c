@@ -123,6 +123,7 @@ const struct js_field exp_fields[] = {
     {.name = "schema", .type = JS_STRING, .check = exp_schema_keys},
     {.name = "result", .type = JS_OBJECT, .check = exp_patterns},
     {.name = "logged", .type = JS_OBJECT, .check = exp_logged_keys},
+    {.name = "notLogged", .type = JS_OBJECT, .check = exp_logged_keys},
     {.name = "elapsedMs", .type = JS_ANY, .check = exp_elapsed_keys},
     {.name = "expiresIn", .type = JS_ARRAY, .check = exp_range_keys},
     {.name = NULL},
@@ -443,6 +444,7 @@ static const struct {
     {"schema", exp_schema},
     {"result", exp_result},
     {"logged", exp_logged},
+    {"notLogged", exp_not_logged},
     {"elapsedMs", exp_elapsed},
     {"expiresIn", exp_expires},
 };

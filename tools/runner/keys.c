@@ -249,6 +249,10 @@ const struct js_field keys_eec[] = {
     {.name = "boundGpsi", .type = JS_STRING, .flags = JS_NULLABLE, .check = js_check_gpsi},
     {.name = "akid", .type = JS_STRING, .check = js_check_akid},
     {.name = "subscriber", .type = JS_BOOL},
+    /* Its AKMA context's K_AKMA lifetime at the AAnF, its GBA session's key lifetime at the BSF
+     * (seconds from the key server's start). */
+    {.name = "akmaLifetime", .type = JS_INT, .check = js_check_range, .min = 1, .max = 86400},
+    {.name = "gbaLifetime", .type = JS_INT, .check = js_check_range, .min = 1, .max = 86400},
     {.name = "acProfs", .type = JS_ARRAY, .items = JS_OBJECT},
     {.name = "locInf", .type = JS_OBJECT},
     {.name = "deadlines", .type = JS_OBJECT, .sub = eec_deadline_fields, .check = keys_deadlines},
@@ -299,6 +303,26 @@ static const struct js_field compare_fields[] = {
     {.name = "link", .type = JS_ANY, .flags = JS_REQUIRED, .check = val_links},
     {.name = "rtts", .type = JS_NUMBER, .check = js_check_range, .min = 0, .max = 100},
     {.name = "plusMs", .type = JS_INT, .check = js_check_range, .min = -60000, .max = 60000},
+    {.name = NULL},
+};
+
+/* A key server: edge-aanf (TS 33.535) or edge-bsf (TS 33.220); the AFs / NAFs it serves (ECS and
+ * EES names; default: all) and its key lifetimes. */
+const struct js_field keys_aanf[] = {
+    {.name = "started", .type = JS_BOOL},
+    {.name = "http", .type = JS_STRING, .check = js_check_enum, .choices = val_https},
+    {.name = "config", .type = JS_OBJECT},
+    {.name = "afs", .type = JS_ARRAY, .items = JS_STRING, .item_check = val_server_ref},
+    {.name = "kafLifetime", .type = JS_INT, .check = js_check_range, .min = 1, .max = 86400},
+    {.name = NULL},
+};
+
+const struct js_field keys_bsf[] = {
+    {.name = "started", .type = JS_BOOL},
+    {.name = "http", .type = JS_STRING, .check = js_check_enum, .choices = val_https},
+    {.name = "config", .type = JS_OBJECT},
+    {.name = "nafs", .type = JS_ARRAY, .items = JS_STRING, .item_check = val_server_ref},
+    {.name = "keyLifetime", .type = JS_INT, .check = js_check_range, .min = 1, .max = 86400},
     {.name = NULL},
 };
 

@@ -27,6 +27,8 @@
 #include "scenario.h"
 #include "sim.h"
 #include "step.h"
+#include "subst.h"
+#include "watch.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -57,29 +59,20 @@ usage(FILE *f)
           "                   (default: tap when it can be had here, else loopback)\n"
           "          --seed   seed of K_AKMA and of the link loss model (default 1)\n"
           "          --keep   leave the nodes running after the last step until Enter\n"
-          "          --step   say what each step does and wait for Enter before it\n"
+          "          --step   wait for Enter before the nodes start (TAP: with the commands\n"
+          "                   that capture each node's traffic live), before each step and\n"
+          "                   before teardown; print the messages and tokens of each step\n"
           "  exit status: 0 every expectation held, 1 one did not, 127 cannot run here\n",
           f);
     return f == stderr ? 2 : 0;
 }
 
-static void
-main_wait_enter(const char *who, const char *what)
-{
-    char line[16];
-
-    printf("%s: %s\n        press Enter to go on ", who, what);
-    fflush(stdout);
-    if (fgets(line, sizeof(line), stdin) == NULL)
-        printf("\n");
-}
-
-/* Start every node, ECSes first: an EES is ready only once registered at its ECS, an EAS once
- * registered at its EES. */
+/* Start every node, key servers and ECSes first: an EES is ready only once registered at its ECS,
+ * an EAS once registered at its EES. */
 static int
 main_start_nodes(struct run *r, char *err)
 {
-    static const enum scn_kind order[] = {SCN_ECS, SCN_EES, SCN_EAS, SCN_EEC};
+    static const enum scn_kind order[] = {SCN_AANF, SCN_BSF, SCN_ECS, SCN_EES, SCN_EAS, SCN_EEC};
 
     for (size_t k = 0; k < sizeof(order) / sizeof(order[0]); k++)
         for (size_t i = 0; i < r->nnodes; i++) {
@@ -95,80 +88,100 @@ main_start_nodes(struct run *r, char *err)
     return 0;
 }
 
+/* Run step i and judge it; its record for summary.json. A node that died unasked sets fatal. */
+static json_t *
+main_step(struct run *r, json_t *step, char *fatal, size_t fatal_len)
+{
+    const char *name = json_string_value(json_object_get(step, "name"));
+    json_t *result = NULL, *fails, *rec, *ex = json_object_get(step, "expect");
+    char err[EDGE_ERR_LEN], got[512];
+    double t0 = run_now_mono();
+    const char *verdict;
+
+    if (step_exec(r, step, &result, err) == -1) {
+        result = json_pack("{s:i, s:s}", "status", 0, "error", err);
+        fails = json_pack("[s]", err);
+    } else {
+        /* Its own result is known to its expect (${step/...}). */
+        json_object_set(r->results, name, result);
+        fails = exp_check(r, step, result);
+    }
+    step_collect_events(r);
+    /* A node that died unasked fails the run, whatever the step saw. */
+    if (proc_check(r, err) == -1) {
+        json_array_append_new(fails, json_string(err));
+        snprintf(fatal, fatal_len, "%s", err);
+    }
+    json_object_set(r->results, name, result);
+    verdict = json_array_size(fails) == 0 ? "PASS" : "FAIL";
+    if (json_object_get(result, "skipped") != NULL)
+        verdict = "SKIP";
+    rec = json_pack(
+        "{s:s, s:O?, s:O, s:O?, s:s, s:O?, s:o?, s:s, s:o, s:f, s:f, s:f, s:O?, s:O}", "name", name,
+        "node", json_object_get(step, "node"), "action", json_object_get(step, "action"), "about",
+        json_object_get(step, "about"), "verdict", verdict, "expect", ex, "expect_resolved",
+        ex != NULL ? subst_value(r, ex) : NULL, "got", exp_got(result, got, sizeof(got)),
+        "failures", fails, "elapsed_ms", (run_now_mono() - t0) * 1000.0, "t_start", t0, "t_end",
+        run_now_mono(), "sent", json_object_get(step, "sent"), "result", result);
+    json_decref(result);
+    return rec;
+}
+
+/* The step's line: verdict, what it expected and got, its failures. */
+static void
+main_step_line(json_t *rec, json_t *step, size_t i, size_t total)
+{
+    json_t *ex = json_object_get(step, "expect"), *res = json_object_get(rec, "result");
+    const char *skipped = json_string_value(json_object_get(res, "skipped"));
+    const char *node = json_string_value(json_object_get(step, "node"));
+    char exp[160];
+
+    printf("%s %2zu/%zu %-22s %-6s %-18s expected %s, got %s (%.0f ms)\n",
+           json_string_value(json_object_get(rec, "verdict")), i + 1, total,
+           json_string_value(json_object_get(rec, "name")), node ? node : "-",
+           json_string_value(json_object_get(step, "action")),
+           ex != NULL ? match_show(ex, exp, sizeof(exp)) : "done",
+           skipped ? skipped : json_string_value(json_object_get(rec, "got")),
+           json_number_value(json_object_get(rec, "elapsed_ms")));
+    for (size_t j = 0; j < json_array_size(json_object_get(rec, "failures")); j++)
+        printf("       - %s\n",
+               json_string_value(json_array_get(json_object_get(rec, "failures"), j)));
+    for (size_t j = 0; j < json_array_size(json_object_get(res, "notes")); j++)
+        printf("       ~ %s\n",
+               json_string_value(json_array_get(json_object_get(res, "notes"), j)));
+    fflush(stdout);
+}
+
 /* Run every step; returns the number that failed. */
 static int
 main_steps(struct run *r, json_t *out_steps, char *fatal, size_t fatal_len)
 {
-    json_t *step;
+    json_t *step, *rec;
     size_t i, total = json_array_size(r->scn->steps);
     int failed = 0;
 
     json_array_foreach(r->scn->steps, i, step)
     {
-        const char *name = json_string_value(json_object_get(step, "name"));
-        const char *action = json_string_value(json_object_get(step, "action"));
+        const char *about = json_string_value(json_object_get(step, "about"));
         const char *node = json_string_value(json_object_get(step, "node"));
-        json_t *result = NULL, *fails, *rec;
-        char err[EDGE_ERR_LEN], got[512], exp[160], about[512];
-        double t0;
-        const char *verdict;
+        char what[512];
 
         if (proc_interrupted)
             break;
         r->step_index = (int)i;
         r->step_wall = time(NULL);
         logwait_mark(r);
-        snprintf(about, sizeof(about), "step %zu/%zu %s: %s %s%s%s", i + 1, total, name,
-                 node ? node : "", action, json_object_get(step, "about") ? " -- " : "",
-                 json_object_get(step, "about") ? json_string_value(json_object_get(step, "about"))
-                                                : "");
+        snprintf(what, sizeof(what), "step %zu/%zu %s: %s %s%s%s", i + 1, total,
+                 json_string_value(json_object_get(step, "name")), node ? node : "",
+                 json_string_value(json_object_get(step, "action")), about ? " -- " : "",
+                 about ? about : "");
         if (r->step_mode)
-            main_wait_enter("--step", about);
-        t0 = run_now_mono();
-        if (step_exec(r, step, &result, err) == -1) {
-            result = json_pack("{s:i, s:s}", "status", 0, "error", err);
-            fails = json_pack("[s]", err);
-        } else {
-            /* Its own result is known to its expect (${step/...}). */
-            json_object_set(r->results, name, result);
-            fails = exp_check(r, step, result);
-        }
-        step_collect_events(r);
-        /* A node that died unasked fails the run, whatever the step saw. */
-        if (proc_check(r, err) == -1) {
-            json_array_append_new(fails, json_string(err));
-            snprintf(fatal, fatal_len, "%s", err);
-        }
-        json_object_set(r->results, name, result);
-        verdict = json_array_size(fails) == 0 ? "PASS" : "FAIL";
-        if (json_object_get(result, "skipped") != NULL)
-            verdict = "SKIP";
-        if (strcmp(verdict, "FAIL") == 0)
-            failed++;
-        rec = json_pack("{s:s, s:s?, s:s, s:s?, s:s, s:O?, s:s, s:o, s:f, s:f, s:f, s:O?, s:O}",
-                        "name", name, "node", node, "action", action, "about",
-                        json_string_value(json_object_get(step, "about")), "verdict", verdict,
-                        "expect", json_object_get(step, "expect"), "got",
-                        exp_got(result, got, sizeof(got)), "failures", fails, "elapsed_ms",
-                        (run_now_mono() - t0) * 1000.0, "t_start", t0, "t_end", run_now_mono(),
-                        "sent", json_object_get(step, "sent"), "result", result);
+            watch_pause("--step", what);
+        rec = main_step(r, step, fatal, fatal_len);
+        main_step_line(rec, step, i, total);
+        watch_step(r, (int)i, json_string_value(json_object_get(step, "name")));
+        failed += strcmp(json_string_value(json_object_get(rec, "verdict")), "FAIL") == 0;
         json_array_append_new(out_steps, rec);
-        printf("%s %2zu/%zu %-22s %-6s %-18s expected %s, got %s (%.0f ms)\n", verdict, i + 1,
-               total, name, node ? node : "-", action,
-               json_object_get(step, "expect") != NULL
-                   ? match_show(json_object_get(step, "expect"), exp, sizeof(exp))
-                   : "done",
-               json_object_get(result, "skipped")
-                   ? json_string_value(json_object_get(result, "skipped"))
-                   : got,
-               (run_now_mono() - t0) * 1000.0);
-        for (size_t j = 0; j < json_array_size(fails); j++)
-            printf("       - %s\n", json_string_value(json_array_get(fails, j)));
-        for (size_t j = 0; j < json_array_size(json_object_get(result, "notes")); j++)
-            printf("       ~ %s\n",
-                   json_string_value(json_array_get(json_object_get(result, "notes"), j)));
-        fflush(stdout);
-        json_decref(result);
         if (fatal[0] != '\0')
             break;
     }
@@ -273,6 +286,16 @@ main_alloc(struct run *r)
     return 0;
 }
 
+/* The network, and in TAP mode the live capture offered before any node starts. */
+static int
+main_net(struct run *r, char *err)
+{
+    if (net_setup(r, err) == -1)
+        return -1;
+    watch_capture(r);
+    return 0;
+}
+
 /* Set up, start the nodes, run the steps (into steps), tear down. Returns the steps that failed;
  * fatal gets what ended the run early. */
 static int
@@ -283,24 +306,18 @@ main_session(struct run *r, json_t *steps, char *fatal, size_t fatal_len)
 
     proc_signals_install();
     if (res_prepare(r, err) == -1 || conf_plan(r, err) == -1 || creds_make(r, err) == -1 ||
-        conf_write(r, err) == -1 || net_setup(r, err) == -1 || main_start_nodes(r, err) == -1) {
+        conf_write(r, err) == -1 || main_net(r, err) == -1 || main_start_nodes(r, err) == -1) {
         snprintf(fatal, fatal_len, "%s", err);
         printf("FAIL setup: %s\n", err);
     } else {
         printf("edge-run: %zu nodes ready (%.0f ms)\n", r->nnodes,
                (run_now_mono() - r->t0_mono) * 1000.0);
-        if ((r->step_mode || r->keep) && r->net == RUN_NET_TAP) {
-            printf("edge-run: watch a node's traffic live, e.g.:\n");
-            for (size_t i = 0; i < r->nnodes; i++)
-                printf("          ip netns exec %s tshark -i %s -o tls.keylog_file:%s   # %s\n",
-                       r->nodes[i].ns, r->nodes[i].ifname, r->keylog, r->nodes[i].sn->name);
-        }
         step_collect_events(r); /* what came before ready belongs to start-up */
         failed = main_steps(r, steps, fatal, fatal_len);
-        if (r->keep && !proc_interrupted)
-            main_wait_enter("--keep",
-                            "the nodes keep running (edge-ctl their sockets; ip netns exec to "
-                            "look around); Enter ends the run");
+        if ((r->keep || r->step_mode) && !proc_interrupted)
+            watch_pause(r->keep ? "--keep" : "--step",
+                        "the steps are done; the nodes keep running (edge-ctl their sockets; ip "
+                        "netns exec to look around); Enter tears everything down");
     }
     if (proc_interrupted && fatal[0] == '\0')
         snprintf(fatal, fatal_len, "interrupted by signal %d", (int)proc_interrupted);
@@ -314,34 +331,56 @@ main_session(struct run *r, json_t *steps, char *fatal, size_t fatal_len)
 }
 
 /* summary.json, tokens/, events.jsonl and report.html; the verdict line. Returns the exit code. */
+/* The run's last line: its verdict, what failed or was skipped, and whether the links were
+ * simulated (sim.c printed the details just above). */
+static void
+main_verdict_line(struct run *r, json_t *sim, const char *verdict, int failed, int done,
+                  const char *fatal, const char *path)
+{
+    size_t nskip = json_array_size(json_object_get(sim, "skipped"));
+    int all = (int)json_array_size(r->scn->steps);
+    char skipped[64] = "";
+
+    if (nskip > 0)
+        snprintf(skipped, sizeof(skipped), ", %zu skipped (not judged)", nskip);
+    if (done == 0 && fatal[0] != '\0')
+        printf("%s %s: no step ran, the setup failed (above) (%.1f s); report: %s\n", verdict,
+               r->scn->name, run_now_mono() - r->t0_mono, path);
+    else
+        printf("%s %s: %d of %d steps failed%s%s (%.1f s)%s; report: %s\n", verdict, r->scn->name,
+               failed, all, skipped, done < all ? ", not all steps ran" : "",
+               run_now_mono() - r->t0_mono,
+               json_object_get(sim, "notSimulated") != NULL
+                   ? "; NOT SIMULATED: the links (loopback mode, above)"
+                   : "",
+               path);
+}
+
+/* summary.json, tokens/, events.jsonl and report.html; the verdict line. Returns the exit code. */
 static int
-main_results(struct run *r, json_t *steps, time_t wall0, int failed, const char *fatal)
+main_results(struct run *r, json_t *steps, json_t *topology, time_t wall0, int failed,
+             const char *fatal)
 {
     char err[EDGE_ERR_LEN * 2], path[RUN_PATH_MAX + 32], started_s[32];
-    json_t *events = res_events(r), *summary;
+    json_t *events = res_events(r), *summary, *sim;
     int all_steps = (int)json_array_size(r->scn->steps), done = (int)json_array_size(steps);
     const char *verdict = failed == 0 && fatal[0] == '\0' && done == all_steps ? "PASS" : "FAIL";
     int rc;
 
     res_tokens(r, events);
     /* What loopback mode did not simulate, and the scenario's compare (sim.c). */
-    json_t *sim = sim_report(r, steps, stdout);
-    json_t *sk = json_object_get(sim, "skipped");
-    char skipped[64] = "";
-    if (json_array_size(sk) > 0)
-        snprintf(skipped, sizeof(skipped), ", %zu skipped (not judged)", json_array_size(sk));
+    sim = sim_report(r, steps, stdout);
     js_time_format(wall0, started_s, sizeof(started_s));
     summary = json_pack(
         "{s:{s:s, s:s, s:s, s:s, s:s}, s:s, s:s, s:s, s:s, s:i, s:s, s:f, s:o, "
-        "s:o, s:O, s:O, s:o, s:s, s:i, s:i}",
+        "s:o, s:O, s:O, s:O, s:o, s:s, s:i, s:i, s:O}",
         "scenario", "name", r->scn->name, "title", r->scn->title, "reference", r->scn->reference,
         "description", r->scn->description, "file", r->scn->path, "verdict", verdict, "run_id",
         r->id, "net", r->net == RUN_NET_TAP ? "tap" : "loopback", "net_why", r->net_why, "seed",
         (int)r->seed, "started", started_s, "elapsed_ms", (run_now_mono() - r->t0_mono) * 1000.0,
-        "versions", main_versions(), "nodes", net_summary(r), "steps", steps, "tokens", r->tokens,
-        "pcaps", res_pcaps(r), "keylog", r->keylog, "steps_total", all_steps, "steps_failed",
-        failed);
-    json_object_set_new(summary, "sim", sim);
+        "versions", main_versions(), "nodes", net_summary(r), "topology", topology, "steps", steps,
+        "tokens", r->tokens, "pcaps", res_pcaps(r), "keylog", r->keylog, "steps_total", all_steps,
+        "steps_failed", failed, "sim", sim);
     if (fatal[0] != '\0')
         json_object_set_new(summary, "error", json_string(fatal));
     snprintf(path, sizeof(path), "%s/summary.json", r->out);
@@ -349,14 +388,13 @@ main_results(struct run *r, json_t *steps, time_t wall0, int failed, const char 
     snprintf(path, sizeof(path), "%s/report.html", r->out);
     if (rep_write(summary, events, path, err) == -1)
         fprintf(stderr, "edge-run: %s\n", err);
-    if (fatal[0] != '\0')
+    if (fatal[0] != '\0' && done > 0)
         printf("edge-run: %s\n", fatal);
-    printf("%s %s: %d of %d steps failed%s%s (%.1f s); report: %s\n", verdict, r->scn->name, failed,
-           all_steps, skipped, done < all_steps ? ", not all steps ran" : "",
-           run_now_mono() - r->t0_mono, path);
+    main_verdict_line(r, sim, verdict, failed, done, fatal, path);
     rc = strcmp(verdict, "PASS") == 0 ? RUN_EXIT_PASS : RUN_EXIT_FAIL;
     if (proc_interrupted)
         rc = 128 + (int)proc_interrupted;
+    json_decref(sim);
     json_decref(summary);
     json_decref(events);
     return rc;
@@ -368,7 +406,7 @@ main_run(int argc, char **argv)
     struct run r;
     const char *file = NULL, *want = NULL, *out = NULL;
     char err[EDGE_ERR_LEN * 2], fatal[EDGE_ERR_LEN * 2] = "";
-    json_t *steps = json_array();
+    json_t *steps = json_array(), *topology = NULL;
     int rc = RUN_EXIT_FAIL;
     time_t wall0 = time(NULL);
 
@@ -402,9 +440,12 @@ main_run(int argc, char **argv)
            r.net == RUN_NET_TAP ? "tap" : "loopback", r.net_why, r.id, r.seed, r.out);
     printf("edge-run: %s -- %s\n", r.scn->title, r.scn->reference);
     fflush(stdout);
+    /* The links as the scenario configures them: a link step changes them during the run. */
+    topology = net_topology(&r);
     int failed = main_session(&r, steps, fatal, sizeof(fatal));
-    rc = main_results(&r, steps, wall0, failed, fatal);
+    rc = main_results(&r, steps, topology, wall0, failed, fatal);
 done:
+    json_decref(topology);
     json_decref(steps);
     json_decref(r.results);
     json_decref(r.seen);
@@ -444,13 +485,16 @@ main_cmp_str(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+/* One scenario a line: its name, title and reference in columns as wide as their longest entry,
+ * two spaces apart, so none runs into the next. */
 static int
 main_list(const char *dir)
 {
     DIR *d = opendir(dir);
     struct dirent *e;
     char *names[512], path[RUN_PATH_MAX + 300], err[EDGE_ERR_LEN * 2];
-    size_t n = 0;
+    struct scn *all[512];
+    size_t n = 0, wname = 4, wtitle = 5;
 
     if (d == NULL) {
         fprintf(stderr, "edge-run: %s: %s\n", dir, strerror(errno));
@@ -465,12 +509,21 @@ main_list(const char *dir)
     qsort(names, n, sizeof(*names), main_cmp_str);
     for (size_t i = 0; i < n; i++) {
         snprintf(path, sizeof(path), "%s/%s", dir, names[i]);
-        struct scn *s = scn_load(path, err, sizeof(err));
-        if (s != NULL)
-            printf("%-22s %-58s %s\n", s->name, s->title, s->reference);
+        all[i] = scn_load(path, err, sizeof(err));
+        if (all[i] != NULL && strlen(all[i]->name) > wname)
+            wname = strlen(all[i]->name);
+        if (all[i] != NULL && strlen(all[i]->title) > wtitle)
+            wtitle = strlen(all[i]->title);
+    }
+    printf("%-*s  %-*s  %s\n", (int)wname, "name", (int)wtitle, "title", "reference");
+    for (size_t i = 0; i < n; i++) {
+        if (all[i] != NULL)
+            printf("%-*s  %-*s  %s\n", (int)wname, all[i]->name, (int)wtitle, all[i]->title,
+                   all[i]->reference);
         else
-            printf("%-22s (invalid: %s)\n", names[i], err);
-        scn_free(s);
+            printf("%-*s  (invalid: see edge-run check %s/%s)\n", (int)wname, names[i], dir,
+                   names[i]);
+        scn_free(all[i]);
         free(names[i]);
     }
     return 0;

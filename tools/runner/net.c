@@ -198,14 +198,12 @@ done:
     return rc;
 }
 
-int
-net_setup(struct run *r, char *err)
+static int
+net_setup_tap(struct run *r, char *err)
 {
     struct net_state *st;
     char why[EDGE_ERR_LEN];
 
-    if (r->net != RUN_NET_TAP)
-        return 0;
     st = calloc(1, sizeof(*st));
     st->sim_pid = -1;
     st->tapfd = malloc(r->nnodes * sizeof(int));
@@ -233,6 +231,21 @@ net_setup(struct run *r, char *err)
         snprintf(n->ifname, sizeof(n->ifname), "%s", ifname);
     }
     return net_start_sim(r, st, err);
+}
+
+int
+net_setup(struct run *r, char *err)
+{
+    char why[EDGE_ERR_LEN];
+
+    if (r->net != RUN_NET_TAP || net_setup_tap(r, why) == 0)
+        return 0;
+    /* The same processes run on loopback: say so, since a newcomer's machine (a container, a
+     * VM without namespaces) is where this fails. */
+    return edge_err(err,
+                    "TAP network not set up: %.300s; try --net loopback (same nodes, links "
+                    "not simulated)",
+                    why);
 }
 
 int
@@ -364,8 +377,8 @@ net_summary(struct run *r)
 
     for (size_t i = 0; i < r->nnodes; i++) {
         struct run_node *n = &r->nodes[i];
-        json_t *e = json_pack("{s:s, s:s, s:s, s:i}", "kind", scn_kind_name(n->sn->kind), "id",
-                              n->sn->id, "addr", n->addr, "port", n->port);
+        json_t *e = json_pack("{s:s, s:s, s:s, s:s, s:i}", "kind", scn_kind_name(n->sn->kind), "id",
+                              n->sn->id, "link", n->sn->link, "addr", n->addr, "port", n->port);
         if (r->net == RUN_NET_TAP) {
             json_object_set_new(e, "netns", json_string(n->ns));
             json_object_set_new(e, "interface", json_string(n->ifname));
@@ -376,6 +389,22 @@ net_summary(struct run *r)
         json_object_set_new(nodes, n->sn->name, e);
     }
     return nodes;
+}
+
+json_t *
+net_topology(struct run *r)
+{
+    json_t *links = json_object(), *routers = json_object();
+
+    for (size_t i = 0; i < r->scn->nlinks; i++) {
+        struct scn_link *l = &r->scn->links[i];
+        json_object_set_new(links, l->name,
+                            json_pack("{s:s, s:f, s:f, s:f}", "rate", l->rate, "delay_ms",
+                                      l->delay_ms, "jitter_ms", l->jitter_ms, "loss", l->loss));
+    }
+    for (size_t i = 0; i < r->scn->nrouters; i++)
+        json_object_set(routers, r->scn->routers[i].name, r->scn->routers[i].links);
+    return json_pack("{s:o, s:o}", "links", links, "routers", routers);
 }
 
 json_t *

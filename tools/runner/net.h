@@ -26,6 +26,9 @@ void net_teardown(struct run *r);
 void net_free(struct run *r);
 /* Names for summary.json: namespaces, interfaces, addresses, pcaps. */
 json_t *net_summary(struct run *r);
+/* The topology for summary.json and the report: links with rate, delay, jitter and loss, and the
+ * routers with the links they join. */
+json_t *net_topology(struct run *r);
 /* pcap files written (TAP mode), as an array of {link, path}. */
 json_t *net_pcaps(struct run *r);
 /* `edge-run clean`: remove leftovers of dead runs. */

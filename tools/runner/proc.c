@@ -144,14 +144,13 @@ proc_run(const char *const argv[], const char *log, char *err)
 const char *
 proc_node_exe(const struct scn_node *sn)
 {
+    static const char *const exe[] = {
+        [SCN_ECS] = "edge-ecs",   [SCN_EES] = "edge-ees", [SCN_EEC] = "edge-eec",
+        [SCN_AANF] = "edge-aanf", [SCN_BSF] = "edge-bsf", [SCN_EAS] = "edge-eas"};
+
     if (json_object_get(sn->conf, "fake") != NULL)
         return "edge-fake";
-    static const char *const exes[] = {[SCN_ECS] = "edge-ecs",
-                                       [SCN_EES] = "edge-ees",
-                                       [SCN_EEC] = "edge-eec",
-                                       [SCN_EAS] = "edge-eas"};
-
-    return exes[sn->kind];
+    return exe[sn->kind];
 }
 
 /* The last line of a node's log that says something, into buf ("" when none). */
@@ -351,7 +350,7 @@ proc_check(struct run *r, char *err)
 int
 proc_stop_all(struct run *r, char *err)
 {
-    static const enum scn_kind order[] = {SCN_EEC, SCN_EAS, SCN_EES, SCN_ECS};
+    static const enum scn_kind order[] = {SCN_EEC, SCN_EAS, SCN_EES, SCN_ECS, SCN_BSF, SCN_AANF};
     char why[EDGE_ERR_LEN];
     int rc = 0;
 

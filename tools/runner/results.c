@@ -2,6 +2,7 @@
 #include "results.h"
 
 #include "base/err.h"
+#include "evmsg.h"
 #include "net.h"
 #include "proc.h"
 
@@ -63,14 +64,6 @@ res_prepare(struct run *r, char *err)
     return 0;
 }
 
-static int
-res_cmp_t(const void *a, const void *b)
-{
-    double x = json_number_value(json_object_get(*(json_t *const *)a, "t_mono"));
-    double y = json_number_value(json_object_get(*(json_t *const *)b, "t_mono"));
-    return x < y ? -1 : x > y ? 1 : 0;
-}
-
 json_t *
 res_events(struct run *r)
 {
@@ -106,7 +99,7 @@ res_events(struct run *r)
     }
     /* Every node stamps CLOCK_MONOTONIC of one machine: one order for all. */
     if (n > 0)
-        qsort(all, n, sizeof(*all), res_cmp_t); // NOLINT(bugprone-sizeof-expression): pointers
+        qsort(all, n, sizeof(*all), evmsg_cmp_t); // NOLINT(bugprone-sizeof-expression): pointers
     snprintf(path, sizeof(path), "%s/events.jsonl", r->out);
     o = fopen(path, "w");
     for (size_t i = 0; i < n; i++) {
@@ -127,8 +120,17 @@ res_events(struct run *r)
  * socket: "token" events whose data carries this very JWT (forged copies
  * share the jti of their original, so the jti alone would mix them up), or
  * its jti when the event does not carry the JWT. */
+/* The scenario name of a node's FQDN / EEC ID (or the ID itself). */
+static const char *
+res_name(struct run *r, const char *id)
+{
+    struct run_node *n = run_node_by_id(r, id);
+
+    return n != NULL ? n->sn->name : id != NULL ? id : "?";
+}
+
 static void
-res_token_events(json_t *t, json_t *events)
+res_token_events(struct run *r, json_t *t, json_t *events)
 {
     json_t *jti = json_object_get(json_object_get(t, "claims"), "jti");
     json_t *ev, *v = json_object_get(t, "verdicts");
@@ -148,9 +150,86 @@ res_token_events(json_t *t, json_t *events)
                          : (jti == NULL || !json_equal(json_object_get(d, "jti"), jti)))
             continue;
         json_array_append_new(
-            v, json_pack("{s:O, s:O, s:O, s:O}", "node", json_object_get(ev, "node"), "verdict",
+            v, json_pack("{s:s, s:O, s:O, s:O}", "node",
+                         res_name(r, json_string_value(json_object_get(ev, "node"))), "verdict",
                          json_object_get(d, "verdict"), "rule", json_object_get(ev, "cause"),
                          "summary", json_object_get(ev, "summary")));
+    }
+}
+
+/* Has node (a scenario name) a verdict on the token yet? */
+static int
+res_has_verdict(json_t *t, const char *node)
+{
+    json_t *v;
+    size_t i;
+
+    json_array_foreach(json_object_get(t, "verdicts"), i, v)
+    {
+        const char *n = json_string_value(json_object_get(v, "node"));
+        const char *what = json_string_value(json_object_get(v, "verdict"));
+        if (n != NULL && strcmp(n, node) == 0 && what != NULL && strcmp(what, "presented") != 0)
+            return 1;
+    }
+    return 0;
+}
+
+/* The answer to the request that presented a token (event i, its client's "presented" line): the
+ * client's next line from that server with a status or a cause. */
+static json_t *
+res_answer_to(json_t *events, size_t i, const char *client, const char *server)
+{
+    for (size_t j = i + 1; j < json_array_size(events); j++) {
+        json_t *e = json_array_get(events, j);
+        const char *n = json_string_value(json_object_get(e, "node"));
+        const char *p = json_string_value(json_object_get(e, "peer"));
+        const char *dir = json_string_value(json_object_get(e, "dir"));
+        const char *k = json_string_value(json_object_get(e, "kind"));
+        if (n == NULL || p == NULL || dir == NULL || k == NULL || strcmp(n, client) != 0 ||
+            strcmp(p, server) != 0 || strcmp(dir, "in") != 0 || strcmp(k, "http") != 0)
+            continue;
+        if (json_integer_value(json_object_get(e, "status")) > 0 ||
+            json_string_value(json_object_get(e, "cause")) != NULL)
+            return e;
+    }
+    return NULL;
+}
+
+/* A token whose request was refused before its server judged the token (a GPSI not bound, a
+ * local policy): that refusal is its server's verdict on it too, else the token would seem to
+ * have gone unjudged. */
+static void
+res_token_refusals(struct run *r, json_t *t, json_t *events)
+{
+    const char *jwt = json_string_value(json_object_get(t, "jwt"));
+    json_t *ev, *ans;
+    size_t i;
+    char why[600];
+
+    json_array_foreach(events, i, ev)
+    {
+        json_t *d = json_object_get(ev, "data");
+        const char *client = json_string_value(json_object_get(ev, "node"));
+        const char *server = json_string_value(json_object_get(ev, "peer"));
+        const char *ejwt = json_string_value(json_object_get(d, "jwt"));
+        const char *verdict = json_string_value(json_object_get(d, "verdict"));
+        if (ejwt == NULL || verdict == NULL || client == NULL || server == NULL ||
+            strcmp(verdict, "presented") != 0 || strcmp(ejwt, jwt) != 0 ||
+            res_has_verdict(t, res_name(r, server)) ||
+            (ans = res_answer_to(events, i, client, server)) == NULL ||
+            json_integer_value(json_object_get(ans, "status")) < 400)
+            continue;
+        snprintf(why, sizeof(why),
+                 "the request that carried it was refused (%lld %s) before "
+                 "the token was judged",
+                 (long long)json_integer_value(json_object_get(ans, "status")),
+                 json_string_value(json_object_get(ans, "cause"))
+                     ? json_string_value(json_object_get(ans, "cause"))
+                     : "");
+        json_array_append_new(json_object_get(t, "verdicts"),
+                              json_pack("{s:s, s:s, s:O, s:s}", "node", res_name(r, server),
+                                        "verdict", "refused", "rule", json_object_get(ans, "cause"),
+                                        "summary", why));
     }
 }
 
@@ -165,7 +244,8 @@ res_tokens(struct run *r, json_t *events)
     {
         const char *step = json_string_value(json_array_get(json_object_get(t, "steps"), 0));
         char base[RUN_PATH_MAX + 96];
-        res_token_events(t, events);
+        res_token_events(r, t, events);
+        res_token_refusals(r, t, events);
         snprintf(base, sizeof(base), "%s/tokens/%02zu-%s", r->out, i + 1, step ? step : "event");
         json_object_set_new(t, "file", json_string(strrchr(base, '/') + 1));
         snprintf(path, sizeof(path), "%s.jwt", base);

@@ -37,9 +37,13 @@ struct run_node {
     char ifname[16]; /* its TAP device, inside ns */
     char cidr[32];   /* its address with prefix */
     char gw[32];     /* default route */
-    /* PSK subscriber (EEC in psk mode) */
+    /* subscriber (EEC): AKMA context and GBA bootstrapping session */
     char akid[128];
     char kakma[65]; /* hex */
+    char ks[65];    /* hex, Ks = CK || IK */
+    char rand[33];  /* hex */
+    char impi[128];
+    char btid[128];
     /* process */
     pid_t pid;
     struct ctl_client *cc;

@@ -12,6 +12,7 @@
 #include "base/file.h"
 #include "base/json_strict.h"
 #include "keys.h"
+#include "subst.h"
 #include "values.h"
 
 #include <errno.h>
@@ -20,7 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char *scn_kinds[] = {"ecs", "ees", "eec", "eas"};
+static const char *scn_kinds[] = {"ecs", "ees", "eec", "aanf", "bsf", "eas"};
 
 const char *
 scn_kind_name(enum scn_kind k)
@@ -89,16 +90,20 @@ scn_include(struct scn *s, char *err)
     else
         snprintf(path, sizeof(path), "%s/%s", dirname(dircopy), rel);
     free(dircopy);
-    if ((inc = scn_read_json(path, err)) == NULL)
-        return -1;
+    /* Errors name the including file first: that is the file the user gave. */
+    if ((inc = scn_read_json(path, why)) == NULL)
+        return edge_err(err, "%s: $.topology.include: %s", s->path, why);
     if (json_object_get(inc, "include") != NULL) {
         json_decref(inc);
-        return edge_err(err, "%s: $.include: an included topology cannot include another", path);
+        return edge_err(err,
+                        "%s: $.topology.include: %s: an included topology cannot include "
+                        "another",
+                        s->path, path);
     }
     /* The shared file must be whole on its own (its links checked once merged). */
     if (js_decode(inc, "$", keys_topology, NULL, &c, why) == -1) {
         json_decref(inc);
-        return edge_err(err, "%s: %s", path, why);
+        return edge_err(err, "%s: $.topology.include: %s: %s", s->path, path, why);
     }
     merged = inc;
     json_object_del(topo, "include");
@@ -161,7 +166,7 @@ scn_topo_node(struct scn *s, struct scn_node *n, json_t *v, const char *path, ch
 {
     const char *kind = json_string_value(json_object_get(v, "kind"));
 
-    n->kind = SCN_ECS;
+    n->kind = SCN_EEC;
     for (size_t k = 0; k < sizeof(scn_kinds) / sizeof(scn_kinds[0]); k++)
         if (strcmp(kind, scn_kinds[k]) == 0)
             n->kind = (enum scn_kind)k;
@@ -285,7 +290,7 @@ scn_node_section(struct scn *s, size_t i, json_t *nodes, char *err)
 
     snprintf(path, sizeof(path), "$.nodes.%s", n->name);
     if (n->conf == NULL) {
-        if (n->kind != SCN_ECS)
+        if (n->kind == SCN_EES || n->kind == SCN_EEC || n->kind == SCN_EAS)
             return edge_err(err, "%s: missing required field (an %s needs at least \"%s\")", path,
                             scn_kind_name(n->kind),
                             n->kind == SCN_EES   ? "ecs\" and \"easIds"
@@ -310,7 +315,8 @@ scn_node_section(struct scn *s, size_t i, json_t *nodes, char *err)
 static int
 scn_node_conf(struct scn *s, char *err)
 {
-    static const struct js_field *tables[] = {keys_ecs, keys_ees, keys_eec, keys_eas};
+    static const struct js_field *tables[] = {keys_ecs,  keys_ees, keys_eec,
+                                              keys_aanf, keys_bsf, keys_eas};
     json_t *nodes = json_object_get(s->root, "nodes"), *v;
     struct scn_ctx c = {.s = s};
     char path[EDGE_ERR_LEN];
@@ -338,6 +344,54 @@ scn_node_conf(struct scn *s, char *err)
     return 0;
 }
 
+/* The references of a step's args and expect (subst.h), checked now rather than at run time. */
+static int
+scn_check_refs(struct scn *s, json_t *seen, json_t *step, const char *path, char *err)
+{
+    static const char *keys[] = {"args", "expect"};
+    char sub[96];
+
+    for (size_t k = 0; k < 2; k++) {
+        snprintf(sub, sizeof(sub), "%s.%s", path, keys[k]);
+        if (subst_check(s, seen, json_object_get(step, keys[k]), sub, err) == -1)
+            return -1;
+    }
+    return 0;
+}
+
+/* The name is the file's (or <folder>-<file> for a file in a folder of like files): a copy that
+ * kept its original's name would write over the original's results/<name>/. */
+static int
+scn_check_name(struct scn *s, char *err)
+{
+    char *copy = strdup(s->path), stem[256], dir[256], both[520];
+    const char *base, *slash;
+    size_t n;
+
+    if (copy == NULL)
+        return edge_err(err, "out of memory");
+    base = basename(copy);
+    n = strlen(base);
+    snprintf(stem, sizeof(stem), "%.*s",
+             (int)(n > 5 && strcmp(base + n - 5, ".json") == 0 ? n - 5 : n), base);
+    free(copy);
+    slash = strrchr(s->path, '/');
+    dir[0] = '\0';
+    if (slash != NULL) {
+        const char *d = slash;
+        while (d > s->path && d[-1] != '/')
+            d--;
+        snprintf(dir, sizeof(dir), "%.*s", (int)(slash - d), d);
+    }
+    snprintf(both, sizeof(both), "%s-%s", dir, stem);
+    if (strcmp(s->name, stem) == 0 || (dir[0] != '\0' && strcmp(s->name, both) == 0))
+        return 0;
+    return edge_err(err,
+                    "$.name: \"%s\" is not the file's name \"%s\" (the results of the run go to "
+                    "results/<name>/: a copy that keeps its original's name writes over them)",
+                    s->name, stem);
+}
+
 static int
 scn_check(struct scn *s, char *err)
 {
@@ -359,10 +413,14 @@ scn_check(struct scn *s, char *err)
     c.async_steps = json_object();
     json_array_foreach(s->steps, i, step)
     {
+        char path[64];
         if (act_check_step(&c, step, i, err) == -1)
             goto done;
+        snprintf(path, sizeof(path), "$.steps[%zu]", i);
+        if (scn_check_refs(s, c.seen_steps, step, path, err) == -1)
+            goto done;
     }
-    rc = 0;
+    rc = scn_check_name(s, err);
 done:
     json_decref(c.seen_steps);
     json_decref(c.async_steps);

@@ -12,7 +12,7 @@
 #include <jansson.h>
 #include <stddef.h>
 
-enum scn_kind { SCN_ECS = 0, SCN_EES, SCN_EEC, SCN_EAS };
+enum scn_kind { SCN_ECS = 0, SCN_EES, SCN_EEC, SCN_AANF, SCN_BSF, SCN_EAS };
 
 struct scn_link {
     const char *name;
@@ -28,7 +28,7 @@ struct scn_router {
 };
 
 struct scn_node {
-    const char *name; /* scenario key: "ecs1", "ees2", "eec1" */
+    const char *name; /* scenario key: "ecs1", "ees2", "eec1", "aanf1" */
     enum scn_kind kind;
     const char *id;   /* FQDN of an ECS/EES, EEC ID of an EEC */
     const char *link; /* the link it sits on */

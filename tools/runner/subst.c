@@ -2,7 +2,7 @@
  * (scenarios/README.md "References"):
  *
  *   ${node}           the node's FQDN (ECS, EES) or EEC ID (EEC)
- *   ${node.gpsi}      an EEC's GPSI;  ${node.akid}  an EEC's A-KID
+ *   ${node.gpsi}      an EEC's GPSI;  ${node.akid}  an EEC's A-KID;  ${node.btid}  its B-TID
  *   ${node.host}      the name it is reached by (an EEC: its notification endpoint's host);
  *   ${node.uri}       https://host[:port] of it (a notification destination's base)
  *   ${STEP/POINTER}   what an earlier step's result holds there (RFC 6901 JSON pointer), e.g.
@@ -12,9 +12,12 @@
  *                     the wall-clock time the step began, shifted, as an RFC 3339 UTC time (one
  *                     instant per step: the same in its args and in its expect)
  *
- * A reference that names nothing known is left as it is, so a check shows it. */
+ * `edge-run check` refuses a reference that names nothing (subst_check); at run time one that
+ * still names nothing (a pointer into a result that lacks it) is left as it is, so a check
+ * shows it. */
 #include "subst.h"
 
+#include "base/err.h"
 #include "base/json_strict.h"
 
 #include <stdio.h>
@@ -96,6 +99,8 @@ subst_ref(struct run *r, const char *ref)
         return json_string(scn_conf_str(rn->sn, "gpsi", NULL));
     if (strcmp(field, "akid") == 0)
         return json_string(rn->akid);
+    if (strcmp(field, "btid") == 0 && rn->btid[0] != '\0')
+        return json_string(rn->btid);
     if (strcmp(field, "host") == 0)
         return json_string(rn->host);
     if (strcmp(field, "uri") == 0) {
@@ -181,4 +186,88 @@ subst_value(struct run *r, json_t *v)
         return out;
     }
     return json_incref(v);
+}
+
+/* ---- checked before a run ---- */
+
+/* Why ref names nothing a run resolves, or NULL when it names something. */
+static const char *
+subst_ref_unknown(const struct scn *s, json_t *steps, const char *ref)
+{
+    char name[64];
+    size_t n = strcspn(ref, "./");
+    const struct scn_node *node;
+    char *end;
+
+    if (n >= sizeof(name))
+        return "a name too long";
+    memcpy(name, ref, n);
+    name[n] = '\0';
+    if (ref[n] == '/')
+        return json_object_get(steps, name) != NULL ? NULL : "no step of that name up to here";
+    if ((node = scn_node(s, name)) == NULL) {
+        if (strcmp(name, "now") == 0 && ref[3] == '\0')
+            return NULL;
+        if (strncmp(ref, "now", 3) == 0 && (ref[3] == '+' || ref[3] == '-') &&
+            strtol(ref + 4, &end, 10) >= 0 && end > ref + 4 && strcmp(end, "s") == 0)
+            return NULL;
+        return "no node, no step and no time of that name";
+    }
+    if (ref[n] == '\0')
+        return NULL;
+    /* Every node is reached by a host name (an EEC: its notification endpoint). */
+    if (strcmp(ref + n, ".host") == 0 || strcmp(ref + n, ".uri") == 0)
+        return NULL;
+    if (strcmp(ref + n, ".akid") == 0 && node->kind == SCN_EEC)
+        return NULL;
+    if (strcmp(ref + n, ".gpsi") == 0 && node->kind == SCN_EEC &&
+        scn_conf_str(node, "gpsi", NULL) != NULL)
+        return NULL;
+    if (strcmp(ref + n, ".btid") == 0 && node->kind == SCN_EEC)
+        return NULL;
+    return node->kind == SCN_EEC
+               ? "an EEC has .gpsi (when it has one), .akid, .btid, .host and .uri, nothing else"
+               : "a node other than an EEC has only .host and .uri";
+}
+
+static int
+subst_check_string(const struct scn *s, json_t *steps, const char *str, const char *path, char *err)
+{
+    const char *p = str, *end, *why;
+    char ref[256];
+
+    while ((p = strstr(p, "${")) != NULL) {
+        if ((end = strchr(p, '}')) == NULL)
+            return edge_err(err, "%s: \"%s\": a reference \"${\" without its \"}\"", path, str);
+        snprintf(ref, sizeof(ref), "%.*s", (int)(end - p - 2), p + 2);
+        if ((why = subst_ref_unknown(s, steps, ref)) != NULL)
+            return edge_err(err, "%s: ${%s} names nothing: %s", path, ref, why);
+        p = end + 1;
+    }
+    return 0;
+}
+
+int
+subst_check(const struct scn *s, json_t *steps, json_t *v, const char *path, char *err)
+{
+    char sub[EDGE_ERR_LEN];
+    const char *k;
+    json_t *e;
+    size_t i;
+
+    if (json_is_string(v))
+        return subst_check_string(s, steps, json_string_value(v), path, err);
+    json_object_foreach(v, k, e)
+    {
+        snprintf(sub, sizeof(sub), "%s.%s", path, k);
+        if (subst_check(s, steps, e, sub, err) == -1)
+            return -1;
+    }
+    json_array_foreach(v, i, e)
+    {
+        snprintf(sub, sizeof(sub), "%s[%zu]", path, i);
+        if (subst_check(s, steps, e, sub, err) == -1)
+            return -1;
+    }
+    return 0;
 }

@@ -15,8 +15,9 @@
 #include <string.h>
 
 /* The choices of the enum keys (js_check_enum, common/base/json_strict.h). */
-const char *const val_kinds[] = {"ecs", "ees", "eec", "eas", NULL};
-const char *const val_creds[] = {"cert", "psk", NULL};
+const char *const val_kinds[] = {"ecs", "ees", "eec", "aanf", "bsf", "eas", NULL};
+/* An EEC's credentials: "none" is TLS with the server certificate only (TS 33.558 6.2 NOTE). */
+const char *const val_creds[] = {"cert", "psk", "gba", "none", NULL};
 const char *const val_authzs[] = {"token", "local", NULL};
 /* The HTTP version a node speaks (common/net/http_version.h). */
 const char *const val_https[] = {"h2", "http/1.1", NULL};

@@ -1,9 +1,10 @@
 /* sweep.h -- edge-sweep: one scenario run under many seeds, and what the runs say together.
  *
- * sweep.c runs `edge-run run FILE --seed N` once per seed, one after the other, each in its own
- * results folder, and reads each summary.json; sweep_stats.c turns them into the pass rate, the
- * per-step latency percentiles and the scenario's compare (tables printed and written as CSV);
- * sweep_svg.c draws the per-step latencies of every seed as one self-contained SVG. */
+ * sweep_run.c runs `edge-run run FILE --seed N` once per seed, one after the other, each in its
+ * own results folder, and reads each summary.json (sweep.c is edge-sweep's main); sweep_stats.c
+ * turns them into the pass rate, the per-step latency percentiles and the scenario's compare
+ * (tables printed and written as CSV); sweep_svg.c draws the per-step latencies of every seed as
+ * one self-contained SVG. edge-compare (compare*.c) runs several scenarios this way. */
 #ifndef SWEEP_H
 #define SWEEP_H
 
@@ -49,8 +50,20 @@ struct sweep_table {
     json_t *compare; /* the median over seeds of the scenario's compare, or NULL */
 };
 
+/* The exit status of a run (and of edge-sweep) that cannot run here. */
+#define SWEEP_EXIT_SKIP 127
+
+/* sweep_run.c */
 /* "1-20", "3", "1,4,9", "1-5,8": the seeds into s; -1 with err. */
 int sweep_parse_seeds(struct sweep *s, const char *spec, char *err);
+/* The scenario's name (its results folder's) from s->file into s->name, and s->out when empty:
+ * results/<name>-sweep; the runs check all the rest. -1 with err. */
+int sweep_name(struct sweep *s, char *err);
+/* out and out/logs, with the folders above out. -1 with err. */
+int sweep_mkdirs(const char *out, char *err);
+/* Run every seed in turn, one line printed per run. SWEEP_EXIT_SKIP when the first cannot run
+ * here (err says why), 128+ when interrupted, -1 with err, else 0. */
+int sweep_runs(struct sweep *s, char *err);
 
 /* sweep_stats.c */
 /* The value at percentile p (0..100] of the n values in v, sorted in place: the nearest rank
