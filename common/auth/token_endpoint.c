@@ -165,9 +165,10 @@ tep_client(const struct token_endpoint *ep, const struct token_endpoint_req *req
     const char *client;
 
     /* RFC 8705 2.1 tls_client_auth: the certificate is the credential. */
-    if (peer == NULL || peer->mode != EDGE_PEER_CERT || peer->fqdn[0] == '\0')
+    if (peer == NULL || !edge_peer_is_enabler(peer))
         return tep_error(res, "invalid_client",
-                         "client not authenticated by a TLS certificate with an FQDN");
+                         "client not authenticated by a TLS certificate with an FQDN (of an ECS "
+                         "or EES)");
     *forwarded = ep->policy->is_peer_ecs(ep->policy->arg, peer->fqdn);
     if (*forwarded) {
         const char *authn = req->authn_ecs != NULL ? req->authn_ecs : peer->fqdn;

@@ -100,6 +100,31 @@ extern const struct js_field edgeapp_eec_context_push[];
 extern const struct js_field edgeapp_eec_context_push_res[]; /* {implReg, selAcrScenariosList} */
 extern const struct js_field edgeapp_implicit_reg[]; /* ImplicitRegDetails {regId*, expTime} */
 
+/* EDGE-3, TS 29.558 Eees_EASRegistration, Eees_ACRManagementEvent, Eees_ACRStatusUpdate, and
+ * the EAS's requests of Eees_AppContextRelocation (edgeapp_easreg.c). */
+extern const struct js_field edgeapp_eas_registration[];       /* {easProf*, expTime, suppFeat} */
+extern const struct js_field edgeapp_eas_registration_patch[]; /* {easProf, expTime|null} */
+extern const struct js_field edgeapp_acr_mgnt_subscription[];  /* AcrMgntEventsSubscription */
+extern const struct js_field edgeapp_acr_mgnt_subscription_patch[];
+extern const struct js_field edgeapp_acr_mgnt_notification[]; /* AcrMgntEventsNotification */
+extern const struct js_field edgeapp_acr_update_data[];       /* ACRUpdateData */
+extern const struct js_field edgeapp_acr_determ_req[];        /* AcrDetermReq */
+extern const struct js_field edgeapp_acr_dec_req[];           /* AcrDecReq */
+/* ACRScenario values (TS 29.558), NULL-ended. */
+extern const char *const edgeapp_acr_scenarios[];
+
+/* Subscriptions and notifications of EDGE-1 and EDGE-4 (edgeapp_subs.c). */
+extern const struct js_field edgeapp_eas_discovery_filter[];       /* EasDiscoveryFilter */
+extern const struct js_field edgeapp_acr_events_subscription[];    /* ACREventsSubscription */
+extern const struct js_field edgeapp_eas_discovery_subscription[]; /* EasDiscoverySubscription */
+extern const struct js_field edgeapp_eas_discovery_notification[]; /* EasDiscoveryNotification */
+extern const struct js_field edgeapp_servprov_subscription[];      /* ECSServProvSubscription */
+extern const struct js_field edgeapp_servprov_notification[];      /* ServProvNotification */
+extern const struct js_field edgeapp_test_notification[];          /* TS 29.122 TestNotification */
+extern const struct js_field edgeapp_acr_events_subscription_patch[];
+extern const struct js_field edgeapp_eas_discovery_subscription_patch[];
+extern const struct js_field edgeapp_servprov_subscription_patch[];
+
 /* Object-level checks (usable as js_field.check). */
 int edgeapp_check_endpoint(json_t *v, const struct js_field *f, void *ctx, char *why);
 int edgeapp_check_requestor_id(json_t *v, const struct js_field *f, void *ctx, char *why);

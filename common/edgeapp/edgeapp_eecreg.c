@@ -53,7 +53,7 @@ static const struct js_field ac_characteristics[] = {
     {0},
 };
 
-static const struct js_field eas_discovery_filter[] = {
+const struct js_field edgeapp_eas_discovery_filter[] = {
     {.name = "acChars",
      .type = JS_ARRAY,
      .max_len = ARRAY_MAX,
@@ -70,7 +70,7 @@ const struct js_field edgeapp_eas_discovery_req[] = {
      .sub = requestor_id,
      .check = edgeapp_check_requestor_id},
     {.name = "ueId", .type = JS_STRING, .check = js_check_gpsi},
-    {.name = "easDiscoveryFilter", .type = JS_OBJECT, .sub = eas_discovery_filter},
+    {.name = "easDiscoveryFilter", .type = JS_OBJECT, .sub = edgeapp_eas_discovery_filter},
     {.name = "locInf", .type = JS_OBJECT, .sub = edgeapp_location_info},
     {.name = JS_OTHER}, /* continuity and planning hints: carried, not interpreted */
     {0},

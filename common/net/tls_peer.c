@@ -3,7 +3,9 @@
  * Only what the credential binds is reported (peer.h): a certificate's SAN dNSName (RFC 5280
  * 4.2.1.6) names an ECS/EES; an EEC certificate carries its EEC ID and GPSI as SAN URIs
  * urn:edgesim:eec:<id> and urn:edgesim:gpsi:<gpsi>; a PSK peer is its identity (the A-KID or
- * B-TID) with the EEC ID and GPSI its key server binds to it (TS 33.535 6.3, TS 33.220 4.5.3). A
+ * B-TID) with the EEC ID and GPSI its key server binds to it (TS 33.535 6.3, TS 33.220 4.5.3); an
+ * EAS certificate also carries urn:edgesim:eas:<id> (TS 33.558 EDGE-3: the EES authenticates the
+ * EAS by its certificate). A
  * certificate carrying two different EEC IDs or GPSIs is refused rather than guessed at. */
 #include "net/tls_int.h"
 
@@ -15,6 +17,7 @@
 
 #define TLS_URN_EEC "urn:edgesim:eec:"
 #define TLS_URN_GPSI "urn:edgesim:gpsi:"
+#define TLS_URN_EAS "urn:edgesim:eas:"
 
 /* Copy an IA5String SAN into dst; refuse embedded NULs (a classic SAN spoof) and overlong names. */
 static int
@@ -63,6 +66,10 @@ tls_peer_from_cert(X509 *cert, struct edge_peer *peer, char *err)
                  tls_uri_has_prefix(g->d.uniformResourceIdentifier, TLS_URN_GPSI))
             rc = tls_san_copy(g->d.uniformResourceIdentifier, strlen(TLS_URN_GPSI), peer->gpsi,
                               sizeof(peer->gpsi), "GPSI URI", err);
+        else if (g->type == GEN_URI &&
+                 tls_uri_has_prefix(g->d.uniformResourceIdentifier, TLS_URN_EAS))
+            rc = tls_san_copy(g->d.uniformResourceIdentifier, strlen(TLS_URN_EAS), peer->eas_id,
+                              sizeof(peer->eas_id), "EAS ID URI", err);
     }
     GENERAL_NAMES_free(gens);
     return rc;

@@ -60,6 +60,7 @@ struct ecs_config {
 
 struct ecs_locations;
 struct ecs_eecs;
+struct ecs_sp_subs;
 
 struct ecs {
     struct node node;
@@ -67,10 +68,11 @@ struct ecs {
     enum ecs_edge9_mode mode;
     struct keyring *keys;
     struct ecs_registry *reg;
-    struct ecs_locations *loc; /* where T-EESes at peer ECSes are (ecs_locate.c) */
-    struct ecs_eecs *eecs;     /* which EEC each EES serves (ecs_eecs.c) */
-    struct event *keepalive;   /* peerKeepAlive timer, or NULL */
-    int stopping;              /* set on stop: late callbacks only free their own state */
+    struct ecs_locations *loc;   /* where T-EESes at peer ECSes are (ecs_locate.c) */
+    struct ecs_eecs *eecs;       /* which EEC each EES serves (ecs_eecs.c) */
+    struct ecs_sp_subs *sp_subs; /* service provisioning subscriptions (ecs_servprov_subs.c) */
+    struct event *keepalive;     /* peerKeepAlive timer, or NULL */
+    int stopping;                /* set on stop: late callbacks only free their own state */
 };
 
 /* Every refusal of edge-ecs; ecs_refusals[] (ecs_refusal.c) gives each its status, cause and
@@ -224,6 +226,15 @@ int ecs_eecs_setup(struct ecs *e, char *err);
 void ecs_eecs_free(struct ecs *e);
 void ecs_eecs_note(struct ecs *e, const char *eec_id, const char *ees_fqdn, const char *how);
 int ecs_eecs_served(struct ecs *e, const char *eec_id, const char *ees_fqdn);
+
+/* ecs_servprov_subs.c: service provisioning subscriptions (TS 24.558 Eecs_ServiceProvisioning)
+ * and their ServProvNotifications when EES registrations change. */
+int ecs_servprov_subs_setup(struct ecs *e, char *err);
+void ecs_servprov_subs_close(struct ecs *e); /* before node_free */
+void ecs_servprov_subs_free(struct ecs *e);  /* after node_free */
+/* The registration r was made, changed, or is about to go: subscribers concerned are told once
+ * the change is done. */
+void ecs_servprov_changed(struct ecs *e, const struct ecs_reg *r);
 
 /* ecs_token.c: POST /oauth2/token with forwarding (TR 33.739 6.27). */
 int ecs_token_setup(struct ecs *e, char *err);

@@ -20,7 +20,7 @@ eesreg_peer(struct http_req *req)
 {
     const struct edge_peer *p = http_req_peer(req);
 
-    if (p->mode != EDGE_PEER_CERT || p->fqdn[0] == '\0') {
+    if (!edge_peer_is_enabler(p)) { /* an EAS or an EEC's endpoint is no EES */
         ecs_refuse(req, ECS_R_NO_CERT_FQDN, NULL);
         return NULL;
     }
@@ -108,6 +108,7 @@ eesreg_log(struct ecs *e, const struct ecs_reg *r, const char *what)
     node_log(&e->node, "registry", r->fqdn, NULL, data, "EES %s %s (registration %s, %lld s left)",
              r->fqdn, what, r->id, r->exp - node_now());
     json_decref(data);
+    ecs_servprov_changed(e, r); /* provisioning subscribers are told (ecs_servprov_subs.c) */
 }
 
 static void

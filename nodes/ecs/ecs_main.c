@@ -13,7 +13,8 @@ ecs_setup(struct ecs *e, char *err)
         ecs_locate_setup(e, err) < 0 || ecs_eecs_setup(e, err) < 0 ||
         ecs_eesreg_setup(e, err) < 0 || ecs_ecsprov_setup(e, err) < 0 ||
         ecs_token_setup(e, err) < 0 || ecs_provisioning_setup(e, err) < 0 ||
-        ecs_targetdisc_setup(e, err) < 0 || ecs_keepalive_start(e, err) < 0)
+        ecs_targetdisc_setup(e, err) < 0 || ecs_servprov_subs_setup(e, err) < 0 ||
+        ecs_keepalive_start(e, err) < 0)
         return -1;
     return 0;
 }
@@ -33,6 +34,7 @@ static void
 ecs_teardown(struct ecs *e)
 {
     e->stopping = 1;
+    ecs_servprov_subs_close(e);
     ecs_registry_free(e->reg);
     e->reg = NULL;
     ecs_locate_free(e);
@@ -66,5 +68,6 @@ main(int argc, char **argv)
 done:
     ecs_teardown(&e);
     node_free(&e.node);
+    ecs_servprov_subs_free(&e);
     return rc;
 }

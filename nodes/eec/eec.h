@@ -17,6 +17,7 @@
 #include "eec_population.h"
 
 #define EEC_EES_MAX 64          /* EESes one EEC keeps state for */
+#define EEC_SUBS_MAX 64         /* subscriptions one EEC holds */
 #define EEC_TOKEN_ARG_MAX 65536 /* a literal token argument (attacks may send oversized ones) */
 #define EEC_REG_PATH "/eees-eecregistration/v1/registrations"
 
@@ -52,13 +53,27 @@ struct eec_ees {
     json_t *eas;                  /* EASProfiles discovered there (array), or NULL */
 };
 
+/* A subscription it made (eec_notify.c). */
+struct eec_sub {
+    char api[32];               /* "acr-events", "eas-discovery", "servprov" */
+    char server[EDGE_FQDN_MAX]; /* the EES or ECS it was made at */
+    char sub_id[48];
+    char location[EDGEAPP_URI_MAX];
+    json_t *eas_ids; /* acr-events: the EASes it covers */
+};
+
+struct eec_notify;
+
 struct eec {
     struct node n;
     struct eec_config cf;
     struct eec_ees *ees[EEC_EES_MAX];
     size_t nees;
-    struct eec_pop pop; /* the UEs it hosts besides itself (eec_population.h) */
-    int closing;        /* set before node_free: callbacks must not touch the control socket */
+    struct eec_pop pop;        /* the UEs it hosts besides itself (eec_population.h) */
+    struct eec_notify *notify; /* its notification endpoint, or NULL (eec_notify.c) */
+    struct eec_sub subs[EEC_SUBS_MAX];
+    size_t nsubs;
+    int closing; /* set before node_free: callbacks must not touch the control socket */
 };
 
 /* eec_ees.c -- the EEC's per-EES state. */
@@ -100,6 +115,9 @@ typedef void (*eec_call_done_fn)(struct eec_call *c, const struct http_client_re
 struct eec_call {
     struct eec *e;
     struct ctl_req *req;
+    int held;                   /* done() keeps the command open: eec_call_reply() answers later */
+    json_t *result;             /* the result kept while held */
+    void *user;                 /* the command's own state, or NULL */
     char peer[EDGE_FQDN_MAX];   /* the host called */
     char ees_id[EDGE_FQDN_MAX]; /* the EES the command is about ("" for the ECS) */
     char *token;                /* the bearer token sent, or NULL */
@@ -112,6 +130,10 @@ struct eec_call *eec_call_new(struct eec *e, struct ctl_req *req, const char *ee
  * status 0 and the reason). body is borrowed. Frees c when done. */
 void eec_call_send(struct eec_call *c, const char *method, const char *fqdn, const char *path,
                    const json_t *body);
+/* Answer a held command with its result (and what was added to it), and free c. */
+void eec_call_reply(struct eec_call *c);
+/* Free c without sending (its command was answered otherwise). */
+void eec_call_drop(struct eec_call *c);
 /* Decode the answer's JSON body strictly against table into *out (new reference); on failure
  * set result "error" to the reason and return -1. ext: an edgesim extension member (an object)
  * the table does not name, or NULL: it is moved from the body into result. */
@@ -121,6 +143,37 @@ int eec_call_body(const struct http_client_resp *r, const struct js_field *table
 void eec_token_event(struct eec *e, const char *jwt, const char *issuer, const char *aud,
                      const char *verdict);
 
+/* eec_discovery.c: EasDiscoveryFilter of the EAS IDs (easChars), else of its AC profiles
+ * (acChars); NULL when it has neither (every EAS). New reference. */
+json_t *eec_discovery_filter(const struct eec *e, json_t *eas_ids);
+
+/* eec_provisioning.c: a ServProvNotification from ecs (EESes added or gone). */
+void eec_provision_notified(struct eec *e, const char *ecs, const json_t *note);
+
+/* eec_notify.c: its notification endpoint (config "notify") and subscriptions (notify.h). */
+int eec_notify_setup(struct eec *e, char *err);
+void eec_notify_free(struct eec *e);
+/* The result of a subscription request (node_result shape plus subId, key, destination). */
+typedef void (*eec_sub_cb)(struct eec *e, const json_t *result, void *arg);
+/* Subscribe to api at server (reached at host) with body (its notificationDestination is set
+ * here) and token (NULL: none); cb once. */
+void eec_notify_subscribe(struct eec *e, const char *api, const char *server, const char *host,
+                          const char *token, json_t *body, eec_sub_cb cb, void *arg);
+/* The subscription body of api (TS 24.558), from the arguments or its config. */
+json_t *eec_notify_body(struct eec *e, const char *api, json_t *eas_ids, const char *event_ids,
+                        json_t *ac_profs, const char *ue_id, const char *exp_time);
+/* Its subscription to api at server covering eas_id (NULL: any), or NULL. */
+const struct eec_sub *eec_notify_sub(const struct eec *e, const char *api, const char *server,
+                                     const char *eas_id);
+/* Wait up to timeout_ms for an ACRInfoNotification from server about eas_id: cb(note) or
+ * cb(NULL) on timeout (or when the node stops), once. NULL when it cannot wait. */
+typedef void (*eec_acr_cb)(struct eec *e, const json_t *note, void *arg);
+struct eec_acr_wait;
+struct eec_acr_wait *eec_notify_wait_acr(struct eec *e, const char *server, const char *eas_id,
+                                         int timeout_ms, eec_acr_cb cb, void *arg);
+/* Stop waiting (cb is not called). */
+void eec_notify_wait_cancel(struct eec *e, struct eec_acr_wait *w);
+
 /* The control commands (registered by main). */
 void eec_provision_cmd(struct ctl_req *req, json_t *args, void *arg);
 void eec_register_cmd(struct ctl_req *req, json_t *args, void *arg);
@@ -129,5 +182,7 @@ void eec_deregister_cmd(struct ctl_req *req, json_t *args, void *arg);
 void eec_registrations_cmd(struct ctl_req *req, json_t *args, void *arg);
 void eec_discover_cmd(struct ctl_req *req, json_t *args, void *arg);
 void eec_relocate_cmd(struct ctl_req *req, json_t *args, void *arg);
+void eec_subscribe_cmd(struct ctl_req *req, json_t *args, void *arg);
+void eec_unsubscribe_cmd(struct ctl_req *req, json_t *args, void *arg);
 
 #endif

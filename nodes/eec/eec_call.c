@@ -50,7 +50,27 @@ eec_call_finish(const struct http_client_resp *r, void *arg)
      * control socket are no longer the command's to touch. */
     if (!c->e->closing && c->done != NULL)
         c->done(c, r, result);
+    if (c->held && !c->e->closing) {
+        c->result = result; /* the command answers later: eec_call_reply */
+        return;
+    }
     ctl_reply(c->req, result);
+    eec_call_free(c);
+}
+
+void
+eec_call_drop(struct eec_call *c)
+{
+    json_decref(c->result);
+    c->result = NULL;
+    eec_call_free(c);
+}
+
+void
+eec_call_reply(struct eec_call *c)
+{
+    ctl_reply(c->req, c->result);
+    c->result = NULL;
     eec_call_free(c);
 }
 

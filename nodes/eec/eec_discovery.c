@@ -48,8 +48,7 @@ static const struct js_field eec_discover_fields[] = {
     {0},
 };
 
-/* EasDiscoveryFilter: the EAS IDs asked for as easChars, else the AC profiles as acChars. */
-static json_t *
+json_t *
 eec_discovery_filter(const struct eec *e, json_t *eas_ids)
 {
     json_t *list = json_array(), *v;

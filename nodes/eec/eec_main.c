@@ -65,6 +65,7 @@ static const struct js_field eec_fields[] = {
      .sub = edgeapp_location_info},
     {.name = "deadlines", .type = JS_OBJECT, .sub = eec_deadline_fields},
     {.name = "population", .type = JS_OBJECT, .sub = eec_pop_fields},
+    {.name = "notify", .type = JS_OBJECT}, /* its notification endpoint: eec_notify.c checks it */
     {0},
 };
 
@@ -81,6 +82,8 @@ static const struct {
     {"registrations", eec_registrations_cmd},
     {"population", eec_pop_info_cmd},
     {"population_run", eec_pop_run_cmd},
+    {"subscribe", eec_subscribe_cmd},
+    {"unsubscribe", eec_unsubscribe_cmd},
 };
 
 /* What node_init cannot check alone: the names must agree and the ECS must be reachable. */
@@ -121,19 +124,22 @@ main(int argc, char **argv)
      * forward it over a slow backhaul) and then on the push to the T-EES. */
     e.cf.request_ms = 45000;
     if (node_init(&e.n, argc, argv, &o, err) < 0 || eec_check_config(&e, err) < 0 ||
-        eec_add_commands(&e, err) < 0 || eec_pop_load(&e, e.cf.pop_file, e.cf.pop_creds, err) < 0) {
+        eec_add_commands(&e, err) < 0 || eec_pop_load(&e, e.cf.pop_file, e.cf.pop_creds, err) < 0 ||
+        eec_notify_setup(&e, err) < 0) {
         fprintf(stderr, "edge-eec: %s\n", err);
     } else {
-        node_ready(&e.n, json_pack("{s:s, s:s?, s:b, s:s}", "ecs", e.cf.ecs, "gpsi", e.cf.gpsi,
+        node_ready(&e.n, json_pack("{s:s, s:s?, s:b, s:s, s:b}", "ecs", e.cf.ecs, "gpsi", e.cf.gpsi,
                                    "psk", e.n.psk_on, "credential",
                                    e.n.psk_on                              ? "psk"
                                    : e.n.tls_client_cred == NODE_CRED_NONE ? "none"
-                                                                           : "cert"));
+                                                                           : "cert",
+                                   "notify", e.notify != NULL));
         rc = node_run(&e.n);
     }
     /* node_free cancels requests still in flight; their callbacks must not reach the control
      * socket, which is freed first. */
     e.closing = 1;
+    eec_notify_free(&e); /* its server runs on the node's event base */
     node_free(&e.n);
     eec_ees_free_all(&e);
     eec_pop_free(&e.pop);

@@ -115,6 +115,38 @@ eec_provision_done(struct eec_call *c, const struct http_client_resp *r, json_t 
     json_decref(resp);
 }
 
+/* TS 24.558 ServProvNotification: the EDN configuration the ECS now gives (an EES came, went,
+ * or changed its registration), kept as a provisioning answer is. */
+void
+eec_provision_notified(struct eec *e, const char *ecs, const json_t *note)
+{
+    json_t *eess = json_array(), *tokens = json_object(), *cfg, *info, *data;
+    char err[EDGE_ERR_LEN];
+    size_t i, j;
+
+    eec_provision_forget(e);
+    json_array_foreach(json_object_get(note, "ednCnfgInfo"), i, cfg)
+    {
+        /* An entry with no EES left says the last one went (edgesim, edgeapp_subs.c). */
+        if (json_array_size(json_object_get(cfg, "eess")) == 0)
+            continue;
+        if (js_decode(cfg, "ednCnfgInfo[]", edgeapp_edn_config_info, NULL, NULL, err) < 0) {
+            node_log(&e->n, "provisioning", ecs, "INVALID_MSG_FORMAT", NULL,
+                     "service provisioning notification refused: %s", err);
+            continue;
+        }
+        json_array_foreach(json_object_get(cfg, "eess"), j, info)
+        {
+            if (eec_provision_keep(e, ecs, info, eess, tokens, err) < 0)
+                break;
+        }
+    }
+    data = json_pack("{s:o, s:o}", "eess", eess, "tokens", tokens);
+    node_log(&e->n, "provisioning", ecs, NULL, data, "provisioning notified: %zu EES(es) now",
+             json_array_size(eess));
+    json_decref(data);
+}
+
 void
 eec_provision_cmd(struct ctl_req *req, json_t *args, void *arg)
 {

@@ -1,7 +1,9 @@
 /* ees_access.c -- who may use this EES on EDGE-1 (TS 33.558 6.3): the EEC is authenticated by
  * the TLS handshake, its eecId and GPSI must be the ones the credential binds (gpsi_auth.h), and
  * it is authorized either with the access token its ECS issued for this EES (token-based) or by
- * the EES's local authorization policy, as this EES is configured.
+ * the EES's local authorization policy, as this EES is configured. On EDGE-3 an EAS is
+ * authenticated by its certificate (SAN urn:edgesim:eas:<id>) and authorized by the local policy
+ * (TS 33.558 EDGE-3; edgesim builds no CAPIF tokens).
  *
  * An EEC without a client credential (TLS with the server certificate only, the NOTE of TS 33.558
  * 6.3) reaches only the APIs tls.serverCertOnlyApis opens, of those this EES offers (ees_sco_apis:
@@ -80,4 +82,28 @@ ees_access_eec(struct ees *e, struct http_req *req, const char *eec_id, const ch
              eec_id, scope);
     json_decref(data);
     cb(e, req, 1, NULL, arg);
+}
+
+const char *
+ees_access_eas(struct ees *e, struct http_req *req)
+{
+    const struct edge_peer *p = http_req_peer(req);
+    json_t *data;
+
+    if (p->mode != EDGE_PEER_CERT || p->eas_id[0] == '\0' || p->fqdn[0] == '\0') {
+        ees_refuse(req, EES_R_NOT_AN_EAS, NULL);
+        return NULL;
+    }
+    data =
+        json_pack("{s:s, s:s, s:s}", "easId", p->eas_id, "eas", p->fqdn, "authorization", "local");
+    if (!ees_policy_allows_eas(e, p->eas_id)) {
+        node_log(&e->n, "access", p->fqdn, ees_refusals[EES_R_EAS_NOT_AUTHORIZED].cause, data,
+                 "EAS %s refused by the local authorization policy", p->eas_id);
+        json_decref(data);
+        ees_refuse(req, EES_R_EAS_NOT_AUTHORIZED,
+                   "EAS %s is not allowed by this EES's local authorization policy", p->eas_id);
+        return NULL;
+    }
+    json_decref(data);
+    return p->eas_id;
 }

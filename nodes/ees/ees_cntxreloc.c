@@ -18,7 +18,7 @@ cr_peer(struct http_req *req)
 {
     const struct edge_peer *p = http_req_peer(req);
 
-    if (p->mode != EDGE_PEER_CERT || p->fqdn[0] == '\0') {
+    if (!edge_peer_is_enabler(p)) {
         ees_refuse(req, EES_R_NOT_AN_EES,
                    "EDGE-9 needs an EES authenticated by a certificate naming its FQDN");
         return NULL;
@@ -73,10 +73,9 @@ cr_eec_bound(struct http_req *req, const json_t *claims, const char *eec_id)
 static void
 push_authorized(struct ees *e, struct http_req *req, int ok, const json_t *claims, void *arg)
 {
-    const char *peer, *ees_id, *eec_id, *cntx_id, *ue_id;
+    const char *peer, *ees_id;
     json_t *body = NULL, *cntx;
-    struct ees_ctx *c, *old;
-    char when[JS_TIME_LEN];
+    struct ees_ctx *c;
 
     (void)arg;
     if (!ok || e->closing)
@@ -86,36 +85,21 @@ push_authorized(struct ees *e, struct http_req *req, int ok, const json_t *claim
         return;
     cntx = json_object_get(body, "eecCntx");
     ees_id = json_string_value(json_object_get(body, "eesId"));
-    eec_id = json_string_value(json_object_get(cntx, "eecId"));
-    cntx_id = json_string_value(json_object_get(cntx, "cntxId"));
-    ue_id = json_string_value(json_object_get(cntx, "ueId"));
     if (strcasecmp(ees_id, peer) != 0) {
         ees_refuse(req, EES_R_EES_ID_MISMATCH,
                    "eesId %.64s is not %s, the EES of the TLS certificate", ees_id, peer);
         goto done;
     }
-    if (cr_eec_bound(req, claims, eec_id) < 0)
+    if (cr_eec_bound(req, claims, json_string_value(json_object_get(cntx, "eecId"))) < 0)
         goto done;
-    /* The same context back here (relocation to a former EES) replaces the stale copy. */
-    if ((old = ees_store_by_cntx(e, cntx_id)) != NULL && strcmp(old->eec_id, eec_id) == 0)
-        ees_store_remove(e, old, "context replaced by a pushed copy");
-    if ((c = ees_store_add(e, eec_id, cntx_id)) == NULL) {
+    /* TS 23.558 8.9.1.1 step 4: the T-EES may register the EEC implicitly; the EEC learns regId
+     * from ACRInfoNotification.eecCtxtReloc.implReg. */
+    if ((c = ees_store_implicit(e, cntx, peer, "push")) == NULL) {
         ees_refuse(req, EES_R_CTX_FULL, "this EES holds %lld EEC contexts already",
                    e->cfg.max_contexts);
         goto done;
     }
-    c->cntx = json_deep_copy(cntx);
-    json_object_set_new(c->cntx, "cntxId", json_string(c->cntx_id));
-    snprintf(c->ue_id, sizeof(c->ue_id), "%s", ue_id != NULL ? ue_id : "");
-    snprintf(c->src_ees, sizeof(c->src_ees), "%s", peer);
-    c->origin = "push";
-    c->exp = node_now() + e->cfg.eec_reg_expiry;
-    /* TS 23.558 8.9.1.1 step 4: the T-EES may register the EEC implicitly; the EEC learns regId
-     * from ACRInfoNotification.eecCtxtReloc.implReg. */
-    ees_store_log(e, c, NULL, "context pushed by the S-EES: implicitly registered");
-    http_reply_json(req, 200,
-                    json_pack("{s:{s:s, s:s}}", "implReg", "regId", c->reg_id, "expTime",
-                              ees_time(c->exp, when)));
+    http_reply_json(req, 200, ees_store_impl_reg(e, c));
 done:
     json_decref(body);
 }

@@ -42,6 +42,11 @@ static const struct js_field policy_fields[] = {
      .max_len = 4096,
      .items = JS_STRING,
      .item_check = js_check_gpsi},
+    {.name = "allowEases",
+     .type = JS_ARRAY,
+     .max_len = 4096,
+     .items = JS_STRING,
+     .item_check = js_check_id_or_star},
     {0},
 };
 
@@ -145,6 +150,20 @@ const struct js_field ees_config_fields[] = {
      .check = js_check_range,
      .min = 1,
      .max = 1000000},
+    {.name = "easRegistrationExpiry",
+     .type = JS_INT,
+     .flags = JS_STORE,
+     .store = S(eas_reg_expiry),
+     .check = js_check_range,
+     .min = 1,
+     .max = 86400},
+    {.name = "subscriptionExpiry",
+     .type = JS_INT,
+     .flags = JS_STORE,
+     .store = S(sub_expiry),
+     .check = js_check_range,
+     .min = 1,
+     .max = 86400},
     {.name = "jwksReloadInterval",
      .type = JS_INT,
      .flags = JS_STORE,
@@ -187,6 +206,8 @@ ees_config_defaults(struct ees_config *c)
     c->token_replay = "reusable";
     c->eec_reg_expiry = 3600;
     c->max_contexts = EES_CTX_MAX;
+    c->eas_reg_expiry = 3600;
+    c->sub_expiry = 3600;
     c->jwks_interval = 10;
     c->retry_max_ms = 2000;
     /* nodes/ees/README.md "Deadlines": a forwarded token over a 400 ms one-way backhaul with 5%
@@ -296,6 +317,14 @@ ees_policy_allows_ees(const struct ees *e, const char *fqdn)
             return 1;
     }
     return 0;
+}
+
+int
+ees_policy_allows_eas(const struct ees *e, const char *eas_id)
+{
+    json_t *eases = json_object_get(e->cfg.policy, "allowEases");
+
+    return eases == NULL || listed(eases, eas_id);
 }
 
 int

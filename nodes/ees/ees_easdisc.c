@@ -1,9 +1,10 @@
-/* ees_easdisc.c -- Eees_EASDiscovery at this EES (TS 24.558, TS 23.558 8.5.2.2): POST
- * /eas-profiles/request-discovery answers with the EAS profiles of its config that match the
- * filter (AC profiles' EAS IDs, EAS characteristics' easId, the UE location against each EAS's
- * service area). The requestor is an EEC, authenticated and authorized as on every EDGE-1 call
- * (TS 33.558 6.3) and registered here when eecRegConf says EECs must register, or an EES over
- * EDGE-9 (bearer token of its ECS, TR 33.739 6.27). */
+/* ees_easdisc.c -- Eees_EASDiscovery at this EES (TS 24.558, TS 23.558 8.5.2.2, 8.8.3.2): POST
+ * /eas-profiles/request-discovery answers with the EAS profiles registered here (EDGE-3) and
+ * those of its config that match the filter (AC profiles' EAS IDs, EAS characteristics' easId,
+ * the UE location against each EAS's service area). The requestor is an EEC, authenticated and
+ * authorized as on every EDGE-1 call (TS 33.558 6.3) and registered here when eecRegConf says
+ * EECs must register, an EES over EDGE-9 (bearer token of its ECS, TR 33.739 6.27), or an EAS
+ * over EDGE-3 (its certificate and this EES's policy). */
 #include "ees.h"
 #include "base/err.h"
 #include "net/problem.h"
@@ -46,14 +47,24 @@ disc_listed(const json_t *ids, const json_t *id)
     return 0;
 }
 
-static void
-disc_answer(struct ees *e, struct http_req *req, const json_t *body)
+json_t *
+ees_easdisc_match(struct ees *e, const json_t *filter, const json_t *loc, const char *only)
 {
-    json_t *wanted = disc_wanted(json_object_get(body, "easDiscoveryFilter"));
-    json_t *loc = json_object_get(body, "locInf"), *found = json_array(), *eas, *data;
+    json_t *wanted = disc_wanted(filter), *found = json_array(), *eas;
+    json_t *profiles = ees_eas_profiles(e);
     size_t i;
 
-    json_array_foreach(e->eas, i, eas)
+    if (only != NULL && json_array_size(wanted) > 0) {
+        json_t *id = json_string(only);
+        int asked = disc_listed(wanted, id);
+        json_decref(id);
+        if (!asked) { /* a change this filter does not look at */
+            json_decref(found);
+            found = NULL;
+            goto done;
+        }
+    }
+    json_array_foreach(profiles, i, eas)
     {
         if (json_array_size(wanted) > 0 && !disc_listed(wanted, json_object_get(eas, "easId")))
             continue;
@@ -61,11 +72,22 @@ disc_answer(struct ees *e, struct http_req *req, const json_t *body)
             continue;
         json_array_append_new(found, json_pack("{s:O}", "eas", eas));
     }
-    data = json_pack("{s:O, s:I}", "wanted", wanted, "found", (json_int_t)json_array_size(found));
+done:
+    json_decref(profiles);
+    json_decref(wanted);
+    return found;
+}
+
+static void
+disc_answer(struct ees *e, struct http_req *req, const json_t *body)
+{
+    json_t *found = ees_easdisc_match(e, json_object_get(body, "easDiscoveryFilter"),
+                                      json_object_get(body, "locInf"), NULL);
+    json_t *data = json_pack("{s:I}", "found", (json_int_t)json_array_size(found));
+
     node_log(&e->n, "discovery", tls_peer_name(http_req_peer(req)), NULL, data,
              "EAS discovery: %zu EAS profile(s) match", json_array_size(found));
     json_decref(data);
-    json_decref(wanted);
     /* TS 24.558 EasDiscoveryResp: discoveredEas may be empty when nothing matches. */
     http_reply_json(req, 200, json_pack("{s:o}", "discoveredEas", found));
 }
@@ -104,6 +126,70 @@ disc_ees_authorized(struct ees *e, struct http_req *req, int ok, const json_t *c
     json_decref(body);
 }
 
+/* T-EAS discovery for an S-EAS that decides ACR (TS 23.558 8.8.3.2): the EASes of the T-EES,
+ * found at the ECS and asked over EDGE-9, answer (the S-EAS's own EES has the S-EAS). */
+struct disc_teas {
+    struct http_req *req;
+    json_t *body;
+};
+
+static void
+disc_teas_found(struct ees *e, const struct ees_up *up, const json_t *tees_info,
+                const json_t *found, void *arg)
+{
+    struct disc_teas *d = arg;
+
+    if (!e->closing) {
+        if (found != NULL) {
+            http_reply_json(d->req, 200, json_pack("{s:O}", "discoveredEas", found));
+        } else if (tees_info == NULL && up->status != 0 &&
+                   (up->status == 200 || up->status == 204 || up->status == 404)) {
+            http_reply_json(d->req, 200, json_pack("{s:[]}", "discoveredEas"));
+        } else {
+            ees_refuse(d->req, up->status == 0 ? EES_R_ACR_UNREACHABLE : EES_R_ACR_TEAS_REFUSED,
+                       "T-EAS discovery: %s at %s answered %d %s", up->step,
+                       up->peer != NULL ? up->peer : "", up->status,
+                       up->cause != NULL   ? up->cause
+                       : up->error != NULL ? up->error
+                                           : "");
+        }
+    }
+    json_decref(d->body);
+    free(d);
+}
+
+/* An EAS requestor (EDGE-3, TS 23.558 8.8.3.2): the EAS its certificate names, admitted by the
+ * local policy (TS 33.558 EDGE-3). With easSvcContinuity (it decides an ACR) the answer is the
+ * T-EASes at the T-EES, else the EASes here. */
+static void
+disc_eas(struct ees *e, struct http_req *req, json_t *body, const char *eas_id)
+{
+    const char *who = ees_access_eas(e, req);
+    struct disc_teas *d;
+
+    if (who == NULL)
+        return;
+    if (strcmp(who, eas_id) != 0) {
+        ees_refuse(req, EES_R_EAS_ID_MISMATCH,
+                   "requestorId.easId %.64s is not %s, the EAS of the TLS certificate", eas_id,
+                   who);
+        return;
+    }
+    if (json_object_get(body, "easSvcContinuity") == NULL) {
+        disc_answer(e, req, body);
+        return;
+    }
+    if ((d = calloc(1, sizeof(*d))) == NULL) {
+        ees_refuse(req, EES_R_INTERNAL, "out of memory");
+        return;
+    }
+    d->req = req;
+    d->body = json_incref(body);
+    http_req_hold(req);
+    ees_teas_discover(e, eas_id, json_string_value(json_object_get(body, "ueId")), NULL,
+                      disc_teas_found, d);
+}
+
 static void
 disc_request(struct http_req *req, void *arg)
 {
@@ -124,9 +210,8 @@ disc_request(struct http_req *req, void *arg)
         return;
     }
     if (ees_id == NULL) {
-        ees_refuse(req, EES_R_REQUESTOR,
-                   "an EAS requestor is not served here (edgesim has no EDGE-3)");
-    } else if (p->mode != EDGE_PEER_CERT || strcasecmp(p->fqdn, ees_id) != 0) {
+        disc_eas(e, req, body, json_string_value(json_object_get(rid, "easId")));
+    } else if (!edge_peer_is_enabler(p) || strcasecmp(p->fqdn, ees_id) != 0) {
         ees_refuse(req, EES_R_EES_ID_MISMATCH,
                    "requestorId.eesId %.64s is not the EES of the TLS certificate", ees_id);
     } else {

@@ -16,7 +16,8 @@
 
 struct e9_op {
     struct ees *e;
-    const char *step; /* "push" or "pull" */
+    const char *step;  /* "push", "pull" or "teas_discovery" */
+    const char *scope; /* of the token: the API called */
     const char *method;
     char target[EDGE_FQDN_MAX];
     char path[2048];
@@ -125,7 +126,7 @@ static void
 e9_start(struct e9_op *op, const char *token, const char *eec_id)
 {
     if (token == NULL || strcmp(token, "fetch") == 0) {
-        ees_oauth_get(op->e, op->target, EES_SCOPE_EDGE9, eec_id, 0, e9_token, op);
+        ees_oauth_get(op->e, op->target, op->scope, eec_id, 0, e9_token, op);
         return;
     }
     if (strcmp(token, "none") != 0) {
@@ -160,6 +161,7 @@ e9_new(struct ees *e, const char *step, const char *method, const char *target, 
     }
     op->e = e;
     op->step = step;
+    op->scope = EES_SCOPE_EDGE9;
     op->method = method;
     snprintf(op->target, sizeof(op->target), "%s", target);
     op->cb = cb;
@@ -197,6 +199,23 @@ ees_edge9_pull(struct ees *e, const char *source, const char *cntx_id, const cha
     }
     snprintf(op->path, sizeof(op->path), "%s?%s", EES_CNTX_PATH, query);
     e9_start(op, token, eec_id);
+}
+
+/* T-EAS discovery at the T-EES over EDGE-9 (TS 23.558 8.8.3.2: the S-EES asks the T-EES with
+ * requestorId.eesId; TS 29.558 Eees_EASDiscovery TEasDiscRequest), token of scope
+ * eees-easdiscovery. */
+void
+ees_edge9_discover(struct ees *e, const char *target, const json_t *req, const char *eec_id,
+                   ees_edge9_cb cb, void *arg)
+{
+    struct e9_op *op = e9_new(e, "teas_discovery", "POST", target, cb, arg);
+
+    if (op == NULL)
+        return;
+    op->scope = EES_SCOPE_EASDISC;
+    snprintf(op->path, sizeof(op->path), "%s", EES_EASDISC_PATH);
+    op->body = json_deep_copy(req);
+    e9_start(op, "fetch", eec_id);
 }
 
 /* ---- push / pull commands ---- */

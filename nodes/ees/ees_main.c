@@ -3,6 +3,7 @@
  * that deregisters before it exits. */
 #include "ees.h"
 #include "base/err.h"
+#include "node/node_reg.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,6 +18,7 @@ ees_on_stop(struct node *n, void *arg)
 
     (void)n;
     e->stopping = 1;
+    node_reg_halt(e->ecsreg);
 }
 
 static int
@@ -24,9 +26,11 @@ ees_setup(struct ees *e, char *err)
 {
     if (ees_config_check(e, err) < 0 || ees_keys_new(e, err) < 0 || ees_store_new(e, err) < 0 ||
         ees_oauth_setup(e, err) < 0 || ees_ecsreg_setup(e, err) < 0 ||
+        ees_easreg_setup(e, err) < 0 || ees_subs_setup(e, err) < 0 ||
         ees_targetdisc_setup(e, err) < 0 || ees_edge9_setup(e, err) < 0 ||
         ees_eecreg_setup(e, err) < 0 || ees_easdisc_setup(e, err) < 0 ||
-        ees_cntxreloc_setup(e, err) < 0 || ees_acr_setup(e, err) < 0)
+        ees_cntxreloc_setup(e, err) < 0 || ees_acrreq_setup(e, err) < 0 ||
+        ees_act_setup(e, err) < 0)
         return -1;
     if (strcmp(e->cfg.token_replay, "single-use") == 0 &&
         (e->replay = token_replay_new(65536)) == NULL)
@@ -72,14 +76,20 @@ ees_free(struct ees *e)
 {
     /* Timers belong to the event base node_free() frees; pending HTTP exchanges call back from
      * inside node_free(), and with closing set they only free their own state. */
-    ees_ecsreg_free(e);
+    node_reg_close(e->ecsreg);
+    ees_act_free(e);
+    ees_subs_close(e);
     ees_store_free(e);
+    ees_easreg_free(e);
     e->closing = 1;
     node_free(&e->n);
+    node_reg_free(e->ecsreg);
+    ees_subs_free(e);
     ees_oauth_free(e);
     ees_keys_free(e);
     token_replay_free(e->replay);
     json_decref(e->eas);
+    json_decref(e->teas_seen);
 }
 
 int

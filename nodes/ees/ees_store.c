@@ -194,3 +194,47 @@ ees_store_grant(const struct ees *e, const char *requested)
     /* TS 23.558 8.4.2.3: the EES may shorten the expiration time the EEC proposes. */
     return want > now && want < max ? want : max;
 }
+
+struct ees_ctx *
+ees_store_by_ue(struct ees *e, const char *ue_id)
+{
+    for (struct ees_ctx *c = e->store->head; c != NULL; c = c->next)
+        if (strcmp(c->ue_id, ue_id) == 0)
+            return c;
+    return NULL;
+}
+
+struct ees_ctx *
+ees_store_implicit(struct ees *e, const json_t *cntx, const char *src, const char *origin)
+{
+    const char *eec_id = json_string_value(json_object_get(cntx, "eecId"));
+    const char *cntx_id = json_string_value(json_object_get(cntx, "cntxId"));
+    const char *ue_id = json_string_value(json_object_get(cntx, "ueId"));
+    struct ees_ctx *c, *old;
+
+    /* The same context back here (relocation to a former EES) replaces the stale copy. */
+    if ((old = ees_store_by_cntx(e, cntx_id)) != NULL && strcmp(old->eec_id, eec_id) == 0)
+        ees_store_remove(e, old, "context replaced by a relocated copy");
+    if ((c = ees_store_add(e, eec_id, cntx_id)) == NULL)
+        return NULL;
+    c->cntx = json_deep_copy(cntx);
+    json_object_set_new(c->cntx, "cntxId", json_string(c->cntx_id));
+    snprintf(c->ue_id, sizeof(c->ue_id), "%s", ue_id != NULL ? ue_id : "");
+    snprintf(c->src_ees, sizeof(c->src_ees), "%s", src);
+    c->origin = origin;
+    c->exp = node_now() + e->cfg.eec_reg_expiry;
+    ees_store_log(e, c, NULL,
+                  strcmp(origin, "push") == 0 ? "context pushed by the S-EES: implicitly registered"
+                                              : "context pulled in an ACR: implicitly registered");
+    return c;
+}
+
+json_t *
+ees_store_impl_reg(struct ees *e, const struct ees_ctx *c)
+{
+    char when[JS_TIME_LEN];
+
+    (void)e;
+    return json_pack("{s:{s:s, s:s}}", "implReg", "regId", c->reg_id, "expTime",
+                     ees_time(c->exp, when));
+}

@@ -158,7 +158,7 @@ static int
 check_issued(const struct keyring *kr, const struct token_endpoint_result *res, const char *scope,
              const char *eec_id, const char *name)
 {
-    struct edge_peer sees = {EDGE_PEER_CERT, "", "", "", ""};
+    struct edge_peer sees = {EDGE_PEER_CERT, "", "", "", "", ""};
     struct token_check chk = {
         TOKEN_PROFILE_EES, res->aud, scope, kr, NULL, &sees, NULL, NULL, NOW + 1};
     struct token_verdict v;
@@ -224,7 +224,7 @@ run_row(const struct token_endpoint *ep, char *line)
 {
     char *f[5], *save = NULL, *pair;
     struct token_param params[TOKEN_ENDPOINT_MAX_PARAMS];
-    struct edge_peer peer = {EDGE_PEER_NONE, "", "", "", ""};
+    struct edge_peer peer = {EDGE_PEER_NONE, "", "", "", "", ""};
     struct token_endpoint_req req = {0};
     struct token_endpoint_result res;
     const char *scope = NULL, *eec_id = NULL, *got;

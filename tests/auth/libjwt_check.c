@@ -123,7 +123,8 @@ expected_claims(int variant, const struct token_issued *t)
 static int
 issue_one(const struct keyring *kr, int variant, struct token_issued *t, char *err)
 {
-    static const struct edge_peer eec = {EDGE_PEER_CERT, "", "eec-0001", "msisdn-491700000001", ""};
+    static const struct edge_peer eec = {EDGE_PEER_CERT,        "", "eec-0001",
+                                         "msisdn-491700000001", "", ""};
 
     if (variant < 2)
         return token_issue_eec(kr, &eec, variant == 0 ? "msisdn-491700000001" : NULL,
@@ -244,8 +245,8 @@ static void
 issue_escaped(const struct keyring *kr, const struct signer *s)
 {
     static const char gpsi[] = "extid-\"quoted\"\\back@edge.test";
-    static const struct edge_peer eec = {EDGE_PEER_CERT, "", "eec-0001",
-                                         "extid-\"quoted\"\\back@edge.test", ""};
+    static const struct edge_peer eec = {
+        EDGE_PEER_CERT, "", "eec-0001", "extid-\"quoted\"\\back@edge.test", "", ""};
     char err[EDGE_ERR_LEN], why[EDGE_ERR_LEN];
     struct token_issued t;
     json_t *c = NULL;

@@ -28,8 +28,8 @@ seconds(void)
     return (double)edge_now_ns() / 1e9;
 }
 
-static struct edge_peer eec_peer = {EDGE_PEER_CERT, "", "eec-0001", "msisdn-491700000001", ""};
-static struct edge_peer sees_peer = {EDGE_PEER_CERT, "ees1.edge.test", "", "", ""};
+static struct edge_peer eec_peer = {EDGE_PEER_CERT, "", "eec-0001", "msisdn-491700000001", "", ""};
+static struct edge_peer sees_peer = {EDGE_PEER_CERT, "ees1.edge.test", "", "", "", ""};
 
 /* Validate t as the EES it was issued for; returns the rule. */
 static enum token_rule

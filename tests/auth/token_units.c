@@ -405,7 +405,7 @@ test_http_mapping(void)
         struct keyring *kr = keyring_new();
         EVP_PKEY *pk = forge_p256();
         char *pem = forge_pem(pk, 1), err[EDGE_ERR_LEN];
-        struct edge_peer peer = {EDGE_PEER_CERT, "", "eec-0001", "", ""};
+        struct edge_peer peer = {EDGE_PEER_CERT, "", "eec-0001", "", "", ""};
         struct token_check chk = {
             TOKEN_PROFILE_EEC, "ees9.edge.test", NULL, NULL, NULL, &peer, NULL, NULL, 1767225600};
         struct token_issued ti;
@@ -436,7 +436,7 @@ test_replay_cache(void)
     struct keyring *kr = keyring_new();
     EVP_PKEY *pk = forge_p256();
     char *pem = forge_pem(pk, 1), err[EDGE_ERR_LEN];
-    struct edge_peer peer = {EDGE_PEER_CERT, "", "eec-0001", "", ""};
+    struct edge_peer peer = {EDGE_PEER_CERT, "", "eec-0001", "", "", ""};
     struct token_replay *rc = token_replay_new(4);
     struct token_check chk = {
         TOKEN_PROFILE_EEC, "ees1.edge.test", NULL, NULL, NULL, &peer, NULL, rc, 1767225600};

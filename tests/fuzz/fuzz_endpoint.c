@@ -227,7 +227,7 @@ check_issued(const uint8_t *in, size_t n, const struct token_endpoint_req *req,
     const char *scope = param(req->params, req->nparams, "scope");
     const char *eec = param(req->params, req->nparams, "eec_id");
     const char *trusted[] = {FZ_ECS1, NULL};
-    struct edge_peer sees = {EDGE_PEER_CERT, "", "", "", ""};
+    struct edge_peer sees = {EDGE_PEER_CERT, "", "", "", "", ""};
     struct token_check chk = {.profile = TOKEN_PROFILE_EES,
                               .aud = aud,
                               .scope = scope,
@@ -301,11 +301,11 @@ static void
 endpoint_one(const uint8_t *data, size_t n)
 {
     static const struct edge_peer peers[] = {
-        {EDGE_PEER_NONE, "", "", "", ""},
-        {EDGE_PEER_CERT, FZ_EES1, "", "", ""},
-        {EDGE_PEER_CERT, "", FZ_EEC_ID, FZ_GPSI, ""},
-        {EDGE_PEER_PSK, FZ_EES1, FZ_EEC_ID, "", "atid-1"},
-        {EDGE_PEER_CERT, FZ_ECS2, "", "", ""},
+        {EDGE_PEER_NONE, "", "", "", "", ""},
+        {EDGE_PEER_CERT, FZ_EES1, "", "", "", ""},
+        {EDGE_PEER_CERT, "", FZ_EEC_ID, FZ_GPSI, "", ""},
+        {EDGE_PEER_PSK, FZ_EES1, FZ_EEC_ID, "", "atid-1", ""},
+        {EDGE_PEER_CERT, FZ_ECS2, "", "", "", ""},
     };
     struct token_param params[256];
     size_t np = 0;

@@ -24,9 +24,9 @@
 #define NCHECKS 3
 #define NBASE 4
 
-static const struct edge_peer eec_peer = {EDGE_PEER_CERT, "", FZ_EEC_ID, FZ_GPSI, ""};
-static const struct edge_peer eec_peer_nogpsi = {EDGE_PEER_CERT, "", FZ_EEC_ID, "", ""};
-static const struct edge_peer sees_peer = {EDGE_PEER_CERT, FZ_EES1, "", "", ""};
+static const struct edge_peer eec_peer = {EDGE_PEER_CERT, "", FZ_EEC_ID, FZ_GPSI, "", ""};
+static const struct edge_peer eec_peer_nogpsi = {EDGE_PEER_CERT, "", FZ_EEC_ID, "", "", ""};
+static const struct edge_peer sees_peer = {EDGE_PEER_CERT, FZ_EES1, "", "", "", ""};
 static const char *const trusted[] = {FZ_ECS1, NULL};
 static struct token_check checks[NCHECKS];
 

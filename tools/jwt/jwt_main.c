@@ -308,7 +308,7 @@ cmd_verify(const struct opts *o)
     char err[EDGE_ERR_LEN], *tok = NULL;
     struct keyring *kr = keyring_new();
     json_t *h = NULL, *c = NULL;
-    struct edge_peer peer = {EDGE_PEER_CERT, "", "", "", ""};
+    struct edge_peer peer = {.mode = EDGE_PEER_CERT};
     struct token_check chk = {0};
     struct token_verdict v = {0};
     const char *iss = o->iss, *trusted[2] = {NULL, NULL};
@@ -362,7 +362,7 @@ cmd_issue(const struct opts *o)
 {
     char err[EDGE_ERR_LEN], *end;
     struct keyring *kr = keyring_new();
-    struct edge_peer peer = {EDGE_PEER_CERT, "", "", "", ""};
+    struct edge_peer peer = {.mode = EDGE_PEER_CERT};
     struct token_issued t = {0};
     enum token_profile profile = TOKEN_PROFILE_EEC;
     int64_t now, lifetime = 300;

@@ -684,6 +684,29 @@ pki_make_eec(const char *dir, const char *eec_id, const char *gpsi, int days, in
 }
 
 int
+pki_make_bound(const char *dir, const char *fqdn, const char *what, const char *id, int days,
+               int force, char *err)
+{
+    struct pki_cert_spec spec = {.server_auth = 1, .client_auth = 1};
+    char why[EDGE_ERR_LEN], uri[EDGE_ID_MAX + 32];
+
+    if (js_valid_fqdn(fqdn, why) == -1)
+        return edge_err(err, "FQDN \"%.64s\": %s", fqdn ? fqdn : "", why);
+    if (what == NULL || (strcmp(what, "eas") != 0 && strcmp(what, "eec") != 0))
+        return edge_err(err, "a bound identity is an \"eas\" or an \"eec\"");
+    if (js_valid_id(id, why) == -1)
+        return edge_err(err, "%s ID \"%.64s\": %s", what, id ? id : "", why);
+    if (pki_days(days, PKI_LEAF_DAYS, &spec.days, err) == -1)
+        return -1;
+    snprintf(uri, sizeof(uri), "urn:edgesim:%s:%s", what, id);
+    spec.cn = fqdn;
+    spec.dns = fqdn;
+    spec.ou = what;
+    spec.uris[0] = uri;
+    return pki_make_pair(dir, PKI_NODE_CRT, PKI_NODE_KEY, fqdn, &spec, force, err);
+}
+
+int
 pki_make_signkey(const char *dir, const char *ecs_fqdn, const char *kid, int force, char *err)
 {
     struct pki_out outs[2];

@@ -83,6 +83,11 @@ int pki_make_node(const char *dir, const char *fqdn, enum pki_kind kind, int day
                   char *err);
 int pki_make_eec(const char *dir, const char *eec_id, const char *gpsi, int days, int force,
                  char *err);
+/* A server and client certificate <fqdn>.crt/.key (as pki_make_node) that also binds an identity
+ * by the SAN URI urn:edgesim:<what>:<id> (peer.h): an EAS (what "eas", its EAS ID), or an EEC's
+ * notification endpoint (what "eec", its EEC ID). */
+int pki_make_bound(const char *dir, const char *fqdn, const char *what, const char *id, int days,
+                   int force, char *err);
 int pki_make_signkey(const char *dir, const char *ecs_fqdn, const char *kid, int force, char *err);
 
 #endif

@@ -55,7 +55,8 @@ http_request(struct run *r, json_t *step, json_t *a, json_t *out, char *err)
     /* A URI (a Location an earlier step got) stands for its path. */
     if (strncmp(path, "https://", 8) == 0 && strchr(path + 8, '/') != NULL)
         path = strchr(path + 8, '/');
-    json_object_set_new(out, "fqdn", json_string(step_id(r, json_object_get(a, "to"))));
+    json_object_set_new(
+        out, "fqdn", json_string(run_node(r, json_string_value(json_object_get(a, "to")))->host));
     json_object_set(out, "method", json_object_get(a, "method"));
     json_object_set_new(out, "path", json_string(path));
     if (headers == NULL)

@@ -42,6 +42,15 @@ node_arg(struct run *r, json_t *step, const struct act_arg *m, json_t *a, json_t
     case ACT_ARG_CNTX:
         c = node_cntx(r, v);
         break;
+    case ACT_ARG_SUBID:
+        c = json_is_object(v)
+                ? json_incref(json_object_get(
+                      json_object_get(r->results, json_string_value(json_object_get(v, "from"))),
+                      "subId"))
+                : json_incref(v);
+        if (c == NULL)
+            c = json_string("");
+        break;
     case ACT_ARG_TOKEN:
         if ((c = step_token_arg(r, v, json_string_value(json_object_get(step, "name")), err)) ==
             NULL)
@@ -69,14 +78,18 @@ act_node(struct run *r, struct run_node *n, json_t *step, json_t *a, json_t **re
 {
     const char *name = json_string_value(json_object_get(step, "action"));
     const struct act *row = act_find(name, (int)n->sn->kind);
-    json_t *out = json_object();
+    json_t *out = json_object(), *sa = subst_value(r, a); /* ${...} in any arg */
+    int rc;
 
     for (const struct act_arg *m = row->map; m->out != NULL; m++)
-        if (node_arg(r, step, m, a, out, err) == -1) {
+        if (node_arg(r, step, m, sa, out, err) == -1) {
             json_decref(out);
+            json_decref(sa);
             return -1;
         }
-    return node_send(r, n, step, row->cmd != NULL ? row->cmd : name, out, res, err);
+    rc = node_send(r, n, step, row->cmd != NULL ? row->cmd : name, out, res, err);
+    json_decref(sa);
+    return rc;
 }
 
 /* An EDGE-9 call: "push" to (target) or "pull" from (source) the peer EES. */

@@ -194,6 +194,36 @@ runner_step_index(struct run *r, const char *name)
 /* An unsolicited control event of the node (one already received since the previous step, or
  * the next one within timeoutMs), or count events of its event log matching a pattern written
  * since the previous step (or the step "since") began. */
+/* await {notification, api}: the node's notification endpoint accepted a notification whose
+ * body matches (its event log's "notify" line, notify.h); the result's body is that
+ * notification, for expect's body and schema. */
+static int
+act_await_notification(struct run *r, struct run_node *n, json_t *a, int to, json_t **res)
+{
+    const char *api = json_string_value(json_object_get(a, "api"));
+    json_t *body = subst_value(r, json_object_get(a, "notification")), *e, *pattern;
+    json_int_t count = json_integer_value(json_object_get(a, "count"));
+    int since = runner_step_index(r, json_string_value(json_object_get(a, "since")));
+    char why[EDGE_ERR_LEN];
+
+    pattern = json_pack("{s:s, s:s, s:{s:s, s:o}}", "kind", "notify", "dir", "in", "data",
+                        "verdict", "accepted", "body", body);
+    if (api != NULL)
+        json_object_set_new(json_object_get(pattern, "data"), "api", json_string(api));
+    e = logwait_events(n, since >= 0 ? since : r->step_index - 1, pattern,
+                       count > 0 ? (size_t)count : 1, to, why);
+    json_decref(pattern);
+    *res = step_local_result(e != NULL, why);
+    if (e != NULL) {
+        json_t *last = json_array_get(e, json_array_size(e) - 1);
+        json_object_set(*res, "body", json_object_get(json_object_get(last, "data"), "body"));
+        json_object_set(*res, "from", json_object_get(last, "peer"));
+        json_object_set_new(*res, "events", e);
+        act_http_shapes(*res); /* a ServProvNotification's tokens and eess, as a provisioning's */
+    }
+    return 0;
+}
+
 int
 act_await(struct run *r, struct run_node *n, json_t *step, json_t *a, json_t **res, char *err)
 {
@@ -205,6 +235,8 @@ act_await(struct run *r, struct run_node *n, json_t *step, json_t *a, json_t **r
     char why[EDGE_ERR_LEN];
     (void)step;
 
+    if (json_object_get(a, "notification") != NULL)
+        return act_await_notification(r, n, a, to, res);
     if (pattern != NULL) {
         json_t *sp = subst_value(r, pattern);
         json_int_t count = json_integer_value(json_object_get(a, "count"));

@@ -146,11 +146,22 @@ static const struct js_field args_discover_ees[] = {
     {.name = "ueId", .type = JS_ANY, .check = arg_ueid},
     {.name = NULL},
 };
+static const char *const arg_relocate_ats[] = {"source", "target", NULL};
 static const struct js_field args_relocate[] = {
     {.name = "ees", .type = JS_STRING, .flags = JS_REQUIRED, .check = val_ees_ref},
     {.name = "tEes", .type = JS_STRING, .flags = JS_REQUIRED, .check = val_ees_ref},
     {.name = "acId", .type = JS_STRING},
     {.name = "easId", .type = JS_STRING},
+    {.name = "tEasEndpoint", .type = JS_OBJECT},
+    {.name = "at", .type = JS_STRING, .check = js_check_enum, .choices = arg_relocate_ats},
+    {.name = "sEasEndpoint", .type = JS_OBJECT},
+    {.name = NULL},
+};
+/* The S-EAS starts an ACR (EDGE-3): acr_determine (AcrDetermReq) and acr_decide (T-EAS
+ * discovery, transfer, AcrDecReq). */
+static const struct js_field args_acr_eas[] = {
+    {.name = "ueId", .type = JS_STRING, .flags = JS_REQUIRED, .check = js_check_gpsi},
+    {.name = "acId", .type = JS_STRING, .check = js_check_id},
     {.name = "tEasEndpoint", .type = JS_OBJECT},
     {.name = NULL},
 };
@@ -223,9 +234,14 @@ arg_patterns(json_t *v, const struct js_field *f, void *ctx, char *why)
     return match_check(v, why, EDGE_ERR_LEN);
 }
 
+static const char *const arg_notify_apis[] = {"acr-events", "eas-discovery", "servprov",
+                                              "acr-mgnt-events", NULL};
+
 static const struct js_field args_await[] = {
     {.name = "event", .type = JS_STRING, .flags = JS_NONEMPTY},
     {.name = "logged", .type = JS_OBJECT, .check = arg_patterns},
+    {.name = "notification", .type = JS_OBJECT, .check = arg_patterns},
+    {.name = "api", .type = JS_STRING, .check = js_check_enum, .choices = arg_notify_apis},
     {.name = "count", .type = JS_INT, .check = js_check_range, .min = 1, .max = 10000},
     {.name = "since", .type = JS_STRING, .check = val_step_ref},
     {.name = "timeoutMs", .type = JS_INT, .check = js_check_range, .min = 1, .max = 600000},
@@ -236,12 +252,18 @@ static const struct js_field args_await[] = {
 static int
 arg_await_check(struct scn_ctx *c, json_t *args, char *err)
 {
+    int n = (json_object_get(args, "event") != NULL) + (json_object_get(args, "logged") != NULL) +
+            (json_object_get(args, "notification") != NULL);
+
     (void)c;
-    if ((json_object_get(args, "event") == NULL) == (json_object_get(args, "logged") == NULL))
-        return edge_err(err, "give exactly one of \"event\" and \"logged\"");
+    if (n != 1)
+        return edge_err(err, "give exactly one of \"event\", \"logged\" and \"notification\"");
     if ((json_object_get(args, "count") != NULL || json_object_get(args, "since") != NULL) &&
-        json_object_get(args, "logged") == NULL)
-        return edge_err(err, "\"count\" and \"since\" are of \"logged\" events");
+        json_object_get(args, "event") != NULL)
+        return edge_err(err,
+                        "\"count\" and \"since\" are of \"logged\" events or of notifications");
+    if (json_object_get(args, "api") != NULL && json_object_get(args, "notification") == NULL)
+        return edge_err(err, "\"api\" is of a notification");
     return 0;
 }
 
@@ -312,6 +334,41 @@ static const struct js_field args_ctl[] = {
     {.name = NULL},
 };
 
+/* put_context at an EAS: the application state of a UE (what its AC built there). */
+/* subscribe at an EEC: an API of notify.h, at an EES (EDGE-1 APIs) or its ECS (servprov). */
+static const struct js_field args_subscribe[] = {
+    {.name = "api",
+     .type = JS_STRING,
+     .flags = JS_REQUIRED,
+     .check = js_check_enum,
+     .choices = arg_notify_apis},
+    {.name = "ees", .type = JS_STRING, .check = val_ees_ref},
+    {.name = "ecs", .type = JS_STRING, .check = val_ecs_ref},
+    {.name = "easIds", .type = JS_ARRAY, .items = JS_STRING, .item_check = js_check_id},
+    {.name = "eventIds", .type = JS_STRING, .flags = JS_NONEMPTY},
+    {.name = "acProfs", .type = JS_ARRAY, .items = JS_OBJECT},
+    {.name = "expTime", .type = JS_STRING, .flags = JS_NONEMPTY},
+    {.name = "token", .type = JS_ANY, .check = arg_tokref},
+    {.name = "ueId", .type = JS_ANY, .check = arg_ueid},
+    {.name = NULL},
+};
+static const struct js_field args_unsubscribe[] = {
+    {.name = "subId", .type = JS_ANY, .flags = JS_REQUIRED, .check = arg_str_or_from},
+    {.name = "token", .type = JS_ANY, .check = arg_tokref},
+    {.name = NULL},
+};
+
+static const struct js_field args_put_context[] = {
+    {.name = "ueId", .type = JS_STRING, .flags = JS_REQUIRED, .check = js_check_gpsi},
+    {.name = "acId", .type = JS_STRING, .check = js_check_id},
+    {.name = "context", .type = JS_OBJECT, .flags = JS_REQUIRED},
+    {.name = NULL},
+};
+static const struct js_field args_update_profile[] = {
+    {.name = "profile", .type = JS_OBJECT, .flags = JS_REQUIRED},
+    {.name = NULL},
+};
+
 static const struct js_field args_rotate[] = {
     {.name = "kid", .type = JS_STRING, .flags = JS_REQUIRED, .check = js_check_kid},
     {.name = "new", .type = JS_BOOL},
@@ -350,6 +407,7 @@ arg_rotate_check(struct scn_ctx *c, json_t *args, char *err)
 #define ECS ACT_K(SCN_ECS)
 #define EES ACT_K(SCN_EES)
 #define EEC ACT_K(SCN_EEC)
+#define EAS ACT_K(SCN_EAS)
 
 /* How node commands take their args from the step's (nodes/README.md "Control commands"). */
 static const struct act_arg map_provision[] = {{.out = "acProfs"},
@@ -385,14 +443,33 @@ static const struct act_arg map_relocate[] = {
     {.out = "acId"},
     {.out = "easId"},
     {.out = "tEasEndpoint"},
+    {.out = "at"},
+    {.out = "sEasEndpoint"},
     {.out = NULL},
 };
+static const struct act_arg map_acr_eas[] = {
+    {.out = "ueId"}, {.out = "acId"}, {.out = "tEasEndpoint"}, {.out = NULL}};
 static const struct act_arg map_request_token[] = {{.out = "target", .how = ACT_ARG_ID},
                                                    {.out = "scope"},
                                                    {.out = "eecId", .in = "eec", .how = ACT_ARG_ID},
                                                    {.out = NULL}};
 static const struct act_arg map_none[] = {{.out = NULL}};
 static const struct act_arg map_rotate[] = {{.out = "kid"}, {.out = NULL}};
+static const struct act_arg map_put_context[] = {
+    {.out = "ueId"}, {.out = "acId"}, {.out = "context"}, {.out = NULL}};
+static const struct act_arg map_update_profile[] = {{.out = "profile"}, {.out = NULL}};
+static const struct act_arg map_subscribe[] = {{.out = "api"},
+                                               {.out = "ees", .how = ACT_ARG_ID},
+                                               {.out = "ecs", .how = ACT_ARG_ID},
+                                               {.out = "easIds"},
+                                               {.out = "eventIds"},
+                                               {.out = "acProfs"},
+                                               {.out = "expTime"},
+                                               {.out = "token", .how = ACT_ARG_TOKEN},
+                                               {.out = "ueId"},
+                                               {.out = NULL}};
+static const struct act_arg map_unsubscribe[] = {
+    {.out = "subId", .how = ACT_ARG_SUBID}, {.out = "token", .how = ACT_ARG_TOKEN}, {.out = NULL}};
 
 #define NODE_CMD(act, k, schema, command, m)                                                       \
     {                                                                                              \
@@ -421,8 +498,17 @@ static const struct act act_table[] = {
     NODE_CMD("relocate", EEC, args_relocate, NULL, map_relocate),
     NODE_CMD("request_token", EES, args_request_token, NULL, map_request_token),
     NODE_CMD("registrations", ECS, args_none, NULL, map_none),
-    NODE_CMD("registration", EES, args_none, NULL, map_none),
-    NODE_CMD("contexts", EES, args_none, NULL, map_none),
+    NODE_CMD("registration", EES | EAS, args_none, NULL, map_none),
+    NODE_CMD("contexts", EES | EAS, args_none, NULL, map_none),
+    NODE_CMD("eas_registrations", EES, args_none, NULL, map_none),
+    NODE_CMD("put_context", EAS, args_put_context, NULL, map_put_context),
+    NODE_CMD("acr_determine", EAS, args_acr_eas, NULL, map_acr_eas),
+    NODE_CMD("acr_decide", EAS, args_acr_eas, NULL, map_acr_eas),
+    NODE_CMD("subscribe", EEC, args_subscribe, NULL, map_subscribe),
+    NODE_CMD("unsubscribe", EEC, args_unsubscribe, NULL, map_unsubscribe),
+    NODE_CMD("notifications", EEC | EAS, args_none, NULL, map_none),
+    NODE_CMD("subscriptions", ECS | EES, args_none, NULL, map_none),
+    NODE_CMD("update_profile", EAS, args_update_profile, NULL, map_update_profile),
     {.name = "rotate",
      .kinds = ECS,
      .args = args_rotate,

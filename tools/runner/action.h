@@ -18,7 +18,8 @@ typedef int (*act_exec_fn)(struct run *r, struct run_node *n, json_t *step, json
 
 #define ACT_K(kind) (1u << (kind))
 #define ACT_ANY                                                                                    \
-    (ACT_K(SCN_ECS) | ACT_K(SCN_EES) | ACT_K(SCN_EEC) | ACT_K(SCN_AANF) | ACT_K(SCN_BSF))
+    (ACT_K(SCN_ECS) | ACT_K(SCN_EES) | ACT_K(SCN_EEC) | ACT_K(SCN_EAS) | ACT_K(SCN_AANF) |         \
+     ACT_K(SCN_BSF))
 #define ACT_NO_EXPECT 1u /* a runner act: passes when done, "expect" optional */
 
 /* How a step's arg becomes an arg of the node's control command (act_node). */
@@ -27,6 +28,7 @@ enum act_arg_how {
     ACT_ARG_ID,       /* a node name: its FQDN / EEC ID */
     ACT_ARG_CNTX,     /* an eecCntxId, or {"from": STEP}: the one that step's result holds */
     ACT_ARG_TOKEN,    /* a keyword, or a token reference: the JWT (forged when asked) */
+    ACT_ARG_SUBID,    /* a subscription ID, or {"from": STEP}: the subId that step's result holds */
 };
 
 struct act_arg {

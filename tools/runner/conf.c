@@ -42,6 +42,24 @@ conf_gateway(struct run *r, int li, char *buf, size_t len)
     return -1;
 }
 
+/* An EEC's notification endpoint is named notifyFqdn, else <node name>.ue.edge.test (a node name
+ * is a DNS label but for '_'). */
+static void
+conf_host(struct run_node *n)
+{
+    const char *named = scn_conf_str(n->sn, "notifyFqdn", NULL);
+
+    if (n->sn->kind != SCN_EEC) {
+        snprintf(n->host, sizeof(n->host), "%s", n->sn->id);
+    } else if (named != NULL) {
+        snprintf(n->host, sizeof(n->host), "%s", named);
+    } else {
+        snprintf(n->host, sizeof(n->host), "%s.ue.edge.test", n->sn->name);
+        for (char *p = n->host; *p != '\0'; p++)
+            *p = *p == '_' ? '-' : *p;
+    }
+}
+
 int
 conf_plan(struct run *r, char *err)
 {
@@ -57,6 +75,7 @@ conf_plan(struct run *r, char *err)
         const char *name = n->sn->kind == SCN_EEC ? n->sn->name : n->sn->id;
 
         n->pid = -1;
+        conf_host(n);
         if (r->net == RUN_NET_TAP) {
             int host = 10 + per_link[l->index]++;
             if (host > 250)
@@ -111,6 +130,8 @@ conf_policy(struct run *r, json_t *pol)
         json_object_set(out, "allowGpsis", json_object_get(pol, "allowGpsis"));
     if (json_object_get(pol, "allowEeses") != NULL)
         json_object_set_new(out, "allowEeses", conf_names(r, json_object_get(pol, "allowEeses")));
+    if (json_object_get(pol, "allowEases") != NULL) /* EAS IDs, not node names */
+        json_object_set(out, "allowEases", json_object_get(pol, "allowEases"));
     return out;
 }
 
@@ -121,6 +142,8 @@ static const char *const conf_ecs_passed[] = {
 static const char *const conf_ees_passed[] = {"keepAlive",   "eecRegConf", "eecRegistrationExpiry",
                                               "tokenReplay", "deadlines",  NULL};
 static const char *const conf_eec_passed[] = {"deadlines", NULL};
+static const char *const conf_eas_passed[] = {
+    "profile", "registrationExpiry", "refresh", "keepAlive", "acrEvents", "deadlines", NULL};
 
 static void
 conf_pass(struct run_node *n, json_t *c, const char *const *keys)
@@ -210,12 +233,13 @@ conf_common(struct run *r, struct run_node *n)
     json_object_set_new(c, "node", json_string(n->sn->id));
     if (n->sn->kind != SCN_EEC)
         json_object_set_new(c, "listen", json_pack("{s:s, s:i}", "addr", n->addr, "port", n->port));
+    /* Every server, and every EEC's notification endpoint (edgesim's DNS). */
     for (size_t i = 0; i < r->nnodes; i++) {
         struct run_node *p = &r->nodes[i];
-        if (p->sn->kind == SCN_EEC || p == n)
+        if (p == n)
             continue;
         snprintf(buf, sizeof(buf), "%s:%d", p->addr, p->port);
-        json_object_set_new(hosts, p->sn->id, json_string(buf));
+        json_object_set_new(hosts, p->host, json_string(buf));
     }
     json_object_set_new(c, "hosts", hosts);
     if (json_is_string(json_object_get(n->sn->conf, "http")))
@@ -362,6 +386,7 @@ conf_eec(struct run *r, struct run_node *n, json_t *c)
     struct run_node *ecs = run_node(r, scn_conf_str(n->sn, "ecs", NULL));
     const char *gpsi = scn_conf_str(n->sn, "gpsi", NULL);
     json_t *pop;
+    char crt[RUN_PATH_MAX + 300], key[RUN_PATH_MAX + 300];
 
     json_object_set_new(c, "ecs", json_string(ecs->sn->id));
     json_object_set_new(c, "eecId", json_string(n->sn->id));
@@ -379,7 +404,23 @@ conf_eec(struct run *r, struct run_node *n, json_t *c)
         json_object_set(c, "locInf", json_object_get(n->sn->conf, "locInf"));
     if ((pop = pop_config(r, n)) != NULL)
         json_object_set_new(c, "population", pop);
+    /* Its notification endpoint: its address and port, its own certificate (creds.c). */
+    snprintf(crt, sizeof(crt), "%s/%s.crt", r->pkidir, n->host);
+    snprintf(key, sizeof(key), "%s/%s.key", r->pkidir, n->host);
+    json_object_set_new(c, "notify",
+                        json_pack("{s:s, s:s, s:i, s:s, s:s}", "fqdn", n->host, "addr", n->addr,
+                                  "port", n->port, "cert", crt, "key", key));
     conf_pass(n, c, conf_eec_passed);
+}
+
+static void
+conf_eas(struct run *r, struct run_node *n, json_t *c)
+{
+    struct run_node *ees = run_node(r, scn_conf_str(n->sn, "ees", NULL));
+
+    json_object_set_new(c, "ees", json_string(ees->sn->id));
+    json_object_set_new(c, "easId", json_string(scn_conf_str(n->sn, "easId", "")));
+    conf_pass(n, c, conf_eas_passed);
 }
 
 /* A key server: its table and the servers it serves (names to FQDNs; default every one). */
@@ -416,6 +457,8 @@ conf_write_node(struct run *r, struct run_node *n, json_t *extra, char *err)
         conf_ecs(r, n, c);
     else if (n->sn->kind == SCN_EES)
         conf_ees(r, n, c);
+    else if (n->sn->kind == SCN_EAS)
+        conf_eas(r, n, c);
     else if (n->sn->kind == SCN_EEC)
         conf_eec(r, n, c);
     else

@@ -87,13 +87,17 @@ creds_make(struct run *r, char *err)
         struct run_node *n = &r->nodes[i];
         struct scn_node *sn = n->sn;
 
-        if (sn->kind != SCN_EEC) {
+        if (sn->kind != SCN_EEC && sn->kind != SCN_EAS) {
             enum pki_kind k = sn->kind == SCN_ECS   ? PKI_KIND_ECS
                               : sn->kind == SCN_EES ? PKI_KIND_EES
                                                     : PKI_KIND_NODE;
             if (pki_make_node(r->pkidir, sn->id, k, 0, 1, err) == -1)
                 return -1;
         }
+        /* An EAS: its FQDN and its EAS ID (TS 33.558 EDGE-3: the EES authenticates it). */
+        if (sn->kind == SCN_EAS && pki_make_bound(r->pkidir, sn->id, "eas",
+                                                  scn_conf_str(sn, "easId", ""), 0, 1, err) == -1)
+            return -1;
         if (sn->kind == SCN_ECS) {
             json_t *kids = json_object_get(sn->conf, "kids"), *k;
             size_t j;
@@ -109,6 +113,9 @@ creds_make(struct run *r, char *err)
             json_t *b = json_object_get(sn->conf, "boundGpsi");
             const char *bound = b != NULL ? json_string_value(b) : scn_conf_str(sn, "gpsi", NULL);
             if (creds_subscriber(r, n, ++eecs, err) == -1)
+                return -1;
+            /* Its notification endpoint's certificate: its host and its EEC ID (notify.h). */
+            if (pki_make_bound(r->pkidir, n->host, "eec", sn->id, 0, 1, err) == -1)
                 return -1;
             if (strcmp(scn_conf_str(sn, "credentials", "cert"), "cert") != 0)
                 continue; /* psk, gba, or none (the server certificate only) */

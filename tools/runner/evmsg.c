@@ -21,6 +21,13 @@ static const struct evmsg_api evmsg_apis[] = {
     {"/eees-easdiscovery/", "EAS discovery", "EAS disc.", "EDGE-1"},
     {"/eees-appctxtreloc/", "ACR", "ACR", "EDGE-1"},
     {"/eees-eeccontextreloc/", "EEC context relocation", "context reloc.", "EDGE-9"},
+    {"/eees-acrevents/", "ACR events subscription", "ACR events", "EDGE-1"},
+    {"/eees-easregistration/", "EAS registration", "EAS reg.", "EDGE-3"},
+    {"/eees-acrmgntevent/", "ACR management events", "ACR mgmt", "EDGE-3"},
+    {"/eees-acrstatus-update/", "ACR status update", "ACR status", "EDGE-3"},
+    {"/eas-appctx/", "application context transfer", "ACT", "EAS-EAS"},
+    /* A notification endpoint of an EEC or EAS (common/node/notify.h): server to subscriber. */
+    {"/notify/", "notification", "notify", "notification"},
     {"", "request", "request", ""},
 };
 

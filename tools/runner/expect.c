@@ -42,6 +42,15 @@ static const struct {
     {"acr_info_notification", edgeapp_acr_info_notification},
     {"eec_context", edgeapp_eec_context},
     {"eec_context_push_res", edgeapp_eec_context_push_res},
+    {"eas_registration", edgeapp_eas_registration},
+    {"acr_mgnt_subscription", edgeapp_acr_mgnt_subscription},
+    {"acr_mgnt_notification", edgeapp_acr_mgnt_notification},
+    {"acr_events_subscription", edgeapp_acr_events_subscription},
+    {"eas_discovery_subscription", edgeapp_eas_discovery_subscription},
+    {"eas_discovery_notification", edgeapp_eas_discovery_notification},
+    {"servprov_subscription", edgeapp_servprov_subscription},
+    {"servprov_notification", edgeapp_servprov_notification},
+    {"test_notification", edgeapp_test_notification},
 };
 
 static const struct js_field *

@@ -4,7 +4,10 @@
  *
  * Each route answers with a canned status, Location and body (a string body is sent as it is:
  * malformed on purpose), or with "hold" never (the request stays open until the peer stops: a
- * server that reads and never answers). Every request is recorded (method, path, query,
+ * server that reads and never answers), and then, when the route says "notify", with a
+ * notification POSTed to the notificationDestination an earlier request gave (the latest one to
+ * the collection "destinationFrom"): what an EES does after 204 to /initiate (notify.h). Every
+ * request is recorded (method, path, query,
  * Authorization, body, the TLS peer as authenticated) and the control command "requests" lists
  * them. Built on the node runtime: config, certificate, control socket, ready event, and the
  * runtime's own "http" command.
@@ -14,6 +17,7 @@
  *   "routes": [{"method": "POST", "path": "/x/{id}", "status": 201, "location": "...",
  *               "body": {...}, "hold": false}] */
 #include "node/node.h"
+#include "node/notify.h"
 
 #include <stddef.h>
 #include <stdio.h>
@@ -46,6 +50,12 @@ fake_check_route(json_t *v, const struct js_field *f, void *ctx, char *why)
     return 0;
 }
 
+static const struct js_field route_notify_fields[] = {
+    {.name = "destinationFrom", .type = JS_STRING, .flags = JS_REQUIRED | JS_NONEMPTY},
+    {.name = "body", .type = JS_OBJECT, .flags = JS_REQUIRED},
+    {0},
+};
+
 static const struct js_field route_fields[] = {
     {.name = "method", .type = JS_STRING, .flags = JS_REQUIRED | JS_NONEMPTY},
     {.name = "path", .type = JS_STRING, .flags = JS_REQUIRED | JS_NONEMPTY},
@@ -53,6 +63,7 @@ static const struct js_field route_fields[] = {
     {.name = "location", .type = JS_STRING},
     {.name = "body", .type = JS_ANY},
     {.name = "hold", .type = JS_BOOL},
+    {.name = "notify", .type = JS_OBJECT, .sub = route_notify_fields},
     {0},
 };
 
@@ -85,6 +96,35 @@ fake_record(struct fake *f, struct http_req *req)
                                     "eecId", p->eec_id, "gpsi", p->gpsi, "psk", p->psk_identity));
 }
 
+/* The route's notification, to the destination of the latest request to its collection, for
+ * the subscriber that sent it (notify_send checks the destination is that subscriber). */
+static void
+fake_notify(struct fake *f, const json_t *spec)
+{
+    const char *from = json_string_value(json_object_get(spec, "destinationFrom"));
+    json_t *rq, *body = json_object_get(spec, "body");
+    struct notify_owner owner = {.who = NOTIFY_EEC};
+    const char *dest = NULL;
+    size_t i;
+
+    json_array_foreach(f->requests, i, rq)
+    {
+        const char *d = json_string_value(
+            json_object_get(json_object_get(rq, "body"), "notificationDestination"));
+        if (d != NULL && strcmp(json_string_value(json_object_get(rq, "path")), from) == 0) {
+            dest = d;
+            snprintf(owner.id, sizeof(owner.id), "%s",
+                     json_string_value(json_object_get(json_object_get(rq, "peer"), "eecId")));
+        }
+    }
+    if (dest == NULL) {
+        node_log(&f->n, "notify", NULL, NULL, NULL, "no request to %s gave a destination", from);
+        return;
+    }
+    notify_send(&f->n, &owner, dest, "fake", json_string_value(json_object_get(body, "subId")),
+                json_string_value(json_object_get(body, "eventId")), body, 0, NULL, NULL);
+}
+
 static void
 fake_handler(struct http_req *req, void *arg)
 {
@@ -100,11 +140,12 @@ fake_handler(struct http_req *req, void *arg)
     }
     if (loc != NULL)
         http_reply_header(req, "Location", loc);
-    if (json_is_string(body)) {
+    if (json_is_string(body))
         http_reply(req, status, HTTP_MEDIA_JSON, json_string_value(body), json_string_length(body));
-        return;
-    }
-    http_reply_json(req, status, body != NULL ? json_incref(body) : NULL);
+    else
+        http_reply_json(req, status, body != NULL ? json_incref(body) : NULL);
+    if (json_object_get(r->route, "notify") != NULL)
+        fake_notify(r->f, json_object_get(r->route, "notify"));
 }
 
 /* ctl "requests": every request so far, and the last one. */

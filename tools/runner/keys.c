@@ -53,6 +53,7 @@ static const struct js_field policy_fields[] = {
     {.name = "allowEecs", .type = JS_ARRAY, .items = JS_STRING, .item_check = val_eec_ref},
     {.name = "allowGpsis", .type = JS_ARRAY, .items = JS_STRING, .item_check = js_check_gpsi},
     {.name = "allowEeses", .type = JS_ARRAY, .items = JS_STRING, .item_check = val_ees_or_star},
+    {.name = "allowEases", .type = JS_ARRAY, .items = JS_STRING, .item_check = js_check_id_or_star},
     {.name = NULL},
 };
 
@@ -217,6 +218,27 @@ const struct js_field keys_ees[] = {
     {.name = NULL},
 };
 
+/* An EAS (edge-eas, nodes/eas/README.md): its EES, its EAS ID and the rest of its profile. */
+static const struct js_field eas_deadline_fields[] = {
+    {.name = "peerMs", .type = JS_INT, .check = js_check_range, .min = 100, .max = 600000},
+    {.name = NULL},
+};
+
+const struct js_field keys_eas[] = {
+    {.name = "started", .type = JS_BOOL},
+    {.name = "http", .type = JS_STRING, .check = js_check_enum, .choices = val_https},
+    {.name = "config", .type = JS_OBJECT},
+    {.name = "ees", .type = JS_STRING, .flags = JS_REQUIRED, .check = val_ees_ref},
+    {.name = "easId", .type = JS_STRING, .flags = JS_REQUIRED, .check = js_check_id},
+    {.name = "profile", .type = JS_OBJECT},
+    {.name = "registrationExpiry", .type = JS_INT, .check = js_check_range, .min = 1, .max = 86400},
+    {.name = "refresh", .type = JS_BOOL},
+    {.name = "keepAlive", .type = JS_INT, .check = js_check_range, .min = 0, .max = 86400},
+    {.name = "acrEvents", .type = JS_BOOL},
+    {.name = "deadlines", .type = JS_OBJECT, .sub = eas_deadline_fields, .check = keys_deadlines},
+    {.name = NULL},
+};
+
 const struct js_field keys_eec[] = {
     {.name = "started", .type = JS_BOOL},
     {.name = "http", .type = JS_STRING, .check = js_check_enum, .choices = val_https},
@@ -237,6 +259,7 @@ const struct js_field keys_eec[] = {
     {.name = "deadlines", .type = JS_OBJECT, .sub = eec_deadline_fields, .check = keys_deadlines},
     /* A UE population the node hosts besides itself (population.h). */
     {.name = "eecs", .type = JS_OBJECT, .sub = pop_fields},
+    {.name = "notifyFqdn", .type = JS_STRING, .check = js_check_fqdn},
     {.name = NULL},
 };
 

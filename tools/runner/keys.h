@@ -12,6 +12,7 @@ extern const struct js_field keys_topo_router[]; /* $.topology.routers.R */
 extern const struct js_field keys_ecs[];         /* $.nodes.N of an ECS */
 extern const struct js_field keys_ees[];         /* $.nodes.N of an EES */
 extern const struct js_field keys_eec[];         /* $.nodes.N of an EEC */
+extern const struct js_field keys_eas[];         /* $.nodes.N of an EAS */
 extern const struct js_field keys_aanf[];        /* $.nodes.N of an AAnF */
 extern const struct js_field keys_bsf[];         /* $.nodes.N of a BSF */
 

@@ -68,14 +68,14 @@ usage(FILE *f)
     return f == stderr ? 2 : 0;
 }
 
-/* Start every node, key servers and ECSes first: an EES is ready only once registered at its ECS.
- */
+/* Start every node, key servers and ECSes first: an EES is ready only once registered at its ECS,
+ * an EAS once registered at its EES. */
 static int
 main_start_nodes(struct run *r, char *err)
 {
-    static const enum scn_kind order[] = {SCN_AANF, SCN_BSF, SCN_ECS, SCN_EES, SCN_EEC};
+    static const enum scn_kind order[] = {SCN_AANF, SCN_BSF, SCN_ECS, SCN_EES, SCN_EAS, SCN_EEC};
 
-    for (int k = 0; k < 5; k++)
+    for (size_t k = 0; k < sizeof(order) / sizeof(order[0]); k++)
         for (size_t i = 0; i < r->nnodes; i++) {
             if (r->nodes[i].sn->kind != order[k])
                 continue;

@@ -377,8 +377,9 @@ net_summary(struct run *r)
 
     for (size_t i = 0; i < r->nnodes; i++) {
         struct run_node *n = &r->nodes[i];
-        json_t *e = json_pack("{s:s, s:s, s:s, s:s, s:i}", "kind", scn_kind_name(n->sn->kind), "id",
-                              n->sn->id, "link", n->sn->link, "addr", n->addr, "port", n->port);
+        json_t *e = json_pack("{s:s, s:s, s:s, s:s, s:s, s:i}", "kind", scn_kind_name(n->sn->kind),
+                              "id", n->sn->id, "host", n->host, "link", n->sn->link, "addr",
+                              n->addr, "port", n->port);
         if (r->net == RUN_NET_TAP) {
             json_object_set_new(e, "netns", json_string(n->ns));
             json_object_set_new(e, "interface", json_string(n->ifname));

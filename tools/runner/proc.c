@@ -144,11 +144,9 @@ proc_run(const char *const argv[], const char *log, char *err)
 const char *
 proc_node_exe(const struct scn_node *sn)
 {
-    static const char *const exe[] = {[SCN_ECS] = "edge-ecs",
-                                      [SCN_EES] = "edge-ees",
-                                      [SCN_EEC] = "edge-eec",
-                                      [SCN_AANF] = "edge-aanf",
-                                      [SCN_BSF] = "edge-bsf"};
+    static const char *const exe[] = {
+        [SCN_ECS] = "edge-ecs",   [SCN_EES] = "edge-ees", [SCN_EEC] = "edge-eec",
+        [SCN_AANF] = "edge-aanf", [SCN_BSF] = "edge-bsf", [SCN_EAS] = "edge-eas"};
 
     if (json_object_get(sn->conf, "fake") != NULL)
         return "edge-fake";
@@ -352,11 +350,11 @@ proc_check(struct run *r, char *err)
 int
 proc_stop_all(struct run *r, char *err)
 {
-    static const enum scn_kind order[] = {SCN_EEC, SCN_EES, SCN_ECS, SCN_BSF, SCN_AANF};
+    static const enum scn_kind order[] = {SCN_EEC, SCN_EAS, SCN_EES, SCN_ECS, SCN_BSF, SCN_AANF};
     char why[EDGE_ERR_LEN];
     int rc = 0;
 
-    for (size_t k = 0; k < 5; k++)
+    for (size_t k = 0; k < sizeof(order) / sizeof(order[0]); k++)
         for (size_t i = 0; i < r->nnodes; i++) {
             struct run_node *n = &r->nodes[i];
             if (n->sn->kind != order[k] || n->pid <= 0 || n->exited)

@@ -18,10 +18,11 @@ struct rep_colour {
     const char *stroke, *marker;
 };
 
-/* Arrow colours: plain, forwarded between ECSes, EDGE-9 between EESes, refused, expected. */
+/* Arrow colours: plain, forwarded between ECSes, EDGE-9 between EESes, refused, expected,
+ * notification (server to subscriber). */
 static const struct rep_colour rep_colours[] = {
     {"#1f2937", "ah0"}, {"#7c3aed", "ah1"}, {"#0f766e", "ah2"},
-    {"#b91c1c", "ah3"}, {"#c2410c", "ah4"},
+    {"#b91c1c", "ah3"}, {"#c2410c", "ah4"}, {"#be185d", "ah5"},
 };
 
 static const struct rep_colour *
@@ -29,7 +30,10 @@ rep_colour_of(const struct rep_row *row)
 {
     if (row->bad)
         return &rep_colours[row->expected ? 4 : 3];
-    return &rep_colours[row->style == REP_FORWARD ? 1 : row->style == REP_EDGE9 ? 2 : 0];
+    return &rep_colours[row->style == REP_FORWARD  ? 1
+                        : row->style == REP_EDGE9  ? 2
+                        : row->style == REP_NOTIFY ? 5
+                                                   : 0];
 }
 
 static int
@@ -274,6 +278,9 @@ rep_legend(FILE *f, const struct rep_rows *R)
                      "<b>+token</b> in its body");
     rep_legend_arrow(f, "#7c3aed", "1.8", NULL, "between ECSes (lookup, forwarded token request)");
     rep_legend_arrow(f, "#0f766e", "1.8", NULL, "EDGE-9, between EESes");
+    rep_legend_arrow(f, "#be185d", "1.8", NULL,
+                     "notification: from the server of a subscription to the subscriber's "
+                     "endpoint (EEC or EAS), with its event");
     rep_legend_arrow(f, "#b91c1c", "1.2", NULL, "refused or failed, the reason under it");
     rep_legend_arrow(f, "#c2410c", "1.2", NULL, "a refusal its step expects");
     fputs("<span><svg width=\"36\" height=\"10\"><rect x=\"1\" y=\"1\" width=\"34\" height=\"8\" "

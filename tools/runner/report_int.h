@@ -49,7 +49,8 @@ void rep_svg_text(FILE *f, const struct rep_text *t, const char *s);
 /* ---- report_lifelines.c ---- */
 struct rep_line {
     const char *name, *id, *kind, *link;
-    double x; /* its lifeline */
+    const char *host; /* the name it is reached by: an EEC's notification endpoint, else id */
+    double x;         /* its lifeline */
 };
 struct rep_site {
     const char *link;
@@ -74,7 +75,8 @@ void rep_header(FILE *f, const struct rep_layout *L);
 
 /* ---- report_rows.c ---- */
 enum rep_row_type { REP_BAND, REP_MSG, REP_TLS, REP_BOX };
-enum rep_style { REP_PLAIN, REP_FORWARD, REP_EDGE9 };
+/* REP_NOTIFY: a notification, from the server of a subscription to the subscriber's endpoint. */
+enum rep_style { REP_PLAIN, REP_FORWARD, REP_EDGE9, REP_NOTIFY };
 struct rep_row {
     enum rep_row_type type;
     double t;
@@ -83,14 +85,15 @@ struct rep_row {
     struct evmsg m; /* REP_MSG */
     json_t *ev;     /* the event (borrowed) */
     enum rep_style style;
-    int token;        /* the message carries a token */
-    int bad;          /* a refusal or a failure */
-    int expected;     /* ... that its (passing) step expects */
-    int folded;       /* how many identical exchanges it stands for (0: itself only) */
-    int hidden;       /* folded into an earlier row */
-    char label[192];  /* on the arrow / in the box */
-    char note[400];   /* written under it: a refusal's reason, a handshake's identities */
-    const char *kind; /* a box's event family (keys, registry, token, ...) */
+    int token;         /* the message carries a token */
+    int bad;           /* a refusal or a failure */
+    int expected;      /* ... that its (passing) step expects */
+    int folded;        /* how many identical exchanges it stands for (0: itself only) */
+    int hidden;        /* folded into an earlier row */
+    char label[192];   /* on the arrow / in the box */
+    char note[400];    /* written under it: a refusal's reason, a handshake's identities */
+    const char *kind;  /* a box's event family (keys, registry, token, ...) */
+    const char *event; /* a notification's event, as its server logged it (ACR_COMPLETE, ...) */
 };
 struct rep_rows {
     struct rep_row *rows;

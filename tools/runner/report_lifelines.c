@@ -9,9 +9,10 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 /* Key servers (AAnF, BSF) stand beside the ECSes and EESes that ask them for PSKs. */
-static const char *rep_kind_order[] = {"aanf", "bsf", "ecs", "ees", "eec"};
+static const char *rep_kind_order[] = {"aanf", "bsf", "ecs", "ees", "eas", "eec"};
 #define REP_KINDS (sizeof(rep_kind_order) / sizeof(rep_kind_order[0]))
 
 /* "1Gbps" as "1 Gbps", 40 ms, 0.5 ms jitter, 5% loss: what a link is, in one line. */
@@ -49,6 +50,7 @@ rep_add_line(struct rep_layout *L, const char *name, json_t *n)
     l = &L->lines[L->nl++];
     l->name = name;
     l->id = json_string_value(json_object_get(n, "id"));
+    l->host = json_string_value(json_object_get(n, "host"));
     l->kind = json_string_value(json_object_get(n, "kind"));
     l->link = json_string_value(json_object_get(n, "link"));
 }
@@ -197,6 +199,7 @@ rep_line_of(const struct rep_layout *L, const char *id)
         return -1;
     for (size_t i = 0; i < L->nl; i++)
         if ((L->lines[i].id != NULL && strcmp(L->lines[i].id, id) == 0) ||
+            (L->lines[i].host != NULL && strcasecmp(L->lines[i].host, id) == 0) ||
             strcmp(L->lines[i].name, id) == 0)
             return (int)i;
     return -1;

@@ -27,6 +27,11 @@ static const struct {
     {"lookup", "an ECS-to-ECS lookup answered"},
     {"forward", "a token request forwarded to another ECS, or its answer relayed"},
     {"acr", "an application context relocation decided"},
+    {"subscription", "a subscription created, changed, removed or expired (its notifications are "
+                     "the pink arrows)"},
+    {"discovery", "an EAS discovery answered"},
+    {"act", "an application context transfer: started by the EES, reported by the EAS"},
+    {"appctx", "an EAS's application context stored, sent or taken (edgesim's transfer)"},
     {"tls", "a TLS handshake that failed (the alert or the reason)"},
     {"http", "a connection event: closed, over a limit"},
 };
@@ -122,7 +127,14 @@ rep_msg_label(struct rep_row *row, const struct rep_layout *L)
         snprintf(mark, sizeof(mark), " +token%s", m->tokens > 1 ? "s" : "");
     if (row->folded > 0)
         snprintf(fold, sizeof(fold), " \u00d7%d", row->folded + 1);
-    if (m->response) {
+    if (row->event != NULL) {
+        /* A notification: its event (TS 29.558 / TS 24.558 names) says what it tells. */
+        snprintf(base[0], sizeof(base[0]), "notify %s", row->event);
+        snprintf(base[1], sizeof(base[1]), "%s", base[0]);
+        snprintf(base[2], sizeof(base[2]), "%s", row->event);
+        snprintf(base[3], sizeof(base[3]), "%s", row->event);
+        snprintf(base[4], sizeof(base[4]), "notify");
+    } else if (m->response) {
         snprintf(base[0], sizeof(base[0]), "%d%s%s", m->status, m->cause ? " " : "",
                  m->cause ? m->cause : "");
         snprintf(base[1], sizeof(base[1]), "%s", base[0]);
@@ -241,6 +253,13 @@ rep_no_answer(struct rep_rows *R, json_t *summary, json_t *ev, const struct evms
     return 1;
 }
 
+/* A message to or from a notification endpoint (common/node/notify.h). */
+static int
+rep_is_notification(const struct evmsg *m)
+{
+    return strcmp(evmsg_api(m->path)->iface, "notification") == 0;
+}
+
 static void
 rep_add_msg(struct rep_rows *R, json_t *summary, const struct rep_layout *L, json_t *ev,
             const struct evmsg *m, int step)
@@ -259,13 +278,27 @@ rep_add_msg(struct rep_rows *R, json_t *summary, const struct rep_layout *L, jso
     row->to = to;
     fk = L->lines[from].kind ? L->lines[from].kind : "";
     tk = L->lines[to].kind ? L->lines[to].kind : "";
-    row->style = strcmp(fk, "ecs") == 0 && strcmp(tk, "ecs") == 0   ? REP_FORWARD
+    row->style = rep_is_notification(m)                             ? REP_NOTIFY
+                 : strcmp(fk, "ecs") == 0 && strcmp(tk, "ecs") == 0 ? REP_FORWARD
                  : strcmp(fk, "ees") == 0 && strcmp(tk, "ees") == 0 ? REP_EDGE9
                                                                     : REP_PLAIN;
     row->token = evmsg_carries_token(m);
     row->bad = m->failed || m->status >= 400;
     row->expected = row->bad && rep_step_expects_of(summary, step, m->to, m->status);
     rep_msg_note(row, summary);
+}
+
+/* The notifier's record of a notification it sent (notify.h: kind "notify", dir "out", after its
+ * answer): its event goes on the request's arrow ("notify ACR_COMPLETE"). */
+static void
+rep_add_notify(struct rep_rows *R, const struct rep_layout *L, json_t *ev)
+{
+    int server = rep_line_of(L, rep_str(ev, "node")), client = rep_line_of(L, rep_str(ev, "peer"));
+    long at =
+        server >= 0 && client >= 0 ? rep_last_request(R, server, client, rep_str(ev, "path")) : -1;
+
+    if (at >= 0)
+        R->rows[at].event = rep_str(json_object_get(ev, "data"), "event");
 }
 
 /* ---- handshakes ---- */
@@ -406,7 +439,8 @@ rep_fold_msgs(struct rep_rows *R)
     for (size_t i = 0; i < R->n; i++) {
         struct rep_row *q = &R->rows[i];
         int a = q->type == REP_MSG && !q->m.response && !q->hidden ? rep_answer_of(R, i) : -1;
-        if (a < 0 || q->token || q->bad || R->rows[a].token || R->rows[a].bad)
+        if (a < 0 || q->token || q->bad || R->rows[a].token || R->rows[a].bad ||
+            q->style == REP_NOTIFY)
             continue;
         for (size_t j = 0; j < i; j++) {
             int b = R->rows[j].type == REP_MSG && !R->rows[j].m.response && !R->rows[j].hidden
@@ -475,6 +509,9 @@ rep_add_event(struct rep_rows *R, json_t *summary, const struct rep_layout *L, j
         return;
     if (evmsg_of(ev, &m))
         rep_add_msg(R, summary, L, ev, &m, step);
+    else if (strcmp(kind, "notify") == 0 && rep_str(ev, "dir") != NULL &&
+             strcmp(rep_str(ev, "dir"), "out") == 0)
+        rep_add_notify(R, L, ev);
     else if (strcmp(kind, "tls") == 0 && rep_str(ev, "cause") == NULL &&
              rep_str(json_object_get(ev, "data"), "mode") != NULL)
         rep_add_tls(R, L, ev, step);

@@ -25,7 +25,8 @@ struct async_call;
 
 struct run_node {
     struct scn_node *sn;
-    char addr[48]; /* listen / own address */
+    char host[256]; /* the name it is reached by: its FQDN; an EEC's notification endpoint */
+    char addr[48];  /* listen / own address */
     int port;
     char conf[RUN_PATH_MAX];  /* generated config file */
     char ctl[RUN_PATH_MAX];   /* --ctl socket path, for edge-ctl by hand */

@@ -21,7 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char *scn_kinds[] = {"ecs", "ees", "eec", "aanf", "bsf"};
+static const char *scn_kinds[] = {"ecs", "ees", "eec", "aanf", "bsf", "eas"};
 
 const char *
 scn_kind_name(enum scn_kind k)
@@ -290,10 +290,12 @@ scn_node_section(struct scn *s, size_t i, json_t *nodes, char *err)
 
     snprintf(path, sizeof(path), "$.nodes.%s", n->name);
     if (n->conf == NULL) {
-        if (n->kind == SCN_EES || n->kind == SCN_EEC)
+        if (n->kind == SCN_EES || n->kind == SCN_EEC || n->kind == SCN_EAS)
             return edge_err(err, "%s: missing required field (an %s needs at least \"%s\")", path,
                             scn_kind_name(n->kind),
-                            n->kind == SCN_EES ? "ecs\" and \"easIds" : "eecId\" and \"ecs");
+                            n->kind == SCN_EES   ? "ecs\" and \"easIds"
+                            : n->kind == SCN_EAS ? "ees\" and \"easId"
+                                                 : "eecId\" and \"ecs");
         n->conf = json_object();
         json_object_set_new(nodes, n->name, n->conf);
     }
@@ -313,7 +315,8 @@ scn_node_section(struct scn *s, size_t i, json_t *nodes, char *err)
 static int
 scn_node_conf(struct scn *s, char *err)
 {
-    static const struct js_field *tables[] = {keys_ecs, keys_ees, keys_eec, keys_aanf, keys_bsf};
+    static const struct js_field *tables[] = {keys_ecs,  keys_ees, keys_eec,
+                                              keys_aanf, keys_bsf, keys_eas};
     json_t *nodes = json_object_get(s->root, "nodes"), *v;
     struct scn_ctx c = {.s = s};
     char path[EDGE_ERR_LEN];

@@ -12,7 +12,7 @@
 #include <jansson.h>
 #include <stddef.h>
 
-enum scn_kind { SCN_ECS = 0, SCN_EES, SCN_EEC, SCN_AANF, SCN_BSF };
+enum scn_kind { SCN_ECS = 0, SCN_EES, SCN_EEC, SCN_AANF, SCN_BSF, SCN_EAS };
 
 struct scn_link {
     const char *name;

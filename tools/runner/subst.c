@@ -3,6 +3,8 @@
  *
  *   ${node}           the node's FQDN (ECS, EES) or EEC ID (EEC)
  *   ${node.gpsi}      an EEC's GPSI;  ${node.akid}  an EEC's A-KID;  ${node.btid}  its B-TID
+ *   ${node.host}      the name it is reached by (an EEC: its notification endpoint's host);
+ *   ${node.uri}       https://host[:port] of it (a notification destination's base)
  *   ${STEP/POINTER}   what an earlier step's result holds there (RFC 6901 JSON pointer), e.g.
  *                     ${reg/body/eecCntxId}; a string that is only this reference becomes the
  *                     value itself, whatever its type
@@ -99,6 +101,16 @@ subst_ref(struct run *r, const char *ref)
         return json_string(rn->akid);
     if (strcmp(field, "btid") == 0 && rn->btid[0] != '\0')
         return json_string(rn->btid);
+    if (strcmp(field, "host") == 0)
+        return json_string(rn->host);
+    if (strcmp(field, "uri") == 0) {
+        char uri[512];
+        if (rn->port == 443)
+            snprintf(uri, sizeof(uri), "https://%s", rn->host);
+        else
+            snprintf(uri, sizeof(uri), "https://%s:%d", rn->host, rn->port);
+        return json_string(uri);
+    }
     return NULL;
 }
 
@@ -203,6 +215,9 @@ subst_ref_unknown(const struct scn *s, json_t *steps, const char *ref)
     }
     if (ref[n] == '\0')
         return NULL;
+    /* Every node is reached by a host name (an EEC: its notification endpoint). */
+    if (strcmp(ref + n, ".host") == 0 || strcmp(ref + n, ".uri") == 0)
+        return NULL;
     if (strcmp(ref + n, ".akid") == 0 && node->kind == SCN_EEC)
         return NULL;
     if (strcmp(ref + n, ".gpsi") == 0 && node->kind == SCN_EEC &&
@@ -211,8 +226,8 @@ subst_ref_unknown(const struct scn *s, json_t *steps, const char *ref)
     if (strcmp(ref + n, ".btid") == 0 && node->kind == SCN_EEC)
         return NULL;
     return node->kind == SCN_EEC
-               ? "an EEC has .gpsi (when it has one), .akid and .btid, nothing else"
-               : "only an EEC has fields (.gpsi, .akid, .btid)";
+               ? "an EEC has .gpsi (when it has one), .akid, .btid, .host and .uri, nothing else"
+               : "a node other than an EEC has only .host and .uri";
 }
 
 static int

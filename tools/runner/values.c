@@ -15,7 +15,7 @@
 #include <string.h>
 
 /* The choices of the enum keys (js_check_enum, common/base/json_strict.h). */
-const char *const val_kinds[] = {"ecs", "ees", "eec", "aanf", "bsf", NULL};
+const char *const val_kinds[] = {"ecs", "ees", "eec", "aanf", "bsf", "eas", NULL};
 /* An EEC's credentials: "none" is TLS with the server certificate only (TS 33.558 6.2 NOTE). */
 const char *const val_creds[] = {"cert", "psk", "gba", "none", NULL};
 const char *const val_authzs[] = {"token", "local", NULL};
@@ -135,10 +135,8 @@ val_server_ref(json_t *v, const struct js_field *f, void *ctx, char *why)
     struct scn_node *n =
         json_is_string(v) ? scn_node(((struct scn_ctx *)ctx)->s, json_string_value(v)) : NULL;
     (void)f;
-    if (n != NULL && n->kind != SCN_EEC)
+    if (n != NULL) /* an EEC serves its notification endpoint */
         return 0;
-    if (n != NULL)
-        return edge_err(why, "\"%s\" is an eec, expected an ecs or an ees", n->name);
     return edge_err(why, "no node \"%s\" in the topology", json_string_value(v));
 }
 
