@@ -730,15 +730,24 @@ echo_stamp(struct echo *e)
         die("SO_TIMESTAMPNS: %s", strerror(errno));
 }
 
+/* What the AddressSanitizer build's instrumented edge-netsim adds to a round trip (four TAP reads
+ * and writes through the instrumented copy path): 0.101-0.103 ms over a 0 ms link in a fresh-clone
+ * run, against 0.05-0.07 ms in the plain build. The bound of issue 11 is the plain build's. */
+#if defined(__SANITIZE_ADDRESS__)
+#define RTT_SANITIZER_SLACK_MS 0.05
+#else
+#define RTT_SANITIZER_SLACK_MS 0.0
+#endif
+
 /* Set the case's delays and measure once; 1 when the median is within
- * max(5%, 0.1 ms) of the configured RTT. */
+ * max(5%, 0.1 ms) of the configured RTT (+ RTT_SANITIZER_SLACK_MS). */
 static int
 rtt_measure(struct world *w, struct echo *e, const struct rtt_case *c, double rate_bps, int pass)
 {
     double want = rtt_configured(c, rate_bps), bound = want * 0.05, got, wall = -1;
     json_t *reply;
 
-    bound = bound > 0.1 ? bound : 0.1;
+    bound = (bound > 0.1 ? bound : 0.1) + RTT_SANITIZER_SLACK_MS;
     for (size_t i = 0; i < 2 && c->links[i] != NULL; i++) {
         ctl(w, "link", json_pack("{s:s, s:f}", "link", c->links[i], "delay_ms", c->delay_ms[i]),
             &reply);
