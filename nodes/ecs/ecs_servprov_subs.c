@@ -1,13 +1,13 @@
 /* ecs_servprov_subs.c -- service provisioning subscriptions at this ECS (TS 24.558
- * Eecs_ServiceProvisioning CreateServProvSub, ServProvNotification; TS 23.558 8.3.3.3): an EEC,
- * authenticated with its GPSI and authorized by local policy as for a provisioning request
- * (TS 33.558 6.2), subscribes with its AC profiles; whenever the EES registrations this ECS
- * holds change (an EES registers, updates its profile, deregisters or expires: TS 23.558 8.4.4),
- * each subscription whose AC profiles the changed EES serves (before or after) is told the EESes
- * it would now be provisioned with, with an access token for each token-based one, as a
- * provisioning answer carries them (README "edgesim extensions"). The registry change is
- * collected and notified once the change is done (a zero timer), so an EES that leaves is not in
- * the list. The store and its rules are notify_store.h's. */
+ * Eecs_ServiceProvisioning CreateServProvSub, ServProvNotification; TS 23.558 8.3.3.2
+ * procedures, 8.3.3.3 information flows): an EEC, authenticated with its GPSI and authorized by
+ * local policy as for a provisioning request (TS 33.558 6.2), subscribes with its AC profiles;
+ * whenever the EES registrations this ECS holds change (an EES registers, updates its profile,
+ * deregisters or expires: TS 23.558 8.4.4), each subscription whose AC profiles the changed EES
+ * serves (before or after) is told the EESes it would now be provisioned with, with an access token
+ * for each token-based one, as a provisioning answer carries them (README "edgesim extensions").
+ * The registry change is collected and notified once the change is done (a zero timer), so an EES
+ * that leaves is not in the list. The store and its rules are notify_store.h's. */
 #include "ecs.h"
 #include "auth/gpsi_auth.h"
 #include "base/err.h"
