@@ -1,7 +1,8 @@
 /* report_int.h -- what the files of the report share: report.c writes the page, report_html.c
  * escapes text and holds the style, report_lifelines.c orders the lifelines by site and draws the
  * diagram's header, report_rows.c turns the event log into the diagram's rows, report_diagram.c
- * draws them, report_steps.c the step table and report_tokens.c the tokens. */
+ * draws them, report_steps.c the step table (with report_load.c's plot under a UE population's
+ * step), report_procs.c what each process cost, and report_tokens.c the tokens. */
 #ifndef RUN_REPORT_INT_H
 #define RUN_REPORT_INT_H
 
@@ -111,5 +112,12 @@ const char *rep_kind_meaning(const char *kind);
 void rep_diagram(FILE *f, json_t *summary, json_t *events);
 void rep_steps(FILE *f, json_t *summary);
 void rep_tokens(FILE *f, json_t *summary);
+
+/* ---- report_load.c, report_procs.c (issue 11) ---- */
+/* A UE population's step (provision_all, register_all, relocate_all): a row of the step table
+ * under step no's, with its latency-vs-load plot; nothing for another step. */
+void rep_load(FILE *f, json_t *step, size_t no);
+/* The table of summary.json "processes": CPU time and peak RSS of each process of the run. */
+void rep_procs(FILE *f, json_t *summary);
 
 #endif
