@@ -10,6 +10,7 @@
 #include "proc.h"
 
 #include <dirent.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -59,6 +60,24 @@ ns_stat_line(pid_t pid, char *buf, size_t len, char *comm, const char **rest)
     return 0;
 }
 
+/* Field no of /proc/PID/stat as proc(5) counts them (3, the state, is the first after "(comm)"),
+ * as a number; -1 when there is no such field or it is not a number. */
+static int
+ns_field(const char *rest, int no, long long *v)
+{
+    const char *p = rest;
+    char *end;
+
+    for (int k = 3; k < no && *p != '\0'; k++) {
+        p += strspn(p, " ");
+        p += strcspn(p, " ");
+    }
+    p += strspn(p, " ");
+    errno = 0;
+    *v = strtoll(p, &end, 10);
+    return end == p || errno != 0 || *v < 0 ? -1 : 0;
+}
+
 /* Every process of the machine with its parent and name: one pass over /proc. */
 static int
 ns_table_read(struct ns_table *t)
@@ -74,11 +93,13 @@ ns_table_read(struct ns_table *t)
         struct ns_proc p;
         char *end;
         long pid = strtol(e->d_name, &end, 10);
+        long long ppid;
         if (*end != '\0' || pid <= 0 ||
             ns_stat_line((pid_t)pid, line, sizeof(line), p.comm, &rest) == -1 ||
-            sscanf(rest, " %*c %d", &p.ppid) != 1)
+            ns_field(rest, 4, &ppid) == -1)
             continue;
         p.pid = (pid_t)pid;
+        p.ppid = (pid_t)ppid;
         if (t->n == t->cap) {
             size_t cap = t->cap ? t->cap * 2 : 512;
             struct ns_proc *grown = realloc(t->p, cap * sizeof(*grown));
@@ -120,10 +141,35 @@ ns_rss_peak(pid_t pid)
     if ((f = fopen(path, "r")) == NULL)
         return -1;
     while (fgets(line, sizeof(line), f) != NULL)
-        if (sscanf(line, "VmHWM: %lld kB", &kb) == 1)
+        if (strncmp(line, "VmHWM:", 6) == 0) {
+            char *end;
+            errno = 0;
+            kb = strtoll(line + 6, &end, 10);
+            if (end == line + 6 || errno != 0)
+                kb = -1;
             break;
+        }
     fclose(f);
     return kb;
+}
+
+/* Seconds since boot (/proc/uptime), in clock ticks; 0 when unknown. */
+static double
+ns_uptime(double tck)
+{
+    char line[128], *end;
+    double up = 0;
+    FILE *f = fopen("/proc/uptime", "r");
+
+    if (f == NULL)
+        return 0;
+    if (fgets(line, sizeof(line), f) != NULL) {
+        up = strtod(line, &end);
+        if (end == line)
+            up = 0;
+    }
+    fclose(f);
+    return up * tck;
 }
 
 /* The CPU ticks, age and peak RSS of pid; 0 when read. */
@@ -132,25 +178,18 @@ ns_read(pid_t pid, struct ns_stat *s)
 {
     char line[1024], comm[NS_COMM_LEN];
     const char *rest;
-    unsigned long long start;
-    double up = 0;
-    FILE *f;
+    long long ut, st, start;
+    double up;
 
     s->tck = (double)sysconf(_SC_CLK_TCK);
-    /* After "(comm)": state (field 3) ... utime (14), stime (15), ... starttime (22). */
-    if (ns_stat_line(pid, line, sizeof(line), comm, &rest) == -1 ||
-        sscanf(rest,
-               " %*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu %*d %*d %*d %*d %*d %*d "
-               "%llu",
-               &s->user, &s->sys, &start) != 3 ||
-        s->tck <= 0 || (s->rss_peak_kb = ns_rss_peak(pid)) < 0)
+    /* utime (field 14), stime (15) and starttime (22), in clock ticks */
+    if (s->tck <= 0 || ns_stat_line(pid, line, sizeof(line), comm, &rest) == -1 ||
+        ns_field(rest, 14, &ut) == -1 || ns_field(rest, 15, &st) == -1 ||
+        ns_field(rest, 22, &start) == -1 || (s->rss_peak_kb = ns_rss_peak(pid)) < 0)
         return -1;
-    if ((f = fopen("/proc/uptime", "r")) != NULL) {
-        if (fscanf(f, "%lf", &up) != 1)
-            up = 0;
-        fclose(f);
-    }
-    up *= s->tck;
+    up = ns_uptime(s->tck);
+    s->user = (unsigned long long)ut;
+    s->sys = (unsigned long long)st;
     s->alive = up > (double)start ? (unsigned long long)(up - (double)start + 0.5) : 0;
     return 0;
 }
