@@ -175,6 +175,7 @@ rep_draw_tls(FILE *f, const struct rep_layout *L, const struct rep_row *row, dou
 {
     double x1 = L->lines[row->from].x, x2 = L->lines[row->to].x;
     double lo = x1 < x2 ? x1 : x2, hi = x1 < x2 ? x2 : x1;
+    char note[sizeof(row->note) + 40];
 
     fprintf(f,
             "<rect class=\"tls\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"8\" rx=\"4\" "
@@ -182,7 +183,12 @@ rep_draw_tls(FILE *f, const struct rep_layout *L, const struct rep_row *row, dou
             lo, y + 7, hi - lo, row->bad ? "#fecaca" : "#bbf7d0", row->bad ? "#b91c1c" : "#15803d");
     rep_esc(f, json_string_value(json_object_get(row->ev, "summary")));
     fputs("</title></rect>", f);
-    rep_note(f, L, lo + 4, y + REP_TLS_H + 9, row->note, row->bad ? "#b91c1c" : "#166534");
+    /* Folded (a UE population's handshakes): how many, then the first one's identities. */
+    if (row->folded > 0)
+        snprintf(note, sizeof(note), "\u00d7%d, the first: %s", row->folded + 1, row->note);
+    else
+        snprintf(note, sizeof(note), "%s", row->note);
+    rep_note(f, L, lo + 4, y + REP_TLS_H + 9, note, row->bad ? "#b91c1c" : "#166534");
     fputc('\n', f);
 }
 

@@ -100,9 +100,11 @@ struct rep_rows {
     struct rep_row *rows;
     size_t n;
     double t0;
+    int pop; /* the event being added is of a UE population's step */
 };
 /* The rows of the diagram: a band per step, messages, handshakes, decisions; repeated
- * exchanges folded. 0 when no event makes a row. */
+ * exchanges folded, and in a UE population's step all rows alike but for their UE. 0 when no
+ * event makes a row. */
 int rep_rows(json_t *summary, json_t *events, const struct rep_layout *L, struct rep_rows *R);
 void rep_rows_free(struct rep_rows *R);
 /* What a box kind means, for the legend (NULL for an unknown kind). */
@@ -117,6 +119,8 @@ void rep_tokens(FILE *f, json_t *summary);
 /* A UE population's step (provision_all, register_all, relocate_all): a row of the step table
  * under step no's, with its latency-vs-load plot; nothing for another step. */
 void rep_load(FILE *f, json_t *step, size_t no);
+/* Is step one of a UE population (its action provision_all, register_all or relocate_all)? */
+int rep_is_population(json_t *step);
 /* The table of summary.json "processes": CPU time and peak RSS of each process of the run. */
 void rep_procs(FILE *f, json_t *summary);
 

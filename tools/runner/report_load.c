@@ -411,8 +411,8 @@ lp_caption(FILE *f, json_t *res, const struct lp_plot *P, size_t no)
     fputs("</p>\n", f);
 }
 
-static int
-lp_is_population(json_t *step)
+int
+rep_is_population(json_t *step)
 {
     static const char *const actions[] = {"provision_all", "register_all", "relocate_all"};
     const char *a = json_string_value(json_object_get(step, "action"));
@@ -429,7 +429,7 @@ rep_load(FILE *f, json_t *step, size_t no)
     json_t *res = json_object_get(step, "result");
     struct lp_plot P;
 
-    if (!lp_is_population(step) || !json_is_object(res))
+    if (!rep_is_population(step) || !json_is_object(res))
         return;
     memset(&P, 0, sizeof(P));
     P.p = lp_points(json_object_get(res, "series"), &P.n);
