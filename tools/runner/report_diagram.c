@@ -213,10 +213,14 @@ rep_draw_box(FILE *f, const struct rep_layout *L, const struct rep_row *row, dou
                          : "#9ca3af");
     rep_esc(f, json_string_value(json_object_get(row->ev, "summary")));
     fputs("</title></rect>", f);
-    if (row->folded > 0)
-        snprintf(label, sizeof(label), "%s \u00d7%d", row->label, row->folded + 1);
-    else
+    if (row->folded > 0) { /* the count is never cut: "token issu… ×25000" */
+        char count[24], fitted[180];
+        snprintf(count, sizeof(count), " \u00d7%d", row->folded + 1);
+        rep_fit(row->label, t.x2 - t.x1 - rep_text_w(count, t.px), t.px, fitted, sizeof(fitted));
+        snprintf(label, sizeof(label), "%s%s", fitted, count);
+    } else {
         snprintf(label, sizeof(label), "%s", row->label);
+    }
     rep_svg_text(f, &t, label);
     if (row->note[0] != '\0')
         rep_note(f, L, x, y + REP_BOX_H + 9, row->note, "#b91c1c");
