@@ -20,6 +20,7 @@
 #include "logwait.h"
 #include "match.h"
 #include "net.h"
+#include "nodestat.h"
 #include "ctlpoll.h"
 #include "proc.h"
 #include "report.h"
@@ -386,6 +387,7 @@ main_results(struct run *r, json_t *steps, json_t *topology, time_t wall0, int f
         "versions", main_versions(), "nodes", net_summary(r), "topology", topology, "steps", steps,
         "tokens", r->tokens, "pcaps", res_pcaps(r), "keylog", r->keylog, "steps_total", all_steps,
         "steps_failed", failed, "sim", sim);
+    json_object_set_new(summary, "processes", nodestat_json(r));
     if (fatal[0] != '\0')
         json_object_set_new(summary, "error", json_string(fatal));
     snprintf(path, sizeof(path), "%s/summary.json", r->out);
@@ -456,6 +458,7 @@ done:
     json_decref(r.seen);
     json_decref(r.tokens);
     logwait_free(&r);
+    nodestat_free(&r);
     free(r.nodes);
     net_free(&r);
     scn_free(r.scn);

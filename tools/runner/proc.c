@@ -9,6 +9,7 @@
 #include "ctl/ctl_client.h"
 #include "hostnet.h"
 #include "net.h"
+#include "nodestat.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -287,6 +288,7 @@ proc_node_stop(struct run *r, struct run_node *n, enum proc_stop how, int timeou
         proc_node_release(n);
         return 0;
     }
+    nodestat_take(r); /* what each process cost, read while it runs */
     n->stopping = 1;
     proc_node_ask_stop(r, n, how);
     if (proc_wait_exit(r, n->pid, timeout_ms, &status) == 0) {

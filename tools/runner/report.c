@@ -3,7 +3,8 @@
  *
  * The page: the scenario's title, reference and verdict (and what a loopback run did not
  * simulate), its description, the run's facts, the sequence diagram (report_diagram.c), the steps
- * (report_steps.c) and the tokens (report_tokens.c). */
+ * (report_steps.c, a UE population's with its latency-vs-load plot from report_load.c), the CPU
+ * time and peak memory of each process (report_procs.c) and the tokens (report_tokens.c). */
 #include "report.h"
 
 #include "base/err.h"
@@ -131,6 +132,10 @@ rep_write(json_t *summary, json_t *events, const char *path, char *err)
     rep_diagram(f, summary, events);
     fputs("<h2>Steps</h2>\n", f);
     rep_steps(f, summary);
+    if (json_object_get(summary, "processes") != NULL) {
+        fputs("<h2 id=\"processes\">What each process cost</h2>\n", f);
+        rep_procs(f, summary);
+    }
     fputs("<h2>Tokens</h2>\n", f);
     rep_tokens(f, summary);
     fputs("<h2>Files of this run</h2><p class=\"small\">summary.json, events.jsonl (every node's "

@@ -175,6 +175,7 @@ rep_draw_tls(FILE *f, const struct rep_layout *L, const struct rep_row *row, dou
 {
     double x1 = L->lines[row->from].x, x2 = L->lines[row->to].x;
     double lo = x1 < x2 ? x1 : x2, hi = x1 < x2 ? x2 : x1;
+    char note[sizeof(row->note) + 40];
 
     fprintf(f,
             "<rect class=\"tls\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"8\" rx=\"4\" "
@@ -182,7 +183,12 @@ rep_draw_tls(FILE *f, const struct rep_layout *L, const struct rep_row *row, dou
             lo, y + 7, hi - lo, row->bad ? "#fecaca" : "#bbf7d0", row->bad ? "#b91c1c" : "#15803d");
     rep_esc(f, json_string_value(json_object_get(row->ev, "summary")));
     fputs("</title></rect>", f);
-    rep_note(f, L, lo + 4, y + REP_TLS_H + 9, row->note, row->bad ? "#b91c1c" : "#166534");
+    /* Folded (a UE population's handshakes): how many, then the first one's identities. */
+    if (row->folded > 0)
+        snprintf(note, sizeof(note), "\u00d7%d, the first: %s", row->folded + 1, row->note);
+    else
+        snprintf(note, sizeof(note), "%s", row->note);
+    rep_note(f, L, lo + 4, y + REP_TLS_H + 9, note, row->bad ? "#b91c1c" : "#166534");
     fputc('\n', f);
 }
 
@@ -207,10 +213,14 @@ rep_draw_box(FILE *f, const struct rep_layout *L, const struct rep_row *row, dou
                          : "#9ca3af");
     rep_esc(f, json_string_value(json_object_get(row->ev, "summary")));
     fputs("</title></rect>", f);
-    if (row->folded > 0)
-        snprintf(label, sizeof(label), "%s \u00d7%d", row->label, row->folded + 1);
-    else
+    if (row->folded > 0) { /* the count is never cut: "token issu… ×25000" */
+        char count[24], fitted[180];
+        snprintf(count, sizeof(count), " \u00d7%d", row->folded + 1);
+        rep_fit(row->label, t.x2 - t.x1 - rep_text_w(count, t.px), t.px, fitted, sizeof(fitted));
+        snprintf(label, sizeof(label), "%s%s", fitted, count);
+    } else {
         snprintf(label, sizeof(label), "%s", row->label);
+    }
     rep_svg_text(f, &t, label);
     if (row->note[0] != '\0')
         rep_note(f, L, x, y + REP_BOX_H + 9, row->note, "#b91c1c");

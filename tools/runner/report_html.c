@@ -41,7 +41,12 @@ const char rep_css[] =
     ".legend span{white-space:nowrap}.legend svg{vertical-align:middle;margin-right:.3em}"
     ".jwt{overflow-wrap:anywhere;word-break:break-all}.jh{color:#b91c1c}.jp{color:#7c3aed}"
     ".js{color:#0369a1}details{margin:.5em 0;border:1px solid #e5e7eb;padding:.3em .6em}"
-    "summary{cursor:pointer}.tok td:first-child{white-space:nowrap;width:9em}";
+    "summary{cursor:pointer}.tok td:first-child{white-space:nowrap;width:9em}"
+    ".loadplot svg{display:block;width:100%;height:auto;margin:.3em 0}"
+    ".loadplot .lp-title{font-weight:bold}.steps tr.load>td{background:#fcfcfd}"
+    ".procs{width:auto}.procs td.num{text-align:right;white-space:nowrap}"
+    ".procs .bar{display:inline-block;height:.7em;margin-right:.4em;background:#93c5fd}"
+    ".procs tr.total td{font-weight:bold;border-top:2px solid #9ca3af}";
 
 void
 rep_esc(FILE *f, const char *s)

@@ -1,7 +1,8 @@
 /* report_int.h -- what the files of the report share: report.c writes the page, report_html.c
  * escapes text and holds the style, report_lifelines.c orders the lifelines by site and draws the
  * diagram's header, report_rows.c turns the event log into the diagram's rows, report_diagram.c
- * draws them, report_steps.c the step table and report_tokens.c the tokens. */
+ * draws them, report_steps.c the step table (with report_load.c's plot under a UE population's
+ * step), report_procs.c what each process cost, and report_tokens.c the tokens. */
 #ifndef RUN_REPORT_INT_H
 #define RUN_REPORT_INT_H
 
@@ -99,9 +100,11 @@ struct rep_rows {
     struct rep_row *rows;
     size_t n;
     double t0;
+    int pop; /* the event being added is of a UE population's step */
 };
 /* The rows of the diagram: a band per step, messages, handshakes, decisions; repeated
- * exchanges folded. 0 when no event makes a row. */
+ * exchanges folded, and in a UE population's step all rows alike but for their UE. 0 when no
+ * event makes a row. */
 int rep_rows(json_t *summary, json_t *events, const struct rep_layout *L, struct rep_rows *R);
 void rep_rows_free(struct rep_rows *R);
 /* What a box kind means, for the legend (NULL for an unknown kind). */
@@ -111,5 +114,14 @@ const char *rep_kind_meaning(const char *kind);
 void rep_diagram(FILE *f, json_t *summary, json_t *events);
 void rep_steps(FILE *f, json_t *summary);
 void rep_tokens(FILE *f, json_t *summary);
+
+/* ---- report_load.c, report_procs.c (issue 11) ---- */
+/* A UE population's step (provision_all, register_all, relocate_all): a row of the step table
+ * under step no's, with its latency-vs-load plot; nothing for another step. */
+void rep_load(FILE *f, json_t *step, size_t no);
+/* Is step one of a UE population (its action provision_all, register_all or relocate_all)? */
+int rep_is_population(json_t *step);
+/* The table of summary.json "processes": CPU time and peak RSS of each process of the run. */
+void rep_procs(FILE *f, json_t *summary);
 
 #endif

@@ -5,13 +5,16 @@
  * handshake, so each new connection is drawn with its mode and the identities it proved), or a
  * decision a node logged (a box). A refusal says why on the diagram, and whether the step it is
  * in expects it. Exchanges that repeat unchanged within a step (the EESes' keep-alive updates)
- * are folded into their first occurrence. */
+ * are folded into their first occurrence; in a UE population's step (thousands of UEs, issue 11)
+ * every row is folded into the first one alike but for its UE, as the rows come, so the diagram
+ * of 10,000 UEs has a row per kind of exchange, not per UE. */
 #include "report_int.h"
 
 #include <stdlib.h>
 #include <string.h>
 
 #define REP_ROWS_MAX 6000
+#define REP_POP_COMPACT 256 /* a population step's rows are folded when it has this many */
 
 /* What each family of node decisions means (nodes/README.md "Events"). */
 static const struct {
@@ -268,8 +271,9 @@ rep_add_msg(struct rep_rows *R, json_t *summary, const struct rep_layout *L, jso
     const char *fk, *tk;
     struct rep_row *row;
 
+    /* In a population's step the last request may stand for many UEs': a failure is its own row. */
     if (from < 0 || to < 0 || from == to ||
-        (m->failed && rep_no_answer(R, summary, ev, m, from, to)) ||
+        (m->failed && !R->pop && rep_no_answer(R, summary, ev, m, from, to)) ||
         (row = rep_push(R, REP_MSG, m->t, step)) == NULL)
         return;
     row->m = *m;
@@ -497,6 +501,61 @@ rep_fold_boxes(struct rep_rows *R)
     }
 }
 
+/* ---- UE populations ---- */
+
+static int
+rep_eq(const char *a, const char *b)
+{
+    return a == NULL || b == NULL ? a == b : strcmp(a, b) == 0;
+}
+
+/* Rows alike but for the UE they concern: between the same lifelines, the same exchange (API,
+ * method, status, what it carries), handshake mode or decision, with the same cause. */
+static int
+rep_alike(const struct rep_row *a, const struct rep_row *b)
+{
+    if (a->type != b->type || a->type == REP_BAND || a->from != b->from || a->to != b->to ||
+        a->bad != b->bad || a->token != b->token || a->style != b->style ||
+        !rep_eq(rep_str(a->ev, "cause"), rep_str(b->ev, "cause")))
+        return 0;
+    if (a->type == REP_MSG)
+        return a->m.response == b->m.response && a->m.failed == b->m.failed &&
+               a->m.status == b->m.status && rep_eq(a->m.method, b->m.method) &&
+               rep_eq(a->m.cause, b->m.cause) && evmsg_api(a->m.path) == evmsg_api(b->m.path);
+    if (a->type == REP_TLS)
+        return rep_eq(rep_str(json_object_get(a->ev, "data"), "mode"),
+                      rep_str(json_object_get(b->ev, "data"), "mode"));
+    return rep_eq(a->kind, b->kind) && strcmp(a->label, b->label) == 0;
+}
+
+/* Fold the rows from first (a population step's band) on into the first row alike. */
+static void
+rep_pop_compact(struct rep_rows *R, size_t first)
+{
+    size_t out = first;
+
+    for (size_t i = first; i < R->n; i++) {
+        size_t j = first;
+        while (j < out && !rep_alike(&R->rows[j], &R->rows[i]))
+            j++;
+        if (j < out)
+            R->rows[j].folded += R->rows[i].folded + 1;
+        else
+            R->rows[out++] = R->rows[i];
+    }
+    R->n = out;
+}
+
+/* The band of step (its row), from the end; R->n when it has none. */
+static size_t
+rep_band_of(const struct rep_rows *R, int step)
+{
+    for (size_t i = R->n; i-- > 0;)
+        if (R->rows[i].type == REP_BAND && R->rows[i].step == step)
+            return i;
+    return R->n;
+}
+
 /* ---- the rows ---- */
 
 static void
@@ -533,7 +592,7 @@ int
 rep_rows(json_t *summary, json_t *events, const struct rep_layout *L, struct rep_rows *R)
 {
     json_t *steps = json_object_get(summary, "steps"), *ev;
-    int nsteps = (int)json_array_size(steps), next = 0, lazy_done[2] = {0, 0};
+    int nsteps = (int)json_array_size(steps), next = 0, lazy_done[2] = {0, 0}, pop_step = -1;
     size_t i;
 
     memset(R, 0, sizeof(*R));
@@ -547,7 +606,13 @@ rep_rows(json_t *summary, json_t *events, const struct rep_layout *L, struct rep
         int lazy = (step < 0 || step >= nsteps) && !lazy_done[edge];
         size_t before;
 
+        if (step != pop_step && pop_step >= 0) /* a population's step ended */
+            rep_pop_compact(R, rep_band_of(R, pop_step));
         rep_bands_upto(R, steps, step, &next);
+        R->pop = step >= 0 && rep_is_population(json_array_get(steps, (size_t)step));
+        pop_step = R->pop ? step : -1;
+        if (R->pop && R->n - rep_band_of(R, step) >= REP_POP_COMPACT)
+            rep_pop_compact(R, rep_band_of(R, step));
         before = R->n;
         if (lazy)
             rep_push(R, REP_BAND, t, step);
@@ -557,6 +622,8 @@ rep_rows(json_t *summary, json_t *events, const struct rep_layout *L, struct rep
         else if (lazy)
             lazy_done[edge] = 1;
     }
+    if (pop_step >= 0)
+        rep_pop_compact(R, rep_band_of(R, pop_step));
     rep_bands_upto(R, steps, nsteps - 1, &next);
     R->t0 = -1;
     for (i = 0; i < R->n; i++)

@@ -134,6 +134,7 @@ rep_steps(FILE *f, json_t *summary)
         fprintf(f, "</td><td>%.*f</td></tr>\n",
                 json_number_value(json_object_get(s, "elapsed_ms")) < 1000 ? 1 : 0,
                 json_number_value(json_object_get(s, "elapsed_ms")));
+        rep_load(f, s, i + 1);
     }
     fputs("</table>\n", f);
 }

@@ -80,6 +80,7 @@ struct run {
     double t0_mono;            /* CLOCK_MONOTONIC at start, seconds */
     int pop_step;              /* a UE population's step is running (act_population.c) */
     size_t pop_tokens;         /* token events it counted instead of recording */
+    json_t *nodestats;         /* nodestat.c: CPU time and peak RSS of each process */
 };
 
 struct run_node *run_node(struct run *r, const char *name);
