@@ -1,6 +1,7 @@
 /* ctl.c -- the control socket server of a node (protocol in ctl.h). */
 #include "ctl/ctl.h"
 #include "base/err.h"
+#include "base/clock.h"
 
 #include <errno.h>
 #include <poll.h>
@@ -355,6 +356,10 @@ void
 ctl_event(struct ctl *c, json_t *ev)
 {
     json_object_set_new(ev, "node", json_string(c->node));
+    /* When it happened, on the host's one monotonic clock: an event reaches the runner after
+     * the loop round that made it, possibly after the reply that ended the runner's step, so
+     * the runner files it under the step that ran when it happened, not when it arrived. */
+    json_object_set_new(ev, "mono", json_real((double)edge_now_ns() / 1e9));
     for (struct ctl_conn *cn = c->conns; cn != NULL; cn = cn->next)
         conn_send(cn, ev);
     json_decref(ev);

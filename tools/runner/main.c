@@ -172,6 +172,7 @@ main_steps(struct run *r, json_t *out_steps, char *fatal, size_t fatal_len)
             break;
         r->step_index = (int)i;
         r->step_wall = time(NULL);
+        r->step_mono[i] = run_now_mono();
         logwait_mark(r);
         snprintf(what, sizeof(what), "step %zu/%zu %s: %s %s%s%s", i + 1, total,
                  json_string_value(json_object_get(step, "name")), node ? node : "",
@@ -273,7 +274,9 @@ static int
 main_alloc(struct run *r)
 {
     r->nnodes = r->scn->nnodes;
-    if ((r->nodes = calloc(r->nnodes, sizeof(*r->nodes))) == NULL) {
+    r->nodes = calloc(r->nnodes, sizeof(*r->nodes));
+    r->step_mono = calloc(json_array_size(r->scn->steps) + 1, sizeof(*r->step_mono));
+    if (r->nodes == NULL || r->step_mono == NULL) {
         printf("edge-run: out of memory\n");
         return -1;
     }
@@ -460,6 +463,7 @@ done:
     logwait_free(&r);
     nodestat_free(&r);
     free(r.nodes);
+    free(r.step_mono);
     net_free(&r);
     scn_free(r.scn);
     return rc;

@@ -75,6 +75,7 @@ struct run {
     json_t *seen;              /* unsolicited events received: {node, step, event, used} */
     int step_index;            /* the step being run (0-based), -1 during start-up */
     time_t step_wall;          /* when it began (wall clock): ${now} of its args and expect */
+    double *step_mono;         /* when each step began (run_now_mono), for events' "mono" */
     void *net_state;           /* net.c */
     struct async_call *asyncs; /* async.c: steps in flight */
     double t0_mono;            /* CLOCK_MONOTONIC at start, seconds */

@@ -106,6 +106,21 @@ step_token_event(struct run *r, struct run_node *n, json_t *ev)
     }
 }
 
+/* The step that ran when a node made ev (its "mono", ctl.c): an event made in one step can
+ * arrive while the next one runs. The step it arrived in, when it has no time. */
+static int
+step_of_event(const struct run *r, json_t *ev)
+{
+    json_t *mono = json_object_get(ev, "mono");
+    int i = r->step_index;
+
+    if (!json_is_number(mono))
+        return i;
+    while (i > 0 && json_number_value(mono) < r->step_mono[i])
+        i--;
+    return i;
+}
+
 void
 step_collect_events(struct run *r)
 {
@@ -130,7 +145,7 @@ step_collect_events(struct run *r)
                     step_token_event(r, n, ev);
                 json_array_append_new(r->seen,
                                       json_pack("{s:s, s:i, s:o, s:b}", "node", n->sn->name, "step",
-                                                r->step_index, "event", ev, "used", 0));
+                                                step_of_event(r, ev), "event", ev, "used", 0));
             }
         }
     }
