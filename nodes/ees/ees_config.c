@@ -106,21 +106,7 @@ const struct js_field ees_config_fields[] = {
      .store = S(svc_area),
      .sub = edgeapp_service_area},
     {.name = "eecRegConf", .type = JS_BOOL, .flags = JS_STORE, .store = S(eec_reg_conf)},
-    {.name = "registrationExpiry",
-     .type = JS_INT,
-     .flags = JS_STORE,
-     .store = S(reg_expiry),
-     .check = js_check_range,
-     .min = 0,
-     .max = 30LL * 86400},
-    {.name = "refresh", .type = JS_BOOL, .flags = JS_STORE, .store = S(refresh)},
-    {.name = "keepAlive",
-     .type = JS_INT,
-     .flags = JS_STORE,
-     .store = S(keep_alive),
-     .check = js_check_range,
-     .min = 0,
-     .max = 86400},
+    NODE_REG_FIELDS(S(reg)),
     {.name = "trust", .type = JS_OBJECT, .flags = JS_STORE, .store = S(trust), .sub = trust_fields},
     {.name = "tokenReplay",
      .type = JS_STRING,
@@ -171,13 +157,6 @@ const struct js_field ees_config_fields[] = {
      .check = js_check_range,
      .min = 0,
      .max = 3600},
-    {.name = "registrationRetryMax",
-     .type = JS_INT,
-     .flags = JS_STORE,
-     .store = S(retry_max_ms),
-     .check = js_check_range,
-     .min = 100,
-     .max = 600000},
     {.name = "deadlines", .type = JS_OBJECT, .sub = deadline_fields},
     {.name = "partnerEcs",
      .type = JS_ARRAY,
@@ -200,16 +179,13 @@ ees_config_defaults(struct ees_config *c)
     memset(c, 0, sizeof(*c));
     c->authorization = "token";
     c->eec_reg_conf = 1;
-    c->reg_expiry = 3600;
-    c->refresh = 1;
-    c->keep_alive = 5;
+    node_reg_policy_defaults(&c->reg);
     c->token_replay = "reusable";
     c->eec_reg_expiry = 3600;
     c->max_contexts = EES_CTX_MAX;
     c->eas_reg_expiry = 3600;
     c->sub_expiry = 3600;
     c->jwks_interval = 10;
-    c->retry_max_ms = 2000;
     /* nodes/ees/README.md "Deadlines": a forwarded token over a 400 ms one-way backhaul with 5%
      * loss, and a push over that backhaul on a fresh connection with one lost frame. */
     c->ecs_ms = 20000;
