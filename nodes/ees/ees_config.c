@@ -6,6 +6,7 @@
 #include "auth/token_validate.h"
 #include "base/err.h"
 #include "auth/via.h"
+#include "node/node_allow.h"
 
 #include <stddef.h>
 #include <stdio.h>
@@ -15,23 +16,12 @@
 /* TS 33.558 6.3 leaves replay to the EES: a token may serve many calls, or one. */
 static const char *const replay_policies[] = {"reusable", "single-use", NULL};
 
-/* An EES FQDN, or "*" for any EES a certificate of the scenario's CA names. */
-static int
-ees_check_fqdn_or_star(json_t *v, const struct js_field *f, void *ctx, char *why)
-{
-    (void)f;
-    (void)ctx;
-    if (json_is_string(v) && strcmp(json_string_value(v), "*") == 0)
-        return 0;
-    return js_valid_fqdn(json_string_value(v), why);
-}
-
 static const struct js_field policy_fields[] = {
     {.name = "allowEeses",
      .type = JS_ARRAY,
      .max_len = 4096,
      .items = JS_STRING,
-     .item_check = ees_check_fqdn_or_star},
+     .item_check = js_check_fqdn_or_star},
     {.name = "allowEecs",
      .type = JS_ARRAY,
      .max_len = 4096,
@@ -264,35 +254,12 @@ ees_uses_token(const struct ees *e)
     return strcmp(e->cfg.authorization, "token") == 0;
 }
 
-static int
-listed(const json_t *list, const char *s)
-{
-    json_t *v;
-    size_t i;
-
-    json_array_foreach(list, i, v)
-    {
-        if (strcmp(json_string_value(v), "*") == 0 || strcmp(json_string_value(v), s) == 0)
-            return 1;
-    }
-    return 0;
-}
-
 int
 ees_policy_allows_ees(const struct ees *e, const char *fqdn)
 {
-    json_t *eeses = json_object_get(e->cfg.policy, "allowEeses"), *v;
-    size_t i;
+    json_t *eeses = json_object_get(e->cfg.policy, "allowEeses");
 
-    if (eeses == NULL)
-        return 1;
-    json_array_foreach(eeses, i, v)
-    {
-        const char *s = json_string_value(v);
-        if (strcmp(s, "*") == 0 || strcasecmp(s, fqdn) == 0)
-            return 1;
-    }
-    return 0;
+    return eeses == NULL || node_allow_fqdn(eeses, fqdn);
 }
 
 int
@@ -300,7 +267,7 @@ ees_policy_allows_eas(const struct ees *e, const char *eas_id)
 {
     json_t *eases = json_object_get(e->cfg.policy, "allowEases");
 
-    return eases == NULL || listed(eases, eas_id);
+    return eases == NULL || node_allow_id(eases, eas_id);
 }
 
 int
@@ -313,7 +280,7 @@ ees_policy_allows(const struct ees *e, const char *eec_id, const char *gpsi)
      * Otherwise an EEC is allowed by its EEC ID or by its (authenticated) GPSI. */
     if (eecs == NULL && gpsis == NULL)
         return 1;
-    if (eecs != NULL && listed(eecs, eec_id))
+    if (node_allow_id(eecs, eec_id))
         return 1;
-    return gpsis != NULL && gpsi != NULL && listed(gpsis, gpsi);
+    return gpsi != NULL && node_allow_id(gpsis, gpsi);
 }
