@@ -2,6 +2,7 @@
  * ID and the rest of the EASProfile it registers (TS 29.558 Eees_EASRegistration), how it keeps
  * the registration, whether it subscribes to ACR management events; and its refusals. */
 #include "eas.h"
+#include "auth/via.h"
 #include "base/err.h"
 #include "net/problem.h"
 
@@ -29,7 +30,7 @@ static const struct js_field deadline_fields[] = {
      .store = S(peer_ms),
      .check = js_check_range,
      .min = 100,
-     .max = 600000},
+     .max = VIA_RSP_TIME_MAX},
     {0},
 };
 
