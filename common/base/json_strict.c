@@ -564,6 +564,18 @@ js_check_id_or_star(json_t *v, const struct js_field *f, void *ctx, char *why)
 }
 
 int
+js_check_fqdn_or_star(json_t *v, const struct js_field *f, void *ctx, char *why)
+{
+    (void)f;
+    (void)ctx;
+    if (js_need_string(v, why) == -1)
+        return -1;
+    if (strcmp(json_string_value(v), "*") == 0)
+        return 0;
+    return js_valid_fqdn(json_string_value(v), why);
+}
+
+int
 js_check_enum(json_t *v, const struct js_field *f, void *ctx, char *why)
 {
     (void)ctx;

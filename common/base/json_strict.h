@@ -130,6 +130,8 @@ int js_check_id(json_t *v, const struct js_field *f, void *ctx, char *why);
 int js_check_akid(json_t *v, const struct js_field *f, void *ctx, char *why);
 int js_check_kid(json_t *v, const struct js_field *f, void *ctx, char *why);
 int js_check_id_or_star(json_t *v, const struct js_field *f, void *ctx, char *why);
+/* A host name, or "*" (every one): the patterns of allow lists of hosts. */
+int js_check_fqdn_or_star(json_t *v, const struct js_field *f, void *ctx, char *why);
 int js_check_enum(json_t *v, const struct js_field *f, void *ctx, char *why);  /* f->choices */
 int js_check_range(json_t *v, const struct js_field *f, void *ctx, char *why); /* min..max */
 int js_check_datetime(json_t *v, const struct js_field *f, void *ctx, char *why);

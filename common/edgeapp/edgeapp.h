@@ -26,13 +26,6 @@ extern const struct js_field edgeapp_plmn_id[];
 extern const struct js_field edgeapp_ncgi[];
 extern const struct js_field edgeapp_ecgi[];
 extern const struct js_field edgeapp_tai[];
-/* A list of Ecgi, Ncgi or Tai (minItems 1) as TS 29.558 TopologicalServiceArea and TS 29.554
- * NetworkAreaInfo both have them: one js_field row. */
-#define EDGEAPP_CELL_LIST(member, table)                                                           \
-    {                                                                                              \
-        .name = (member), .type = JS_ARRAY, .flags = JS_NONEMPTY, .max_len = 64,                   \
-        .items = JS_OBJECT, .sub = (table)                                                         \
-    }
 /* TS 29.558 ServiceArea {topServAr{ecgis, ncgis, tais, plmnIds}, geoServAr{geoArs, civicAddrs}}:
  * where an EES (EESProfile.svcArea) or an EAS serves. */
 extern const struct js_field edgeapp_service_area[];

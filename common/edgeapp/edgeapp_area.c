@@ -13,12 +13,12 @@
  * Ecgi, Ncgi and Tai are the same TS 29.571 types on both sides (with nid), so they are copied
  * as they are. */
 #include "edgeapp/edgeapp.h"
+#include "edgeapp/edgeapp_rows.h"
 #include "base/err.h"
 
 #include <ctype.h>
 #include <string.h>
 
-#define ARRAY_MAX 64
 #define POINTS_MIN 3 /* TS 29.572 PointList: 3 to 15 points */
 #define POINTS_MAX 15
 
@@ -184,16 +184,16 @@ check_ran_node(json_t *v, const struct js_field *f, void *ctx, char *why)
 
 /* TS 29.554 NetworkAreaInfo: every list minItems 1. */
 static const struct js_field nw_area_info[] = {
-    EDGEAPP_CELL_LIST("ecgis", edgeapp_ecgi),
-    EDGEAPP_CELL_LIST("ncgis", edgeapp_ncgi),
+    EDGEAPP_LIST("ecgis", JS_NONEMPTY, edgeapp_ecgi),
+    EDGEAPP_LIST("ncgis", JS_NONEMPTY, edgeapp_ncgi),
     {.name = "gRanNodeIds",
      .type = JS_ARRAY,
      .flags = JS_NONEMPTY,
-     .max_len = ARRAY_MAX,
+     .max_len = EDGEAPP_LIST_MAX,
      .items = JS_OBJECT,
      .sub = global_ran_node_id,
      .item_check = check_ran_node},
-    EDGEAPP_CELL_LIST("tais", edgeapp_tai),
+    EDGEAPP_LIST("tais", JS_NONEMPTY, edgeapp_tai),
     {0},
 };
 
@@ -201,13 +201,13 @@ static const struct js_field nw_area_info[] = {
 const struct js_field edgeapp_location_area_5g[] = {
     {.name = "geographicAreas",
      .type = JS_ARRAY,
-     .max_len = ARRAY_MAX,
+     .max_len = EDGEAPP_LIST_MAX,
      .items = JS_OBJECT,
      .sub = edgeapp_geographic_area,
      .item_check = edgeapp_check_geographic_area},
     {.name = "civicAddresses",
      .type = JS_ARRAY,
-     .max_len = ARRAY_MAX,
+     .max_len = EDGEAPP_LIST_MAX,
      .items = JS_OBJECT,
      .sub = edgeapp_civic_address,
      .item_check = edgeapp_check_civic_address},

@@ -1,14 +1,13 @@
 /* edgeapp_common.c -- the shared EDGEAPP types: EndPoint, ServiceArea, LocationInfo,
  * ACProfile, EASProfile (TS 29.558 / TS 24.558 / TS 29.571 common data). */
 #include "edgeapp/edgeapp.h"
+#include "edgeapp/edgeapp_rows.h"
 #include "base/err.h"
 
 #include <ctype.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
-
-#define ARRAY_MAX 64
 
 /* A refused value as it may go into logs and answers: bytes outside printable ASCII (control
  * bytes, NUL, UTF-8) as '?', at most len - 1 of them. */
@@ -116,15 +115,10 @@ static const struct js_field plmn_id_nid[] = {
 
 /* TS 29.558 TopologicalServiceArea: every list minItems 1. */
 static const struct js_field top_serv_area[] = {
-    EDGEAPP_CELL_LIST("ecgis", edgeapp_ecgi),
-    EDGEAPP_CELL_LIST("ncgis", edgeapp_ncgi),
-    EDGEAPP_CELL_LIST("tais", edgeapp_tai),
-    {.name = "plmnIds",
-     .type = JS_ARRAY,
-     .flags = JS_NONEMPTY,
-     .max_len = ARRAY_MAX,
-     .items = JS_OBJECT,
-     .sub = plmn_id_nid},
+    EDGEAPP_LIST("ecgis", JS_NONEMPTY, edgeapp_ecgi),
+    EDGEAPP_LIST("ncgis", JS_NONEMPTY, edgeapp_ncgi),
+    EDGEAPP_LIST("tais", JS_NONEMPTY, edgeapp_tai),
+    EDGEAPP_LIST("plmnIds", JS_NONEMPTY, plmn_id_nid),
     {0},
 };
 
@@ -133,14 +127,14 @@ static const struct js_field geo_serv_area[] = {
     {.name = "geoArs",
      .type = JS_ARRAY,
      .flags = JS_NONEMPTY,
-     .max_len = ARRAY_MAX,
+     .max_len = EDGEAPP_LIST_MAX,
      .items = JS_OBJECT,
      .sub = edgeapp_geographic_area,
      .item_check = edgeapp_check_geographic_area},
     {.name = "civicAddrs",
      .type = JS_ARRAY,
      .flags = JS_NONEMPTY,
-     .max_len = ARRAY_MAX,
+     .max_len = EDGEAPP_LIST_MAX,
      .items = JS_OBJECT,
      .sub = edgeapp_civic_address,
      .item_check = edgeapp_check_civic_address},
@@ -183,12 +177,12 @@ const struct js_field edgeapp_endpoint[] = {
     {.name = "ipv4Addrs",
      .type = JS_ARRAY,
      .flags = JS_NONEMPTY,
-     .max_len = ARRAY_MAX,
+     .max_len = EDGEAPP_LIST_MAX,
      .items = JS_STRING},
     {.name = "ipv6Addrs",
      .type = JS_ARRAY,
      .flags = JS_NONEMPTY,
-     .max_len = ARRAY_MAX,
+     .max_len = EDGEAPP_LIST_MAX,
      .items = JS_STRING},
     {.name = "uri", .type = JS_STRING, .flags = JS_NONEMPTY, .max_len = EDGEAPP_URI_MAX},
     {0},
@@ -204,28 +198,24 @@ static const struct js_field eas_detail[] = {
 const struct js_field edgeapp_ac_profile[] = {
     {.name = "acId", .type = JS_STRING, .flags = JS_REQUIRED, .check = js_check_id},
     {.name = "acType", .type = JS_STRING, .max_len = EDGEAPP_ID_MAX},
-    {.name = "prefEcsps", .type = JS_ARRAY, .max_len = ARRAY_MAX, .items = JS_STRING},
+    EDGEAPP_STRINGS("prefEcsps"),
     {.name = "acSchedule", .type = JS_OBJECT},
     {.name = "expAcGeoServArea", .type = JS_OBJECT},
-    {.name = "acSvcContSupp", .type = JS_ARRAY, .max_len = ARRAY_MAX, .items = JS_STRING},
+    EDGEAPP_STRINGS("acSvcContSupp"),
     {.name = "simInactTime", .type = JS_INT, .check = js_check_range, .min = 0, .max = 86400},
-    {.name = "eass", .type = JS_ARRAY, .max_len = ARRAY_MAX, .items = JS_OBJECT, .sub = eas_detail},
+    EDGEAPP_LIST("eass", 0, eas_detail),
     {.name = "easBundleInfo", .type = JS_OBJECT},
     {0},
 };
 
 const struct js_field edgeapp_eas_profile[] = {
     {.name = "easId", .type = JS_STRING, .flags = JS_REQUIRED, .check = js_check_id},
-    {.name = "endPt",
-     .type = JS_OBJECT,
-     .flags = JS_REQUIRED,
-     .sub = edgeapp_endpoint,
-     .check = edgeapp_check_endpoint},
-    {.name = "acIds", .type = JS_ARRAY, .max_len = ARRAY_MAX, .items = JS_STRING},
+    EDGEAPP_ENDPOINT("endPt", JS_REQUIRED),
+    EDGEAPP_STRINGS("acIds"),
     {.name = "provId", .type = JS_STRING, .max_len = EDGEAPP_ID_MAX},
     {.name = "type", .type = JS_STRING, .max_len = EDGEAPP_ID_MAX},
     {.name = "svcArea", .type = JS_OBJECT, .sub = edgeapp_service_area},
-    {.name = "svcContSupp", .type = JS_ARRAY, .max_len = ARRAY_MAX, .items = JS_STRING},
+    EDGEAPP_STRINGS("svcContSupp"),
     {.name = "status", .type = JS_STRING, .max_len = EDGEAPP_ID_MAX},
     {.name = JS_OTHER}, /* KPIs, schedules, features: carried as given */
     {0},

@@ -3,8 +3,7 @@
  * (Eees_ACRManagementEvent), the ACT status report (Eees_ACRStatusUpdate) and the EAS's ACR
  * requests AcrDetermReq / AcrDecReq (Eees_AppContextRelocation, TS 24.558 / TS 29.558). */
 #include "edgeapp/edgeapp.h"
-
-#define ARRAY_MAX 64
+#include "edgeapp/edgeapp_rows.h"
 
 /* TS 29.558 ACRScenario (anyOf enum, string): the values edgesim knows; others pass as strings. */
 const char *const edgeapp_acr_scenarios[] = {
@@ -40,7 +39,7 @@ static const struct js_field acr_mgnt_event_subsc[] = {
     {.name = "tgtUeId", .type = JS_OBJECT},
     {.name = "dnaiChgType", .type = JS_STRING, .max_len = 64},
     {.name = "easAckInd", .type = JS_BOOL},
-    {.name = "easChars", .type = JS_ARRAY, .max_len = ARRAY_MAX, .items = JS_OBJECT},
+    EDGEAPP_OBJECTS("easChars"),
     {.name = "trafFilterInfo", .type = JS_OBJECT},
     {.name = "servContPlanInd", .type = JS_BOOL},
     {.name = "easAckSvcCont", .type = JS_BOOL},
@@ -50,20 +49,12 @@ static const struct js_field acr_mgnt_event_subsc[] = {
 const struct js_field edgeapp_acr_mgnt_subscription[] = {
     {.name = "self", .type = JS_STRING, .max_len = EDGEAPP_URI_MAX},
     {.name = "easId", .type = JS_STRING, .flags = JS_REQUIRED, .check = js_check_id},
-    {.name = "eventSubscs",
-     .type = JS_ARRAY,
-     .flags = JS_REQUIRED | JS_NONEMPTY,
-     .max_len = ARRAY_MAX,
-     .items = JS_OBJECT,
-     .sub = acr_mgnt_event_subsc},
+    EDGEAPP_LIST("eventSubscs", JS_REQUIRED | JS_NONEMPTY, acr_mgnt_event_subsc),
     {.name = "evtReq", .type = JS_OBJECT},
-    {.name = "notificationDestination",
-     .type = JS_STRING,
-     .flags = JS_REQUIRED | JS_NONEMPTY,
-     .max_len = EDGEAPP_URI_MAX},
-    {.name = "eventReports", .type = JS_ARRAY, .max_len = ARRAY_MAX, .items = JS_OBJECT},
+    EDGEAPP_NOTIF_DEST(JS_REQUIRED | JS_NONEMPTY),
+    EDGEAPP_OBJECTS("eventReports"),
     {.name = "availabilityInfo", .type = JS_OBJECT},
-    {.name = "failEventReports", .type = JS_ARRAY, .max_len = ARRAY_MAX, .items = JS_OBJECT},
+    EDGEAPP_OBJECTS("failEventReports"),
     {.name = "requestTestNotification", .type = JS_BOOL},
     {.name = "websockNotifConfig", .type = JS_OBJECT},
     {.name = "suppFeat", .type = JS_STRING, .max_len = 64},
@@ -71,17 +62,9 @@ const struct js_field edgeapp_acr_mgnt_subscription[] = {
 };
 
 const struct js_field edgeapp_acr_mgnt_subscription_patch[] = {
-    {.name = "eventSubscs",
-     .type = JS_ARRAY,
-     .flags = JS_NONEMPTY,
-     .max_len = ARRAY_MAX,
-     .items = JS_OBJECT,
-     .sub = acr_mgnt_event_subsc},
+    EDGEAPP_LIST("eventSubscs", JS_NONEMPTY, acr_mgnt_event_subsc),
     {.name = "evtReq", .type = JS_OBJECT},
-    {.name = "notificationDestination",
-     .type = JS_STRING,
-     .flags = JS_NONEMPTY,
-     .max_len = EDGEAPP_URI_MAX},
+    EDGEAPP_NOTIF_DEST(JS_NONEMPTY),
     {0},
 };
 
@@ -92,15 +75,12 @@ static const struct js_field acr_mgnt_event_report[] = {
     {.name = "event", .type = JS_STRING, .flags = JS_REQUIRED | JS_NONEMPTY, .max_len = 64},
     {.name = "timeStamp", .type = JS_STRING, .check = js_check_datetime},
     {.name = "upPathChgInfo", .type = JS_OBJECT},
-    {.name = "easEndPoint",
-     .type = JS_OBJECT,
-     .sub = edgeapp_endpoint,
-     .check = edgeapp_check_endpoint},
+    EDGEAPP_ENDPOINT("easEndPoint", 0),
     {.name = "actStatus", .type = JS_STRING, .max_len = 64},
     {.name = "acrParams", .type = JS_OBJECT},
     {.name = "acId", .type = JS_STRING, .max_len = EDGEAPP_ID_MAX},
-    {.name = "selACRScen", .type = JS_ARRAY, .max_len = ARRAY_MAX, .items = JS_OBJECT},
-    {.name = "easInBdlInfoList", .type = JS_ARRAY, .max_len = ARRAY_MAX, .items = JS_OBJECT},
+    EDGEAPP_OBJECTS("selACRScen"),
+    EDGEAPP_OBJECTS("easInBdlInfoList"),
     {.name = "servContPlanInd", .type = JS_BOOL},
     {.name = "ueId", .type = JS_STRING, .check = js_check_gpsi},
     /* edgesim: which end of the ACT the EAS told is, S_EAS (it pushes to easEndPoint) or T_EAS
@@ -111,12 +91,7 @@ static const struct js_field acr_mgnt_event_report[] = {
 
 const struct js_field edgeapp_acr_mgnt_notification[] = {
     {.name = "subpId", .type = JS_STRING, .flags = JS_REQUIRED, .check = js_check_id},
-    {.name = "eventReports",
-     .type = JS_ARRAY,
-     .flags = JS_REQUIRED | JS_NONEMPTY,
-     .max_len = ARRAY_MAX,
-     .items = JS_OBJECT,
-     .sub = acr_mgnt_event_report},
+    EDGEAPP_LIST("eventReports", JS_REQUIRED | JS_NONEMPTY, acr_mgnt_event_report),
     {0},
 };
 
@@ -124,11 +99,7 @@ static const struct js_field act_result_info[] = {
     {.name = "actResult", .type = JS_STRING, .flags = JS_REQUIRED | JS_NONEMPTY, .max_len = 64},
     {.name = "actFailureCause", .type = JS_STRING, .max_len = 64},
     {.name = "ueId", .type = JS_STRING, .flags = JS_REQUIRED, .check = js_check_gpsi},
-    {.name = "easEndPoint",
-     .type = JS_OBJECT,
-     .flags = JS_REQUIRED,
-     .sub = edgeapp_endpoint,
-     .check = edgeapp_check_endpoint},
+    EDGEAPP_ENDPOINT("easEndPoint", JS_REQUIRED),
     {0},
 };
 
@@ -136,7 +107,7 @@ const struct js_field edgeapp_acr_update_data[] = {
     {.name = "easId", .type = JS_STRING, .flags = JS_REQUIRED, .check = js_check_id},
     {.name = "acId", .type = JS_STRING, .check = js_check_id},
     {.name = "actResultInfo", .type = JS_OBJECT, .sub = act_result_info},
-    {.name = "e3SubscIds", .type = JS_ARRAY, .max_len = ARRAY_MAX, .items = JS_STRING},
+    EDGEAPP_STRINGS("e3SubscIds"),
     {.name = "e3NotificationUri", .type = JS_STRING, .max_len = EDGEAPP_URI_MAX},
     {0},
 };
@@ -153,11 +124,7 @@ const struct js_field edgeapp_acr_determ_req[] = {
     {.name = "ueId", .type = JS_STRING, .check = js_check_gpsi},
     {.name = "acId", .type = JS_STRING, .check = js_check_id},
     {.name = "easId", .type = JS_STRING, .check = js_check_id},
-    {.name = "sEasEndpoint",
-     .type = JS_OBJECT,
-     .flags = JS_REQUIRED,
-     .sub = edgeapp_endpoint,
-     .check = edgeapp_check_endpoint},
+    EDGEAPP_ENDPOINT("sEasEndpoint", JS_REQUIRED),
     {.name = "expectedLocArea", .type = JS_OBJECT, .sub = expected_loc_area},
     {0},
 };
@@ -167,11 +134,7 @@ const struct js_field edgeapp_acr_dec_req[] = {
     {.name = "ueId", .type = JS_STRING, .flags = JS_REQUIRED, .check = js_check_gpsi},
     {.name = "acId", .type = JS_STRING, .check = js_check_id},
     {.name = "tEasId", .type = JS_STRING, .flags = JS_REQUIRED, .check = js_check_id},
-    {.name = "tEasEndpoint",
-     .type = JS_OBJECT,
-     .flags = JS_REQUIRED,
-     .sub = edgeapp_endpoint,
-     .check = edgeapp_check_endpoint},
+    EDGEAPP_ENDPOINT("tEasEndpoint", JS_REQUIRED),
     {.name = "expectedLocArea", .type = JS_OBJECT, .sub = expected_loc_area},
     {0},
 };

@@ -1,20 +1,15 @@
 /* edgeapp_eeccontext.c -- EDGE-9 types: EECContext, EECContextPush and EECContextPushRes with
  * ImplicitRegDetails (TS 29.558 Eees_EECContextRelocation). */
 #include "edgeapp/edgeapp.h"
-
-#define ARRAY_MAX 64
+#include "edgeapp/edgeapp_rows.h"
 
 const struct js_field edgeapp_eec_context[] = {
     {.name = "eecId", .type = JS_STRING, .flags = JS_REQUIRED, .check = js_check_id},
     {.name = "cntxId", .type = JS_STRING, .flags = JS_REQUIRED, .check = js_check_id},
     {.name = "ueId", .type = JS_STRING, .check = js_check_gpsi},
-    {.name = "e1Subs", .type = JS_ARRAY, .max_len = ARRAY_MAX, .items = JS_STRING},
+    EDGEAPP_STRINGS("e1Subs"),
     {.name = "ueLoc", .type = JS_OBJECT},
-    {.name = "acProfs",
-     .type = JS_ARRAY,
-     .max_len = ARRAY_MAX,
-     .items = JS_OBJECT,
-     .sub = edgeapp_ac_profile},
+    EDGEAPP_LIST("acProfs", 0, edgeapp_ac_profile),
     {.name = "sessCntxs", .type = JS_OBJECT},
     {.name = "eecSrvContSupp", .type = JS_OBJECT},
     {.name = "ueMobSuppInd", .type = JS_BOOL},
@@ -24,7 +19,7 @@ const struct js_field edgeapp_eec_context[] = {
 const struct js_field edgeapp_eec_context_push[] = {
     {.name = "eesId", .type = JS_STRING, .flags = JS_REQUIRED, .check = js_check_id},
     {.name = "eecCntx", .type = JS_OBJECT, .flags = JS_REQUIRED, .sub = edgeapp_eec_context},
-    {.name = "tgtEas", .type = JS_OBJECT, .sub = edgeapp_endpoint, .check = edgeapp_check_endpoint},
+    EDGEAPP_ENDPOINT("tgtEas", 0),
     {.name = "acrScenariosSelReq", .type = JS_BOOL},
     {0},
 };

@@ -2,38 +2,29 @@
  * AcrInitReq and ACRInfoNotification (TS 24.558 Eees_EECRegistration, Eees_EASDiscovery,
  * Eees_AppContextRelocation, Eees_ACREvents). */
 #include "edgeapp/edgeapp.h"
-
-#define ARRAY_MAX 64
+#include "edgeapp/edgeapp_rows.h"
 
 const struct js_field edgeapp_eec_registration[] = {
     {.name = "eecId", .type = JS_STRING, .flags = JS_REQUIRED, .check = js_check_id},
     {.name = "ueId", .type = JS_STRING, .check = js_check_gpsi},
-    {.name = "acProfs",
-     .type = JS_ARRAY,
-     .max_len = ARRAY_MAX,
-     .items = JS_OBJECT,
-     .sub = edgeapp_ac_profile},
+    EDGEAPP_LIST("acProfs", 0, edgeapp_ac_profile),
     {.name = "expTime", .type = JS_STRING, .check = js_check_datetime},
-    {.name = "eecSvcContSupp", .type = JS_ARRAY, .max_len = ARRAY_MAX, .items = JS_STRING},
+    EDGEAPP_STRINGS("eecSvcContSupp"),
     /* eecCntxId + srcEesId: the T-EES pulls the context (TS 23.558 8.9.2.2). */
     {.name = "eecCntxId", .type = JS_STRING, .check = js_check_id},
     {.name = "srcEesId", .type = JS_STRING, .check = js_check_id},
-    {.name = "endPt", .type = JS_OBJECT, .sub = edgeapp_endpoint, .check = edgeapp_check_endpoint},
+    EDGEAPP_ENDPOINT("endPt", 0),
     {.name = "ueMobilityReq", .type = JS_BOOL},
     {.name = "easSelReqInd", .type = JS_BOOL},
     {.name = "ueType", .type = JS_STRING, .max_len = 32},
-    {.name = "discoveredEas", .type = JS_ARRAY, .max_len = ARRAY_MAX, .items = JS_OBJECT},
-    {.name = "unfulfillAcProfs", .type = JS_ARRAY, .max_len = ARRAY_MAX, .items = JS_OBJECT},
+    EDGEAPP_OBJECTS("discoveredEas"),
+    EDGEAPP_OBJECTS("unfulfillAcProfs"),
     {.name = "unfulfilledAcProfs", .type = JS_OBJECT},
     {0},
 };
 
 const struct js_field edgeapp_eec_registration_patch[] = {
-    {.name = "acProfs",
-     .type = JS_ARRAY,
-     .max_len = ARRAY_MAX,
-     .items = JS_OBJECT,
-     .sub = edgeapp_ac_profile},
+    EDGEAPP_LIST("acProfs", 0, edgeapp_ac_profile),
     {.name = "expTime", .type = JS_STRING, .check = js_check_datetime},
     {.name = "ueMobilityReq", .type = JS_BOOL},
     {.name = "easSelReqInd", .type = JS_BOOL},
@@ -54,12 +45,8 @@ static const struct js_field ac_characteristics[] = {
 };
 
 const struct js_field edgeapp_eas_discovery_filter[] = {
-    {.name = "acChars",
-     .type = JS_ARRAY,
-     .max_len = ARRAY_MAX,
-     .items = JS_OBJECT,
-     .sub = ac_characteristics},
-    {.name = "easChars", .type = JS_ARRAY, .max_len = ARRAY_MAX, .items = JS_OBJECT},
+    EDGEAPP_LIST("acChars", 0, ac_characteristics),
+    EDGEAPP_OBJECTS("easChars"),
     {0},
 };
 
@@ -85,12 +72,7 @@ const struct js_field edgeapp_discovered_eas[] = {
 };
 
 const struct js_field edgeapp_eas_discovery_resp[] = {
-    {.name = "discoveredEas",
-     .type = JS_ARRAY,
-     .flags = JS_REQUIRED,
-     .max_len = ARRAY_MAX,
-     .items = JS_OBJECT,
-     .sub = edgeapp_discovered_eas},
+    EDGEAPP_LIST("discoveredEas", JS_REQUIRED, edgeapp_discovered_eas),
     {.name = "easInstInfos", .type = JS_OBJECT},      /* map easId -> EASInstantiationInfo */
     {.name = "edgeLoadAnalytics", .type = JS_OBJECT}, /* map easId -> EdgeLoadAnalytic */
     {0},
@@ -99,15 +81,9 @@ const struct js_field edgeapp_eas_discovery_resp[] = {
 static const struct js_field eec_ctxt_reloc[] = {
     {.name = "eecCtxtId", .type = JS_STRING, .flags = JS_REQUIRED, .check = js_check_id},
     {.name = "sEesId", .type = JS_STRING, .check = js_check_id},
-    {.name = "sEecEndpoint",
-     .type = JS_OBJECT,
-     .sub = edgeapp_endpoint,
-     .check = edgeapp_check_endpoint},
+    EDGEAPP_ENDPOINT("sEecEndpoint", 0),
     {.name = "tEesId", .type = JS_STRING, .check = js_check_id},
-    {.name = "tEecEndpoint",
-     .type = JS_OBJECT,
-     .sub = edgeapp_endpoint,
-     .check = edgeapp_check_endpoint},
+    EDGEAPP_ENDPOINT("tEecEndpoint", 0),
     {0},
 };
 
@@ -116,19 +92,9 @@ const struct js_field edgeapp_acr_init_req[] = {
     {.name = "ueId", .type = JS_STRING, .check = js_check_gpsi},
     {.name = "acId", .type = JS_STRING, .check = js_check_id},
     {.name = "easId", .type = JS_STRING, .check = js_check_id},
-    {.name = "tEasEndpoint",
-     .type = JS_OBJECT,
-     .flags = JS_REQUIRED,
-     .sub = edgeapp_endpoint,
-     .check = edgeapp_check_endpoint},
-    {.name = "sEasEndpoint",
-     .type = JS_OBJECT,
-     .sub = edgeapp_endpoint,
-     .check = edgeapp_check_endpoint},
-    {.name = "prevTEasEndpoint",
-     .type = JS_OBJECT,
-     .sub = edgeapp_endpoint,
-     .check = edgeapp_check_endpoint},
+    EDGEAPP_ENDPOINT("tEasEndpoint", JS_REQUIRED),
+    EDGEAPP_ENDPOINT("sEasEndpoint", 0),
+    EDGEAPP_ENDPOINT("prevTEasEndpoint", 0),
     {.name = "routeReq", .type = JS_OBJECT},
     {.name = "simInactTime", .type = JS_INT, .check = js_check_range, .min = 0, .max = 86400},
     {.name = "easNotifInd", .type = JS_BOOL, .flags = JS_REQUIRED},
@@ -148,11 +114,7 @@ static const struct js_field target_info[] = {
 
 static const struct js_field acr_complete_event_info[] = {
     {.name = "acrRes", .type = JS_BOOL, .flags = JS_REQUIRED},
-    {.name = "tEasEndpoint",
-     .type = JS_OBJECT,
-     .flags = JS_REQUIRED,
-     .sub = edgeapp_endpoint,
-     .check = edgeapp_check_endpoint},
+    EDGEAPP_ENDPOINT("tEasEndpoint", JS_REQUIRED),
     {.name = "failReason", .type = JS_STRING, .max_len = 1024},
     {0},
 };

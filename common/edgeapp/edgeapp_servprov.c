@@ -11,8 +11,8 @@
  * a partner ECS, where it is registered ("regEcs", "ecsHops"). The EDGE-10 request of one ECS
  * to a partner is here too: it is an ECSServProvReq with a few more members. */
 #include "edgeapp/edgeapp.h"
+#include "edgeapp/edgeapp_rows.h"
 
-#define ARRAY_MAX 64
 #define TOKEN_MAX 8192 /* the validator's cap (token_validate) */
 
 const char *const edgeapp_authz_methods[] = {EDGEAPP_AUTHZ_TOKEN, EDGEAPP_AUTHZ_LOCAL, NULL};
@@ -22,15 +22,10 @@ const char *const edgeapp_ees_auth_methods[] = {
 /* The ECSServProvReq members after eecId; the EDGE-10 request below has them too. */
 #define SERVPROV_REQ_MEMBERS                                                                       \
     {.name = "ueId", .type = JS_STRING, .check = js_check_gpsi},                                   \
-        {.name = "eecSvcContSupp", .type = JS_ARRAY, .max_len = ARRAY_MAX, .items = JS_STRING},    \
-        {.name = "connInfo", .type = JS_ARRAY, .max_len = ARRAY_MAX, .items = JS_OBJECT},          \
+        EDGEAPP_STRINGS("eecSvcContSupp"), EDGEAPP_OBJECTS("connInfo"),                            \
         {.name = "locInf", .type = JS_OBJECT, .sub = edgeapp_location_info},                       \
-        {.name = "ecspIds", .type = JS_ARRAY, .max_len = ARRAY_MAX, .items = JS_STRING},           \
-        {.name = "suppFeat", .type = JS_STRING, .max_len = 64},                                    \
-    {                                                                                              \
-        .name = "acProfs", .type = JS_ARRAY, .max_len = ARRAY_MAX, .items = JS_OBJECT,             \
-        .sub = edgeapp_ac_profile                                                                  \
-    }
+        EDGEAPP_STRINGS("ecspIds"), {.name = "suppFeat", .type = JS_STRING, .max_len = 64},        \
+        EDGEAPP_LIST("acProfs", 0, edgeapp_ac_profile)
 
 const struct js_field edgeapp_servprov_req[] = {
     {.name = "eecId", .type = JS_STRING, .flags = JS_REQUIRED, .check = js_check_id},
@@ -56,31 +51,21 @@ const struct js_field edgeapp_ecs_servprov_req[] = {
     {.name = "requestorEcs", .type = JS_STRING, .flags = JS_REQUIRED, .check = js_check_fqdn},
     {.name = "eecId", .type = JS_STRING, .check = js_check_id},
     SERVPROV_REQ_MEMBERS,
-    {.name = "eesIds",
-     .type = JS_ARRAY,
-     .flags = JS_NONEMPTY,
-     .max_len = ARRAY_MAX,
-     .items = JS_STRING,
-     .item_check = js_check_id},
-    {.name = "easIds",
-     .type = JS_ARRAY,
-     .flags = JS_NONEMPTY,
-     .max_len = ARRAY_MAX,
-     .items = JS_STRING,
-     .item_check = js_check_id},
+    EDGEAPP_ID_LIST("eesIds", JS_NONEMPTY),
+    EDGEAPP_ID_LIST("easIds", JS_NONEMPTY),
     {0},
 };
 
 static const struct js_field ees_info[] = {
     {.name = "eesId", .type = JS_STRING, .flags = JS_REQUIRED, .check = js_check_id},
-    {.name = "endPt", .type = JS_OBJECT, .sub = edgeapp_endpoint, .check = edgeapp_check_endpoint},
-    {.name = "easIds", .type = JS_ARRAY, .max_len = ARRAY_MAX, .items = JS_STRING},
+    EDGEAPP_ENDPOINT("endPt", 0),
+    EDGEAPP_STRINGS("easIds"),
     {.name = "ecspInfo", .type = JS_STRING, .max_len = EDGEAPP_ID_MAX},
     {.name = "svcArea", .type = JS_OBJECT, .sub = edgeapp_location_area_5g}, /* TS 29.122 */
-    {.name = "dnais", .type = JS_ARRAY, .max_len = ARRAY_MAX, .items = JS_STRING},
-    {.name = "eesSvcContSupp", .type = JS_ARRAY, .max_len = ARRAY_MAX, .items = JS_STRING},
+    EDGEAPP_STRINGS("dnais"),
+    EDGEAPP_STRINGS("eesSvcContSupp"),
     {.name = "eecRegConf", .type = JS_BOOL, .flags = JS_REQUIRED},
-    {.name = "easInstInfos", .type = JS_ARRAY, .max_len = ARRAY_MAX},
+    {.name = "easInstInfos", .type = JS_ARRAY, .max_len = EDGEAPP_LIST_MAX},
     {.name = "eesAuthMethods",
      .type = JS_ARRAY,
      .flags = JS_NONEMPTY,
@@ -100,22 +85,12 @@ static const struct js_field ees_info[] = {
 
 const struct js_field edgeapp_edn_config_info[] = {
     {.name = "ednConInfo", .type = JS_OBJECT, .flags = JS_REQUIRED},
-    {.name = "eess",
-     .type = JS_ARRAY,
-     .flags = JS_REQUIRED | JS_NONEMPTY,
-     .max_len = ARRAY_MAX,
-     .items = JS_OBJECT,
-     .sub = ees_info},
+    EDGEAPP_LIST("eess", JS_REQUIRED | JS_NONEMPTY, ees_info),
     {.name = "lifeTime", .type = JS_STRING, .check = js_check_datetime},
     {0},
 };
 
 const struct js_field edgeapp_servprov_resp[] = {
-    {.name = "ednCnfgInfo",
-     .type = JS_ARRAY,
-     .flags = JS_REQUIRED | JS_NONEMPTY,
-     .max_len = ARRAY_MAX,
-     .items = JS_OBJECT,
-     .sub = edgeapp_edn_config_info},
+    EDGEAPP_LIST("ednCnfgInfo", JS_REQUIRED | JS_NONEMPTY, edgeapp_edn_config_info),
     {0},
 };

@@ -5,26 +5,17 @@
  * TestNotification, with which edgesim checks a notification destination before it subscribes
  * it (README "edgesim extensions"). */
 #include "edgeapp/edgeapp.h"
-
-#define ARRAY_MAX 64
+#include "edgeapp/edgeapp_rows.h"
 
 const struct js_field edgeapp_acr_events_subscription[] = {
     {.name = "eecId", .type = JS_STRING, .flags = JS_REQUIRED, .check = js_check_id},
     {.name = "ueId", .type = JS_STRING, .check = js_check_gpsi},
     {.name = "expTime", .type = JS_STRING, .check = js_check_datetime},
-    {.name = "easIds",
-     .type = JS_ARRAY,
-     .flags = JS_REQUIRED | JS_NONEMPTY,
-     .max_len = ARRAY_MAX,
-     .items = JS_STRING,
-     .item_check = js_check_id},
-    {.name = "acIds", .type = JS_ARRAY, .max_len = ARRAY_MAX, .items = JS_STRING},
+    EDGEAPP_ID_LIST("easIds", JS_REQUIRED | JS_NONEMPTY),
+    EDGEAPP_STRINGS("acIds"),
     /* ACREventIDs: TARGET_INFORMATION, ACR_COMPLETE (anyOf string), one value in this API. */
     {.name = "eventIds", .type = JS_STRING, .flags = JS_REQUIRED | JS_NONEMPTY, .max_len = 64},
-    {.name = "notificationDestination",
-     .type = JS_STRING,
-     .flags = JS_REQUIRED | JS_NONEMPTY,
-     .max_len = EDGEAPP_URI_MAX},
+    EDGEAPP_NOTIF_DEST(JS_REQUIRED | JS_NONEMPTY),
     {.name = "requestTestNotification", .type = JS_BOOL},
     {.name = "websockNotifConfig", .type = JS_OBJECT},
     {.name = "suppFeat", .type = JS_STRING, .max_len = 64},
@@ -38,9 +29,9 @@ const struct js_field edgeapp_eas_discovery_subscription[] = {
     {.name = "easEventType", .type = JS_STRING, .flags = JS_REQUIRED | JS_NONEMPTY, .max_len = 64},
     {.name = "easDiscoveryFilter", .type = JS_OBJECT, .sub = edgeapp_eas_discovery_filter},
     {.name = "easDynInfoFilter", .type = JS_OBJECT},
-    {.name = "easSvcContinuity", .type = JS_ARRAY, .max_len = ARRAY_MAX, .items = JS_STRING},
+    EDGEAPP_STRINGS("easSvcContinuity"),
     {.name = "expTime", .type = JS_STRING, .check = js_check_datetime},
-    {.name = "notificationDestination", .type = JS_STRING, .max_len = EDGEAPP_URI_MAX},
+    EDGEAPP_NOTIF_DEST(0),
     {.name = "requestTestNotification", .type = JS_BOOL},
     {.name = "websockNotifConfig", .type = JS_OBJECT},
     {.name = "suppFeat", .type = JS_STRING, .max_len = 64},
@@ -53,12 +44,7 @@ const struct js_field edgeapp_eas_discovery_notification[] = {
     {.name = "subId", .type = JS_STRING, .flags = JS_REQUIRED, .check = js_check_id},
     {.name = "eventType", .type = JS_STRING, .flags = JS_REQUIRED | JS_NONEMPTY, .max_len = 64},
     /* minItems 1 in the YAML; edgesim also says "none left" with an empty list (the EAS left). */
-    {.name = "discoveredEas",
-     .type = JS_ARRAY,
-     .flags = JS_REQUIRED,
-     .max_len = ARRAY_MAX,
-     .items = JS_OBJECT,
-     .sub = edgeapp_discovered_eas},
+    EDGEAPP_LIST("discoveredEas", JS_REQUIRED, edgeapp_discovered_eas),
     {.name = "easInstInfos", .type = JS_OBJECT},
     {.name = "edgeLoadAnalytics", .type = JS_OBJECT},
     {0},
@@ -67,18 +53,14 @@ const struct js_field edgeapp_eas_discovery_notification[] = {
 const struct js_field edgeapp_servprov_subscription[] = {
     {.name = "eecId", .type = JS_STRING, .flags = JS_REQUIRED, .check = js_check_id},
     {.name = "ueId", .type = JS_STRING, .check = js_check_gpsi},
-    {.name = "acProfs",
-     .type = JS_ARRAY,
-     .max_len = ARRAY_MAX,
-     .items = JS_OBJECT,
-     .sub = edgeapp_ac_profile},
+    EDGEAPP_LIST("acProfs", 0, edgeapp_ac_profile),
     {.name = "expTime", .type = JS_STRING, .check = js_check_datetime},
-    {.name = "eecSvcContSupp", .type = JS_ARRAY, .max_len = ARRAY_MAX, .items = JS_STRING},
-    {.name = "connInfo", .type = JS_ARRAY, .max_len = ARRAY_MAX, .items = JS_OBJECT},
-    {.name = "notificationDestination", .type = JS_STRING, .max_len = EDGEAPP_URI_MAX},
+    EDGEAPP_STRINGS("eecSvcContSupp"),
+    EDGEAPP_OBJECTS("connInfo"),
+    EDGEAPP_NOTIF_DEST(0),
     {.name = "requestTestNotification", .type = JS_BOOL},
     {.name = "websockNotifConfig", .type = JS_OBJECT},
-    {.name = "ecspIds", .type = JS_ARRAY, .max_len = ARRAY_MAX, .items = JS_STRING},
+    EDGEAPP_STRINGS("ecspIds"),
     {.name = "eecTriggerRequest", .type = JS_BOOL},
     {.name = "suppFeat", .type = JS_STRING, .max_len = 64},
     {0},
@@ -92,7 +74,7 @@ const struct js_field edgeapp_servprov_notification[] = {
     {.name = "ednCnfgInfo",
      .type = JS_ARRAY,
      .flags = JS_REQUIRED | JS_NONEMPTY,
-     .max_len = ARRAY_MAX,
+     .max_len = EDGEAPP_LIST_MAX,
      .items = JS_OBJECT},
     {0},
 };
@@ -106,37 +88,25 @@ const struct js_field edgeapp_test_notification[] = {
 /* The PATCH bodies of the subscriptions (RFC 7396 merge patches). */
 const struct js_field edgeapp_acr_events_subscription_patch[] = {
     {.name = "expTime", .type = JS_STRING, .check = js_check_datetime},
-    {.name = "easIds",
-     .type = JS_ARRAY,
-     .flags = JS_NONEMPTY,
-     .max_len = ARRAY_MAX,
-     .items = JS_STRING,
-     .item_check = js_check_id},
+    EDGEAPP_ID_LIST("easIds", JS_NONEMPTY),
     {.name = "eventIds", .type = JS_STRING, .flags = JS_NONEMPTY, .max_len = 64},
-    {.name = "notificationDestination",
-     .type = JS_STRING,
-     .flags = JS_NONEMPTY,
-     .max_len = EDGEAPP_URI_MAX},
+    EDGEAPP_NOTIF_DEST(JS_NONEMPTY),
     {0},
 };
 
 const struct js_field edgeapp_eas_discovery_subscription_patch[] = {
     {.name = "easDiscoveryFilter", .type = JS_OBJECT, .sub = edgeapp_eas_discovery_filter},
     {.name = "easDynInfoFilter", .type = JS_OBJECT},
-    {.name = "easSvcContinuity", .type = JS_ARRAY, .max_len = ARRAY_MAX, .items = JS_STRING},
+    EDGEAPP_STRINGS("easSvcContinuity"),
     {.name = "expTime", .type = JS_STRING, .check = js_check_datetime},
     {.name = "easEventType", .type = JS_STRING, .flags = JS_NONEMPTY, .max_len = 64},
     {0},
 };
 
 const struct js_field edgeapp_servprov_subscription_patch[] = {
-    {.name = "acProfs",
-     .type = JS_ARRAY,
-     .max_len = ARRAY_MAX,
-     .items = JS_OBJECT,
-     .sub = edgeapp_ac_profile},
+    EDGEAPP_LIST("acProfs", 0, edgeapp_ac_profile),
     {.name = "expTime", .type = JS_STRING, .check = js_check_datetime},
-    {.name = "eecSvcContSupp", .type = JS_ARRAY, .max_len = ARRAY_MAX, .items = JS_STRING},
-    {.name = "connInfo", .type = JS_ARRAY, .max_len = ARRAY_MAX, .items = JS_OBJECT},
+    EDGEAPP_STRINGS("eecSvcContSupp"),
+    EDGEAPP_OBJECTS("connInfo"),
     {0},
 };

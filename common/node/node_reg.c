@@ -61,7 +61,8 @@ static void
 reg_retry(struct node_reg *g)
 {
     reg_arm(g, g->backoff_ms);
-    g->backoff_ms = g->backoff_ms * 2 < g->c.retry_max_ms ? g->backoff_ms * 2 : g->c.retry_max_ms;
+    g->backoff_ms =
+        g->backoff_ms * 2 < g->c.policy.retry_max_ms ? g->backoff_ms * 2 : g->c.policy.retry_max_ms;
 }
 
 /* The next update: before expiry (half the time left), and at most keep_alive seconds away. */
@@ -70,14 +71,14 @@ reg_schedule(struct node_reg *g)
 {
     long long left = g->exp != 0 ? g->exp - node_now() : 0, ms = -1;
 
-    if (!g->c.refresh) {
+    if (!g->c.policy.refresh) {
         if (g->exp != 0) /* only to notice the expiry */
             ms = (left > 0 ? left : 0) * 1000 + 100;
     } else {
         if (g->exp != 0)
             ms = left > 2 ? left * 500 : 1000;
-        if (g->c.keep_alive > 0 && (ms < 0 || ms > g->c.keep_alive * 1000))
-            ms = g->c.keep_alive * 1000;
+        if (g->c.policy.keep_alive > 0 && (ms < 0 || ms > g->c.policy.keep_alive * 1000))
+            ms = g->c.policy.keep_alive * 1000;
     }
     if (ms >= 0)
         reg_arm(g, ms);
@@ -89,8 +90,9 @@ reg_body(struct node_reg *g)
     char when[JS_TIME_LEN];
     json_t *b = g->c.body(g->c.arg);
 
-    if (b != NULL && g->c.expiry != 0)
-        json_object_set_new(b, "expTime", json_string(reg_time(node_now() + g->c.expiry, when)));
+    if (b != NULL && g->c.policy.expiry != 0)
+        json_object_set_new(b, "expTime",
+                            json_string(reg_time(node_now() + g->c.policy.expiry, when)));
     return b;
 }
 
@@ -99,7 +101,7 @@ static int
 reg_accept(struct node_reg *g, const struct http_client_resp *r, char *err)
 {
     json_t *body = NULL;
-    long long exp = g->c.expiry != 0 ? node_now() + g->c.expiry : 0;
+    long long exp = g->c.policy.expiry != 0 ? node_now() + g->c.policy.expiry : 0;
     struct timespec ts;
     int rc = 0;
 
@@ -300,7 +302,7 @@ reg_tick(evutil_socket_t fd, short what, void *arg)
         return;
     if (!g->registered) {
         reg_begin(g);
-    } else if (!g->c.refresh) {
+    } else if (!g->c.policy.refresh) {
         if (g->exp != 0 && g->exp <= node_now()) {
             node_log(g->n, "registry", g->c.server, "REGISTRATION_EXPIRED", NULL,
                      "%s registration %s expired (refresh is off)", g->c.what, g->reg_id);
@@ -331,6 +333,15 @@ reg_cmd(struct ctl_req *cr, json_t *args, void *arg)
         ctl_reply_error(cr, "node.internal", "out of memory");
     else
         ctl_reply(cr, res);
+}
+
+void
+node_reg_policy_defaults(struct node_reg_policy *p)
+{
+    p->expiry = 3600;
+    p->refresh = 1;
+    p->keep_alive = 5;
+    p->retry_max_ms = 2000;
 }
 
 struct node_reg *
@@ -370,7 +381,7 @@ node_reg_update(struct node_reg *g)
     if (g == NULL || g->halted)
         return;
     g->dirty = 1;
-    if (g->registered && !g->busy && g->c.refresh) {
+    if (g->registered && !g->busy && g->c.policy.refresh) {
         event_del(g->timer);
         reg_arm(g, 0);
     }
@@ -421,6 +432,36 @@ node_reg_stop(struct node_reg *g)
         return 0;
     }
     return 1;
+}
+
+static void
+reg_drain_timeout(evutil_socket_t fd, short what, void *arg)
+{
+    struct node_reg *g = arg;
+
+    (void)fd;
+    (void)what;
+    node_log(g->n, "registry", g->c.server, "NO_RESPONSE", NULL,
+             "no answer to the %s deregistration within %d ms", g->c.what, NODE_REG_DRAIN_MS);
+    event_base_loopbreak(g->n->base);
+}
+
+void
+node_reg_drain(struct node_reg *g)
+{
+    struct timeval tv = {NODE_REG_DRAIN_MS / 1000, (suseconds_t)(NODE_REG_DRAIN_MS % 1000) * 1000};
+    struct event *t;
+
+    if (!node_reg_stop(g))
+        return;
+    if ((t = evtimer_new(g->n->base, reg_drain_timeout, g)) == NULL)
+        return;
+    evtimer_add(t, &tv);
+    event_base_dispatch(g->n->base);
+    event_free(t);
+    /* As node_run() does: the loopbreak leaves the deferred callbacks of the last round queued,
+     * each holding its connection (a peer that closed meanwhile); run them, or they leak. */
+    event_base_loop(g->n->base, EVLOOP_NONBLOCK);
 }
 
 void

@@ -9,10 +9,10 @@
 #define EDGE_AANF_H
 
 #include "node/node.h"
+#include "node/node_keysrv.h"
 
 struct aanf_config {
-    json_t *afs;            /* afs: the AF FQDNs it serves (NULL: every certified AF) */
-    long long kaf_lifetime; /* kafLifetime: seconds a K_AF lives at most */
+    struct keysrv_config ks; /* afs: the AF FQDNs it serves; kafLifetime: a K_AF's at most */
 };
 
 struct aanf {
@@ -21,15 +21,8 @@ struct aanf {
     long long started; /* when the AKMA contexts were registered (seconds since the epoch) */
 };
 
-/* Every refusal of edge-aanf; aanf_refusals[] gives each its status, cause and sentence. */
-enum aanf_refusal {
-    AANF_R_AF_NOT_AUTHORIZED, /* 403: not certified, another AF's afId, or an AF not served */
-    AANF_R_NOT_FOUND,         /* 404: no AKMA context for the A-KID */
-    AANF_R_EXPIRED,           /* 404: its K_AKMA lifetime is over */
-    AANF_R_INTERNAL,          /* 500 */
-    AANF_R_COUNT
-};
-extern const struct node_refusal aanf_refusals[AANF_R_COUNT];
+/* Every refusal of edge-aanf (enum keysrv_refusal): its status, cause and sentence. */
+extern const struct node_refusal aanf_refusals[KEYSRV_R_COUNT];
 
 /* aanf_keyget.c: POST /naanf-akma/v1/retrieve-applicationkey. */
 int aanf_keyget_setup(struct aanf *a, char *err);

@@ -14,37 +14,17 @@
 
 #include "auth/akma.h"
 #include "auth/keyapi.h"
-#include "auth/keyserver.h"
 #include "base/err.h"
 #include "net/problem.h"
 
-const struct node_refusal aanf_refusals[AANF_R_COUNT] = {
-    [AANF_R_AF_NOT_AUTHORIZED] = {403, KEYAPI_AF_NOT_AUTHORIZED, "the AF is not served"},
-    [AANF_R_NOT_FOUND] = {404, KEYAPI_CONTEXT_NOT_FOUND, "no AKMA context for the A-KID"},
-    [AANF_R_EXPIRED] = {404, KEYAPI_CONTEXT_EXPIRED, "the AKMA context's K_AKMA has expired"},
-    [AANF_R_INTERNAL] = {500, PROBLEM_SYSTEM_FAILURE, "the AAnF failed"},
+const struct node_refusal aanf_refusals[KEYSRV_R_COUNT] = {
+    [KEYSRV_R_NOT_AUTHORIZED] = {403, KEYAPI_AF_NOT_AUTHORIZED, "the AF is not served"},
+    [KEYSRV_R_NOT_FOUND] = {404, KEYAPI_CONTEXT_NOT_FOUND, "no AKMA context for the A-KID"},
+    [KEYSRV_R_EXPIRED] = {404, KEYAPI_CONTEXT_EXPIRED, "the AKMA context's K_AKMA has expired"},
+    [KEYSRV_R_INTERNAL] = {500, PROBLEM_SYSTEM_FAILURE, "the AAnF failed"},
 };
 
-/* The AKMA context of akid, or a refusal sent; *end is the end of its K_AKMA lifetime (0: none). */
-static const struct subscriber *
-aanf_context(struct aanf *a, struct http_req *req, const char *akid, long long *end)
-{
-    const struct subscriber *s = subscribers_find_akid(a->node.subs, akid);
-
-    if (s == NULL) {
-        node_refuse(req, &aanf_refusals[AANF_R_NOT_FOUND], "no AKMA context for A-KID %s", akid);
-        return NULL;
-    }
-    *end = s->kakma_lifetime > 0 ? a->started + s->kakma_lifetime : 0;
-    if (*end != 0 && *end <= node_now()) {
-        char when[JS_TIME_LEN];
-        js_time_format((time_t)*end, when, sizeof(when));
-        node_refuse(req, &aanf_refusals[AANF_R_EXPIRED],
-                    "the AKMA context of A-KID %s expired at %s", akid, when);
-        return NULL;
-    }
-    return s;
-}
+static const struct keysrv_names aanf_names = {"AKMA context", "A-KID", aanf_refusals};
 
 static void
 aanf_keyget(struct http_req *req, void *arg)
@@ -53,7 +33,7 @@ aanf_keyget(struct http_req *req, void *arg)
     json_t *body = node_req_body(req, keyapi_akma_req_fields);
     const char *akid, *af;
     const struct subscriber *s;
-    long long end = 0, expiry;
+    long long end, expiry;
     uint8_t kaf[AKMA_KEY_LEN];
     char why[EDGE_ERR_LEN];
     int anon;
@@ -63,14 +43,15 @@ aanf_keyget(struct http_req *req, void *arg)
     akid = json_string_value(json_object_get(body, "aKId"));
     af = json_string_value(json_object_get(body, "afId"));
     anon = json_is_true(json_object_get(body, "anonInd"));
-    if (keyserver_authorize(http_req_peer(req), af, a->cfg.afs, why, sizeof(why)) != KEYSERVER_OK) {
-        node_refuse(req, &aanf_refusals[AANF_R_AF_NOT_AUTHORIZED], "%s", why);
-    } else if ((s = aanf_context(a, req, akid, &end)) != NULL) {
-        expiry = node_now() + a->cfg.kaf_lifetime;
+    s = subscribers_find_akid(a->node.subs, akid);
+    end = s != NULL && s->kakma_lifetime > 0 ? a->started + s->kakma_lifetime : 0;
+    if (keysrv_authorized(req, &aanf_names, &a->cfg.ks, af) &&
+        (s = keysrv_context(req, &aanf_names, s, end, akid)) != NULL) {
+        expiry = node_now() + a->cfg.ks.lifetime;
         if (end != 0 && end < expiry)
             expiry = end;
         if (akma_kaf_derive(s->kakma, af, kaf, why) < 0) {
-            node_refuse(req, &aanf_refusals[AANF_R_INTERNAL], "%s", why);
+            node_refuse(req, &aanf_refusals[KEYSRV_R_INTERNAL], "%s", why);
         } else {
             json_t *data = json_pack("{s:s, s:s, s:I, s:b}", "akid", akid, "afId", af, "expiry",
                                      (json_int_t)expiry, "gpsi", !anon && s->gpsi[0] != '\0');

@@ -4,27 +4,11 @@
 
 #include <stddef.h>
 #include <stdio.h>
-#include <time.h>
 
 #include "base/err.h"
 
-#define AANF_KAF_LIFETIME 3600
-
 static const struct js_field aanf_config_fields[] = {
-    {.name = "afs",
-     .type = JS_ARRAY,
-     .flags = JS_STORE,
-     .store = offsetof(struct aanf_config, afs),
-     .items = JS_STRING,
-     .max_len = 1024,
-     .item_check = js_check_fqdn},
-    {.name = "kafLifetime",
-     .type = JS_INT,
-     .flags = JS_STORE,
-     .store = offsetof(struct aanf_config, kaf_lifetime),
-     .check = js_check_range,
-     .min = 1,
-     .max = 31536000},
+    KEYSRV_FIELDS(offsetof(struct aanf_config, ks), "afs", "kafLifetime"),
     {0},
 };
 
@@ -48,16 +32,14 @@ main(int argc, char **argv)
     char err[EDGE_ERR_LEN];
     int rc = 1;
 
-    a.cfg.kaf_lifetime = AANF_KAF_LIFETIME;
+    a.cfg.ks.lifetime = KEYSRV_LIFETIME;
     if (node_init(&a.node, argc, argv, &o, err) < 0 || aanf_check_subscribers(&a, err) < 0 ||
         aanf_keyget_setup(&a, err) < 0) {
         fprintf(stderr, "edge-aanf: %s\n", err);
         goto done;
     }
-    a.started = (long long)time(NULL);
-    node_log(&a.node, "akma", NULL, NULL, NULL, "%zu AKMA contexts registered",
-             subscribers_count(a.node.subs));
-    node_ready(&a.node, json_pack("{s:I}", "contexts", (json_int_t)subscribers_count(a.node.subs)));
+    a.started = keysrv_ready(&a.node, "akma", subscribers_count(a.node.subs),
+                             "AKMA contexts registered", "contexts");
     rc = node_run(&a.node);
 done:
     node_free(&a.node);

@@ -13,6 +13,7 @@
 
 #include "auth/gba.h"
 #include "node/node.h"
+#include "node/node_keysrv.h"
 
 struct bsf_boot {
     char btid[GBA_BTID_MAX];
@@ -25,9 +26,8 @@ struct bsf_boot {
 };
 
 struct bsf_config {
-    json_t *boots;          /* bootstraps: the table (bsf_table.c) */
-    json_t *nafs;           /* nafs: the NAF FQDNs it serves (NULL: every certified NAF) */
-    long long key_lifetime; /* keyLifetime: a bootstrapping session's lifetime (default) */
+    json_t *boots;           /* bootstraps: the table (bsf_table.c) */
+    struct keysrv_config ks; /* nafs: the NAF FQDNs it serves; keyLifetime: a session's default */
 };
 
 struct bsf {
@@ -38,14 +38,8 @@ struct bsf {
     long long started; /* the bootstrapping time of every session (seconds since the epoch) */
 };
 
-enum bsf_refusal {
-    BSF_R_NOT_AUTHORIZED, /* 403: not certified, another NAF's NAF_Id, or a NAF not served */
-    BSF_R_BTID_INVALID,   /* 404: no bootstrapping session for the B-TID */
-    BSF_R_EXPIRED,        /* 404: its key lifetime is over */
-    BSF_R_INTERNAL,       /* 500 */
-    BSF_R_COUNT
-};
-extern const struct node_refusal bsf_refusals[BSF_R_COUNT];
+/* Every refusal of edge-bsf (enum keysrv_refusal): its status, cause and sentence. */
+extern const struct node_refusal bsf_refusals[KEYSRV_R_COUNT];
 
 /* bsf_table.c */
 extern const struct js_field bsf_boot_fields[];

@@ -14,37 +14,17 @@
 #include <openssl/crypto.h>
 
 #include "auth/keyapi.h"
-#include "auth/keyserver.h"
 #include "base/err.h"
 #include "net/problem.h"
 
-const struct node_refusal bsf_refusals[BSF_R_COUNT] = {
-    [BSF_R_NOT_AUTHORIZED] = {403, KEYAPI_NAF_NOT_AUTHORIZED, "the NAF is not served"},
-    [BSF_R_BTID_INVALID] = {404, KEYAPI_BTID_INVALID, "no bootstrapping session for the B-TID"},
-    [BSF_R_EXPIRED] = {404, KEYAPI_BTID_EXPIRED, "the bootstrapping session has expired"},
-    [BSF_R_INTERNAL] = {500, PROBLEM_SYSTEM_FAILURE, "the BSF failed"},
+const struct node_refusal bsf_refusals[KEYSRV_R_COUNT] = {
+    [KEYSRV_R_NOT_AUTHORIZED] = {403, KEYAPI_NAF_NOT_AUTHORIZED, "the NAF is not served"},
+    [KEYSRV_R_NOT_FOUND] = {404, KEYAPI_BTID_INVALID, "no bootstrapping session for the B-TID"},
+    [KEYSRV_R_EXPIRED] = {404, KEYAPI_BTID_EXPIRED, "the bootstrapping session has expired"},
+    [KEYSRV_R_INTERNAL] = {500, PROBLEM_SYSTEM_FAILURE, "the BSF failed"},
 };
 
-/* The session of btid, or a refusal sent. */
-static const struct bsf_boot *
-bsf_session(struct bsf *b, struct http_req *req, const char *btid)
-{
-    const struct bsf_boot *s = bsf_table_find(b, btid);
-    char when[JS_TIME_LEN];
-
-    if (s == NULL) {
-        node_refuse(req, &bsf_refusals[BSF_R_BTID_INVALID], "no bootstrapping session for B-TID %s",
-                    btid);
-        return NULL;
-    }
-    if (b->started + s->lifetime <= node_now()) {
-        js_time_format((time_t)(b->started + s->lifetime), when, sizeof(when));
-        node_refuse(req, &bsf_refusals[BSF_R_EXPIRED],
-                    "the bootstrapping session of B-TID %s expired at %s", btid, when);
-        return NULL;
-    }
-    return s;
-}
+static const struct keysrv_names bsf_names = {"bootstrapping session", "B-TID", bsf_refusals};
 
 static void
 bsf_bootinfo(struct http_req *req, void *arg)
@@ -53,6 +33,7 @@ bsf_bootinfo(struct http_req *req, void *arg)
     json_t *body = node_req_body(req, keyapi_gba_req_fields), *data;
     const char *btid, *naf;
     const struct bsf_boot *s;
+    long long end;
     uint8_t ks_naf[GBA_KEY_LEN];
     char why[EDGE_ERR_LEN];
 
@@ -60,19 +41,19 @@ bsf_bootinfo(struct http_req *req, void *arg)
         return;
     btid = json_string_value(json_object_get(body, "btId"));
     naf = json_string_value(json_object_get(json_object_get(body, "nafId"), "nafFqdn"));
-    if (keyserver_authorize(http_req_peer(req), naf, b->cfg.nafs, why, sizeof(why)) !=
-        KEYSERVER_OK) {
-        node_refuse(req, &bsf_refusals[BSF_R_NOT_AUTHORIZED], "%s", why);
-    } else if ((s = bsf_session(b, req, btid)) != NULL) {
+    s = bsf_table_find(b, btid);
+    end = s != NULL ? b->started + s->lifetime : 0;
+    if (keysrv_authorized(req, &bsf_names, &b->cfg.ks, naf) &&
+        (s = keysrv_context(req, &bsf_names, s, end, btid)) != NULL) {
         if (gba_ks_naf_derive(s->ks, s->rand, s->impi, naf, ks_naf, why) < 0) {
-            node_refuse(req, &bsf_refusals[BSF_R_INTERNAL], "%s", why);
+            node_refuse(req, &bsf_refusals[KEYSRV_R_INTERNAL], "%s", why);
         } else {
             data = json_pack("{s:s, s:s, s:I, s:b}", "btid", btid, "nafFqdn", naf, "expiry",
-                             (json_int_t)(b->started + s->lifetime), "gpsi", s->gpsi[0] != '\0');
+                             (json_int_t)end, "gpsi", s->gpsi[0] != '\0');
             node_log(&b->node, "gba", naf, NULL, data, "Ks_NAF of B-TID %s for NAF %s", btid, naf);
             json_decref(data);
             http_reply_json(req, 200,
-                            keyapi_gba_resp(ks_naf, b->started + s->lifetime, b->started, s->impi,
+                            keyapi_gba_resp(ks_naf, end, b->started, s->impi,
                                             s->gpsi[0] ? s->gpsi : NULL,
                                             s->eec_id[0] ? s->eec_id : NULL));
         }

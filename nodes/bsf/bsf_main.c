@@ -4,11 +4,8 @@
 
 #include <stddef.h>
 #include <stdio.h>
-#include <time.h>
 
 #include "base/err.h"
-
-#define BSF_KEY_LIFETIME 3600
 
 static const struct js_field bsf_config_fields[] = {
     {.name = "bootstraps",
@@ -18,20 +15,7 @@ static const struct js_field bsf_config_fields[] = {
      .items = JS_OBJECT,
      .max_len = 4096,
      .sub = bsf_boot_fields},
-    {.name = "nafs",
-     .type = JS_ARRAY,
-     .flags = JS_STORE,
-     .store = offsetof(struct bsf_config, nafs),
-     .items = JS_STRING,
-     .max_len = 1024,
-     .item_check = js_check_fqdn},
-    {.name = "keyLifetime",
-     .type = JS_INT,
-     .flags = JS_STORE,
-     .store = offsetof(struct bsf_config, key_lifetime),
-     .check = js_check_range,
-     .min = 1,
-     .max = 31536000},
+    KEYSRV_FIELDS(offsetof(struct bsf_config, ks), "nafs", "keyLifetime"),
     {0},
 };
 
@@ -43,15 +27,13 @@ main(int argc, char **argv)
     char err[EDGE_ERR_LEN];
     int rc = 1;
 
-    b.cfg.key_lifetime = BSF_KEY_LIFETIME;
+    b.cfg.ks.lifetime = KEYSRV_LIFETIME;
     if (node_init(&b.node, argc, argv, &o, err) < 0 || bsf_table_load(&b, err) < 0 ||
         bsf_bootinfo_setup(&b, err) < 0) {
         fprintf(stderr, "edge-bsf: %s\n", err);
         goto done;
     }
-    b.started = (long long)time(NULL);
-    node_log(&b.node, "gba", NULL, NULL, NULL, "%zu bootstrapping sessions", b.nboots);
-    node_ready(&b.node, json_pack("{s:I}", "sessions", (json_int_t)b.nboots));
+    b.started = keysrv_ready(&b.node, "gba", b.nboots, "bootstrapping sessions", "sessions");
     rc = node_run(&b.node);
 done:
     bsf_table_free(&b);

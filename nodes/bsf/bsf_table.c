@@ -50,7 +50,7 @@ bsf_table_entry(struct bsf *b, size_t i, json_t *e, char *err)
     copy(s->eec_id, sizeof(s->eec_id), json_string_value(json_object_get(e, "eecId")));
     s->lifetime = json_object_get(e, "lifetime") != NULL
                       ? json_integer_value(json_object_get(e, "lifetime"))
-                      : b->cfg.key_lifetime;
+                      : b->cfg.ks.lifetime;
     b->nboots++;
     return 0;
 }

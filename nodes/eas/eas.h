@@ -16,6 +16,7 @@
 
 #include "edgeapp/edgeapp.h"
 #include "node/node.h"
+#include "node/node_reg.h"
 
 #define EAS_REG_PATH "/eees-easregistration/v1/registrations"
 #define EAS_APPCTX_PATH "/eas-appctx/v1/contexts" /* edgesim's simple transfer */
@@ -39,18 +40,14 @@ extern const struct node_refusal eas_refusals[EAS_R_COUNT];
 #define eas_refuse(req, r, ...) node_refuse((req), &eas_refusals[(r)], __VA_ARGS__)
 
 struct eas_config {
-    const char *ees;        /* FQDN of its EES (EDGE-3) */
-    const char *eas_id;     /* EASProfile.easId; its certificate names it too */
-    json_t *profile;        /* further EASProfile members (acIds, svcArea, svcContSupp, ...) */
-    long long reg_expiry;   /* proposed EDGE-3 lifetime, seconds; 0: none proposed */
-    int refresh;            /* keep the registration alive */
-    long long keep_alive;   /* seconds between updates at most */
-    long long retry_max_ms; /* cap of the registration retry backoff */
-    int acr_events;         /* subscribe to ACR management events at start */
-    long long peer_ms;      /* deadlines.peerMs: longest wait for another EAS or its EES */
+    const char *ees;            /* FQDN of its EES (EDGE-3) */
+    const char *eas_id;         /* EASProfile.easId; its certificate names it too */
+    json_t *profile;            /* further EASProfile members (acIds, svcArea, svcContSupp, ...) */
+    struct node_reg_policy reg; /* how it keeps the EDGE-3 registration */
+    int acr_events;             /* subscribe to ACR management events at start */
+    long long peer_ms;          /* deadlines.peerMs: longest wait for another EAS or its EES */
 };
 
-struct node_reg;
 struct eas_ctxs;
 struct eas_acr;
 

@@ -2,6 +2,7 @@
  * ID and the rest of the EASProfile it registers (TS 29.558 Eees_EASRegistration), how it keeps
  * the registration, whether it subscribes to ACR management events; and its refusals. */
 #include "eas.h"
+#include "auth/via.h"
 #include "base/err.h"
 #include "net/problem.h"
 
@@ -29,7 +30,7 @@ static const struct js_field deadline_fields[] = {
      .store = S(peer_ms),
      .check = js_check_range,
      .min = 100,
-     .max = 600000},
+     .max = VIA_RSP_TIME_MAX},
     {0},
 };
 
@@ -72,28 +73,7 @@ const struct js_field eas_config_fields[] = {
      .flags = JS_STORE,
      .store = S(profile),
      .check = eas_check_profile},
-    {.name = "registrationExpiry",
-     .type = JS_INT,
-     .flags = JS_STORE,
-     .store = S(reg_expiry),
-     .check = js_check_range,
-     .min = 0,
-     .max = 30LL * 86400},
-    {.name = "refresh", .type = JS_BOOL, .flags = JS_STORE, .store = S(refresh)},
-    {.name = "keepAlive",
-     .type = JS_INT,
-     .flags = JS_STORE,
-     .store = S(keep_alive),
-     .check = js_check_range,
-     .min = 0,
-     .max = 86400},
-    {.name = "registrationRetryMax",
-     .type = JS_INT,
-     .flags = JS_STORE,
-     .store = S(retry_max_ms),
-     .check = js_check_range,
-     .min = 100,
-     .max = 600000},
+    NODE_REG_FIELDS(S(reg)),
     {.name = "acrEvents", .type = JS_BOOL, .flags = JS_STORE, .store = S(acr_events)},
     {.name = "deadlines", .type = JS_OBJECT, .sub = deadline_fields},
     {0},
@@ -103,10 +83,7 @@ void
 eas_config_defaults(struct eas_config *c)
 {
     memset(c, 0, sizeof(*c));
-    c->reg_expiry = 3600;
-    c->refresh = 1;
-    c->keep_alive = 5;
-    c->retry_max_ms = 2000;
+    node_reg_policy_defaults(&c->reg);
     c->acr_events = 1;
     c->peer_ms = 12000;
 }

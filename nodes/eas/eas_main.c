@@ -9,8 +9,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define EAS_DRAIN_MS 2000 /* how long a stop waits for the EES to answer the deregistration */
-
 static void
 eas_on_stop(struct node *n, void *arg)
 {
@@ -30,35 +28,6 @@ eas_setup(struct eas *a, char *err)
     a->n.on_stop = eas_on_stop;
     a->n.on_stop_arg = a;
     return 0;
-}
-
-static void
-drain_timeout(evutil_socket_t fd, short what, void *arg)
-{
-    struct eas *a = arg;
-
-    (void)fd;
-    (void)what;
-    node_log(&a->n, "registry", a->cfg.ees, "NO_RESPONSE", NULL,
-             "no answer to the EDGE-3 deregistration within %d ms", EAS_DRAIN_MS);
-    event_base_loopbreak(a->n.base);
-}
-
-/* After the loop stopped: deregister from the EES (TS 23.558 8.4.3.2.4) and wait for it. */
-static void
-eas_drain(struct eas *a)
-{
-    struct timeval tv = {EAS_DRAIN_MS / 1000, (suseconds_t)(EAS_DRAIN_MS % 1000) * 1000};
-    struct event *t;
-
-    if (!node_reg_stop(a->reg))
-        return;
-    if ((t = evtimer_new(a->n.base, drain_timeout, a)) == NULL)
-        return;
-    evtimer_add(t, &tv);
-    event_base_dispatch(a->n.base);
-    event_free(t);
-    event_base_loop(a->n.base, EVLOOP_NONBLOCK); /* as ees_drain: run the last deferred calls */
 }
 
 static void
@@ -89,7 +58,7 @@ main(int argc, char **argv)
     }
     eas_acr_start(&a);
     rc = node_run(&a.n);
-    eas_drain(&a);
+    node_reg_drain(a.reg); /* deregister from the EES (TS 23.558 8.4.3.2.4) */
     eas_free(&a);
     return rc;
 }

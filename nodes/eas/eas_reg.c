@@ -76,10 +76,7 @@ eas_reg_setup(struct eas *a, char *err)
         .server_key = "ees",
         .path = EAS_REG_PATH,
         .answer = edgeapp_eas_registration,
-        .expiry = a->cfg.reg_expiry,
-        .refresh = a->cfg.refresh,
-        .keep_alive = a->cfg.keep_alive,
-        .retry_max_ms = a->cfg.retry_max_ms,
+        .policy = a->cfg.reg,
         .body = reg_body,
         .arg = a,
     };

@@ -5,6 +5,7 @@
 #include "base/err.h"
 #include "auth/token_validate.h"
 #include "base/uuid.h"
+#include "node/node_allow.h"
 
 #include <stddef.h>
 #include <stdio.h>
@@ -124,17 +125,6 @@ ecs_check_ees_instances(json_t *v, const struct js_field *f, void *ctx, char *wh
 const char *const ecs_sco_apis[] = {"eecs-serviceprovisioning", NULL};
 
 const char *const ecs_edge9_modes[] = {"forward", "redirect", "local-issue", NULL};
-
-/* An EES FQDN, or "*" for any EES a certificate of the scenario's CA names. */
-static int
-ecs_check_fqdn_or_star(json_t *v, const struct js_field *f, void *ctx, char *why)
-{
-    (void)f;
-    (void)ctx;
-    if (json_is_string(v) && strcmp(json_string_value(v), "*") == 0)
-        return 0;
-    return js_valid_fqdn(json_string_value(v), why);
-}
 
 static const struct js_field deadline_fields[] = {
     {.name = "requestMs",
@@ -294,7 +284,7 @@ const struct js_field ecs_config_fields[] = {
      .store = offsetof(struct ecs_config, foreign_ees),
      .max_len = 1024,
      .items = JS_STRING,
-     .item_check = ecs_check_fqdn_or_star},
+     .item_check = js_check_fqdn_or_star},
     {.name = "deadlines", .type = JS_OBJECT, .sub = deadline_fields},
     {.name = "locationCacheLifetime",
      .type = JS_INT,
@@ -446,31 +436,12 @@ ecs_ees_scope(const struct ecs *e, const char *ees_fqdn)
 int
 ecs_is_foreign_client(const struct ecs *e, const char *fqdn)
 {
-    size_t i;
-    json_t *v;
-
-    json_array_foreach(e->cfg.foreign_ees, i, v)
-    {
-        const char *s = json_string_value(v);
-        if (strcmp(s, "*") == 0 || strcasecmp(s, fqdn) == 0)
-            return 1;
-    }
-    return 0;
+    return node_allow_fqdn(e->cfg.foreign_ees, fqdn);
 }
 
 int
 ecs_eec_allowed(const struct ecs *e, const char *eec_id)
 {
-    size_t i;
-    json_t *v;
-
-    if (e->cfg.eec_allow == NULL)
-        return 1; /* no policy configured: any authenticated EEC */
-    json_array_foreach(e->cfg.eec_allow, i, v)
-    {
-        const char *s = json_string_value(v);
-        if (strcmp(s, "*") == 0 || strcmp(s, eec_id) == 0)
-            return 1;
-    }
-    return 0;
+    /* No policy configured: any authenticated EEC. */
+    return e->cfg.eec_allow == NULL || node_allow_id(e->cfg.eec_allow, eec_id);
 }

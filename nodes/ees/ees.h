@@ -17,6 +17,7 @@
 #include "edgeapp/edgeapp.h"
 #include "auth/keyring.h"
 #include "node/node.h"
+#include "node/node_reg.h"
 #include "base/randid.h"
 #include "auth/token_validate.h"
 
@@ -96,9 +97,6 @@ struct ees_config {
     json_t *eas_ids;           /* EESProfile.easIds, or NULL (then from "eas") */
     json_t *svc_area;          /* EESProfile.svcArea, or NULL */
     int eec_reg_conf;          /* EESProfile.eecRegConf */
-    long long reg_expiry;      /* proposed EDGE-6 lifetime, seconds; 0: none proposed */
-    int refresh;               /* keep the EDGE-6 registration alive */
-    long long keep_alive;      /* seconds between EDGE-6 refreshes at most */
     json_t *trust;             /* {issuer, dir}: edge-pki public keys loaded at start */
     const char *token_replay;  /* "reusable" | "single-use" */
     json_t *eas;               /* EASProfile array served by EAS discovery, or NULL */
@@ -107,16 +105,17 @@ struct ees_config {
     long long eas_reg_expiry;  /* EDGE-3 registration lifetime granted at most, seconds */
     long long sub_expiry;      /* subscription lifetime granted at most, seconds */
     long long jwks_interval;   /* seconds between kid-triggered JWKS reloads at least */
-    long long retry_max_ms;    /* cap of the EDGE-6 retry backoff */
     long long ecs_ms;          /* deadlines.ecsMs: longest wait for its ECS (token, discovery) */
     long long peer_ms;         /* deadlines.peerMs: longest wait for another EES (EDGE-9) */
     json_t *partners;          /* partnerEcs: ECSes whose EDGE-9 tokens it also accepts */
     const char *nf_id;         /* nfInstanceId of its token requests, or NULL: derived */
+    /* How it keeps the EDGE-6 registration: registrationExpiry, refresh, keepAlive,
+     * registrationRetryMax (node_reg.h). */
+    struct node_reg_policy reg;
 };
 
 struct ees_store;
 struct ees_oauth;
-struct node_reg;
 struct ees_easregs;
 struct ees_act;
 struct notify_store;
@@ -293,8 +292,6 @@ long long ees_store_grant(const struct ees *e, const char *requested);
 /* ees_ecsreg.c: EDGE-6 registration at its ECS (TS 23.558 8.4.4), kept alive; "registration". */
 int ees_ecsreg_setup(struct ees *e, char *err);
 void ees_ecsreg_start(struct ees *e);
-/* Deregister (stop): 1 when a DELETE is under way (the loop should run until it answers). */
-int ees_ecsreg_stop(struct ees *e);
 
 /* ees_oauth.c: the OAuth 2.0 client (TR 33.739 6.27), token cache; "request_token". */
 struct ees_token {

@@ -6,6 +6,7 @@
 #include "auth/token_validate.h"
 #include "base/err.h"
 #include "auth/via.h"
+#include "node/node_allow.h"
 
 #include <stddef.h>
 #include <stdio.h>
@@ -15,23 +16,12 @@
 /* TS 33.558 6.3 leaves replay to the EES: a token may serve many calls, or one. */
 static const char *const replay_policies[] = {"reusable", "single-use", NULL};
 
-/* An EES FQDN, or "*" for any EES a certificate of the scenario's CA names. */
-static int
-ees_check_fqdn_or_star(json_t *v, const struct js_field *f, void *ctx, char *why)
-{
-    (void)f;
-    (void)ctx;
-    if (json_is_string(v) && strcmp(json_string_value(v), "*") == 0)
-        return 0;
-    return js_valid_fqdn(json_string_value(v), why);
-}
-
 static const struct js_field policy_fields[] = {
     {.name = "allowEeses",
      .type = JS_ARRAY,
      .max_len = 4096,
      .items = JS_STRING,
-     .item_check = ees_check_fqdn_or_star},
+     .item_check = js_check_fqdn_or_star},
     {.name = "allowEecs",
      .type = JS_ARRAY,
      .max_len = 4096,
@@ -106,21 +96,7 @@ const struct js_field ees_config_fields[] = {
      .store = S(svc_area),
      .sub = edgeapp_service_area},
     {.name = "eecRegConf", .type = JS_BOOL, .flags = JS_STORE, .store = S(eec_reg_conf)},
-    {.name = "registrationExpiry",
-     .type = JS_INT,
-     .flags = JS_STORE,
-     .store = S(reg_expiry),
-     .check = js_check_range,
-     .min = 0,
-     .max = 30LL * 86400},
-    {.name = "refresh", .type = JS_BOOL, .flags = JS_STORE, .store = S(refresh)},
-    {.name = "keepAlive",
-     .type = JS_INT,
-     .flags = JS_STORE,
-     .store = S(keep_alive),
-     .check = js_check_range,
-     .min = 0,
-     .max = 86400},
+    NODE_REG_FIELDS(S(reg)),
     {.name = "trust", .type = JS_OBJECT, .flags = JS_STORE, .store = S(trust), .sub = trust_fields},
     {.name = "tokenReplay",
      .type = JS_STRING,
@@ -171,13 +147,6 @@ const struct js_field ees_config_fields[] = {
      .check = js_check_range,
      .min = 0,
      .max = 3600},
-    {.name = "registrationRetryMax",
-     .type = JS_INT,
-     .flags = JS_STORE,
-     .store = S(retry_max_ms),
-     .check = js_check_range,
-     .min = 100,
-     .max = 600000},
     {.name = "deadlines", .type = JS_OBJECT, .sub = deadline_fields},
     {.name = "partnerEcs",
      .type = JS_ARRAY,
@@ -200,16 +169,13 @@ ees_config_defaults(struct ees_config *c)
     memset(c, 0, sizeof(*c));
     c->authorization = "token";
     c->eec_reg_conf = 1;
-    c->reg_expiry = 3600;
-    c->refresh = 1;
-    c->keep_alive = 5;
+    node_reg_policy_defaults(&c->reg);
     c->token_replay = "reusable";
     c->eec_reg_expiry = 3600;
     c->max_contexts = EES_CTX_MAX;
     c->eas_reg_expiry = 3600;
     c->sub_expiry = 3600;
     c->jwks_interval = 10;
-    c->retry_max_ms = 2000;
     /* nodes/ees/README.md "Deadlines": a forwarded token over a 400 ms one-way backhaul with 5%
      * loss, and a push over that backhaul on a fresh connection with one lost frame. */
     c->ecs_ms = 20000;
@@ -288,35 +254,12 @@ ees_uses_token(const struct ees *e)
     return strcmp(e->cfg.authorization, "token") == 0;
 }
 
-static int
-listed(const json_t *list, const char *s)
-{
-    json_t *v;
-    size_t i;
-
-    json_array_foreach(list, i, v)
-    {
-        if (strcmp(json_string_value(v), "*") == 0 || strcmp(json_string_value(v), s) == 0)
-            return 1;
-    }
-    return 0;
-}
-
 int
 ees_policy_allows_ees(const struct ees *e, const char *fqdn)
 {
-    json_t *eeses = json_object_get(e->cfg.policy, "allowEeses"), *v;
-    size_t i;
+    json_t *eeses = json_object_get(e->cfg.policy, "allowEeses");
 
-    if (eeses == NULL)
-        return 1;
-    json_array_foreach(eeses, i, v)
-    {
-        const char *s = json_string_value(v);
-        if (strcmp(s, "*") == 0 || strcasecmp(s, fqdn) == 0)
-            return 1;
-    }
-    return 0;
+    return eeses == NULL || node_allow_fqdn(eeses, fqdn);
 }
 
 int
@@ -324,7 +267,7 @@ ees_policy_allows_eas(const struct ees *e, const char *eas_id)
 {
     json_t *eases = json_object_get(e->cfg.policy, "allowEases");
 
-    return eases == NULL || listed(eases, eas_id);
+    return eases == NULL || node_allow_id(eases, eas_id);
 }
 
 int
@@ -337,7 +280,7 @@ ees_policy_allows(const struct ees *e, const char *eec_id, const char *gpsi)
      * Otherwise an EEC is allowed by its EEC ID or by its (authenticated) GPSI. */
     if (eecs == NULL && gpsis == NULL)
         return 1;
-    if (eecs != NULL && listed(eecs, eec_id))
+    if (node_allow_id(eecs, eec_id))
         return 1;
-    return gpsis != NULL && gpsi != NULL && listed(gpsis, gpsi);
+    return gpsi != NULL && node_allow_id(gpsis, gpsi);
 }

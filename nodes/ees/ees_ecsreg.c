@@ -59,10 +59,7 @@ ees_ecsreg_setup(struct ees *e, char *err)
         .server_key = "ecs",
         .path = EES_ECSREG_PATH,
         .answer = edgeapp_ees_registration,
-        .expiry = e->cfg.reg_expiry,
-        .refresh = e->cfg.refresh,
-        .keep_alive = e->cfg.keep_alive,
-        .retry_max_ms = e->cfg.retry_max_ms,
+        .policy = e->cfg.reg,
         .body = ecsreg_body,
         .before_post = ecsreg_before_post,
         .lost = ecsreg_lost,
@@ -76,10 +73,4 @@ void
 ees_ecsreg_start(struct ees *e)
 {
     node_reg_start(e->ecsreg);
-}
-
-int
-ees_ecsreg_stop(struct ees *e)
-{
-    return node_reg_stop(e->ecsreg);
 }

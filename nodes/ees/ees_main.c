@@ -9,8 +9,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define EES_DRAIN_MS 2000 /* how long a stop waits for the ECS to answer the deregistration */
-
 static void
 ees_on_stop(struct node *n, void *arg)
 {
@@ -38,37 +36,6 @@ ees_setup(struct ees *e, char *err)
     e->n.on_stop = ees_on_stop;
     e->n.on_stop_arg = e;
     return 0;
-}
-
-static void
-drain_timeout(evutil_socket_t fd, short what, void *arg)
-{
-    struct ees *e = arg;
-
-    (void)fd;
-    (void)what;
-    node_log(&e->n, "registry", e->cfg.ecs, "NO_RESPONSE", NULL,
-             "no answer to the EDGE-6 deregistration within %d ms", EES_DRAIN_MS);
-    event_base_loopbreak(e->n.base);
-}
-
-/* After the loop stopped: deregister from the ECS (TS 23.558 8.4.4.4) and wait for the answer. */
-static void
-ees_drain(struct ees *e)
-{
-    struct timeval tv = {EES_DRAIN_MS / 1000, (suseconds_t)(EES_DRAIN_MS % 1000) * 1000};
-    struct event *t;
-
-    if (!ees_ecsreg_stop(e))
-        return;
-    if ((t = evtimer_new(e->n.base, drain_timeout, e)) == NULL)
-        return;
-    evtimer_add(t, &tv);
-    event_base_dispatch(e->n.base);
-    event_free(t);
-    /* As node_run() does: the loopbreak leaves the deferred callbacks of the last round queued,
-     * each holding its connection (a peer that closed meanwhile); run them, or they leak. */
-    event_base_loop(e->n.base, EVLOOP_NONBLOCK);
 }
 
 static void
@@ -113,7 +80,7 @@ main(int argc, char **argv)
     }
     ees_ecsreg_start(&e);
     rc = node_run(&e.n);
-    ees_drain(&e);
+    node_reg_drain(e.ecsreg); /* deregister from the ECS (TS 23.558 8.4.4.4) */
     ees_free(&e);
     return rc;
 }

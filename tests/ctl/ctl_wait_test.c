@@ -194,9 +194,5 @@ main(int argc, char **argv)
     CHECK(rc == 1 && ms < 5000, "not a socket: expected exit 1 at once, got %d after %.0f ms", rc,
           ms);
 
-    if (check_failures == 0)
-        fixture_rmtree(dir);
-    else
-        fprintf(stderr, "test files kept in %s\n", dir);
-    return check_result("ctl_wait");
+    return fixture_finish(dir, "ctl_wait");
 }

@@ -52,21 +52,6 @@ h_item(struct http_req *req, void *arg)
 }
 
 static void
-h_token(struct http_req *req, void *arg)
-{
-    const struct http_form *f;
-    char err[EDGE_ERR_LEN];
-    int status = 0;
-
-    (void)arg;
-    if ((f = http_req_form(req, &status, err)) == NULL) {
-        http_reply_json(req, status, json_pack("{s:s}", "error", "invalid_request"));
-        return;
-    }
-    http_reply_json(req, 200, json_pack("{s:s?}", "grant_type", http_form_get(f, "grant_type")));
-}
-
-static void
 child_ended(evutil_socket_t sig, short what, void *arg)
 {
     (void)sig, (void)what, (void)arg;
@@ -205,7 +190,7 @@ main(int argc, char **argv)
         http_server_route(srv, "PUT", "/items/{itemId}", h_item, NULL, err) < 0 ||
         http_server_route(srv, "PATCH", "/items/{itemId}", h_item, NULL, err) < 0 ||
         http_server_route(srv, "DELETE", "/items/{itemId}", h_item, NULL, err) < 0 ||
-        http_server_route(srv, "POST", "/oauth2/token", h_token, NULL, err) < 0) {
+        http_server_route(srv, "POST", "/oauth2/token", fixture_h_token, NULL, err) < 0) {
         CHECK(0, "server: %s", err);
         goto done;
     }
@@ -219,9 +204,5 @@ done:
     if (sigchld != NULL)
         event_free(sigchld);
     event_base_free(base);
-    if (check_failures == 0)
-        fixture_rmtree(dir);
-    else
-        fprintf(stderr, "test files kept in %s\n", dir);
-    return check_result("curl");
+    return fixture_finish(dir, "curl");
 }

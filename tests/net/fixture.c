@@ -1,6 +1,6 @@
-/* fixture.c -- temp dirs, credentials, child processes, file reading, the event loop under a guard
- * and the handlers of the HTTP test servers, for the TLS/HTTP, node and control tests (fixture.h).
- */
+/* fixture.c -- a test's start and end, temp dirs, credentials, child processes, file reading, the
+ * event loop under a guard, the handlers and requests of the HTTP test servers, for the TLS/HTTP,
+ * node and control tests (fixture.h). */
 #include "fixture.h"
 #include "base/file.h"
 
@@ -19,6 +19,28 @@
 #include <unistd.h>
 
 extern char **environ;
+
+int
+fixture_start(int argc, char **argv, int nargs, const char *usage, char *dir)
+{
+    if (argc != nargs + 1) {
+        fprintf(stderr, "usage: %s %s\n", argv[0], usage);
+        return 2;
+    }
+    if (fixture_tmpdir(dir) < 0 || fixture_creds(argv[1], dir) < 0)
+        return 1;
+    return 0;
+}
+
+int
+fixture_finish(const char *dir, const char *name)
+{
+    if (check_failures == 0)
+        fixture_rmtree(dir);
+    else
+        fprintf(stderr, "test files kept in %s\n", dir);
+    return check_result(name);
+}
 
 int
 fixture_tmpdir(char *dir)
@@ -177,7 +199,56 @@ void
 fixture_h_item(struct http_req *req, void *arg)
 {
     (void)arg;
-    http_reply_json(req, 200, json_pack("{s:s}", "itemId", http_req_param(req, "itemId")));
+    http_reply_json(req, 200,
+                    json_pack("{s:s, s:s?}", "itemId", http_req_param(req, "itemId"), "q",
+                              http_req_query(req, "q")));
+}
+
+void
+fixture_h_hold(struct http_req *req, void *arg)
+{
+    (void)arg;
+    http_req_hold(req);
+}
+
+void
+fixture_h_token(struct http_req *req, void *arg)
+{
+    const struct http_form *f;
+    char err[EDGE_ERR_LEN], desc[EDGE_ERR_LEN + 32];
+    int status = 0;
+
+    (void)arg;
+    if ((f = http_req_form(req, &status, err)) == NULL) {
+        http_reply_json(
+            req, status,
+            json_pack("{s:s, s:s}", "error", "invalid_request", "error_description", err));
+        return;
+    }
+    if (http_form_duplicate(f) != NULL) {
+        snprintf(desc, sizeof(desc), "parameter %s repeated", http_form_duplicate(f));
+        http_reply_json(
+            req, 400,
+            json_pack("{s:s, s:s}", "error", "invalid_request", "error_description", desc));
+        return;
+    }
+    http_reply_header(req, "Cache-Control", "no-store");
+    http_reply_json(req, 200, json_pack("{s:s?}", "grant_type", http_form_get(f, "grant_type")));
+}
+
+struct http_client_req
+fixture_req(const char *method, unsigned short port, const char *path, const char *body)
+{
+    struct http_client_req r = {.method = method,
+                                .fqdn = FIXTURE_ECS,
+                                .addr = "127.0.0.1",
+                                .port = port,
+                                .path = path,
+                                .content_type = body != NULL ? HTTP_MEDIA_JSON : NULL,
+                                .body = body,
+                                .body_len = body != NULL ? strlen(body) : 0};
+
+    return r;
 }
 
 int
@@ -190,7 +261,7 @@ fixture_tls_pair(const char *dir, struct tls_ctx **server, struct tls_ctx **clie
     sc.key_file = fixture_at(dir, "ecs.key");
     cc.cert_file = fixture_at(dir, "eec.crt");
     cc.key_file = fixture_at(dir, "eec.key");
-    cc.peer_fqdn = "ecs1.edge.test";
+    cc.peer_fqdn = FIXTURE_ECS;
     *client = NULL;
     if ((*server = tls_server_new(&sc, err)) == NULL)
         return -1;

@@ -9,9 +9,19 @@
 #include <event2/event.h>
 
 #include "check.h"
+#include "net/http_client.h"
 #include "net/http_server.h"
 
 #define FIXTURE_SKIP 127
+#define FIXTURE_ECS "ecs1.edge.test" /* the test server: its certificate by gen-creds.sh */
+
+/* The start of a test that needs the credentials: argc must be nargs + 1 (usage names the
+ * arguments, the first being gen-creds.sh), and the credentials are made in a new temp dir (dir:
+ * 4096 bytes). 0, or what main() returns: 2 (usage), 1 (no temp dir or no credentials). */
+int fixture_start(int argc, char **argv, int nargs, const char *usage, char *dir);
+/* The end of a test: dir removed when every check passed, else kept and named on stderr; what
+ * main() returns (check_result(name)). */
+int fixture_finish(const char *dir, const char *name);
 
 /* mkdtemp under $TMPDIR or /tmp; dir must hold 4096 bytes. */
 int fixture_tmpdir(char *dir);
@@ -48,8 +58,18 @@ int fixture_loop_until(struct event_base *base, int (*cond)(void *), void *arg, 
 int fixture_tls_pair(const char *dir, struct tls_ctx **server, struct tls_ctx **client, char *err);
 
 /* Handlers of the HTTP test servers: POST a JSON body, get it back (200); GET /x/{itemId}:
- * {"itemId": ...} (200). */
+ * {"itemId": ..., "q": the query parameter q when there is one} (200); hold the request and never
+ * answer (the server's deadline, stop or free does). */
 void fixture_h_echo(struct http_req *req, void *arg);
 void fixture_h_item(struct http_req *req, void *arg);
+void fixture_h_hold(struct http_req *req, void *arg);
+/* A token endpoint's form reader (RFC 6749 3.2, 5.2): {"grant_type": ...} (200, no-store); a bad
+ * form, or a repeated parameter, invalid_request (400) with error_description. */
+void fixture_h_token(struct http_req *req, void *arg);
+
+/* A request to the test server ecs1.edge.test at 127.0.0.1:port, with body as JSON (NULL: no
+ * body); the caller sets further members (timeout_ms, headers) on the copy. */
+struct http_client_req fixture_req(const char *method, unsigned short port, const char *path,
+                                   const char *body);
 
 #endif

@@ -217,14 +217,10 @@ main(int argc, char **argv)
     struct http_server *srv = NULL;
     struct tls_ctx *stls = NULL;
     char err[EDGE_ERR_LEN];
-    int rows = 0;
+    int rows = 0, rc;
 
-    if (argc != 3) {
-        fprintf(stderr, "usage: %s GEN_CREDS_SCRIPT ROWS_FILE\n", argv[0]);
-        return 2;
-    }
-    if (fixture_tmpdir(dir) < 0 || fixture_creds(argv[1], dir) < 0)
-        return 1;
+    if ((rc = fixture_start(argc, argv, 2, "GEN_CREDS_SCRIPT ROWS_FILE", dir)) != 0)
+        return rc;
     signal(SIGPIPE, SIG_IGN);
     base = event_base_new();
     if (fixture_tls_pair(dir, &stls, &ctls, err) < 0) {
@@ -248,9 +244,5 @@ done:
     tls_ctx_free(ctls);
     tls_ctx_free(stls);
     event_base_free(base);
-    if (check_failures == 0)
-        fixture_rmtree(dir);
-    else
-        fprintf(stderr, "test files kept in %s\n", dir);
-    return check_result("http_rows");
+    return fixture_finish(dir, "http_rows");
 }

@@ -246,14 +246,7 @@ exchanges(struct event_base *base, struct tls_ctx *ctls, unsigned short port)
 {
     static const char *const fwd[] = {
         "Authorization", BEARER, "Via", VIA, "3gpp-Sbi-Max-Forward-Hops", "2", NULL};
-    struct http_client_req r = {.method = "POST",
-                                .fqdn = "ecs1.edge.test",
-                                .addr = "127.0.0.1",
-                                .port = port,
-                                .path = PATH,
-                                .content_type = HTTP_MEDIA_JSON,
-                                .body = "{\"eecId\":\"eec-0001\"}",
-                                .body_len = 20};
+    struct http_client_req r = fixture_req("POST", port, PATH, "{\"eecId\":\"eec-0001\"}");
     struct http_client_config clc = {.tls = ctls};
     struct http_client_result res;
     struct http_client *cl;
@@ -392,9 +385,5 @@ done:
     tls_ctx_free(stls);
     if (base != NULL)
         event_base_free(base);
-    if (check_failures == 0)
-        fixture_rmtree(dir);
-    else
-        fprintf(stderr, "test files kept in %s\n", dir);
-    return check_result("keylog_tshark");
+    return fixture_finish(dir, "keylog_tshark");
 }

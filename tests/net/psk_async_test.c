@@ -344,13 +344,10 @@ main(int argc, char **argv)
     struct http_server *srv = NULL;
     struct evlog *slog = NULL;
     char err[EDGE_ERR_LEN];
+    int rc;
 
-    if (argc != 2) {
-        fprintf(stderr, "usage: %s GEN_CREDS_SCRIPT\n", argv[0]);
-        return 2;
-    }
-    if (fixture_tmpdir(dir) < 0 || fixture_creds(argv[1], dir) < 0)
-        return 1;
+    if ((rc = fixture_start(argc, argv, 1, "GEN_CREDS_SCRIPT", dir)) != 0)
+        return rc;
     signal(SIGPIPE, SIG_IGN);
     base = event_base_new();
     sc.ca_file = fixture_at(dir, "ca.crt");

@@ -320,13 +320,10 @@ main(int argc, char **argv)
     struct evlog *log = NULL;
     struct rlimit rl;
     char err[EDGE_ERR_LEN];
+    int rc;
 
-    if (argc != 2) {
-        fprintf(stderr, "usage: %s GEN_CREDS_SCRIPT\n", argv[0]);
-        return 2;
-    }
-    if (fixture_tmpdir(dir) < 0 || fixture_creds(argv[1], dir) < 0)
-        return 1;
+    if ((rc = fixture_start(argc, argv, 1, "GEN_CREDS_SCRIPT", dir)) != 0)
+        return rc;
     signal(SIGPIPE, SIG_IGN);
     /* Both ends of 200 connections live in this process. */
     if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < 4 * NSLOW + 64) {
@@ -358,9 +355,5 @@ done:
     tls_ctx_free(ctls);
     tls_ctx_free(stls);
     event_base_free(base);
-    if (check_failures == 0)
-        fixture_rmtree(dir);
-    else
-        fprintf(stderr, "test files kept in %s\n", dir);
-    return check_result("slowloris");
+    return fixture_finish(dir, "slowloris");
 }

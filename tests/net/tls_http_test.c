@@ -87,42 +87,6 @@ h_echo(struct http_req *req, void *arg)
 }
 
 static void
-h_item(struct http_req *req, void *arg)
-{
-    const char *q = http_req_query(req, "q");
-
-    (void)arg;
-    http_reply_json(req, 200,
-                    json_pack("{s:s, s:s?}", "itemId", http_req_param(req, "itemId"), "q", q));
-}
-
-/* RFC 6749 3.2 and 5.2: a repeated parameter is invalid_request, answered in OAuth terms. */
-static void
-h_token(struct http_req *req, void *arg)
-{
-    const struct http_form *f;
-    char err[EDGE_ERR_LEN], desc[EDGE_ERR_LEN + 32];
-    int status = 0;
-
-    (void)arg;
-    if ((f = http_req_form(req, &status, err)) == NULL) {
-        http_reply_json(
-            req, status,
-            json_pack("{s:s, s:s}", "error", "invalid_request", "error_description", err));
-        return;
-    }
-    if (http_form_duplicate(f) != NULL) {
-        snprintf(desc, sizeof(desc), "parameter %s repeated", http_form_duplicate(f));
-        http_reply_json(
-            req, 400,
-            json_pack("{s:s, s:s}", "error", "invalid_request", "error_description", desc));
-        return;
-    }
-    http_reply_header(req, "Cache-Control", "no-store");
-    http_reply_json(req, 200, json_pack("{s:s?}", "grant_type", http_form_get(f, "grant_type")));
-}
-
-static void
 later_fire(evutil_socket_t fd, short what, void *arg)
 {
     (void)fd, (void)what;
@@ -148,14 +112,6 @@ h_slow(struct http_req *req, void *arg)
 
     http_req_hold(req);
     event_base_once(base, -1, EV_TIMEOUT, later_fire, req, &tv);
-}
-
-/* Never answers: the server's shutdown (or free) does. */
-static void
-h_hold(struct http_req *req, void *arg)
-{
-    (void)arg;
-    http_req_hold(req);
 }
 
 static void
@@ -303,14 +259,7 @@ test_cert_exchange(struct evlog *clog)
 {
     struct tls_ctx *t = client_tls(at("eec.crt"), at("eec.key"), NULL, NULL, 0, at("keylog.txt"));
     struct http_client_config cc = {.tls = t, .log = clog};
-    struct http_client_req r = {.method = "POST",
-                                .fqdn = ECS,
-                                .addr = "127.0.0.1",
-                                .port = port,
-                                .path = "/echo",
-                                .content_type = HTTP_MEDIA_JSON,
-                                .body = "{\"hello\":\"world\"}",
-                                .body_len = 17};
+    struct http_client_req r = fixture_req("POST", port, "/echo", "{\"hello\":\"world\"}");
     struct http_client_result res;
     char err[EDGE_ERR_LEN];
     struct http_client *cl;
@@ -651,7 +600,7 @@ test_server_cert_only(void)
     hc.log = log;
     if (none == NULL || stls == NULL || (srv = http_server_new(base, &hc, err)) == NULL ||
         http_server_route(srv, "POST", "/echo", h_echo, NULL, err) < 0 ||
-        http_server_route(srv, "GET", "/items/{itemId}", h_item, NULL, err) < 0) {
+        http_server_route(srv, "GET", "/items/{itemId}", fixture_h_item, NULL, err) < 0) {
         CHECK(0, "server-certificate-only set-up: %s", err);
         goto done;
     }
@@ -752,13 +701,7 @@ test_idle_close(struct tls_ctx *stls)
     struct tls_ctx *t = client_tls(at("eec.crt"), at("eec.key"), NULL, NULL, 0, NULL);
     struct http_server_config hc = {.addr = "127.0.0.1", .tls = stls, .timeout_sec = 1};
     struct http_client_config cc = {.tls = t};
-    struct http_client_req r = {.method = "POST",
-                                .fqdn = ECS,
-                                .addr = "127.0.0.1",
-                                .path = "/echo",
-                                .content_type = HTTP_MEDIA_JSON,
-                                .body = "{}",
-                                .body_len = 2};
+    struct http_client_req r = fixture_req("POST", 0, "/echo", "{}"); /* port: the server's */
     struct timeval slice = {0, 50000};
     struct http_client_result res;
     char err[EDGE_ERR_LEN];
@@ -813,21 +756,14 @@ test_deadline(void)
 {
     struct tls_ctx *t = client_tls(at("eec.crt"), at("eec.key"), NULL, NULL, 0, NULL);
     struct http_client_config cc = {.tls = t}; /* the default deadline, HTTP_CLIENT_TIMEOUT_MS */
-    struct http_client_req r = {.method = "POST",
-                                .fqdn = ECS,
-                                .addr = "127.0.0.1",
-                                .port = port,
-                                .path = "/hold",
-                                .content_type = HTTP_MEDIA_JSON,
-                                .body = "{}",
-                                .body_len = 2,
-                                .timeout_ms = 250};
+    struct http_client_req r = fixture_req("POST", port, "/hold", "{}");
     struct http_client_result res;
     char err[EDGE_ERR_LEN], want[160];
     struct http_client *cl;
 
     if (t == NULL)
         return;
+    r.timeout_ms = 250;
     cl = http_client_new(base, &cc, err);
     http_client_fetch(cl, &r, &res, err);
     snprintf(want, sizeof(want), "no response from %s (127.0.0.1:%u) within 250 ms", ECS, port);
@@ -941,13 +877,7 @@ test_shutdown(struct tls_ctx *stls, enum http_version version)
     struct evlog *log = evlog_open(logpath, ECS, NULL);
     struct http_server_config hc = {.addr = "127.0.0.1", .tls = stls, .log = log};
     struct http_client_config cc = {.tls = t, .version = version};
-    struct http_client_req r = {.method = "POST",
-                                .fqdn = ECS,
-                                .addr = "127.0.0.1",
-                                .path = "/park",
-                                .content_type = HTTP_MEDIA_JSON,
-                                .body = "{}",
-                                .body_len = 2};
+    struct http_client_req r = fixture_req("POST", 0, "/park", "{}"); /* port: the server's */
     struct sockaddr_in sa = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
     struct shut s = {0};
     int64_t t0;
@@ -1056,7 +986,7 @@ test_versions(struct tls_ctx *stls)
             http_server_free(srv);
             continue;
         }
-        http_server_route(srv, "GET", "/i/{itemId}", h_item, NULL, err);
+        http_server_route(srv, "GET", "/i/{itemId}", fixture_h_item, NULL, err);
         r.port = http_server_port(srv);
         http_client_fetch(cl, &r, &res, err);
         CHECK(res.status == 200 && strcmp(res.protocol, rows[i].got) == 0,
@@ -1192,7 +1122,7 @@ test_tls_closes(struct tls_ctx *stls)
         evlog_close(log);
         return;
     }
-    http_server_route(srv, "GET", "/items/{itemId}", h_item, NULL, err);
+    http_server_route(srv, "GET", "/items/{itemId}", fixture_h_item, NULL, err);
     p = http_server_port(srv);
     sa.sin_port = htons(p);
 
@@ -1355,19 +1285,19 @@ main(int argc, char **argv)
         const char *method, *pattern;
         http_handler_fn fn;
     } routes[] = {
-        {"POST", "/echo", h_echo},          {"GET", "/items/{itemId}", h_item},
-        {"POST", "/oauth2/token", h_token}, {"POST", "/later", h_later},
-        {"POST", "/noreply", h_noreply},    {"POST", "/twice", h_twice},
-        {"POST", "/hold", h_hold},
+        {"POST", "/echo", h_echo},
+        {"GET", "/items/{itemId}", fixture_h_item},
+        {"POST", "/oauth2/token", fixture_h_token},
+        {"POST", "/later", h_later},
+        {"POST", "/noreply", h_noreply},
+        {"POST", "/twice", h_twice},
+        {"POST", "/hold", fixture_h_hold},
     };
     size_t i;
+    int rc;
 
-    if (argc != 2) {
-        fprintf(stderr, "usage: %s GEN_CREDS_SCRIPT\n", argv[0]);
-        return 2;
-    }
-    if (fixture_tmpdir(dir) < 0 || fixture_creds(argv[1], dir) < 0)
-        return 1;
+    if ((rc = fixture_start(argc, argv, 1, "GEN_CREDS_SCRIPT", dir)) != 0)
+        return rc;
     /* Peers that close first (the closes test) must cost a connection, not the test. */
     signal(SIGPIPE, SIG_IGN);
     base = event_base_new();
@@ -1421,9 +1351,5 @@ done:
     evlog_close(slog);
     evlog_close(clog);
     event_base_free(base);
-    if (check_failures == 0)
-        fixture_rmtree(dir);
-    else
-        fprintf(stderr, "test files kept in %s\n", dir);
-    return check_result("tls_http");
+    return fixture_finish(dir, "tls_http");
 }

@@ -29,13 +29,6 @@ at(const char *name)
     return fixture_at(dir, name);
 }
 
-static void
-h_silent(struct http_req *req, void *arg)
-{
-    (void)arg;
-    http_req_hold(req);
-}
-
 /* Hold the request, then have the runner say "stop" while it is held. */
 static void
 h_hold_then_stop(struct http_req *req, void *arg)
@@ -166,14 +159,7 @@ spawn_client(unsigned short port, int go, int out)
 {
     struct tls_config tc = {
         .ca_file = at("ca.crt"), .cert_file = at("eec.crt"), .key_file = at("eec.key")};
-    struct http_client_req r = {.method = "POST",
-                                .fqdn = ECS,
-                                .addr = "127.0.0.1",
-                                .port = port,
-                                .path = "/hold",
-                                .content_type = HTTP_MEDIA_JSON,
-                                .body = "{}",
-                                .body_len = 2};
+    struct http_client_req r = fixture_req("POST", port, "/hold", "{}");
     struct http_client_result res;
     struct http_client_config cc = {0};
     struct event_base *base;
@@ -252,12 +238,8 @@ main(int argc, char **argv)
     FILE *f;
     pid_t pid;
 
-    if (argc != 2) {
-        fprintf(stderr, "usage: %s GEN_CREDS_SCRIPT\n", argv[0]);
-        return 2;
-    }
-    if (fixture_tmpdir(dir) < 0 || fixture_creds(argv[1], dir) < 0)
-        return 1;
+    if ((rc = fixture_start(argc, argv, 1, "GEN_CREDS_SCRIPT", dir)) != 0)
+        return rc;
     port = fixture_unused_port();
     if ((f = fopen(at("node.json"), "w")) == NULL)
         return 1;
@@ -281,7 +263,7 @@ main(int argc, char **argv)
     snprintf(fdarg, sizeof(fdarg), "%d", sv[1]);
 
     if (node_init(&n, 5, nargv, &o, err) < 0 ||
-        http_server_route(n.http, "POST", "/silent", h_silent, NULL, err) < 0 ||
+        http_server_route(n.http, "POST", "/silent", fixture_h_hold, NULL, err) < 0 ||
         http_server_route(n.http, "GET", "/ok", h_ok, NULL, err) < 0 ||
         http_server_route(n.http, "POST", "/hold", h_hold_then_stop, NULL, err) < 0) {
         CHECK(0, "node: %s", err);
@@ -315,9 +297,5 @@ main(int argc, char **argv)
     close(sv[0]);
     close(go[1]);
     close(out[0]);
-    if (check_failures == 0)
-        fixture_rmtree(dir);
-    else
-        fprintf(stderr, "test files kept in %s\n", dir);
-    return check_result("node");
+    return fixture_finish(dir, "node");
 }

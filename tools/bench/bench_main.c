@@ -60,6 +60,31 @@ struct job {
         .conns = (c), .keepalive = 1, .per_answer = 1, .h2 = 1, .streams = (st)                    \
     }
 
+/* TS 33.558 6.2: service provisioning at the ECS as the EEC, four connections kept alive; per
+ * tokens in each answer. */
+#define PROVISION_JOB(n, b, g, per)                                                                \
+    {                                                                                              \
+        .name = (n), .ref = REF_SIGN, .unit = "tokens/s",                                          \
+        .path = "/eecs-serviceprovisioning/v1/request", .goal = (g), .to = TO_ECS1, .as = AS_EEC,  \
+        .body = (b), .expect = 200, .conns = 4, .keepalive = 1, .per_answer = (per)                \
+    }
+
+/* TS 33.558 6.3: an EDGE-1 request at the EES with the EEC's token, against one verification. */
+#define EES_JOB(n, p, b, st)                                                                       \
+    {                                                                                              \
+        .name = (n), .ref = REF_VERIFY, .unit = "req/s", .path = (p), .goal = 0.6, .to = TO_EES1,  \
+        .as = AS_EEC, .body = (b), .expect = (st), .conns = 4, .keepalive = 1, .per_answer = 1     \
+    }
+
+/* TR 33.739 6.27: a token request ECS-1 forwards to ECS-2 and relays back; t: over loopback or
+ * over the simulated backhaul. */
+#define FORWARDED_JOB(n, t)                                                                        \
+    {                                                                                              \
+        .name = (n), .ref = REF_SIGN, .unit = "tokens/s", .path = "/oauth2/token", .latencies = 1, \
+        .to = (t), .as = AS_EES1, .body = BODY_FORWARDED, .expect = 200, .conns = 4,               \
+        .keepalive = 1, .per_answer = 1                                                            \
+    }
+
 static const struct job jobs[] = {
     /* TR 33.739 6.27: the token endpoint, S-EES -> its ECS */
     TOKEN_JOB("token.keepalive.c1", 1, 1, 0, 1),
@@ -71,81 +96,16 @@ static const struct job jobs[] = {
     TOKEN_H2_JOB("token.keepalive.h2.c1s16", 1, 16, 0.5),
     TOKEN_JOB("token.newconn", 16, 0, 0.9, 0),
     /* TS 33.558 6.2: service provisioning with one token per candidate EES */
-    {.name = "provision.ees1",
-     .ref = REF_SIGN,
-     .unit = "tokens/s",
-     .path = "/eecs-serviceprovisioning/v1/request",
-     .to = TO_ECS1,
-     .as = AS_EEC,
-     .body = BODY_PROV_ONE,
-     .expect = 200,
-     .conns = 4,
-     .keepalive = 1,
-     .per_answer = 1},
-    {.name = "provision.ees10",
-     .ref = REF_SIGN,
-     .unit = "tokens/s",
-     .path = "/eecs-serviceprovisioning/v1/request",
-     .goal = 0.5,
-     .to = TO_ECS1,
-     .as = AS_EEC,
-     .body = BODY_PROV_ALL,
-     .expect = 200,
-     .conns = 4,
-     .keepalive = 1,
-     .per_answer = BENCH_EES_AT_ECS1},
+    PROVISION_JOB("provision.ees1", BODY_PROV_ONE, 0, 1),
+    PROVISION_JOB("provision.ees10", BODY_PROV_ALL, 0.5, BENCH_EES_AT_ECS1),
     /* TS 33.558 6.3: the EES validates the EEC's token on EDGE-1 */
-    {.name = "ees.register",
-     .ref = REF_VERIFY,
-     .unit = "req/s",
-     .path = "/eees-eecregistration/v1/registrations",
-     .goal = 0.6,
-     .to = TO_EES1,
-     .as = AS_EEC,
-     .body = BODY_REG,
-     .expect = 201,
-     .conns = 4,
-     .keepalive = 1,
-     .per_answer = 1},
-    {.name = "ees.discover",
-     .ref = REF_VERIFY,
-     .unit = "req/s",
-     .path = "/eees-easdiscovery/v1/eas-profiles/request-discovery",
-     .goal = 0.6,
-     .to = TO_EES1,
-     .as = AS_EEC,
-     .body = BODY_DISC,
-     .expect = 200,
-     .conns = 4,
-     .keepalive = 1,
-     .per_answer = 1},
+    EES_JOB("ees.register", "/eees-eecregistration/v1/registrations", BODY_REG, 201),
+    EES_JOB("ees.discover", "/eees-easdiscovery/v1/eas-profiles/request-discovery", BODY_DISC, 200),
     /* TR 33.739 6.27: forwarded ECS-1 -> ECS-2 and relayed back, over loopback */
-    {.name = "token.forwarded.loopback",
-     .ref = REF_SIGN,
-     .unit = "tokens/s",
-     .path = "/oauth2/token",
-     .latencies = 1,
-     .to = TO_ECS1,
-     .as = AS_EES1,
-     .body = BODY_FORWARDED,
-     .expect = 200,
-     .conns = 4,
-     .keepalive = 1,
-     .per_answer = 1},
+    FORWARDED_JOB("token.forwarded.loopback", TO_ECS1),
     /* the same over a simulated backhaul (TAP devices bridged by ns-3, BENCH_TAP_DELAY_MS each
      * way), its latencies against the backhaul's round trip */
-    {.name = "token.forwarded.tap",
-     .ref = REF_SIGN,
-     .unit = "tokens/s",
-     .path = "/oauth2/token",
-     .latencies = 1,
-     .to = TO_ECS1_TAP,
-     .as = AS_EES1,
-     .body = BODY_FORWARDED,
-     .expect = 200,
-     .conns = 4,
-     .keepalive = 1,
-     .per_answer = 1},
+    FORWARDED_JOB("token.forwarded.tap", TO_ECS1_TAP),
 };
 #define NJOBS (sizeof(jobs) / sizeof(jobs[0]))
 #define NFIG (4 + 4 * NJOBS) /* references; each job, its server CPU, perhaps two latencies */
