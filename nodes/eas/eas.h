@@ -15,10 +15,10 @@
 #include <jansson.h>
 
 #include "edgeapp/edgeapp.h"
+#include "edgeapp/edgeapp_paths.h"
 #include "node/node.h"
 #include "node/node_reg.h"
 
-#define EAS_REG_PATH "/eees-easregistration/v1/registrations"
 #define EAS_APPCTX_PATH "/eas-appctx/v1/contexts" /* edgesim's simple transfer */
 #define EAS_CTX_MAX 4096                          /* application contexts held at once */
 

@@ -8,6 +8,7 @@
  * discovers the T-EAS through its EES, moves the context itself and declares the T-EAS,
  * AcrDecReq: SOURCE_EAS_DECIDED). */
 #include "eas.h"
+#include "edgeapp/edgeapp_paths.h"
 #include "base/err.h"
 #include "node/node_reg.h"
 #include "node/notify.h"
@@ -16,10 +17,6 @@
 #include <string.h>
 #include <strings.h>
 
-#define ACRMGNT_PATH "/eees-acrmgntevent/v1/subscriptions"
-#define ACRUPDATE_PATH "/eees-acrstatus-update/v1/request-acrupdate"
-#define ACR_BASE "/eees-appctxtreloc/v1"
-#define EASDISC_PATH "/eees-easdiscovery/v1/eas-profiles/request-discovery"
 #define SUB_RETRY_MAX_MS 2000
 
 struct eas_acr {
@@ -68,8 +65,8 @@ act_done(struct eas *a, int ok, const char *why, void *arg)
              "ACT of %s's application context %s%s%s", t->ue_id,
              ok ? "done" : "failed: ", ok ? "" : why, "");
     json_decref(data);
-    if (node_send_json_within(&a->n, (int)a->cfg.peer_ms, "POST", a->cfg.ees, ACRUPDATE_PATH, body,
-                              NULL, act_reported, a, err) < 0)
+    if (node_send_json_within(&a->n, (int)a->cfg.peer_ms, "POST", a->cfg.ees,
+                              EDGEAPP_PATH_ACRSTATUS, body, NULL, act_reported, a, err) < 0)
         node_log(&a->n, "act", a->cfg.ees, NULL, NULL, "ACR status update not sent: %s", err);
     json_decref(body);
 done:
@@ -177,8 +174,8 @@ acr_subscribe(struct eas *a)
     }
     body = json_pack("{s:s, s:[{s:s}], s:s}", "easId", a->cfg.eas_id, "eventSubscs", "event",
                      "ACT_START_STOP", "notificationDestination", dest);
-    if (node_send_json_within(&a->n, (int)a->cfg.peer_ms, "POST", a->cfg.ees, ACRMGNT_PATH, body,
-                              NULL, acr_subscribed, a, err) < 0) {
+    if (node_send_json_within(&a->n, (int)a->cfg.peer_ms, "POST", a->cfg.ees,
+                              EDGEAPP_PATH_ACRMGNT_SUBS, body, NULL, acr_subscribed, a, err) < 0) {
         struct http_client_resp none = {.status = 0, .error = err, .body = ""};
         acr_subscribed(&none, a);
     }
@@ -211,7 +208,7 @@ determine_cmd(struct ctl_req *cr, json_t *args, void *arg)
     body = json_pack("{s:s, s:s, s:s*, s:s, s:o}", "requestorId", a->cfg.eas_id, "ueId", ue_id,
                      "acId", ac_id, "easId", a->cfg.eas_id, "sEasEndpoint", node_endpoint(&a->n));
     if (node_send_json_within(&a->n, (int)a->cfg.peer_ms * 3, "POST", a->cfg.ees,
-                              ACR_BASE "/determine", body, NULL, cmd_answer, cr, why) < 0)
+                              EDGEAPP_PATH_ACR "/determine", body, NULL, cmd_answer, cr, why) < 0)
         ctl_reply_error(cr, EAS_CTL_INTERNAL, "%s", why);
     json_decref(body);
 }
@@ -269,7 +266,8 @@ decide_moved(struct eas *a, int ok, const char *why, void *arg)
                      d->ac_id[0] != '\0' ? d->ac_id : NULL, "tEasId", a->cfg.eas_id, "tEasEndpoint",
                      d->t_eas);
     if (node_send_json_within(&a->n, (int)a->cfg.peer_ms * 3, "POST", a->cfg.ees,
-                              ACR_BASE "/declare", body, NULL, decide_declared, d, err) < 0) {
+                              EDGEAPP_PATH_ACR "/declare", body, NULL, decide_declared, d,
+                              err) < 0) {
         struct http_client_resp none = {.status = 0, .error = err, .body = ""};
         decide_declared(&none, d);
     }
@@ -349,8 +347,8 @@ decide_cmd(struct ctl_req *cr, json_t *args, void *arg)
     body = json_pack("{s:{s:s}, s:s, s:{s:[{s:s}]}, s:[s]}", "requestorId", "easId", a->cfg.eas_id,
                      "ueId", ue_id, "easDiscoveryFilter", "easChars", "easId", a->cfg.eas_id,
                      "easSvcContinuity", "SOURCE_EAS_DECIDED");
-    if (node_send_json_within(&a->n, (int)a->cfg.peer_ms * 3, "POST", a->cfg.ees, EASDISC_PATH,
-                              body, NULL, decide_discovered, d, why) < 0) {
+    if (node_send_json_within(&a->n, (int)a->cfg.peer_ms * 3, "POST", a->cfg.ees,
+                              EDGEAPP_PATH_EASDISC, body, NULL, decide_discovered, d, why) < 0) {
         struct http_client_resp none = {.status = 0, .error = why, .body = ""};
         decide_discovered(&none, d);
     }

@@ -3,6 +3,7 @@
  * EASProfile (its EAS ID, its endpoint, the configured members); "update_profile" changes the
  * profile and updates the registration at once (TS 23.558 8.4.3.2.3). */
 #include "eas.h"
+#include "edgeapp/edgeapp_paths.h"
 #include "base/err.h"
 #include "node/node_reg.h"
 
@@ -74,7 +75,7 @@ eas_reg_setup(struct eas *a, char *err)
         .what = "EDGE-3",
         .server = a->cfg.ees,
         .server_key = "ees",
-        .path = EAS_REG_PATH,
+        .path = EDGEAPP_PATH_EASREG,
         .answer = edgeapp_eas_registration,
         .policy = a->cfg.reg,
         .body = reg_body,

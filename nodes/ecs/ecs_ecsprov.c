@@ -21,6 +21,7 @@
  * provisioning is answered from the partner's own EESes only: it signs tokens for an EEC that the
  * asking ECS, its direct partner, authenticated. */
 #include "ecs.h"
+#include "edgeapp/edgeapp_paths.h"
 #include "base/err.h"
 #include "net/problem.h"
 
@@ -29,7 +30,6 @@
 #include <string.h>
 #include <strings.h>
 
-#define ECSPROV_PATH "/eecs-ecsserviceprovisioning/v1/request"
 #define ECSPROV_MAX_ENTRIES 64 /* EESInfo entries in one answer (the EDGEAPP array cap) */
 
 /* ---- client side: ask every peer, collect ---- */
@@ -178,8 +178,8 @@ ask_peer(struct ecsprov_ask *ak, const char *peer, const json_t *body, const cha
     }
     c->ak = ak;
     snprintf(c->peer, sizeof(c->peer), "%s", peer);
-    if (node_send_json_within(&ak->e->node, ecs_time_left(deadline), "POST", peer, ECSPROV_PATH,
-                              body, headers, ask_resp, c, why) < 0) {
+    if (node_send_json_within(&ak->e->node, ecs_time_left(deadline), "POST", peer,
+                              EDGEAPP_PATH_ECSPROV, body, headers, ask_resp, c, why) < 0) {
         ask_error(ak, peer, 0, HTTP_CLIENT_CONNECT_FAILED, why);
         free(c);
         return;
@@ -476,5 +476,5 @@ done:
 int
 ecs_ecsprov_setup(struct ecs *e, char *err)
 {
-    return http_server_route(e->node.http, "POST", ECSPROV_PATH, ecsprov_request, e, err);
+    return http_server_route(e->node.http, "POST", EDGEAPP_PATH_ECSPROV, ecsprov_request, e, err);
 }

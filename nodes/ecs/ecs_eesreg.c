@@ -3,6 +3,7 @@
  * EES whose TLS certificate names the eesId (TS 33.558 6.1: EDGE-6 is mutually authenticated TLS).
  */
 #include "ecs.h"
+#include "edgeapp/edgeapp_paths.h"
 #include "edgeapp/edgeapp.h"
 #include "base/err.h"
 #include "net/problem.h"
@@ -11,8 +12,7 @@
 #include <string.h>
 #include <strings.h>
 
-#define EESREG_BASE "/eecs-eesregistration/v1/registrations"
-#define EESREG_ITEM EESREG_BASE "/{registrationId}"
+#define EESREG_ITEM EDGEAPP_PATH_EESREG "/{registrationId}"
 
 /* The EES on the other end: a certificate with a dNSName, or a 403 reply and NULL. */
 static const char *
@@ -155,7 +155,7 @@ eesreg_create(struct http_req *req, void *arg)
     }
     uri = node_endpoint(&e->node);
     snprintf(loc, sizeof(loc), "%s%s/%s", json_string_value(json_object_get(uri, "uri")),
-             EESREG_BASE, r->id);
+             EDGEAPP_PATH_EESREG, r->id);
     http_reply_header(req, "Location", loc);
     eesreg_log(e, r, "registered");
     eesreg_reply(req, 201, r);
@@ -285,7 +285,7 @@ ecs_eesreg_setup(struct ecs *e, char *err)
 
     if ((e->reg = ecs_registry_new(e->node.base, eesreg_expired, e)) == NULL)
         return edge_err(err, "out of memory");
-    if (http_server_route(s, "POST", EESREG_BASE, eesreg_create, e, err) < 0 ||
+    if (http_server_route(s, "POST", EDGEAPP_PATH_EESREG, eesreg_create, e, err) < 0 ||
         http_server_route(s, "GET", EESREG_ITEM, eesreg_get, e, err) < 0 ||
         http_server_route(s, "PUT", EESREG_ITEM, eesreg_put, e, err) < 0 ||
         http_server_route(s, "PATCH", EESREG_ITEM, eesreg_patch, e, err) < 0 ||

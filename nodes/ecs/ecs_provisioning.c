@@ -14,6 +14,7 @@
  * (one it sends is never authenticated: 403 GPSI_NOT_AUTHENTICATED), no EEC-EES binding, no
  * local-policy decision on an eecId it only claims; partner ECSes are asked as for a lookup. */
 #include "ecs.h"
+#include "edgeapp/edgeapp_paths.h"
 #include "edgeapp/edgeapp.h"
 #include "base/err.h"
 #include "auth/gpsi_auth.h"
@@ -22,8 +23,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-#define SERVPROV_PATH "/eecs-serviceprovisioning/v1/request"
 
 /* One provisioning request, held while partner ECSes are asked. */
 struct servprov {
@@ -247,5 +246,5 @@ fail:
 int
 ecs_provisioning_setup(struct ecs *e, char *err)
 {
-    return http_server_route(e->node.http, "POST", SERVPROV_PATH, servprov_request, e, err);
+    return http_server_route(e->node.http, "POST", EDGEAPP_PATH_SERVPROV, servprov_request, e, err);
 }

@@ -9,6 +9,7 @@
  * The registry change is collected and notified once the change is done (a zero timer), so an EES
  * that leaves is not in the list. The store and its rules are notify_store.h's. */
 #include "ecs.h"
+#include "edgeapp/edgeapp_paths.h"
 #include "auth/gpsi_auth.h"
 #include "base/err.h"
 #include "node/notify_store.h"
@@ -165,7 +166,7 @@ ecs_servprov_subs_setup(struct ecs *e, char *err)
 {
     struct notify_api api = {
         .name = "servprov",
-        .path = "/eecs-serviceprovisioning/v1/subscriptions",
+        .path = EDGEAPP_PATH_SERVPROV_SUBS,
         .table = edgeapp_servprov_subscription,
         .patch = edgeapp_servprov_subscription_patch,
         .owner_member = "eecId",

@@ -3,6 +3,7 @@
  * its peer ECSes (asked over EDGE-10, ecs_ecsprov.c). Each EESInfo says how that EES authorizes
  * its callers (authzMethod, TS 33.558 6.2), so that the S-EES knows whether to ask for a token. */
 #include "ecs.h"
+#include "edgeapp/edgeapp_paths.h"
 #include "edgeapp/edgeapp.h"
 #include "base/err.h"
 #include "net/problem.h"
@@ -12,7 +13,6 @@
 #include <string.h>
 #include <strings.h>
 
-#define TARGETDISC_PATH "/eecs-targeteesdiscovery/v1/ees-profiles"
 #define TARGETDISC_MAX 64 /* EESInfo entries in one answer (the EDGEAPP array cap) */
 
 struct targetdisc_req {
@@ -213,5 +213,5 @@ done:
 int
 ecs_targetdisc_setup(struct ecs *e, char *err)
 {
-    return http_server_route(e->node.http, "GET", TARGETDISC_PATH, targetdisc_get, e, err);
+    return http_server_route(e->node.http, "GET", EDGEAPP_PATH_TARGETDISC, targetdisc_get, e, err);
 }

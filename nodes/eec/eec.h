@@ -12,6 +12,7 @@
 #include <jansson.h>
 
 #include "edgeapp/edgeapp.h"
+#include "edgeapp/edgeapp_paths.h"
 #include "node/node.h"
 
 #include "eec_population.h"
@@ -19,7 +20,6 @@
 #define EEC_EES_MAX 64          /* EESes one EEC keeps state for */
 #define EEC_SUBS_MAX 64         /* subscriptions one EEC holds */
 #define EEC_TOKEN_ARG_MAX 65536 /* a literal token argument (attacks may send oversized ones) */
-#define EEC_REG_PATH "/eees-eecregistration/v1/registrations"
 
 /* Control error codes (ctl_reply_error): stable, so runners and tests match on them. */
 #define EEC_CTL_BAD_ARGS "eec.bad_args"             /* an argument missing, mistyped or invalid */

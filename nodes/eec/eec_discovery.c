@@ -3,11 +3,10 @@
  * requestorId.eecId and a filter, and the EAS profiles of EasDiscoveryResp kept per EES (the
  * target EAS endpoint of a later ACR comes from them). */
 #include "eec.h"
+#include "edgeapp/edgeapp_paths.h"
 
 #include <stddef.h>
 #include <stdio.h>
-
-#define EEC_DISCOVERY_PATH "/eees-easdiscovery/v1/eas-profiles/request-discovery"
 
 struct eec_discover_args {
     const char *ees;
@@ -110,6 +109,6 @@ eec_discover_cmd(struct ctl_req *req, json_t *args, void *arg)
                              eec_discovery_filter(e, a.eas_ids), "locInf",
                              a.loc_inf != NULL ? a.loc_inf : e->cf.loc_inf);
     if ((c = eec_call_new(e, req, x->id, eec_args_token(x, a.token), eec_discover_done)) != NULL)
-        eec_call_send(c, "POST", x->host, EEC_DISCOVERY_PATH, body);
+        eec_call_send(c, "POST", x->host, EDGEAPP_PATH_EASDISC, body);
     json_decref(body);
 }

@@ -8,6 +8,7 @@
  * arrives: an implicit registration from an ACR, EASes found, EESes provisioned. "subscribe",
  * "unsubscribe", "notifications". */
 #include "eec.h"
+#include "edgeapp/edgeapp_paths.h"
 #include "base/err.h"
 #include "auth/bearer.h"
 #include "node/notify.h"
@@ -23,9 +24,9 @@ static const struct {
     const char *api, *path;
     int at_ecs; /* the ECS's API (EDGE-4), else an EES's (EDGE-1) */
 } notify_apis[] = {
-    {"acr-events", "/eees-acrevents/v1/subscriptions", 0},
-    {"eas-discovery", "/eees-easdiscovery/v1/subscriptions", 0},
-    {"servprov", "/eecs-serviceprovisioning/v1/subscriptions", 1},
+    {"acr-events", EDGEAPP_PATH_ACREVENTS_SUBS, 0},
+    {"eas-discovery", EDGEAPP_PATH_EASDISC_SUBS, 0},
+    {"servprov", EDGEAPP_PATH_SERVPROV_SUBS, 1},
 };
 
 static const char *const notify_api_names[] = {"acr-events", "eas-discovery", "servprov", NULL};

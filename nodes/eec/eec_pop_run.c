@@ -4,6 +4,7 @@
  * its own TLS session, at most `concurrency` at once and, with `rate`, started at that many per
  * second; the reply counts the outcomes and gives latency percentiles and a time series. */
 #include "eec.h"
+#include "edgeapp/edgeapp_paths.h"
 #include "eec_population.h"
 
 #include "auth/bearer.h"
@@ -16,8 +17,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define POP_SERVPROV_PATH "/eecs-serviceprovisioning/v1/request"
-#define POP_ACR_PATH "/eees-appctxtreloc/v1/initiate"
 #define POP_ERRORS_KEPT 5 /* distinct failure sentences the result quotes */
 #define POP_BUCKET_MS 250 /* the time series' step */
 #define POP_TICK_MS 2     /* how often a rate-paced action starts the UEs that are due */
@@ -342,7 +341,7 @@ pop_request(struct eec_pop_run *run, struct eec_ue *u, size_t i, const char **ho
     if (run->what == POP_PROVISION) {
         *ees = -1;
         *host = e->cf.ecs;
-        *path = POP_SERVPROV_PATH;
+        *path = EDGEAPP_PATH_SERVPROV;
         return json_pack("{s:s, s:s*, s:O*, s:O*}", "eecId", u->id, "ueId", u->gpsi, "acProfs",
                          e->cf.ac_profs, "locInf", e->cf.loc_inf);
     }
@@ -356,7 +355,7 @@ pop_request(struct eec_pop_run *run, struct eec_ue *u, size_t i, const char **ho
             return NULL;
         }
         *host = e->pop.eess[*ees];
-        *path = EEC_REG_PATH;
+        *path = EDGEAPP_PATH_EECREG;
         *token = eec_pop_token(u, *ees);
         return json_pack("{s:s, s:s*, s:O*}", "eecId", u->id, "ueId", u->gpsi, "acProfs",
                          e->cf.ac_profs);
@@ -367,7 +366,7 @@ pop_request(struct eec_pop_run *run, struct eec_ue *u, size_t i, const char **ho
     }
     *ees = u->reg_ees;
     *host = e->pop.eess[*ees];
-    *path = POP_ACR_PATH;
+    *path = EDGEAPP_PATH_ACR_INITIATE;
     *token = eec_pop_token(u, *ees);
     return json_pack("{s:s, s:s*, s:{s:s}, s:b, s:{s:s, s:s, s:s}}", "requestorId", u->id, "ueId",
                      u->gpsi, "tEasEndpoint", "fqdn", e->pop.eess[run->t_ees], "easNotifInd", 0,

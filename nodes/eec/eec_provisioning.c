@@ -3,11 +3,10 @@
  * of ECSServProvResp kept, each with the EEC->EES token the ECS issued for that EES
  * (TS 33.558 6.2; edgesim's EESInfo.accessToken extension). */
 #include "eec.h"
+#include "edgeapp/edgeapp_paths.h"
 
 #include <stddef.h>
 #include <stdio.h>
-
-#define EEC_SERVPROV_PATH "/eecs-serviceprovisioning/v1/request"
 
 struct eec_provision_args {
     json_t *ac_profs;
@@ -166,6 +165,6 @@ eec_provision_cmd(struct ctl_req *req, json_t *args, void *arg)
     body = json_pack("{s:s, s:s*, s:O*, s:O*}", "eecId", e->n.name, "ueId", ue_id, "acProfs",
                      ac_profs, "locInf", loc_inf);
     if ((c = eec_call_new(e, req, NULL, NULL, eec_provision_done)) != NULL)
-        eec_call_send(c, "POST", a.ecs != NULL ? a.ecs : e->cf.ecs, EEC_SERVPROV_PATH, body);
+        eec_call_send(c, "POST", a.ecs != NULL ? a.ecs : e->cf.ecs, EDGEAPP_PATH_SERVPROV, body);
     json_decref(body);
 }

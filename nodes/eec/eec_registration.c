@@ -3,6 +3,7 @@
  * are the TLS handshake plus the bearer token the ECS issued for that EES (TS 33.558 6.2/6.3);
  * eecCntxId + srcEesId make the T-EES pull the EEC context (TS 23.558 8.9.2.2). */
 #include "eec.h"
+#include "edgeapp/edgeapp_paths.h"
 
 #include <stddef.h>
 #include <stdio.h>
@@ -158,7 +159,7 @@ eec_register_cmd(struct ctl_req *req, json_t *args, void *arg)
     const char *token = eec_args_token(x, a.token != NULL ? a.token : "provisioned");
     json_t *body = eec_reg_body(e, &a);
     if ((c = eec_call_new(e, req, x->id, token, eec_register_done)) != NULL)
-        eec_call_send(c, "POST", x->host, EEC_REG_PATH, body);
+        eec_call_send(c, "POST", x->host, EDGEAPP_PATH_EECREG, body);
     json_decref(body);
 }
 
@@ -201,12 +202,12 @@ eec_update_cmd(struct ctl_req *req, json_t *args, void *arg)
     struct eec_reg_args a = {0};
     struct eec_ees *x;
     struct eec_call *c;
-    char path[sizeof(EEC_REG_PATH) + EDGEAPP_ID_MAX + 1];
+    char path[sizeof(EDGEAPP_PATH_EECREG) + EDGEAPP_ID_MAX + 1];
 
     if (eec_args_decode(req, args, eec_update_fields, &a) < 0 ||
         (x = eec_reg_existing(e, req, a.ees)) == NULL)
         return;
-    snprintf(path, sizeof(path), "%s/%s", EEC_REG_PATH, x->reg_id);
+    snprintf(path, sizeof(path), "%s/%s", EDGEAPP_PATH_EECREG, x->reg_id);
     json_t *body = eec_reg_body(e, &a);
     if ((c = eec_call_new(e, req, x->id, eec_args_token(x, a.token), eec_update_done)) != NULL) {
         c->ctx = json_pack("{s:s}", "regId", x->reg_id);
@@ -238,12 +239,12 @@ eec_deregister_cmd(struct ctl_req *req, json_t *args, void *arg)
     struct eec_reg_args a = {0};
     struct eec_ees *x;
     struct eec_call *c;
-    char path[sizeof(EEC_REG_PATH) + EDGEAPP_ID_MAX + 1];
+    char path[sizeof(EDGEAPP_PATH_EECREG) + EDGEAPP_ID_MAX + 1];
 
     if (eec_args_decode(req, args, eec_deregister_fields, &a) < 0 ||
         (x = eec_reg_existing(e, req, a.ees)) == NULL)
         return;
-    snprintf(path, sizeof(path), "%s/%s", EEC_REG_PATH, x->reg_id);
+    snprintf(path, sizeof(path), "%s/%s", EDGEAPP_PATH_EECREG, x->reg_id);
     if ((c = eec_call_new(e, req, x->id, eec_args_token(x, a.token), eec_deregister_done)) !=
         NULL) {
         c->ctx = json_pack("{s:s}", "regId", x->reg_id);

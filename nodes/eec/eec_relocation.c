@@ -5,12 +5,11 @@
  * endpoint: ACR_COMPLETE with acrStatus and eecCtxtReloc.implReg, the registration the T-EES
  * made for it (TS 23.558 8.9.2.3). */
 #include "eec.h"
+#include "edgeapp/edgeapp_paths.h"
 
 #include <stddef.h>
 #include <stdio.h>
 #include <string.h>
-
-#define EEC_ACR_PATH "/eees-appctxtreloc/v1/initiate"
 
 struct eec_relocate_args {
     const char *ees;
@@ -235,7 +234,7 @@ reloc_initiate(struct reloc_op *op, struct eec_call *c)
         c->user = NULL;
         reloc_free(op);
     }
-    eec_call_send(c, "POST", op->host, EEC_ACR_PATH,
+    eec_call_send(c, "POST", op->host, EDGEAPP_PATH_ACR_INITIATE,
                   json_object_get(json_object_get(c->ctx, "req"), "body"));
 }
 

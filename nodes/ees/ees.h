@@ -15,6 +15,7 @@
 #include <jansson.h>
 
 #include "edgeapp/edgeapp.h"
+#include "edgeapp/edgeapp_paths.h"
 #include "auth/keyring.h"
 #include "node/node.h"
 #include "node/node_reg.h"
@@ -27,12 +28,6 @@
 #define EES_SCOPE_ACR "eees-appctxtreloc"
 #define EES_SCOPE_EDGE9 "eees-eeccontextreloc"
 
-#define EES_EECREG_PATH "/eees-eecregistration/v1/registrations"
-#define EES_EASDISC_PATH "/eees-easdiscovery/v1/eas-profiles/request-discovery"
-#define EES_CNTX_PATH "/eees-eeccontextreloc/v1/eec-contexts"
-#define EES_ACR_PATH "/eees-appctxtreloc/v1/initiate"
-#define EES_ECSREG_PATH "/eecs-eesregistration/v1/registrations"
-#define EES_TARGETDISC_PATH "/eecs-targeteesdiscovery/v1/ees-profiles"
 #define EES_TOKEN_PATH "/oauth2/token"
 #define EES_JWKS_PATH "/oauth2/jwks"
 

@@ -12,13 +12,12 @@
  *
  * An EAS's requests name the UE by its GPSI: the EEC context is the one of that UE here. */
 #include "ees.h"
+#include "edgeapp/edgeapp_paths.h"
 #include "base/err.h"
 
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-
-#define ACR_BASE "/eees-appctxtreloc/v1"
 
 static void
 acrreq_copy(char *dst, size_t len, const char *s)
@@ -199,9 +198,9 @@ ees_acrreq_setup(struct ees *e, char *err)
 {
     struct http_server *s = e->n.http;
 
-    if (http_server_route(s, "POST", ACR_BASE "/initiate", acrreq_initiate, e, err) < 0 ||
-        http_server_route(s, "POST", ACR_BASE "/determine", acrreq_determine, e, err) < 0 ||
-        http_server_route(s, "POST", ACR_BASE "/declare", acrreq_declare, e, err) < 0)
+    if (http_server_route(s, "POST", EDGEAPP_PATH_ACR "/initiate", acrreq_initiate, e, err) < 0 ||
+        http_server_route(s, "POST", EDGEAPP_PATH_ACR "/determine", acrreq_determine, e, err) < 0 ||
+        http_server_route(s, "POST", EDGEAPP_PATH_ACR "/declare", acrreq_declare, e, err) < 0)
         return -1;
     return 0;
 }

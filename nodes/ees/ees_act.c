@@ -7,14 +7,13 @@
  * management event subscription here (an EAS that is only data in the EES's config) is told
  * nothing: the ACR goes on without an ACT step of its own. */
 #include "ees.h"
+#include "edgeapp/edgeapp_paths.h"
 #include "base/err.h"
 #include "node/notify_store.h"
 
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-
-#define ACRUPDATE_PATH "/eees-acrstatus-update/v1/request-acrupdate"
 
 struct ees_act {
     struct ees *e;
@@ -186,5 +185,5 @@ act_update(struct http_req *req, void *arg)
 int
 ees_act_setup(struct ees *e, char *err)
 {
-    return http_server_route(e->n.http, "POST", ACRUPDATE_PATH, act_update, e, err);
+    return http_server_route(e->n.http, "POST", EDGEAPP_PATH_ACRSTATUS, act_update, e, err);
 }

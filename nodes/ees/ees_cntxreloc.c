@@ -5,6 +5,7 @@
  * aud = this EES, client_id = sub = the TLS peer), or, when this EES authorizes by local policy
  * (TS 33.558 6.2), with its policy's consent; and only for the EES the peer is. */
 #include "ees.h"
+#include "edgeapp/edgeapp_paths.h"
 #include "base/err.h"
 #include "net/problem.h"
 
@@ -167,8 +168,8 @@ cr_pull(struct http_req *req, void *arg)
 int
 ees_cntxreloc_setup(struct ees *e, char *err)
 {
-    if (http_server_route(e->n.http, "POST", EES_CNTX_PATH, cr_push, e, err) < 0 ||
-        http_server_route(e->n.http, "GET", EES_CNTX_PATH, cr_pull, e, err) < 0)
+    if (http_server_route(e->n.http, "POST", EDGEAPP_PATH_EECCONTEXTS, cr_push, e, err) < 0 ||
+        http_server_route(e->n.http, "GET", EDGEAPP_PATH_EECCONTEXTS, cr_pull, e, err) < 0)
         return -1;
     return 0;
 }

@@ -6,6 +6,7 @@
  * EECs must register, an EES over EDGE-9 (bearer token of its ECS, TR 33.739 6.27), or an EAS
  * over EDGE-3 (its certificate and this EES's policy). */
 #include "ees.h"
+#include "edgeapp/edgeapp_paths.h"
 #include "base/err.h"
 #include "net/problem.h"
 
@@ -224,5 +225,5 @@ disc_request(struct http_req *req, void *arg)
 int
 ees_easdisc_setup(struct ees *e, char *err)
 {
-    return http_server_route(e->n.http, "POST", EES_EASDISC_PATH, disc_request, e, err);
+    return http_server_route(e->n.http, "POST", EDGEAPP_PATH_EASDISC, disc_request, e, err);
 }

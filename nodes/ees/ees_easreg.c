@@ -7,6 +7,7 @@
  * EAS IDs change (TS 23.558 8.4.4.2.3), and EAS discovery subscribers hear of each change
  * (ees_discsubs_changed). Control command "eas_registrations". */
 #include "ees.h"
+#include "edgeapp/edgeapp_paths.h"
 #include "base/err.h"
 #include "node/node_reg.h"
 
@@ -14,8 +15,7 @@
 #include <string.h>
 #include <strings.h>
 
-#define EASREG_BASE "/eees-easregistration/v1/registrations"
-#define EASREG_ITEM EASREG_BASE "/{registrationId}"
+#define EASREG_ITEM EDGEAPP_PATH_EASREG "/{registrationId}"
 #define EASREG_MAX 1024 /* EAS registrations held at once */
 
 struct ees_easreg {
@@ -198,7 +198,7 @@ easreg_location(struct ees *e, const struct ees_easreg *r, struct http_req *req)
     json_t *ep = node_endpoint(&e->n);
     const char *uri = json_string_value(json_object_get(ep, "uri"));
 
-    snprintf(loc, sizeof(loc), "%s%s/%s", uri != NULL ? uri : "", EASREG_BASE, r->reg_id);
+    snprintf(loc, sizeof(loc), "%s%s/%s", uri != NULL ? uri : "", EDGEAPP_PATH_EASREG, r->reg_id);
     json_decref(ep);
     http_reply_header(req, "Location", loc);
 }
@@ -404,7 +404,7 @@ ees_easreg_setup(struct ees *e, char *err)
     e->easregs->sweep = event_new(e->n.base, -1, EV_PERSIST, easreg_sweep, e);
     if (e->easregs->sweep == NULL || event_add(e->easregs->sweep, &sec) < 0)
         return edge_err(err, "cannot arm the EAS registration expiry timer");
-    if (http_server_route(s, "POST", EASREG_BASE, easreg_create, e, err) < 0 ||
+    if (http_server_route(s, "POST", EDGEAPP_PATH_EASREG, easreg_create, e, err) < 0 ||
         http_server_route(s, "GET", EASREG_ITEM, easreg_get, e, err) < 0 ||
         http_server_route(s, "PUT", EASREG_ITEM, easreg_put, e, err) < 0 ||
         http_server_route(s, "PATCH", EASREG_ITEM, easreg_patch, e, err) < 0 ||

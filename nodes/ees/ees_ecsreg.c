@@ -3,6 +3,7 @@
  * JWKS fetched before each registration (the keys its tokens will be signed with; a restarted
  * ECS may publish others). The node says ready once registered. */
 #include "ees.h"
+#include "edgeapp/edgeapp_paths.h"
 #include "base/err.h"
 #include "node/node_reg.h"
 
@@ -57,7 +58,7 @@ ees_ecsreg_setup(struct ees *e, char *err)
         .what = "EDGE-6",
         .server = e->cfg.ecs,
         .server_key = "ecs",
-        .path = EES_ECSREG_PATH,
+        .path = EDGEAPP_PATH_EESREG,
         .answer = edgeapp_ees_registration,
         .policy = e->cfg.reg,
         .body = ecsreg_body,

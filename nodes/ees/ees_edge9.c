@@ -4,6 +4,7 @@
  * for attack scenarios), or without one when the ECS says the peer authorizes by local policy
  * (TS 33.558 6.2); the "push" and "pull" commands. */
 #include "ees.h"
+#include "edgeapp/edgeapp_paths.h"
 #include "net/http_form.h"
 #include "auth/bearer.h"
 #include "auth/token_endpoint.h"
@@ -177,7 +178,7 @@ ees_edge9_push(struct ees *e, const char *target, const json_t *push, const char
 
     if (op == NULL)
         return;
-    snprintf(op->path, sizeof(op->path), "%s", EES_CNTX_PATH);
+    snprintf(op->path, sizeof(op->path), "%s", EDGEAPP_PATH_EECCONTEXTS);
     op->body = json_deep_copy(push);
     e9_start(op, token, eec_id);
 }
@@ -197,7 +198,7 @@ ees_edge9_pull(struct ees *e, const char *source, const char *cntx_id, const cha
         e9_fail(op, op->step, EES_CTL_BAD_ARGS, "the pull query does not fit its buffer");
         return;
     }
-    snprintf(op->path, sizeof(op->path), "%s?%s", EES_CNTX_PATH, query);
+    snprintf(op->path, sizeof(op->path), "%s?%s", EDGEAPP_PATH_EECCONTEXTS, query);
     e9_start(op, token, eec_id);
 }
 
@@ -213,7 +214,7 @@ ees_edge9_discover(struct ees *e, const char *target, const json_t *req, const c
     if (op == NULL)
         return;
     op->scope = EES_SCOPE_EASDISC;
-    snprintf(op->path, sizeof(op->path), "%s", EES_EASDISC_PATH);
+    snprintf(op->path, sizeof(op->path), "%s", EDGEAPP_PATH_EASDISC);
     op->body = json_deep_copy(req);
     e9_start(op, "fetch", eec_id);
 }

@@ -5,6 +5,7 @@
  * and reuse it; when the pull fails a fresh context is created (TS 23.558 8.9.2.2) and the
  * answer says so in the edgesim extension member "cntxPull". */
 #include "ees.h"
+#include "edgeapp/edgeapp_paths.h"
 #include "base/err.h"
 #include "net/problem.h"
 
@@ -12,7 +13,7 @@
 #include <string.h>
 #include <strings.h>
 
-#define EECREG_ITEM EES_EECREG_PATH "/{registrationId}"
+#define EECREG_ITEM EDGEAPP_PATH_EECREG "/{registrationId}"
 
 struct reg_op {
     struct ees *e;
@@ -151,7 +152,7 @@ reg_created(struct reg_op *op, const json_t *pulled, const char *src, json_t *pu
                                  : "registered with a new context");
     uri = node_endpoint(&e->n);
     snprintf(loc, sizeof(loc), "%s%s/%s", json_string_value(json_object_get(uri, "uri")),
-             EES_EECREG_PATH, c->reg_id);
+             EDGEAPP_PATH_EECREG, c->reg_id);
     json_decref(uri);
     http_reply_header(op->req, "Location", loc);
     http_reply_json(op->req, 201, res);
@@ -440,7 +441,7 @@ ees_eecreg_setup(struct ees *e, char *err)
 {
     struct http_server *s = e->n.http;
 
-    if (http_server_route(s, "POST", EES_EECREG_PATH, reg_create, e, err) < 0 ||
+    if (http_server_route(s, "POST", EDGEAPP_PATH_EECREG, reg_create, e, err) < 0 ||
         http_server_route(s, "PUT", EECREG_ITEM, reg_put, e, err) < 0 ||
         http_server_route(s, "PATCH", EECREG_ITEM, reg_patch, e, err) < 0 ||
         http_server_route(s, "DELETE", EECREG_ITEM, reg_delete, e, err) < 0)

@@ -6,6 +6,7 @@
  * policy, TS 33.558 6.3), an EAS by its certificate and the local policy (EDGE-3); its
  * destination must prove to be it (notify.h). */
 #include "ees.h"
+#include "edgeapp/edgeapp_paths.h"
 #include "base/err.h"
 #include "node/notify_store.h"
 
@@ -61,15 +62,15 @@ static const struct {
     void (*authorize)(struct notify_call *, struct http_req *, const json_t *, void *);
     void (*changed)(struct notify_store *, struct notify_sub *, const char *, void *);
 } subs_rows[EES_SUBS_COUNT] = {
-    [EES_SUBS_ACR] = {"acr-events", "/eees-acrevents/v1/subscriptions",
-                      edgeapp_acr_events_subscription, edgeapp_acr_events_subscription_patch,
-                      "eecId", NOTIFY_EEC, subs_authorize_acr, NULL},
-    [EES_SUBS_DISC] = {"eas-discovery", "/eees-easdiscovery/v1/subscriptions",
+    [EES_SUBS_ACR] = {"acr-events", EDGEAPP_PATH_ACREVENTS_SUBS, edgeapp_acr_events_subscription,
+                      edgeapp_acr_events_subscription_patch, "eecId", NOTIFY_EEC,
+                      subs_authorize_acr, NULL},
+    [EES_SUBS_DISC] = {"eas-discovery", EDGEAPP_PATH_EASDISC_SUBS,
                        edgeapp_eas_discovery_subscription, edgeapp_eas_discovery_subscription_patch,
                        "eecId", NOTIFY_EEC, subs_authorize_disc, NULL},
-    [EES_SUBS_MGNT] = {"acr-mgnt-events", "/eees-acrmgntevent/v1/subscriptions",
-                       edgeapp_acr_mgnt_subscription, edgeapp_acr_mgnt_subscription_patch, "easId",
-                       NOTIFY_EAS, subs_authorize_eas, NULL},
+    [EES_SUBS_MGNT] = {"acr-mgnt-events", EDGEAPP_PATH_ACRMGNT_SUBS, edgeapp_acr_mgnt_subscription,
+                       edgeapp_acr_mgnt_subscription_patch, "easId", NOTIFY_EAS, subs_authorize_eas,
+                       NULL},
 };
 
 int

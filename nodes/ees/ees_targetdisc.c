@@ -3,6 +3,7 @@
  * serve the EAS where the UE now is; the answer is an ECSServProvResp. The "discover_target"
  * command. */
 #include "ees.h"
+#include "edgeapp/edgeapp_paths.h"
 #include "net/http_form.h"
 #include "base/err.h"
 #include "auth/via.h"
@@ -80,7 +81,7 @@ ees_targetdisc(struct ees *e, const char *eas_id, const char *ue_id, ees_targetd
         snprintf(err, sizeof(err), "the target discovery query does not fit its buffer");
         free(op);
     } else if (op != NULL) {
-        snprintf(path, sizeof(path), "%s?%s", EES_TARGETDISC_PATH, query);
+        snprintf(path, sizeof(path), "%s?%s", EDGEAPP_PATH_TARGETDISC, query);
         op->e = e;
         op->cb = cb;
         op->arg = arg;

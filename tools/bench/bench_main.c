@@ -3,6 +3,7 @@
  * TLS 1.3 mutual handshake), for the token endpoint (TR 33.739 6.27), service provisioning
  * (TS 33.558 6.2), EES token validation on EDGE-1 (TS 33.558 6.3) and a forwarded token request. */
 #include "bench.h"
+#include "edgeapp/edgeapp_paths.h"
 #include "bench_tap.h"
 #include "base/uuid.h"
 
@@ -64,9 +65,9 @@ struct job {
  * tokens in each answer. */
 #define PROVISION_JOB(n, b, g, per)                                                                \
     {                                                                                              \
-        .name = (n), .ref = REF_SIGN, .unit = "tokens/s",                                          \
-        .path = "/eecs-serviceprovisioning/v1/request", .goal = (g), .to = TO_ECS1, .as = AS_EEC,  \
-        .body = (b), .expect = 200, .conns = 4, .keepalive = 1, .per_answer = (per)                \
+        .name = (n), .ref = REF_SIGN, .unit = "tokens/s", .path = EDGEAPP_PATH_SERVPROV,           \
+        .goal = (g), .to = TO_ECS1, .as = AS_EEC, .body = (b), .expect = 200, .conns = 4,          \
+        .keepalive = 1, .per_answer = (per)                                                        \
     }
 
 /* TS 33.558 6.3: an EDGE-1 request at the EES with the EEC's token, against one verification. */
@@ -99,8 +100,8 @@ static const struct job jobs[] = {
     PROVISION_JOB("provision.ees1", BODY_PROV_ONE, 0, 1),
     PROVISION_JOB("provision.ees10", BODY_PROV_ALL, 0.5, BENCH_EES_AT_ECS1),
     /* TS 33.558 6.3: the EES validates the EEC's token on EDGE-1 */
-    EES_JOB("ees.register", "/eees-eecregistration/v1/registrations", BODY_REG, 201),
-    EES_JOB("ees.discover", "/eees-easdiscovery/v1/eas-profiles/request-discovery", BODY_DISC, 200),
+    EES_JOB("ees.register", EDGEAPP_PATH_EECREG, BODY_REG, 201),
+    EES_JOB("ees.discover", EDGEAPP_PATH_EASDISC, BODY_DISC, 200),
     /* TR 33.739 6.27: forwarded ECS-1 -> ECS-2 and relayed back, over loopback */
     FORWARDED_JOB("token.forwarded.loopback", TO_ECS1),
     /* the same over a simulated backhaul (TAP devices bridged by ns-3, BENCH_TAP_DELAY_MS each
