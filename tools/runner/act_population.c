@@ -1,13 +1,15 @@
 /* act_population.c -- the actions over an EEC's UE population (scenarios/README.md
  * "provision_all, register_all, relocate_all"): the node's population_run command with the
- * concurrency or arrival rate, waited for with one poll over every node (ctlpoll.c), and the
- * latencyMs expectation on its percentiles. */
+ * concurrency or arrival rate, waited for with one poll over every node (ctlpoll.c), the tokens
+ * the nodes report meanwhile counted and verified (tokenCheck, tokstore.h), and the latencyMs
+ * expectation on its percentiles. */
 #include "action.h"
 
 #include "base/err.h"
 #include "ctlpoll.h"
 #include "exp_int.h"
 #include "step.h"
+#include "tokstore.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -62,7 +64,7 @@ act_population(struct run *r, struct run_node *n, json_t *step, json_t *a, json_
         return edge_err(err, "%s is not running", n->sn->name);
     }
     r->pop_step = 1;
-    r->pop_tokens = 0;
+    tokstore_count_begin(r->toks);
     rc =
         poll_call(r, n, "population_run", args, to > 0 ? (int)to : ACT_POP_TIMEOUT_MS, &reply, why);
     step_collect_events(r);
@@ -71,7 +73,10 @@ act_population(struct run *r, struct run_node *n, json_t *step, json_t *a, json_
     if (rc == -1)
         return edge_err(err, "%s did not answer population_run: %s", n->sn->name, why);
     *res = step_reply_result(reply);
-    json_object_set_new(*res, "tokenEvents", json_integer((json_int_t)r->pop_tokens));
+    /* The tokens the nodes reported during the step, each verified by the runner (tokstore.h). */
+    json_t *check = tokstore_count_result(r->toks);
+    json_object_set(*res, "tokenEvents", json_object_get(check, "events"));
+    json_object_set_new(*res, "tokenCheck", check);
     json_decref(reply);
     return 0;
 }
