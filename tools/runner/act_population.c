@@ -38,6 +38,28 @@ act_pop_check(struct scn_ctx *c, json_t *args, char *err)
     return 0;
 }
 
+/* Every token event of the step read before it is counted. A server reports a token (issued,
+ * accepted) before its answer leaves, and the population's answer comes after the last of its
+ * answers; but the report may still wait in the server's output when the population's answer is
+ * read. A status call to each node answers after all it sent before (one connection, in order). */
+static int
+act_pop_settle(struct run *r, char *err)
+{
+    json_t *reply;
+    char why[EDGE_ERR_LEN];
+
+    for (size_t i = 0; i < r->nnodes; i++) {
+        struct run_node *n = &r->nodes[i];
+        if (n->cc == NULL || n->frozen)
+            continue;
+        if (poll_call(r, n, "status", NULL, r->timeout_ms, &reply, why) == -1)
+            return edge_err(err, "%s did not answer status after the population: %s", n->sn->name,
+                            why);
+        json_decref(reply);
+    }
+    return 0;
+}
+
 int
 act_population(struct run *r, struct run_node *n, json_t *step, json_t *a, json_t **res, char *err)
 {
@@ -67,11 +89,17 @@ act_population(struct run *r, struct run_node *n, json_t *step, json_t *a, json_
     tokstore_count_begin(r->toks);
     rc =
         poll_call(r, n, "population_run", args, to > 0 ? (int)to : ACT_POP_TIMEOUT_MS, &reply, why);
+    if (rc == -1)
+        edge_err(err, "%s did not answer population_run: %s", n->sn->name, why);
+    else if ((rc = act_pop_settle(r, why)) == -1)
+        edge_err(err, "%s", why);
     step_collect_events(r);
     r->pop_step = 0;
     json_decref(args);
-    if (rc == -1)
-        return edge_err(err, "%s did not answer population_run: %s", n->sn->name, why);
+    if (rc == -1) {
+        json_decref(reply);
+        return -1;
+    }
     *res = step_reply_result(reply);
     /* The tokens the nodes reported during the step, each verified by the runner (tokstore.h). */
     json_t *check = tokstore_count_result(r->toks);
