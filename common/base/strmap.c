@@ -15,7 +15,7 @@ struct strmap_entry {
 };
 
 struct strmap {
-    struct strmap_entry **slot;
+    struct strmap_entry **slot; /* each the first entry of its chain */
     size_t nslots, count;
 };
 
@@ -35,6 +35,7 @@ strmap_new(void)
 {
     struct strmap *m = calloc(1, sizeof(*m));
 
+    // NOLINTNEXTLINE(bugprone-sizeof-expression): an array of pointers
     if (m == NULL || (m->slot = calloc(STRMAP_SLOTS0, sizeof(*m->slot))) == NULL) {
         free(m);
         return NULL;
@@ -86,6 +87,7 @@ static void
 strmap_grow(struct strmap *m)
 {
     size_t n = m->nslots * 2;
+    // NOLINTNEXTLINE(bugprone-sizeof-expression): an array of pointers
     struct strmap_entry **slot = calloc(n, sizeof(*slot));
 
     if (slot == NULL)
