@@ -1,13 +1,15 @@
 /* act_population.c -- the actions over an EEC's UE population (scenarios/README.md
  * "provision_all, register_all, relocate_all"): the node's population_run command with the
- * concurrency or arrival rate, waited for with one poll over every node (ctlpoll.c), and the
- * latencyMs expectation on its percentiles. */
+ * concurrency or arrival rate, waited for with one poll over every node (ctlpoll.c), the tokens
+ * the nodes report meanwhile counted and verified (tokenCheck, tokstore.h), and the latencyMs
+ * expectation on its percentiles. */
 #include "action.h"
 
 #include "base/err.h"
 #include "ctlpoll.h"
 #include "exp_int.h"
 #include "step.h"
+#include "tokstore.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -33,6 +35,28 @@ act_pop_check(struct scn_ctx *c, json_t *args, char *err)
         return edge_err(err, "%s hosts no UE population (its key \"eecs\")", c->node->name);
     if (reloc && json_object_get(args, "ees") == NULL)
         return edge_err(err, "\"tEes\" needs \"ees\" (the S-EES)");
+    return 0;
+}
+
+/* Every token event of the step read before it is counted. A server reports a token (issued,
+ * accepted) before its answer leaves, and the population's answer comes after the last of its
+ * answers; but the report may still wait in the server's output when the population's answer is
+ * read. A status call to each node answers after all it sent before (one connection, in order). */
+static int
+act_pop_settle(struct run *r, char *err)
+{
+    json_t *reply;
+    char why[EDGE_ERR_LEN];
+
+    for (size_t i = 0; i < r->nnodes; i++) {
+        struct run_node *n = &r->nodes[i];
+        if (n->cc == NULL || n->frozen)
+            continue;
+        if (poll_call(r, n, "status", NULL, r->timeout_ms, &reply, why) == -1)
+            return edge_err(err, "%s did not answer status after the population: %s", n->sn->name,
+                            why);
+        json_decref(reply);
+    }
     return 0;
 }
 
@@ -62,16 +86,25 @@ act_population(struct run *r, struct run_node *n, json_t *step, json_t *a, json_
         return edge_err(err, "%s is not running", n->sn->name);
     }
     r->pop_step = 1;
-    r->pop_tokens = 0;
+    tokstore_count_begin(r->toks);
     rc =
         poll_call(r, n, "population_run", args, to > 0 ? (int)to : ACT_POP_TIMEOUT_MS, &reply, why);
+    if (rc == -1)
+        edge_err(err, "%s did not answer population_run: %s", n->sn->name, why);
+    else if ((rc = act_pop_settle(r, why)) == -1)
+        edge_err(err, "%s", why);
     step_collect_events(r);
     r->pop_step = 0;
     json_decref(args);
-    if (rc == -1)
-        return edge_err(err, "%s did not answer population_run: %s", n->sn->name, why);
+    if (rc == -1) {
+        json_decref(reply);
+        return -1;
+    }
     *res = step_reply_result(reply);
-    json_object_set_new(*res, "tokenEvents", json_integer((json_int_t)r->pop_tokens));
+    /* The tokens the nodes reported during the step, each verified by the runner (tokstore.h). */
+    json_t *check = tokstore_count_result(r->toks);
+    json_object_set(*res, "tokenEvents", json_object_get(check, "events"));
+    json_object_set_new(*res, "tokenCheck", check);
     json_decref(reply);
     return 0;
 }

@@ -9,6 +9,7 @@
 #include "base/err.h"
 #include "match.h"
 #include "tok.h"
+#include "tokstore.h"
 #include "values.h"
 
 #include <stdio.h>
@@ -108,7 +109,7 @@ exp_issuer(struct run *r, json_t *fails, const char *what, const char *jwt, json
     if (got == NULL || strcmp(got, ecs->sn->id) != 0)
         exp_fail(fails, "%sissuer: expected %s, got iss %s", what, ecs->sn->id,
                  got ? got : "(absent)");
-    else if (tok_signed_by(jwt, r->pkidir, ecs->sn->id, err) != 1)
+    else if (tok_signed_by(tokstore_keys(r->toks), jwt, ecs->sn->id, err) != 1)
         exp_fail(fails, "%sissuer: iss is %s but its keys do not verify the signature", what,
                  ecs->sn->id);
 }

@@ -285,6 +285,10 @@ main_alloc(struct run *r)
     r->results = json_object();
     r->tokens = json_array();
     r->seen = json_array();
+    if (step_tokens_new(r) == -1) {
+        printf("edge-run: out of memory\n");
+        return -1;
+    }
     r->step_index = -1;
     r->step_wall = time(NULL);
     r->t0_mono = run_now_mono();
@@ -459,6 +463,7 @@ done:
     json_decref(steps);
     json_decref(r.results);
     json_decref(r.seen);
+    step_tokens_free(&r); /* its index, counts and the public keys it parsed */
     json_decref(r.tokens);
     logwait_free(&r);
     nodestat_free(&r);

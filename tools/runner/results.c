@@ -2,6 +2,7 @@
 #include "results.h"
 
 #include "base/err.h"
+#include "base/strmap.h"
 #include "evmsg.h"
 #include "net.h"
 #include "proc.h"
@@ -199,16 +200,17 @@ res_answer_to(json_t *events, size_t i, const char *client, const char *server)
  * local policy): that refusal is its server's verdict on it too, else the token would seem to
  * have gone unjudged. */
 static void
-res_token_refusals(struct run *r, json_t *t, json_t *events)
+res_token_refusals(struct run *r, json_t *t, json_t *events, struct strmap *presented)
 {
     const char *jwt = json_string_value(json_object_get(t, "jwt"));
-    json_t *ev, *ans;
-    size_t i;
+    json_t *ev, *ans, *at = strmap_get(presented, jwt), *no;
+    size_t k;
     char why[600];
 
-    json_array_foreach(events, i, ev)
+    json_array_foreach(at, k, no)
     {
-        json_t *d = json_object_get(ev, "data");
+        size_t i = (size_t)json_integer_value(no);
+        json_t *d = json_object_get(ev = json_array_get(events, i), "data");
         const char *client = json_string_value(json_object_get(ev, "node"));
         const char *server = json_string_value(json_object_get(ev, "peer"));
         const char *ejwt = json_string_value(json_object_get(d, "jwt"));
@@ -233,19 +235,51 @@ res_token_refusals(struct run *r, json_t *t, json_t *events)
     }
 }
 
+/* The events where a client presented a token, by its JWT (each token looks up its own, so many
+ * tokens and many events cost their sum, not their product). */
+static struct strmap *
+res_presented(json_t *events)
+{
+    struct strmap *m = strmap_new();
+    json_t *ev, *at;
+    size_t i;
+
+    json_array_foreach(events, i, ev)
+    {
+        json_t *d = json_object_get(ev, "data");
+        const char *jwt = json_string_value(json_object_get(d, "jwt"));
+        const char *verdict = json_string_value(json_object_get(d, "verdict"));
+        if (m == NULL || jwt == NULL || verdict == NULL || strcmp(verdict, "presented") != 0)
+            continue;
+        if ((at = strmap_get(m, jwt)) == NULL && strmap_put(m, jwt, at = json_array(), NULL) == -1)
+            json_decref(at);
+        else
+            json_array_append_new(at, json_integer((json_int_t)i));
+    }
+    return m;
+}
+
+static void
+res_presented_free(void *v)
+{
+    json_decref(v);
+}
+
 void
 res_tokens(struct run *r, json_t *events)
 {
     json_t *t;
     size_t i;
     char path[RUN_PATH_MAX + 128];
+    struct strmap *presented = res_presented(events);
 
     json_array_foreach(r->tokens, i, t)
     {
         const char *step = json_string_value(json_array_get(json_object_get(t, "steps"), 0));
         char base[RUN_PATH_MAX + 96];
         res_token_events(r, t, events);
-        res_token_refusals(r, t, events);
+        if (presented != NULL)
+            res_token_refusals(r, t, events, presented);
         snprintf(base, sizeof(base), "%s/tokens/%02zu-%s", r->out, i + 1, step ? step : "event");
         json_object_set_new(t, "file", json_string(strrchr(base, '/') + 1));
         snprintf(path, sizeof(path), "%s.jwt", base);
@@ -254,6 +288,7 @@ res_tokens(struct run *r, json_t *events)
         snprintf(path, sizeof(path), "%s.json", base);
         run_write_json(path, t, NULL);
     }
+    strmap_free(presented, res_presented_free);
 }
 
 json_t *

@@ -22,6 +22,7 @@ enum run_net { RUN_NET_LOOPBACK = 0, RUN_NET_TAP };
 
 struct ctl_client;
 struct async_call;
+struct tokstore;
 
 struct run_node {
     struct scn_node *sn;
@@ -80,8 +81,8 @@ struct run {
     struct async_call *asyncs; /* async.c: steps in flight */
     double t0_mono;            /* CLOCK_MONOTONIC at start, seconds */
     int pop_step;              /* a UE population's step is running (act_population.c) */
-    size_t pop_tokens;         /* token events it counted instead of recording */
     json_t *nodestats;         /* nodestat.c: CPU time and peak RSS of each process */
+    struct tokstore *toks;     /* tokstore.h: r->tokens indexed, a population's tokens counted */
 };
 
 struct run_node *run_node(struct run *r, const char *name);

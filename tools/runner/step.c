@@ -16,6 +16,7 @@
 #include "ctlpoll.h"
 #include "sim.h"
 #include "tok.h"
+#include "tokstore.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -32,57 +33,29 @@ step_id(struct run *r, json_t *name)
 
 /* ---- tokens ---- */
 
-static json_t *
-step_token_rec(struct run *r, const char *jwt)
+int
+step_tokens_new(struct run *r)
 {
-    size_t i;
-    json_t *t;
+    if ((r->toks = tokstore_new(r->tokens, r->pkidir)) == NULL)
+        return -1;
+    for (size_t i = 0; i < r->nnodes; i++)
+        if (r->nodes[i].sn->kind == SCN_ECS &&
+            tokstore_signer(r->toks, r->nodes[i].sn->id, r->nodes[i].sn->name) == -1)
+            return -1;
+    return 0;
+}
 
-    json_array_foreach(r->tokens, i, t)
-    {
-        if (strcmp(json_string_value(json_object_get(t, "jwt")), jwt) == 0)
-            return t;
-    }
-    return NULL;
+void
+step_tokens_free(struct run *r)
+{
+    tokstore_free(r->toks);
+    r->toks = NULL;
 }
 
 void
 step_record_token(struct run *r, const char *jwt, const char *step, const char *how)
 {
-    json_t *t, *h = NULL, *c = NULL;
-    char err[EDGE_ERR_LEN];
-
-    if (jwt == NULL || jwt[0] == '\0' || strchr(jwt, '.') == NULL)
-        return;
-    if ((t = step_token_rec(r, jwt)) != NULL) {
-        json_t *steps = json_object_get(t, "steps"), *s;
-        size_t i;
-        int seen = 0;
-        json_array_foreach(steps, i, s) seen |=
-            step != NULL && strcmp(json_string_value(s), step) == 0;
-        if (step != NULL && !seen)
-            json_array_append_new(steps, json_string(step));
-        return;
-    }
-    t = json_pack("{s:s, s:[], s:s, s:[]}", "jwt", jwt, "steps", "how", how, "verdicts");
-    if (step != NULL)
-        json_array_append_new(json_object_get(t, "steps"), json_string(step));
-    if (tok_decode(jwt, &h, &c, err) == 0) {
-        json_object_set_new(t, "header", h);
-        json_object_set_new(t, "claims", c);
-        /* Who really signed: the runner checks with each ECS's public keys. */
-        for (size_t i = 0; i < r->nnodes; i++) {
-            if (r->nodes[i].sn->kind != SCN_ECS)
-                continue;
-            if (tok_signed_by(jwt, r->pkidir, r->nodes[i].sn->id, err) == 1) {
-                json_object_set_new(t, "signedBy", json_string(r->nodes[i].sn->name));
-                break;
-            }
-        }
-    } else {
-        json_object_set_new(t, "decodeError", json_string(err));
-    }
-    json_array_append_new(r->tokens, t);
+    tokstore_record(r->toks, jwt, step, how);
 }
 
 /* Event lines a node sends unasked (nodes/README.md "Events"). */
@@ -94,10 +67,7 @@ step_token_event(struct run *r, struct run_node *n, json_t *ev)
     const char *jwt = json_string_value(json_object_get(ev, "jwt"));
     json_t *t;
 
-    if (jwt == NULL)
-        return;
-    step_record_token(r, jwt, NULL, "event");
-    if ((t = step_token_rec(r, jwt)) != NULL) {
+    if (jwt != NULL && (t = tokstore_record(r->toks, jwt, NULL, "event")) != NULL) {
         json_t *v = json_deep_copy(ev);
         json_object_del(v, "jwt");
         json_object_del(v, "event");
@@ -135,9 +105,10 @@ step_collect_events(struct run *r)
         for (int k = 0; step_event_names[k] != NULL; k++) {
             while ((ev = ctl_client_wait_event(n->cc, step_event_names[k], 0, err)) != NULL) {
                 /* A population's tokens (ten thousand UEs: tens of thousands) are counted in
-                 * its step's result, not kept one by one for tokens/ and the report. */
+                 * its step's result, each verified once, not kept one by one for tokens/ and
+                 * the report. */
                 if (k == 0 && r->pop_step) {
-                    r->pop_tokens++;
+                    tokstore_count(r->toks, json_string_value(json_object_get(ev, "jwt")));
                     json_decref(ev);
                     continue;
                 }

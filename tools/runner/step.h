@@ -29,7 +29,11 @@ int step_node_call(struct run *r, struct run_node *n, json_t *step, const char *
 json_t *step_seen_event(struct run *r, struct run_node *n, const char *name);
 /* Collect unsolicited "token" events of every node into r->tokens. */
 void step_collect_events(struct run *r);
-/* Record a token seen in a result (step name, how it was obtained). */
+/* Record a token seen in a result (step name, how it was obtained): tokstore.h. */
 void step_record_token(struct run *r, const char *jwt, const char *step, const char *how);
+/* The run's token store (r->toks) over r->tokens, with the ECSes of the run as signers; -1 when
+ * out of memory. step_tokens_free frees it (and the public keys it parsed) at the run's end. */
+int step_tokens_new(struct run *r);
+void step_tokens_free(struct run *r);
 
 #endif

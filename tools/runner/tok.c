@@ -5,6 +5,7 @@
 #include "base/b64url.h"
 #include "base/err.h"
 #include "base/file.h"
+#include "base/strmap.h"
 
 #include <glob.h>
 #include <openssl/bn.h>
@@ -16,7 +17,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define TOK_MAX 16384 /* longer than any token of the profile */
+#define TOK_MAX 16384    /* longer than any token of the profile */
+#define TOK_DIR_MAX 4096 /* a run's pki directory */
 
 static json_t *
 tok_seg_json(const char *s, size_t n, char *err)
@@ -74,19 +76,6 @@ tok_decode(const char *jwt, json_t **header, json_t **claims, char *err)
     return 0;
 }
 
-static EVP_PKEY *
-tok_read_pub(const char *path)
-{
-    FILE *f = fopen(path, "r");
-    EVP_PKEY *k;
-
-    if (f == NULL)
-        return NULL;
-    k = PEM_read_PUBKEY(f, NULL, NULL, NULL);
-    fclose(f);
-    return k;
-}
-
 /* Raw R||S (JWS) <-> DER (OpenSSL). */
 static unsigned char *
 tok_raw_to_der(const uint8_t *raw, size_t n, int *derlen)
@@ -135,28 +124,121 @@ tok_verify_one(const char *jwt, size_t d2, const uint8_t *sig, size_t siglen, EV
     return ok;
 }
 
+/* ---- the run's public keys, each file parsed once ---- */
+
+struct tok_keys {
+    char pkidir[TOK_DIR_MAX];
+    struct strmap *byfile; /* "<issuer>.sig-<kid>.pub" -> EVP_PKEY */
+    size_t parsed;         /* PEM files read so far */
+};
+
+struct tok_keys *
+tok_keys_new(const char *pkidir)
+{
+    struct tok_keys *k = calloc(1, sizeof(*k));
+
+    if (k == NULL || strlen(pkidir) >= sizeof(k->pkidir) || (k->byfile = strmap_new()) == NULL) {
+        free(k);
+        return NULL;
+    }
+    memcpy(k->pkidir, pkidir, strlen(pkidir) + 1);
+    return k;
+}
+
+static void
+tok_key_free(void *v)
+{
+    EVP_PKEY_free(v);
+}
+
+void
+tok_keys_free(struct tok_keys *k)
+{
+    if (k == NULL)
+        return;
+    strmap_free(k->byfile, tok_key_free);
+    free(k);
+}
+
+size_t
+tok_keys_parsed(const struct tok_keys *k)
+{
+    return k->parsed;
+}
+
+/* The key in pkidir's file name, parsed the first time it is asked for. A file that is not there
+ * is not remembered: a key made during the run (a rotation) is found when it comes. Key files are
+ * never rewritten during a run (edge-pki signkey does not replace one), so a parsed key stays. */
+static EVP_PKEY *
+tok_key_file(struct tok_keys *k, const char *name)
+{
+    char path[TOK_DIR_MAX + 512];
+    EVP_PKEY *key = strmap_get(k->byfile, name);
+    FILE *f;
+
+    if (key != NULL || strchr(name, '/') != NULL ||
+        snprintf(path, sizeof(path), "%s/%s", k->pkidir, name) >= (int)sizeof(path) ||
+        (f = fopen(path, "r")) == NULL)
+        return key;
+    key = PEM_read_PUBKEY(f, NULL, NULL, NULL);
+    fclose(f);
+    k->parsed++;
+    if (key != NULL && strmap_put(k->byfile, name, key, NULL) == -1) {
+        EVP_PKEY_free(key); /* out of memory: not kept, so not verified with */
+        key = NULL;
+    }
+    return key;
+}
+
+/* The kid of the token's header, when it can name a key file (no '/', not empty, short). */
+static int
+tok_header_kid(const char *jwt, size_t d1, char *kid, size_t len)
+{
+    char why[EDGE_ERR_LEN];
+    json_t *h = tok_seg_json(jwt, d1, why);
+    const char *v = json_string_value(json_object_get(h, "kid"));
+    int rc = -1;
+
+    if (v != NULL && v[0] != '\0' && strlen(v) < len && strchr(v, '/') == NULL) {
+        memcpy(kid, v, strlen(v) + 1);
+        rc = 0;
+    }
+    json_decref(h);
+    return rc;
+}
+
 int
-tok_signed_by(const char *jwt, const char *pkidir, const char *issuer, char *err)
+tok_signed_by(struct tok_keys *k, const char *jwt, const char *issuer, char *err)
 {
     size_t d1, d2, siglen;
     uint8_t sig[128];
-    char pat[2048];
+    char pat[TOK_DIR_MAX + 512], kid[128], first[512] = "";
+    EVP_PKEY *key;
     glob_t g;
     int found = 0;
 
     if (tok_split(jwt, &d1, &d2) == -1)
         return edge_err(err, "not a compact JWS");
     if (strlen(jwt + d2 + 1) > 100 ||
-        b64url_decode(jwt + d2 + 1, strlen(jwt + d2 + 1), sig, &siglen) == -1)
+        b64url_decode(jwt + d2 + 1, strlen(jwt + d2 + 1), sig, &siglen) == -1 || siglen != 64)
         return 0;
-    snprintf(pat, sizeof(pat), "%s/%s.sig-*.pub", pkidir, issuer);
+    if (strchr(issuer, '/') != NULL || strlen(issuer) > 255)
+        return edge_err(err, "%s: not an issuer name", issuer);
+    /* The key the header names first: the one that signed, for every token a node issued. */
+    if (tok_header_kid(jwt, d1, kid, sizeof(kid)) == 0) {
+        snprintf(first, sizeof(first), "%s.sig-%s.pub", issuer, kid);
+        if ((key = tok_key_file(k, first)) != NULL &&
+            tok_verify_one(jwt, d2, sig, siglen, key) == 1)
+            return 1;
+    }
+    /* Then every other key of the issuer (a kid changed under the signature, none at all). */
+    snprintf(pat, sizeof(pat), "%s/%s.sig-*.pub", k->pkidir, issuer);
     if (glob(pat, 0, NULL, &g) != 0)
-        return edge_err(err, "no public key of %s in %s", issuer, pkidir);
+        return edge_err(err, "no public key of %s in %s", issuer, k->pkidir);
     for (size_t i = 0; i < g.gl_pathc && !found; i++) {
-        EVP_PKEY *k = tok_read_pub(g.gl_pathv[i]);
-        if (k != NULL)
-            found = tok_verify_one(jwt, d2, sig, siglen, k);
-        EVP_PKEY_free(k);
+        const char *name = strrchr(g.gl_pathv[i], '/') + 1;
+        if (strcmp(name, first) != 0 && (key = tok_key_file(k, name)) != NULL)
+            found = tok_verify_one(jwt, d2, sig, siglen, key);
     }
     globfree(&g);
     return found;

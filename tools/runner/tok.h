@@ -11,12 +11,21 @@
 #define RUN_TOK_H
 
 #include <jansson.h>
+#include <stddef.h>
 
 /* Split and decode a compact JWS: header and claims (new references). */
 int tok_decode(const char *jwt, json_t **header, json_t **claims, char *err);
-/* Does the ES256 signature verify with one of issuer's public keys in pkidir
- * (files <issuer>.sig-<kid>.pub)? 1 yes, 0 no, -1 error. */
-int tok_signed_by(const char *jwt, const char *pkidir, const char *issuer, char *err);
+/* The public keys of a run's ECSes, files <issuer>.sig-<kid>.pub of its pki directory: each file
+ * parsed once, the first time a token needs it (a key made during the run, by a rotation, is
+ * found when it is there), kept until tok_keys_free. NULL when out of memory. */
+struct tok_keys;
+struct tok_keys *tok_keys_new(const char *pkidir);
+void tok_keys_free(struct tok_keys *k);
+/* How many key files were parsed so far (each at most once). */
+size_t tok_keys_parsed(const struct tok_keys *k);
+/* Does the ES256 signature verify with one of issuer's public keys (the header's kid tried
+ * first)? 1 yes, 0 no, -1 error (issuer has no key at all). */
+int tok_signed_by(struct tok_keys *k, const char *jwt, const char *issuer, char *err);
 /* What a forgery changes first (each may be NULL): claims set, claims removed, header members set.
  */
 struct tok_changes {
