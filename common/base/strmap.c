@@ -132,6 +132,25 @@ strmap_put(struct strmap *m, const char *key, void *value, void **old)
     return 1;
 }
 
+void *
+strmap_del(struct strmap *m, const char *key)
+{
+    uint64_t h = strmap_hash(key, strlen(key));
+    struct strmap_entry **pp = &m->slot[h & (m->nslots - 1)], *e;
+    void *value;
+
+    for (; (e = *pp) != NULL; pp = &e->next) {
+        if (e->hash != h || strcmp(e->key, key) != 0)
+            continue;
+        *pp = e->next;
+        value = e->value;
+        free(e);
+        m->count--;
+        return value;
+    }
+    return NULL;
+}
+
 size_t
 strmap_count(const struct strmap *m)
 {

@@ -18,6 +18,8 @@ void *strmap_get(const struct strmap *m, const char *key);
 /* Set key to value (not NULL). 1: key was new; 0: key was there, its value replaced (the old one
  * in *old when old is not NULL); -1: out of memory or a NULL value, the map unchanged. */
 int strmap_put(struct strmap *m, const char *key, void *value, void **old);
+/* Remove key; its value (the caller frees it), or NULL when key is absent. */
+void *strmap_del(struct strmap *m, const char *key);
 /* How many keys. */
 size_t strmap_count(const struct strmap *m);
 /* The FNV-1a hash of n bytes: the slot a key goes to (for tests and for tables of other keys). */

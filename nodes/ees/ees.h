@@ -256,7 +256,8 @@ struct ees_ctx {
     json_t *cntx;                /* EECContext (TS 29.558) */
     json_t *reg;                 /* EECRegistration as granted; NULL for an implicit one */
     long long exp;               /* registration expiry (seconds since the epoch) */
-    struct ees_ctx *next;
+    struct ees_ctx *next, *prev; /* every context, newest first */
+    struct ees_ctx *eec_next;    /* the next (older) context of the same EEC */
 };
 int ees_store_new(struct ees *e, char *err);
 void ees_store_free(struct ees *e);

@@ -1,9 +1,13 @@
 /* ees_store.c -- the EEC contexts this EES holds (TS 23.558 8.9.1.1: created at the EEC's first
  * registration, pulled from a source EES, or pushed by one with an implicit registration), each
  * with the EEC's registration here and its expiry (TS 24.558 EECRegistration.expTime); expired
- * registrations are removed, each with an event-log line; the "contexts" control command. */
+ * registrations are removed, each with an event-log line; the "contexts" control command.
+ *
+ * Found by registration ID, context ID and EEC ID through hash maps: an EES holds thousands of
+ * contexts (issue 11's populations), and every EDGE-1 registration looks up all three. */
 #include "ees.h"
 #include "base/err.h"
+#include "base/strmap.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -11,7 +15,9 @@
 struct ees_store {
     struct ees_ctx *head;
     size_t n;
-    struct event *sweep; /* once a second: expired registrations go */
+    struct strmap *by_reg, *by_cntx; /* -> the context */
+    struct strmap *by_eec;           /* -> the EEC's newest context, then eec_next */
+    struct event *sweep;             /* once a second: expired registrations go */
 };
 
 static void
@@ -35,20 +41,43 @@ ees_store_log(struct ees *e, const struct ees_ctx *c, const char *cause, const c
     json_decref(data);
 }
 
+/* c out of the EEC's chain of contexts (the map holds its newest). */
+static void
+store_unlink_eec(struct ees_store *st, struct ees_ctx *c)
+{
+    struct ees_ctx *first = strmap_get(st->by_eec, c->eec_id), **pp;
+
+    if (first == c) {
+        if (c->eec_next != NULL)
+            strmap_put(st->by_eec, c->eec_id, c->eec_next, NULL);
+        else
+            strmap_del(st->by_eec, c->eec_id);
+        return;
+    }
+    for (pp = &first; *pp != NULL; pp = &(*pp)->eec_next)
+        if (*pp == c) {
+            *pp = c->eec_next;
+            return;
+        }
+}
+
 void
 ees_store_remove(struct ees *e, struct ees_ctx *c, const char *why)
 {
-    struct ees_ctx **pp;
+    struct ees_store *st = e->store;
 
-    for (pp = &e->store->head; *pp != NULL; pp = &(*pp)->next) {
-        if (*pp == c) {
-            *pp = c->next;
-            e->store->n--;
-            ees_store_log(e, c, NULL, why);
-            ctx_free(c);
-            return;
-        }
-    }
+    if (c->prev != NULL)
+        c->prev->next = c->next;
+    else
+        st->head = c->next;
+    if (c->next != NULL)
+        c->next->prev = c->prev;
+    strmap_del(st->by_reg, c->reg_id);
+    strmap_del(st->by_cntx, c->cntx_id);
+    store_unlink_eec(st, c);
+    st->n--;
+    ees_store_log(e, c, NULL, why);
+    ctx_free(c);
 }
 
 static void
@@ -92,7 +121,9 @@ ees_store_new(struct ees *e, char *err)
 {
     struct timeval sec = {1, 0};
 
-    if ((e->store = calloc(1, sizeof(*e->store))) == NULL)
+    if ((e->store = calloc(1, sizeof(*e->store))) == NULL ||
+        (e->store->by_reg = strmap_new()) == NULL || (e->store->by_cntx = strmap_new()) == NULL ||
+        (e->store->by_eec = strmap_new()) == NULL)
         return edge_err(err, "out of memory");
     e->store->sweep = event_new(e->n.base, -1, EV_PERSIST, store_sweep, e);
     if (e->store->sweep == NULL || event_add(e->store->sweep, &sec) < 0)
@@ -113,6 +144,9 @@ ees_store_free(struct ees *e)
         next = c->next;
         ctx_free(c);
     }
+    strmap_free(e->store->by_reg, NULL);
+    strmap_free(e->store->by_cntx, NULL);
+    strmap_free(e->store->by_eec, NULL);
     free(e->store);
     e->store = NULL;
 }
@@ -120,37 +154,51 @@ ees_store_free(struct ees *e)
 struct ees_ctx *
 ees_store_by_reg(struct ees *e, const char *reg_id)
 {
-    for (struct ees_ctx *c = e->store->head; c != NULL; c = c->next)
-        if (strcmp(c->reg_id, reg_id) == 0)
-            return c;
-    return NULL;
+    return strmap_get(e->store->by_reg, reg_id);
 }
 
 struct ees_ctx *
 ees_store_by_cntx(struct ees *e, const char *cntx_id)
 {
-    for (struct ees_ctx *c = e->store->head; c != NULL; c = c->next)
-        if (strcmp(c->cntx_id, cntx_id) == 0)
-            return c;
-    return NULL;
+    return strmap_get(e->store->by_cntx, cntx_id);
 }
 
 int
 ees_store_has_eec(struct ees *e, const char *eec_id)
 {
-    for (struct ees_ctx *c = e->store->head; c != NULL; c = c->next)
-        if (strcmp(c->eec_id, eec_id) == 0)
-            return 1;
-    return 0;
+    return strmap_get(e->store->by_eec, eec_id) != NULL;
 }
 
 struct ees_ctx *
 ees_store_by_eec(struct ees *e, const char *eec_id)
 {
-    for (struct ees_ctx *c = e->store->head; c != NULL; c = c->next)
-        if (c->reg != NULL && strcmp(c->eec_id, eec_id) == 0)
-            return c;
-    return NULL;
+    struct ees_ctx *c = strmap_get(e->store->by_eec, eec_id);
+
+    while (c != NULL && c->reg == NULL)
+        c = c->eec_next;
+    return c;
+}
+
+/* c first in the list and in its EEC's chain, and found by its IDs; -1 out of memory. */
+static int
+store_link(struct ees_store *st, struct ees_ctx *c)
+{
+    void *first = strmap_get(st->by_eec, c->eec_id);
+
+    if (strmap_put(st->by_reg, c->reg_id, c, NULL) != 1 ||
+        strmap_put(st->by_cntx, c->cntx_id, c, NULL) != 1 ||
+        strmap_put(st->by_eec, c->eec_id, c, NULL) == -1) {
+        strmap_del(st->by_reg, c->reg_id);
+        strmap_del(st->by_cntx, c->cntx_id);
+        return -1;
+    }
+    c->eec_next = first;
+    c->next = st->head;
+    if (st->head != NULL)
+        st->head->prev = c;
+    st->head = c;
+    st->n++;
+    return 0;
 }
 
 struct ees_ctx *
@@ -176,9 +224,8 @@ ees_store_add(struct ees *e, const char *eec_id, const char *cntx_id)
             goto fail;
     while (ees_store_by_reg(e, c->reg_id) != NULL);
     c->origin = "registration";
-    c->next = e->store->head;
-    e->store->head = c;
-    e->store->n++;
+    if (store_link(e->store, c) == -1)
+        goto fail;
     return c;
 fail:
     free(c); /* no randomness: the caller answers as for a full store */
