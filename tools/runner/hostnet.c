@@ -42,19 +42,35 @@
 #define PROC_STAT_MAX 4096 /* /proc/PID/stat is one line of some 300 bytes */
 #define NS_PREFIX "edgesim-"
 #define IF_PREFIX "es"
-#define MAX_NODES 64
-#define MAX_PIDS 256
 /* How long the killing of a dead run's processes may take. */
 #define KILL_WAIT_MS 3000
 
+/* Arrays grow as the run does: how many nodes, processes and TAPs a run may have is what the
+ * kernel gives (tools/runner/limits.c checks it before a run starts), not a number here. */
 struct hostnet_run {
     char id[HOSTNET_RUNID_LEN + 1];
-    char *nodes[MAX_NODES];
-    size_t nnodes;
-    pid_t pids[MAX_PIDS]; /* spawned, not yet reaped */
-    size_t npids;
+    char **nodes;
+    size_t nnodes, cap_nodes;
+    pid_t *pids; /* spawned, not yet reaped */
+    size_t npids, cap_pids;
     unsigned ntaps;
 };
+
+/* Room for one more element in *arr (of *cap elements of size bytes): 0, or -1 out of memory. */
+static int
+grow(void *arr, size_t *cap, size_t n, size_t size)
+{
+    void **p = arr, *bigger;
+    size_t want = *cap < 16 ? 16 : *cap * 2;
+
+    if (n < *cap)
+        return 0;
+    if ((bigger = realloc(*p, want * size)) == NULL)
+        return -1;
+    *p = bigger;
+    *cap = want;
+    return 0;
+}
 
 static int
 runid_ok(const char *s)
@@ -327,9 +343,10 @@ each_run_ns(const char *runid, void (*fn)(const char *name, void *arg), void *ar
 }
 
 struct nsids {
-    dev_t dev[MAX_NODES];
-    ino_t ino[MAX_NODES];
-    size_t n;
+    dev_t *dev;
+    ino_t *ino;
+    size_t n, cap_dev, cap_ino;
+    int oom; /* a namespace could not be recorded */
 };
 
 static void
@@ -340,11 +357,16 @@ collect_ns_id(const char *name, void *arg)
     struct stat st;
 
     snprintf(path, sizeof path, "%s/%s", NETNS_DIR, name);
-    if (ids->n < MAX_NODES && stat(path, &st) == 0) {
-        ids->dev[ids->n] = st.st_dev;
-        ids->ino[ids->n] = st.st_ino;
-        ids->n++;
+    if (stat(path, &st) != 0)
+        return;
+    if (grow(&ids->dev, &ids->cap_dev, ids->n, sizeof *ids->dev) < 0 ||
+        grow(&ids->ino, &ids->cap_ino, ids->n, sizeof *ids->ino) < 0) {
+        ids->oom = 1;
+        return;
     }
+    ids->dev[ids->n] = st.st_dev;
+    ids->ino[ids->n] = st.st_ino;
+    ids->n++;
 }
 
 /* Does pid hold a tun fd attached to one of the run's TAP devices? */
@@ -388,20 +410,33 @@ holds_run_tap(const char *pdir, const char *runid)
     return found;
 }
 
+/* What run_procs and run_root_taps found; oom: not all of it. */
+struct pidlist {
+    pid_t *v;
+    size_t n, cap;
+    int oom;
+};
+
+struct taplist {
+    char (*v)[HOSTNET_IFNAME_LEN];
+    size_t n, cap;
+    int oom;
+};
+
 /* Live processes (zombies excluded, this process excluded) that are inside
- * the run's namespaces or hold its TAP devices. */
-static size_t
-run_procs(const char *runid, pid_t *out, size_t max)
+ * the run's namespaces or hold its TAP devices, into out (freed by the caller). */
+static void
+run_procs(const char *runid, struct pidlist *out)
 {
     struct nsids ids = {.n = 0};
     DIR *d;
     struct dirent *e;
-    size_t n = 0;
 
     each_run_ns(runid, collect_ns_id, &ids);
+    out->oom = ids.oom;
     if ((d = opendir("/proc")) == NULL)
-        return 0;
-    while ((e = readdir(d)) != NULL && n < max) {
+        goto done;
+    while ((e = readdir(d)) != NULL) {
         char pdir[64], path[96], state = 0;
         struct stat st;
         pid_t pid;
@@ -426,24 +461,30 @@ run_procs(const char *runid, pid_t *out, size_t max)
                 in = st.st_dev == ids.dev[i] && st.st_ino == ids.ino[i];
         if (!in)
             in = holds_run_tap(pdir, runid);
-        if (in && proc_starttime(pid, &state) != 0 && state != 'Z')
-            out[n++] = pid;
+        if (!in || proc_starttime(pid, &state) == 0 || state == 'Z')
+            continue;
+        if (grow(&out->v, &out->cap, out->n, sizeof *out->v) < 0) {
+            out->oom = 1;
+            break;
+        }
+        out->v[out->n++] = pid;
     }
     closedir(d);
-    return n;
+done:
+    free(ids.dev);
+    free(ids.ino);
 }
 
 /* TAP devices of the run still in the root namespace (those moved into a
- * namespace go with it). */
-static size_t
-run_root_taps(const char *runid, char names[][HOSTNET_IFNAME_LEN], size_t max)
+ * namespace go with it), into out (freed by the caller). */
+static void
+run_root_taps(const char *runid, struct taplist *out)
 {
     struct if_nameindex *ifs = if_nameindex(), *i;
-    size_t n = 0;
 
     if (ifs == NULL)
-        return 0;
-    for (i = ifs; i->if_index != 0 && n < max; i++) {
+        return;
+    for (i = ifs; i->if_index != 0; i++) {
         char path[96];
         if (!is_run_ifname(i->if_name, runid))
             continue;
@@ -451,10 +492,13 @@ run_root_taps(const char *runid, char names[][HOSTNET_IFNAME_LEN], size_t max)
         snprintf(path, sizeof path, "/sys/class/net/%s/tun_flags", i->if_name);
         if (access(path, F_OK) != 0)
             continue;
-        snprintf(names[n++], HOSTNET_IFNAME_LEN, "%s", i->if_name);
+        if (grow(&out->v, &out->cap, out->n, sizeof *out->v) < 0) {
+            out->oom = 1;
+            break;
+        }
+        snprintf(out->v[out->n++], HOSTNET_IFNAME_LEN, "%s", i->if_name);
     }
     if_freenameindex(ifs);
-    return n;
 }
 
 /* ---- killing ---- */
@@ -507,22 +551,26 @@ del_ns(const char *name, void *arg)
 static int
 end_runid(const char *runid, pid_t *spawned, size_t nspawned, int grace_ms, char *err)
 {
-    pid_t pids[MAX_PIDS];
-    char taps[16][HOSTNET_IFNAME_LEN], path[128], left[512];
+    struct pidlist pids = {.n = 0};
+    struct taplist taps = {.n = 0};
+    char path[128], left[512];
     size_t n, i;
     int k;
 
     /* Ours first, politely: edge-netsim flushes its pcaps on SIGTERM. */
     n = kill_wait(spawned, nspawned, SIGTERM, grace_ms);
     kill_wait(spawned, n, SIGKILL, KILL_WAIT_MS);
-    n = run_procs(runid, pids, MAX_PIDS);
-    kill_wait(pids, n, SIGKILL, KILL_WAIT_MS);
+    run_procs(runid, &pids);
+    kill_wait(pids.v, pids.n, SIGKILL, KILL_WAIT_MS);
+    free(pids.v);
     each_run_ns(runid, del_ns, NULL);
-    n = run_root_taps(runid, taps, 16);
-    for (i = 0; i < n; i++) {
-        const char *args[] = {"link", "delete", taps[i], NULL};
+    run_root_taps(runid, &taps);
+    for (i = 0; i < taps.n; i++) {
+        const char *args[] = {"link", "delete", taps.v[i], NULL};
         run_ip(NULL, args);
     }
+    free(taps.v);
+    /* What memory kept from being found is still counted below, from what the kernel shows. */
     record_path(runid, path, sizeof path);
     if ((k = hostnet_leftovers(runid, left, sizeof left)) > 1 ||
         (k == 1 && access(path, F_OK) != 0)) {
@@ -612,8 +660,8 @@ hostnet_ns_add(struct hostnet_run *run, const char *node, char *err)
                         node ? node : "(null)", HOSTNET_NODE_MAX);
     if (has_node(run, node))
         return edge_err(err, "node %s already has a namespace in run %s", node, run->id);
-    if (run->nnodes == MAX_NODES)
-        return edge_err(err, "run %s: more than %d namespaces", run->id, MAX_NODES);
+    if (grow(&run->nodes, &run->cap_nodes, run->nnodes, sizeof *run->nodes) < 0)
+        return edge_err(err, "run %s: out of memory for %zu namespaces", run->id, run->nnodes + 1);
     hostnet_ns_name(run, node, ns, sizeof ns);
     if (run_ip(err, add) < 0)
         return -1;
@@ -833,8 +881,8 @@ hostnet_spawn(struct hostnet_run *run, const char *node, char *const argv[],
 
     if (argv == NULL || argv[0] == NULL)
         return edge_err(err, "spawn: empty command");
-    if (run != NULL && run->npids == MAX_PIDS)
-        return edge_err(err, "run %s: more than %d processes", run->id, MAX_PIDS);
+    if (run != NULL && grow(&run->pids, &run->cap_pids, run->npids, sizeof *run->pids) < 0)
+        return edge_err(err, "run %s: out of memory for %zu processes", run->id, run->npids + 1);
     if (resolve_prog(argv[0], prog, sizeof prog) < 0)
         return edge_err(err, "spawn: %s: not found or not executable", argv[0]);
     if ((nsfd = spawn_nsfd(run, node, err)) == -1)
@@ -973,26 +1021,33 @@ hostnet_run_end(struct hostnet_run *run, int grace_ms, char *err)
     rc = end_runid(run->id, run->pids, run->npids, grace_ms, err);
     for (i = 0; i < run->nnodes; i++)
         free(run->nodes[i]);
+    free(run->nodes);
+    free(run->pids);
     free(run);
     return rc;
 }
 
+/* Run ids found on the machine; oom: some could not be recorded. */
+struct idlist {
+    char (*ids)[HOSTNET_RUNID_LEN + 1];
+    size_t n, cap;
+    int oom;
+};
+
 static void
-add_runid(char ids[][HOSTNET_RUNID_LEN + 1], size_t *n, size_t max, const char *id)
+add_runid(struct idlist *l, const char *id)
 {
     size_t i;
 
-    for (i = 0; i < *n; i++)
-        if (strcmp(ids[i], id) == 0)
+    for (i = 0; i < l->n; i++)
+        if (strcmp(l->ids[i], id) == 0)
             return;
-    if (*n < max)
-        snprintf(ids[(*n)++], HOSTNET_RUNID_LEN + 1, "%s", id);
+    if (grow(&l->ids, &l->cap, l->n, sizeof *l->ids) < 0) {
+        l->oom = 1;
+        return;
+    }
+    snprintf(l->ids[l->n++], HOSTNET_RUNID_LEN + 1, "%s", id);
 }
-
-struct idlist {
-    char ids[128][HOSTNET_RUNID_LEN + 1];
-    size_t n;
-};
 
 static void
 collect_ns_runid(const char *name, void *arg)
@@ -1001,7 +1056,7 @@ collect_ns_runid(const char *name, void *arg)
     char id[HOSTNET_RUNID_LEN + 1];
 
     if (ns_runid(name, id))
-        add_runid(l->ids, &l->n, 128, id);
+        add_runid(l, id);
 }
 
 int
@@ -1027,7 +1082,7 @@ hostnet_clean_stale(int *removed, char *err)
             memcpy(id, e->d_name, HOSTNET_RUNID_LEN);
             id[HOSTNET_RUNID_LEN] = '\0';
             if (runid_ok(id))
-                add_runid(l.ids, &l.n, 128, id);
+                add_runid(&l, id);
         }
         closedir(d);
     }
@@ -1038,7 +1093,7 @@ hostnet_clean_stale(int *removed, char *err)
                 char id[HOSTNET_RUNID_LEN + 1];
                 memcpy(id, it->if_name + strlen(IF_PREFIX), HOSTNET_RUNID_LEN);
                 id[HOSTNET_RUNID_LEN] = '\0';
-                add_runid(l.ids, &l.n, 128, id);
+                add_runid(&l, id);
             }
         }
         if_freenameindex(ifs);
@@ -1057,6 +1112,9 @@ hostnet_clean_stale(int *removed, char *err)
         }
         (*removed)++;
     }
+    if (l.oom && rc == 0)
+        rc = edge_err(err, "out of memory: not every run was looked at");
+    free(l.ids);
     return rc;
 }
 
@@ -1086,9 +1144,10 @@ int
 hostnet_leftovers(const char *runid, char *buf, size_t len)
 {
     struct ns_list l = {buf, len, 0};
-    char taps[16][HOSTNET_IFNAME_LEN], path[128], num[16];
-    pid_t pids[MAX_PIDS];
-    size_t n, i;
+    struct pidlist pids = {.n = 0};
+    struct taplist taps = {.n = 0};
+    char path[128], num[16];
+    size_t i;
     char dummy[1];
 
     if (buf == NULL || len == 0) {
@@ -1099,14 +1158,19 @@ hostnet_leftovers(const char *runid, char *buf, size_t len)
     if (!runid_ok(runid))
         return 0;
     each_run_ns(runid, list_ns, &l);
-    n = run_root_taps(runid, taps, 16);
-    for (i = 0; i < n; i++)
-        list_append(&l, "tap", taps[i]);
-    n = run_procs(runid, pids, MAX_PIDS);
-    for (i = 0; i < n; i++) {
-        snprintf(num, sizeof num, "%d", (int)pids[i]);
+    run_root_taps(runid, &taps);
+    for (i = 0; i < taps.n; i++)
+        list_append(&l, "tap", taps.v[i]);
+    run_procs(runid, &pids);
+    for (i = 0; i < pids.n; i++) {
+        snprintf(num, sizeof num, "%d", (int)pids.v[i]);
         list_append(&l, "process", num);
     }
+    /* Not all could be listed: say so rather than report fewer leftovers than there are. */
+    if (taps.oom || pids.oom)
+        list_append(&l, "unknown", "(out of memory while listing)");
+    free(taps.v);
+    free(pids.v);
     record_path(runid, path, sizeof path);
     if (access(path, F_OK) == 0)
         list_append(&l, "record", path);

@@ -7,7 +7,7 @@
  * joined by ns-3 routers: the topology's own, or one router on every link. */
 #include "net.h"
 
-#include "conf.h"
+#include "addrplan.h"
 #include "ctl/ctl_client.h"
 #include "base/err.h"
 #include "hostnet.h"
@@ -103,8 +103,8 @@ net_routers(struct run *r)
     if (s->nrouters == 0) {
         json_t *ifs = json_array();
         for (size_t li = 0; li < s->nlinks; li++) {
-            conf_router_addr((int)li, 0, addr, sizeof(addr));
-            snprintf(addr + strlen(addr), sizeof(addr) - strlen(addr), "/24");
+            addr_router(&s->links[li], 0, addr, sizeof(addr));
+            snprintf(addr + strlen(addr), sizeof(addr) - strlen(addr), "/%d", s->links[li].plen);
             json_array_append_new(
                 ifs, json_pack("{s:s, s:s}", "link", s->links[li].name, "address", addr));
         }
@@ -120,8 +120,8 @@ net_routers(struct run *r)
         json_array_foreach(s->routers[k].links, j, l)
         {
             struct scn_link *sl = scn_link(s, json_string_value(l));
-            conf_router_addr(sl->index, (int)k, addr, sizeof(addr));
-            snprintf(addr + strlen(addr), sizeof(addr) - strlen(addr), "/24");
+            addr_router(sl, (int)k, addr, sizeof(addr));
+            snprintf(addr + strlen(addr), sizeof(addr) - strlen(addr), "/%d", sl->plen);
             json_array_append_new(ifs, json_pack("{s:s, s:s}", "link", sl->name, "address", addr));
         }
         json_array_append_new(
