@@ -46,7 +46,7 @@
 #define KILL_WAIT_MS 3000
 
 /* Arrays grow as the run does: how many nodes, processes and TAPs a run may have is what the
- * kernel gives (tools/runner/limits.c checks it before a run starts), not a number here. */
+ * kernel gives (tools/runner/runlimits.c checks it before a run starts), not a number here. */
 struct hostnet_run {
     char id[HOSTNET_RUNID_LEN + 1];
     char **nodes;

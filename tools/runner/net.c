@@ -11,6 +11,7 @@
 #include "ctl/ctl_client.h"
 #include "base/err.h"
 #include "hostnet.h"
+#include "runlimits.h"
 #include "proc.h"
 
 #include <errno.h>
@@ -55,6 +56,23 @@ net_run_id(struct run *r)
     r->id[HOSTNET_RUNID_LEN] = '\0';
 }
 
+/* Can this machine hold the run in the mode chosen (runlimits.h)? A TAP mode that was not asked for
+ * and cannot hold it gives way to loopback, as when there is no TAP device at all. */
+static int
+net_fits(struct run *r, const char *want, char *err)
+{
+    char why[EDGE_ERR_LEN], why2[EDGE_ERR_LEN];
+
+    if (lim_check(r, r->net, why) == 0)
+        return 0;
+    if (want == NULL && r->net == RUN_NET_TAP && lim_check(r, RUN_NET_LOOPBACK, why2) == 0) {
+        r->net = RUN_NET_LOOPBACK;
+        snprintf(r->net_why, sizeof(r->net_why), "TAP mode cannot hold the run here: %.200s", why);
+        return 0;
+    }
+    return edge_err(err, "cannot run here: %s", why);
+}
+
 int
 net_choose(struct run *r, const char *want, char *err)
 {
@@ -83,6 +101,8 @@ net_choose(struct run *r, const char *want, char *err)
         r->net = RUN_NET_LOOPBACK;
         snprintf(r->net_why, sizeof(r->net_why), "%s", why);
     }
+    if (net_fits(r, want, err) == -1)
+        return -1;
     /* A scenario about the links means nothing without them (sim.c). */
     if (r->net != RUN_NET_TAP && json_is_true(json_object_get(r->scn->root, "tapOnly")))
         return edge_err(err,

@@ -157,7 +157,7 @@ scn_links(struct scn *s, struct scn_ctx *c, json_t *links, char *err)
         s->nlinks++;
     }
     /* How many links fit is what their subnets leave of 198.18.0.0/15 (addr_plan), and ns-3
-     * makes a link of any number; edge-netsim holds a pcap file open per link (limits.c). */
+     * makes a link of any number; edge-netsim holds a pcap file open per link (runlimits.c). */
     if (s->nlinks == 0)
         return edge_err(err, "$.topology.links: expected at least 1 link");
     return 0;
@@ -214,7 +214,7 @@ scn_nodes(struct scn *s, struct scn_ctx *c, json_t *nodes, char *err)
         s->nnodes++;
     }
     /* No number of nodes is fixed here: the links' subnets must hold them (addr_plan, when the
-     * scenario loads), the machine their processes, file descriptors and threads (limits.c,
+     * scenario loads), the machine their processes, file descriptors and threads (runlimits.c,
      * before a run makes anything). */
     if (s->nnodes == 0)
         return edge_err(err, "$.topology.nodes: expected at least 1 node");
