@@ -18,11 +18,13 @@
 #include <poll.h>
 #include <sched.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/random.h>
 #include <sys/socket.h>
@@ -157,11 +159,13 @@ ip_path(void)
     return NULL;
 }
 
-/* Run ip with args (NULL-terminated, without argv[0]); its output goes into
- * the error sentence when it fails. */
+/* Run ip with args (NULL-terminated, without argv[0]) and input_fd (-1: /dev/null) as its
+ * stdin; its output goes into the error sentence when it fails, and the number of the batch line
+ * that failed (ip's "Command failed -:N") into *line when there is one. */
 static int
-run_ip(char *err, const char *const args[])
+run_ip_in(char *err, const char *const args[], int input_fd, int *line)
 {
+    const char *failed;
     const char *ip = ip_path();
     const char *argv[24];
     char out[256], cmd[160];
@@ -190,11 +194,11 @@ run_ip(char *err, const char *const args[])
     }
     if (pid == 0) {
         sigset_t none;
-        int devnull = open("/dev/null", O_RDONLY);
+        int in = input_fd >= 0 ? input_fd : open("/dev/null", O_RDONLY);
         sigemptyset(&none);
         sigprocmask(SIG_SETMASK, &none, NULL);
-        if (devnull >= 0)
-            dup2(devnull, 0);
+        if (in >= 0)
+            dup2(in, 0);
         dup2(pfd[1], 1);
         dup2(pfd[1], 2);
         execv(ip, (char *const *)argv);
@@ -221,8 +225,99 @@ run_ip(char *err, const char *const args[])
             return edge_err(err, "ip %s: waitpid: %s", cmd, strerror(errno));
     if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
         return 0;
+    if (line != NULL && (failed = strstr(out, "Command failed -:")) != NULL)
+        *line = atoi(failed + strlen("Command failed -:"));
     out[strcspn(out, "\n")] = '\0';
     return edge_err(err, "ip %s: %s", cmd, ol > 0 ? out : "failed");
+}
+
+static int
+run_ip(char *err, const char *const args[])
+{
+    return run_ip_in(err, args, -1, NULL);
+}
+
+/* Run the commands of batch (one a line, as ip(8) takes them without "ip") in one ip(8) process,
+ * inside namespace ns (NULL: this one's): a run makes and removes namespaces and TAP devices by
+ * the hundred, and each ip(8) is a fork and an exec (~6 ms; 8 per node took 9 s for 256 nodes).
+ * force: go on after a command that fails (removal: what is there goes). *line (may be NULL):
+ * the number of the line that failed, from 1 (0: none known). The batch is handed over in a memfd,
+ * so a long batch never waits on a pipe. */
+static int
+run_ip_batch(char *err, const char *ns, const char *batch, int force, int *line)
+{
+    const char *args[8];
+    size_t n = 0, len = strlen(batch), off = 0;
+    int fd = memfd_create("edgesim-ip-batch", MFD_CLOEXEC), rc;
+
+    if (fd < 0)
+        return edge_err(err, "memfd_create: %s", strerror(errno));
+    while (off < len) {
+        ssize_t w = write(fd, batch + off, len - off);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w < 0) {
+            close(fd);
+            return edge_err(err, "ip batch: %s", strerror(errno));
+        }
+        off += (size_t)w;
+    }
+    lseek(fd, 0, SEEK_SET);
+    if (ns != NULL) {
+        args[n++] = "-n";
+        args[n++] = ns;
+    }
+    if (force)
+        args[n++] = "-force";
+    args[n++] = "-batch";
+    args[n++] = "-";
+    args[n] = NULL;
+    if (line != NULL)
+        *line = 0;
+    rc = run_ip_in(err, args, fd, line);
+    close(fd);
+    return rc;
+}
+
+/* A growing text, for a batch; oom: memory ran out, the text is incomplete. */
+struct text {
+    char *s;
+    size_t len, cap;
+    int oom;
+};
+
+static void text_addf(struct text *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void
+text_addf(struct text *t, const char *fmt, ...)
+{
+    va_list ap;
+    int n;
+
+    if (t->oom)
+        return;
+    for (;;) {
+        size_t room = t->cap - t->len;
+        va_start(ap, fmt);
+        n = vsnprintf(t->s != NULL ? t->s + t->len : NULL, t->s != NULL ? room : 0, fmt, ap);
+        va_end(ap);
+        if (n < 0) {
+            t->oom = 1;
+            return;
+        }
+        if (t->s != NULL && (size_t)n < room) {
+            t->len += (size_t)n;
+            return;
+        }
+        size_t want = (t->cap + (size_t)n + 1) * 2;
+        char *bigger = realloc(t->s, want);
+        if (bigger == NULL) {
+            t->oom = 1;
+            return;
+        }
+        t->s = bigger;
+        t->cap = want;
+    }
 }
 
 /* ---- the run record ---- */
@@ -547,6 +642,26 @@ del_ns(const char *name, void *arg)
     run_ip(err, args);
 }
 
+static void
+del_ns_line(const char *name, void *arg)
+{
+    text_addf(arg, "netns delete %s\n", name);
+}
+
+/* Delete the namespaces of runid, with one ip(8) for all of them. */
+static void
+del_run_ns(const char *runid)
+{
+    struct text b = {NULL, 0, 0, 0};
+
+    each_run_ns(runid, del_ns_line, &b);
+    if (b.oom)
+        each_run_ns(runid, del_ns, NULL);
+    else if (b.len > 0)
+        run_ip_batch(NULL, NULL, b.s, 1, NULL);
+    free(b.s);
+}
+
 /* Remove everything of runid: processes, namespaces, root-namespace TAPs, record. */
 static int
 end_runid(const char *runid, pid_t *spawned, size_t nspawned, int grace_ms, char *err)
@@ -563,7 +678,7 @@ end_runid(const char *runid, pid_t *spawned, size_t nspawned, int grace_ms, char
     run_procs(runid, &pids);
     kill_wait(pids.v, pids.n, SIGKILL, KILL_WAIT_MS);
     free(pids.v);
-    each_run_ns(runid, del_ns, NULL);
+    del_run_ns(runid);
     run_root_taps(runid, &taps);
     for (i = 0; i < taps.n; i++) {
         const char *args[] = {"link", "delete", taps.v[i], NULL};
@@ -647,6 +762,22 @@ has_node(const struct hostnet_run *run, const char *node)
     return 0;
 }
 
+/* Record node as one of the run's (its namespace about to be made). */
+static int
+add_node(struct hostnet_run *run, const char *node, char *err)
+{
+    if (!node_ok(node))
+        return edge_err(err, "node name \"%s\" must be 1..%d of [A-Za-z0-9_.-]",
+                        node ? node : "(null)", HOSTNET_NODE_MAX);
+    if (has_node(run, node))
+        return edge_err(err, "node %s already has a namespace in run %s", node, run->id);
+    if (grow(&run->nodes, &run->cap_nodes, run->nnodes, sizeof *run->nodes) < 0 ||
+        (run->nodes[run->nnodes] = strdup(node)) == NULL)
+        return edge_err(err, "out of memory");
+    run->nnodes++;
+    return 0;
+}
+
 int
 hostnet_ns_add(struct hostnet_run *run, const char *node, char *err)
 {
@@ -655,39 +786,69 @@ hostnet_ns_add(struct hostnet_run *run, const char *node, char *err)
     const char *lo[] = {"-n", ns, "link", "set", "lo", "up", NULL};
     const char *del[] = {"netns", "delete", ns, NULL};
 
-    if (!node_ok(node))
-        return edge_err(err, "node name \"%s\" must be 1..%d of [A-Za-z0-9_.-]",
-                        node ? node : "(null)", HOSTNET_NODE_MAX);
-    if (has_node(run, node))
-        return edge_err(err, "node %s already has a namespace in run %s", node, run->id);
-    if (grow(&run->nodes, &run->cap_nodes, run->nnodes, sizeof *run->nodes) < 0)
-        return edge_err(err, "run %s: out of memory for %zu namespaces", run->id, run->nnodes + 1);
+    if (add_node(run, node, err) < 0)
+        return -1;
     hostnet_ns_name(run, node, ns, sizeof ns);
-    if (run_ip(err, add) < 0)
-        return -1;
-    if (run_ip(err, lo) < 0) {
+    if (run_ip(err, add) < 0 || run_ip(err, lo) < 0) {
         run_ip(NULL, del);
+        free(run->nodes[--run->nnodes]);
         return -1;
     }
-    if ((run->nodes[run->nnodes] = strdup(node)) == NULL) {
-        run_ip(NULL, del);
-        return edge_err(err, "out of memory");
-    }
-    run->nnodes++;
     return 0;
 }
 
-int
-hostnet_tap_add(struct hostnet_run *run, const struct hostnet_tap *t, int *fdp,
-                char ifname[HOSTNET_IFNAME_LEN], char *err)
+/* Step this thread into namespace ns (setns). Returns a descriptor of the thread's own namespace
+ * for ns_leave(), or -1 with err (what: the caller's name for itself). */
+static int
+ns_enter(const char *ns, const char *what, char *err)
 {
-    char ns[HOSTNET_NSNAME_LEN], mac[24], mtu[16], gw[INET_ADDRSTRLEN];
-    struct ifreq ifr;
+    char path[160];
+    int self = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC), target;
+
+    if (self < 0)
+        return edge_err(err, "%s: cannot open own namespace: %s", what, strerror(errno));
+    snprintf(path, sizeof path, "%s/%s", NETNS_DIR, ns);
+    if ((target = open(path, O_RDONLY | O_CLOEXEC)) < 0) {
+        edge_err(err, "%s: cannot open %s: %s", what, path, strerror(errno));
+        close(self);
+        return -1;
+    }
+    if (setns(target, CLONE_NEWNET) < 0) {
+        edge_err(err, "%s: setns %s: %s", what, ns, strerror(errno));
+        close(target);
+        close(self);
+        return -1;
+    }
+    close(target);
+    return self;
+}
+
+/* Step back into the namespace self names (from ns_enter) and close it. */
+static void
+ns_leave(int self, const char *ns)
+{
+    if (setns(self, CLONE_NEWNET) < 0) {
+        /* This thread would go on in the wrong namespace: never return that. */
+        fprintf(stderr, "hostnet: cannot step back from %s: %s\n", ns, strerror(errno));
+        abort();
+    }
+    close(self);
+}
+
+/* What hostnet_tap_add makes of a struct hostnet_tap: names and the values ip(8) is given. */
+struct tap_plan {
+    char ns[HOSTNET_NSNAME_LEN], ifname[HOSTNET_IFNAME_LEN], mac[24], mtu[16];
+    char gw[INET_ADDRSTRLEN];
+};
+
+/* Check t and name its device (the run's next interface number). */
+static int
+tap_plan(struct hostnet_run *run, const struct hostnet_tap *t, struct tap_plan *p, char *err)
+{
     struct ipv4_cidr c;
     uint32_t a, g = 0, m;
-    int fd = -1;
 
-    *fdp = -1;
+    memset(p, 0, sizeof *p);
     if (t->node == NULL || !has_node(run, t->node))
         return edge_err(err, "tap: node %s has no namespace in run %s",
                         t->node ? t->node : "(null)", run->id);
@@ -701,51 +862,171 @@ hostnet_tap_add(struct hostnet_run *run, const struct hostnet_tap *t, int *fdp,
             return -1;
         if ((g & m) != (a & m) || g == a)
             return edge_err(err, "gateway %s is not another address of %s", t->gateway, t->cidr);
-        snprintf(gw, sizeof gw, "%s", t->gateway);
+        snprintf(p->gw, sizeof p->gw, "%s", t->gateway);
     }
     if (t->mtu != 0 && (t->mtu < 68 || t->mtu > 65535))
         return edge_err(err, "MTU %d is not in 68..65535", t->mtu);
-    hostnet_ns_name(run, t->node, ns, sizeof ns);
-    snprintf(ifname, HOSTNET_IFNAME_LEN, IF_PREFIX "%s%u", run->id, run->ntaps++);
+    hostnet_ns_name(run, t->node, p->ns, sizeof p->ns);
+    snprintf(p->ifname, sizeof p->ifname, IF_PREFIX "%s%u", run->id, run->ntaps++);
     /* Locally administered MAC made of the IPv4 address: captures repeat. */
-    snprintf(mac, sizeof mac, "02:00:%02x:%02x:%02x:%02x", a >> 24, (a >> 16) & 0xff,
+    snprintf(p->mac, sizeof p->mac, "02:00:%02x:%02x:%02x:%02x", a >> 24, (a >> 16) & 0xff,
              (a >> 8) & 0xff, a & 0xff);
-    snprintf(mtu, sizeof mtu, "%d", t->mtu != 0 ? t->mtu : 1500);
+    snprintf(p->mtu, sizeof p->mtu, "%d", t->mtu != 0 ? t->mtu : 1500);
+    return 0;
+}
 
-    if ((fd = open("/dev/net/tun", O_RDWR | O_CLOEXEC)) < 0)
-        return edge_err(err, "open /dev/net/tun: %s", strerror(errno));
+/* Make the TAP device (IFF_TAP|IFF_NO_PI) inside namespace ns: its fd, or -1 with err. It is made
+ * there rather than moved there, since moving a device between namespaces waits for the kernel
+ * (~16 ms a device: 4 s for 256 nodes); and persistent, since closing the last fd of a device that
+ * is not unregisters it, which waits again, one device after the other (~19 ms each, as
+ * edge-netsim exits). A persistent device goes with its namespace, and the kernel removes those of
+ * all the run's namespaces together. The fd holds the namespace until it is closed. */
+static int
+tap_open(const char *ns, const char *ifname, char *err)
+{
+    struct ifreq ifr;
+    const char *step = NULL;
+    int self, fd, e = 0;
+
+    if ((self = ns_enter(ns, "tap", err)) < 0)
+        return -1;
     memset(&ifr, 0, sizeof ifr);
     ifr.ifr_flags = IFF_TAP | IFF_NO_PI;
     snprintf(ifr.ifr_name, IFNAMSIZ, "%s", ifname);
-    if (ioctl(fd, TUNSETIFF, &ifr) < 0) {
-        edge_err(err, "TUNSETIFF %s: %s", ifname, strerror(errno));
-        goto fail;
-    }
-    {
-        const char *move[] = {"link", "set", ifname, "netns", ns, NULL};
-        const char *set[] = {"-n", ns, "link", "set", ifname, "address", mac, "mtu", mtu, NULL};
-        const char *gen[] = {"-n", ns, "link", "set", ifname, "addrgenmode", "none", NULL};
-        const char *addr[] = {"-n", ns, "addr", "add", t->cidr, "dev", ifname, NULL};
-        const char *up[] = {"-n", ns, "link", "set", ifname, "up", NULL};
-        const char *route[] = {"-n", ns, "route", "add", "default", "via", gw, "dev", ifname, NULL};
+    if ((fd = open("/dev/net/tun", O_RDWR | O_CLOEXEC)) < 0)
+        step = "open /dev/net/tun for";
+    else if (ioctl(fd, TUNSETIFF, &ifr) < 0)
+        step = "TUNSETIFF";
+    else if (ioctl(fd, TUNSETPERSIST, 1) < 0)
+        step = "TUNSETPERSIST";
+    e = errno;
+    ns_leave(self, ns);
+    if (step == NULL)
+        return fd;
+    if (fd >= 0)
+        close(fd);
+    return edge_err(err, "%s %s in %s: %s", step, ifname, ns, strerror(e));
+}
 
-        if (run_ip(err, move) < 0 || run_ip(err, set) < 0)
-            goto fail;
-        /* No IPv6 link-local address, hence no router solicitations and
-         * MLD reports in the captures. Kernels without IPv6 refuse the
-         * setting, and have no such chatter either: ignore. */
-        run_ip(NULL, gen);
-        if (run_ip(err, addr) < 0 || run_ip(err, up) < 0)
-            goto fail;
-        if (t->gateway != NULL && run_ip(err, route) < 0)
-            goto fail;
+/* The commands, inside the node's namespace, that set its device up. */
+static void
+tap_lines(const struct hostnet_tap *t, const struct tap_plan *p, struct text *b)
+{
+    text_addf(b, "link set %s address %s mtu %s\n", p->ifname, p->mac, p->mtu);
+    /* No IPv6 link-local address, hence no router solicitations and MLD reports in the captures;
+     * a kernel without IPv6 has no such chatter, and refuses the setting. */
+    if (access("/proc/sys/net/ipv6", F_OK) == 0)
+        text_addf(b, "link set %s addrgenmode none\n", p->ifname);
+    text_addf(b, "addr add %s dev %s\n", t->cidr, p->ifname);
+    text_addf(b, "link set %s up\n", p->ifname);
+    if (t->gateway != NULL)
+        text_addf(b, "route add default via %s dev %s\n", p->gw, p->ifname);
+}
+
+/* Set up the devices of taps[0..n) (planned in p, made in their namespaces): one ip(8) per
+ * namespace. lo: bring the namespace's loopback up too. */
+static int
+tap_setup(const struct hostnet_tap *taps, const struct tap_plan *p, size_t n, int lo, char *err)
+{
+    char why[EDGE_ERR_LEN];
+
+    for (size_t i = 0; i < n; i++) {
+        struct text conf = {NULL, 0, 0, 0};
+        int ok;
+        if (lo)
+            text_addf(&conf, "link set lo up\n");
+        tap_lines(&taps[i], &p[i], &conf);
+        ok = !conf.oom && run_ip_batch(why, p[i].ns, conf.s, 0, NULL) == 0;
+        if (!ok)
+            edge_err(err, "node %s: %s", taps[i].node, conf.oom ? "out of memory" : why);
+        free(conf.s);
+        if (!ok)
+            return -1;
     }
+    return 0;
+}
+
+int
+hostnet_tap_add(struct hostnet_run *run, const struct hostnet_tap *t, int *fdp,
+                char ifname[HOSTNET_IFNAME_LEN], char *err)
+{
+    struct tap_plan p;
+    int fd;
+
+    *fdp = -1;
+    if (tap_plan(run, t, &p, err) < 0 || (fd = tap_open(p.ns, p.ifname, err)) < 0)
+        return -1;
+    if (tap_setup(t, &p, 1, 0, err) < 0) {
+        /* The device stays in the namespace, and goes with it (hostnet_run_end). */
+        close(fd);
+        return -1;
+    }
+    snprintf(ifname, HOSTNET_IFNAME_LEN, "%s", p.ifname);
     *fdp = fd;
     return 0;
-fail:
-    /* Non-persistent: closing the only fd removes the device, wherever it is. */
-    close(fd);
-    return -1;
+}
+
+/* The namespaces of taps[0..n): recorded, then made by one ip(8). */
+static int
+hosts_ns(struct hostnet_run *run, const struct hostnet_tap *taps, size_t n, char *err)
+{
+    struct text add = {NULL, 0, 0, 0};
+    char ns[HOSTNET_NSNAME_LEN], why[EDGE_ERR_LEN];
+    int rc = -1, line;
+
+    for (size_t i = 0; i < n; i++) {
+        if (add_node(run, taps[i].node, why) < 0) {
+            edge_err(err, "node %s: %s", taps[i].node ? taps[i].node : "(null)", why);
+            goto done;
+        }
+        hostnet_ns_name(run, taps[i].node, ns, sizeof ns);
+        text_addf(&add, "netns add %s\n", ns);
+    }
+    if (add.oom)
+        edge_err(err, "out of memory");
+    else if ((rc = run_ip_batch(why, NULL, add.s, 0, &line)) < 0)
+        edge_err(err, "node %s: %s", line >= 1 && (size_t)line <= n ? taps[line - 1].node : "?",
+                 why);
+done:
+    free(add.s);
+    return rc;
+}
+
+int
+hostnet_hosts_add(struct hostnet_run *run, const struct hostnet_tap *taps, size_t n, int *fds,
+                  char (*ifnames)[HOSTNET_IFNAME_LEN], char *err)
+{
+    struct tap_plan *p = calloc(n + 1, sizeof *p);
+    char why[EDGE_ERR_LEN];
+    int rc = -1;
+
+    for (size_t i = 0; i < n; i++)
+        fds[i] = -1;
+    if (p == NULL)
+        return edge_err(err, "out of memory");
+    if (hosts_ns(run, taps, n, err) < 0)
+        goto done;
+    for (size_t i = 0; i < n; i++)
+        if (tap_plan(run, &taps[i], &p[i], why) < 0 ||
+            (fds[i] = tap_open(p[i].ns, p[i].ifname, why)) < 0) {
+            edge_err(err, "node %s: %s", taps[i].node, why);
+            goto done;
+        }
+    if (tap_setup(taps, p, n, 1, err) < 0)
+        goto done;
+    for (size_t i = 0; i < n; i++)
+        snprintf(ifnames[i], HOSTNET_IFNAME_LEN, "%s", p[i].ifname);
+    rc = 0;
+done:
+    /* The namespaces made, and the devices in them, stay the run's (hostnet_run_end removes them);
+     * no fd stays open. */
+    for (size_t i = 0; rc < 0 && i < n; i++) {
+        if (fds[i] >= 0)
+            close(fds[i]);
+        fds[i] = -1;
+    }
+    free(p);
+    return rc;
 }
 
 int
@@ -975,38 +1256,20 @@ int
 hostnet_socket(struct hostnet_run *run, const char *node, int domain, int type, int proto,
                char *err)
 {
-    char ns[HOSTNET_NSNAME_LEN], path[160];
-    int self = -1, target = -1, s = -1, e = 0;
+    char ns[HOSTNET_NSNAME_LEN];
+    int self, s, e = 0;
 
     if (node == NULL || !has_node(run, node))
         return edge_err(err, "socket: node %s has no namespace in run %s", node ? node : "(null)",
                         run->id);
     hostnet_ns_name(run, node, ns, sizeof ns);
-    snprintf(path, sizeof path, "%s/%s", NETNS_DIR, ns);
-    if ((self = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC)) < 0 ||
-        (target = open(path, O_RDONLY | O_CLOEXEC)) < 0) {
-        edge_err(err, "socket: cannot open %s: %s", self < 0 ? "own namespace" : path,
-                 strerror(errno));
-        goto done;
-    }
-    if (setns(target, CLONE_NEWNET) < 0) {
-        edge_err(err, "socket: setns %s: %s", ns, strerror(errno));
-        goto done;
-    }
+    if ((self = ns_enter(ns, "socket", err)) < 0)
+        return -1;
     if ((s = socket(domain, type | SOCK_CLOEXEC, proto)) < 0)
         e = errno;
-    if (setns(self, CLONE_NEWNET) < 0) {
-        /* This thread would go on in the wrong namespace: never return that. */
-        edge_err(err, "socket: cannot step back from %s: %s", ns, strerror(errno));
-        abort();
-    }
+    ns_leave(self, ns);
     if (s < 0)
         edge_err(err, "socket in %s: %s", ns, strerror(e));
-done:
-    if (self >= 0)
-        close(self);
-    if (target >= 0)
-        close(target);
     return s;
 }
 

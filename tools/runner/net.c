@@ -218,6 +218,41 @@ done:
     return rc;
 }
 
+/* Every node's namespace and TAP device, made together (hostnet_hosts_add). */
+static int
+net_hosts(struct run *r, struct net_state *st, char *err)
+{
+    struct hostnet_tap *t = calloc(r->nnodes + 1, sizeof(*t));
+    char(*ifnames)[HOSTNET_IFNAME_LEN] = calloc(r->nnodes + 1, sizeof(*ifnames));
+    char why[EDGE_ERR_LEN];
+    int rc = -1;
+
+    if (t == NULL || ifnames == NULL) {
+        edge_err(err, "out of memory");
+        goto done;
+    }
+    for (size_t i = 0; i < r->nnodes; i++) {
+        struct run_node *n = &r->nodes[i];
+        t[i] = (struct hostnet_tap){.node = n->sn->name,
+                                    .cidr = n->cidr,
+                                    .gateway = n->gw[0] && r->scn->nlinks > 1 ? n->gw : NULL,
+                                    .mtu = scn_link(r->scn, n->sn->link)->mtu};
+    }
+    if (hostnet_hosts_add(st->hr, t, r->nnodes, st->tapfd, ifnames, why) == -1) {
+        edge_err(err, "%s", why);
+        goto done;
+    }
+    for (size_t i = 0; i < r->nnodes; i++) {
+        hostnet_ns_name(st->hr, r->nodes[i].sn->name, r->nodes[i].ns, sizeof(r->nodes[i].ns));
+        snprintf(r->nodes[i].ifname, sizeof(r->nodes[i].ifname), "%s", ifnames[i]);
+    }
+    rc = 0;
+done:
+    free(t);
+    free(ifnames);
+    return rc;
+}
+
 static int
 net_setup_tap(struct run *r, char *err)
 {
@@ -236,20 +271,8 @@ net_setup_tap(struct run *r, char *err)
         return -1;
     if ((st->hr = hostnet_run_new(r->id, why)) == NULL)
         return edge_err(err, "cannot begin the TAP network: %s", why);
-    for (size_t i = 0; i < r->nnodes; i++) {
-        struct run_node *n = &r->nodes[i];
-        struct scn_link *l = scn_link(r->scn, n->sn->link);
-        struct hostnet_tap t = {.node = n->sn->name,
-                                .cidr = n->cidr,
-                                .gateway = n->gw[0] && r->scn->nlinks > 1 ? n->gw : NULL,
-                                .mtu = l->mtu};
-        char ifname[HOSTNET_IFNAME_LEN];
-        if (hostnet_ns_add(st->hr, n->sn->name, why) == -1 ||
-            hostnet_ns_name(st->hr, n->sn->name, n->ns, sizeof(n->ns)) == -1 ||
-            hostnet_tap_add(st->hr, &t, &st->tapfd[i], ifname, why) == -1)
-            return edge_err(err, "node %s: %s", n->sn->name, why);
-        snprintf(n->ifname, sizeof(n->ifname), "%s", ifname);
-    }
+    if (net_hosts(r, st, err) == -1)
+        return -1;
     return net_start_sim(r, st, err);
 }
 
