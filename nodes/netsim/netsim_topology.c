@@ -152,11 +152,7 @@ static const struct js_field topo_fields[] = {
      .flags = JS_STORE,
      .store = T(routers),
      .sub = router_fields},
-    {.name = "taps",
-     .type = JS_ARRAY,
-     .flags = JS_STORE,
-     .store = T(taps),
-     .sub = tap_fields},
+    {.name = "taps", .type = JS_ARRAY, .flags = JS_STORE, .store = T(taps), .sub = tap_fields},
     {0},
 };
 #undef T

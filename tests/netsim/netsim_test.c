@@ -1182,7 +1182,8 @@ test_fdset(void)
     snprintf(want, sizeof want, "so all must be below FD_SETSIZE (%d)", FD_SETSIZE);
     fdset_case(w.dir, tap, FD_SETSIZE / 3 + 1, 0, want);
     fdset_case(w.dir, tap, FD_SETSIZE / 3 + 1, 0, "TAP devices here");
-    printf("fdset: a TAP fd at FD_SETSIZE and %d TAPs refused by edge-netsim\n", FD_SETSIZE / 3 + 1);
+    printf("fdset: a TAP fd at FD_SETSIZE and %d TAPs refused by edge-netsim\n",
+           FD_SETSIZE / 3 + 1);
     close(tap);
     current_world = NULL;
     if (hostnet_run_end(w.run, 1000, err) < 0)

@@ -73,8 +73,8 @@ int
 addr_plan(struct scn *s, char *err)
 {
     size_t *count = calloc(s->nlinks + 1, sizeof(*count));
-    unsigned routers = addr_routers(s), first = routers + 1 > ADDR_FIRST_NODE ? routers + 1
-                                                                             : ADDR_FIRST_NODE;
+    unsigned routers = addr_routers(s),
+             first = routers + 1 > ADDR_FIRST_NODE ? routers + 1 : ADDR_FIRST_NODE;
     uint64_t cursor = ADDR_START;
     char at[16];
     int rc = -1;
@@ -89,11 +89,12 @@ addr_plan(struct scn *s, char *err)
         if (size != 0)
             cursor = (cursor + size - 1) / size * size; /* aligned: a prefix names the block */
         if (size == 0) {
-            edge_err(err,
-                     "$.topology.links.%s: its %zu nodes need %llu addresses (routers from .1, "
-                     "nodes from .%u, the broadcast last), more than 198.18.0.0/15, TAP mode's only "
-                     "addresses, holds (131072)",
-                     l->name, count[li], (unsigned long long)first + count[li] + 1, first);
+            edge_err(
+                err,
+                "$.topology.links.%s: its %zu nodes need %llu addresses (routers from .1, "
+                "nodes from .%u, the broadcast last), more than 198.18.0.0/15, TAP mode's only "
+                "addresses, holds (131072)",
+                l->name, count[li], (unsigned long long)first + count[li] + 1, first);
             goto done;
         }
         if (cursor + size > ADDR_END) {

@@ -75,7 +75,7 @@ conf_plan(struct run *r, char *err)
         n->pid = -1;
         conf_host(n);
         if (r->net == RUN_NET_TAP) {
-            /* The link's subnet holds all its nodes: addr_plan sized it when the scenario loaded. */
+            /* The link's subnet holds its nodes: addr_plan sized it when the scenario loaded. */
             addr_node(l, per_link[l->index]++, n->addr, sizeof(n->addr));
             run_pathf(n->cidr, sizeof(n->cidr), "%s/%d", n->addr, l->plen);
             if (conf_gateway(r, l->index, n->gw, sizeof(n->gw)) == -1 && s->nlinks > 1) {

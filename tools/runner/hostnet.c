@@ -260,7 +260,7 @@ run_ip_in(char *err, const char *const args[], int input_fd, int *line)
     if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
         return 0;
     if (line != NULL && (failed = strstr(out, "Command failed -:")) != NULL)
-        *line = atoi(failed + strlen("Command failed -:"));
+        *line = (int)strtol(failed + strlen("Command failed -:"), NULL, 10);
     out[strcspn(out, "\n")] = '\0';
     return edge_err(err, "ip %s: %s", cmd, ol > 0 ? out : "failed");
 }
@@ -333,6 +333,7 @@ text_addf(struct text *t, const char *fmt, ...)
     for (;;) {
         size_t room = t->cap - t->len;
         va_start(ap, fmt);
+        // NOLINTNEXTLINE(clang-analyzer-valist.Uninitialized): va_start is the line above
         n = vsnprintf(t->s != NULL ? t->s + t->len : NULL, t->s != NULL ? room : 0, fmt, ap);
         va_end(ap);
         if (n < 0) {
@@ -1120,8 +1121,9 @@ spawn_nsfd(struct hostnet_run *run, const char *node, char *err)
     return fd;
 }
 
-/* In the child, between vfork and exec: only system calls, no memory of the caller's changed. Reports the failed stage and
- * errno on epipe (close-on-exec: an exec that works closes it with nothing written). */
+/* In the child, between vfork and exec: only system calls, no memory of the caller's changed.
+ * Reports the failed stage and errno on epipe (close-on-exec: an exec that works closes it with
+ * nothing written). */
 static void __attribute__((noreturn))
 spawn_child(pid_t parent, int nsfd, int epipe, const char *prog, char *const argv[],
             const struct hostnet_spawn_opts *o)
@@ -1184,8 +1186,9 @@ spawn_vfork(pid_t parent, int nsfd, int epipe, const char *prog, char *const arg
     sigfillset(&all);
     pthread_sigmask(SIG_SETMASK, &all, &old);
     pid = vfork(); // NOLINT(clang-analyzer-security.insecureAPI.vfork): see above
+    /* spawn_child makes system calls only, then exec or _exit. */
     if (pid == 0)
-        spawn_child(parent, nsfd, epipe, prog, argv, o);
+        spawn_child(parent, nsfd, epipe, prog, argv, o); // NOLINT(clang-analyzer-unix.Vfork)
     *e = errno;
     pthread_sigmask(SIG_SETMASK, &old, NULL);
     return pid;

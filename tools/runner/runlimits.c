@@ -152,8 +152,9 @@ lim_raise(int res, const char *name, unsigned long long need, unsigned long long
                "%llu\n",
                name, was, need);
     else
-        printf("edge-run: raised the soft %s from %llu to %llu, its hard limit: the run needs %llu\n",
-               name, was, (unsigned long long)rl.rlim_max, need);
+        printf(
+            "edge-run: raised the soft %s from %llu to %llu, its hard limit: the run needs %llu\n",
+            name, was, (unsigned long long)rl.rlim_max, need);
     return 0;
 }
 
@@ -176,17 +177,19 @@ lim_nofile(struct lim *l)
         return 0;
     /* Each sentence fits EDGE_ERR_LEN with the caller's "cannot run here: " and 7-digit numbers. */
     if (need == runner)
-        return edge_err(l->err,
-                        "file descriptors: the runner needs %llu at once (a control socket per node: "
-                        "%zu, %zu open, %d to start a process), and RLIMIT_NOFILE's hard limit is "
-                        "%llu: raise it (ulimit -Hn) or run fewer nodes",
-                        runner, l->nodes, open, LIM_RUNNER_SPARE, limit);
+        return edge_err(
+            l->err,
+            "file descriptors: the runner needs %llu at once (a control socket per node: "
+            "%zu, %zu open, %d to start a process), and RLIMIT_NOFILE's hard limit is "
+            "%llu: raise it (ulimit -Hn) or run fewer nodes",
+            runner, l->nodes, open, LIM_RUNNER_SPARE, limit);
     if (need == netsim)
-        return edge_err(l->err,
-                        "file descriptors: edge-netsim needs %llu (3 per TAP device: %zu, a pcap per "
-                        "link: %zu, %d of its own), and RLIMIT_NOFILE's hard limit is %llu: raise it "
-                        "(ulimit -Hn) or run fewer nodes",
-                        netsim, 3 * l->taps, l->pcaps, LIM_NETSIM_OWN, limit);
+        return edge_err(
+            l->err,
+            "file descriptors: edge-netsim needs %llu (3 per TAP device: %zu, a pcap per "
+            "link: %zu, %d of its own), and RLIMIT_NOFILE's hard limit is %llu: raise it "
+            "(ulimit -Hn) or run fewer nodes",
+            netsim, 3 * l->taps, l->pcaps, LIM_NETSIM_OWN, limit);
     return edge_err(l->err,
                     "file descriptors: a node may need %llu (a connection from and to each of %zu "
                     "other nodes, %d of its own), and RLIMIT_NOFILE's hard limit is %llu: raise it "
@@ -216,7 +219,8 @@ lim_fdset(struct lim *l)
 static int
 lim_filemax(struct lim *l)
 {
-    unsigned long long open = 0, unused = 0, max = 0;
+    unsigned long long open, max = 0;
+    char line[128], *end;
     unsigned long long need = lim_open_fds() + 2 * l->nodes + LIM_RUNNER_SPARE +
                               l->nodes * LIM_NODE_OWN +
                               (l->net == RUN_NET_TAP ? LIM_NETSIM_OWN + 3 * l->taps + l->pcaps : 0);
@@ -224,15 +228,20 @@ lim_filemax(struct lim *l)
 
     if (f == NULL)
         return 0;
-    if (fscanf(f, "%llu %llu %llu", &open, &unused, &max) != 3)
-        max = 0;
+    /* "allocated unused max" */
+    if (fgets(line, sizeof(line), f) != NULL) {
+        open = strtoull(line, &end, 10);
+        strtoull(end, &end, 10);
+        max = strtoull(end, NULL, 10);
+    }
     fclose(f);
     if (max == 0 || open + need <= max)
         return 0;
-    return edge_err(l->err,
-                    "open files: the run opens at least %llu (the runner, edge-netsim, %zu nodes with "
-                    "%d each), and /proc/sys/fs/file-max is %llu with %llu open",
-                    need, l->nodes, LIM_NODE_OWN, max, open);
+    return edge_err(
+        l->err,
+        "open files: the run opens at least %llu (the runner, edge-netsim, %zu nodes with "
+        "%d each), and /proc/sys/fs/file-max is %llu with %llu open",
+        need, l->nodes, LIM_NODE_OWN, max, open);
 }
 
 /* What the run's tasks are, for a refusal: "250 node processes, edge-netsim with 252 threads". */
@@ -306,17 +315,19 @@ lim_tasks(struct lim *l)
     if (l->net == RUN_NET_TAP)
         need += l->taps + 2; /* edge-netsim: the simulator, its control thread, a reader per TAP */
     lim_tasks_what(l, what, sizeof(what));
-    if (lim_tasks_now(&now) == 0 &&
-        lim_read_num("/proc/sys/kernel/threads-max", &max) == 0 && now + need > max)
-        return edge_err(l->err,
-                        "threads: the run needs %llu (%s), and /proc/sys/kernel/threads-max is %llu "
-                        "with %llu in use",
-                        need, what, max, now);
+    if (lim_tasks_now(&now) == 0 && lim_read_num("/proc/sys/kernel/threads-max", &max) == 0 &&
+        now + need > max)
+        return edge_err(
+            l->err,
+            "threads: the run needs %llu (%s), and /proc/sys/kernel/threads-max is %llu "
+            "with %llu in use",
+            need, what, max, now);
     if (lim_read_num("/proc/sys/kernel/pid_max", &max) == 0 && now + need + LIM_PID_RESERVED > max)
-        return edge_err(l->err,
-                        "process ids: the run needs %llu (%s), and /proc/sys/kernel/pid_max is %llu "
-                        "with %llu in use and %d reserved",
-                        need, what, max, now, LIM_PID_RESERVED);
+        return edge_err(
+            l->err,
+            "process ids: the run needs %llu (%s), and /proc/sys/kernel/pid_max is %llu "
+            "with %llu in use and %d reserved",
+            need, what, max, now, LIM_PID_RESERVED);
     if (getuid() != 0) {
         unsigned long long mine = lim_tasks_of(getuid());
         if (lim_raise(RLIMIT_NPROC, "RLIMIT_NPROC", mine + need, &limit) == -1)
@@ -359,13 +370,14 @@ lim_check(struct run *r, enum run_net net, char *err)
     struct lim l = {.net = net, .nodes = r->scn->nnodes, .err = err};
 
     if (net == RUN_NET_TAP) {
-        l.taps = l.nodes;    /* a TAP device per node (net.c) */
+        l.taps = l.nodes;         /* a TAP device per node (net.c) */
         l.pcaps = r->scn->nlinks; /* edge-netsim writes a pcap per link */
     } else if (l.nodes > LIM_LOOPBACK_NODES) {
-        return edge_err(err,
-                        "ports: loopback mode gives node i port 20000 + 100 x (run id mod 400) + i, "
-                        "and ports end at 65535: %zu nodes need %zu, at most %d fit",
-                        l.nodes, l.nodes, LIM_LOOPBACK_NODES);
+        return edge_err(
+            err,
+            "ports: loopback mode gives node i port 20000 + 100 x (run id mod 400) + i, "
+            "and ports end at 65535: %zu nodes need %zu, at most %d fit",
+            l.nodes, l.nodes, LIM_LOOPBACK_NODES);
     }
     if (lim_fdset(&l) == -1 || lim_nofile(&l) == -1 || lim_filemax(&l) == -1 ||
         lim_tasks(&l) == -1 || lim_netns(&l) == -1)
