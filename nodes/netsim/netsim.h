@@ -14,8 +14,6 @@
 #include "ctl/ctl.h"
 #include "ns3c.h"
 
-#define NETSIM_MAX_TAPS 256
-#define NETSIM_MAX_LINKS 256
 #define NETSIM_DELAY_MAX_MS 60000 /* as ns3c: a typo (40000 for 40) is refused, not run */
 
 struct netsim {

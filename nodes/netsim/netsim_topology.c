@@ -11,7 +11,9 @@
 
 /* Read through the js_field tables of base/json_strict.h, as every config and body is: an error
  * names the file and the field's path ("topo.json: links[0].loss: 2 is out of range (0 to 1)").
- * The values ns-3 itself checks (names, rates) are refused by the binding with the same path. */
+ * The values ns-3 itself checks (names, rates) are refused by the binding with the same path.
+ * No count of links, routers or taps is fixed here: a tap is an open fd, and ns3c_run() checks
+ * that ns-3 has the descriptors it needs for them (FD_SETSIZE, RLIMIT_NOFILE). */
 
 int
 netsim_check_rate(json_t *v, const struct js_field *f, void *ctx, char *why)
@@ -88,7 +90,6 @@ static const struct js_field router_fields[] = {
      .type = JS_ARRAY,
      .flags = JS_REQUIRED | JS_NONEMPTY | JS_STORE,
      .store = offsetof(struct router_spec, interfaces),
-     .max_len = NETSIM_MAX_TAPS,
      .sub = iface_fields},
     {0},
 };
@@ -145,20 +146,13 @@ static const struct js_field topo_fields[] = {
      .type = JS_ARRAY,
      .flags = JS_REQUIRED | JS_NONEMPTY | JS_STORE,
      .store = T(links),
-     .max_len = NETSIM_MAX_LINKS,
      .sub = link_fields},
     {.name = "routers",
      .type = JS_ARRAY,
      .flags = JS_STORE,
      .store = T(routers),
-     .max_len = NETSIM_MAX_LINKS,
      .sub = router_fields},
-    {.name = "taps",
-     .type = JS_ARRAY,
-     .flags = JS_STORE,
-     .store = T(taps),
-     .max_len = NETSIM_MAX_TAPS,
-     .sub = tap_fields},
+    {.name = "taps", .type = JS_ARRAY, .flags = JS_STORE, .store = T(taps), .sub = tap_fields},
     {0},
 };
 #undef T

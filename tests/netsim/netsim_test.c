@@ -1,7 +1,7 @@
 /* netsim_test.c -- TAP networks simulated by ns-3: RTT, loss, run-time changes, pcap, routing,
  * leaks.
  *
- * Usage: net_test EDGE_NETSIM two_ns|routed|leak|topology|rtt
+ * Usage: net_test EDGE_NETSIM two_ns|routed|leak|topology|rtt|fdset
  *   two_ns  two namespaces on one 10 ms link: UDP echo RTT in [20, 30] ms; loss 1.0
  *           lets nothing through; a drop rule takes exactly its frames; delay 30 ms
  *           at run time gives ~60 ms; SIGTERM leaves a pcap that libpcap reads back.
@@ -13,6 +13,9 @@
  *           hostnet_clean_stale): nothing of any of them remains.
  *   topology  bad topology files: edge-netsim exits 1 naming the file and field
  *           (needs no root).
+ *   fdset   ns-3's limit (issue 11): FdReader select()s on each TAP fd and a pipe of its own,
+ *           so edge-netsim refuses a TAP fd at FD_SETSIZE or above, and more TAPs than leave
+ *           their pipes room below it, naming FD_SETSIZE and how many TAPs fit.
  *   rtt     link accuracy (issue 11): on one 1 Gbps link of 0, 0.5, 1 and 10 ms and on a
  *           routed path of two (0.5 + 0.5, 1 + 1, 0.5 + 10 ms), the median RTT of 41 UDP
  *           echoes, timed as ping(8) times its echoes, is within max(5%, 0.1 ms) of the
@@ -32,6 +35,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <sys/select.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -1094,6 +1099,101 @@ test_topology(void)
     return check_failures;
 }
 
+/* ---- ns-3's FD_SETSIZE (issue 11) ---- */
+
+/* Run edge-netsim on a topology of ntaps taps, every one the TAP fd tap dup'ed (netsim checks that
+ * each is a TAP; numbers from at on, 0: the lowest free), and check that it exits 1 saying want. */
+static void
+fdset_case(const char *dir, int tap, size_t ntaps, int at, const char *want)
+{
+    char path[128], out[4096], *topo = malloc(64 + ntaps * 64);
+    int *fds = calloc(ntaps, sizeof(int)), p[2], status;
+    size_t off = 0, ol = 0;
+    ssize_t r;
+    pid_t pid;
+    FILE *f;
+
+    if (topo == NULL || fds == NULL)
+        die("out of memory");
+    off += (size_t)sprintf(topo, "{\"links\": [{\"name\": \"l\", \"pcap\": false}], \"taps\": [");
+    for (size_t i = 0; i < ntaps; i++) {
+        if ((fds[i] = at > 0 ? dup2(tap, at + (int)i) : dup(tap)) < 0)
+            die("dup: %s", strerror(errno));
+        off += (size_t)sprintf(topo + off, "%s{\"name\": \"t%zu\", \"link\": \"l\", \"fd\": %d}",
+                               i ? ", " : "", i, fds[i]);
+    }
+    sprintf(topo + off, "]}\n");
+    snprintf(path, sizeof path, "%s/topology.json", dir);
+    if ((f = fopen(path, "w")) == NULL || fputs(topo, f) < 0 || fclose(f) != 0)
+        die("cannot write %s", path);
+    if (pipe2(p, O_CLOEXEC) < 0 || (pid = fork()) < 0)
+        die("pipe/fork: %s", strerror(errno));
+    if (pid == 0) {
+        char sock[160];
+        dup2(p[1], 2);
+        snprintf(sock, sizeof sock, "%s/ctl.sock", dir);
+        execl(netsim_path, netsim_path, "--topology", path, "--ctl", sock, (char *)NULL);
+        _exit(126);
+    }
+    close(p[1]);
+    for (size_t i = 0; i < ntaps; i++)
+        close(fds[i]);
+    while ((r = read(p[0], out + ol, sizeof out - 1 - ol)) > 0)
+        ol += (size_t)r;
+    out[ol] = '\0';
+    close(p[0]);
+    waitpid(pid, &status, 0);
+    CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 1, "%zu taps: exit status %#x, want 1: %s",
+          ntaps, status, out);
+    CHECK(strstr(out, want) != NULL, "%zu taps: expected \"%s\" in: %s", ntaps, want, out);
+    printf("%s", out);
+    unlink(path);
+    free(fds);
+    free(topo);
+}
+
+static int
+test_fdset(void)
+{
+    struct world w;
+    struct hostnet_tap t = {"a", "198.18.1.10/24", NULL, 0};
+    char err[EDGE_ERR_LEN], ifname[HOSTNET_IFNAME_LEN], want[64], sock[160];
+    struct rlimit rl;
+    int tap;
+
+    memset(&w, 0, sizeof w);
+    snprintf(w.dir, sizeof w.dir, "/tmp/edgesim-net-XXXXXX");
+    if (mkdtemp(w.dir) == NULL)
+        die("mkdtemp: %s", strerror(errno));
+    if ((w.run = hostnet_run_new(NULL, err)) == NULL)
+        die("%s", err);
+    current_world = &w;
+    if (hostnet_ns_add(w.run, "a", err) < 0 || hostnet_tap_add(w.run, &t, &tap, ifname, err) < 0)
+        die("%s", err);
+    /* Room for a descriptor above FD_SETSIZE and for the copies below it. */
+    if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < FD_SETSIZE + 64 &&
+        rl.rlim_max >= FD_SETSIZE + 64) {
+        rl.rlim_cur = FD_SETSIZE + 64;
+        setrlimit(RLIMIT_NOFILE, &rl);
+    }
+    snprintf(want, sizeof want, "is not below FD_SETSIZE (%d)", FD_SETSIZE);
+    fdset_case(w.dir, tap, 1, FD_SETSIZE + 8, want);
+    /* A third of FD_SETSIZE TAPs, each with FdReader's pipe, do not fit below it. */
+    snprintf(want, sizeof want, "so all must be below FD_SETSIZE (%d)", FD_SETSIZE);
+    fdset_case(w.dir, tap, FD_SETSIZE / 3 + 1, 0, want);
+    fdset_case(w.dir, tap, FD_SETSIZE / 3 + 1, 0, "TAP devices here");
+    printf("fdset: a TAP fd at FD_SETSIZE and %d TAPs refused by edge-netsim\n",
+           FD_SETSIZE / 3 + 1);
+    close(tap);
+    current_world = NULL;
+    if (hostnet_run_end(w.run, 1000, err) < 0)
+        die("%s", err);
+    snprintf(sock, sizeof sock, "%s/ctl.sock", w.dir);
+    unlink(sock);
+    rmdir(w.dir);
+    return check_failures;
+}
+
 static int
 can_run(void)
 {
@@ -1126,7 +1226,7 @@ main(int argc, char **argv)
     int rc;
 
     if (argc != 3) {
-        fprintf(stderr, "usage: net_test EDGE_NETSIM two_ns|routed|leak|topology|rtt\n");
+        fprintf(stderr, "usage: net_test EDGE_NETSIM two_ns|routed|leak|topology|rtt|fdset\n");
         return 2;
     }
     netsim_path = argv[1];
@@ -1156,6 +1256,8 @@ main(int argc, char **argv)
         rc = test_leak();
     else if (strcmp(argv[2], "rtt") == 0)
         rc = test_rtt();
+    else if (strcmp(argv[2], "fdset") == 0)
+        rc = test_fdset();
     else
         return 2;
     printf("%s: %s\n", argv[2], rc == 0 ? "passed" : "FAILED");

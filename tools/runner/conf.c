@@ -1,18 +1,14 @@
 /* conf.c -- plans a run's addresses and names and writes each node's config (nodes/README.md). */
 #include "conf.h"
+#include "addrplan.h"
 #include "population.h"
 
 #include "base/err.h"
 #include "subst.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
-
-void
-conf_router_addr(int li, int k, char *buf, size_t len)
-{
-    snprintf(buf, len, "198.18.%d.%d", li + 1, k + 1);
-}
 
 /* Routers on link li, in topology order; the first is the default gateway. */
 static int
@@ -23,7 +19,7 @@ conf_gateway(struct run *r, int li, char *buf, size_t len)
 
     if (s->nrouters == 0) {
         /* No routers named: one router joins every link (net.c makes it). */
-        conf_router_addr(li, 0, buf, len);
+        addr_router(&s->links[li], 0, buf, len);
         return 0;
     }
     for (size_t i = 0; i < s->nrouters; i++) {
@@ -32,7 +28,7 @@ conf_gateway(struct run *r, int li, char *buf, size_t len)
         json_array_foreach(s->routers[i].links, j, l)
         {
             if (strcmp(json_string_value(l), s->links[li].name) == 0) {
-                conf_router_addr(li, k, buf, len);
+                addr_router(&s->links[li], k, buf, len);
                 return 0;
             }
         }
@@ -64,9 +60,11 @@ int
 conf_plan(struct run *r, char *err)
 {
     struct scn *s = r->scn;
-    int per_link[256] = {0};
+    size_t *per_link = calloc(s->nlinks + 1, sizeof(*per_link));
     unsigned id = 0;
 
+    if (per_link == NULL)
+        return edge_err(err, "out of memory");
     for (const char *p = r->id; *p; p++)
         id = id * 31 + (unsigned char)*p;
     for (size_t i = 0; i < r->nnodes; i++) {
@@ -77,21 +75,22 @@ conf_plan(struct run *r, char *err)
         n->pid = -1;
         conf_host(n);
         if (r->net == RUN_NET_TAP) {
-            int host = 10 + per_link[l->index]++;
-            if (host > 250)
-                return edge_err(err, "link %s: more than 240 nodes", l->name);
-            snprintf(n->addr, sizeof(n->addr), "198.18.%d.%d", l->index + 1, host);
-            run_pathf(n->cidr, sizeof(n->cidr), "%s/24", n->addr);
-            if (conf_gateway(r, l->index, n->gw, sizeof(n->gw)) == -1 && s->nlinks > 1)
+            /* The link's subnet holds its nodes: addr_plan sized it when the scenario loaded. */
+            addr_node(l, per_link[l->index]++, n->addr, sizeof(n->addr));
+            run_pathf(n->cidr, sizeof(n->cidr), "%s/%d", n->addr, l->plen);
+            if (conf_gateway(r, l->index, n->gw, sizeof(n->gw)) == -1 && s->nlinks > 1) {
+                free(per_link);
                 return edge_err(err, "link %s: no router joins it, so %s cannot reach the others",
                                 l->name, n->sn->name);
+            }
             n->port = 443;
             snprintf(n->ns, sizeof(n->ns), "edgesim-%s-%s", r->id, n->sn->name);
             run_pathf(n->ifname, sizeof(n->ifname), "es%s%zu", r->id, i);
         } else {
-            /* 127.a.b.c: a.b from the run id keep two runs apart. */
+            /* 127.a.b.c: a.b from the run id keep two runs apart; past 246 nodes c starts over and
+             * the port, one per node, keeps them apart (net_check_ports bounds it). */
             snprintf(n->addr, sizeof(n->addr), "127.%u.%u.%zu", 1 + (id % 250), (id / 250) % 250,
-                     10 + i);
+                     10 + i % 246);
             n->port = 20000 + (int)((id % 400) * 100) + (int)i;
         }
         run_pathf(n->conf, sizeof(n->conf), "%s/%s.json", r->rundir, name);
@@ -101,6 +100,7 @@ conf_plan(struct run *r, char *err)
         if (strlen(n->ctl) >= 100) /* sun_path holds 108 bytes */
             run_pathf(n->ctl, sizeof(n->ctl), "/tmp/edgesim-%s-%s.sock", r->id, n->sn->name);
     }
+    free(per_link);
     return 0;
 }
 

@@ -1,8 +1,9 @@
 /* conf.h -- the run's plan: names, addresses and files of each node, and its generated config.
  *
- * Addresses: TAP mode gives link i the subnet 198.18.<i+1>.0/24 (routers .1,
- * .2, ..., nodes from .10) and every server port 443; loopback mode gives each
- * node its own 127.x.y.z address (x.y from the run id) and its own port.
+ * Addresses: TAP mode gives each link its subnet of 198.18.0.0/15 (addrplan.h: link i
+ * 198.18.<i+1>.0/24 while each link holds at most 240 nodes; routers .1, .2, ..., nodes from .10)
+ * and every server port 443; loopback mode gives each node its own 127.x.y.z address and port
+ * (x.y from the run id; past 246 nodes the port alone tells nodes apart).
  * Configs follow nodes/README.md (common keys, then the node's own). */
 #ifndef RUN_CONF_H
 #define RUN_CONF_H
@@ -17,7 +18,5 @@ int conf_write(struct run *r, char *err);
  * passed as they are, but for the references of subst.h in their strings), then extra (may be
  * NULL) merged in the same way (objects merge, null removes). */
 int conf_write_node(struct run *r, struct run_node *n, json_t *extra, char *err);
-/* The address of router number k (0-based) on link index li (TAP mode). */
-void conf_router_addr(int li, int k, char *buf, size_t len);
 
 #endif

@@ -16,13 +16,17 @@
 #include <linux/if_tun.h>
 #include <net/if.h>
 #include <poll.h>
+#include <pthread.h>
 #include <sched.h>
 #include <signal.h>
+#include <spawn.h>
+#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/random.h>
 #include <sys/socket.h>
@@ -42,19 +46,35 @@
 #define PROC_STAT_MAX 4096 /* /proc/PID/stat is one line of some 300 bytes */
 #define NS_PREFIX "edgesim-"
 #define IF_PREFIX "es"
-#define MAX_NODES 64
-#define MAX_PIDS 256
 /* How long the killing of a dead run's processes may take. */
 #define KILL_WAIT_MS 3000
 
+/* Arrays grow as the run does: how many nodes, processes and TAPs a run may have is what the
+ * kernel gives (tools/runner/runlimits.c checks it before a run starts), not a number here. */
 struct hostnet_run {
     char id[HOSTNET_RUNID_LEN + 1];
-    char *nodes[MAX_NODES];
-    size_t nnodes;
-    pid_t pids[MAX_PIDS]; /* spawned, not yet reaped */
-    size_t npids;
+    char **nodes;
+    size_t nnodes, cap_nodes;
+    pid_t *pids; /* spawned, not yet reaped */
+    size_t npids, cap_pids;
     unsigned ntaps;
 };
+
+/* Room for one more element in *arr (of *cap elements of size bytes): 0, or -1 out of memory. */
+static int
+grow(void *arr, size_t *cap, size_t n, size_t size)
+{
+    void **p = arr, *bigger;
+    size_t want = *cap < 16 ? 16 : *cap * 2;
+
+    if (n < *cap)
+        return 0;
+    if ((bigger = realloc(*p, want * size)) == NULL)
+        return -1;
+    *p = bigger;
+    *cap = want;
+    return 0;
+}
 
 static int
 runid_ok(const char *s)
@@ -141,16 +161,62 @@ ip_path(void)
     return NULL;
 }
 
-/* Run ip with args (NULL-terminated, without argv[0]); its output goes into
- * the error sentence when it fails. */
+/* Start ip(8) (path ip, argv) with input_fd (-1: /dev/null) as its stdin and out_fd as its stdout
+ * and stderr, the default signal mask and dispositions. posix_spawn rather than fork: glibc's
+ * shares the runner's memory until the exec instead of copying its page tables, which a
+ * sanitizer build's runner makes large. 0, or an errno. */
 static int
-run_ip(char *err, const char *const args[])
+spawn_ip(const char *ip, const char *argv[], int input_fd, int out_fd, pid_t *pid)
 {
+    static const int dfl[] = {SIGPIPE, SIGINT, SIGTERM, SIGHUP, SIGCHLD};
+    posix_spawn_file_actions_t fa;
+    posix_spawnattr_t at;
+    sigset_t none, reset;
+    int e;
+
+    sigemptyset(&none);
+    sigemptyset(&reset);
+    for (size_t i = 0; i < sizeof dfl / sizeof dfl[0]; i++)
+        sigaddset(&reset, dfl[i]);
+    if ((e = posix_spawn_file_actions_init(&fa)) != 0)
+        return e;
+    if ((e = posix_spawnattr_init(&at)) != 0) {
+        posix_spawn_file_actions_destroy(&fa);
+        return e;
+    }
+    if (input_fd >= 0)
+        e = posix_spawn_file_actions_adddup2(&fa, input_fd, 0);
+    else
+        e = posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
+    if (e == 0)
+        e = posix_spawn_file_actions_adddup2(&fa, out_fd, 1);
+    if (e == 0)
+        e = posix_spawn_file_actions_adddup2(&fa, out_fd, 2);
+    if (e == 0)
+        e = posix_spawnattr_setsigmask(&at, &none);
+    if (e == 0)
+        e = posix_spawnattr_setsigdefault(&at, &reset);
+    if (e == 0)
+        e = posix_spawnattr_setflags(&at, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
+    if (e == 0)
+        e = posix_spawn(pid, ip, &fa, &at, (char *const *)argv, environ);
+    posix_spawnattr_destroy(&at);
+    posix_spawn_file_actions_destroy(&fa);
+    return e;
+}
+
+/* Run ip with args (NULL-terminated, without argv[0]) and input_fd (-1: /dev/null) as its
+ * stdin; its output goes into the error sentence when it fails, and the number of the batch line
+ * that failed (ip's "Command failed -:N") into *line when there is one. */
+static int
+run_ip_in(char *err, const char *const args[], int input_fd, int *line)
+{
+    const char *failed;
     const char *ip = ip_path();
     const char *argv[24];
     char out[256], cmd[160];
     size_t n = 0, i, ol = 0;
-    int pfd[2], status;
+    int pfd[2], status, e;
     pid_t pid;
     ssize_t r;
 
@@ -167,22 +233,10 @@ run_ip(char *err, const char *const args[])
     }
     if (pipe2(pfd, O_CLOEXEC) < 0)
         return edge_err(err, "pipe: %s", strerror(errno));
-    if ((pid = fork()) < 0) {
+    if ((e = spawn_ip(ip, argv, input_fd, pfd[1], &pid)) != 0) {
         close(pfd[0]);
         close(pfd[1]);
-        return edge_err(err, "fork: %s", strerror(errno));
-    }
-    if (pid == 0) {
-        sigset_t none;
-        int devnull = open("/dev/null", O_RDONLY);
-        sigemptyset(&none);
-        sigprocmask(SIG_SETMASK, &none, NULL);
-        if (devnull >= 0)
-            dup2(devnull, 0);
-        dup2(pfd[1], 1);
-        dup2(pfd[1], 2);
-        execv(ip, (char *const *)argv);
-        _exit(127);
+        return edge_err(err, "ip %s: cannot start it: %s", cmd, strerror(e));
     }
     close(pfd[1]);
     while ((r = read(pfd[0], out + ol, sizeof out - 1 - ol)) != 0) {
@@ -205,8 +259,100 @@ run_ip(char *err, const char *const args[])
             return edge_err(err, "ip %s: waitpid: %s", cmd, strerror(errno));
     if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
         return 0;
+    if (line != NULL && (failed = strstr(out, "Command failed -:")) != NULL)
+        *line = (int)strtol(failed + strlen("Command failed -:"), NULL, 10);
     out[strcspn(out, "\n")] = '\0';
     return edge_err(err, "ip %s: %s", cmd, ol > 0 ? out : "failed");
+}
+
+static int
+run_ip(char *err, const char *const args[])
+{
+    return run_ip_in(err, args, -1, NULL);
+}
+
+/* Run the commands of batch (one a line, as ip(8) takes them without "ip") in one ip(8) process,
+ * inside namespace ns (NULL: this one's): a run makes and removes namespaces and TAP devices by
+ * the hundred, and each ip(8) is a fork and an exec (~6 ms; 8 per node took 9 s for 256 nodes).
+ * force: go on after a command that fails (removal: what is there goes). *line (may be NULL):
+ * the number of the line that failed, from 1 (0: none known). The batch is handed over in a memfd,
+ * so a long batch never waits on a pipe. */
+static int
+run_ip_batch(char *err, const char *ns, const char *batch, int force, int *line)
+{
+    const char *args[8];
+    size_t n = 0, len = strlen(batch), off = 0;
+    int fd = memfd_create("edgesim-ip-batch", MFD_CLOEXEC), rc;
+
+    if (fd < 0)
+        return edge_err(err, "memfd_create: %s", strerror(errno));
+    while (off < len) {
+        ssize_t w = write(fd, batch + off, len - off);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w < 0) {
+            close(fd);
+            return edge_err(err, "ip batch: %s", strerror(errno));
+        }
+        off += (size_t)w;
+    }
+    lseek(fd, 0, SEEK_SET);
+    if (ns != NULL) {
+        args[n++] = "-n";
+        args[n++] = ns;
+    }
+    if (force)
+        args[n++] = "-force";
+    args[n++] = "-batch";
+    args[n++] = "-";
+    args[n] = NULL;
+    if (line != NULL)
+        *line = 0;
+    rc = run_ip_in(err, args, fd, line);
+    close(fd);
+    return rc;
+}
+
+/* A growing text, for a batch; oom: memory ran out, the text is incomplete. */
+struct text {
+    char *s;
+    size_t len, cap;
+    int oom;
+};
+
+static void text_addf(struct text *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void
+text_addf(struct text *t, const char *fmt, ...)
+{
+    va_list ap;
+    int n;
+
+    if (t->oom)
+        return;
+    for (;;) {
+        size_t room = t->cap - t->len;
+        va_start(ap, fmt);
+        // NOLINTNEXTLINE(clang-analyzer-valist.Uninitialized): va_start is the line above
+        n = vsnprintf(t->s != NULL ? t->s + t->len : NULL, t->s != NULL ? room : 0, fmt, ap);
+        va_end(ap);
+        if (n < 0) {
+            t->oom = 1;
+            return;
+        }
+        if (t->s != NULL && (size_t)n < room) {
+            t->len += (size_t)n;
+            return;
+        }
+        size_t want = (t->cap + (size_t)n + 1) * 2;
+        char *bigger = realloc(t->s, want);
+        if (bigger == NULL) {
+            t->oom = 1;
+            return;
+        }
+        t->s = bigger;
+        t->cap = want;
+    }
 }
 
 /* ---- the run record ---- */
@@ -327,9 +473,10 @@ each_run_ns(const char *runid, void (*fn)(const char *name, void *arg), void *ar
 }
 
 struct nsids {
-    dev_t dev[MAX_NODES];
-    ino_t ino[MAX_NODES];
-    size_t n;
+    dev_t *dev;
+    ino_t *ino;
+    size_t n, cap_dev, cap_ino;
+    int oom; /* a namespace could not be recorded */
 };
 
 static void
@@ -340,11 +487,16 @@ collect_ns_id(const char *name, void *arg)
     struct stat st;
 
     snprintf(path, sizeof path, "%s/%s", NETNS_DIR, name);
-    if (ids->n < MAX_NODES && stat(path, &st) == 0) {
-        ids->dev[ids->n] = st.st_dev;
-        ids->ino[ids->n] = st.st_ino;
-        ids->n++;
+    if (stat(path, &st) != 0)
+        return;
+    if (grow(&ids->dev, &ids->cap_dev, ids->n, sizeof *ids->dev) < 0 ||
+        grow(&ids->ino, &ids->cap_ino, ids->n, sizeof *ids->ino) < 0) {
+        ids->oom = 1;
+        return;
     }
+    ids->dev[ids->n] = st.st_dev;
+    ids->ino[ids->n] = st.st_ino;
+    ids->n++;
 }
 
 /* Does pid hold a tun fd attached to one of the run's TAP devices? */
@@ -388,20 +540,33 @@ holds_run_tap(const char *pdir, const char *runid)
     return found;
 }
 
+/* What run_procs and run_root_taps found; oom: not all of it. */
+struct pidlist {
+    pid_t *v;
+    size_t n, cap;
+    int oom;
+};
+
+struct taplist {
+    char (*v)[HOSTNET_IFNAME_LEN];
+    size_t n, cap;
+    int oom;
+};
+
 /* Live processes (zombies excluded, this process excluded) that are inside
- * the run's namespaces or hold its TAP devices. */
-static size_t
-run_procs(const char *runid, pid_t *out, size_t max)
+ * the run's namespaces or hold its TAP devices, into out (freed by the caller). */
+static void
+run_procs(const char *runid, struct pidlist *out)
 {
     struct nsids ids = {.n = 0};
     DIR *d;
     struct dirent *e;
-    size_t n = 0;
 
     each_run_ns(runid, collect_ns_id, &ids);
+    out->oom = ids.oom;
     if ((d = opendir("/proc")) == NULL)
-        return 0;
-    while ((e = readdir(d)) != NULL && n < max) {
+        goto done;
+    while ((e = readdir(d)) != NULL) {
         char pdir[64], path[96], state = 0;
         struct stat st;
         pid_t pid;
@@ -426,24 +591,30 @@ run_procs(const char *runid, pid_t *out, size_t max)
                 in = st.st_dev == ids.dev[i] && st.st_ino == ids.ino[i];
         if (!in)
             in = holds_run_tap(pdir, runid);
-        if (in && proc_starttime(pid, &state) != 0 && state != 'Z')
-            out[n++] = pid;
+        if (!in || proc_starttime(pid, &state) == 0 || state == 'Z')
+            continue;
+        if (grow(&out->v, &out->cap, out->n, sizeof *out->v) < 0) {
+            out->oom = 1;
+            break;
+        }
+        out->v[out->n++] = pid;
     }
     closedir(d);
-    return n;
+done:
+    free(ids.dev);
+    free(ids.ino);
 }
 
 /* TAP devices of the run still in the root namespace (those moved into a
- * namespace go with it). */
-static size_t
-run_root_taps(const char *runid, char names[][HOSTNET_IFNAME_LEN], size_t max)
+ * namespace go with it), into out (freed by the caller). */
+static void
+run_root_taps(const char *runid, struct taplist *out)
 {
     struct if_nameindex *ifs = if_nameindex(), *i;
-    size_t n = 0;
 
     if (ifs == NULL)
-        return 0;
-    for (i = ifs; i->if_index != 0 && n < max; i++) {
+        return;
+    for (i = ifs; i->if_index != 0; i++) {
         char path[96];
         if (!is_run_ifname(i->if_name, runid))
             continue;
@@ -451,10 +622,13 @@ run_root_taps(const char *runid, char names[][HOSTNET_IFNAME_LEN], size_t max)
         snprintf(path, sizeof path, "/sys/class/net/%s/tun_flags", i->if_name);
         if (access(path, F_OK) != 0)
             continue;
-        snprintf(names[n++], HOSTNET_IFNAME_LEN, "%s", i->if_name);
+        if (grow(&out->v, &out->cap, out->n, sizeof *out->v) < 0) {
+            out->oom = 1;
+            break;
+        }
+        snprintf(out->v[out->n++], HOSTNET_IFNAME_LEN, "%s", i->if_name);
     }
     if_freenameindex(ifs);
-    return n;
 }
 
 /* ---- killing ---- */
@@ -503,26 +677,50 @@ del_ns(const char *name, void *arg)
     run_ip(err, args);
 }
 
+static void
+del_ns_line(const char *name, void *arg)
+{
+    text_addf(arg, "netns delete %s\n", name);
+}
+
+/* Delete the namespaces of runid, with one ip(8) for all of them. */
+static void
+del_run_ns(const char *runid)
+{
+    struct text b = {NULL, 0, 0, 0};
+
+    each_run_ns(runid, del_ns_line, &b);
+    if (b.oom)
+        each_run_ns(runid, del_ns, NULL);
+    else if (b.len > 0)
+        run_ip_batch(NULL, NULL, b.s, 1, NULL);
+    free(b.s);
+}
+
 /* Remove everything of runid: processes, namespaces, root-namespace TAPs, record. */
 static int
 end_runid(const char *runid, pid_t *spawned, size_t nspawned, int grace_ms, char *err)
 {
-    pid_t pids[MAX_PIDS];
-    char taps[16][HOSTNET_IFNAME_LEN], path[128], left[512];
+    struct pidlist pids = {.n = 0};
+    struct taplist taps = {.n = 0};
+    char path[128], left[512];
     size_t n, i;
     int k;
 
     /* Ours first, politely: edge-netsim flushes its pcaps on SIGTERM. */
     n = kill_wait(spawned, nspawned, SIGTERM, grace_ms);
     kill_wait(spawned, n, SIGKILL, KILL_WAIT_MS);
-    n = run_procs(runid, pids, MAX_PIDS);
-    kill_wait(pids, n, SIGKILL, KILL_WAIT_MS);
-    each_run_ns(runid, del_ns, NULL);
-    n = run_root_taps(runid, taps, 16);
-    for (i = 0; i < n; i++) {
-        const char *args[] = {"link", "delete", taps[i], NULL};
+    run_procs(runid, &pids);
+    kill_wait(pids.v, pids.n, SIGKILL, KILL_WAIT_MS);
+    free(pids.v);
+    del_run_ns(runid);
+    run_root_taps(runid, &taps);
+    for (i = 0; i < taps.n; i++) {
+        const char *args[] = {"link", "delete", taps.v[i], NULL};
         run_ip(NULL, args);
     }
+    free(taps.v);
+    /* What memory kept from being found is still counted below, from what the kernel shows. */
     record_path(runid, path, sizeof path);
     if ((k = hostnet_leftovers(runid, left, sizeof left)) > 1 ||
         (k == 1 && access(path, F_OK) != 0)) {
@@ -599,6 +797,22 @@ has_node(const struct hostnet_run *run, const char *node)
     return 0;
 }
 
+/* Record node as one of the run's (its namespace about to be made). */
+static int
+add_node(struct hostnet_run *run, const char *node, char *err)
+{
+    if (!node_ok(node))
+        return edge_err(err, "node name \"%s\" must be 1..%d of [A-Za-z0-9_.-]",
+                        node ? node : "(null)", HOSTNET_NODE_MAX);
+    if (has_node(run, node))
+        return edge_err(err, "node %s already has a namespace in run %s", node, run->id);
+    if (grow(&run->nodes, &run->cap_nodes, run->nnodes, sizeof *run->nodes) < 0 ||
+        (run->nodes[run->nnodes] = strdup(node)) == NULL)
+        return edge_err(err, "out of memory");
+    run->nnodes++;
+    return 0;
+}
+
 int
 hostnet_ns_add(struct hostnet_run *run, const char *node, char *err)
 {
@@ -607,39 +821,69 @@ hostnet_ns_add(struct hostnet_run *run, const char *node, char *err)
     const char *lo[] = {"-n", ns, "link", "set", "lo", "up", NULL};
     const char *del[] = {"netns", "delete", ns, NULL};
 
-    if (!node_ok(node))
-        return edge_err(err, "node name \"%s\" must be 1..%d of [A-Za-z0-9_.-]",
-                        node ? node : "(null)", HOSTNET_NODE_MAX);
-    if (has_node(run, node))
-        return edge_err(err, "node %s already has a namespace in run %s", node, run->id);
-    if (run->nnodes == MAX_NODES)
-        return edge_err(err, "run %s: more than %d namespaces", run->id, MAX_NODES);
+    if (add_node(run, node, err) < 0)
+        return -1;
     hostnet_ns_name(run, node, ns, sizeof ns);
-    if (run_ip(err, add) < 0)
-        return -1;
-    if (run_ip(err, lo) < 0) {
+    if (run_ip(err, add) < 0 || run_ip(err, lo) < 0) {
         run_ip(NULL, del);
+        free(run->nodes[--run->nnodes]);
         return -1;
     }
-    if ((run->nodes[run->nnodes] = strdup(node)) == NULL) {
-        run_ip(NULL, del);
-        return edge_err(err, "out of memory");
-    }
-    run->nnodes++;
     return 0;
 }
 
-int
-hostnet_tap_add(struct hostnet_run *run, const struct hostnet_tap *t, int *fdp,
-                char ifname[HOSTNET_IFNAME_LEN], char *err)
+/* Step this thread into namespace ns (setns). Returns a descriptor of the thread's own namespace
+ * for ns_leave(), or -1 with err (what: the caller's name for itself). */
+static int
+ns_enter(const char *ns, const char *what, char *err)
 {
-    char ns[HOSTNET_NSNAME_LEN], mac[24], mtu[16], gw[INET_ADDRSTRLEN];
-    struct ifreq ifr;
+    char path[160];
+    int self = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC), target;
+
+    if (self < 0)
+        return edge_err(err, "%s: cannot open own namespace: %s", what, strerror(errno));
+    snprintf(path, sizeof path, "%s/%s", NETNS_DIR, ns);
+    if ((target = open(path, O_RDONLY | O_CLOEXEC)) < 0) {
+        edge_err(err, "%s: cannot open %s: %s", what, path, strerror(errno));
+        close(self);
+        return -1;
+    }
+    if (setns(target, CLONE_NEWNET) < 0) {
+        edge_err(err, "%s: setns %s: %s", what, ns, strerror(errno));
+        close(target);
+        close(self);
+        return -1;
+    }
+    close(target);
+    return self;
+}
+
+/* Step back into the namespace self names (from ns_enter) and close it. */
+static void
+ns_leave(int self, const char *ns)
+{
+    if (setns(self, CLONE_NEWNET) < 0) {
+        /* This thread would go on in the wrong namespace: never return that. */
+        fprintf(stderr, "hostnet: cannot step back from %s: %s\n", ns, strerror(errno));
+        abort();
+    }
+    close(self);
+}
+
+/* What hostnet_tap_add makes of a struct hostnet_tap: names and the values ip(8) is given. */
+struct tap_plan {
+    char ns[HOSTNET_NSNAME_LEN], ifname[HOSTNET_IFNAME_LEN], mac[24], mtu[16];
+    char gw[INET_ADDRSTRLEN];
+};
+
+/* Check t and name its device (the run's next interface number). */
+static int
+tap_plan(struct hostnet_run *run, const struct hostnet_tap *t, struct tap_plan *p, char *err)
+{
     struct ipv4_cidr c;
     uint32_t a, g = 0, m;
-    int fd = -1;
 
-    *fdp = -1;
+    memset(p, 0, sizeof *p);
     if (t->node == NULL || !has_node(run, t->node))
         return edge_err(err, "tap: node %s has no namespace in run %s",
                         t->node ? t->node : "(null)", run->id);
@@ -653,51 +897,171 @@ hostnet_tap_add(struct hostnet_run *run, const struct hostnet_tap *t, int *fdp,
             return -1;
         if ((g & m) != (a & m) || g == a)
             return edge_err(err, "gateway %s is not another address of %s", t->gateway, t->cidr);
-        snprintf(gw, sizeof gw, "%s", t->gateway);
+        snprintf(p->gw, sizeof p->gw, "%s", t->gateway);
     }
     if (t->mtu != 0 && (t->mtu < 68 || t->mtu > 65535))
         return edge_err(err, "MTU %d is not in 68..65535", t->mtu);
-    hostnet_ns_name(run, t->node, ns, sizeof ns);
-    snprintf(ifname, HOSTNET_IFNAME_LEN, IF_PREFIX "%s%u", run->id, run->ntaps++);
+    hostnet_ns_name(run, t->node, p->ns, sizeof p->ns);
+    snprintf(p->ifname, sizeof p->ifname, IF_PREFIX "%s%u", run->id, run->ntaps++);
     /* Locally administered MAC made of the IPv4 address: captures repeat. */
-    snprintf(mac, sizeof mac, "02:00:%02x:%02x:%02x:%02x", a >> 24, (a >> 16) & 0xff,
+    snprintf(p->mac, sizeof p->mac, "02:00:%02x:%02x:%02x:%02x", a >> 24, (a >> 16) & 0xff,
              (a >> 8) & 0xff, a & 0xff);
-    snprintf(mtu, sizeof mtu, "%d", t->mtu != 0 ? t->mtu : 1500);
+    snprintf(p->mtu, sizeof p->mtu, "%d", t->mtu != 0 ? t->mtu : 1500);
+    return 0;
+}
 
-    if ((fd = open("/dev/net/tun", O_RDWR | O_CLOEXEC)) < 0)
-        return edge_err(err, "open /dev/net/tun: %s", strerror(errno));
+/* Make the TAP device (IFF_TAP|IFF_NO_PI) inside namespace ns: its fd, or -1 with err. It is made
+ * there rather than moved there, since moving a device between namespaces waits for the kernel
+ * (~16 ms a device: 4 s for 256 nodes); and persistent, since closing the last fd of a device that
+ * is not unregisters it, which waits again, one device after the other (~19 ms each, as
+ * edge-netsim exits). A persistent device goes with its namespace, and the kernel removes those of
+ * all the run's namespaces together. The fd holds the namespace until it is closed. */
+static int
+tap_open(const char *ns, const char *ifname, char *err)
+{
+    struct ifreq ifr;
+    const char *step = NULL;
+    int self, fd, e = 0;
+
+    if ((self = ns_enter(ns, "tap", err)) < 0)
+        return -1;
     memset(&ifr, 0, sizeof ifr);
     ifr.ifr_flags = IFF_TAP | IFF_NO_PI;
     snprintf(ifr.ifr_name, IFNAMSIZ, "%s", ifname);
-    if (ioctl(fd, TUNSETIFF, &ifr) < 0) {
-        edge_err(err, "TUNSETIFF %s: %s", ifname, strerror(errno));
-        goto fail;
-    }
-    {
-        const char *move[] = {"link", "set", ifname, "netns", ns, NULL};
-        const char *set[] = {"-n", ns, "link", "set", ifname, "address", mac, "mtu", mtu, NULL};
-        const char *gen[] = {"-n", ns, "link", "set", ifname, "addrgenmode", "none", NULL};
-        const char *addr[] = {"-n", ns, "addr", "add", t->cidr, "dev", ifname, NULL};
-        const char *up[] = {"-n", ns, "link", "set", ifname, "up", NULL};
-        const char *route[] = {"-n", ns, "route", "add", "default", "via", gw, "dev", ifname, NULL};
+    if ((fd = open("/dev/net/tun", O_RDWR | O_CLOEXEC)) < 0)
+        step = "open /dev/net/tun for";
+    else if (ioctl(fd, TUNSETIFF, &ifr) < 0)
+        step = "TUNSETIFF";
+    else if (ioctl(fd, TUNSETPERSIST, 1) < 0)
+        step = "TUNSETPERSIST";
+    e = errno;
+    ns_leave(self, ns);
+    if (step == NULL)
+        return fd;
+    if (fd >= 0)
+        close(fd);
+    return edge_err(err, "%s %s in %s: %s", step, ifname, ns, strerror(e));
+}
 
-        if (run_ip(err, move) < 0 || run_ip(err, set) < 0)
-            goto fail;
-        /* No IPv6 link-local address, hence no router solicitations and
-         * MLD reports in the captures. Kernels without IPv6 refuse the
-         * setting, and have no such chatter either: ignore. */
-        run_ip(NULL, gen);
-        if (run_ip(err, addr) < 0 || run_ip(err, up) < 0)
-            goto fail;
-        if (t->gateway != NULL && run_ip(err, route) < 0)
-            goto fail;
+/* The commands, inside the node's namespace, that set its device up. */
+static void
+tap_lines(const struct hostnet_tap *t, const struct tap_plan *p, struct text *b)
+{
+    text_addf(b, "link set %s address %s mtu %s\n", p->ifname, p->mac, p->mtu);
+    /* No IPv6 link-local address, hence no router solicitations and MLD reports in the captures;
+     * a kernel without IPv6 has no such chatter, and refuses the setting. */
+    if (access("/proc/sys/net/ipv6", F_OK) == 0)
+        text_addf(b, "link set %s addrgenmode none\n", p->ifname);
+    text_addf(b, "addr add %s dev %s\n", t->cidr, p->ifname);
+    text_addf(b, "link set %s up\n", p->ifname);
+    if (t->gateway != NULL)
+        text_addf(b, "route add default via %s dev %s\n", p->gw, p->ifname);
+}
+
+/* Set up the devices of taps[0..n) (planned in p, made in their namespaces): one ip(8) per
+ * namespace. lo: bring the namespace's loopback up too. */
+static int
+tap_setup(const struct hostnet_tap *taps, const struct tap_plan *p, size_t n, int lo, char *err)
+{
+    char why[EDGE_ERR_LEN];
+
+    for (size_t i = 0; i < n; i++) {
+        struct text conf = {NULL, 0, 0, 0};
+        int ok;
+        if (lo)
+            text_addf(&conf, "link set lo up\n");
+        tap_lines(&taps[i], &p[i], &conf);
+        ok = !conf.oom && run_ip_batch(why, p[i].ns, conf.s, 0, NULL) == 0;
+        if (!ok)
+            edge_err(err, "node %s: %s", taps[i].node, conf.oom ? "out of memory" : why);
+        free(conf.s);
+        if (!ok)
+            return -1;
     }
+    return 0;
+}
+
+int
+hostnet_tap_add(struct hostnet_run *run, const struct hostnet_tap *t, int *fdp,
+                char ifname[HOSTNET_IFNAME_LEN], char *err)
+{
+    struct tap_plan p;
+    int fd;
+
+    *fdp = -1;
+    if (tap_plan(run, t, &p, err) < 0 || (fd = tap_open(p.ns, p.ifname, err)) < 0)
+        return -1;
+    if (tap_setup(t, &p, 1, 0, err) < 0) {
+        /* The device stays in the namespace, and goes with it (hostnet_run_end). */
+        close(fd);
+        return -1;
+    }
+    snprintf(ifname, HOSTNET_IFNAME_LEN, "%s", p.ifname);
     *fdp = fd;
     return 0;
-fail:
-    /* Non-persistent: closing the only fd removes the device, wherever it is. */
-    close(fd);
-    return -1;
+}
+
+/* The namespaces of taps[0..n): recorded, then made by one ip(8). */
+static int
+hosts_ns(struct hostnet_run *run, const struct hostnet_tap *taps, size_t n, char *err)
+{
+    struct text add = {NULL, 0, 0, 0};
+    char ns[HOSTNET_NSNAME_LEN], why[EDGE_ERR_LEN];
+    int rc = -1, line;
+
+    for (size_t i = 0; i < n; i++) {
+        if (add_node(run, taps[i].node, why) < 0) {
+            edge_err(err, "node %s: %s", taps[i].node ? taps[i].node : "(null)", why);
+            goto done;
+        }
+        hostnet_ns_name(run, taps[i].node, ns, sizeof ns);
+        text_addf(&add, "netns add %s\n", ns);
+    }
+    if (add.oom)
+        edge_err(err, "out of memory");
+    else if ((rc = run_ip_batch(why, NULL, add.s, 0, &line)) < 0)
+        edge_err(err, "node %s: %s", line >= 1 && (size_t)line <= n ? taps[line - 1].node : "?",
+                 why);
+done:
+    free(add.s);
+    return rc;
+}
+
+int
+hostnet_hosts_add(struct hostnet_run *run, const struct hostnet_tap *taps, size_t n, int *fds,
+                  char (*ifnames)[HOSTNET_IFNAME_LEN], char *err)
+{
+    struct tap_plan *p = calloc(n + 1, sizeof *p);
+    char why[EDGE_ERR_LEN];
+    int rc = -1;
+
+    for (size_t i = 0; i < n; i++)
+        fds[i] = -1;
+    if (p == NULL)
+        return edge_err(err, "out of memory");
+    if (hosts_ns(run, taps, n, err) < 0)
+        goto done;
+    for (size_t i = 0; i < n; i++)
+        if (tap_plan(run, &taps[i], &p[i], why) < 0 ||
+            (fds[i] = tap_open(p[i].ns, p[i].ifname, why)) < 0) {
+            edge_err(err, "node %s: %s", taps[i].node, why);
+            goto done;
+        }
+    if (tap_setup(taps, p, n, 1, err) < 0)
+        goto done;
+    for (size_t i = 0; i < n; i++)
+        snprintf(ifnames[i], HOSTNET_IFNAME_LEN, "%s", p[i].ifname);
+    rc = 0;
+done:
+    /* The namespaces made, and the devices in them, stay the run's (hostnet_run_end removes them);
+     * no fd stays open. */
+    for (size_t i = 0; rc < 0 && i < n; i++) {
+        if (fds[i] >= 0)
+            close(fds[i]);
+        fds[i] = -1;
+    }
+    free(p);
+    return rc;
 }
 
 int
@@ -757,8 +1121,9 @@ spawn_nsfd(struct hostnet_run *run, const char *node, char *err)
     return fd;
 }
 
-/* In the child, between fork and exec: only async-signal-safe calls. Reports the failed stage and
- * errno on epipe (close-on-exec: an exec that works closes it with nothing written). */
+/* In the child, between vfork and exec: only system calls, no memory of the caller's changed.
+ * Reports the failed stage and errno on epipe (close-on-exec: an exec that works closes it with
+ * nothing written). */
 static void __attribute__((noreturn))
 spawn_child(pid_t parent, int nsfd, int epipe, const char *prog, char *const argv[],
             const struct hostnet_spawn_opts *o)
@@ -773,13 +1138,14 @@ spawn_child(pid_t parent, int nsfd, int epipe, const char *prog, char *const arg
     prctl(PR_SET_PDEATHSIG, SIGTERM);
     if (getppid() != parent)
         _exit(127);
-    /* Blocked and ignored signals survive exec: the program starts with the defaults. */
-    sigemptyset(&none);
-    sigprocmask(SIG_SETMASK, &none, NULL);
+    /* Blocked and ignored signals survive exec: the program starts with the defaults. The
+     * caller's handlers go before the signals are unblocked, since they would run on its memory. */
     memset(&dfl, 0, sizeof dfl);
     dfl.sa_handler = SIG_DFL;
     for (i = 0; i < sizeof defaults / sizeof defaults[0]; i++)
         sigaction(defaults[i], &dfl, NULL);
+    sigemptyset(&none);
+    sigprocmask(SIG_SETMASK, &none, NULL);
     if (o != NULL && o->own_group && setpgid(0, 0) < 0)
         goto fail;
     if (nsfd >= 0 && setns(nsfd, CLONE_NEWNET) < 0)
@@ -805,7 +1171,30 @@ fail:
     _exit(127);
 }
 
-/* After fork: did the child reach its program? A failure is reaped and reported. */
+/* Start the child: its pid, or -1 with *e. vfork, not fork: the child borrows this process's
+ * memory until its exec instead of copying its page tables (a sanitizer build's runner has large
+ * ones: 256 nodes took 13 s to start with fork), and spawn_child only makes system calls. Signals
+ * stay blocked until the child has put the default dispositions back. A function of its own, so
+ * that no variable of the caller lives across the vfork. */
+static pid_t __attribute__((noinline))
+spawn_vfork(pid_t parent, int nsfd, int epipe, const char *prog, char *const argv[],
+            const struct hostnet_spawn_opts *o, int *e)
+{
+    sigset_t all, old;
+    pid_t pid;
+
+    sigfillset(&all);
+    pthread_sigmask(SIG_SETMASK, &all, &old);
+    pid = vfork(); // NOLINT(clang-analyzer-security.insecureAPI.vfork): see above
+    /* spawn_child makes system calls only, then exec or _exit. */
+    if (pid == 0)
+        spawn_child(parent, nsfd, epipe, prog, argv, o); // NOLINT(clang-analyzer-unix.Vfork)
+    *e = errno;
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
+    return pid;
+}
+
+/* After vfork: did the child reach its program? A failure is reaped and reported. */
 static int
 spawn_result(int epipe, pid_t pid, const char *what, char *err)
 {
@@ -833,8 +1222,8 @@ hostnet_spawn(struct hostnet_run *run, const char *node, char *const argv[],
 
     if (argv == NULL || argv[0] == NULL)
         return edge_err(err, "spawn: empty command");
-    if (run != NULL && run->npids == MAX_PIDS)
-        return edge_err(err, "run %s: more than %d processes", run->id, MAX_PIDS);
+    if (run != NULL && grow(&run->pids, &run->cap_pids, run->npids, sizeof *run->pids) < 0)
+        return edge_err(err, "run %s: out of memory for %zu processes", run->id, run->npids + 1);
     if (resolve_prog(argv[0], prog, sizeof prog) < 0)
         return edge_err(err, "spawn: %s: not found or not executable", argv[0]);
     if ((nsfd = spawn_nsfd(run, node, err)) == -1)
@@ -845,16 +1234,13 @@ hostnet_spawn(struct hostnet_run *run, const char *node, char *const argv[],
             close(nsfd);
         return edge_err(err, "spawn %s: pipe: %s", argv[0], strerror(e));
     }
-    if ((pid = fork()) < 0) {
-        e = errno;
+    if ((pid = spawn_vfork(parent, nsfd, epipe[1], prog, argv, o, &e)) < 0) {
         close(epipe[0]);
         close(epipe[1]);
         if (nsfd >= 0)
             close(nsfd);
-        return edge_err(err, "spawn %s: fork: %s", argv[0], strerror(e));
+        return edge_err(err, "spawn %s: vfork: %s", argv[0], strerror(e));
     }
-    if (pid == 0)
-        spawn_child(parent, nsfd, epipe[1], prog, argv, o);
     close(epipe[1]);
     if (nsfd >= 0)
         close(nsfd);
@@ -927,38 +1313,20 @@ int
 hostnet_socket(struct hostnet_run *run, const char *node, int domain, int type, int proto,
                char *err)
 {
-    char ns[HOSTNET_NSNAME_LEN], path[160];
-    int self = -1, target = -1, s = -1, e = 0;
+    char ns[HOSTNET_NSNAME_LEN];
+    int self, s, e = 0;
 
     if (node == NULL || !has_node(run, node))
         return edge_err(err, "socket: node %s has no namespace in run %s", node ? node : "(null)",
                         run->id);
     hostnet_ns_name(run, node, ns, sizeof ns);
-    snprintf(path, sizeof path, "%s/%s", NETNS_DIR, ns);
-    if ((self = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC)) < 0 ||
-        (target = open(path, O_RDONLY | O_CLOEXEC)) < 0) {
-        edge_err(err, "socket: cannot open %s: %s", self < 0 ? "own namespace" : path,
-                 strerror(errno));
-        goto done;
-    }
-    if (setns(target, CLONE_NEWNET) < 0) {
-        edge_err(err, "socket: setns %s: %s", ns, strerror(errno));
-        goto done;
-    }
+    if ((self = ns_enter(ns, "socket", err)) < 0)
+        return -1;
     if ((s = socket(domain, type | SOCK_CLOEXEC, proto)) < 0)
         e = errno;
-    if (setns(self, CLONE_NEWNET) < 0) {
-        /* This thread would go on in the wrong namespace: never return that. */
-        edge_err(err, "socket: cannot step back from %s: %s", ns, strerror(errno));
-        abort();
-    }
+    ns_leave(self, ns);
     if (s < 0)
         edge_err(err, "socket in %s: %s", ns, strerror(e));
-done:
-    if (self >= 0)
-        close(self);
-    if (target >= 0)
-        close(target);
     return s;
 }
 
@@ -973,26 +1341,33 @@ hostnet_run_end(struct hostnet_run *run, int grace_ms, char *err)
     rc = end_runid(run->id, run->pids, run->npids, grace_ms, err);
     for (i = 0; i < run->nnodes; i++)
         free(run->nodes[i]);
+    free(run->nodes);
+    free(run->pids);
     free(run);
     return rc;
 }
 
+/* Run ids found on the machine; oom: some could not be recorded. */
+struct idlist {
+    char (*ids)[HOSTNET_RUNID_LEN + 1];
+    size_t n, cap;
+    int oom;
+};
+
 static void
-add_runid(char ids[][HOSTNET_RUNID_LEN + 1], size_t *n, size_t max, const char *id)
+add_runid(struct idlist *l, const char *id)
 {
     size_t i;
 
-    for (i = 0; i < *n; i++)
-        if (strcmp(ids[i], id) == 0)
+    for (i = 0; i < l->n; i++)
+        if (strcmp(l->ids[i], id) == 0)
             return;
-    if (*n < max)
-        snprintf(ids[(*n)++], HOSTNET_RUNID_LEN + 1, "%s", id);
+    if (grow(&l->ids, &l->cap, l->n, sizeof *l->ids) < 0) {
+        l->oom = 1;
+        return;
+    }
+    snprintf(l->ids[l->n++], HOSTNET_RUNID_LEN + 1, "%s", id);
 }
-
-struct idlist {
-    char ids[128][HOSTNET_RUNID_LEN + 1];
-    size_t n;
-};
 
 static void
 collect_ns_runid(const char *name, void *arg)
@@ -1001,7 +1376,7 @@ collect_ns_runid(const char *name, void *arg)
     char id[HOSTNET_RUNID_LEN + 1];
 
     if (ns_runid(name, id))
-        add_runid(l->ids, &l->n, 128, id);
+        add_runid(l, id);
 }
 
 int
@@ -1027,7 +1402,7 @@ hostnet_clean_stale(int *removed, char *err)
             memcpy(id, e->d_name, HOSTNET_RUNID_LEN);
             id[HOSTNET_RUNID_LEN] = '\0';
             if (runid_ok(id))
-                add_runid(l.ids, &l.n, 128, id);
+                add_runid(&l, id);
         }
         closedir(d);
     }
@@ -1038,7 +1413,7 @@ hostnet_clean_stale(int *removed, char *err)
                 char id[HOSTNET_RUNID_LEN + 1];
                 memcpy(id, it->if_name + strlen(IF_PREFIX), HOSTNET_RUNID_LEN);
                 id[HOSTNET_RUNID_LEN] = '\0';
-                add_runid(l.ids, &l.n, 128, id);
+                add_runid(&l, id);
             }
         }
         if_freenameindex(ifs);
@@ -1057,6 +1432,9 @@ hostnet_clean_stale(int *removed, char *err)
         }
         (*removed)++;
     }
+    if (l.oom && rc == 0)
+        rc = edge_err(err, "out of memory: not every run was looked at");
+    free(l.ids);
     return rc;
 }
 
@@ -1086,9 +1464,10 @@ int
 hostnet_leftovers(const char *runid, char *buf, size_t len)
 {
     struct ns_list l = {buf, len, 0};
-    char taps[16][HOSTNET_IFNAME_LEN], path[128], num[16];
-    pid_t pids[MAX_PIDS];
-    size_t n, i;
+    struct pidlist pids = {.n = 0};
+    struct taplist taps = {.n = 0};
+    char path[128], num[16];
+    size_t i;
     char dummy[1];
 
     if (buf == NULL || len == 0) {
@@ -1099,14 +1478,19 @@ hostnet_leftovers(const char *runid, char *buf, size_t len)
     if (!runid_ok(runid))
         return 0;
     each_run_ns(runid, list_ns, &l);
-    n = run_root_taps(runid, taps, 16);
-    for (i = 0; i < n; i++)
-        list_append(&l, "tap", taps[i]);
-    n = run_procs(runid, pids, MAX_PIDS);
-    for (i = 0; i < n; i++) {
-        snprintf(num, sizeof num, "%d", (int)pids[i]);
+    run_root_taps(runid, &taps);
+    for (i = 0; i < taps.n; i++)
+        list_append(&l, "tap", taps.v[i]);
+    run_procs(runid, &pids);
+    for (i = 0; i < pids.n; i++) {
+        snprintf(num, sizeof num, "%d", (int)pids.v[i]);
         list_append(&l, "process", num);
     }
+    /* Not all could be listed: say so rather than report fewer leftovers than there are. */
+    if (taps.oom || pids.oom)
+        list_append(&l, "unknown", "(out of memory while listing)");
+    free(taps.v);
+    free(pids.v);
     record_path(runid, path, sizeof path);
     if (access(path, F_OK) == 0)
         list_append(&l, "record", path);

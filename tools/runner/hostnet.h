@@ -1,12 +1,12 @@
 /* hostnet.h -- per-run host plumbing: network namespaces, TAP devices and node processes.
  *
  * A run owns one network namespace per node, "edgesim-<runid>-<node>", and
- * TAP devices "es<runid><n>" opened in the root namespace, then moved into a
- * node's namespace and addressed there; the open fd stays attached, and the
- * runner hands it to edge-netsim. A TAP is not persistent: it disappears when
- * its last fd closes. Only addresses of 198.18.0.0/15 are ever configured,
- * and only inside the run's namespaces; the root namespace's addresses and
- * routes are never touched.
+ * TAP devices "es<runid><n>" made inside a node's namespace (by this thread
+ * stepping into it) and addressed there; the runner hands the fd to
+ * edge-netsim, in the root namespace. A TAP is persistent: it goes with its
+ * namespace, which its fd keeps alive while it is open. Only addresses of
+ * 198.18.0.0/15 are ever configured, and only inside the run's namespaces; the
+ * root namespace's addresses and routes are never touched.
  *
  * The run is recorded in /run/edgesim/<runid>.pid (owner pid and its start
  * time) before anything is made and removed after everything is gone, so
@@ -44,13 +44,18 @@ struct hostnet_tap {
     int mtu;             /* 0: the default 1500 */
 };
 
-/* Open a TAP device (IFF_TAP|IFF_NO_PI) in the root namespace, move it into
- * the node's namespace, give it its address (and a MAC derived from it, so
- * captures repeat), bring it up and route as asked. Returns its fd
- * (close-on-exec; the caller owns it and passes it on with hostnet_spawn's
- * keep_fds) and its interface name. */
+/* Make a TAP device (IFF_TAP|IFF_NO_PI) in the node's namespace, give it its
+ * address (and a MAC derived from it, so captures repeat), bring it up and
+ * route as asked. Returns its fd (close-on-exec; the caller owns it and passes
+ * it on with hostnet_spawn's keep_fds) and its interface name. */
 int hostnet_tap_add(struct hostnet_run *run, const struct hostnet_tap *t, int *fd,
                     char ifname[HOSTNET_IFNAME_LEN], char *err);
+/* hostnet_ns_add() then hostnet_tap_add() for each of taps[0..n), with a few ip(8) processes
+ * rather than eight per node (one for the namespaces, one per namespace to set its device up): a
+ * run makes hundreds. fds[i] and ifnames[i] get each TAP's fd and
+ * interface name. On failure no TAP fd stays open (namespaces made stay the run's). */
+int hostnet_hosts_add(struct hostnet_run *run, const struct hostnet_tap *taps, size_t n, int *fds,
+                      char (*ifnames)[HOSTNET_IFNAME_LEN], char *err);
 /* Add a route in a node's namespace: dst "198.18.2.0/24" via gateway. */
 int hostnet_route_add(struct hostnet_run *run, const char *node, const char *dst,
                       const char *gateway, char *err);

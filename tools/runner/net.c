@@ -7,10 +7,11 @@
  * joined by ns-3 routers: the topology's own, or one router on every link. */
 #include "net.h"
 
-#include "conf.h"
+#include "addrplan.h"
 #include "ctl/ctl_client.h"
 #include "base/err.h"
 #include "hostnet.h"
+#include "runlimits.h"
 #include "proc.h"
 
 #include <errno.h>
@@ -55,6 +56,23 @@ net_run_id(struct run *r)
     r->id[HOSTNET_RUNID_LEN] = '\0';
 }
 
+/* Can this machine hold the run in the mode chosen (runlimits.h)? A TAP mode that was not asked for
+ * and cannot hold it gives way to loopback, as when there is no TAP device at all. */
+static int
+net_fits(struct run *r, const char *want, char *err)
+{
+    char why[EDGE_ERR_LEN], why2[EDGE_ERR_LEN];
+
+    if (lim_check(r, r->net, why) == 0)
+        return 0;
+    if (want == NULL && r->net == RUN_NET_TAP && lim_check(r, RUN_NET_LOOPBACK, why2) == 0) {
+        r->net = RUN_NET_LOOPBACK;
+        snprintf(r->net_why, sizeof(r->net_why), "TAP mode cannot hold the run here: %.200s", why);
+        return 0;
+    }
+    return edge_err(err, "cannot run here: %s", why);
+}
+
 int
 net_choose(struct run *r, const char *want, char *err)
 {
@@ -83,6 +101,8 @@ net_choose(struct run *r, const char *want, char *err)
         r->net = RUN_NET_LOOPBACK;
         snprintf(r->net_why, sizeof(r->net_why), "%s", why);
     }
+    if (net_fits(r, want, err) == -1)
+        return -1;
     /* A scenario about the links means nothing without them (sim.c). */
     if (r->net != RUN_NET_TAP && json_is_true(json_object_get(r->scn->root, "tapOnly")))
         return edge_err(err,
@@ -103,8 +123,8 @@ net_routers(struct run *r)
     if (s->nrouters == 0) {
         json_t *ifs = json_array();
         for (size_t li = 0; li < s->nlinks; li++) {
-            conf_router_addr((int)li, 0, addr, sizeof(addr));
-            snprintf(addr + strlen(addr), sizeof(addr) - strlen(addr), "/24");
+            addr_router(&s->links[li], 0, addr, sizeof(addr));
+            snprintf(addr + strlen(addr), sizeof(addr) - strlen(addr), "/%d", s->links[li].plen);
             json_array_append_new(
                 ifs, json_pack("{s:s, s:s}", "link", s->links[li].name, "address", addr));
         }
@@ -120,8 +140,8 @@ net_routers(struct run *r)
         json_array_foreach(s->routers[k].links, j, l)
         {
             struct scn_link *sl = scn_link(s, json_string_value(l));
-            conf_router_addr(sl->index, (int)k, addr, sizeof(addr));
-            snprintf(addr + strlen(addr), sizeof(addr) - strlen(addr), "/24");
+            addr_router(sl, (int)k, addr, sizeof(addr));
+            snprintf(addr + strlen(addr), sizeof(addr) - strlen(addr), "/%d", sl->plen);
             json_array_append_new(ifs, json_pack("{s:s, s:s}", "link", sl->name, "address", addr));
         }
         json_array_append_new(
@@ -198,6 +218,41 @@ done:
     return rc;
 }
 
+/* Every node's namespace and TAP device, made together (hostnet_hosts_add). */
+static int
+net_hosts(struct run *r, struct net_state *st, char *err)
+{
+    struct hostnet_tap *t = calloc(r->nnodes + 1, sizeof(*t));
+    char(*ifnames)[HOSTNET_IFNAME_LEN] = calloc(r->nnodes + 1, sizeof(*ifnames));
+    char why[EDGE_ERR_LEN];
+    int rc = -1;
+
+    if (t == NULL || ifnames == NULL) {
+        edge_err(err, "out of memory");
+        goto done;
+    }
+    for (size_t i = 0; i < r->nnodes; i++) {
+        struct run_node *n = &r->nodes[i];
+        t[i] = (struct hostnet_tap){.node = n->sn->name,
+                                    .cidr = n->cidr,
+                                    .gateway = n->gw[0] && r->scn->nlinks > 1 ? n->gw : NULL,
+                                    .mtu = scn_link(r->scn, n->sn->link)->mtu};
+    }
+    if (hostnet_hosts_add(st->hr, t, r->nnodes, st->tapfd, ifnames, why) == -1) {
+        edge_err(err, "%s", why);
+        goto done;
+    }
+    for (size_t i = 0; i < r->nnodes; i++) {
+        hostnet_ns_name(st->hr, r->nodes[i].sn->name, r->nodes[i].ns, sizeof(r->nodes[i].ns));
+        snprintf(r->nodes[i].ifname, sizeof(r->nodes[i].ifname), "%s", ifnames[i]);
+    }
+    rc = 0;
+done:
+    free(t);
+    free(ifnames);
+    return rc;
+}
+
 static int
 net_setup_tap(struct run *r, char *err)
 {
@@ -216,20 +271,8 @@ net_setup_tap(struct run *r, char *err)
         return -1;
     if ((st->hr = hostnet_run_new(r->id, why)) == NULL)
         return edge_err(err, "cannot begin the TAP network: %s", why);
-    for (size_t i = 0; i < r->nnodes; i++) {
-        struct run_node *n = &r->nodes[i];
-        struct scn_link *l = scn_link(r->scn, n->sn->link);
-        struct hostnet_tap t = {.node = n->sn->name,
-                                .cidr = n->cidr,
-                                .gateway = n->gw[0] && r->scn->nlinks > 1 ? n->gw : NULL,
-                                .mtu = l->mtu};
-        char ifname[HOSTNET_IFNAME_LEN];
-        if (hostnet_ns_add(st->hr, n->sn->name, why) == -1 ||
-            hostnet_ns_name(st->hr, n->sn->name, n->ns, sizeof(n->ns)) == -1 ||
-            hostnet_tap_add(st->hr, &t, &st->tapfd[i], ifname, why) == -1)
-            return edge_err(err, "node %s: %s", n->sn->name, why);
-        snprintf(n->ifname, sizeof(n->ifname), "%s", ifname);
-    }
+    if (net_hosts(r, st, err) == -1)
+        return -1;
     return net_start_sim(r, st, err);
 }
 

@@ -8,8 +8,9 @@
 struct hostnet_run;
 
 /* Choose the mode: want "tap", "loopback" or NULL (tap when root, /dev/net/tun
- * and edge-netsim are there). Fills r->net and r->net_why. -1 when "tap" was
- * asked and cannot be had (err says why: exit 127, cannot run here). */
+ * and edge-netsim are there, and the machine can hold the run in TAP mode: runlimits.h).
+ * Fills r->net and r->net_why. -1 when "tap" was asked and cannot be had, or the
+ * machine cannot hold the run (err says why: exit 127, cannot run here). */
 int net_choose(struct run *r, const char *want, char *err);
 /* Make a fresh run id (HOSTNET_RUNID_LEN of [a-z0-9]) into r->id. */
 void net_run_id(struct run *r);

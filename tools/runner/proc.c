@@ -20,12 +20,14 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#define PROC_WATCH_MAX 128
 #define PROC_READY_MS 20000
 
 volatile sig_atomic_t proc_interrupted;
-static volatile int proc_watched[PROC_WATCH_MAX];
+/* The control sockets the signal handler cuts: one per node and edge-netsim's, as many as the run
+ * has. The array grows with the signals blocked, so the handler never sees it half moved. */
+static volatile int *proc_watched;
 static volatile sig_atomic_t proc_nwatched;
+static int proc_watch_cap;
 
 static void
 proc_on_signal(int sig)
@@ -58,15 +60,32 @@ proc_signals_install(void)
 void
 proc_watch_fd(int fd)
 {
+    sigset_t block, old;
+
     for (int i = 0; i < proc_nwatched; i++)
         if (proc_watched[i] == -1) {
             proc_watched[i] = fd;
             return;
         }
-    if (proc_nwatched < PROC_WATCH_MAX) {
+    sigemptyset(&block);
+    sigaddset(&block, SIGINT);
+    sigaddset(&block, SIGTERM);
+    sigaddset(&block, SIGHUP);
+    sigprocmask(SIG_BLOCK, &block, &old);
+    if (proc_nwatched == proc_watch_cap) {
+        int cap = proc_watch_cap < 64 ? 64 : proc_watch_cap * 2;
+        volatile int *bigger = realloc((int *)proc_watched, (size_t)cap * sizeof(int));
+        if (bigger != NULL) {
+            proc_watched = bigger;
+            proc_watch_cap = cap;
+        }
+    }
+    /* Out of memory: this socket is not cut on a signal; the runner still reads it to its end. */
+    if (proc_nwatched < proc_watch_cap) {
         proc_watched[proc_nwatched] = fd;
         proc_nwatched++;
     }
+    sigprocmask(SIG_SETMASK, &old, NULL);
 }
 
 void

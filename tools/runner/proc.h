@@ -19,7 +19,7 @@ extern volatile sig_atomic_t proc_interrupted;
 /* SIGINT/SIGTERM/SIGHUP set proc_interrupted and cut the control sockets
  * short, so a blocking wait returns at once; SIGPIPE is ignored. */
 void proc_signals_install(void);
-/* Control sockets to cut on a signal (at most 128). */
+/* Control sockets to cut on a signal (as many as the run has). */
 void proc_watch_fd(int fd);
 void proc_unwatch_fd(int fd);
 

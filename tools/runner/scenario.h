@@ -11,6 +11,7 @@
 
 #include <jansson.h>
 #include <stddef.h>
+#include <stdint.h>
 
 enum scn_kind { SCN_ECS = 0, SCN_EES, SCN_EEC, SCN_AANF, SCN_BSF, SCN_EAS };
 
@@ -19,7 +20,12 @@ struct scn_link {
     const char *rate; /* ns-3 rate string, "unlimited" when absent */
     double delay_ms, jitter_ms, loss;
     int mtu;
-    int index; /* position; the link's subnet is 198.18.<index+1>.0/24 */
+    int index; /* position in scn.links */
+    /* TAP mode's subnet (addrplan.h): network address (host byte order), prefix length, and the
+     * offset of its first node's address */
+    uint32_t net;
+    int plen;
+    unsigned first;
 };
 
 struct scn_router {

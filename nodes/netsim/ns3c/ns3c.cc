@@ -10,11 +10,14 @@
 #include "base/ipv4.h"
 
 #include <arpa/inet.h>
+#include <dirent.h>
 #include <fcntl.h>
 #include <linux/if.h>
 #include <linux/if_tun.h>
 #include <sys/ioctl.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/select.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -865,6 +868,14 @@ ns3c_link_attach_tap(ns3c_link *l, const char *name, int fd, char *err)
         rc = seterr(err, NS3C_EINVAL, "tap \"%s\": fd %d is not open", name, fd);
         goto fail;
     }
+    /* FdReader select()s on it (fd_room). */
+    if (fd >= FD_SETSIZE) {
+        rc = seterr(err, NS3C_EINVAL,
+                    "tap \"%s\": fd %d is not below FD_SETSIZE (%d), and ns-3's FdReader "
+                    "select()s on it",
+                    name, fd, FD_SETSIZE);
+        goto fail;
+    }
     if (ioctl(fd, TUNGETIFF, &ifr) < 0) {
         rc = seterr(err, NS3C_EINVAL, "tap \"%s\": fd %d is not a /dev/net/tun device: %s", name,
                     fd, strerror(errno));
@@ -1066,9 +1077,65 @@ ns3c_router_add_link(ns3c_router *r, ns3c_link *l, const char *cidr, char *err)
     NS3C_CATCH(err)
 }
 
+namespace
+{
+
+/* This process's open file descriptors. */
+size_t
+open_fds()
+{
+    DIR *d = opendir("/proc/self/fd");
+    size_t n = 0;
+
+    while (d != nullptr) {
+        struct dirent *e = readdir(d);
+        if (e == nullptr)
+            break;
+        n += e->d_name[0] != '.';
+    }
+    if (d != nullptr)
+        closedir(d);
+    return n > 0 ? n - 1 : 0; /* the directory's own */
+}
+
+/* ns-3's FdReader (one per TAP device, in a thread of its own) makes a pipe when its device starts
+ * and select()s on it and on the TAP fd; select() takes descriptors below FD_SETSIZE only (a
+ * higher one would be written past the end of its fd_set). Descriptors are numbered from the
+ * lowest free one, so the pipes stay below FD_SETSIZE, and below RLIMIT_NOFILE (whose soft limit
+ * is raised to the hard one if need be), when what is open now and 2 per TAP fit there. */
+int
+fd_room(ns3c_sim *sim, char *err)
+{
+    size_t taps = sim->tap_names.size(), open = open_fds(), need = open + 2 * taps;
+    struct rlimit rl;
+
+    if (need > FD_SETSIZE)
+        return seterr(err, NS3C_EINVAL,
+                      "%zu TAP devices: ns-3's FdReader select()s on each TAP fd and a pipe of its "
+                      "own, so all must be below FD_SETSIZE (%d): %zu descriptors are open and the "
+                      "pipes need %zu more; at most %zu TAP devices here",
+                      taps, FD_SETSIZE, open, 2 * taps, (FD_SETSIZE - (open - taps)) / 3);
+    if (getrlimit(RLIMIT_NOFILE, &rl) != 0 || rl.rlim_cur == RLIM_INFINITY || need <= rl.rlim_cur)
+        return NS3C_OK;
+    if (rl.rlim_max != RLIM_INFINITY && need > rl.rlim_max)
+        return seterr(err, NS3C_EINVAL,
+                      "%zu TAP devices: %zu descriptors are open and ns-3's FdReader needs a pipe "
+                      "per TAP device, %zu more, and RLIMIT_NOFILE's hard limit is %llu",
+                      taps, open, 2 * taps, (unsigned long long)rl.rlim_max);
+    rl.rlim_cur = rl.rlim_max;
+    if (setrlimit(RLIMIT_NOFILE, &rl) != 0)
+        return seterr(err, NS3C_EINVAL, "cannot raise RLIMIT_NOFILE to %llu: %s",
+                      (unsigned long long)rl.rlim_max, strerror(errno));
+    return NS3C_OK;
+}
+
+} // namespace
+
 extern "C" int
 ns3c_run(ns3c_sim *sim, void (*ready)(void *), void *arg, char *err)
 {
+    int rc;
+
     if (std::this_thread::get_id() != sim->owner)
         return seterr(err, NS3C_ESTATE,
                       "ns3c_run must be called by the thread that made the "
@@ -1078,6 +1145,8 @@ ns3c_run(ns3c_sim *sim, void (*ready)(void *), void *arg, char *err)
         if (sim->state != State::BUILD)
             return seterr(err, NS3C_ESTATE, "the simulation has already run");
     }
+    if ((rc = fd_room(sim, err)) != NS3C_OK)
+        return rc;
     try {
         sim->ready = ready;
         sim->ready_arg = arg;
