@@ -16,11 +16,10 @@
 #define REP_LEFT 72      /* the time column */
 #define REP_RIGHT 8      /* a margin at the right edge */
 #define REP_COL_MIN 120  /* the narrowest column: more lifelines widen the drawing */
+#define REP_FOLD_AT 8    /* more nodes of one kind on one site share one lifeline */
 #define REP_FONT 11      /* labels (monospace: their width is known here) */
 #define REP_CHAR_W 0.602 /* advance of a DejaVu Sans Mono glyph, in em */
 #define REP_HEAD_H 86    /* the sticky header: sites and links, node boxes */
-#define REP_LINES_MAX 64
-#define REP_SITES_MAX 64
 
 /* ---- report_html.c ---- */
 extern const char rep_css[];
@@ -52,6 +51,11 @@ struct rep_line {
     const char *name, *id, *kind, *link;
     const char *host; /* the name it is reached by: an EEC's notification endpoint, else id */
     double x;         /* its lifeline */
+    /* A lifeline for many nodes of one kind on one site (more than REP_FOLD_AT): their names, IDs
+     * and hosts as keys, name "first … last" and id "N × kind" in the labels below. */
+    json_t *members;
+    size_t count;
+    char fname[64], fid[32];
 };
 struct rep_site {
     const char *link;
@@ -59,15 +63,16 @@ struct rep_site {
     char params[96]; /* rate, delay, loss -- or why the links were not simulated */
 };
 struct rep_layout {
-    struct rep_line lines[REP_LINES_MAX];
+    struct rep_line *lines; /* one per node of the run */
     size_t nl;
-    struct rep_site sites[REP_SITES_MAX];
+    struct rep_site *sites; /* at most one per node */
     size_t ns;
     json_t *between; /* links that join sites: [{"link", "params", "after" (site index)}] */
     double width, col;
 };
-/* Lifelines grouped by the link (site) their node sits on, in the topology's order. 0 when the
- * summary names no node. Free with rep_layout_free. */
+/* Lifelines grouped by the link (site) their node sits on, in the topology's order: every node
+ * its own, however many (the drawing widens). 0 when the summary names no node or memory is out.
+ * Free with rep_layout_free. */
 int rep_layout(json_t *summary, struct rep_layout *L);
 void rep_layout_free(struct rep_layout *L);
 int rep_line_of(const struct rep_layout *L, const char *id);

@@ -45,14 +45,44 @@ rep_add_line(struct rep_layout *L, const char *name, json_t *n)
 {
     struct rep_line *l;
 
-    if (L->nl >= REP_LINES_MAX)
-        return;
-    l = &L->lines[L->nl++];
+    l = &L->lines[L->nl++]; /* room for every node: rep_layout */
     l->name = name;
     l->id = json_string_value(json_object_get(n, "id"));
     l->host = json_string_value(json_object_get(n, "host"));
     l->kind = json_string_value(json_object_get(n, "kind"));
     l->link = json_string_value(json_object_get(n, "link"));
+}
+
+static void
+rep_member(json_t *members, const char *key)
+{
+    if (key != NULL)
+        json_object_set_new(members, key, json_true());
+}
+
+/* Lifelines from..L->nl-1 (nodes of one kind on one site) as one when there are more than
+ * REP_FOLD_AT: a run of hundreds of EECs (issue 11) stays a diagram a page can hold, its
+ * messages drawn from the one lifeline of their kind. */
+static void
+rep_fold(struct rep_layout *L, size_t from)
+{
+    struct rep_line *l = &L->lines[from];
+    size_t n = L->nl - from;
+
+    if (n <= REP_FOLD_AT || (l->members = json_object()) == NULL)
+        return;
+    for (size_t i = from; i < L->nl; i++) {
+        rep_member(l->members, L->lines[i].name);
+        rep_member(l->members, L->lines[i].id);
+        rep_member(l->members, L->lines[i].host);
+    }
+    snprintf(l->fname, sizeof(l->fname), "%s \u2026 %s", l->name, L->lines[L->nl - 1].name);
+    snprintf(l->fid, sizeof(l->fid), "%zu \u00d7 %s", n, l->kind);
+    l->name = l->fname;
+    l->id = l->fid;
+    l->host = NULL;
+    l->count = n;
+    L->nl = from + 1;
 }
 
 /* Is node n on a link of the topology? */
@@ -75,7 +105,8 @@ rep_add_site(struct rep_layout *L, json_t *summary, const char *link, json_t *ld
     struct rep_site *s;
     size_t first = L->nl;
 
-    for (size_t o = 0; o < REP_KINDS; o++)
+    for (size_t o = 0; o < REP_KINDS; o++) {
+        size_t kind_first = L->nl;
         json_object_foreach(nodes, k, n)
         {
             const char *kind = json_string_value(json_object_get(n, "kind"));
@@ -87,7 +118,9 @@ rep_add_site(struct rep_layout *L, json_t *summary, const char *link, json_t *ld
                 continue;
             rep_add_line(L, k, n);
         }
-    if (L->nl == first || L->ns >= REP_SITES_MAX)
+        rep_fold(L, kind_first);
+    }
+    if (L->nl == first)
         return;
     s = &L->sites[L->ns++];
     s->link = link;
@@ -165,8 +198,14 @@ rep_layout(json_t *summary, struct rep_layout *L)
     json_t *links = json_object_get(json_object_get(summary, "topology"), "links"), *ld;
     const char *lk;
 
+    size_t nnodes = json_object_size(json_object_get(summary, "nodes"));
+
     memset(L, 0, sizeof(*L));
+    L->lines = calloc(nnodes + 1, sizeof(*L->lines));
+    L->sites = calloc(nnodes + 1, sizeof(*L->sites));
     L->between = json_array();
+    if (L->lines == NULL || L->sites == NULL)
+        return 0;
     json_object_foreach(links, lk, ld) rep_add_site(L, summary, lk, ld);
     rep_add_site(L, summary, NULL, NULL); /* nodes on no link of the topology (older runs) */
     json_object_foreach(links, lk, ld)
@@ -189,7 +228,11 @@ void
 rep_layout_free(struct rep_layout *L)
 {
     json_decref(L->between);
-    L->between = NULL;
+    for (size_t i = 0; L->lines != NULL && i < L->nl; i++)
+        json_decref(L->lines[i].members);
+    free(L->lines);
+    free(L->sites);
+    memset(L, 0, sizeof(*L));
 }
 
 int
@@ -200,7 +243,8 @@ rep_line_of(const struct rep_layout *L, const char *id)
     for (size_t i = 0; i < L->nl; i++)
         if ((L->lines[i].id != NULL && strcmp(L->lines[i].id, id) == 0) ||
             (L->lines[i].host != NULL && strcasecmp(L->lines[i].host, id) == 0) ||
-            strcmp(L->lines[i].name, id) == 0)
+            strcmp(L->lines[i].name, id) == 0 ||
+            (L->lines[i].members != NULL && json_object_get(L->lines[i].members, id) != NULL))
             return (int)i;
     return -1;
 }
