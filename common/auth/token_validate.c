@@ -491,8 +491,16 @@ token_check_aud(struct token_verdict *v, const char *want)
                         json_array_size(aud), want);
 }
 
+/* The clock skew of a check (RFC 7519 4.1.4: "some small leeway"), configured per resource
+ * server; TOKEN_SKEW when it says none. */
+static int
+token_skew(const struct token_check *chk)
+{
+    return chk->skew > 0 && chk->skew <= TOKEN_SKEW_MAX ? chk->skew : TOKEN_SKEW;
+}
+
 static enum token_rule
-token_check_times(struct token_verdict *v, int64_t now, int64_t *exp_out)
+token_check_times(struct token_verdict *v, int64_t now, int skew, int64_t *exp_out)
 {
     int64_t exp = 0, nbf = 0, iat = 0;
     int has_exp, has_nbf, has_iat; /* exp and iat are required: has_* only for nbf */
@@ -505,13 +513,13 @@ token_check_times(struct token_verdict *v, int64_t now, int64_t *exp_out)
         return r;
     /* Written as subtractions from now, which is sane, so that a hostile
      * exp near INT64_MAX cannot overflow. */
-    if (exp <= now - TOKEN_SKEW)
+    if (exp <= now - skew)
         return token_refuse(v, TOKEN_EXPIRED, "token expired at %s (now %s, skew %d s)",
-                            token_time(exp, a), token_time(now, b), TOKEN_SKEW);
-    if (has_nbf && nbf > now + TOKEN_SKEW)
+                            token_time(exp, a), token_time(now, b), skew);
+    if (has_nbf && nbf > now + skew)
         return token_refuse(v, TOKEN_NOT_YET_VALID, "token not valid before %s (now %s)",
                             token_time(nbf, a), token_time(now, b));
-    if (iat > now + TOKEN_SKEW)
+    if (iat > now + skew)
         return token_refuse(v, TOKEN_IAT_IN_FUTURE, "token issued in the future, at %s (now %s)",
                             token_time(iat, a), token_time(now, b));
     /* No ECS issues a longer token; the bound also keeps every replay
@@ -607,7 +615,7 @@ token_check_claims(struct token_verdict *v, const struct token_check *chk, const
     enum token_rule r;
 
     if ((r = token_check_aud(v, chk->aud)) != TOKEN_OK ||
-        (r = token_check_times(v, chk->now, &exp)) != TOKEN_OK)
+        (r = token_check_times(v, chk->now, token_skew(chk), &exp)) != TOKEN_OK)
         return r;
     if ((r = token_claim_str(v, "jti", 1, &jti)) != TOKEN_OK)
         return r;
@@ -626,7 +634,7 @@ token_check_claims(struct token_verdict *v, const struct token_check *chk, const
                             chk->scope);
     /* Last, so that only tokens that pass every other rule are remembered. */
     if (chk->replay != NULL) {
-        r = token_replay_use(chk->replay, iss, jti, exp + TOKEN_SKEW, chk->now);
+        r = token_replay_use(chk->replay, iss, jti, exp + token_skew(chk), chk->now);
         if (r == TOKEN_REPLAYED)
             return token_refuse(v, r, "jti %.64s of %.64s was already used", jti, iss);
         if (r == TOKEN_REPLAY_FULL)

@@ -21,7 +21,8 @@
 #include <stdint.h>
 
 #define TOKEN_MAX_LEN 8192 /* bytes of a compact JWS we agree to look at */
-#define TOKEN_SKEW 30      /* seconds of clock skew allowed on exp, nbf and iat */
+#define TOKEN_SKEW 30      /* default seconds of clock skew allowed on exp, nbf and iat */
+#define TOKEN_SKEW_MAX 300 /* the most a resource server may configure */
 #define TOKEN_SCOPE_MAX 1024
 #define TOKEN_JTI_MAX 128
 #define TOKEN_LIFETIME_MAX 86400 /* seconds from iat to exp: bearer tokens cannot be revoked */
@@ -68,7 +69,7 @@ enum token_rule {
 };
 
 /* Seen-jti cache for the single-use policy; NULL in a check means tokens are
- * reusable until exp (the default). Entries live until exp + TOKEN_SKEW. */
+ * reusable until exp (the default). Entries live until exp plus the check's skew. */
 struct token_replay;
 struct token_replay *token_replay_new(size_t max_entries);
 void token_replay_free(struct token_replay *rc);
@@ -85,6 +86,7 @@ struct token_check {
     const char *gpsi;             /* GPSI sent with the request, or NULL */
     struct token_replay *replay;  /* single-use policy, or NULL */
     int64_t now;                  /* seconds since the epoch (injected for tests) */
+    int skew;                     /* clock skew allowed, 1..TOKEN_SKEW_MAX s; 0: TOKEN_SKEW */
 };
 
 struct token_verdict {

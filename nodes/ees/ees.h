@@ -97,6 +97,7 @@ struct ees_config {
     json_t *eas;               /* EASProfile array served by EAS discovery, or NULL */
     long long eec_reg_expiry;  /* EDGE-1 registration lifetime granted at most, seconds */
     long long max_contexts;    /* maxContexts: EEC contexts held at once (EES_CTX_MAX default) */
+    long long token_skew;      /* tokenClockSkew: leeway on exp, nbf, iat (TOKEN_SKEW default) */
     long long eas_reg_expiry;  /* EDGE-3 registration lifetime granted at most, seconds */
     long long sub_expiry;      /* subscription lifetime granted at most, seconds */
     long long jwks_interval;   /* seconds between kid-triggered JWKS reloads at least */

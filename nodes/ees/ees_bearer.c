@@ -108,6 +108,7 @@ bearer_run(struct bearer_op *op)
         .gpsi = op->w.gpsi,
         .replay = e->replay,
         .now = node_now(),
+        .skew = (int)e->cfg.token_skew,
     };
     struct token_verdict v;
     char summary[EDGE_ERR_LEN];

@@ -126,6 +126,15 @@ const struct js_field ees_config_fields[] = {
      .check = js_check_range,
      .min = 1,
      .max = 1000000},
+    /* The leeway its tokens' exp, nbf and iat get (RFC 7519 4.1.4): a test that waits for a
+     * token to expire need not wait the default 30 s. */
+    {.name = "tokenClockSkew",
+     .type = JS_INT,
+     .flags = JS_STORE,
+     .store = S(token_skew),
+     .check = js_check_range,
+     .min = 1,
+     .max = TOKEN_SKEW_MAX},
     {.name = "easRegistrationExpiry",
      .type = JS_INT,
      .flags = JS_STORE,
@@ -173,6 +182,7 @@ ees_config_defaults(struct ees_config *c)
     c->token_replay = "reusable";
     c->eec_reg_expiry = 3600;
     c->max_contexts = EES_CTX_MAX;
+    c->token_skew = TOKEN_SKEW;
     c->eas_reg_expiry = 3600;
     c->sub_expiry = 3600;
     c->jwks_interval = 10;

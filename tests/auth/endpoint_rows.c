@@ -159,8 +159,8 @@ check_issued(const struct keyring *kr, const struct token_endpoint_result *res, 
              const char *eec_id, const char *name)
 {
     struct edge_peer sees = {EDGE_PEER_CERT, "", "", "", "", ""};
-    struct token_check chk = {
-        TOKEN_PROFILE_EES, res->aud, scope, kr, NULL, &sees, NULL, NULL, NOW + 1};
+    struct token_check chk = {TOKEN_PROFILE_EES, res->aud, scope, kr, NULL, &sees, NULL, NULL,
+                              NOW + 1,           0};
     struct token_verdict v;
     json_t *b = res->body, *ec;
     int fail = 0;

@@ -205,7 +205,7 @@ main(void)
     {
         struct token_verdict v;
         struct token_check chk = {
-            TOKEN_PROFILE_EEC, "ees1.edge.test", NULL, ecs, NULL, &eec_peer, NULL, NULL, NOW};
+            TOKEN_PROFILE_EEC, "ees1.edge.test", NULL, ecs, NULL, &eec_peer, NULL, NULL, NOW, 0};
         token_validate(toks[N_TOKENS - 2].token, &chk, &v);
         members(v.header, buf, sizeof(buf));
         CHECK(strcmp(buf, "alg,kid,typ") == 0, "header members: %s", buf);

@@ -406,8 +406,16 @@ test_http_mapping(void)
         EVP_PKEY *pk = forge_p256();
         char *pem = forge_pem(pk, 1), err[EDGE_ERR_LEN];
         struct edge_peer peer = {EDGE_PEER_CERT, "", "eec-0001", "", "", ""};
-        struct token_check chk = {
-            TOKEN_PROFILE_EEC, "ees9.edge.test", NULL, NULL, NULL, &peer, NULL, NULL, 1767225600};
+        struct token_check chk = {TOKEN_PROFILE_EEC,
+                                  "ees9.edge.test",
+                                  NULL,
+                                  NULL,
+                                  NULL,
+                                  &peer,
+                                  NULL,
+                                  NULL,
+                                  1767225600,
+                                  0};
         struct token_issued ti;
         keyring_add_signing_pem(kr, "ecs1.edge.test", "k1", pem, strlen(pem), err);
         chk.keys = kr;
@@ -428,6 +436,40 @@ test_http_mapping(void)
         EVP_PKEY_free(pk);
         keyring_free(kr);
     }
+    /* The clock skew is the check's (an EES's tokenClockSkew): 2 s past exp, a skew of 1 s
+     * refuses, the default (30 s) and 5 s accept; out of range is the default. */
+    {
+        struct keyring *kr = keyring_new();
+        EVP_PKEY *pk = forge_p256();
+        char *pem = forge_pem(pk, 1), err[EDGE_ERR_LEN];
+        struct edge_peer peer = {EDGE_PEER_CERT, "", "eec-0001", "", "", ""};
+        struct token_check chk = {.profile = TOKEN_PROFILE_EEC,
+                                  .aud = "ees1.edge.test",
+                                  .peer = &peer,
+                                  .now = 1767225600 + 60 + 2};
+        static const struct {
+            int skew;
+            enum token_rule want;
+        } rows[] = {{0, TOKEN_OK}, {1, TOKEN_EXPIRED}, {2, TOKEN_EXPIRED},
+                    {3, TOKEN_OK}, {5, TOKEN_OK},      {TOKEN_SKEW_MAX + 1, TOKEN_OK}};
+        struct token_issued ti;
+        keyring_add_signing_pem(kr, "ecs1.edge.test", "k1", pem, strlen(pem), err);
+        chk.keys = kr;
+        CHECK(token_issue_eec(kr, &peer, NULL, "ees1.edge.test", "x", 1767225600, 60, &ti, err) ==
+                  0,
+              "%s", err);
+        for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+            chk.skew = rows[i].skew;
+            token_validate(ti.token, &chk, &v);
+            CHECK(v.rule == rows[i].want, "skew %d, 2 s past exp: %s (%s)", rows[i].skew,
+                  token_rule_name(v.rule), v.sentence);
+            token_verdict_clear(&v);
+        }
+        token_issued_clear(&ti);
+        free(pem);
+        EVP_PKEY_free(pk);
+        keyring_free(kr);
+    }
 }
 
 static void
@@ -439,7 +481,7 @@ test_replay_cache(void)
     struct edge_peer peer = {EDGE_PEER_CERT, "", "eec-0001", "", "", ""};
     struct token_replay *rc = token_replay_new(4);
     struct token_check chk = {
-        TOKEN_PROFILE_EEC, "ees1.edge.test", NULL, NULL, NULL, &peer, NULL, rc, 1767225600};
+        TOKEN_PROFILE_EEC, "ees1.edge.test", NULL, NULL, NULL, &peer, NULL, rc, 1767225600, 0};
     struct token_issued t[6];
     struct token_verdict v;
 

@@ -20,9 +20,20 @@
 #include <string.h>
 #include <time.h>
 
-/* Past exp a validator still accepts a token for TOKEN_SKEW seconds
- * (common/auth/token_validate.h); the wait ends one second after that. */
-#define RUNNER_SKEW_MS ((TOKEN_SKEW + 1) * 1000LL)
+/* Past exp an EES still accepts a token for its clock skew (its "tokenClockSkew", else
+ * TOKEN_SKEW: common/auth/token_validate.h); the wait ends one second after the largest. */
+static long long
+runner_skew_ms(const struct run *r)
+{
+    long long most = 0;
+
+    for (size_t i = 0; i < r->nnodes; i++)
+        if (r->nodes[i].sn->kind == SCN_EES) {
+            long long s = scn_conf_int(r->nodes[i].sn, "tokenClockSkew", TOKEN_SKEW);
+            most = s > most ? s : most;
+        }
+    return ((most > 0 ? most : TOKEN_SKEW) + 1) * 1000LL;
+}
 
 int
 act_stop(struct run *r, struct run_node *n, json_t *step, json_t *a, json_t **res, char *err)
@@ -164,7 +175,7 @@ runner_wait_until(long long at_ms, char *err)
 int
 act_wait(struct run *r, struct run_node *n, json_t *step, json_t *a, json_t **res, char *err)
 {
-    long long at = 0, margin = RUNNER_SKEW_MS;
+    long long at = 0, margin = runner_skew_ms(r);
     (void)n;
 
     if (json_object_get(a, "marginMs") != NULL)

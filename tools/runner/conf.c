@@ -139,8 +139,9 @@ conf_policy(struct run *r, json_t *pol)
  * same), per kind. */
 static const char *const conf_ecs_passed[] = {
     "deadlines", "edge9Mode", "locationCacheLifetime", "peerKeepAlive", "eecBindingLifetime", NULL};
-static const char *const conf_ees_passed[] = {"keepAlive",   "eecRegConf", "eecRegistrationExpiry",
-                                              "tokenReplay", "deadlines",  NULL};
+static const char *const conf_ees_passed[] = {
+    "keepAlive", "eecRegConf", "eecRegistrationExpiry", "tokenReplay", "tokenClockSkew",
+    "deadlines", NULL};
 static const char *const conf_eec_passed[] = {"deadlines", NULL};
 static const char *const conf_eas_passed[] = {
     "profile", "registrationExpiry", "refresh", "keepAlive", "acrEvents", "deadlines", NULL};

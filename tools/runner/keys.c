@@ -213,6 +213,7 @@ const struct js_field keys_ees[] = {
      .min = 1,
      .max = 86400},
     {.name = "tokenReplay", .type = JS_STRING, .check = js_check_enum, .choices = val_replays},
+    {.name = "tokenClockSkew", .type = JS_INT, .check = js_check_range, .min = 1, .max = 300},
     {.name = "deadlines", .type = JS_OBJECT, .sub = ees_deadline_fields, .check = keys_deadlines},
     {.name = "partnerEcs", .type = JS_ARRAY, .items = JS_STRING, .item_check = val_ecs_ref},
     {.name = NULL},
