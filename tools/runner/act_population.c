@@ -45,18 +45,12 @@ act_pop_check(struct scn_ctx *c, json_t *args, char *err)
 static int
 act_pop_settle(struct run *r, char *err)
 {
-    json_t *reply;
     char why[EDGE_ERR_LEN];
 
-    for (size_t i = 0; i < r->nnodes; i++) {
-        struct run_node *n = &r->nodes[i];
-        if (n->cc == NULL || n->frozen)
-            continue;
-        if (poll_call(r, n, "status", NULL, r->timeout_ms, &reply, why) == -1)
-            return edge_err(err, "%s did not answer status after the population: %s", n->sn->name,
-                            why);
-        json_decref(reply);
-    }
+    for (size_t i = 0; i < r->nnodes; i++)
+        if (poll_settle(r, &r->nodes[i], why) == -1)
+            return edge_err(err, "%s did not answer status after the population: %s",
+                            r->nodes[i].sn->name, why);
     return 0;
 }
 

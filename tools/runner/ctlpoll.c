@@ -97,3 +97,16 @@ poll_keep(struct run *r)
     if (fgets(line, sizeof(line), stdin) == NULL || !isatty(STDIN_FILENO))
         printf("\n");
 }
+
+int
+poll_settle(struct run *r, struct run_node *n, char *why)
+{
+    json_t *reply;
+
+    if (n->cc == NULL || n->frozen)
+        return 0;
+    if (poll_call(r, n, "status", NULL, r->timeout_ms, &reply, why) == -1)
+        return -1;
+    json_decref(reply);
+    return 0;
+}

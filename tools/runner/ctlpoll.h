@@ -14,5 +14,9 @@ int poll_call(struct run *r, struct run_node *n, const char *cmd, json_t *args, 
               json_t **reply, char *why);
 /* --keep: wait for Enter on stdin while draining the nodes' events. */
 void poll_keep(struct run *r);
+/* Wait until node n has done all it was doing when this is called: a status call, answered once
+ * the node's loop round in progress is over, so the lines it logged there are written and the
+ * events it sent are read (nothing to do for a node frozen or without a socket). */
+int poll_settle(struct run *r, struct run_node *n, char *why);
 
 #endif

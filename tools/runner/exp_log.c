@@ -9,6 +9,7 @@
 #include "exp_int.h"
 
 #include "base/err.h"
+#include "ctlpoll.h"
 #include "logwait.h"
 #include "match.h"
 #include "values.h"
@@ -63,6 +64,10 @@ exp_log_judge(struct exp_ctx *x, json_t *want, int absent)
         off_t from = absent && n->log_marks != NULL && x->r->step_index >= 0
                          ? n->log_marks[x->r->step_index]
                          : 0;
+        /* A node may log what it did after the answer that ended the step has left (a server
+         * sends its TLS alert, then logs the failed handshake): let it finish first. A node that
+         * cannot answer (stopped on purpose) has logged all it will. */
+        (void)poll_settle(x->r, n, why);
         json_t *events = logwait_read(n->evlog, from, NULL);
         json_array_foreach(list, i, p)
         {
