@@ -28,7 +28,10 @@ struct netsim {
     int wake[2]; /* simulator thread / main thread -> control thread */
     pthread_t ctl_thread;
     int ctl_running;
-    int ready; /* control thread only */
+    int ready;                 /* control thread only */
+    int cpu_latency_qos;       /* the topology's "cpu_latency_qos" (default 1) */
+    int cpu_latency_fd;        /* the request held (cpu_latency.h), or -1 */
+    char cpu_latency_why[160]; /* why it is not held */
 };
 
 /* The link parameters a topology sets and the "link" command changes, one rule each for both:

@@ -265,9 +265,13 @@ wake_cb(evutil_socket_t fd, short what, void *arg)
     for (i = 0; i < n; i++) {
         if (buf[i] == 'r') {
             ns->ready = 1;
-            /* {"links": {...}, "pid": N}: what the runner needs to know. */
+            /* {"links": {...}, "pid": N, "cpu_latency": {...}}: what the runner needs to know. */
             json_t *info = netsim_counters(ns, NULL);
             json_object_set_new(info, "pid", json_integer(getpid()));
+            json_object_set_new(info, "cpu_latency",
+                                ns->cpu_latency_fd >= 0 ? json_pack("{s:b}", "held", 1)
+                                                        : json_pack("{s:b, s:s}", "held", 0, "why",
+                                                                    ns->cpu_latency_why));
             ctl_ready(ns->ctl, info);
         } else if (buf[i] == 'q') {
             event_base_loopbreak(ns->base);

@@ -12,6 +12,7 @@
  *   {
  *     "seed": 1, "run": 1,            optional: random streams of loss and jitter
  *     "pcap_dir": "run/pcap",         optional: default <pcap_dir>/<link>.pcap
+ *     "cpu_latency_qos": true,        optional: keep idle CPUs quick to wake (cpu_latency.c)
  *     "links": [
  *       {"name": "ran",               [A-Za-z0-9_.-], at most 31
  *        "rate": "100Mbps",           bps|kbps|Mbps|Gbps, or "unlimited" (default)
@@ -42,6 +43,7 @@
  * nodes/netsim/README.md has the details and examples. */
 #include "netsim.h"
 #include "base/err.h"
+#include "cpu_latency.h"
 
 #include <fcntl.h>
 #include <limits.h>
@@ -120,6 +122,13 @@ run(struct netsim *ns, const struct netsim_args *a, char *err)
     if (netsim_load_topology(ns, a->pcap_dir, err) < 0 ||
         netsim_setup_control(ns, a->ctl_path, a->ctl_fd, &sigs, err) < 0)
         return -1;
+    /* Link accuracy depends on how fast idle CPUs wake (cpu_latency.c); without the request the
+     * links still run, and the ready event says why it is not held. */
+    if (!ns->cpu_latency_qos)
+        snprintf(ns->cpu_latency_why, sizeof(ns->cpu_latency_why),
+                 "the topology sets cpu_latency_qos to false");
+    else
+        ns->cpu_latency_fd = cpu_latency_hold(ns->cpu_latency_why, sizeof(ns->cpu_latency_why));
     if (pthread_create(&ns->ctl_thread, NULL, netsim_ctl_main, ns) != 0)
         return edge_err(err, "cannot start the control thread");
     ns->ctl_running = 1;
@@ -174,12 +183,14 @@ netsim_free(struct netsim *ns)
     }
     ns3c_sim_free(ns->sim);
     config_free(ns->cf);
+    if (ns->cpu_latency_fd >= 0)
+        close(ns->cpu_latency_fd);
 }
 
 int
 main(int argc, char **argv)
 {
-    struct netsim ns = {.sigfd = -1, .wake = {-1, -1}};
+    struct netsim ns = {.sigfd = -1, .wake = {-1, -1}, .cpu_latency_fd = -1};
     struct netsim_args a = {.ctl_fd = -1};
     char err[EDGE_ERR_LEN];
     int rc;

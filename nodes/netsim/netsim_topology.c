@@ -121,6 +121,7 @@ static const struct js_field tap_fields[] = {
 
 struct topo_spec {
     long long seed, run;
+    int cpu_latency_qos;
     const char *pcap_dir;
     json_t *links, *routers, *taps;
 };
@@ -142,6 +143,7 @@ static const struct js_field topo_fields[] = {
      .min = 1,
      .max = UINT32_MAX},
     {.name = "pcap_dir", .type = JS_STRING, .flags = JS_NONEMPTY | JS_STORE, .store = T(pcap_dir)},
+    {.name = "cpu_latency_qos", .type = JS_BOOL, .flags = JS_STORE, .store = T(cpu_latency_qos)},
     {.name = "links",
      .type = JS_ARRAY,
      .flags = JS_REQUIRED | JS_NONEMPTY | JS_STORE,
@@ -254,7 +256,7 @@ build_tap(struct netsim *ns, json_t *tj, size_t idx, char *err)
 int
 netsim_load_topology(struct netsim *ns, const char *pcap_dir, char *err)
 {
-    struct topo_spec t = {.seed = 1, .run = 1};
+    struct topo_spec t = {.seed = 1, .run = 1, .cpu_latency_qos = 1};
     char e[NS3C_ERR_LEN];
     json_t *v;
     size_t i;
@@ -263,6 +265,7 @@ netsim_load_topology(struct netsim *ns, const char *pcap_dir, char *err)
         config_decode(ns->cf, topo_fields, &t, err) < 0)
         return -1;
     ns->topo = config_root(ns->cf);
+    ns->cpu_latency_qos = t.cpu_latency_qos;
     if (pcap_dir == NULL)
         pcap_dir = t.pcap_dir;
     if (ns3c_sim_new(&ns->sim, (uint32_t)t.seed, (uint32_t)t.run, e) != NS3C_OK)

@@ -79,6 +79,8 @@ struct world {
     char pcap[MAX_TAPS][128];
     struct host *hosts;
     size_t nhosts;
+    int cpu_latency_held; /* the ready event's "cpu_latency" (nodes/netsim/cpu_latency.c) */
+    char cpu_latency_why[160];
 };
 
 static void
@@ -176,6 +178,12 @@ world_start(struct world *w, struct host *hosts, size_t nhosts, const struct lin
     json_t *ev = ctl_client_wait_event(w->cc, "ready", 15000, err);
     if (ev == NULL)
         die("edge-netsim never said ready: %s", err);
+    json_t *cpu = json_object_get(ev, "cpu_latency");
+    w->cpu_latency_held = json_is_true(json_object_get(cpu, "held"));
+    snprintf(w->cpu_latency_why, sizeof w->cpu_latency_why, "%s",
+             json_string_value(json_object_get(cpu, "why"))
+                 ? json_string_value(json_object_get(cpu, "why"))
+                 : "no reason given");
     json_decref(ev);
 }
 
@@ -782,6 +790,8 @@ rtt_world(struct host *h, const struct link_spec *links, size_t nlinks, const ch
     size_t i;
 
     world_start(&w, h, 2, links, nlinks, routers);
+    /* Without it, waking idle CPUs adds 50-120 us per RTT on a VM (cpu_latency.c). */
+    CHECK(w.cpu_latency_held, "edge-netsim holds no CPU latency request: %s", w.cpu_latency_why);
     echo_open(&w, &e, &h[0], &h[1]);
     echo_stamp(&e);
     for (int pass = 1; pass <= RTT_TRIES; pass++)
@@ -1031,6 +1041,8 @@ static const struct {
     {"{\"links\": [{\"name\": \"l\", \"pcap\": 5}]}",
      "links[0].pcap: expected a path, true or false"},
     {"{\"seed\": 0, \"links\": [{\"name\": \"l\"}]}", "seed: 0 is out of range"},
+    {"{\"cpu_latency_qos\": 0, \"links\": [{\"name\": \"l\"}]}",
+     "cpu_latency_qos: expected boolean, got integer"},
     {"{\"links\": [{\"name\": \"bad name\"}]}", "links[0]: link name"},
     {"{\"links\": [{\"name\": \"l\"}, {\"name\": \"l\"}]}", "links[1]: link \"l\" already exists"},
     {"{\"links\": [{\"name\": \"l\"}], \"routers\": [{\"name\": \"r\", \"interfaces\": "

@@ -112,6 +112,18 @@ net_choose(struct run *r, const char *want, char *err)
     return 0;
 }
 
+/* What edge-netsim's ready event says of its CPU latency request (nodes/netsim/cpu_latency.c). */
+static void
+net_cpu_latency(struct run *r, json_t *cpu)
+{
+    const char *why = json_string_value(json_object_get(cpu, "why"));
+
+    r->cpu_latency_why[0] = '\0';
+    if (!json_is_true(json_object_get(cpu, "held")))
+        snprintf(r->cpu_latency_why, sizeof(r->cpu_latency_why), "%s",
+                 why != NULL ? why : "edge-netsim did not say");
+}
+
 /* The routers of the simulation as edge-netsim's "routers" array. */
 static json_t *
 net_routers(struct run *r)
@@ -210,6 +222,7 @@ net_start_sim(struct run *r, struct net_state *st, char *err)
         edge_err(err, "edge-netsim not ready: %s (see %s)", why, st->simlog);
         goto done;
     }
+    net_cpu_latency(r, json_object_get(ev, "cpu_latency"));
     json_decref(ev);
     rc = 0;
 done:

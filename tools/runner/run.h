@@ -60,6 +60,8 @@ struct run {
     struct scn *scn;
     enum run_net net;
     char net_why[256];
+    char cpu_latency_why[192]; /* TAP mode: why edge-netsim holds no CPU latency request ("": held)
+                                */
     char out[RUN_PATH_MAX];    /* results directory */
     char rundir[RUN_PATH_MAX]; /* out/run: configs, sockets, node event logs */
     char pkidir[RUN_PATH_MAX]; /* out/pki */

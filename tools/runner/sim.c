@@ -145,6 +145,13 @@ sim_report(struct run *r, json_t *steps, FILE *f)
         fprintf(f, "edge-run: not simulated (loopback mode): the links %s\n", links);
         json_object_set_new(rep, "notSimulated", json_string(links));
     }
+    if (r->net == RUN_NET_TAP && r->cpu_latency_why[0] != '\0') {
+        fprintf(f,
+                "edge-run: links: idle CPUs were left to wake slowly (no CPU latency request: %s): "
+                "each RTT may be 50-120 us longer than configured (nodes/netsim/README.md)\n",
+                r->cpu_latency_why);
+        json_object_set_new(rep, "cpuLatencyNotHeld", json_string(r->cpu_latency_why));
+    }
     sim_steps(steps, rep, f);
     sim_compare(r, rep, f);
     return rep;
