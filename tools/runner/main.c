@@ -76,17 +76,22 @@ main_start_nodes(struct run *r, char *err)
 {
     static const enum scn_kind order[] = {SCN_AANF, SCN_BSF, SCN_ECS, SCN_EES, SCN_EAS, SCN_EEC};
 
-    for (size_t k = 0; k < sizeof(order) / sizeof(order[0]); k++)
-        for (size_t i = 0; i < r->nnodes; i++) {
-            if (r->nodes[i].sn->kind != order[k])
-                continue;
-            if (proc_interrupted)
-                return edge_err(err, "interrupted");
-            if (json_is_false(json_object_get(r->nodes[i].sn->conf, "started")))
-                continue;
-            if (proc_node_start(r, &r->nodes[i], 1, err) == -1)
-                return -1;
-        }
+    /* Kind by kind, since each needs the kinds before it (an EES registers at its ECS, an EEC
+     * asks both); the nodes of one kind start together and are then waited for, so a run of 246
+     * EECs waits for the slowest of them once, not for each in turn. */
+    for (size_t k = 0; k < sizeof(order) / sizeof(order[0]); k++) {
+        for (int wait = 0; wait <= 1; wait++)
+            for (size_t i = 0; i < r->nnodes; i++) {
+                struct run_node *n = &r->nodes[i];
+                if (n->sn->kind != order[k] ||
+                    json_is_false(json_object_get(n->sn->conf, "started")))
+                    continue;
+                if (proc_interrupted)
+                    return edge_err(err, "interrupted");
+                if ((wait ? proc_node_ready(r, n, err) : proc_node_start(r, n, 0, err)) == -1)
+                    return -1;
+            }
+    }
     return 0;
 }
 

@@ -223,7 +223,7 @@ proc_node_release(struct run_node *n)
 
 /* Wait for the ready event of a node just started; a node that ends first is an error with the
  * last line of its log (a bad config's "FILE: field: reason"). */
-static int
+int
 proc_node_ready(struct run *r, struct run_node *n, char *err)
 {
     char why[EDGE_ERR_LEN], st[128], last[512];

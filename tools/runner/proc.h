@@ -41,6 +41,8 @@ const char *proc_node_exe(const struct scn_node *sn);
 /* Start node n (its config file written) and, wait_ready, wait for its ready event; a node that
  * ends first is an error with the last line of its log. */
 int proc_node_start(struct run *r, struct run_node *n, int wait_ready, char *err);
+/* Wait for the ready event of node n, started with wait_ready 0 (same errors). */
+int proc_node_ready(struct run *r, struct run_node *n, char *err);
 
 enum proc_stop {
     PROC_STOP_TERM, /* SIGTERM: a graceful stop, exit 0 */
