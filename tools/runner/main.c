@@ -178,6 +178,7 @@ main_steps(struct run *r, json_t *out_steps, char *fatal, size_t fatal_len)
         r->step_index = (int)i;
         r->step_wall = time(NULL);
         r->step_mono[i] = run_now_mono();
+        step_forget_events(r, 0);
         logwait_mark(r);
         snprintf(what, sizeof(what), "step %zu/%zu %s: %s %s%s%s", i + 1, total,
                  json_string_value(json_object_get(step, "name")), node ? node : "",
@@ -328,6 +329,7 @@ main_session(struct run *r, json_t *steps, char *fatal, size_t fatal_len)
                (run_now_mono() - r->t0_mono) * 1000.0);
         step_collect_events(r); /* what came before ready belongs to start-up */
         failed = main_steps(r, steps, fatal, fatal_len);
+        step_forget_events(r, 1);
         if ((r->keep || r->step_mode) && !proc_interrupted) {
             printf("%s: the steps are done; the nodes keep running (edge-ctl their sockets; ip "
                    "netns exec to look around); Enter tears everything down\n        press Enter "

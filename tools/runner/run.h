@@ -70,6 +70,7 @@ struct run {
     char id[RUN_ID_LEN]; /* short run id: names of namespaces and TAPs */
     uint32_t seed;
     int keep, step_mode;
+    int seen_done;          /* the steps are over: events are no longer kept for them (step.c) */
     int timeout_ms;         /* per protocol step */
     struct run_node *nodes; /* parallel to scn->nodes */
     size_t nnodes;

@@ -114,12 +114,35 @@ step_collect_events(struct run *r)
                 }
                 if (k == 0)
                     step_token_event(r, n, ev);
+                if (r->seen_done) {
+                    json_decref(ev);
+                    continue;
+                }
                 json_array_append_new(r->seen,
                                       json_pack("{s:s, s:i, s:o, s:b}", "node", n->sn->name, "step",
                                                 step_of_event(r, ev), "event", ev, "used", 0));
             }
         }
     }
+}
+
+void
+step_forget_events(struct run *r, int steps_done)
+{
+    json_t *kept = json_array(), *e;
+    size_t i;
+
+    if (kept == NULL)
+        return;
+    json_array_foreach(r->seen, i, e)
+    {
+        if (!steps_done && !json_is_true(json_object_get(e, "used")) &&
+            json_integer_value(json_object_get(e, "step")) >= r->step_index - 1)
+            json_array_append(kept, e);
+    }
+    json_decref(r->seen);
+    r->seen = kept;
+    r->seen_done = steps_done;
 }
 
 /* An event of node n named name that came while the previous step or this

@@ -29,6 +29,10 @@ int step_node_call(struct run *r, struct run_node *n, json_t *step, const char *
 json_t *step_seen_event(struct run *r, struct run_node *n, const char *name);
 /* Collect unsolicited "token" events of every node into r->tokens. */
 void step_collect_events(struct run *r);
+/* Forget the events no step can await any more (step_seen_event looks back one step only), so
+ * a run of many steps or a long --keep does not hold every event it saw; called as each step
+ * begins, and with steps_done once the steps are over (then none is kept). */
+void step_forget_events(struct run *r, int steps_done);
 /* Record a token seen in a result (step name, how it was obtained): tokstore.h. */
 void step_record_token(struct run *r, const char *jwt, const char *step, const char *how);
 /* The run's token store (r->toks) over r->tokens, with the ECSes of the run as signers; -1 when
