@@ -3,17 +3,18 @@
  * 127.0.0.1. The server and the exchange inside TLS also serve the h2 target (fuzz_h2.c).
  *
  * The server runs in a child process, as a node runs it (SIGPIPE ignored, as node.c does), with
- * a certificate made by pki.h in a temporary directory. An input whose first byte is 'T' is sent
- * as HTTP inside a completed mutual-TLS connection (request lines, headers, bodies for the token
- * endpoint's form and a JSON handler), followed by a request with "Connection: close"; 'P', an
- * identity and a newline first offer that TLS 1.3 external PSK identity (AKMA A-KID), whose key
- * the server resolves while the handshake waits, as an ECS/EES asks its AAnF; any other
- * input is sent raw on the TCP connection
- * (garbage, mutated and truncated ClientHello records). The oracle: after each input the server
- * process is alive, it closes or answers within its timeout, whatever it answers inside TLS is an
- * HTTP response, every line of its event log is a JSON object, and a valid mutual-TLS request
- * afterwards still gets 200. */
+ * a certificate made by pki.h in a temporary directory, and the token endpoint's form reader and
+ * the key server stand-in of the net tests (fixture_base.h). An input whose first byte is 'T' is
+ * sent as HTTP inside a completed mutual-TLS connection (request lines, headers, bodies for the
+ * token endpoint's form and a JSON handler), followed by a request with "Connection: close"; 'P',
+ * an identity and a newline first offer that TLS 1.3 external PSK identity (AKMA A-KID), whose
+ * key the server resolves while the handshake waits, as an ECS/EES asks its AAnF; any other input
+ * is sent raw on the TCP connection (garbage, mutated and truncated ClientHello records). The
+ * oracle: after each input the server process is alive, it closes or answers within its timeout,
+ * whatever it answers inside TLS is an HTTP response, every line of its event log is a JSON
+ * object, and a valid mutual-TLS request afterwards still gets 200. */
 #include "fuzz.h"
+#include "fixture_base.h"
 
 #include "edgeapp/edgeapp.h"
 #include "base/evlog.h"
@@ -26,7 +27,6 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <poll.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -73,12 +73,7 @@ static int psk_use_cb(SSL *ssl, const EVP_MD *md, const unsigned char **id, size
 static const char *
 at(const char *name)
 {
-    static char bufs[4][4200];
-    static int i;
-
-    i = (i + 1) % 4;
-    snprintf(bufs[i], sizeof(bufs[i]), "%s/%s", dir, name);
-    return bufs[i];
+    return fixture_at(dir, name);
 }
 
 /* ---- the server (child process) ---- */
@@ -88,23 +83,6 @@ h_ping(struct http_req *req, void *arg)
 {
     (void)arg;
     http_reply_json(req, 200, json_pack("{s:s}", "pong", FZ_ECS1));
-}
-
-static void
-h_token(struct http_req *req, void *arg)
-{
-    const struct http_form *f;
-    char err[EDGE_ERR_LEN];
-    int status = 0;
-
-    (void)arg;
-    if ((f = http_req_form(req, &status, err)) == NULL) {
-        http_reply_json(
-            req, status,
-            json_pack("{s:s, s:s}", "error", "invalid_request", "error_description", err));
-        return;
-    }
-    http_reply_json(req, 200, json_pack("{s:s?}", "grant_type", http_form_get(f, "grant_type")));
 }
 
 static void
@@ -126,57 +104,21 @@ h_json(struct http_req *req, void *arg)
 /* The server's key server, as an ECS/EES asks its AAnF (keyfetch.h): one subscriber, whose key
  * is given from the event loop, so its handshakes pause in the ClientHello and resume
  * (tls_accept.c); another identity is declined at once (the certificate rules decide). */
-struct psk_wait {
-    struct event *ev;
-    struct tls_psk_answer a;
-    tls_psk_ready_fn ready;
-    void *ready_arg;
-};
-
-static void
-psk_answer(evutil_socket_t fd, short what, void *arg)
-{
-    struct psk_wait *w = arg;
-
-    (void)fd, (void)what;
-    w->ready(w->ready_arg, &w->a);
-    event_free(w->ev);
-    free(w);
-}
-
 static enum tls_psk_outcome
 psk_resolve(void *arg, const char *identity, long conn, struct tls_psk_answer *a,
             tls_psk_ready_fn ready, void *ready_arg, void **wait)
 {
-    struct psk_wait *w;
+    struct tls_psk_answer found = {.outcome = TLS_PSK_FOUND};
 
     (void)conn, (void)a;
-    if (strcmp(identity, PSK_IDENTITY) != 0 || (w = calloc(1, sizeof(*w))) == NULL)
+    if (strcmp(identity, PSK_IDENTITY) != 0)
         return TLS_PSK_DECLINED;
-    if ((w->ev = event_new(arg, -1, 0, psk_answer, w)) == NULL) {
-        free(w);
-        return TLS_PSK_DECLINED;
-    }
-    w->a.outcome = TLS_PSK_FOUND;
-    memcpy(w->a.binding.key, psk_key, sizeof(psk_key));
-    w->a.binding.key_len = sizeof(psk_key);
-    snprintf(w->a.binding.eec_id, sizeof(w->a.binding.eec_id), "%s", FZ_EEC_ID);
-    snprintf(w->a.binding.gpsi, sizeof(w->a.binding.gpsi), "%s", FZ_GPSI);
-    w->ready = ready;
-    w->ready_arg = ready_arg;
-    event_active(w->ev, EV_TIMEOUT, 1);
-    *wait = w;
-    return TLS_PSK_PENDING;
-}
-
-static void
-psk_cancel(void *arg, void *wait)
-{
-    struct psk_wait *w = wait;
-
-    (void)arg;
-    event_free(w->ev);
-    free(w);
+    memcpy(found.binding.key, psk_key, sizeof(psk_key));
+    found.binding.key_len = sizeof(psk_key);
+    snprintf(found.binding.eec_id, sizeof(found.binding.eec_id), "%s", FZ_EEC_ID);
+    snprintf(found.binding.gpsi, sizeof(found.binding.gpsi), "%s", FZ_GPSI);
+    *wait = fixture_psk_later(arg, &found, 0, ready, ready_arg);
+    return *wait != NULL ? TLS_PSK_PENDING : TLS_PSK_DECLINED;
 }
 
 static void
@@ -193,7 +135,7 @@ static int
 serve(int report_fd, int stop_fd)
 {
     struct event_base *b = event_base_new();
-    struct tls_psk_source src = {.resolve = psk_resolve, .cancel = psk_cancel, .arg = b};
+    struct tls_psk_source src = {.resolve = psk_resolve, .cancel = fixture_psk_cancel, .arg = b};
     struct tls_config tc = {.ca_file = at("ca.crt"),
                             .cert_file = at(FZ_ECS1 ".crt"),
                             .key_file = at(FZ_ECS1 ".key"),
@@ -218,7 +160,7 @@ serve(int report_fd, int stop_fd)
     sc.log = log;
     if ((srv = http_server_new(b, &sc, err)) == NULL ||
         http_server_route(srv, "GET", "/ping", h_ping, NULL, err) < 0 ||
-        http_server_route(srv, "POST", "/oauth2/token", h_token, NULL, err) < 0 ||
+        http_server_route(srv, "POST", "/oauth2/token", fixture_h_token, NULL, err) < 0 ||
         http_server_route(srv, "POST", "/json", h_json, NULL, err) < 0)
         goto done;
     stop = event_new(b, stop_fd, EV_READ | EV_PERSIST, stop_cb, b);
@@ -534,13 +476,6 @@ tls_one(const uint8_t *data, size_t n)
 
 /* ---- set-up ---- */
 
-static int
-rm_cb(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
-{
-    (void)sb, (void)flag, (void)ftw;
-    return remove(path);
-}
-
 static void
 tls_teardown(void)
 {
@@ -554,7 +489,7 @@ tls_teardown(void)
         fz_finding("tls", &none, 0, "the server did not stop cleanly (status 0x%x)", st);
     }
     if (dir[0] != '\0')
-        nftw(dir, rm_cb, 16, FTW_DEPTH | FTW_PHYS);
+        fixture_rmtree(dir);
 }
 
 /* A real ClientHello, from a client that writes into memory. */
@@ -584,7 +519,6 @@ int
 fz_https_setup(void)
 {
     static int done, rc;
-    const char *t = getenv("TMPDIR");
     char err[EDGE_ERR_LEN];
     struct tls_config cc;
     int report[2], stop[2];
@@ -593,8 +527,7 @@ fz_https_setup(void)
         return rc;
     rc = -1;
     signal(SIGPIPE, SIG_IGN);
-    snprintf(dir, sizeof(dir), "%s/edgesim-fuzz-XXXXXX", t != NULL && *t ? t : "/tmp");
-    if (mkdtemp(dir) == NULL) {
+    if (fixture_tmpdir(dir) < 0) {
         dir[0] = '\0';
         return -1;
     }
@@ -654,7 +587,7 @@ fz_https_setup(void)
     still_serves((const uint8_t *)"", 0);
     /* Everything is loaded (the server has reported its port): the files can go now, so that a
      * run that aborts (libFuzzer on a finding) leaves nothing behind. */
-    nftw(dir, rm_cb, 16, FTW_DEPTH | FTW_PHYS);
+    fixture_rmtree(dir);
     dir[0] = '\0';
     rc = fz_findings == 0 ? 0 : -1;
     return rc;

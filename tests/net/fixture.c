@@ -1,6 +1,6 @@
-/* fixture.c -- a test's start and end, temp dirs, credentials, child processes, file reading, the
- * event loop under a guard, the handlers and requests of the HTTP test servers, for the TLS/HTTP,
- * node and control tests (fixture.h). */
+/* fixture.c -- a test's start and end, credentials, child processes, file reading, the event loop
+ * under a guard, the requests and TLS contexts of the HTTP test servers, for the TLS/HTTP, node
+ * and control tests (fixture.h). */
 #include "fixture.h"
 #include "base/file.h"
 
@@ -9,12 +9,10 @@
 #include <netinet/in.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <limits.h>
 #include <spawn.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -40,28 +38,6 @@ fixture_finish(const char *dir, const char *name)
     else
         fprintf(stderr, "test files kept in %s\n", dir);
     return check_result(name);
-}
-
-int
-fixture_tmpdir(char *dir)
-{
-    const char *t = getenv("TMPDIR");
-
-    snprintf(dir, 4096, "%s/edgesim-test-XXXXXX", t != NULL && *t ? t : "/tmp");
-    return mkdtemp(dir) != NULL ? 0 : -1;
-}
-
-static int
-fixture_rm(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
-{
-    (void)sb, (void)flag, (void)ftw;
-    return remove(path);
-}
-
-void
-fixture_rmtree(const char *dir)
-{
-    nftw(dir, fixture_rm, 16, FTW_DEPTH | FTW_PHYS);
 }
 
 pid_t
@@ -153,17 +129,6 @@ fixture_unused_port(void)
     return port;
 }
 
-const char *
-fixture_at(const char *dir, const char *name)
-{
-    static char bufs[16][4200];
-    static int i;
-
-    i = (i + 1) % 16;
-    snprintf(bufs[i], sizeof(bufs[i]), "%s/%s", dir, name);
-    return bufs[i];
-}
-
 static void
 fixture_guard(evutil_socket_t fd, short what, void *arg)
 {
@@ -183,57 +148,6 @@ fixture_loop_until(struct event_base *base, int (*cond)(void *), void *arg, int 
         event_base_loop(base, EVLOOP_ONCE);
     event_free(guard);
     return cond(arg);
-}
-
-void
-fixture_h_echo(struct http_req *req, void *arg)
-{
-    json_t *j;
-
-    (void)arg;
-    if ((j = http_req_json(req)) != NULL)
-        http_reply_json(req, 200, j);
-}
-
-void
-fixture_h_item(struct http_req *req, void *arg)
-{
-    (void)arg;
-    http_reply_json(req, 200,
-                    json_pack("{s:s, s:s?}", "itemId", http_req_param(req, "itemId"), "q",
-                              http_req_query(req, "q")));
-}
-
-void
-fixture_h_hold(struct http_req *req, void *arg)
-{
-    (void)arg;
-    http_req_hold(req);
-}
-
-void
-fixture_h_token(struct http_req *req, void *arg)
-{
-    const struct http_form *f;
-    char err[EDGE_ERR_LEN], desc[EDGE_ERR_LEN + 32];
-    int status = 0;
-
-    (void)arg;
-    if ((f = http_req_form(req, &status, err)) == NULL) {
-        http_reply_json(
-            req, status,
-            json_pack("{s:s, s:s}", "error", "invalid_request", "error_description", err));
-        return;
-    }
-    if (http_form_duplicate(f) != NULL) {
-        snprintf(desc, sizeof(desc), "parameter %s repeated", http_form_duplicate(f));
-        http_reply_json(
-            req, 400,
-            json_pack("{s:s, s:s}", "error", "invalid_request", "error_description", desc));
-        return;
-    }
-    http_reply_header(req, "Cache-Control", "no-store");
-    http_reply_json(req, 200, json_pack("{s:s?}", "grant_type", http_form_get(f, "grant_type")));
 }
 
 struct http_client_req

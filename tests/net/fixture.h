@@ -1,5 +1,7 @@
 /* fixture.h -- what the TLS/HTTP, node and control tests share (tests/net, tests/node,
- * tests/ctl, tests/base): temp dirs, credentials, processes, files; the checks are check.h's. */
+ * tests/ctl, tests/base): a test's start and end, credentials, processes, files, requests; the
+ * checks are check.h's, and temp dirs and the server handlers are fixture_base.h's (shared with
+ * the fuzz targets). */
 #ifndef EDGE_TEST_FIXTURE_H
 #define EDGE_TEST_FIXTURE_H
 
@@ -9,6 +11,7 @@
 #include <event2/event.h>
 
 #include "check.h"
+#include "fixture_base.h"
 #include "net/http_client.h"
 #include "net/http_server.h"
 
@@ -23,9 +26,6 @@ int fixture_start(int argc, char **argv, int nargs, const char *usage, char *dir
  * main() returns (check_result(name)). */
 int fixture_finish(const char *dir, const char *name);
 
-/* mkdtemp under $TMPDIR or /tmp; dir must hold 4096 bytes. */
-int fixture_tmpdir(char *dir);
-void fixture_rmtree(const char *dir);
 /* Run argv (argv[0] searched in PATH); stdout and stderr to out_path unless NULL. Returns the
  * exit status, or -1 if it could not run or died of a signal. */
 int fixture_run(char *const argv[], const char *out_path);
@@ -46,8 +46,6 @@ unsigned short fixture_unused_port(void);
  * rows, or -1 when the file cannot be read. */
 int fixture_rows(const char *path, int max_fields,
                  void (*fn)(char **field, int nfields, int lineno, void *arg), void *arg);
-/* dir/name, in one of 16 rotating buffers (a call can hold several). */
-const char *fixture_at(const char *dir, const char *name);
 
 /* Run the event loop until cond(arg) holds, or max_ms have passed (a guard timer: a missing
  * event fails the check instead of hanging the test). Returns cond's last value. */
@@ -56,16 +54,6 @@ int fixture_loop_until(struct event_base *base, int (*cond)(void *), void *arg, 
 /* The TLS contexts of a test server (ecs1.edge.test's certificate) and client (the EEC's,
  * expecting ecs1.edge.test) made from the credentials of gen-creds.sh in dir; -1 with err. */
 int fixture_tls_pair(const char *dir, struct tls_ctx **server, struct tls_ctx **client, char *err);
-
-/* Handlers of the HTTP test servers: POST a JSON body, get it back (200); GET /x/{itemId}:
- * {"itemId": ..., "q": the query parameter q when there is one} (200); hold the request and never
- * answer (the server's deadline, stop or free does). */
-void fixture_h_echo(struct http_req *req, void *arg);
-void fixture_h_item(struct http_req *req, void *arg);
-void fixture_h_hold(struct http_req *req, void *arg);
-/* A token endpoint's form reader (RFC 6749 3.2, 5.2): {"grant_type": ...} (200, no-store); a bad
- * form, or a repeated parameter, invalid_request (400) with error_description. */
-void fixture_h_token(struct http_req *req, void *arg);
 
 /* A request to the test server ecs1.edge.test at 127.0.0.1:port, with body as JSON (NULL: no
  * body); the caller sets further members (timeout_ms, headers) on the copy. */

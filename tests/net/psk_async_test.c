@@ -48,15 +48,7 @@ static const struct row {
     {"atid-decline", 0, TLS_PSK_DECLINED, 0, NULL},
 };
 
-/* One pending answer. */
-struct wait {
-    struct event *timer;
-    struct tls_psk_answer a;
-    tls_psk_ready_fn ready;
-    void *ready_arg;
-};
-
-static int resolves, cancels, readies;
+static int resolves, cancels;
 
 static void
 fill(struct tls_psk_answer *a, const struct row *r, const char *identity)
@@ -75,24 +67,12 @@ fill(struct tls_psk_answer *a, const struct row *r, const char *identity)
     }
 }
 
-static void
-answer_cb(evutil_socket_t fd, short what, void *arg)
-{
-    struct wait *w = arg;
-
-    (void)fd, (void)what;
-    readies++;
-    w->ready(w->ready_arg, &w->a);
-    event_free(w->timer);
-    free(w);
-}
-
 static enum tls_psk_outcome
 ks_resolve(void *arg, const char *identity, long conn, struct tls_psk_answer *a,
            tls_psk_ready_fn ready, void *ready_arg, void **wait)
 {
     const struct row *r = NULL;
-    struct wait *w;
+    struct tls_psk_answer later;
 
     (void)arg;
     resolves++;
@@ -107,28 +87,16 @@ ks_resolve(void *arg, const char *identity, long conn, struct tls_psk_answer *a,
         fill(a, r, identity);
         return r->outcome;
     }
-    w = calloc(1, sizeof(*w));
-    fill(&w->a, r, identity);
-    w->ready = ready;
-    w->ready_arg = ready_arg;
-    w->timer = evtimer_new(base, answer_cb, w);
-    if (r->delay_ms > 0) {
-        struct timeval tv = {0, r->delay_ms * 1000};
-        evtimer_add(w->timer, &tv);
-    }
-    *wait = w;
-    return TLS_PSK_PENDING;
+    fill(&later, r, identity);
+    *wait = fixture_psk_later(base, &later, r->delay_ms, ready, ready_arg);
+    return *wait != NULL ? TLS_PSK_PENDING : TLS_PSK_DECLINED;
 }
 
 static void
 ks_cancel(void *arg, void *wait)
 {
-    struct wait *w = wait;
-
-    (void)arg;
     cancels++;
-    event_free(w->timer);
-    free(w);
+    fixture_psk_cancel(arg, wait);
 }
 
 static void
@@ -373,8 +341,9 @@ main(int argc, char **argv)
     test_concurrent();
     test_never();
     test_log();
-    CHECK(resolves >= 12 && readies > 0, "expected the key server asked (%d) and answering (%d)",
-          resolves, readies);
+    CHECK(resolves >= 12 && fixture_psk_answered() > 0,
+          "expected the key server asked (%d) and answering (%ld)", resolves,
+          fixture_psk_answered());
 done:
     http_server_free(srv);
     tls_ctx_free(stls);

@@ -154,18 +154,13 @@ fetch(struct tls_ctx *t, struct evlog *log, const char *fqdn, unsigned short p, 
       struct http_client_result *res)
 {
     struct http_client_config cc = {.tls = t, .log = log, .timeout_ms = timeout_ms};
-    struct http_client_req r = {.method = method,
-                                .fqdn = fqdn,
-                                .addr = "127.0.0.1",
-                                .port = p,
-                                .path = path,
-                                .content_type = ctype,
-                                .body = body,
-                                .body_len = body ? strlen(body) : 0};
+    struct http_client_req r = fixture_req(method, p, path, body);
     char err[EDGE_ERR_LEN];
     struct http_client *cl = http_client_new(base, &cc, err);
     int rc;
 
+    r.fqdn = fqdn; /* fixture_req's: the test server, a JSON body */
+    r.content_type = ctype;
     if (cl == NULL) {
         memset(res, 0, sizeof(*res));
         TAILQ_INIT(&res->headers);
