@@ -125,7 +125,9 @@ token_replay_key(const char *iss, const char *jti, char key[TOKEN_REPLAY_KEY_MAX
 
     if (il >= EDGE_FQDN_MAX || jl > TOKEN_JTI_MAX)
         return -1;
-    n = 0; /* il < EDGE_FQDN_MAX: three digits at most; by hand, snprintf took a third of a lookup */
+    /* il < EDGE_FQDN_MAX: three digits at most, written by hand (snprintf took a third of a
+     * lookup's time) */
+    n = 0;
     if (il >= 100)
         key[n++] = (char)('0' + il / 100);
     if (il >= 10)

@@ -592,8 +592,8 @@ test_replay_keys(void)
     CHECK(token_replay_count(rc) == 4, "4 pairs remembered, not %zu", token_replay_count(rc));
     CHECK((r = replay_try(&chk, pk1, a, "x", aud, 120)) == TOKEN_REPLAYED,
           "(%s, x) in a token with another exp: %s", a, token_rule_name(r));
-    CHECK((r = replay_try(&chk, pk2, b, "tx", aud, 60)) == TOKEN_REPLAYED,
-          "(%s, tx) again: %s", b, token_rule_name(r));
+    CHECK((r = replay_try(&chk, pk2, b, "tx", aud, 60)) == TOKEN_REPLAYED, "(%s, tx) again: %s", b,
+          token_rule_name(r));
     CHECK(token_replay_count(rc) == 4, "replays remembered: %zu", token_replay_count(rc));
     CHECK((r = replay_try(&chk, pk1, a, "y", "ees9.edge.test", 60)) == TOKEN_AUD_MISMATCH &&
               token_replay_count(rc) == 4,
