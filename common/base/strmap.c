@@ -1,5 +1,5 @@
 /* strmap.c -- a map from strings to pointers: chained hash table, FNV-1a, doubling at one key per
- * slot on average (strmap.h). */
+ * slot on average, pruned by a caller's predicate (strmap.h). */
 #include "base/strmap.h"
 
 #include <stdlib.h>
@@ -155,4 +155,28 @@ size_t
 strmap_count(const struct strmap *m)
 {
     return m->count;
+}
+
+size_t
+strmap_prune(struct strmap *m, int (*drop)(const char *key, void *value, void *arg), void *arg,
+             void (*free_value)(void *))
+{
+    size_t removed = 0;
+
+    for (size_t i = 0; i < m->nslots; i++) {
+        struct strmap_entry **pp = &m->slot[i], *e;
+        while ((e = *pp) != NULL) {
+            if (!drop(e->key, e->value, arg)) {
+                pp = &e->next;
+                continue;
+            }
+            *pp = e->next;
+            if (free_value != NULL)
+                free_value(e->value);
+            free(e);
+            removed++;
+        }
+    }
+    m->count -= removed;
+    return removed;
 }

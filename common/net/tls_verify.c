@@ -10,6 +10,7 @@
  * within the validity period of every certificate of the path that was built. Any other chain, and
  * every failure, goes through X509_verify_cert as before, with the same error. The rest of the
  * handshake is unchanged: the peer proves its key with CertificateVerify on every connection. */
+#include "base/strmap.h"
 #include "net/tls_int.h"
 
 #include <stdint.h>
@@ -33,21 +34,18 @@ struct tls_verified {
     time_t not_before, not_after; /* the latest start and the earliest end of the path's validity */
 };
 
+/* A fixed array of slots, one chain each, the slot picked by strmap_hash (FNV-1a) of the key and
+ * the whole key compared before a chain counts as known. Not base/strmap itself: a chain that
+ * passes takes its slot from whatever chain was there, so the cache stays at TLS_VERIFY_SLOTS
+ * chains however many peers connect (a run of thousands of EECs, each with its own certificate),
+ * where a strmap grows with each new key and would need an eviction policy on top; a chain that
+ * lost its slot only costs one full check again. Its keys are binary and up to TLS_VERIFY_KEY_MAX
+ * bytes, which a strmap would take only hex-encoded, twice the bytes to build and hash on every
+ * handshake. */
 struct tls_verify_cache {
     struct tls_verified slot[TLS_VERIFY_SLOTS];
     long checked, remembered;
 };
-
-/* FNV-1a: picks the slot; the whole key is compared before a chain counts as known. */
-static uint64_t
-tls_verify_hash(const unsigned char *p, size_t n)
-{
-    uint64_t h = 0xcbf29ce484222325ULL;
-
-    for (size_t i = 0; i < n; i++)
-        h = (h ^ p[i]) * 0x100000001b3ULL;
-    return h;
-}
 
 /* The names the check of xs matches the leaf against, as "flags:name,name," into buf. */
 static int
@@ -123,7 +121,7 @@ tls_verify_cb(X509_STORE_CTX *xs, void *arg)
     struct tls_verify_cache *vc = ctx->verified;
     size_t len = 0;
     unsigned char *key = vc != NULL ? tls_verify_key(xs, &len) : NULL;
-    uint64_t h = key != NULL ? tls_verify_hash(key, len) : 0;
+    uint64_t h = key != NULL ? strmap_hash(key, len) : 0;
     struct tls_verified *e = key != NULL ? &vc->slot[h % TLS_VERIFY_SLOTS] : NULL;
     X509_VERIFY_PARAM *param = X509_STORE_CTX_get0_param(xs);
     time_t from, to, now;

@@ -1,7 +1,8 @@
 /* token_units.c -- the pieces under the token profile, each against fixed data: strict base64url
  * (RFC 4648 test vectors, RFC 7515 2), JWKS parsing (RFC 7517/7518 6.2), keyring loading (P-256
  * only, key files of edge-pki), the ES256 signature forms (DER <-> R || S, RFC 7518 3.4), the
- * signature of the keyring's cached key, the RFC 6750 challenge, and the bounded replay cache. */
+ * signature of the keyring's cached key, the RFC 6750 challenge, and the bounded replay cache: its
+ * bound, its purge of expired entries only, and its key (iss, jti), which no two pairs share. */
 #include "auth/es256.h"
 #include "base/b64url.h"
 #include "check.h"
@@ -517,6 +518,147 @@ test_replay_cache(void)
     keyring_free(kr);
 }
 
+/* A token of iss with jti, living from NOW_R for life seconds, for aud, signed ES256 by pk as key
+ * k1; built by forge.h alone. */
+#define NOW_R 1767225600
+static char *
+forge_token(EVP_PKEY *pk, const char *iss, const char *jti, const char *aud, int life)
+{
+    static const char hdr[] = "{\"alg\":\"ES256\",\"typ\":\"JWT\",\"kid\":\"k1\"}";
+    char claims[512], input[1024], *h, *p, *sig = NULL, *tok = NULL;
+    unsigned char raw[64];
+
+    FMT(claims,
+        "{\"iss\":\"%s\",\"aud\":\"%s\",\"client_id\":\"eec-0001\",\"scope\":\"x\","
+        "\"iat\":%d,\"exp\":%d,\"jti\":\"%s\"}",
+        iss, aud, NOW_R, NOW_R + life, jti);
+    h = forge_b64url((const unsigned char *)hdr, strlen(hdr));
+    p = forge_b64url((const unsigned char *)claims, strlen(claims));
+    FMT(input, "%s.%s", h, p);
+    if (forge_ecdsa(pk, EVP_sha256(), input, raw) == 0 && (sig = forge_b64url(raw, 64)) != NULL &&
+        (tok = malloc(strlen(input) + strlen(sig) + 2)) != NULL)
+        sprintf(tok, "%s.%s", input, sig);
+    free(h), free(p), free(sig);
+    return tok;
+}
+
+/* The rule token_validate gives a forged token under chk (at chk->now). */
+static enum token_rule
+replay_try(const struct token_check *chk, EVP_PKEY *pk, const char *iss, const char *jti,
+           const char *aud, int life)
+{
+    char *tok = forge_token(pk, iss, jti, aud, life);
+    struct token_verdict v;
+    enum token_rule r = TOKEN_INTERNAL;
+
+    if (tok != NULL) {
+        r = token_validate(tok, chk, &v);
+        token_verdict_clear(&v);
+    }
+    free(tok);
+    return r;
+}
+
+/* The cache's key is the pair (iss, jti): the same jti of another issuer is another token, two
+ * pairs whose concatenations are equal are two tokens, the same pair in a new token (another exp)
+ * is a replay, and a token refused by another rule is not remembered. */
+static void
+test_replay_keys(void)
+{
+    struct keyring *kr = keyring_new();
+    EVP_PKEY *pk1 = forge_p256(), *pk2 = forge_p256(), *pk3 = forge_p256();
+    char *pem1 = forge_pem(pk1, 0), *pem2 = forge_pem(pk2, 0), *pem3 = forge_pem(pk3, 0);
+    char err[EDGE_ERR_LEN];
+    struct edge_peer peer = {EDGE_PEER_CERT, "", "eec-0001", "", "", ""};
+    struct token_replay *rc = token_replay_new(16);
+    struct token_check chk = {
+        TOKEN_PROFILE_EEC, "ees1.edge.test", NULL, kr, NULL, &peer, NULL, rc, NOW_R, 0};
+    static const char a[] = "ecs1.edge.test", b[] = "ecs1.edge.tes", c[] = "ecs2.edge.test";
+    static const char aud[] = "ees1.edge.test";
+    enum token_rule r;
+
+    CHECK(keyring_add_verify_pem(kr, a, "k1", pem1, strlen(pem1), err) == 0 &&
+              keyring_add_verify_pem(kr, b, "k1", pem2, strlen(pem2), err) == 0 &&
+              keyring_add_verify_pem(kr, c, "k1", pem3, strlen(pem3), err) == 0,
+          "%s", err);
+    CHECK((r = replay_try(&chk, pk1, a, "x", aud, 60)) == TOKEN_OK, "(%s, x): %s", a,
+          token_rule_name(r));
+    CHECK((r = replay_try(&chk, pk2, b, "tx", aud, 60)) == TOKEN_OK,
+          "(%s, tx) taken for (%s, x): %s", b, a, token_rule_name(r));
+    CHECK((r = replay_try(&chk, pk2, b, "x", aud, 60)) == TOKEN_OK,
+          "jti x of %s taken for the one of %s: %s", b, a, token_rule_name(r));
+    CHECK((r = replay_try(&chk, pk3, c, "x", aud, 60)) == TOKEN_OK,
+          "jti x of %s taken for the one of %s: %s", c, a, token_rule_name(r));
+    CHECK(token_replay_count(rc) == 4, "4 pairs remembered, not %zu", token_replay_count(rc));
+    CHECK((r = replay_try(&chk, pk1, a, "x", aud, 120)) == TOKEN_REPLAYED,
+          "(%s, x) in a token with another exp: %s", a, token_rule_name(r));
+    CHECK((r = replay_try(&chk, pk2, b, "tx", aud, 60)) == TOKEN_REPLAYED, "(%s, tx) again: %s", b,
+          token_rule_name(r));
+    CHECK(token_replay_count(rc) == 4, "replays remembered: %zu", token_replay_count(rc));
+    CHECK((r = replay_try(&chk, pk1, a, "y", "ees9.edge.test", 60)) == TOKEN_AUD_MISMATCH &&
+              token_replay_count(rc) == 4,
+          "a token for another EES: %s, %zu remembered", token_rule_name(r),
+          token_replay_count(rc));
+    CHECK((r = replay_try(&chk, pk1, a, "y", aud, 60)) == TOKEN_OK,
+          "(%s, y) after a refused token with that jti: %s", a, token_rule_name(r));
+    /* Expired but not purged (the cache is not full): the pair is taken again, then a replay. */
+    chk.now = NOW_R + 60 + TOKEN_SKEW;
+    CHECK((r = replay_try(&chk, pk1, a, "x", aud, 600)) == TOKEN_OK,
+          "(%s, x) in a new token once its entry expired: %s", a, token_rule_name(r));
+    CHECK((r = replay_try(&chk, pk1, a, "x", aud, 600)) == TOKEN_REPLAYED,
+          "(%s, x) in that new token again: %s", a, token_rule_name(r));
+    token_replay_free(rc);
+    free(pem1), free(pem2), free(pem3);
+    EVP_PKEY_free(pk1), EVP_PKEY_free(pk2), EVP_PKEY_free(pk3);
+    keyring_free(kr);
+}
+
+/* A full cache drops exactly its expired entries (exp + skew <= now): one second before the
+ * short-lived ones expire it is still full and they are still replays; at that second they go and
+ * the long-lived ones stay; a pair whose entry expired is taken again, once. */
+static void
+test_replay_purge(void)
+{
+    struct keyring *kr = keyring_new();
+    EVP_PKEY *pk = forge_p256();
+    char *pem = forge_pem(pk, 0), err[EDGE_ERR_LEN];
+    struct edge_peer peer = {EDGE_PEER_CERT, "", "eec-0001", "", "", ""};
+    struct token_replay *rc = token_replay_new(4);
+    struct token_check chk = {
+        TOKEN_PROFILE_EEC, "ees1.edge.test", NULL, kr, NULL, &peer, NULL, rc, NOW_R, 0};
+    static const char iss[] = "ecs1.edge.test", aud[] = "ees1.edge.test";
+    static const char *const jti[] = {"s1", "s2", "l1", "l2"}; /* short-, then long-lived */
+    enum token_rule r;
+
+    CHECK(keyring_add_verify_pem(kr, iss, "k1", pem, strlen(pem), err) == 0, "%s", err);
+    for (int i = 0; i < 4; i++)
+        CHECK((r = replay_try(&chk, pk, iss, jti[i], aud, i < 2 ? 60 : 600)) == TOKEN_OK,
+              "first use of %s: %s", jti[i], token_rule_name(r));
+    chk.now = NOW_R + 60 + TOKEN_SKEW - 1;
+    CHECK((r = replay_try(&chk, pk, iss, "n1", aud, 600)) == TOKEN_REPLAY_FULL &&
+              token_replay_count(rc) == 4,
+          "a second before s1, s2 expire: %s, %zu remembered", token_rule_name(r),
+          token_replay_count(rc));
+    CHECK((r = replay_try(&chk, pk, iss, "s1", aud, 60)) == TOKEN_REPLAYED,
+          "s1 a second before it expires: %s", token_rule_name(r));
+    chk.now = NOW_R + 60 + TOKEN_SKEW;
+    CHECK((r = replay_try(&chk, pk, iss, "n1", aud, 600)) == TOKEN_OK &&
+              token_replay_count(rc) == 3,
+          "when s1, s2 expire: %s, %zu remembered (want 3)", token_rule_name(r),
+          token_replay_count(rc));
+    for (int i = 2; i < 4; i++)
+        CHECK((r = replay_try(&chk, pk, iss, jti[i], aud, 600)) == TOKEN_REPLAYED,
+              "%s after the purge: %s", jti[i], token_rule_name(r));
+    CHECK((r = replay_try(&chk, pk, iss, "s1", aud, 600)) == TOKEN_OK,
+          "s1 in a new token once its entry expired: %s", token_rule_name(r));
+    CHECK((r = replay_try(&chk, pk, iss, "s1", aud, 600)) == TOKEN_REPLAYED,
+          "s1 in that new token again: %s", token_rule_name(r));
+    token_replay_free(rc);
+    free(pem);
+    EVP_PKEY_free(pk);
+    keyring_free(kr);
+}
+
 static void
 test_scopes(void)
 {
@@ -545,6 +687,8 @@ main(void)
     test_keyring_sign();
     test_http_mapping();
     test_replay_cache();
+    test_replay_keys();
+    test_replay_purge();
     printf("%s\n", check_failures ? "FAILED" : "all unit checks passed");
     return check_failures ? 1 : 0;
 }

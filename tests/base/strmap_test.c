@@ -2,7 +2,9 @@
  * with its own value, a second put of a key replaces its value and is not a new key, absent keys
  * (prefixes, longer strings, the empty string) are not found, a NULL value is refused, keys are
  * copies, a deleted key is gone and the others stay, and free calls the value's free once per
- * key. */
+ * key. Prune: the predicate sees each key once with its own value, exactly the keys it drops are
+ * gone (their values freed once) and the others keep their values, a second prune finds nothing,
+ * and a map pruned empty takes keys again. */
 #include "base/strmap.h"
 #include "check.h"
 
@@ -17,6 +19,79 @@ count_free(void *v)
 {
     (void)v;
     freed++;
+}
+
+/* What a prune's predicate saw: calls, keys whose value was not their own, and which to drop. */
+struct prune_seen {
+    size_t calls, wrong_key;
+    int drop_odd, drop_all;
+};
+
+static int
+prune_drop(const char *key, void *value, void *arg)
+{
+    struct prune_seen *s = arg;
+    long v = *(long *)value;
+    char want[32];
+
+    FMT(want, "p-%ld", v);
+    s->calls++;
+    s->wrong_key += strcmp(key, want) != 0;
+    return s->drop_all || (s->drop_odd && v % 2 == 1);
+}
+
+static void
+test_prune(void)
+{
+    enum { P = 1000 };
+    static long vals[P];
+    struct strmap *m = strmap_new();
+    struct prune_seen seen = {0, 0, 1, 0};
+    size_t lost = 0, kept = 0, removed;
+    char key[32];
+
+    if (m == NULL) {
+        FAIL("strmap_new: out of memory");
+        return;
+    }
+    for (long i = 0; i < P; i++) {
+        vals[i] = i;
+        FMT(key, "p-%ld", i);
+        strmap_put(m, key, &vals[i], NULL);
+    }
+    freed = 0;
+    removed = strmap_prune(m, prune_drop, &seen, count_free);
+    CHECK(removed == P / 2 && strmap_count(m) == P / 2 && freed == P / 2,
+          "prune of the odd values: %zu removed, count %zu, %zu freed (want %d each)", removed,
+          strmap_count(m), freed, P / 2);
+    CHECK(seen.calls == P && seen.wrong_key == 0,
+          "the predicate saw %zu keys (want %d), %zu with a value not their own", seen.calls, P,
+          seen.wrong_key);
+    for (long i = 0; i < P; i++) {
+        FMT(key, "p-%ld", i);
+        long *v = strmap_get(m, key);
+        lost += i % 2 == 0 && (v == NULL || *v != i);
+        kept += i % 2 == 1 && v != NULL;
+    }
+    CHECK(lost == 0 && kept == 0, "after prune: %zu kept keys lost, %zu dropped keys still there",
+          lost, kept);
+
+    /* Nothing left to drop: nothing removed, nothing freed. */
+    seen.calls = 0;
+    CHECK(strmap_prune(m, prune_drop, &seen, count_free) == 0 && strmap_count(m) == P / 2 &&
+              freed == P / 2 && seen.calls == P / 2,
+          "a second prune removed keys or missed some (%zu calls)", seen.calls);
+
+    /* Everything, no free_value: empty, and the map takes keys again. */
+    seen.drop_all = 1;
+    CHECK(strmap_prune(m, prune_drop, &seen, NULL) == P / 2 && strmap_count(m) == 0 &&
+              freed == P / 2,
+          "prune of all: count %zu, %zu freed", strmap_count(m), freed);
+    FMT(key, "p-%d", 4);
+    CHECK(strmap_get(m, key) == NULL && strmap_put(m, key, &vals[4], NULL) == 1 &&
+              strmap_get(m, key) == &vals[4] && strmap_count(m) == 1,
+          "a key put after the map was pruned empty");
+    strmap_free(m, NULL);
 }
 
 int
@@ -91,5 +166,6 @@ main(void)
     strmap_free(m, count_free);
     CHECK(freed == N + 1, "free_value called %zu times for %d keys", freed, N + 1);
     strmap_free(NULL, count_free);
+    test_prune();
     return check_result("strmap");
 }
