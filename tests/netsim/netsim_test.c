@@ -113,6 +113,9 @@ now_ms(void)
 /* Start a world: namespaces, TAPs, a topology file and edge-netsim with the
  * TAP fds and one end of a control socketpair inherited; returns once netsim
  * says it is ready. router_json: the "routers" array, or NULL. */
+/* The next world's topology turns edge-netsim's CPU latency request off ("cpu_latency_qos"). */
+static int world_cpu_latency_off;
+
 static void
 world_start(struct world *w, struct host *hosts, size_t nhosts, const struct link_spec *links,
             size_t nlinks, const char *router_json)
@@ -139,7 +142,8 @@ world_start(struct world *w, struct host *hosts, size_t nhosts, const struct lin
             hostnet_tap_add(w->run, &t, &fds[i], ifname, err) < 0)
             die("%s", err);
     }
-    off += snprintf(topo + off, sizeof topo - off, "{\"seed\": 7, \"links\": [");
+    off += snprintf(topo + off, sizeof topo - off, "{\"seed\": 7, %s\"links\": [",
+                    world_cpu_latency_off ? "\"cpu_latency_qos\": false, " : "");
     for (i = 0; i < nlinks; i++) {
         snprintf(w->pcap[i], sizeof w->pcap[i], "%s/%s.pcap", w->dir, links[i].name);
         off +=
@@ -429,7 +433,14 @@ test_two_ns(void)
     double rtt;
     int lost, i, passed = 0, udp;
 
+    /* Its bounds are milliseconds wide: it runs without the CPU latency request, which the
+     * ready event must then say, and why. */
+    world_cpu_latency_off = 1;
     world_start(&w, hosts, 2, links, 1, NULL);
+    world_cpu_latency_off = 0;
+    CHECK(!w.cpu_latency_held && strstr(w.cpu_latency_why, "cpu_latency_qos") != NULL,
+          "cpu_latency_qos false: the ready event says held %d (%s)", w.cpu_latency_held,
+          w.cpu_latency_why);
     echo_open(&w, &e, &hosts[0], &hosts[1]);
     /* The first exchange also resolves ARP (two more one-way trips). */
     CHECK(echo_once(&e, 0, 2000) > 0, "no echo across the link at all");
