@@ -153,6 +153,11 @@ main_step_line(json_t *rec, json_t *step, size_t i, size_t total)
     for (size_t j = 0; j < json_array_size(json_object_get(rec, "failures")); j++)
         printf("       - %s\n",
                json_string_value(json_array_get(json_object_get(rec, "failures"), j)));
+    /* A population run that failed says why in its first distinct errors. */
+    if (json_array_size(json_object_get(rec, "failures")) > 0)
+        for (size_t j = 0; j < json_array_size(json_object_get(res, "errors")); j++)
+            printf("       ! %s\n",
+                   json_string_value(json_array_get(json_object_get(res, "errors"), j)));
     for (size_t j = 0; j < json_array_size(json_object_get(res, "notes")); j++)
         printf("       ~ %s\n",
                json_string_value(json_array_get(json_object_get(res, "notes"), j)));
