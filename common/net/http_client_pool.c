@@ -45,8 +45,14 @@ http_conn_free(struct http_conn *conn)
     if (conn->proto != NULL)
         conn->proto->free(conn);
     if (conn->bev != NULL) {
+        evutil_socket_t fd = bufferevent_getfd(conn->bev);
         http_conn_close_notify(conn);
         tls_ssl_observe(conn->ssl, NULL, NULL);
+        /* The FIN leaves now: bufferevent_free closes the socket from a finalizer that runs
+         * later in the loop, and a client that starts its next connection in the same round
+         * (a UE population) would be counted by the server with the one it has just ended. */
+        if (fd >= 0)
+            (void)shutdown(fd, SHUT_RDWR);
         bufferevent_free(conn->bev); /* frees ssl and closes the socket */
     }
     free(conn->fqdn);

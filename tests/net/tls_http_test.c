@@ -8,8 +8,10 @@
  * mismatch), per-request deadlines, the HTTP version ALPN picks for each setting of server and
  * client, a shutdown that answers held requests 503 before it closes, which closes are not
  * handshake failures, key log and event log contents. Usage: net_tls_http_test GEN_CREDS_SCRIPT */
+#include <dirent.h>
 #include <errno.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -1182,6 +1184,64 @@ test_tls_closes(struct tls_ctx *stls)
           "closes log: expected the other CA's verify failure and one cut-short handshake");
 }
 
+/* This process's TCP sockets to the test server's port that are still ESTABLISHED. */
+static int
+established_to_server(void)
+{
+    DIR *d = opendir("/proc/self/fd");
+    struct dirent *de;
+    int n = 0;
+
+    while (d != NULL && (de = readdir(d)) != NULL) {
+        struct sockaddr_in sa;
+        struct tcp_info ti;
+        socklen_t sl = sizeof(sa), tl = sizeof(ti);
+        int fd = atoi(de->d_name);
+
+        if (de->d_name[0] == '.' || fd == dirfd(d) ||
+            getpeername(fd, (struct sockaddr *)&sa, &sl) < 0 || sa.sin_family != AF_INET ||
+            ntohs(sa.sin_port) != port || getsockopt(fd, IPPROTO_TCP, TCP_INFO, &ti, &tl) < 0)
+            continue;
+        n += ti.tcpi_state == TCP_ESTABLISHED;
+    }
+    if (d != NULL)
+        closedir(d);
+    return n;
+}
+
+/* http_client_free ends its connections on the wire before it returns: libevent closes a freed
+ * bufferevent's socket from a finalizer later in the loop, and a client that opens its next
+ * connection in the same round (the UEs of one edge-eec) would hold both at the server's
+ * per-peer cap. */
+static void
+test_client_free_fin(void)
+{
+    struct tls_ctx *t = client_tls(at("eec.crt"), at("eec.key"), NULL, NULL, 0, NULL);
+    struct http_client_config cc = {.tls = t};
+    struct http_client_req r = fixture_req("GET", port, "/items/a", NULL);
+    struct http_client_result res;
+    char err[EDGE_ERR_LEN];
+    struct http_client *cl = http_client_new(base, &cc, err);
+    int before;
+
+    r.fqdn = ECS;
+    if (cl == NULL || http_client_fetch(cl, &r, &res, err) < 0) {
+        CHECK(0, "client free: %s", err);
+        http_client_free(cl);
+        tls_ctx_free(t);
+        return;
+    }
+    CHECK(res.status == 200, "client free: expected 200, got %d (%s)", res.status, res.error);
+    http_client_result_free(&res);
+    before = established_to_server();
+    http_client_free(cl);
+    CHECK(before == 1 && established_to_server() == 0,
+          "http_client_free: expected its kept-alive connection established before and not after "
+          "(no loop round between), got %d and %d",
+          before, established_to_server());
+    tls_ctx_free(t);
+}
+
 static void
 test_keylog_env(void)
 {
@@ -1338,6 +1398,7 @@ main(int argc, char **argv)
     test_shutdown(stls, HTTP_VERSION_2);
     test_shutdown(stls, HTTP_VERSION_1_1);
     test_tls_closes(stls);
+    test_client_free_fin();
     test_keylog_env();
     test_evlog();
 done:
