@@ -124,6 +124,7 @@ http_server_shutdown(struct http_server *srv, int grace_ms, void (*done)(void *a
         evconnlistener_free(srv->listener); /* closes the socket: new connections are refused */
         srv->listener = NULL;
     }
+    http_cap_drop_parked(srv);
     for (req = srv->held; req != NULL; req = next) {
         next = req->next;
         if (req->drained)
@@ -271,6 +272,7 @@ http_server_free(struct http_server *srv)
     }
     while (srv->conns != NULL)
         http_sconn_free(srv->conns);
+    http_cap_drop_parked(srv);
     if (srv->listener != NULL)
         evconnlistener_free(srv->listener);
     if (srv->reaper != NULL)

@@ -1,14 +1,13 @@
-/* http_server_conn.c -- one accepted HTTPS connection: caps, TLS, ALPN, timers, an orderly close.
+/* http_server_conn.c -- one accepted HTTPS connection: TLS, ALPN, timers, an orderly close.
  *
- * A connection is counted against the server's global cap and its peer address's cap before
- * anything is read (RFC 9110 does not bound connections; an unbounded server is a slowloris
- * target). It is TLS from its first byte; once the handshake is done ALPN says which protocol reads
- * it (RFC 7301; RFC 9113 3.2). When the server's PSKs come from a key server (an AKMA AF, a GBA
- * NAF) the handshake runs in tls_accept_start, the ClientHello's PSK identity resolved while it
- * waits, and the bufferevent takes the open session over. Two timers bound it: the request deadline
- * (the handshake and the first request, then each request from its first byte, must be complete in
- * time) and the idle timer (no request in progress). A connection is closed by marking it and freed
- * by the server's reaper from the event loop, never inside one of its own callbacks. */
+ * A connection is admitted by the server's caps first (http_server_cap.c). It is TLS from its first
+ * byte; once the handshake is done ALPN says which protocol reads it (RFC 7301; RFC 9113 3.2). When
+ * the server's PSKs come from a key server (an AKMA AF, a GBA NAF) the handshake runs in
+ * tls_accept_start, the ClientHello's PSK identity resolved while it waits, and the bufferevent
+ * takes the open session over. Two timers bound it: the request deadline (the handshake and the
+ * first request, then each request from its first byte, must be complete in time) and the idle
+ * timer (no request in progress). A connection is closed by marking it and freed by the server's
+ * reaper from the event loop, never inside one of its own callbacks. */
 #include "net/http_server_int.h"
 
 #include <arpa/inet.h>
@@ -233,58 +232,6 @@ http_sconn_event_cb(struct bufferevent *bev, short what, void *arg)
     http_sconn_close(sc, NULL, NULL);
 }
 
-/* Connections open in all, and from addr. */
-static void
-http_sconn_count(struct http_server *srv, const char *addr, int *all, int *same)
-{
-    struct http_sconn *sc;
-
-    *all = *same = 0;
-    for (sc = srv->conns; sc != NULL; sc = sc->next) {
-        if (sc->dead)
-            continue;
-        (*all)++;
-        *same += strcmp(sc->addr, addr) == 0;
-    }
-}
-
-static void
-http_sconn_addr(const struct sockaddr *sa, int salen, char *buf, size_t len)
-{
-    const void *a = NULL;
-
-    if (sa->sa_family == AF_INET && salen >= (int)sizeof(struct sockaddr_in))
-        a = &((const struct sockaddr_in *)sa)->sin_addr;
-    else if (sa->sa_family == AF_INET6 && salen >= (int)sizeof(struct sockaddr_in6))
-        a = &((const struct sockaddr_in6 *)sa)->sin6_addr;
-    if (a == NULL || inet_ntop(sa->sa_family, a, buf, (socklen_t)len) == NULL)
-        snprintf(buf, len, "(unknown)");
-}
-
-/* Over a cap: refused before a byte is read, with the reason in the log. */
-static int
-http_sconn_over_cap(struct http_server *srv, const char *addr)
-{
-    struct evlog_event e = {
-        .dir = "in", .kind = "http", .conn = -1, .cause = HTTP_SERVER_CONNECTION_LIMIT};
-    char summary[160];
-    int all, same;
-
-    http_sconn_count(srv, addr, &all, &same);
-    if (all < srv->max_conns && same < srv->max_conns_per_peer)
-        return 0;
-    if (all >= srv->max_conns)
-        snprintf(summary, sizeof(summary),
-                 "connection from %s closed: %d connections open, the limit", addr, all);
-    else
-        snprintf(summary, sizeof(summary),
-                 "connection from %s closed: %d connections open from it, the per-peer limit", addr,
-                 same);
-    e.summary = summary;
-    evlog_write(srv->log, &e);
-    return 1;
-}
-
 static int
 http_sconn_bev(struct http_sconn *sc, enum bufferevent_ssl_state state)
 {
@@ -342,15 +289,43 @@ fail:
     return -1;
 }
 
+/* The peer's address as text, the key of its cap. */
+static void
+http_sconn_addr(const struct sockaddr *sa, int salen, char *buf, size_t len)
+{
+    const void *a = NULL;
+
+    if (sa->sa_family == AF_INET && salen >= (int)sizeof(struct sockaddr_in))
+        a = &((const struct sockaddr_in *)sa)->sin_addr;
+    else if (sa->sa_family == AF_INET6 && salen >= (int)sizeof(struct sockaddr_in6))
+        a = &((const struct sockaddr_in6 *)sa)->sin6_addr;
+    if (a == NULL || inet_ntop(sa->sa_family, a, buf, (socklen_t)len) == NULL)
+        snprintf(buf, len, "(unknown)");
+}
+
 int
 http_sconn_accept(struct http_server *srv, evutil_socket_t fd, const struct sockaddr *sa, int salen)
 {
-    struct http_sconn *sc;
     char addr[64];
 
     http_sconn_addr(sa, salen, addr, sizeof(addr));
-    if (srv->stopping || http_sconn_over_cap(srv, addr))
+    if (srv->stopping)
         return -1;
+    switch (http_cap_admit(srv, fd, addr)) {
+    case HTTP_CAP_OPEN:
+        return http_sconn_open(srv, fd, addr);
+    case HTTP_CAP_PARKED:
+        return 0;
+    default:
+        return -1;
+    }
+}
+
+int
+http_sconn_open(struct http_server *srv, evutil_socket_t fd, const char *addr)
+{
+    struct http_sconn *sc;
+
     if ((sc = calloc(1, sizeof(*sc))) == NULL)
         return -1;
     sc->srv = srv;

@@ -80,6 +80,7 @@ struct http_server {
     char date[40];
     struct jtext reply_text; /* a JSON reply's body, written here and copied out by the protocol */
     struct http_sconn *conns;
+    struct http_parked *parked; /* over a cap, waiting for closes to be read (http_server_cap.c) */
     struct event *reaper;
     struct http_req *held; /* requests a handler will answer later */
     /* http_server_shutdown: replies not yet written, a timer bounding the wait (also made active
@@ -141,9 +142,18 @@ const char *http_server_date(struct http_server *srv);
 /* Route req and run its handler (http_server.c). */
 void http_server_dispatch(struct http_req *req);
 
-/* http_server_conn.c: the connection all protocols share. */
+/* http_server_conn.c: the connection all protocols share. -1: the caller closes fd. */
 int http_sconn_accept(struct http_server *srv, evutil_socket_t fd, const struct sockaddr *sa,
                       int salen);
+/* Open the connection of fd from addr, the caps passed; -1: the caller closes fd. */
+int http_sconn_open(struct http_server *srv, evutil_socket_t fd, const char *addr);
+
+/* http_server_cap.c: the caps. OPEN: open it now; PARKED: it waits some loop rounds and is opened
+ * or refused then (fd is the cap's); REFUSED: the reason is logged, the caller closes fd. */
+enum { HTTP_CAP_OPEN, HTTP_CAP_PARKED, HTTP_CAP_REFUSED };
+int http_cap_admit(struct http_server *srv, evutil_socket_t fd, const char *addr);
+/* Close the connections waiting for another look (the server stops). */
+void http_cap_drop_parked(struct http_server *srv);
 /* Close sc (now: the reaper frees it); reason NULL: an ordinary close, not logged. */
 void http_sconn_close(struct http_sconn *sc, const char *cause, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));

@@ -4,13 +4,15 @@
  * earlier and not much later, each with a REQUEST_TIMEOUT line in the event log, while valid
  * requests on new connections are served meanwhile; an HTTP/2 stream whose body never comes is
  * reset at the deadline while its connection goes on; connections beyond the per-peer cap and
- * beyond the global cap are closed as accepted, with CONNECTION_LIMIT in the log. Nothing sleeps:
+ * beyond the global cap are closed as accepted, with CONNECTION_LIMIT in the log, and a client at
+ * the per-peer cap that ends a connection and opens the next at once is served. Nothing sleeps:
  * the test runs the event loop until each condition holds, under a guard timer.
  * Usage: net_slowloris_test GEN_CREDS_SCRIPT */
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/socket.h>
 
 #include <event2/event.h>
 
@@ -308,6 +310,49 @@ test_cap(struct tls_ctx *stls, int per_peer, int global, const char *what)
     remove(log);
 }
 
+/* A client at the per-peer cap ends one connection and opens the next at once: the server reads
+ * that close in the same loop round as it accepts the new connection, which must be served, not
+ * refused as one too many (http_server_cap.c). */
+static void
+test_cap_reuse(struct tls_ctx *stls)
+{
+    const char *log = at("reuse.jsonl");
+    struct evlog *ev = evlog_open(log, ECS, NULL);
+    struct http_server_config hc = {
+        .addr = "127.0.0.1", .tls = stls, .log = ev, .max_conns_per_peer = 5, .max_conns = 100};
+    struct http_server *srv = http_server_new(base, &hc, NULL);
+    struct rawtls *c[7] = {0};
+    int served = 0;
+
+    if (srv == NULL) {
+        CHECK(0, "reuse server");
+        evlog_close(ev);
+        return;
+    }
+    for (int i = 0; i < 5; i++)
+        c[i] = rawtls_open(base, ctls, ECS, http_server_port(srv), "http/1.1", "", 0, 0);
+    fixture_loop_until(base, limit_done, c, 3000);
+    /* The FIN leaves before the next SYN (bufferevent_free alone closes the socket later). */
+    if (c[0] != NULL && c[0]->bev != NULL)
+        (void)shutdown(bufferevent_getfd(c[0]->bev), SHUT_RDWR);
+    rawtls_free(c[0]);
+    c[0] = rawtls_open(base, ctls, ECS, http_server_port(srv), "http/1.1", "", 0, 0);
+    fixture_loop_until(base, limit_done, c, 3000);
+    for (int i = 0; i < 5; i++) {
+        served += c[i] != NULL && c[i]->connected && !c[i]->closed;
+        rawtls_free(c[i]);
+    }
+    http_server_free(srv);
+    evlog_close(ev);
+    CHECK(served == 5,
+          "per-peer cap of 5, one connection ended and the next opened at once: expected 5 "
+          "served, got %d",
+          served);
+    CHECK(log_count(log, (const char *[]){"\"cause\":\"CONNECTION_LIMIT\"", NULL}) == 0,
+          "per-peer cap, a connection ended and the next opened: expected no CONNECTION_LIMIT");
+    remove(log);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -349,6 +394,7 @@ main(int argc, char **argv)
     test_stream_deadline(at("server.jsonl"));
     test_cap(stls, 5, 100, "per-peer limit");
     test_cap(stls, 100, 4, "the limit");
+    test_cap_reuse(stls);
 done:
     http_server_free(srv);
     evlog_close(log);
