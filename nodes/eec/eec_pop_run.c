@@ -208,14 +208,27 @@ pop_note_failure(struct eec_pop_run *run, const char *why)
         json_array_append_new(run->errors, json_string(why));
 }
 
-/* The op's client is freed from the loop, not from inside its own callback. */
+/* A UE's exchange is over: its connection is closed (from the loop, not from inside the client's
+ * own callback) before the next UE may open one, so the run never holds more connections than its
+ * concurrency. The UEs of one process share its address, and a server caps the connections it
+ * holds from one address (HTTP_SERVER_MAX_CONNS_PER_PEER): a UE's connection opened while the
+ * finished one still stood counted twice there (see http_server_cap.c). */
 static void
-pop_op_free(evutil_socket_t fd, short what, void *arg)
+pop_op_closed(evutil_socket_t fd, short what, void *arg)
 {
     struct pop_op *op = arg;
+    struct eec_pop_run *run = op->run;
+
     (void)fd, (void)what;
     eec_ue_client_free(&op->c);
     free(op);
+    if (run->e->closing)
+        return;
+    run->inflight--;
+    if (run->done == run->e->pop.n && run->inflight == 0)
+        pop_finish(run);
+    else
+        pop_launch(run);
 }
 
 /* Keep the EES tokens of a provisioning answer (TS 33.558 6.2: one per EES). */
@@ -318,15 +331,8 @@ pop_done(const struct http_client_resp *r, void *arg)
         run->lat[op->i] = -run->lat[op->i] - 1e-9; /* failed: kept for the series' in-flight */
     }
     run->ok += (size_t)ok;
-    run->inflight--;
     run->done++;
-    event_base_once(run->e->n.base, -1, EV_TIMEOUT, pop_op_free, op, NULL);
-    if (run->e->closing)
-        return;
-    if (run->done == run->e->pop.n)
-        pop_finish(run);
-    else
-        pop_launch(run);
+    event_base_once(run->e->n.base, -1, EV_TIMEOUT, pop_op_closed, op, NULL);
 }
 
 /* The request UE u sends for the action: method, host, path, body (new reference) and the EES
