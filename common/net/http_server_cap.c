@@ -96,8 +96,9 @@ http_cap_unread(const struct http_server *srv, const char *addr)
     return 0;
 }
 
+/* Take p off the server's list and free it; its socket is the caller's. */
 static void
-http_parked_free(struct http_parked *p, int close_fd)
+http_parked_free(struct http_parked *p)
 {
     struct http_server *srv = p->srv;
 
@@ -107,8 +108,6 @@ http_parked_free(struct http_parked *p, int close_fd)
         srv->parked = p->next;
     if (p->next != NULL)
         p->next->prev = p->prev;
-    if (close_fd)
-        evutil_closesocket(p->fd);
     event_free(p->ev);
     free(p);
 }
@@ -135,7 +134,7 @@ http_parked_cb(evutil_socket_t fd, short what, void *arg)
         http_cap_unread(srv, p->addr) && http_parked_wait(p) == 0)
         return;
     memcpy(addr, p->addr, sizeof(addr));
-    http_parked_free(p, 0);
+    http_parked_free(p);
     if (srv->stopping || http_cap_over(srv, addr, 1) || http_sconn_open(srv, cfd, addr) < 0)
         evutil_closesocket(cfd);
 }
@@ -146,16 +145,17 @@ http_cap_park(struct http_server *srv, evutil_socket_t fd, const char *addr)
 {
     struct http_parked *p = calloc(1, sizeof(*p));
 
-    if (p == NULL || (p->ev = evtimer_new(srv->base, http_parked_cb, p)) == NULL ||
-        http_parked_wait(p) < 0) {
-        if (p != NULL && p->ev != NULL)
+    if (p == NULL)
+        return -1;
+    p->srv = srv;
+    p->fd = fd;
+    snprintf(p->addr, sizeof(p->addr), "%s", addr);
+    if ((p->ev = evtimer_new(srv->base, http_parked_cb, p)) == NULL || http_parked_wait(p) < 0) {
+        if (p->ev != NULL)
             event_free(p->ev);
         free(p);
         return -1;
     }
-    p->srv = srv;
-    p->fd = fd;
-    snprintf(p->addr, sizeof(p->addr), "%s", addr);
     p->next = srv->parked;
     if (p->next != NULL)
         p->next->prev = p;
@@ -177,6 +177,13 @@ http_cap_admit(struct http_server *srv, evutil_socket_t fd, const char *addr)
 void
 http_cap_drop_parked(struct http_server *srv)
 {
-    while (srv->parked != NULL)
-        http_parked_free(srv->parked, 1);
+    struct http_parked *p, *next;
+
+    for (p = srv->parked; p != NULL; p = next) {
+        next = p->next;
+        evutil_closesocket(p->fd);
+        event_free(p->ev);
+        free(p);
+    }
+    srv->parked = NULL;
 }
