@@ -440,8 +440,8 @@ ipv4_field(const char *s, uint32_t *out, char *err)
  * route to the link's subnet via the first router of a shortest path (in
  * router hops; ties go to the router made first). Why not ns-3's global
  * routing: in 3.37 GlobalRouter::FindDesignatedRouterForLink() follows a
- * bridged device on a link with two routers into the bridge's other port, an
- * FdNetDevice that has no channel, and crashes. */
+ * bridged device on a link with two routers into the bridge's other port, a
+ * TAP device that has no channel, and crashes. */
 static void
 add_routes(ns3c_sim *s)
 {
