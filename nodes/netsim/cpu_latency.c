@@ -1,10 +1,10 @@
 /* cpu_latency.c -- holds a CPU latency request of 0 us (Linux PM QoS) while edge-netsim runs.
  *
- * Each frame between two namespaces wakes three threads on its way: the FdReader thread of the
- * sending TAP, the simulator thread, and the receiving process. When a CPU has nothing to run,
- * its idle governor halts it; on a VM a halted vCPU is woken by the hypervisor, 20-60 us later.
- * Those wake-ups were the link error left after ns3c's ExitClock (nodes/netsim/README.md, Link
- * accuracy): +80-120 us on the RTT of a 0 ms link, at or over the bound max(5%, 0.1 ms) of
+ * Each frame between two namespaces wakes three threads on its way: the TAP reader thread
+ * (ns3c's TapReader), the simulator thread, and the receiving process. When a CPU has nothing to
+ * run, its idle governor halts it; on a VM a halted vCPU is woken by the hypervisor, 20-60 us
+ * later. Those wake-ups were the link error left after ns3c's ExitClock (nodes/netsim/README.md,
+ * Link accuracy): +80-120 us on the RTT of a 0 ms link, at or over the bound max(5%, 0.1 ms) of
  * netsim.rtt on a noisy host. A latency request of 0 makes the idle governor poll instead of
  * halting (cpuidle's POLL state), so a waker sets a flag that the idle CPU sees at once: on this
  * 2-core VM the same link measured +28-30 us.

@@ -12,8 +12,8 @@
 /* Read through the js_field tables of base/json_strict.h, as every config and body is: an error
  * names the file and the field's path ("topo.json: links[0].loss: 2 is out of range (0 to 1)").
  * The values ns-3 itself checks (names, rates) are refused by the binding with the same path.
- * No count of links, routers or taps is fixed here: a tap is an open fd, and ns3c_run() checks
- * that ns-3 has the descriptors it needs for them (FD_SETSIZE, RLIMIT_NOFILE). */
+ * No count of links, routers or taps is fixed here: a tap is an open fd, which ns3c's TapReader
+ * reads with epoll, whatever its number. */
 
 int
 netsim_check_rate(json_t *v, const struct js_field *f, void *ctx, char *why)

@@ -1,7 +1,7 @@
 /* netsim_test.c -- TAP networks simulated by ns-3: RTT, loss, run-time changes, pcap, routing,
  * leaks.
  *
- * Usage: net_test EDGE_NETSIM two_ns|routed|leak|topology|rtt|fdset
+ * Usage: net_test EDGE_NETSIM two_ns|routed|leak|topology|rtt|highfd
  *   two_ns  two namespaces on one 10 ms link: UDP echo RTT in [20, 30] ms; loss 1.0
  *           lets nothing through; a drop rule takes exactly its frames; delay 30 ms
  *           at run time gives ~60 ms; SIGTERM leaves a pcap that libpcap reads back.
@@ -13,9 +13,9 @@
  *           hostnet_clean_stale): nothing of any of them remains.
  *   topology  bad topology files: edge-netsim exits 1 naming the file and field
  *           (needs no root).
- *   fdset   ns-3's limit (issue 11): FdReader select()s on each TAP fd and a pipe of its own,
- *           so edge-netsim refuses a TAP fd at FD_SETSIZE or above, and more TAPs than leave
- *           their pipes room below it, naming FD_SETSIZE and how many TAPs fit.
+ *   highfd  TAP fds numbered above FD_SETSIZE (issue 11): ns-3's FdReader select()ed on each
+ *           and refused them; edge-netsim reads all TAPs with epoll, so two namespaces whose
+ *           TAP fds are 1100 and 1101 echo over a 5 ms link in [10, 15] ms.
  *   rtt     link accuracy (issue 11): on one 1 Gbps link of 0, 0.5, 1 and 10 ms and on a
  *           routed path of two (0.5 + 0.5, 1 + 1, 0.5 + 10 ms), the median RTT of 41 UDP
  *           echoes, timed as ping(8) times its echoes, is within max(5%, 0.1 ms) of the
@@ -55,6 +55,7 @@
 #define SKIP 127
 #define ECHO_PORT 7007
 #define MAX_TAPS 4
+#define HIGH_FD 1100 /* above FD_SETSIZE (1024) */
 
 static const char *netsim_path;
 static struct world *current_world; /* removed by die(): a failed test leaves nothing */
@@ -115,6 +116,8 @@ now_ms(void)
  * says it is ready. router_json: the "routers" array, or NULL. */
 /* The next world's topology turns edge-netsim's CPU latency request off ("cpu_latency_qos"). */
 static int world_cpu_latency_off;
+/* The next world's TAP fds are renumbered from this one on (0: as hostnet made them). */
+static int world_fd_at;
 
 static void
 world_start(struct world *w, struct host *hosts, size_t nhosts, const struct link_spec *links,
@@ -141,6 +144,12 @@ world_start(struct world *w, struct host *hosts, size_t nhosts, const struct lin
         if (hostnet_ns_add(w->run, hosts[i].node, err) < 0 ||
             hostnet_tap_add(w->run, &t, &fds[i], ifname, err) < 0)
             die("%s", err);
+        if (world_fd_at > 0) {
+            if (dup2(fds[i], world_fd_at + (int)i) < 0)
+                die("dup2 to %d: %s", world_fd_at + (int)i, strerror(errno));
+            close(fds[i]);
+            fds[i] = world_fd_at + (int)i;
+        }
     }
     off += snprintf(topo + off, sizeof topo - off, "{\"seed\": 7, %s\"links\": [",
                     world_cpu_latency_off ? "\"cpu_latency_qos\": false, " : "");
@@ -1122,98 +1131,44 @@ test_topology(void)
     return check_failures;
 }
 
-/* ---- ns-3's FD_SETSIZE (issue 11) ---- */
-
-/* Run edge-netsim on a topology of ntaps taps, every one the TAP fd tap dup'ed (netsim checks that
- * each is a TAP; numbers from at on, 0: the lowest free), and check that it exits 1 saying want. */
-static void
-fdset_case(const char *dir, int tap, size_t ntaps, int at, const char *want)
-{
-    char path[128], out[4096], *topo = malloc(64 + ntaps * 64);
-    int *fds = calloc(ntaps, sizeof(int)), p[2], status;
-    size_t off = 0, ol = 0;
-    ssize_t r;
-    pid_t pid;
-    FILE *f;
-
-    if (topo == NULL || fds == NULL)
-        die("out of memory");
-    off += (size_t)sprintf(topo, "{\"links\": [{\"name\": \"l\", \"pcap\": false}], \"taps\": [");
-    for (size_t i = 0; i < ntaps; i++) {
-        if ((fds[i] = at > 0 ? dup2(tap, at + (int)i) : dup(tap)) < 0)
-            die("dup: %s", strerror(errno));
-        off += (size_t)sprintf(topo + off, "%s{\"name\": \"t%zu\", \"link\": \"l\", \"fd\": %d}",
-                               i ? ", " : "", i, fds[i]);
-    }
-    sprintf(topo + off, "]}\n");
-    snprintf(path, sizeof path, "%s/topology.json", dir);
-    if ((f = fopen(path, "w")) == NULL || fputs(topo, f) < 0 || fclose(f) != 0)
-        die("cannot write %s", path);
-    if (pipe2(p, O_CLOEXEC) < 0 || (pid = fork()) < 0)
-        die("pipe/fork: %s", strerror(errno));
-    if (pid == 0) {
-        char sock[160];
-        dup2(p[1], 2);
-        snprintf(sock, sizeof sock, "%s/ctl.sock", dir);
-        execl(netsim_path, netsim_path, "--topology", path, "--ctl", sock, (char *)NULL);
-        _exit(126);
-    }
-    close(p[1]);
-    for (size_t i = 0; i < ntaps; i++)
-        close(fds[i]);
-    while ((r = read(p[0], out + ol, sizeof out - 1 - ol)) > 0)
-        ol += (size_t)r;
-    out[ol] = '\0';
-    close(p[0]);
-    waitpid(pid, &status, 0);
-    CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 1, "%zu taps: exit status %#x, want 1: %s",
-          ntaps, status, out);
-    CHECK(strstr(out, want) != NULL, "%zu taps: expected \"%s\" in: %s", ntaps, want, out);
-    printf("%s", out);
-    unlink(path);
-    free(fds);
-    free(topo);
-}
+/* ---- TAP fds above FD_SETSIZE (issue 11) ---- */
 
 static int
-test_fdset(void)
+test_highfd(void)
 {
-    struct world w;
-    struct hostnet_tap t = {"a", "198.18.1.10/24", NULL, 0};
-    char err[EDGE_ERR_LEN], ifname[HOSTNET_IFNAME_LEN], want[64], sock[160];
+    struct host h[] = {{"a", "198.18.1.10/24", NULL, "l", ""},
+                       {"b", "198.18.1.20/24", NULL, "l", ""}};
+    struct link_spec l[] = {{"l", 5, NULL}};
     struct rlimit rl;
-    int tap;
+    struct world w;
+    struct echo e;
+    double rtt;
+    int lost = 0;
 
-    memset(&w, 0, sizeof w);
-    snprintf(w.dir, sizeof w.dir, "/tmp/edgesim-net-XXXXXX");
-    if (mkdtemp(w.dir) == NULL)
-        die("mkdtemp: %s", strerror(errno));
-    if ((w.run = hostnet_run_new(NULL, err)) == NULL)
-        die("%s", err);
-    current_world = &w;
-    if (hostnet_ns_add(w.run, "a", err) < 0 || hostnet_tap_add(w.run, &t, &tap, ifname, err) < 0)
-        die("%s", err);
-    /* Room for a descriptor above FD_SETSIZE and for the copies below it. */
-    if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < FD_SETSIZE + 64 &&
-        rl.rlim_max >= FD_SETSIZE + 64) {
-        rl.rlim_cur = FD_SETSIZE + 64;
-        setrlimit(RLIMIT_NOFILE, &rl);
+    /* Room for descriptors numbered from HIGH_FD on. */
+    if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < HIGH_FD + 64) {
+        if (rl.rlim_max < HIGH_FD + 64) {
+            printf("SKIP: RLIMIT_NOFILE's hard limit %llu leaves no room for fd %d\n",
+                   (unsigned long long)rl.rlim_max, HIGH_FD);
+            return 127;
+        }
+        rl.rlim_cur = HIGH_FD + 64;
+        if (setrlimit(RLIMIT_NOFILE, &rl) != 0)
+            die("setrlimit: %s", strerror(errno));
     }
-    snprintf(want, sizeof want, "is not below FD_SETSIZE (%d)", FD_SETSIZE);
-    fdset_case(w.dir, tap, 1, FD_SETSIZE + 8, want);
-    /* A third of FD_SETSIZE TAPs, each with FdReader's pipe, do not fit below it. */
-    snprintf(want, sizeof want, "so all must be below FD_SETSIZE (%d)", FD_SETSIZE);
-    fdset_case(w.dir, tap, FD_SETSIZE / 3 + 1, 0, want);
-    fdset_case(w.dir, tap, FD_SETSIZE / 3 + 1, 0, "TAP devices here");
-    printf("fdset: a TAP fd at FD_SETSIZE and %d TAPs refused by edge-netsim\n",
-           FD_SETSIZE / 3 + 1);
-    close(tap);
-    current_world = NULL;
-    if (hostnet_run_end(w.run, 1000, err) < 0)
-        die("%s", err);
-    snprintf(sock, sizeof sock, "%s/ctl.sock", w.dir);
-    unlink(sock);
-    rmdir(w.dir);
+    world_fd_at = HIGH_FD;
+    world_start(&w, h, 2, l, 1, NULL);
+    world_fd_at = 0;
+    echo_open(&w, &e, &h[0], &h[1]);
+    rtt = echo_median(&e, 9, &lost);
+    CHECK(lost == 0 && rtt >= 10 && rtt <= 15,
+          "TAP fds %d and %d, 5 ms link: expected 9 echoes in [10, 15] ms, got median %.2f ms "
+          "with %d lost",
+          HIGH_FD, HIGH_FD + 1, rtt, lost);
+    printf("highfd: TAP fds %d and %d (FD_SETSIZE %d): echo RTT %.2f ms\n", HIGH_FD, HIGH_FD + 1,
+           FD_SETSIZE, rtt);
+    echo_close(&e);
+    world_end(&w);
     return check_failures;
 }
 
@@ -1249,7 +1204,7 @@ main(int argc, char **argv)
     int rc;
 
     if (argc != 3) {
-        fprintf(stderr, "usage: net_test EDGE_NETSIM two_ns|routed|leak|topology|rtt|fdset\n");
+        fprintf(stderr, "usage: net_test EDGE_NETSIM two_ns|routed|leak|topology|rtt|highfd\n");
         return 2;
     }
     netsim_path = argv[1];
@@ -1279,8 +1234,8 @@ main(int argc, char **argv)
         rc = test_leak();
     else if (strcmp(argv[2], "rtt") == 0)
         rc = test_rtt();
-    else if (strcmp(argv[2], "fdset") == 0)
-        rc = test_fdset();
+    else if (strcmp(argv[2], "highfd") == 0)
+        rc = test_highfd();
     else
         return 2;
     printf("%s: %s\n", argv[2], rc == 0 ? "passed" : "FAILED");

@@ -1,5 +1,5 @@
 /* runlimits.c -- what a run needs of the machine (file descriptors, tasks, namespaces, ports),
- * checked against what the kernel and ns-3 give before the run makes anything (runlimits.h).
+ * checked against what the kernel gives before the run makes anything (runlimits.h).
  *
  * The needs are counted from the topology with the per-process costs measured on the programs
  * (below); each refusal names the resource, the need and what it is made of, and the limit with
@@ -14,14 +14,16 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
-#include <sys/select.h>
 #include <unistd.h>
 
 /* File descriptors a process holds besides what the topology adds, measured with
  * scenarios/token-issuance.json in TAP mode and rounded up: edge-netsim 11 (stdio, its control
- * socket, signalfd, epoll, its wake pipe and libevent's) besides 3 per TAP and a pcap per link;
+ * socket, signalfd, epoll, its wake pipe and libevent's, the TAP reader's epoll and eventfd)
+ * besides its TAP fds and a pcap per link;
  * an idle node 16 to 18; the runner's own are counted when it runs (lim_open_fds). */
 #define LIM_NETSIM_OWN 24
+/* edge-netsim's threads: the simulator, its control thread, the reader of all TAPs. */
+#define LIM_NETSIM_THREADS 3
 #define LIM_NODE_OWN 32
 /* The runner at once: starting a process (a socketpair end, /dev/null, the log, an error pipe,
  * the namespace) while it reads a file or a /proc directory. */
@@ -169,7 +171,7 @@ lim_nofile(struct lim *l)
     unsigned long long runner = open + l->nodes + (tap ? 2 : 0) + LIM_RUNNER_SPARE;
     /* A node may hold a connection from and to every other node at once. */
     unsigned long long node = LIM_NODE_OWN + 2 * (l->nodes - 1);
-    unsigned long long netsim = tap ? LIM_NETSIM_OWN + 3 * l->taps + l->pcaps : 0, limit = 0;
+    unsigned long long netsim = tap ? LIM_NETSIM_OWN + l->taps + l->pcaps : 0, limit = 0;
     unsigned long long need = runner > node ? runner : node;
 
     need = netsim > need ? netsim : need;
@@ -186,33 +188,15 @@ lim_nofile(struct lim *l)
     if (need == netsim)
         return edge_err(
             l->err,
-            "file descriptors: edge-netsim needs %llu (3 per TAP device: %zu, a pcap per "
+            "file descriptors: edge-netsim needs %llu (a TAP fd per node: %zu, a pcap per "
             "link: %zu, %d of its own), and RLIMIT_NOFILE's hard limit is %llu: raise it "
             "(ulimit -Hn) or run fewer nodes",
-            netsim, 3 * l->taps, l->pcaps, LIM_NETSIM_OWN, limit);
+            netsim, l->taps, l->pcaps, LIM_NETSIM_OWN, limit);
     return edge_err(l->err,
                     "file descriptors: a node may need %llu (a connection from and to each of %zu "
                     "other nodes, %d of its own), and RLIMIT_NOFILE's hard limit is %llu: raise it "
                     "(ulimit -Hn) or run fewer nodes",
                     node, l->nodes - 1, LIM_NODE_OWN, limit);
-}
-
-/* ns-3's FdReader (one per TAP device, in its own thread) waits on the TAP fd and on a pipe of its
- * own with select(), which takes descriptors below FD_SETSIZE only; edge-netsim's descriptors are
- * numbered from the lowest free one, so their count is the bound. */
-static int
-lim_fdset(struct lim *l)
-{
-    size_t need = LIM_NETSIM_OWN + 3 * l->taps + l->pcaps, most;
-
-    if (l->net != RUN_NET_TAP || need <= FD_SETSIZE)
-        return 0;
-    most = (FD_SETSIZE - LIM_NETSIM_OWN - l->pcaps) / 3;
-    return edge_err(l->err,
-                    "ns-3: edge-netsim needs %zu file descriptors below FD_SETSIZE (%d), where its "
-                    "FdReader select()s: 3 per TAP device (%zu), a pcap per link (%zu), %d of its "
-                    "own; at most %zu TAP nodes here",
-                    need, FD_SETSIZE, 3 * l->taps, l->pcaps, LIM_NETSIM_OWN, most);
 }
 
 /* fs.file-max: the open files of the whole machine. */
@@ -223,7 +207,7 @@ lim_filemax(struct lim *l)
     char line[128], *end;
     unsigned long long need = lim_open_fds() + 2 * l->nodes + LIM_RUNNER_SPARE +
                               l->nodes * LIM_NODE_OWN +
-                              (l->net == RUN_NET_TAP ? LIM_NETSIM_OWN + 3 * l->taps + l->pcaps : 0);
+                              (l->net == RUN_NET_TAP ? LIM_NETSIM_OWN + l->taps + l->pcaps : 0);
     FILE *f = fopen("/proc/sys/fs/file-nr", "re");
 
     if (f == NULL)
@@ -244,14 +228,14 @@ lim_filemax(struct lim *l)
         need, l->nodes, LIM_NODE_OWN, max, open);
 }
 
-/* What the run's tasks are, for a refusal: "250 node processes, edge-netsim with 252 threads". */
+/* What the run's tasks are, for a refusal: "250 node processes, edge-netsim with 3 threads". */
 static void
 lim_tasks_what(struct lim *l, char *buf, size_t len)
 {
     int n = snprintf(buf, len, "%zu node processes", l->nodes);
 
     if (l->net == RUN_NET_TAP && n > 0 && (size_t)n < len)
-        snprintf(buf + n, len - (size_t)n, ", edge-netsim with %zu threads", l->taps + 2);
+        snprintf(buf + n, len - (size_t)n, ", edge-netsim with %d threads", LIM_NETSIM_THREADS);
 }
 
 /* The cgroup's pids.max, and each of its ancestors': a container's limit on tasks. */
@@ -313,7 +297,7 @@ lim_tasks(struct lim *l)
     char what[160];
 
     if (l->net == RUN_NET_TAP)
-        need += l->taps + 2; /* edge-netsim: the simulator, its control thread, a reader per TAP */
+        need += LIM_NETSIM_THREADS;
     lim_tasks_what(l, what, sizeof(what));
     if (lim_tasks_now(&now) == 0 && lim_read_num("/proc/sys/kernel/threads-max", &max) == 0 &&
         now + need > max)
@@ -379,8 +363,7 @@ lim_check(struct run *r, enum run_net net, char *err)
             "and ports end at 65535: %zu nodes need %zu, at most %d fit",
             l.nodes, l.nodes, LIM_LOOPBACK_NODES);
     }
-    if (lim_fdset(&l) == -1 || lim_nofile(&l) == -1 || lim_filemax(&l) == -1 ||
-        lim_tasks(&l) == -1 || lim_netns(&l) == -1)
+    if (lim_nofile(&l) == -1 || lim_filemax(&l) == -1 || lim_tasks(&l) == -1 || lim_netns(&l) == -1)
         return -1;
     return 0;
 }

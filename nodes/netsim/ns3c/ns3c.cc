@@ -6,6 +6,8 @@
  * thread-safe, and wait on a condition variable for the answer. Counters are
  * atomics so that reading them never needs the simulator thread. */
 #include "ns3c.h"
+#include "tap_port.h"
+#include "tap_reader.h"
 #include "base/err.h"
 #include "base/ipv4.h"
 
@@ -17,7 +19,6 @@
 #include <sys/ioctl.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
-#include <sys/select.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -44,7 +45,6 @@
 #include <ns3/bridge-helper.h>
 #include <ns3/data-rate.h>
 #include <ns3/error-model.h>
-#include <ns3/fd-net-device.h>
 #include <ns3/global-value.h>
 #include <ns3/internet-stack-helper.h>
 #include <ns3/ipv4-static-routing-helper.h>
@@ -232,21 +232,6 @@ class ExitClock
     int64_t busy_until_ns = 0;
 };
 
-/* The FdNetDevice of a TAP bridge. It writes a frame once its time has
- * come, so that the bridge's and the device's work on the frame is done
- * before the wait rather than after it. */
-class TapDevice : public FdNetDevice
-{
-  public:
-    ExitClock *clock = nullptr;
-
-    ssize_t Write(uint8_t *buffer, size_t length) override
-    {
-        clock->wait();
-        return FdNetDevice::Write(buffer, length);
-    }
-};
-
 } // namespace
 
 struct ns3c_link {
@@ -300,7 +285,8 @@ struct ns3c_sim {
     State state = State::BUILD; /* guarded by mu */
     std::atomic<bool> stop_req{false};
     int64_t next_stream = 0;
-    ExitClock exit; /* simulator thread only */
+    ExitClock exit;          /* simulator thread only */
+    edgesim::TapReader taps; /* reads every TAP fd while the simulation runs */
     void (*ready)(void *) = nullptr;
     void *ready_arg = nullptr;
 };
@@ -454,8 +440,8 @@ ipv4_field(const char *s, uint32_t *out, char *err)
  * route to the link's subnet via the first router of a shortest path (in
  * router hops; ties go to the router made first). Why not ns-3's global
  * routing: in 3.37 GlobalRouter::FindDesignatedRouterForLink() follows a
- * bridged device on a link with two routers into the bridge's other port, an
- * FdNetDevice that has no channel, and crashes. */
+ * bridged device on a link with two routers into the bridge's other port, a
+ * TAP device that has no channel, and crashes. */
 static void
 add_routes(ns3c_sim *s)
 {
@@ -730,8 +716,9 @@ ns3c_sim_free(ns3c_sim *sim)
     if (sim == nullptr)
         return;
     try {
-        /* Disposes nodes and devices: FdNetDevices stop their readers and
-         * close their TAP fds. */
+        /* The reader first: it must not hand frames to ports being disposed. Destroy() then
+         * disposes nodes and devices, and the TAP ports close their fds. */
+        sim->taps.stop();
         Simulator::Destroy();
     } catch (...) {
     }
@@ -863,17 +850,9 @@ ns3c_link_attach_tap(ns3c_link *l, const char *name, int fd, char *err)
             goto fail;
         }
     }
-    /* Check the fd here: FdNetDevice would only find out in its reader thread. */
+    /* Check the fd here, not first in the reader thread. */
     if (fd < 0 || fcntl(fd, F_GETFD) < 0) {
         rc = seterr(err, NS3C_EINVAL, "tap \"%s\": fd %d is not open", name, fd);
-        goto fail;
-    }
-    /* FdReader select()s on it (fd_room). */
-    if (fd >= FD_SETSIZE) {
-        rc = seterr(err, NS3C_EINVAL,
-                    "tap \"%s\": fd %d is not below FD_SETSIZE (%d), and ns-3's FdReader "
-                    "select()s on it",
-                    name, fd, FD_SETSIZE);
         goto fail;
     }
     if (ioctl(fd, TUNGETIFF, &ifr) < 0) {
@@ -888,14 +867,17 @@ ns3c_link_attach_tap(ns3c_link *l, const char *name, int fd, char *err)
     }
     try {
         Ptr<Node> node = CreateObject<Node>();
-        /* As FdNetDeviceHelper::Install, with the TapDevice. */
-        Ptr<TapDevice> fdd = CreateObject<TapDevice>();
-        fdd->clock = &sim->exit;
+        /* The port writes a frame once its time has come (ExitClock), so that the bridge's
+         * and the port's work on the frame is done before the wait rather than after it. */
+        Ptr<edgesim::TapPort> fdd = CreateObject<edgesim::TapPort>();
+        ExitClock *clock = &sim->exit;
+        fdd->set_before_write([clock]() { clock->wait(); });
         fdd->SetAddress(Mac48Address::Allocate());
         node->AddDevice(fdd);
-        fdd->SetFileDescriptor(fd);
+        fdd->set_fd(fd);
         fd = -1;
         fdd->SetMtu(l->mtu);
+        sim->taps.add(PeekPointer(fdd));
 
         SimpleNetDeviceHelper sh;
         sh.SetDeviceAttribute("DataRate", DataRateValue(DataRate(l->p.rate_bps)));
@@ -1077,65 +1059,9 @@ ns3c_router_add_link(ns3c_router *r, ns3c_link *l, const char *cidr, char *err)
     NS3C_CATCH(err)
 }
 
-namespace
-{
-
-/* This process's open file descriptors. */
-size_t
-open_fds()
-{
-    DIR *d = opendir("/proc/self/fd");
-    size_t n = 0;
-
-    while (d != nullptr) {
-        struct dirent *e = readdir(d);
-        if (e == nullptr)
-            break;
-        n += e->d_name[0] != '.';
-    }
-    if (d != nullptr)
-        closedir(d);
-    return n > 0 ? n - 1 : 0; /* the directory's own */
-}
-
-/* ns-3's FdReader (one per TAP device, in a thread of its own) makes a pipe when its device starts
- * and select()s on it and on the TAP fd; select() takes descriptors below FD_SETSIZE only (a
- * higher one would be written past the end of its fd_set). Descriptors are numbered from the
- * lowest free one, so the pipes stay below FD_SETSIZE, and below RLIMIT_NOFILE (whose soft limit
- * is raised to the hard one if need be), when what is open now and 2 per TAP fit there. */
-int
-fd_room(ns3c_sim *sim, char *err)
-{
-    size_t taps = sim->tap_names.size(), open = open_fds(), need = open + 2 * taps;
-    struct rlimit rl;
-
-    if (need > FD_SETSIZE)
-        return seterr(err, NS3C_EINVAL,
-                      "%zu TAP devices: ns-3's FdReader select()s on each TAP fd and a pipe of its "
-                      "own, so all must be below FD_SETSIZE (%d): %zu descriptors are open and the "
-                      "pipes need %zu more; at most %zu TAP devices here",
-                      taps, FD_SETSIZE, open, 2 * taps, (FD_SETSIZE - (open - taps)) / 3);
-    if (getrlimit(RLIMIT_NOFILE, &rl) != 0 || rl.rlim_cur == RLIM_INFINITY || need <= rl.rlim_cur)
-        return NS3C_OK;
-    if (rl.rlim_max != RLIM_INFINITY && need > rl.rlim_max)
-        return seterr(err, NS3C_EINVAL,
-                      "%zu TAP devices: %zu descriptors are open and ns-3's FdReader needs a pipe "
-                      "per TAP device, %zu more, and RLIMIT_NOFILE's hard limit is %llu",
-                      taps, open, 2 * taps, (unsigned long long)rl.rlim_max);
-    rl.rlim_cur = rl.rlim_max;
-    if (setrlimit(RLIMIT_NOFILE, &rl) != 0)
-        return seterr(err, NS3C_EINVAL, "cannot raise RLIMIT_NOFILE to %llu: %s",
-                      (unsigned long long)rl.rlim_max, strerror(errno));
-    return NS3C_OK;
-}
-
-} // namespace
-
 extern "C" int
 ns3c_run(ns3c_sim *sim, void (*ready)(void *), void *arg, char *err)
 {
-    int rc;
-
     if (std::this_thread::get_id() != sim->owner)
         return seterr(err, NS3C_ESTATE,
                       "ns3c_run must be called by the thread that made the "
@@ -1145,8 +1071,6 @@ ns3c_run(ns3c_sim *sim, void (*ready)(void *), void *arg, char *err)
         if (sim->state != State::BUILD)
             return seterr(err, NS3C_ESTATE, "the simulation has already run");
     }
-    if ((rc = fd_room(sim, err)) != NS3C_OK)
-        return rc;
     try {
         sim->ready = ready;
         sim->ready_arg = arg;
@@ -1162,8 +1086,13 @@ ns3c_run(ns3c_sim *sim, void (*ready)(void *), void *arg, char *err)
         add_routes(sim);
         Simulator::Schedule(Seconds(0), &on_start, sim);
         Simulator::Schedule(Seconds(0), &stop_poll, sim);
+        std::string why;
+        if (!sim->taps.start(why))
+            throw std::runtime_error(why);
         Simulator::Run();
+        sim->taps.stop();
     } catch (const std::exception &e) {
+        sim->taps.stop();
         seterr(err, NS3C_ENS3, "ns-3 failed: %s", e.what());
         std::lock_guard<std::mutex> lk(sim->mu);
         sim->state = State::DONE;

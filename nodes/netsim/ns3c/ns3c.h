@@ -7,8 +7,9 @@
  * A link is a switched Ethernet segment: every frame a device puts on it
  * reaches every other device after the link's one-way delay (plus jitter),
  * unless the link's loss model or a drop rule takes it; each device sends at
- * the link's data rate. A TAP device joins a link through an FdNetDevice
- * bridged (BridgeNetDevice) to the link's device, and a frame leaves through
+ * the link's data rate. A TAP device joins a link through a TapPort
+ * (tap_port.h; one thread reads every TAP, tap_reader.h) bridged
+ * (BridgeNetDevice) to the link's device, and a frame leaves through
  * it at its simulated time on the wall clock (a short spin makes up for the
  * simulator thread's late wake-ups, ns3c.cc ExitClock); a router is an ns-3 node
  * with an IPv4 stack and an address on each link it joins; ns3c_run() gives
