@@ -118,7 +118,19 @@ counters_json(struct ns3c_link *l)
                      (json_int_t)c.lost_frames, "ruled_frames", (json_int_t)c.ruled_frames);
 }
 
-/* {"links": {name: counters}} for one link or all of them. */
+/* The exit clock: what it cost the simulator thread to write frames to the TAPs on time. */
+static json_t *
+exit_json(struct netsim *ns)
+{
+    struct ns3c_exit_stats x;
+
+    ns3c_sim_exit_stats(ns->sim, &x);
+    return json_pack("{s:I, s:I, s:f, s:f, s:f}", "frames", (json_int_t)x.frames, "spins",
+                     (json_int_t)x.spins, "spin_ms", (double)x.spin_ns / 1e6, "lead_us",
+                     (double)x.lead_ns / 1e3, "lead_max_us", (double)x.lead_max_ns / 1e3);
+}
+
+/* {"links": {name: counters}} for one link, or all of them and "exit" (exit_json). */
 json_t *
 netsim_counters(struct netsim *ns, struct ns3c_link *only)
 {
@@ -136,7 +148,8 @@ netsim_counters(struct netsim *ns, struct ns3c_link *only)
                 json_object_set_new(links, ns3c_link_name(l), counters_json(l));
         }
     }
-    return json_pack("{s:o}", "links", links);
+    return only != NULL ? json_pack("{s:o}", "links", links)
+                        : json_pack("{s:o, s:o}", "links", links, "exit", exit_json(ns));
 }
 
 static const struct js_field counters_fields[] = {

@@ -458,6 +458,21 @@ test_two_ns(void)
     printf("two_ns: 10 ms one-way: median RTT %.2f ms, %d lost\n", rtt, lost);
     CHECK(rtt >= 20 && rtt <= 30, "RTT %.2f ms not in [20, 30] with 10 ms one-way", rtt);
     CHECK(lost == 0, "%d echoes lost on a lossless link", lost);
+    {
+        /* The exit clock counts every frame written to a TAP: 11 echoes, 2 each, and ARP. */
+        json_t *x = json_object_get(ctl(&w, "counters", json_object(), &reply), "exit");
+        json_int_t frames = json_integer_value(json_object_get(x, "frames"));
+        double lead = json_number_value(json_object_get(x, "lead_us")),
+               most = json_number_value(json_object_get(x, "lead_max_us"));
+        printf("two_ns: exit clock: %lld frames, %lld spun for %.3f ms, lead %.0f us (max %.0f)\n",
+               (long long)frames, (long long)json_integer_value(json_object_get(x, "spins")),
+               json_number_value(json_object_get(x, "spin_ms")), lead, most);
+        CHECK(frames >= 22 && lead >= 0 && lead <= most && most <= 150,
+              "counters: expected \"exit\" with at least 22 frames and a lead within its cap of "
+              "150 us, got %lld frames, lead %.0f us, max %.0f us",
+              (long long)frames, lead, most);
+        json_decref(reply);
+    }
 
     ctl(&w, "link", json_pack("{s:s, s:f}", "link", "lan", "loss", 1.0), &reply);
     json_decref(reply);

@@ -79,6 +79,14 @@ struct ns3c_counters {
     uint64_t ruled_frames; /* frames taken by drop rules (ns3c_link_drop) */
 };
 
+/* What leaving on wall-clock time cost (ns3c.cc ExitClock): frames written to TAPs, how many of
+ * them the simulator thread spun for and how long in all, and the lead (now and at most) with
+ * which it schedules a delivery to a TAP ahead of its time. */
+struct ns3c_exit_stats {
+    uint64_t frames, spins, spin_ns;
+    int64_t lead_ns, lead_max_ns;
+};
+
 /* A drop rule: take the next count IPv4 frames with these properties. A field
  * left 0 / NULL matches anything. src and dst are dotted IPv4 addresses; with
  * both_ways the rule also matches dst -> src. port matches either the TCP/UDP
@@ -123,6 +131,9 @@ int ns3c_link_set(struct ns3c_link *l, const struct ns3c_link_params *p, unsigne
 int ns3c_link_get(struct ns3c_link *l, struct ns3c_link_params *p, char *err);
 int ns3c_link_drop(struct ns3c_link *l, const struct ns3c_drop *d, char *err);
 int ns3c_link_counters(struct ns3c_link *l, struct ns3c_counters *c, char *err);
+
+/* The exit clock's statistics; from any thread. */
+void ns3c_sim_exit_stats(struct ns3c_sim *sim, struct ns3c_exit_stats *st);
 
 /* A router: an IPv4 node of the simulation. cidr: "198.18.1.1/24". */
 int ns3c_router_new(struct ns3c_sim *sim, const char *name, struct ns3c_router **out, char *err);
