@@ -53,19 +53,15 @@ TapPort::receive(const uint8_t *frame, size_t len)
 {
     EthernetHeader eth(false);
 
-    if (len < eth.GetSerializedSize() || node_ == nullptr) {
-        dropped_++;
-        return;
-    }
+    if (len < eth.GetSerializedSize() || node_ == nullptr)
+        return; /* not Ethernet: nothing a bridge could pass on */
     Ptr<Packet> p = Create<Packet>(frame, (uint32_t)len);
     p->RemoveHeader(eth);
     uint16_t protocol = eth.GetLengthType();
     if (protocol <= 1500) { /* a length: IEEE 802.3 with LLC/SNAP */
         LlcSnapHeader llc;
-        if (p->GetSize() < llc.GetSerializedSize()) {
-            dropped_++;
+        if (p->GetSize() < llc.GetSerializedSize())
             return;
-        }
         p->RemoveHeader(llc);
         protocol = llc.GetType();
     }
@@ -85,10 +81,8 @@ TapPort::SendFrom(Ptr<Packet> packet, const Address &source, const Address &dest
 {
     EthernetHeader eth(false);
 
-    if (fd_ < 0 || packet->GetSize() > mtu_) {
-        dropped_++;
-        return false;
-    }
+    if (fd_ < 0 || packet->GetSize() > mtu_)
+        return false; /* longer than the MTU: not sent, as FdNetDevice refused it */
     eth.SetSource(Mac48Address::ConvertFrom(source));
     eth.SetDestination(Mac48Address::ConvertFrom(dest));
     eth.SetLengthType(protocol);
@@ -101,11 +95,7 @@ TapPort::SendFrom(Ptr<Packet> packet, const Address &source, const Address &dest
     do {
         n = write(fd_, buf.data(), buf.size());
     } while (n < 0 && errno == EINTR);
-    if (n != (ssize_t)buf.size()) {
-        dropped_++;
-        return false;
-    }
-    return true;
+    return n == (ssize_t)buf.size();
 }
 
 bool

@@ -43,11 +43,6 @@ class TapPort : public ns3::NetDevice
     }
     /* A frame read from the TAP (simulator thread). */
     void receive(const uint8_t *frame, size_t len);
-    /* Frames dropped: too short to be Ethernet, or a write the TAP refused. */
-    uint64_t dropped() const
-    {
-        return dropped_;
-    }
 
     void SetIfIndex(const uint32_t index) override;
     uint32_t GetIfIndex() const override;
@@ -82,7 +77,6 @@ class TapPort : public ns3::NetDevice
     int fd_ = -1;
     uint16_t mtu_ = 1500;
     uint32_t if_index_ = 0;
-    uint64_t dropped_ = 0;
     ns3::Mac48Address address_;
     ns3::Ptr<ns3::Node> node_;
     std::function<void()> before_write_;

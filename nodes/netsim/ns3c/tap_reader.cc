@@ -113,7 +113,6 @@ TapReader::read_port(TapPort *port, Batch &batch)
             return;
         }
         batch.emplace_back(port, std::vector<uint8_t>(buf, buf + n));
-        frames_++;
     }
 }
 

@@ -11,7 +11,6 @@
 #ifndef EDGESIM_NS3C_TAP_READER_H
 #define EDGESIM_NS3C_TAP_READER_H
 
-#include <atomic>
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -37,11 +36,6 @@ class TapReader
     bool start(std::string &why);
     /* Stop the thread and wait for it; frames already handed over stay with the simulator. */
     void stop();
-    /* Frames read from the TAPs. */
-    uint64_t frames() const
-    {
-        return frames_.load();
-    }
 
   private:
     static constexpr int READ_BURST = 64;
@@ -52,7 +46,6 @@ class TapReader
     std::vector<TapPort *> ports_;
     int epfd_ = -1, stopfd_ = -1;
     std::thread thread_;
-    std::atomic<uint64_t> frames_{0};
 };
 
 } // namespace edgesim
