@@ -6,6 +6,7 @@
  * http_client_h2.c. */
 #include "net/http_client_int.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -414,6 +415,25 @@ http_client_send(struct http_client *cl, const struct http_client_req *r, http_c
     return 0;
 }
 
+/* The source address, port 0 (the kernel picks one at connect). */
+static int
+http_client_source(struct http_client *cl, const char *addr, char *err)
+{
+    struct sockaddr_in *sin = (struct sockaddr_in *)&cl->source;
+    struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)&cl->source;
+
+    if (inet_pton(AF_INET, addr, &sin->sin_addr) == 1) {
+        sin->sin_family = AF_INET;
+        return 0;
+    }
+    if (inet_pton(AF_INET6, addr, &sin6->sin6_addr) == 1) {
+        sin6->sin6_family = AF_INET6;
+        return 0;
+    }
+    memset(&cl->source, 0, sizeof(cl->source));
+    return edge_err(err, "source address %s is not a numeric IPv4 or IPv6 address", addr);
+}
+
 struct http_client *
 http_client_new(struct event_base *base, const struct http_client_config *cfg, char *err)
 {
@@ -434,6 +454,10 @@ http_client_new(struct event_base *base, const struct http_client_config *cfg, c
     cl->retries = cfg->retries > 0 ? cfg->retries : 0;
     cl->max_idle = cfg->max_idle > 0 ? cfg->max_idle : 2;
     cl->version = cfg->version;
+    if (cfg->source_addr != NULL && http_client_source(cl, cfg->source_addr, err) < 0) {
+        free(cl);
+        return NULL;
+    }
     if ((cl->reaper = event_new(base, -1, 0, http_client_reap, cl)) == NULL) {
         edge_err(err, "out of memory");
         free(cl);

@@ -36,6 +36,8 @@ struct http_client_config {
     int max_idle;              /* idle connections kept per peer; 0: 2 */
     enum http_version version; /* HTTP_VERSION_2 (default): offer h2 and http/1.1;
                                 * HTTP_VERSION_1_1: offer http/1.1 only */
+    const char *source_addr;   /* numeric address connections leave from (to peers given by a
+                                * numeric address of its family); NULL: the kernel's choice */
 };
 
 struct http_client_req {

@@ -5,6 +5,7 @@
 
 #include <stdint.h>
 #include <sys/queue.h>
+#include <sys/socket.h>
 #include <time.h>
 
 #include <event2/buffer.h>
@@ -94,6 +95,7 @@ struct http_client {
     struct evlog *log;
     enum http_version version;
     int timeout_ms, retries, max_idle;
+    struct sockaddr_storage source; /* http_client_config.source_addr; family 0: none */
     long nconn;
     struct http_conn *conns;
     struct http_call *calls;

@@ -13,6 +13,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <sys/socket.h>
 
 #include <event2/bufferevent_ssl.h>
@@ -186,11 +188,58 @@ http_conn_peer(struct http_conn *conn, struct edge_peer *peer, char *err)
     return 0;
 }
 
+/* With a source address and a numeric peer of its family: a socket bound to the source and
+ * the peer's address to connect it to (in loopback mode each node leaves from its own
+ * 127.a.b.c, as from its namespace's address in TAP mode, so that a server's per-peer cap and its
+ * logs see nodes apart). fd -1 when there is nothing to bind: the kernel picks the source. */
+static int
+http_conn_bound(struct http_client *cl, struct http_conn *conn, struct sockaddr_storage *to,
+                socklen_t *tolen, evutil_socket_t *fd, char *err)
+{
+    struct sockaddr_in *sin = (struct sockaddr_in *)to;
+    struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)to;
+    int fam = cl->source.ss_family, one = 1;
+    char src[INET6_ADDRSTRLEN] = "?";
+
+    *fd = -1;
+    memset(to, 0, sizeof(*to));
+    if (fam == AF_INET && inet_pton(AF_INET, conn->addr, &sin->sin_addr) == 1) {
+        sin->sin_family = AF_INET;
+        sin->sin_port = htons(conn->port);
+        *tolen = sizeof(*sin);
+    } else if (fam == AF_INET6 && inet_pton(AF_INET6, conn->addr, &sin6->sin6_addr) == 1) {
+        sin6->sin6_family = AF_INET6;
+        sin6->sin6_port = htons(conn->port);
+        *tolen = sizeof(*sin6);
+    } else {
+        return 0;
+    }
+    if ((*fd = socket(fam, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0)) < 0)
+        return edge_err(err, "cannot make a socket to %s: %s", conn->fqdn, strerror(errno));
+    /* The port is chosen at connect, per destination: no ephemeral port is held per bind. */
+    (void)setsockopt(*fd, IPPROTO_IP, IP_BIND_ADDRESS_NO_PORT, &one, sizeof(one));
+    if (bind(*fd, (struct sockaddr *)&cl->source,
+             fam == AF_INET ? sizeof(struct sockaddr_in) : sizeof(struct sockaddr_in6)) < 0) {
+        inet_ntop(fam,
+                  fam == AF_INET ? (void *)&((struct sockaddr_in *)&cl->source)->sin_addr
+                                 : (void *)&((struct sockaddr_in6 *)&cl->source)->sin6_addr,
+                  src, sizeof(src));
+        edge_err(err, "cannot bind to source address %s: %s", src, strerror(errno));
+        evutil_closesocket(*fd);
+        *fd = -1;
+        return -1;
+    }
+    return 0;
+}
+
 static int
 http_conn_tls(struct http_client *cl, struct http_conn *conn, char *err)
 {
     size_t alen;
     const unsigned char *alpn = http_version_alpn(cl->version, &alen);
+    struct sockaddr_storage to;
+    socklen_t tolen = 0;
+    evutil_socket_t fd = -1;
     SSL *ssl;
 
     if ((ssl = tls_ssl_new(cl->tls, conn->fqdn, err)) == NULL)
@@ -201,10 +250,17 @@ http_conn_tls(struct http_client *cl, struct http_conn *conn, char *err)
         SSL_free(ssl);
         return -1;
     }
-    conn->bev = bufferevent_openssl_socket_new(cl->base, -1, ssl, BUFFEREVENT_SSL_CONNECTING,
+    if (cl->source.ss_family != 0 && http_conn_bound(cl, conn, &to, &tolen, &fd, err) < 0) {
+        SSL_free(ssl);
+        return -1;
+    }
+    /* A bound socket is handed over before its connect, as libevent does with its own. */
+    conn->bev = bufferevent_openssl_socket_new(cl->base, fd, ssl, BUFFEREVENT_SSL_CONNECTING,
                                                BEV_OPT_CLOSE_ON_FREE | BEV_OPT_DEFER_CALLBACKS);
     if (conn->bev == NULL) {
         SSL_free(ssl);
+        if (fd >= 0)
+            evutil_closesocket(fd);
         return edge_err(err, "cannot create TLS connection to %s", conn->fqdn);
     }
     conn->ssl = ssl;
@@ -213,7 +269,9 @@ http_conn_tls(struct http_client *cl, struct http_conn *conn, char *err)
     bufferevent_openssl_set_allow_dirty_shutdown(conn->bev, 1);
     bufferevent_setcb(conn->bev, http_conn_read_cb, http_conn_write_cb, http_conn_event_cb, conn);
     bufferevent_enable(conn->bev, EV_READ | EV_WRITE);
-    if (bufferevent_socket_connect_hostname(conn->bev, NULL, AF_UNSPEC, conn->addr, conn->port) < 0)
+    if (fd >= 0 ? bufferevent_socket_connect(conn->bev, (struct sockaddr *)&to, (int)tolen)
+                : bufferevent_socket_connect_hostname(conn->bev, NULL, AF_UNSPEC, conn->addr,
+                                                      conn->port))
         return edge_err(err, "cannot connect to %s (%s:%u)", conn->fqdn, conn->addr, conn->port);
     return 0;
 }

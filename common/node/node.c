@@ -10,6 +10,7 @@
 
 #include <event2/keyvalq_struct.h>
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <limits.h>
 #include <openssl/crypto.h>
@@ -66,6 +67,19 @@ check_http_version(json_t *v, const struct js_field *f, void *ctx, char *why)
 
     (void)f, (void)ctx;
     return http_version_parse(json_string_value(v), &ver, why);
+}
+
+/* A numeric IPv4 or IPv6 address. */
+static int
+check_numeric_addr(json_t *v, const struct js_field *f, void *ctx, char *why)
+{
+    unsigned char buf[sizeof(struct in6_addr)];
+    const char *s = json_string_value(v);
+
+    (void)f, (void)ctx;
+    if (inet_pton(AF_INET, s, buf) == 1 || inet_pton(AF_INET6, s, buf) == 1)
+        return 0;
+    return edge_err(why, "\"%s\" is not a numeric IPv4 or IPv6 address", s);
 }
 
 static const struct js_field listen_fields[] = {
@@ -149,6 +163,8 @@ static const struct js_field common_fields[] = {
      .max = 60000},
     {.name = "keylog", .type = JS_STRING, .check = config_check_outfile},
     {.name = "evlog", .type = JS_STRING, .check = config_check_outfile},
+    /* The address the node's connections leave from (loopback mode: its own 127.a.b.c). */
+    {.name = "sourceAddr", .type = JS_STRING, .max_len = 64, .check = check_numeric_addr},
     /* A UE population (nodes/eec) puts tens of thousands of subscribers in one run. */
     {.name = "subscribers",
      .type = JS_ARRAY,
@@ -398,8 +414,10 @@ cfg_version(const struct node *n, const char *obj)
 static int
 make_http(struct node *n, const struct node_opts *o, char *err)
 {
-    struct http_client_config cc = {
-        .tls = n->tls_client, .log = n->log, .version = cfg_version(n, NULL)};
+    struct http_client_config cc = {.tls = n->tls_client,
+                                    .log = n->log,
+                                    .version = cfg_version(n, NULL),
+                                    .source_addr = cfg_str(n, NULL, "sourceAddr")};
 
     if ((n->client = http_client_new(n->base, &cc, err)) == NULL)
         return -1;

@@ -182,7 +182,10 @@ eec_ue_client_new(struct eec *e, struct eec_ue *u, struct eec_ue_client *c, char
     struct tls_config tc = {.trust_from = e->n.tls_client,
                             .keylog_path =
                                 json_string_value(json_object_get(config_root(e->n.cf), "keylog"))};
-    struct http_client_config hc = {.timeout_ms = (int)e->cf.request_ms, .max_idle = 1};
+    struct http_client_config hc = {
+        .timeout_ms = (int)e->cf.request_ms,
+        .max_idle = 1,
+        .source_addr = json_string_value(json_object_get(config_root(e->n.cf), "sourceAddr"))};
 
     if (e->pop.psk) {
         tc.psk_client = pop_psk_client;

@@ -1242,6 +1242,54 @@ test_client_free_fin(void)
     tls_ctx_free(t);
 }
 
+/* A client's source address: with a per-peer cap of 1, one client kept alive from 127.0.0.2 and a
+ * second from 127.0.0.3 are both served, and a third from 127.0.0.2 again is refused. */
+static void
+test_source_addr(struct tls_ctx *stls)
+{
+    struct tls_ctx *t = client_tls(at("eec.crt"), at("eec.key"), NULL, NULL, 0, NULL);
+    struct http_server_config hc = {.addr = "127.0.0.1", .tls = stls, .max_conns_per_peer = 1};
+    static const char *const from[] = {"127.0.0.2", "127.0.0.3", "127.0.0.2"};
+    struct http_client_req r = fixture_req("POST", 0, "/echo", "{}");
+    struct http_client_result res;
+    struct http_client *cl[3] = {0};
+    struct http_server *srv;
+    char err[EDGE_ERR_LEN];
+    int status[3] = {0};
+
+    if (t == NULL || (srv = http_server_new(base, &hc, err)) == NULL) {
+        CHECK(0, "source-address server: %s", err);
+        tls_ctx_free(t);
+        return;
+    }
+    http_server_route(srv, "POST", "/echo", h_echo, NULL, err);
+    r.port = http_server_port(srv);
+    for (int i = 0; i < 3; i++) {
+        struct http_client_config cc = {.tls = t, .source_addr = from[i]};
+        if ((cl[i] = http_client_new(base, &cc, err)) == NULL) {
+            CHECK(0, "client from %s: %s", from[i], err);
+            continue;
+        }
+        /* The refused one fails in its handshake: the server closes it as it accepts it. */
+        if (http_client_fetch(cl[i], &r, &res, err) == 0)
+            status[i] = res.status;
+        http_client_result_free(&res);
+    }
+    CHECK(status[0] == 200 && status[1] == 200 && status[2] == 0,
+          "per-peer cap 1: expected 200 from 127.0.0.2, 200 from 127.0.0.3 and a refusal from "
+          "127.0.0.2 again, got %d, %d, %d",
+          status[0], status[1], status[2]);
+    for (int i = 0; i < 3; i++)
+        http_client_free(cl[i]);
+    {
+        struct http_client_config bad = {.tls = t, .source_addr = "ecs1.edge.test"};
+        CHECK(http_client_new(base, &bad, err) == NULL && strstr(err, "not a numeric") != NULL,
+              "a source address that is a name: expected a refusal, got \"%s\"", err);
+    }
+    http_server_free(srv);
+    tls_ctx_free(t);
+}
+
 static void
 test_keylog_env(void)
 {
@@ -1399,6 +1447,7 @@ main(int argc, char **argv)
     test_shutdown(stls, HTTP_VERSION_1_1);
     test_tls_closes(stls);
     test_client_free_fin();
+    test_source_addr(stls);
     test_keylog_env();
     test_evlog();
 done:

@@ -234,6 +234,10 @@ conf_common(struct run *r, struct run_node *n)
     json_object_set_new(c, "node", json_string(n->sn->id));
     if (n->sn->kind != SCN_EEC)
         json_object_set_new(c, "listen", json_pack("{s:s, s:i}", "addr", n->addr, "port", n->port));
+    /* Loopback mode: the node's connections leave from its own 127.a.b.c, as they leave from its
+     * namespace's address in TAP mode, so that servers see (and cap) each node apart. */
+    if (r->net != RUN_NET_TAP)
+        json_object_set_new(c, "sourceAddr", json_string(n->addr));
     /* Every server, and every EEC's notification endpoint (edgesim's DNS). */
     for (size_t i = 0; i < r->nnodes; i++) {
         struct run_node *p = &r->nodes[i];
