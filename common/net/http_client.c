@@ -5,8 +5,8 @@
  * connection pool is in http_client_pool.c, the protocols in http_client_h1.c and
  * http_client_h2.c. */
 #include "net/http_client_int.h"
+#include "net/sockaddr.h"
 
-#include <arpa/inet.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -419,19 +419,9 @@ http_client_send(struct http_client *cl, const struct http_client_req *r, http_c
 static int
 http_client_source(struct http_client *cl, const char *addr, char *err)
 {
-    struct sockaddr_in *sin = (struct sockaddr_in *)&cl->source;
-    struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)&cl->source;
-
-    if (inet_pton(AF_INET, addr, &sin->sin_addr) == 1) {
-        sin->sin_family = AF_INET;
-        return 0;
-    }
-    if (inet_pton(AF_INET6, addr, &sin6->sin6_addr) == 1) {
-        sin6->sin6_family = AF_INET6;
-        return 0;
-    }
-    memset(&cl->source, 0, sizeof(cl->source));
-    return edge_err(err, "source address %s is not a numeric IPv4 or IPv6 address", addr);
+    if (net_sockaddr(addr, 0, &cl->source, &cl->source_len) < 0)
+        return edge_err(err, "source address %s is not a numeric IPv4 or IPv6 address", addr);
+    return 0;
 }
 
 struct http_client *

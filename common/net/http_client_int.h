@@ -96,6 +96,7 @@ struct http_client {
     enum http_version version;
     int timeout_ms, retries, max_idle;
     struct sockaddr_storage source; /* http_client_config.source_addr; family 0: none */
+    socklen_t source_len;
     long nconn;
     struct http_conn *conns;
     struct http_call *calls;

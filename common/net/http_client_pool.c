@@ -8,6 +8,7 @@
  * callbacks). An idle connection the client drops (too many idle, client freed) ends with a
  * close_notify, so that the server logs an orderly close rather than an unexpected EOF. */
 #include "net/http_client_int.h"
+#include "net/sockaddr.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -196,30 +197,17 @@ static int
 http_conn_bound(struct http_client *cl, struct http_conn *conn, struct sockaddr_storage *to,
                 socklen_t *tolen, evutil_socket_t *fd, char *err)
 {
-    struct sockaddr_in *sin = (struct sockaddr_in *)to;
-    struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)to;
     int fam = cl->source.ss_family, one = 1;
     char src[INET6_ADDRSTRLEN] = "?";
 
     *fd = -1;
-    memset(to, 0, sizeof(*to));
-    if (fam == AF_INET && inet_pton(AF_INET, conn->addr, &sin->sin_addr) == 1) {
-        sin->sin_family = AF_INET;
-        sin->sin_port = htons(conn->port);
-        *tolen = sizeof(*sin);
-    } else if (fam == AF_INET6 && inet_pton(AF_INET6, conn->addr, &sin6->sin6_addr) == 1) {
-        sin6->sin6_family = AF_INET6;
-        sin6->sin6_port = htons(conn->port);
-        *tolen = sizeof(*sin6);
-    } else {
+    if (net_sockaddr(conn->addr, conn->port, to, tolen) < 0 || to->ss_family != fam)
         return 0;
-    }
     if ((*fd = socket(fam, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0)) < 0)
         return edge_err(err, "cannot make a socket to %s: %s", conn->fqdn, strerror(errno));
     /* The port is chosen at connect, per destination: no ephemeral port is held per bind. */
     (void)setsockopt(*fd, IPPROTO_IP, IP_BIND_ADDRESS_NO_PORT, &one, sizeof(one));
-    if (bind(*fd, (struct sockaddr *)&cl->source,
-             fam == AF_INET ? sizeof(struct sockaddr_in) : sizeof(struct sockaddr_in6)) < 0) {
+    if (bind(*fd, (struct sockaddr *)&cl->source, cl->source_len) < 0) {
         inet_ntop(fam,
                   fam == AF_INET ? (void *)&((struct sockaddr_in *)&cl->source)->sin_addr
                                  : (void *)&((struct sockaddr_in6 *)&cl->source)->sin6_addr,

@@ -4,6 +4,7 @@
  * HTTP/1.1 as ALPN decides (http_server_h2.c, http_server_h1.c); both hand complete requests to
  * the one dispatcher here. Requests and replies themselves are in http_req.c. */
 #include "net/http_server_int.h"
+#include "net/sockaddr.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -183,24 +184,15 @@ http_server_reap(evutil_socket_t fd, short what, void *arg)
 static int
 http_server_listen(struct http_server *srv, const char *addr, unsigned short port, char *err)
 {
-    struct sockaddr_storage ss = {0};
+    struct sockaddr_storage ss;
     struct sockaddr_in *sin = (struct sockaddr_in *)&ss;
     struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)&ss;
-    socklen_t sslen = sizeof(ss);
+    socklen_t sslen;
     const unsigned flags = LEV_OPT_CLOSE_ON_FREE | LEV_OPT_REUSEABLE | LEV_OPT_CLOSE_ON_EXEC;
 
-    if (addr != NULL && inet_pton(AF_INET6, addr, &sin6->sin6_addr) == 1) {
-        sin6->sin6_family = AF_INET6;
-        sin6->sin6_port = htons(port);
-        sslen = sizeof(*sin6);
-    } else if (addr != NULL && inet_pton(AF_INET, addr, &sin->sin_addr) == 1) {
-        sin->sin_family = AF_INET;
-        sin->sin_port = htons(port);
-        sslen = sizeof(*sin);
-    } else {
+    if (net_sockaddr(addr, port, &ss, &sslen) < 0)
         return edge_err(err, "listen address %s is not a numeric IPv4 or IPv6 address",
                         addr != NULL ? addr : "(none)");
-    }
     /* A deep backlog: a burst of connections (slow ones among them) must not drop the SYN of a
      * valid client, which would wait a whole retransmission timeout. */
     srv->listener = evconnlistener_new_bind(srv->base, http_server_accept, srv, flags, 1024,

@@ -5,12 +5,12 @@
 #include "base/b64url.h"
 #include "base/err.h"
 #include "net/problem.h"
+#include "net/sockaddr.h"
 
 #include <sys/queue.h>
 
 #include <event2/keyvalq_struct.h>
 
-#include <arpa/inet.h>
 #include <errno.h>
 #include <limits.h>
 #include <openssl/crypto.h>
@@ -73,11 +73,12 @@ check_http_version(json_t *v, const struct js_field *f, void *ctx, char *why)
 static int
 check_numeric_addr(json_t *v, const struct js_field *f, void *ctx, char *why)
 {
-    unsigned char buf[sizeof(struct in6_addr)];
+    struct sockaddr_storage ss;
+    socklen_t len;
     const char *s = json_string_value(v);
 
     (void)f, (void)ctx;
-    if (inet_pton(AF_INET, s, buf) == 1 || inet_pton(AF_INET6, s, buf) == 1)
+    if (net_sockaddr(s, 0, &ss, &len) == 0)
         return 0;
     return edge_err(why, "\"%s\" is not a numeric IPv4 or IPv6 address", s);
 }
