@@ -8,6 +8,7 @@
 #include "net/sockaddr.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -421,6 +422,7 @@ http_client_source(struct http_client *cl, const char *addr, char *err)
 {
     if (net_sockaddr(addr, 0, &cl->source, &cl->source_len) < 0)
         return edge_err(err, "source address %s is not a numeric IPv4 or IPv6 address", addr);
+    snprintf(cl->source_text, sizeof(cl->source_text), "%s", addr);
     return 0;
 }
 

@@ -97,6 +97,7 @@ struct http_client {
     int timeout_ms, retries, max_idle;
     struct sockaddr_storage source; /* http_client_config.source_addr; family 0: none */
     socklen_t source_len;
+    char source_text[64]; /* as configured, for errors */
     long nconn;
     struct http_conn *conns;
     struct http_call *calls;

@@ -14,7 +14,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <arpa/inet.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
 
@@ -198,7 +197,6 @@ http_conn_bound(struct http_client *cl, struct http_conn *conn, struct sockaddr_
                 socklen_t *tolen, evutil_socket_t *fd, char *err)
 {
     int fam = cl->source.ss_family, one = 1;
-    char src[INET6_ADDRSTRLEN] = "?";
 
     *fd = -1;
     if (net_sockaddr(conn->addr, conn->port, to, tolen) < 0 || to->ss_family != fam)
@@ -208,11 +206,7 @@ http_conn_bound(struct http_client *cl, struct http_conn *conn, struct sockaddr_
     /* The port is chosen at connect, per destination: no ephemeral port is held per bind. */
     (void)setsockopt(*fd, IPPROTO_IP, IP_BIND_ADDRESS_NO_PORT, &one, sizeof(one));
     if (bind(*fd, (struct sockaddr *)&cl->source, cl->source_len) < 0) {
-        inet_ntop(fam,
-                  fam == AF_INET ? (void *)&((struct sockaddr_in *)&cl->source)->sin_addr
-                                 : (void *)&((struct sockaddr_in6 *)&cl->source)->sin6_addr,
-                  src, sizeof(src));
-        edge_err(err, "cannot bind to source address %s: %s", src, strerror(errno));
+        edge_err(err, "cannot bind to source address %s: %s", cl->source_text, strerror(errno));
         evutil_closesocket(*fd);
         *fd = -1;
         return -1;
@@ -242,7 +236,8 @@ http_conn_tls(struct http_client *cl, struct http_conn *conn, char *err)
         SSL_free(ssl);
         return -1;
     }
-    /* A bound socket is handed over before its connect, as libevent does with its own. */
+    /* With a bound socket, bufferevent_socket_connect connects that one (the bufferevent's fd)
+     * instead of making its own. */
     conn->bev = bufferevent_openssl_socket_new(cl->base, fd, ssl, BUFFEREVENT_SSL_CONNECTING,
                                                BEV_OPT_CLOSE_ON_FREE | BEV_OPT_DEFER_CALLBACKS);
     if (conn->bev == NULL) {

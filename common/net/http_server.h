@@ -15,13 +15,15 @@
  * complete within request_timeout_ms of the connection's start or of the request's first byte
  * (slowloris: cause REQUEST_TIMEOUT, the connection or HTTP/2 stream is closed); a connection
  * without a request in progress is closed after timeout_sec; connections beyond max_conns, or
- * beyond max_conns_per_peer from one IP address, are closed as they are accepted (cause
- * CONNECTION_LIMIT). HTTP/1.1 is parsed strictly (http1.h: 400 for what RFC 9112 refuses); a
- * request with two Host, Authorization or Content-Type fields gets 400 in either version. HTTP/2
- * settings: HTTP_SERVER_H2_STREAMS concurrent streams, a header list of HTTP_SERVER_H2_HEADER_LIST
- * bytes (431 beyond), a stream window of HTTP_SERVER_H2_WINDOW bytes and a connection window of
- * HTTP_SERVER_H2_CONN_WINDOW (what a peer may send before the server has read it), bodies of
- * max_body (413). So one connection holds at most HTTP_SERVER_H2_STREAMS * max_body of bodies. */
+ * beyond max_conns_per_peer from one IP address, are closed unread (cause CONNECTION_LIMIT): at
+ * once, or, while the peer's other connections have unread input (their closes, perhaps), after up
+ * to a few loop rounds (http_server_cap.c). HTTP/1.1 is parsed strictly (http1.h: 400 for what RFC
+ * 9112 refuses); a request with two Host, Authorization or Content-Type fields gets 400 in either
+ * version. HTTP/2 settings: HTTP_SERVER_H2_STREAMS concurrent streams, a header list of
+ * HTTP_SERVER_H2_HEADER_LIST bytes (431 beyond), a stream window of HTTP_SERVER_H2_WINDOW bytes and
+ * a connection window of HTTP_SERVER_H2_CONN_WINDOW (what a peer may send before the server has
+ * read it), bodies of max_body (413). So one connection holds at most HTTP_SERVER_H2_STREAMS *
+ * max_body of bodies. */
 #ifndef EDGE_HTTP_SERVER_H
 #define EDGE_HTTP_SERVER_H
 

@@ -425,7 +425,7 @@ deliver(ns3c_link *l, Ptr<SimpleNetDevice> dev, Frame f)
 }
 
 /* A frame reaches a TAP port, which passes it through the bridge to the
- * TapDevice at once: called early (ExitClock), the TapDevice waits for the
+ * TapPort at once: called early (ExitClock), the TapPort waits for the
  * frame's wall-clock time before it writes. */
 void
 deliver_tap(ns3c_link *l, Ptr<SimpleNetDevice> dev, Frame f, Time due)
